@@ -1,0 +1,1 @@
+//! `generate!("spec.yaml")`: expands a spec into models at compile time.

@@ -1,0 +1,2 @@
+//! Generated models for the status APIs in `specs/`.
+#![deny(warnings)]
