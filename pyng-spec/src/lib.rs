@@ -1,1 +1,21 @@
-//! Spec -> IR.
+//! Spec -> IR for pyng-kit.
+//!
+//! [`load_file`] reads an OpenAPI 3.0.3 spec with the kit's `x-` extensions,
+//! resolves it into the [`ir`] and lints it; every problem is a [`Diagnostic`] that
+//! names the file, line, column and rule. [`validate`] checks a JSON body against
+//! the IR, and [`expr`] is the invariant expression language. The generator core
+//! lives in [`codegen`] behind the `codegen` feature.
+
+pub mod diag;
+pub mod expr;
+pub mod extensions;
+pub mod ir;
+mod lint;
+mod load;
+mod lower;
+pub mod pointer;
+pub mod source_map;
+pub mod validate;
+
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use load::{Loaded, load_file, load_str, spec_name};

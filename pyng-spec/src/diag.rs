@@ -1,0 +1,99 @@
+//! Diagnostics: a problem in a spec, located by file, line and column.
+
+use std::fmt;
+
+/// How bad a problem is. Errors reject a spec; warnings are reported only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One lint finding against a spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    /// 1-based; 0 when the position is unknown.
+    pub line: usize,
+    /// 1-based; 0 when the position is unknown.
+    pub column: usize,
+    /// Stable rule id, e.g. `lint.unknown-extension`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.column, self.severity, self.rule, self.message
+        )
+    }
+}
+
+/// Every problem found while loading one spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Error)
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A problem found while lowering or linting, located by a JSON pointer into the
+/// spec document; turned into a [`Diagnostic`] once positions are looked up.
+#[derive(Debug, Clone)]
+pub(crate) struct Problem {
+    pub pointer: String,
+    /// Point at the key of the member rather than its value (e.g. an unknown key).
+    pub at_key: bool,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn error(
+        pointer: impl Into<String>,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem {
+            pointer: pointer.into(),
+            at_key: false,
+            rule,
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+    pub fn at_key(mut self) -> Self {
+        self.at_key = true;
+        self
+    }
+}

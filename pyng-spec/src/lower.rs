@@ -1,0 +1,757 @@
+//! OpenAPI document -> IR. Resolves `$ref`s, names inline types, and reads the `x-`
+//! extensions. Every problem is collected (never a panic, never a first-error stop).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3 as oa;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diag::Problem;
+use crate::extensions::{self as ext, parse_source};
+use crate::ir::*;
+use crate::pointer::push;
+
+type Exts = IndexMap<String, Value>;
+
+pub(crate) struct Lowerer<'a> {
+    doc: &'a oa::OpenAPI,
+    pub types: BTreeMap<String, TypeDef>,
+    pub problems: Vec<Problem>,
+    /// Component schemas being lowered, to stop on recursive references.
+    in_progress: BTreeSet<String>,
+}
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+impl<'a> Lowerer<'a> {
+    pub fn new(doc: &'a oa::OpenAPI) -> Self {
+        Lowerer {
+            doc,
+            types: BTreeMap::new(),
+            problems: Vec::new(),
+            in_progress: BTreeSet::new(),
+        }
+    }
+
+    fn error(&mut self, pointer: &str, rule: &'static str, message: impl Into<String>) {
+        self.problems.push(Problem::error(pointer, rule, message));
+    }
+
+    /// Reads an extension into its typed form, reporting a malformed one.
+    fn ext<T: DeserializeOwned>(&mut self, exts: &Exts, key: &str, at: &str) -> Option<T> {
+        let value = exts.get(key)?;
+        match serde_json::from_value(value.clone()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.error(
+                    &push(at, key),
+                    "lint.malformed-extension",
+                    format!("`{key}` is malformed: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn source(&mut self, exts: &Exts, at: &str) -> Option<Source> {
+        self.ext::<String>(exts, "x-source", at)
+            .map(|s| parse_source(&s))
+    }
+
+    fn flag(&mut self, exts: &Exts, key: &str, at: &str) -> bool {
+        self.ext::<bool>(exts, key, at).unwrap_or(false)
+    }
+
+    pub fn lower_spec(
+        &mut self,
+        file: &str,
+        name: &str,
+        source_map: crate::source_map::SourceMap,
+    ) -> Spec {
+        let doc = self.doc;
+        let mut security_schemes = BTreeMap::new();
+        if let Some(components) = &doc.components {
+            for (schema_name, _) in &components.schemas {
+                self.lower_component(schema_name);
+            }
+            for (scheme_name, scheme) in &components.security_schemes {
+                let at = push("/components/securitySchemes", scheme_name);
+                let lowered = match scheme {
+                    oa::ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. })
+                        if scheme.eq_ignore_ascii_case("bearer") =>
+                    {
+                        SecurityScheme::Bearer
+                    }
+                    oa::ReferenceOr::Item(oa::SecurityScheme::APIKey { extensions, .. })
+                        if extensions.contains_key("x-signature") =>
+                    {
+                        match self.ext::<ext::SignatureExt>(extensions, "x-signature", &at) {
+                            Some(sig) => self.signature(sig, &at),
+                            None => SecurityScheme::Other,
+                        }
+                    }
+                    _ => SecurityScheme::Other,
+                };
+                security_schemes.insert(scheme_name.clone(), lowered);
+            }
+        }
+        let mut operations = Vec::new();
+        for (path, item) in doc.paths.iter() {
+            let at = push("/paths", path);
+            let oa::ReferenceOr::Item(item) = item else {
+                self.error(
+                    &at,
+                    "lint.unsupported",
+                    "a `$ref` path item is not supported",
+                );
+                continue;
+            };
+            for (method, op) in item.iter() {
+                if let Some(op) =
+                    self.lower_operation(path, method, op, &item.parameters, &push(&at, method))
+                {
+                    operations.push(op);
+                }
+            }
+        }
+        operations.sort_by(|a, b| a.id.cmp(&b.id));
+        let info_exts = &doc.info.extensions;
+        let draft = self.flag(info_exts, "x-draft", "/info");
+        let source = self.source(info_exts, "/info");
+        Spec {
+            file: file.to_owned(),
+            name: name.to_owned(),
+            title: doc.info.title.clone(),
+            version: doc.info.version.clone(),
+            description: doc.info.description.clone(),
+            draft,
+            source,
+            servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+            operations,
+            types: std::mem::take(&mut self.types),
+            security_schemes,
+            source_map,
+        }
+    }
+
+    fn signature(&mut self, sig: ext::SignatureExt, at: &str) -> SecurityScheme {
+        let at = push(at, "x-signature");
+        let checks = [
+            ("algorithm", sig.algorithm.as_str(), "hmac-sha256"),
+            ("encoding", sig.encoding.as_str(), "hex-lower"),
+            (
+                "canonical",
+                sig.canonical.as_str(),
+                "sorted-key-value-concat",
+            ),
+        ];
+        for (key, got, want) in checks {
+            if got != want {
+                self.error(
+                    &push(&at, key),
+                    "lint.malformed-extension",
+                    format!("`{key}` must be `{want}` (the only one supported), found `{got}`"),
+                );
+            }
+        }
+        let signs_responses = match sig.responses.as_deref() {
+            None => false,
+            Some("body-field") => true,
+            Some(other) => {
+                self.error(
+                    &push(&at, "responses"),
+                    "lint.malformed-extension",
+                    format!("`responses` must be `body-field`, found `{other}`"),
+                );
+                false
+            }
+        };
+        SecurityScheme::SignedQuery(SignatureScheme {
+            parameter: sig.parameter,
+            signs_responses,
+            source: sig.source.as_deref().map(parse_source),
+        })
+    }
+
+    /// Lowers `#/components/schemas/<name>` once; returns the type to refer to it by.
+    fn lower_component(&mut self, name: &str) -> Type {
+        let at = push("/components/schemas", name);
+        let Some(schema) = self
+            .doc
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(name))
+        else {
+            return Type::Any;
+        };
+        let scalar = match schema {
+            oa::ReferenceOr::Reference { reference } => return self.resolve_ref(reference, &at),
+            oa::ReferenceOr::Item(s) => s,
+        };
+        if self.types.contains_key(name) || self.in_progress.contains(name) {
+            return Type::Named(name.to_owned());
+        }
+        self.in_progress.insert(name.to_owned());
+        let ty = self.lower_named(name, scalar, &at);
+        self.in_progress.remove(name);
+        ty
+    }
+
+    fn resolve_ref(&mut self, reference: &str, at: &str) -> Type {
+        match reference.strip_prefix(SCHEMA_PREFIX) {
+            Some(name)
+                if self
+                    .doc
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.schemas.contains_key(name)) =>
+            {
+                self.lower_component(name)
+            }
+            Some(name) => {
+                self.error(
+                    &push(at, "$ref"),
+                    "lint.dangling-ref",
+                    format!("`$ref` to `{name}`, which is not in components/schemas"),
+                );
+                Type::Any
+            }
+            None => {
+                self.error(
+                    &push(at, "$ref"),
+                    "lint.dangling-ref",
+                    format!("`$ref` `{reference}` is not a local `{SCHEMA_PREFIX}...` reference"),
+                );
+                Type::Any
+            }
+        }
+    }
+
+    /// A schema that becomes a named type when it is an object or a string enum, and
+    /// an anonymous type otherwise.
+    fn lower_named(&mut self, name: &str, schema: &oa::Schema, at: &str) -> Type {
+        let data = &schema.schema_data;
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::Object(obj)) => {
+                let model = self.lower_model(name, data, obj, at);
+                self.types.insert(name.to_owned(), TypeDef::Model(model));
+                Type::Named(name.to_owned())
+            }
+            oa::SchemaKind::Type(oa::Type::String(s)) if !s.enumeration.is_empty() => {
+                let def = self.lower_enum(name, data, s, at);
+                self.types.insert(name.to_owned(), TypeDef::Enum(def));
+                Type::Named(name.to_owned())
+            }
+            _ => self.lower_anonymous(name, schema, at),
+        }
+    }
+
+    fn lower_schema_ref(
+        &mut self,
+        name_hint: &str,
+        schema: &oa::ReferenceOr<Box<oa::Schema>>,
+        at: &str,
+    ) -> Type {
+        match schema {
+            oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, at),
+            oa::ReferenceOr::Item(s) => self.lower_named(name_hint, s, at),
+        }
+    }
+
+    fn lower_anonymous(&mut self, name_hint: &str, schema: &oa::Schema, at: &str) -> Type {
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::String(_)) => Type::String,
+            oa::SchemaKind::Type(oa::Type::Integer(_)) => Type::Integer,
+            oa::SchemaKind::Type(oa::Type::Number(_)) => Type::Number,
+            oa::SchemaKind::Type(oa::Type::Boolean(_)) => Type::Boolean,
+            oa::SchemaKind::Type(oa::Type::Array(arr)) => match &arr.items {
+                Some(items) => {
+                    let hint = singular(name_hint);
+                    let item = self.lower_schema_ref(&hint, items, &push(at, "items"));
+                    Type::Array(Box::new(item))
+                }
+                None => Type::Array(Box::new(Type::Any)),
+            },
+            oa::SchemaKind::Any(_) => Type::Any,
+            oa::SchemaKind::Type(oa::Type::Object(_)) => unreachable_object(),
+            _ => {
+                self.error(
+                    at,
+                    "lint.unsupported",
+                    "oneOf/allOf/anyOf/not schemas are not supported by the kit",
+                );
+                Type::Any
+            }
+        }
+    }
+
+    fn lower_model(
+        &mut self,
+        name: &str,
+        data: &oa::SchemaData,
+        obj: &oa::ObjectType,
+        at: &str,
+    ) -> Model {
+        let mut fields = Vec::new();
+        for (wire_name, prop) in &obj.properties {
+            let fat = push(&push(at, "properties"), wire_name);
+            let hint = format!("{name}{}", pascal(wire_name));
+            let (ty, schema) = match prop {
+                oa::ReferenceOr::Reference { reference } => {
+                    (self.resolve_ref(reference, &fat), None)
+                }
+                oa::ReferenceOr::Item(s) => {
+                    let s: &oa::Schema = s;
+                    (self.lower_named(&hint, s, &fat), Some(s))
+                }
+            };
+            let field = self.lower_field(
+                wire_name,
+                ty,
+                schema,
+                obj.required.contains(wire_name),
+                &fat,
+            );
+            fields.push(field);
+        }
+        for required in &obj.required {
+            if !obj.properties.contains_key(required) {
+                self.error(
+                    &push(at, "required"),
+                    "lint.unknown-field",
+                    format!("`{required}` is required but is not a property of `{name}`"),
+                );
+            }
+        }
+        let exts = &data.extensions;
+        let mut invariants = Vec::new();
+        for (i, inv) in self
+            .ext::<Vec<ext::InvariantExt>>(exts, "x-invariants", at)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+        {
+            let iat = push(&push(&push(at, "x-invariants"), &i.to_string()), "expr");
+            match crate::expr::parse(&inv.expr) {
+                Ok(expr) => invariants.push(InvariantDef {
+                    id: inv.id,
+                    description: inv.description,
+                    expr,
+                    source: inv.source.as_deref().map(parse_source),
+                    pointer: iat,
+                }),
+                Err(e) => self.error(
+                    &iat,
+                    "lint.invariant-syntax",
+                    format!(
+                        "invariant `{}`: {} (at byte {} of the expression)",
+                        inv.id, e.message, e.offset
+                    ),
+                ),
+            }
+        }
+        let outcome = self
+            .ext::<ext::OutcomeExt>(exts, "x-outcome", at)
+            .map(|o| OutcomeRule {
+                status_field: o.status_field,
+                outcome_field: o.outcome_field,
+                map: o.map.into_iter().collect(),
+                source: o.source.as_deref().map(parse_source),
+            });
+        Model {
+            name: name.to_owned(),
+            description: data.description.clone(),
+            source: self.source(exts, at),
+            fields,
+            invariants,
+            outcome,
+            pointer: at.to_owned(),
+        }
+    }
+
+    fn lower_field(
+        &mut self,
+        wire_name: &str,
+        ty: Type,
+        schema: Option<&oa::Schema>,
+        required: bool,
+        at: &str,
+    ) -> Field {
+        let empty = Exts::new();
+        let (data, constraints) = match schema {
+            Some(s) => (Some(&s.schema_data), self.constraints(s, at)),
+            None => (None, Constraints::default()),
+        };
+        let exts = data.map(|d| &d.extensions).unwrap_or(&empty);
+        let presence = self
+            .ext::<ext::PresenceExt>(exts, "x-presence", at)
+            .map(|p| Presence {
+                status_field: p.field,
+                required_when: p.required_when,
+                absent_when: p.absent_when,
+                source: p.source.as_deref().map(parse_source),
+            });
+        Field {
+            wire_name: wire_name.to_owned(),
+            ty,
+            required,
+            nullable: data.is_some_and(|d| d.nullable),
+            description: data.and_then(|d| d.description.clone()),
+            source: self.source(exts, at),
+            constraints,
+            stable: self.flag(exts, "x-stable", at),
+            monotonic: self.flag(exts, "x-monotonic", at),
+            presence,
+            pointer: at.to_owned(),
+        }
+    }
+
+    fn constraints(&mut self, schema: &oa::Schema, at: &str) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            oa::SchemaKind::Type(oa::Type::String(s)) => {
+                c.pattern = s.pattern.clone();
+                if let oa::VariantOrUnknownOrEmpty::Unknown(f) = &s.format {
+                    c.format = Some(f.clone());
+                } else if let oa::VariantOrUnknownOrEmpty::Item(f) = &s.format {
+                    c.format = Some(
+                        serde_json::to_value(f)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default(),
+                    );
+                }
+                c.allowed = s.enumeration.iter().flatten().cloned().collect();
+                if let Some(p) = &c.pattern
+                    && let Err(e) = regex::Regex::new(p)
+                {
+                    self.error(
+                        &push(at, "pattern"),
+                        "lint.bad-pattern",
+                        format!("pattern does not compile: {e}"),
+                    );
+                }
+            }
+            oa::SchemaKind::Type(oa::Type::Integer(i)) => {
+                c.minimum = i.minimum;
+                c.maximum = i.maximum;
+                if let oa::VariantOrUnknownOrEmpty::Item(f) = &i.format {
+                    c.format = serde_json::to_value(f)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned));
+                }
+            }
+            _ => {}
+        }
+        if let Some(unit) = self.ext::<String>(&schema.schema_data.extensions, "x-unit", at) {
+            match Unit::parse(&unit) {
+                Some(u) => c.unit = Some(u),
+                None => self.error(&push(at, "x-unit"), "lint.malformed-extension", format!("unknown unit `{unit}` (known: cents, unix-millis, unix-seconds, rfc3339, decimal-major)")),
+            }
+        }
+        c
+    }
+
+    fn lower_enum(
+        &mut self,
+        name: &str,
+        data: &oa::SchemaData,
+        s: &oa::StringType,
+        at: &str,
+    ) -> EnumDef {
+        let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+        let exts = &data.extensions;
+        let machine = self.ext::<ext::StateMachineExt>(exts, "x-state-machine", at).map(|m| StateMachine {
+            initial: m.initial,
+            final_states: m.final_states.into_iter().collect(),
+            transitions: m.transitions.into_iter().collect(),
+            timeouts: m
+                .timeouts
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let tat = push(&push(&push(at, "x-state-machine"), "timeouts"), &i.to_string());
+                    let limit = match (t.after_seconds, t.deadline_field) {
+                        (Some(s), None) => TimeoutLimit::AfterSeconds(s),
+                        (None, Some(f)) => TimeoutLimit::DeadlineField(f),
+                        _ => {
+                            self.error(&tat, "lint.malformed-extension", format!("timeout `{}` needs exactly one of `afterSeconds` and `deadlineField`", t.id));
+                            return None;
+                        }
+                    };
+                    Some(Timeout {
+                        id: t.id,
+                        description: t.description,
+                        while_states: t.while_states,
+                        limit,
+                        becomes: t.becomes,
+                        source: t.source.as_deref().map(parse_source),
+                    })
+                })
+                .collect(),
+            source: m.source.as_deref().map(parse_source),
+        });
+        EnumDef {
+            name: name.to_owned(),
+            description: data.description.clone(),
+            source: self.source(exts, at),
+            values,
+            machine,
+            pointer: at.to_owned(),
+        }
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        op: &oa::Operation,
+        shared_params: &[oa::ReferenceOr<oa::Parameter>],
+        at: &str,
+    ) -> Option<Operation> {
+        let Some(id) = op.operation_id.clone() else {
+            self.error(
+                at,
+                "lint.missing-operation-id",
+                "every operation needs an `operationId` (it names the generated items)",
+            );
+            return None;
+        };
+        let mut params = Vec::new();
+        let all = shared_params
+            .iter()
+            .map(|p| (p, "parameters"))
+            .chain(op.parameters.iter().map(|p| (p, "parameters")));
+        for (i, (param, _)) in all.enumerate() {
+            let pat = push(
+                &push(at, "parameters"),
+                &i.saturating_sub(shared_params.len()).to_string(),
+            );
+            let oa::ReferenceOr::Item(param) = param else {
+                self.error(
+                    &pat,
+                    "lint.unsupported",
+                    "`$ref` parameters are not supported",
+                );
+                continue;
+            };
+            let (location, data) = match param {
+                oa::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+                oa::Parameter::Query { parameter_data, .. } => {
+                    (ParamLocation::Query, parameter_data)
+                }
+                oa::Parameter::Header { parameter_data, .. } => {
+                    (ParamLocation::Header, parameter_data)
+                }
+                oa::Parameter::Cookie { .. } => continue,
+            };
+            // OAS 3.0.3: header parameters named Accept, Content-Type or Authorization
+            // SHALL be ignored; the documents list them, the spec keeps them verbatim.
+            if location == ParamLocation::Header
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                continue;
+            }
+            let (ty, constraints) = match &data.format {
+                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => (
+                    self.lower_anonymous(&data.name, s, &pat),
+                    self.constraints(s, &push(&pat, "schema")),
+                ),
+                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Reference { reference }) => {
+                    (self.resolve_ref(reference, &pat), Constraints::default())
+                }
+                oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),
+            };
+            params.push(Param {
+                name: data.name.clone(),
+                location,
+                required: data.required,
+                description: data.description.clone(),
+                ty,
+                constraints,
+                source: self.source(&data.extensions, &pat),
+            });
+        }
+        let mut responses = Vec::new();
+        let rat = push(at, "responses");
+        let codes = op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                oa::StatusCode::Code(c) => Some((Some(*c), code.to_string(), r)),
+                oa::StatusCode::Range(_) => None,
+            });
+        let default = op
+            .responses
+            .default
+            .as_ref()
+            .map(|r| (None, "default".to_owned(), r));
+        for (status, key, response) in codes.chain(default) {
+            let at = push(&rat, &key);
+            let oa::ReferenceOr::Item(response) = response else {
+                self.error(
+                    &at,
+                    "lint.unsupported",
+                    "`$ref` responses are not supported",
+                );
+                continue;
+            };
+            responses.push(self.lower_response(&id, status, response, &at));
+        }
+        let exts = &op.extensions;
+        let polling = self
+            .ext::<ext::PollingExt>(exts, "x-polling", at)
+            .map(|p| Polling {
+                interval_seconds: p.interval_seconds,
+                source: p.source.as_deref().map(parse_source),
+            });
+        let echo = self
+            .ext::<Vec<ext::EchoExt>>(exts, "x-echo", at)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| Echo {
+                parameter: e.parameter,
+                pointer: e.pointer,
+            })
+            .collect();
+        let security = op
+            .security
+            .as_ref()
+            .or(self.doc.security.as_ref())
+            .map(|reqs| reqs.iter().flat_map(|r| r.keys().cloned()).collect())
+            .unwrap_or_default();
+        Some(Operation {
+            id,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            source: self.source(exts, at),
+            params,
+            responses,
+            polling,
+            resource_key: self.ext(exts, "x-resource-key", at).unwrap_or_default(),
+            one_of_params: self
+                .ext(exts, "x-one-of-parameters", at)
+                .unwrap_or_default(),
+            echo,
+            security,
+            pointer: at.to_owned(),
+        })
+    }
+
+    fn lower_response(
+        &mut self,
+        op_id: &str,
+        status: Option<u16>,
+        response: &oa::Response,
+        at: &str,
+    ) -> Response {
+        let mut content_type = None;
+        let mut body = None;
+        let mut examples = Vec::new();
+        if let Some((media, content)) = response
+            .content
+            .iter()
+            .find(|(m, _)| m.starts_with("application/json"))
+            .or_else(|| response.content.first())
+        {
+            let cat = push(&push(at, "content"), media);
+            content_type = Some(media.clone());
+            if let Some(schema) = &content.schema {
+                let hint = format!(
+                    "{}Response{}",
+                    pascal(op_id),
+                    status.map(|s| s.to_string()).unwrap_or_default()
+                );
+                body = Some(match schema {
+                    oa::ReferenceOr::Reference { reference } => {
+                        self.resolve_ref(reference, &push(&cat, "schema"))
+                    }
+                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &push(&cat, "schema")),
+                });
+            }
+            if let Some(value) = &content.example {
+                examples.push(Example {
+                    name: "example".into(),
+                    summary: None,
+                    value: value.clone(),
+                    expected_violations: Vec::new(),
+                    source: None,
+                    pointer: push(&cat, "example"),
+                });
+            }
+            for (name, example) in &content.examples {
+                let eat = push(&push(&cat, "examples"), name);
+                let oa::ReferenceOr::Item(example) = example else {
+                    self.error(
+                        &eat,
+                        "lint.unsupported",
+                        "`$ref` examples are not supported",
+                    );
+                    continue;
+                };
+                let Some(value) = &example.value else {
+                    continue;
+                };
+                examples.push(Example {
+                    name: name.clone(),
+                    summary: example.summary.clone(),
+                    value: value.clone(),
+                    expected_violations: self
+                        .ext(&example.extensions, "x-expected-violations", &eat)
+                        .unwrap_or_default(),
+                    source: self.source(&example.extensions, &eat),
+                    pointer: push(&eat, "value"),
+                });
+            }
+        }
+        Response {
+            status,
+            description: response.description.clone(),
+            content_type,
+            body,
+            examples,
+            source: self.source(&response.extensions, at),
+        }
+    }
+}
+
+fn unreachable_object() -> Type {
+    // Objects are always named by `lower_named`; an anonymous one cannot reach here.
+    Type::Any
+}
+
+/// `lineItems` -> `LineItems`, `result.code` -> `ResultCode`.
+pub fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
+}
+
+/// Item type name for an array field: `LineItems` -> `LineItem`.
+fn singular(s: &str) -> String {
+    if let Some(stem) = s.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = s.strip_suffix('s').filter(|stem| !stem.ends_with('s')) {
+        stem.to_owned()
+    } else {
+        format!("{s}Item")
+    }
+}

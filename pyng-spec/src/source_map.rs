@@ -1,0 +1,162 @@
+//! Positions of YAML nodes by JSON pointer, so that problems found on the parsed
+//! model can name a line and column in the file.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::pointer;
+
+/// A 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Where each node (and each mapping key) of a YAML document starts.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    values: HashMap<String, Position>,
+    keys: HashMap<String, Position>,
+}
+
+impl SourceMap {
+    /// Builds the map; a document that does not parse gives an empty map (the YAML
+    /// syntax error is reported by the deserializer with its own position).
+    pub fn build(text: &str) -> SourceMap {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(text);
+        let _ = parser.load(&mut builder, false);
+        builder.map
+    }
+
+    /// Position of the value at `pointer`, or of the closest ancestor that has one.
+    pub fn value(&self, pointer: &str) -> Position {
+        self.lookup(pointer, false)
+    }
+
+    /// Position of the key of the member at `pointer` (falls back like [`Self::value`]).
+    pub fn key(&self, pointer: &str) -> Position {
+        self.lookup(pointer, true)
+    }
+
+    fn lookup(&self, mut p: &str, key: bool) -> Position {
+        loop {
+            let hit = if key {
+                self.keys.get(p).or_else(|| self.values.get(p))
+            } else {
+                self.values.get(p)
+            };
+            if let Some(pos) = hit {
+                return *pos;
+            }
+            match pointer::parent(p) {
+                Some(up) => p = up,
+                None => return self.values.get("").copied().unwrap_or_default(),
+            }
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        pointer: String,
+        key: Option<String>,
+    },
+    Seq {
+        pointer: String,
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    map: SourceMap,
+    stack: Vec<Frame>,
+}
+
+impl Builder {
+    /// Handles the start of a node: either a mapping key or a value. Returns the
+    /// pointer of the value, or `None` when the node was a key.
+    fn node(&mut self, scalar: Option<&str>, at: Position) -> Option<String> {
+        match self.stack.last_mut() {
+            None => {
+                self.map.values.insert(String::new(), at);
+                Some(String::new())
+            }
+            Some(Frame::Map { pointer, key }) => match key.take() {
+                None => {
+                    let k = scalar.unwrap_or("").to_owned();
+                    self.map.keys.insert(pointer::push(pointer, &k), at);
+                    *key = Some(k);
+                    None
+                }
+                Some(k) => {
+                    let p = pointer::push(pointer, &k);
+                    self.map.values.insert(p.clone(), at);
+                    Some(p)
+                }
+            },
+            Some(Frame::Seq { pointer, index }) => {
+                let p = pointer::push(pointer, &index.to_string());
+                *index += 1;
+                self.map.values.insert(p.clone(), at);
+                Some(p)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let at = Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        };
+        match ev {
+            Event::Scalar(value, ..) => {
+                self.node(Some(&value), at);
+            }
+            Event::Alias(_) => {
+                self.node(None, at);
+            }
+            Event::MappingStart(..) => {
+                let pointer = self.node(None, at).unwrap_or_default();
+                self.stack.push(Frame::Map { pointer, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let pointer = self.node(None, at).unwrap_or_default();
+                self.stack.push(Frame::Seq { pointer, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_of_keys_values_and_items() {
+        let text = "a:\n  b: 1\n  c:\n    - x\n    - {d: 2}\n";
+        let map = SourceMap::build(text);
+        assert_eq!(map.key("/a/b"), Position { line: 2, column: 3 });
+        assert_eq!(map.value("/a/b"), Position { line: 2, column: 6 });
+        assert_eq!(map.value("/a/c/1"), Position { line: 5, column: 7 });
+        assert_eq!(
+            map.value("/a/c/1/d"),
+            Position {
+                line: 5,
+                column: 11
+            }
+        );
+        // Unknown pointers fall back to the nearest ancestor.
+        assert_eq!(map.value("/a/c/9"), map.value("/a/c"));
+    }
+}
