@@ -488,8 +488,11 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
     }
     for expected in &ex.expected_violations {
         if !findings.iter().any(|f| &f.rule == expected) {
+            let at = crate::pointer::parent(&ex.pointer)
+                .map(|p| push(p, "x-expected-violations"))
+                .unwrap_or_default();
             problems.push(Problem::error(
-                ex.pointer.clone(),
+                at,
                 "lint.stale-expected-violation",
                 format!("example `{}` lists `{expected}` in `x-expected-violations`, but does not break it", ex.name),
             ));

@@ -80,7 +80,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let raw = yaml_to_json(yaml).map_err(|m| at(1, 1, "lint.yaml-syntax", m))?;
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
         let pointer = path_to_pointer(e.path());
-        let pos = source_map.value(&pointer);
+        let pos = source_map.key(&pointer);
         at(
             pos.line,
             pos.column,

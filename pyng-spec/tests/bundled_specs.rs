@@ -105,3 +105,32 @@ fn peach_spec_has_signed_query_and_created_state() {
         TypeDef::Model(_)
     ));
 }
+
+#[test]
+fn seed_001_example_charges_2940_for_line_totals_of_2440() {
+    let spec = load("pyng/transaction-status.yaml");
+    let ok = spec
+        .operation("getTransactionStatus")
+        .unwrap()
+        .response(200)
+        .unwrap();
+    let findings =
+        pyng_spec::validate::validate(&spec, ok.body.as_ref().unwrap(), &ok.examples[0].value);
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    let f = &findings[0];
+    assert_eq!(f.rule, "amount.paid-equals-line-totals");
+    assert_eq!(f.pointer, "/data/amountPaid");
+    assert!(
+        f.message.contains("left side is 2940, right side is 2440"),
+        "{}",
+        f.message
+    );
+    assert!(
+        f.related
+            .contains(&"/data/lineItems/2/amountTotal".to_owned())
+    );
+    assert_eq!(
+        f.source.as_ref().unwrap().document,
+        "001_2020593368484f7b.txt"
+    );
+}

@@ -1,0 +1,261 @@
+//! Each lint class on a broken copy of a small valid fixture: the rule, the message
+//! and the line it points at.
+
+use pyng_spec::{Diagnostic, load_str};
+
+const BASE: &str = include_str!("fixtures/lint-base.yaml");
+
+/// Applies `find -> replace` to the base fixture and returns the diagnostics.
+fn lint(find: &str, replace: &str) -> (String, Vec<Diagnostic>) {
+    assert!(BASE.contains(find), "fixture edit `{find}` does not apply");
+    let text = BASE.replacen(find, replace, 1);
+    let diags = match load_str("fixture.yaml", &text) {
+        Ok(_) => Vec::new(),
+        Err(d) => d.0,
+    };
+    (text, diags)
+}
+
+/// 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in fixture"));
+    text[..at].matches('\n').count() + 1
+}
+
+#[track_caller]
+fn expect(find: &str, replace: &str, rule: &str, message_part: &str, line_marker: &str) {
+    let (text, diags) = lint(find, replace);
+    let hit = diags
+        .iter()
+        .find(|d| d.rule == rule)
+        .unwrap_or_else(|| panic!("no `{rule}` among:\n{diags:#?}"));
+    assert!(
+        hit.message.contains(message_part),
+        "message `{}` lacks `{message_part}`",
+        hit.message
+    );
+    assert_eq!(hit.file, "fixture.yaml");
+    assert_eq!(
+        hit.line,
+        line_of(&text, line_marker),
+        "wrong line for {hit}"
+    );
+    assert!(hit.column >= 1);
+}
+
+#[test]
+fn base_fixture_is_clean() {
+    let (_, diags) = lint("", "");
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn yaml_syntax() {
+    expect(
+        "  version: 1.0.0\n",
+        "  version: [1.0.0\n",
+        "lint.yaml-syntax",
+        "YAML syntax",
+        "x-draft",
+    );
+}
+
+#[test]
+fn openapi_structure() {
+    expect(
+        "      required: [orderId, status]\n",
+        "      required: 7\n",
+        "lint.openapi-structure",
+        "invalid type: integer `7`, expected a sequence",
+        "    Order:",
+    );
+}
+
+#[test]
+fn unknown_extension() {
+    expect(
+        "  x-draft: true",
+        "  x-drafty: true",
+        "lint.unknown-extension",
+        "unknown extension `x-drafty`",
+        "x-drafty",
+    );
+}
+
+#[test]
+fn dangling_ref() {
+    expect(
+        "$ref: \"#/components/schemas/Line\"",
+        "$ref: \"#/components/schemas/Lien\"",
+        "lint.dangling-ref",
+        "`Lien`",
+        "Lien",
+    );
+}
+
+#[test]
+fn transition_to_unknown_state() {
+    expect(
+        "Open: [Paid, Void]",
+        "Open: [Paid, Refunded]",
+        "lint.unknown-state",
+        "transition target `Refunded` is not a value of OrderStatus",
+        "Refunded",
+    );
+}
+
+#[test]
+fn final_state_unknown() {
+    expect(
+        "final: [Paid, Void]",
+        "final: [Paid, Closed]",
+        "lint.unknown-state",
+        "final state `Closed`",
+        "final: [Paid, Closed]",
+    );
+}
+
+#[test]
+fn final_state_left() {
+    expect(
+        "          Open: [Paid, Void]\n",
+        "          Open: [Paid, Void]\n          Paid: [Open]\n",
+        "lint.final-state-left",
+        "`Paid` is final",
+        "Paid: [Open]",
+    );
+}
+
+#[test]
+fn invariant_names_unknown_field() {
+    expect(
+        "total == sum(lines[*].amount)",
+        "totl == sum(lines[*].amount)",
+        "lint.invariant-field",
+        "names `totl`, which is not a property of Order",
+        "totl ==",
+    );
+}
+
+#[test]
+fn invariant_field_of_wrong_type() {
+    expect(
+        "total == sum(lines[*].amount)",
+        "note == sum(lines[*].amount)",
+        "lint.invariant-field",
+        "has the wrong type",
+        "note ==",
+    );
+}
+
+#[test]
+fn invariant_syntax() {
+    expect(
+        "total == sum(lines[*].amount)",
+        "total = sum(lines[*].amount)",
+        "lint.invariant-syntax",
+        "amount.total-is-sum-of-lines",
+        "total = sum",
+    );
+}
+
+#[test]
+fn example_violating_the_invariants() {
+    expect(
+        "                    total: 300\n",
+        "                    total: 301\n",
+        "lint.example-violation",
+        "breaks amount.total-is-sum-of-lines",
+        "total: 301",
+    );
+}
+
+#[test]
+fn example_violating_the_schema() {
+    expect(
+        "                    status: Open\n",
+        "                    status: open\n",
+        "lint.example-violation",
+        "breaks schema.enum",
+        "status: open",
+    );
+}
+
+#[test]
+fn expected_violation_opt_out_is_honoured_and_must_be_needed() {
+    let opt_out = "                good:\n                  x-expected-violations: [amount.total-is-sum-of-lines]\n";
+    let (_, diags) = lint(
+        "                good:\n                  value:\n                    orderId: o-1\n                    status: Open\n                    total: 300\n",
+        &format!(
+            "{opt_out}                  value:\n                    orderId: o-1\n                    status: Open\n                    total: 301\n"
+        ),
+    );
+    assert!(
+        diags.is_empty(),
+        "a listed violation is not reported: {diags:#?}"
+    );
+    expect(
+        "                good:\n",
+        opt_out,
+        "lint.stale-expected-violation",
+        "does not break it",
+        "x-expected-violations",
+    );
+}
+
+#[test]
+fn malformed_extension() {
+    expect(
+        "x-unit: cents\n        note",
+        "x-unit: euros\n        note",
+        "lint.malformed-extension",
+        "unknown unit `euros`",
+        "euros",
+    );
+}
+
+#[test]
+fn echo_pointer_to_nothing() {
+    expect(
+        "pointer: /orderId",
+        "pointer: /orderNumber",
+        "lint.unknown-field",
+        "`/orderNumber` does not name a property",
+        "/orderNumber",
+    );
+}
+
+#[test]
+fn resource_key_names_unknown_parameter() {
+    expect(
+        "x-resource-key: [orderId]",
+        "x-resource-key: [orderNo]",
+        "lint.unknown-parameter",
+        "`orderNo` is not a parameter",
+        "x-resource-key",
+    );
+}
+
+#[test]
+fn every_problem_is_listed() {
+    let (_, diags) = lint("Open: [Paid, Void]", "Open: [Paid, Refunded, Gone]");
+    assert_eq!(
+        diags
+            .iter()
+            .filter(|d| d.rule == "lint.unknown-state")
+            .count(),
+        2,
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn diagnostics_render_as_file_line_column() {
+    let (_, diags) = lint("  x-draft: true", "  x-drafty: true");
+    assert_eq!(
+        diags[0].to_string(),
+        "fixture.yaml:5:3: error[lint.unknown-extension]: unknown extension `x-drafty`; the vocabulary is documented in specs/README.md"
+    );
+}
