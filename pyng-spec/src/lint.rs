@@ -302,7 +302,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     problems,
                     &inv.pointer,
                     "lint.invariant-field",
-                    format!("invariant `{}`: `{}` {message}", inv.id, r.path),
+                    format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
                 );
             }
         }
@@ -325,13 +325,13 @@ fn resolve_ref(
                 let f = spec
                     .model(n)
                     .and_then(|m| m.field(name))
-                    .ok_or_else(|| format!("names `{name}`, which is not a property of {n}"))?;
+                    .ok_or_else(|| format!("`{name}` is not a property of {n}"))?;
                 unit = f.constraints.unit;
                 f.ty.clone()
             }
             (Segment::Each, Type::Array(item)) => (**item).clone(),
             (Segment::Each, _) => {
-                return Err("applies [*] to something that is not an array".into());
+                return Err("[*] applies to something that is not an array".into());
             }
             (Segment::Field(name), _) => {
                 return Err(format!(
@@ -346,7 +346,7 @@ fn resolve_ref(
     // The array argument of `sum` ends in `[*]`, which resolved above only on an array.
     match (array_end, numeric) {
         (true, _) | (false, true) => Ok(()),
-        (false, false) => Err("has the wrong type: invariants compute on integers (cents) or decimal strings (x-unit: decimal-major)".into()),
+        (false, false) => Err("wrong type: invariants compute on integers (cents) or decimal strings (x-unit: decimal-major)".into()),
     }
 }
 

@@ -134,7 +134,7 @@ fn invariant_names_unknown_field() {
         "total == sum(lines[*].amount)",
         "totl == sum(lines[*].amount)",
         "lint.invariant-field",
-        "names `totl`, which is not a property of Order",
+        "reads `totl`: `totl` is not a property of Order",
         "totl ==",
     );
 }
@@ -145,7 +145,7 @@ fn invariant_field_of_wrong_type() {
         "total == sum(lines[*].amount)",
         "note == sum(lines[*].amount)",
         "lint.invariant-field",
-        "has the wrong type",
+        "reads `note`: wrong type",
         "note ==",
     );
 }
