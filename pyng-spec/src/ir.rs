@@ -155,6 +155,8 @@ pub struct Field {
     /// Never decreases across a polling sequence (`x-monotonic`).
     pub monotonic: bool,
     pub presence: Option<Presence>,
+    /// The schema's `example`, used to synthesise bodies.
+    pub example: Option<serde_json::Value>,
     pub pointer: String,
 }
 
@@ -336,6 +338,7 @@ pub struct Param {
     pub ty: Type,
     pub constraints: Constraints,
     pub source: Option<Source>,
+    pub example: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone)]

@@ -15,6 +15,7 @@ mod load;
 mod lower;
 pub mod pointer;
 pub mod source_map;
+pub mod synth;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};

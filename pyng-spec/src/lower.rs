@@ -404,6 +404,7 @@ impl<'a> Lowerer<'a> {
             stable: self.flag(exts, "x-stable", at),
             monotonic: self.flag(exts, "x-monotonic", at),
             presence,
+            example: data.and_then(|d| d.example.clone()),
             pointer: at.to_owned(),
         }
     }
@@ -573,6 +574,7 @@ impl<'a> Lowerer<'a> {
                 ty,
                 constraints,
                 source: self.source(&data.extensions, &pat),
+                example: data.example.clone(),
             });
         }
         let mut responses = Vec::new();
