@@ -14,6 +14,7 @@ mod lint;
 mod load;
 mod lower;
 pub mod pointer;
+pub mod signature;
 pub mod source_map;
 pub mod synth;
 pub mod validate;
