@@ -1,0 +1,1 @@
+//! Reference sandbox server driven by the specs.
