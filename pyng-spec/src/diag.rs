@@ -73,6 +73,8 @@ pub(crate) struct Problem {
     pub pointer: String,
     /// Point at the key of the member rather than its value (e.g. an unknown key).
     pub at_key: bool,
+    /// Character offset inside a one-line scalar (e.g. into an invariant expression).
+    pub offset: Option<usize>,
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -87,10 +89,15 @@ impl Problem {
         Problem {
             pointer: pointer.into(),
             at_key: false,
+            offset: None,
             rule,
             severity: Severity::Error,
             message: message.into(),
         }
+    }
+    pub fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = Some(offset);
+        self
     }
     pub fn at_key(mut self) -> Self {
         self.at_key = true;

@@ -179,6 +179,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             problems.push(Problem {
                 pointer: at.clone(),
                 at_key: false,
+                offset: None,
                 rule: "lint.no-way-out",
                 severity: Severity::Warning,
                 message: format!("no final state is reachable from `{s}`"),
@@ -298,11 +299,14 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
         }
         for r in inv.expr.field_refs() {
             if let Err(message) = resolve_ref(spec, m, &r.path.segments, r.sum_array) {
-                err(
-                    problems,
-                    &inv.pointer,
-                    "lint.invariant-field",
-                    format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
+                let offset = char_offset(&inv.expr.source, r.span.start);
+                problems.push(
+                    Problem::error(
+                        &inv.pointer,
+                        "lint.invariant-field",
+                        format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
+                    )
+                    .at_offset(offset),
                 );
             }
         }
@@ -498,4 +502,9 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
             ));
         }
     }
+}
+
+/// Characters before byte `at` of `text` (columns count characters).
+pub(crate) fn char_offset(text: &str, at: usize) -> usize {
+    text.get(..at).map_or(0, |t| t.chars().count())
 }

@@ -107,11 +107,14 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| {
-            let pos = if p.at_key {
+            let mut pos = if p.at_key {
                 spec.source_map.key(&p.pointer)
             } else {
                 spec.source_map.value(&p.pointer)
             };
+            if let Some(offset) = p.offset {
+                pos.column += offset + usize::from(opens_with_quote(text, pos));
+            }
             Diagnostic {
                 file: file.to_owned(),
                 line: pos.line,
@@ -132,6 +135,15 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
         spec,
         warnings: diagnostics,
     })
+}
+
+/// Whether the scalar at `pos` is quoted, so that offsets into its value skip the quote.
+fn opens_with_quote(text: &str, pos: crate::source_map::Position) -> bool {
+    let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+    matches!(
+        line.chars().nth(pos.column.saturating_sub(1)),
+        Some('"' | '\'')
+    )
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -342,13 +342,13 @@ impl<'a> Lowerer<'a> {
                     source: inv.source.as_deref().map(parse_source),
                     pointer: iat,
                 }),
-                Err(e) => self.error(
-                    &iat,
-                    "lint.invariant-syntax",
-                    format!(
-                        "invariant `{}`: {} (at byte {} of the expression)",
-                        inv.id, e.message, e.offset
-                    ),
+                Err(e) => self.problems.push(
+                    Problem::error(
+                        &iat,
+                        "lint.invariant-syntax",
+                        format!("invariant `{}`: {}", inv.id, e.message),
+                    )
+                    .at_offset(crate::lint::char_offset(&inv.expr, e.offset)),
                 ),
             }
         }

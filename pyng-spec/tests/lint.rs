@@ -45,6 +45,35 @@ fn expect(find: &str, replace: &str, rule: &str, message_part: &str, line_marker
     assert!(hit.column >= 1);
 }
 
+/// The column of a problem inside an invariant points at the offending token.
+#[track_caller]
+fn expect_column(find: &str, replace: &str, rule: &str, token: &str) {
+    let (text, diags) = lint(find, replace);
+    let hit = diags
+        .iter()
+        .find(|d| d.rule == rule)
+        .unwrap_or_else(|| panic!("no `{rule}` among:\n{diags:#?}"));
+    let line = text.lines().nth(hit.line - 1).unwrap();
+    let expected = line.find(token).unwrap() + 1;
+    assert_eq!(hit.column, expected, "{hit}");
+}
+
+#[test]
+fn invariant_problems_point_at_the_token() {
+    expect_column(
+        "total == sum(lines[*].amount)",
+        "total == sum(lines[*].amont)",
+        "lint.invariant-field",
+        "lines[*].amont",
+    );
+    expect_column(
+        "total == sum(lines[*].amount)",
+        "total = sum(lines[*].amount)",
+        "lint.invariant-syntax",
+        "= sum",
+    );
+}
+
 #[test]
 fn base_fixture_is_clean() {
     let (_, diags) = lint("", "");
