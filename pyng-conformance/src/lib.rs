@@ -1,1 +1,32 @@
-//! Conformance engine.
+//! Conformance engine: checks recorded status-API traffic (HAR, the kit's
+//! recordings, NDJSON streams, bare bodies) against the specs, interpreting the
+//! spec IR at run time.
+//!
+//! ```no_run
+//! use pyng_conformance::Engine;
+//! let engine = Engine::with_bundled_specs()?;
+//! let report = engine.check_paths(&["examples/recordings"]);
+//! for f in &report.findings {
+//!     println!("{}: {} {}", f.file, f.rule, f.message);
+//! }
+//! let findings = engine.check_body("getTransactionStatus", 200, br#"{"data":{}}"#)?;
+//! assert!(findings.iter().any(|f| f.rule == "schema.required"));
+//! # Ok::<(), pyng_conformance::EngineError>(())
+//! ```
+
+pub mod checks;
+pub mod engine;
+pub mod exchange;
+pub mod finding;
+pub mod input;
+pub mod json;
+pub mod matcher;
+pub mod plan;
+pub mod position;
+pub mod report;
+pub mod rules;
+
+pub use checks::signature::Secret;
+pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord};
+pub use finding::{Finding, Severity, Snippet};
+pub use rules::{Policy, Rule};

@@ -1,0 +1,86 @@
+//! `http.*`: the status code is documented for the operation, and the response
+//! is declared JSON where the spec says JSON.
+
+use pyng_spec::ir::Operation;
+
+use super::at_exchange;
+use crate::exchange::Exchange;
+use crate::finding::{Finding, Severity};
+
+pub fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
+    let Some(response) = op.response(ex.status) else {
+        let documented: Vec<String> = op
+            .responses
+            .iter()
+            .filter_map(|r| r.status.map(|s| s.to_string()))
+            .collect();
+        out.push(
+            at_exchange(
+                ex,
+                &op.id,
+                "http.status-documented",
+                Severity::Error,
+                format!(
+                    "status {} is not documented for {}; documented: {}",
+                    ex.status,
+                    op.id,
+                    documented.join(", ")
+                ),
+            )
+            .with_source(op.source.as_ref()),
+        );
+        return;
+    };
+    let Some(expected) = &response.content_type else {
+        return;
+    };
+    if !is_json(expected) {
+        return;
+    }
+    // A bare body has no recorded headers: nothing to check.
+    if ex.operation.is_some() && ex.content_type.is_none() {
+        return;
+    }
+    match &ex.content_type {
+        Some(ct) if is_json(ct) => {}
+        other => out.push(
+            at_exchange(
+                ex,
+                &op.id,
+                "http.content-type",
+                Severity::Error,
+                match other {
+                    Some(ct) => format!("Content-Type is `{ct}`; the spec documents `{expected}`"),
+                    None => format!("no Content-Type recorded; the spec documents `{expected}`"),
+                },
+            )
+            .with_source(response.source.as_ref().or(op.source.as_ref())),
+        ),
+    }
+}
+
+/// `application/json`, `application/json;charset=UTF-8`, `application/problem+json`.
+pub fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json;
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json;charset=UTF-8"));
+        assert!(is_json("Application/JSON"));
+        assert!(is_json("application/problem+json"));
+        assert!(!is_json("text/html"));
+        assert!(!is_json("application/jsonx"));
+    }
+}

@@ -1,0 +1,25 @@
+//! The rules, grouped by what they look at: one exchange's HTTP envelope
+//! ([`http`]), its body ([`body`]), its signatures ([`signature`]), and a
+//! polling sequence ([`sequence`]).
+
+pub mod body;
+pub mod http;
+pub mod sequence;
+pub mod signature;
+
+use crate::exchange::Exchange;
+use crate::finding::{Finding, Severity};
+
+/// A finding about one exchange.
+pub fn at_exchange(
+    ex: &Exchange,
+    operation: &str,
+    rule: &str,
+    severity: Severity,
+    message: String,
+) -> Finding {
+    let mut f = Finding::new(rule, severity, &ex.file, message);
+    f.entry = ex.entry;
+    f.operation = Some(operation.to_owned());
+    f
+}

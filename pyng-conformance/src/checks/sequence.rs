@@ -1,0 +1,268 @@
+//! `state.*` and `identity.stable` across a polling sequence: exchanges of one
+//! operation on one resource (`x-resource-key`), in time order. Each exchange is
+//! reduced to a small [`Observation`], so a sequence's state stays a few values
+//! however long it is.
+
+use pyng_spec::ir::{Spec, StateMachine, TimeoutLimit, Unit};
+use serde_json::Value;
+
+use crate::finding::{Finding, Severity};
+use crate::plan::{SequencePlan, Tracked};
+
+/// What one successful response says about the resource.
+#[derive(Debug, Clone, Default)]
+pub struct Observation {
+    pub time_ms: Option<i128>,
+    /// A documented value of the state-machine enum.
+    pub status: Option<String>,
+    /// Per `plan.stable`: the value when present and not null.
+    pub stable: Vec<Option<Value>>,
+    /// Per `plan.monotonic`: the value as Unix milliseconds (or the raw integer).
+    pub monotonic: Vec<Option<i128>>,
+    /// Per `plan.deadlines`: the deadline as Unix milliseconds.
+    pub deadlines: Vec<Option<i128>>,
+}
+
+pub fn observe(
+    spec: &Spec,
+    plan: &SequencePlan,
+    body: &Value,
+    time_ms: Option<i128>,
+) -> Observation {
+    let status = plan.status.as_ref().and_then(|(t, enum_name)| {
+        let s = body.pointer(&t.pointer)?.as_str()?;
+        let e = spec.enum_def(enum_name)?;
+        e.values.iter().any(|v| v == s).then(|| s.to_owned())
+    });
+    Observation {
+        time_ms,
+        status,
+        stable: plan
+            .stable
+            .iter()
+            .map(|t| body.pointer(&t.pointer).filter(|v| !v.is_null()).cloned())
+            .collect(),
+        monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
+        deadlines: plan
+            .deadlines
+            .iter()
+            .map(|t| t.as_ref().and_then(|t| instant(t, body)))
+            .collect(),
+    }
+}
+
+/// A timestamp field as Unix milliseconds, by its unit; values that do not
+/// parse are skipped (their format is a `schema.*` finding already).
+fn instant(t: &Tracked, body: &Value) -> Option<i128> {
+    let v = body.pointer(&t.pointer)?;
+    match (v, t.unit) {
+        (Value::String(s), _) => pyng_spec::validate::parse_rfc3339(s),
+        (Value::Number(n), Some(Unit::UnixSeconds)) => n.as_i64().map(|s| i128::from(s) * 1000),
+        (Value::Number(n), _) => n.as_i64().map(i128::from),
+        _ => None,
+    }
+}
+
+/// The running state of one sequence.
+#[derive(Debug, Clone, Default)]
+pub struct SequenceState {
+    pub exchanges: usize,
+    last_status: Option<String>,
+    /// Per timeout: when the resource was first seen in one of its `while` states.
+    while_since: Vec<Option<i128>>,
+    /// Per timeout: already reported, so a long stall is one finding.
+    timed_out: Vec<bool>,
+    stable: Vec<Option<Value>>,
+    monotonic: Vec<Option<i128>>,
+    pub last_time: Option<i128>,
+}
+
+/// Context for the findings of one observation.
+#[derive(Debug)]
+pub struct At<'a> {
+    pub spec: &'a Spec,
+    pub plan: &'a SequencePlan,
+    pub interval_seconds: u64,
+    /// A finding template (file, entry, operation, sequence) to copy.
+    pub template: &'a Finding,
+}
+
+impl At<'_> {
+    fn finding(
+        &self,
+        rule: &str,
+        pointer: &str,
+        message: String,
+        source: Option<&pyng_spec::ir::Source>,
+    ) -> Finding {
+        let mut f = self.template.clone();
+        f.rule = rule.to_owned();
+        f.severity = Severity::Error;
+        f.message = message;
+        f.pointer = Some(pointer.to_owned());
+        f.with_source(source)
+    }
+}
+
+impl SequenceState {
+    pub fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
+        if let Some(t) = obs.time_ms {
+            self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
+        }
+        if let (Some((tracked, enum_name)), Some(status)) = (&at.plan.status, &obs.status)
+            && let Some(machine) = at.spec.enum_def(enum_name).and_then(|e| e.machine.as_ref())
+        {
+            self.transition(at, tracked, machine, status, out);
+            self.timeouts(at, tracked, machine, status, obs, out);
+            self.last_status = Some(status.clone());
+        }
+        self.stable.resize(at.plan.stable.len(), None);
+        for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(&obs.stable) {
+            let Some(cur) = cur else { continue };
+            match prev {
+                Some(p) if p != cur => {
+                    out.push(at.finding(
+                        "identity.stable",
+                        &t.pointer,
+                        format!(
+                            "`{}` changed within the sequence: {p} before, {cur} now",
+                            t.name
+                        ),
+                        t.source.as_ref(),
+                    ));
+                    *prev = Some(cur.clone());
+                }
+                Some(_) => {}
+                None => *prev = Some(cur.clone()),
+            }
+        }
+        self.monotonic.resize(at.plan.monotonic.len(), None);
+        for ((t, prev), cur) in at
+            .plan
+            .monotonic
+            .iter()
+            .zip(&mut self.monotonic)
+            .zip(&obs.monotonic)
+        {
+            let Some(cur) = *cur else { continue };
+            if let Some(p) = *prev
+                && cur < p
+            {
+                out.push(at.finding(
+                    "state.monotonic",
+                    &t.pointer,
+                    format!(
+                        "`{}` went back in time by {} ms within the sequence",
+                        t.name,
+                        p - cur
+                    ),
+                    t.source.as_ref(),
+                ));
+            }
+            *prev = Some(cur);
+        }
+    }
+
+    fn transition(
+        &self,
+        at: &At<'_>,
+        t: &Tracked,
+        m: &StateMachine,
+        to: &str,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(from) = self.last_status.as_deref() else {
+            return;
+        };
+        if m.final_states.contains(from) && from != to {
+            out.push(at.finding(
+                "state.final-state-left",
+                &t.pointer,
+                format!(
+                    "`{}` is {to} after the final state {from}: a final state is never left",
+                    t.name
+                ),
+                m.source.as_ref(),
+            ));
+        } else if !m.may_observe(from, to) {
+            out.push(at.finding(
+                "state.invalid-transition",
+                &t.pointer,
+                format!(
+                    "`{}` went from {from} to {to}, which is not reachable from {from} (allowed next: {})",
+                    t.name,
+                    m.transitions.get(from).map(|v| v.join(", ")).unwrap_or_default()
+                ),
+                m.source.as_ref(),
+            ));
+        }
+    }
+
+    fn timeouts(
+        &mut self,
+        at: &At<'_>,
+        t: &Tracked,
+        m: &StateMachine,
+        status: &str,
+        obs: &Observation,
+        out: &mut Vec<Finding>,
+    ) {
+        self.while_since.resize(m.timeouts.len(), None);
+        self.timed_out.resize(m.timeouts.len(), false);
+        let tolerance_ms = i128::from(at.interval_seconds) * 1000;
+        for (i, timeout) in m.timeouts.iter().enumerate() {
+            if !timeout.while_states.iter().any(|s| s == status) {
+                self.while_since[i] = None;
+                continue;
+            }
+            let Some(now) = obs.time_ms else { continue };
+            let since = *self.while_since[i].get_or_insert(now);
+            if self.timed_out[i] {
+                continue;
+            }
+            let expected = if timeout.becomes.is_empty() {
+                m.final_states
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            } else {
+                timeout.becomes.join(" or ")
+            };
+            let late = match &timeout.limit {
+                TimeoutLimit::AfterSeconds(limit) => {
+                    let waited = now - since;
+                    (waited > i128::from(*limit) * 1000 + tolerance_ms).then(|| {
+                        format!(
+                            "`{}` is still {status} {} s after it was first seen in {}; the limit is {limit} s (+{} s polling tolerance) and it should have become {expected}",
+                            t.name,
+                            waited / 1000,
+                            timeout.while_states.join("/"),
+                            at.interval_seconds
+                        )
+                    })
+                }
+                TimeoutLimit::DeadlineField(field) => {
+                    let deadline = obs.deadlines.get(i).copied().flatten();
+                    deadline.filter(|d| now > d + tolerance_ms).map(|d| {
+                        format!(
+                            "`{}` is still {status} {} s after its `{field}` (+{} s polling tolerance); it should have become {expected}",
+                            t.name,
+                            (now - d) / 1000,
+                            at.interval_seconds
+                        )
+                    })
+                }
+            };
+            if let Some(message) = late {
+                self.timed_out[i] = true;
+                out.push(at.finding(
+                    "state.timeout",
+                    &t.pointer,
+                    format!("timeout `{}`: {message}", timeout.id),
+                    timeout.source.as_ref().or(m.source.as_ref()),
+                ));
+            }
+        }
+    }
+}

@@ -1,0 +1,750 @@
+//! The engine: loaded specs, routes and per-response plans; runs every input
+//! through the checks and collects a [`Report`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pyng_spec::ir::{Operation, Spec};
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::checks::sequence::{At, Observation, SequenceState, observe};
+use crate::checks::signature::Secret;
+use crate::checks::{at_exchange, body, http, signature};
+use crate::exchange::Exchange;
+use crate::finding::{Finding, Severity};
+use crate::input::{self, Item, Kind};
+use crate::matcher::{Matcher, OpRef};
+use crate::plan::{SequencePlan, plan};
+use crate::position;
+use crate::rules::{self, Policy, Rule};
+
+/// The three specs shipped with the kit, embedded at build time.
+pub const BUNDLED_SPECS: &[(&str, &str)] = &[
+    (
+        "specs/pyng/checkout-session-status.yaml",
+        include_str!("../../specs/pyng/checkout-session-status.yaml"),
+    ),
+    (
+        "specs/pyng/transaction-status.yaml",
+        include_str!("../../specs/pyng/transaction-status.yaml"),
+    ),
+    (
+        "specs/peach/checkout-status.yaml",
+        include_str!("../../specs/peach/checkout-status.yaml"),
+    ),
+];
+
+/// Exchanges checked together (in parallel) before their sequence updates.
+const BATCH: usize = 512;
+/// Open sequences kept before idle ones are dropped (NDJSON streams).
+const MAX_OPEN_SEQUENCES: usize = 4096;
+/// A sequence idle this long (stream time) is closed: longer than any timeout.
+const IDLE_MS: i128 = 2 * 3600 * 1000;
+
+#[derive(Debug)]
+pub enum EngineError {
+    /// A spec does not load; the diagnostics say where and why.
+    Spec(pyng_spec::Diagnostics),
+    UnknownOperation(String),
+}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EngineError::Spec(d) => write!(f, "a spec does not load:\n{d}"),
+            EngineError::UnknownOperation(id) => {
+                write!(f, "no loaded spec has an operation `{id}`")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// One checked polling sequence (for the JUnit report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SequenceRecord {
+    pub file: String,
+    pub label: String,
+    pub operation: String,
+    pub exchanges: usize,
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub files: usize,
+    pub exchanges: usize,
+    pub sequences: usize,
+    /// Filled when [`Engine::record_sequences`] is on.
+    pub sequence_records: Vec<SequenceRecord>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.is_error()).count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+    fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.files += other.files;
+        self.exchanges += other.exchanges;
+        self.sequences += other.sequences;
+        self.sequence_records.extend(other.sequence_records);
+    }
+}
+
+#[derive(Debug)]
+struct OpPlans {
+    /// Aligned with the operation's `responses`.
+    by_response: Vec<SequencePlan>,
+}
+
+/// The conformance engine.
+#[derive(Debug)]
+pub struct Engine {
+    specs: Vec<Spec>,
+    matcher: Matcher,
+    plans: Vec<Vec<OpPlans>>,
+    secret: Option<Secret>,
+    policy: Policy,
+    record_sequences: bool,
+}
+
+impl Engine {
+    /// The bundled specs.
+    pub fn with_bundled_specs() -> Result<Engine, EngineError> {
+        let specs = BUNDLED_SPECS
+            .iter()
+            .map(|(file, text)| pyng_spec::load_str(file, text).map(|l| l.spec))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(EngineError::Spec)?;
+        Ok(Engine::from_specs(specs))
+    }
+
+    /// Specs read at run time (a newer draft is checked without a rebuild).
+    pub fn with_specs(paths: &[impl AsRef<Path>]) -> Result<Engine, EngineError> {
+        let specs = paths
+            .iter()
+            .map(|p| pyng_spec::load_file(p).map(|l| l.spec))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(EngineError::Spec)?;
+        Ok(Engine::from_specs(specs))
+    }
+
+    pub fn from_specs(specs: Vec<Spec>) -> Engine {
+        let plans = specs
+            .iter()
+            .map(|spec| {
+                spec.operations
+                    .iter()
+                    .map(|op| OpPlans {
+                        by_response: op
+                            .responses
+                            .iter()
+                            .map(|r| match (&r.body, r.status) {
+                                (Some(ty), Some(200..=299)) => plan(spec, ty),
+                                _ => SequencePlan::default(),
+                            })
+                            .collect(),
+                    })
+                    .collect()
+            })
+            .collect();
+        Engine {
+            matcher: Matcher::new(&specs),
+            specs,
+            plans,
+            secret: None,
+            policy: Policy::default(),
+            record_sequences: false,
+        }
+    }
+
+    /// The secret for `signature.*` checks (without one they only check presence).
+    pub fn with_secret(mut self, secret: Secret) -> Engine {
+        self.secret = Some(secret);
+        self
+    }
+
+    pub fn with_policy(mut self, policy: Policy) -> Engine {
+        self.policy = policy;
+        self
+    }
+
+    /// Keep a record of every checked sequence (the JUnit report needs them).
+    pub fn record_sequences(mut self, on: bool) -> Engine {
+        self.record_sequences = on;
+        self
+    }
+
+    pub fn specs(&self) -> &[Spec] {
+        &self.specs
+    }
+
+    pub fn rules(&self) -> Vec<Rule> {
+        rules::catalogue(&self.specs)
+    }
+
+    fn operation(&self, r: OpRef) -> (&Spec, &Operation) {
+        let spec = &self.specs[r.spec];
+        (spec, &spec.operations[r.op])
+    }
+
+    fn find_operation(&self, id: &str) -> Option<OpRef> {
+        self.specs.iter().enumerate().find_map(|(si, s)| {
+            s.operations
+                .iter()
+                .position(|o| o.id == id)
+                .map(|oi| OpRef { spec: si, op: oi })
+        })
+    }
+
+    /// Checks a bare response body of `operation_id` with `status`.
+    pub fn check_body(
+        &self,
+        operation_id: &str,
+        status: u16,
+        bytes: &[u8],
+    ) -> Result<Vec<Finding>, EngineError> {
+        self.check_body_named("<body>", operation_id, status, bytes)
+    }
+
+    fn check_body_named(
+        &self,
+        name: &str,
+        operation_id: &str,
+        status: u16,
+        bytes: &[u8],
+    ) -> Result<Vec<Finding>, EngineError> {
+        if self.find_operation(operation_id).is_none() {
+            return Err(EngineError::UnknownOperation(operation_id.to_owned()));
+        }
+        let file: Arc<str> = Arc::from(name);
+        let ex = input::bare::exchange(&file, operation_id, status, bytes.to_vec());
+        let mut run = FileRun::new(self, file);
+        run.push(Item::Exchange(Box::new(ex)));
+        Ok(run.finish().findings)
+    }
+
+    /// Checks an in-memory recording (HAR, recording or NDJSON), recognised by
+    /// `name`'s extension or, failing that, by content.
+    pub fn check_bytes(&self, name: &str, bytes: &[u8]) -> Report {
+        let file: Arc<str> = Arc::from(name);
+        let mut run = FileRun::new(self, file.clone());
+        match Kind::from_path(Path::new(name)) {
+            Some(Kind::Ndjson) => {
+                input::ndjson::read(&file, &mut &bytes[..], &mut |i| run.push(i));
+            }
+            kind => self.read_document(&file, kind.unwrap_or(Kind::JsonDocument), bytes, &mut run),
+        }
+        run.finish()
+    }
+
+    fn read_document(&self, file: &Arc<str>, kind: Kind, bytes: &[u8], run: &mut FileRun<'_>) {
+        let kind = match kind {
+            Kind::JsonDocument => match input::sniff(bytes) {
+                Ok(Kind::JsonDocument) => {
+                    return run.push(Item::Problem(input::problem(
+                        file,
+                        None,
+                        "neither a HAR file (`log`) nor a pyng recording (`format`); a bare response body needs --operation".into(),
+                    )));
+                }
+                Ok(k) => k,
+                Err(e) => {
+                    return run.push(Item::Problem(input::syntax_problem(file, "the file", &e)));
+                }
+            },
+            k => k,
+        };
+        // Whole-document formats are ordered by time before the sequence checks.
+        run.sort_by_time = true;
+        let mut sink = |i| run.push(i);
+        match kind {
+            Kind::Har => input::har::read(file, bytes, &mut sink),
+            _ => input::recording::read(file, bytes, &mut sink),
+        }
+    }
+
+    /// Checks one file.
+    pub fn check_file(&self, path: &Path) -> Report {
+        self.check_file_as(path, None)
+    }
+
+    /// `bare`: check the file as a bare body of (operation, status).
+    fn check_file_as(&self, path: &Path, bare: Option<(&str, u16)>) -> Report {
+        let name = path.display().to_string();
+        let file: Arc<str> = Arc::from(name.as_str());
+        let unreadable = |e: std::io::Error| {
+            let mut r = Report {
+                files: 1,
+                ..Report::default()
+            };
+            let f = Finding::new(
+                "input.unreadable",
+                Severity::Error,
+                &name,
+                format!("cannot read {name}: {e}"),
+            );
+            r.findings.extend(self.policy.apply(f));
+            r
+        };
+        if let Some((op, status)) = bare {
+            return match std::fs::read(path) {
+                Ok(bytes) => {
+                    let mut run = FileRun::new(self, file.clone());
+                    run.push(Item::Exchange(Box::new(input::bare::exchange(
+                        &file, op, status, bytes,
+                    ))));
+                    run.finish()
+                }
+                Err(e) => unreadable(e),
+            };
+        }
+        let kind = Kind::from_path(path).unwrap_or(Kind::JsonDocument);
+        if kind == Kind::Ndjson {
+            return match std::fs::File::open(path) {
+                Ok(f) => {
+                    let mut run = FileRun::new(self, file.clone());
+                    input::ndjson::read(&file, &mut BufReader::new(f), &mut |i| run.push(i));
+                    run.finish()
+                }
+                Err(e) => unreadable(e),
+            };
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                let mut run = FileRun::new(self, file.clone());
+                self.read_document(&file, kind, &bytes, &mut run);
+                run.finish()
+            }
+            Err(e) => unreadable(e),
+        }
+    }
+
+    /// Checks files and directories (recursively: `.har`, `.json`, `.ndjson`,
+    /// `.jsonl`), files in parallel.
+    pub fn check_paths(&self, paths: &[impl AsRef<Path>]) -> Report {
+        self.check_paths_with(paths, None, &|_| {})
+    }
+
+    /// [`Self::check_paths`] with every file read as a bare body of
+    /// `(operation, status)` when `bare` is set, and `progress` called with each
+    /// finished file's size in bytes.
+    pub fn check_paths_with(
+        &self,
+        paths: &[impl AsRef<Path>],
+        bare: Option<(&str, u16)>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Report {
+        let (files, mut report) = self.expand(paths);
+        let reports: Vec<Report> = files
+            .par_iter()
+            .map(|(path, _)| {
+                let r = self.check_file_as(path, bare);
+                progress(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+                r
+            })
+            .collect();
+        for r in reports {
+            report.merge(r);
+        }
+        report
+    }
+
+    /// The files to check and their total size, plus findings for paths that
+    /// cannot be read.
+    pub fn inputs(&self, paths: &[impl AsRef<Path>]) -> (Vec<(PathBuf, u64)>, Report) {
+        self.expand(paths)
+    }
+
+    fn expand(&self, paths: &[impl AsRef<Path>]) -> (Vec<(PathBuf, u64)>, Report) {
+        let mut files = Vec::new();
+        let mut report = Report::default();
+        for p in paths {
+            let p = p.as_ref();
+            match std::fs::metadata(p) {
+                Ok(m) if m.is_dir() => walk(p, &mut files, &mut report, &self.policy),
+                Ok(m) => files.push((p.to_path_buf(), m.len())),
+                Err(e) => {
+                    report.files += 1;
+                    report.findings.extend(self.policy.apply(Finding::new(
+                        "input.unreadable",
+                        Severity::Error,
+                        &p.display().to_string(),
+                        format!("cannot read {}: {e}", p.display()),
+                    )));
+                }
+            }
+        }
+        (files, report)
+    }
+
+    /// Per-exchange checks (run in parallel).
+    fn prepare(&self, ex: Exchange) -> Prepared {
+        let mut findings = Vec::new();
+        let op_ref = match &ex.operation {
+            Some(id) => self.find_operation(id).map(|r| (r, Vec::new())),
+            None => self
+                .matcher
+                .find(&ex.method, &ex.path)
+                .map(|m| (m.op, m.path_params)),
+        };
+        let Some((op_ref, mut params)) = op_ref else {
+            return Prepared {
+                ex,
+                op: None,
+                params: Vec::new(),
+                findings,
+                obs: None,
+            };
+        };
+        params.extend(ex.query.iter().cloned());
+        let (spec, op) = self.operation(op_ref);
+        http::check(op, &ex, &mut findings);
+        let response_index = op
+            .responses
+            .iter()
+            .position(|r| r.status == Some(ex.status))
+            .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
+        let response = response_index.map(|i| &op.responses[i]);
+        let value: Option<Value> = body::check(spec, op, response, &ex, &params, &mut findings);
+        signature::check_request(spec, op, &ex, self.secret.as_ref(), &mut findings);
+        let mut obs = None;
+        if let (Some(v), Some(i)) = (&value, response_index) {
+            signature::check_response(spec, op, &ex, v, self.secret.as_ref(), &mut findings);
+            let plan = &self.plans[op_ref.spec][op_ref.op].by_response[i];
+            if !plan.is_empty() {
+                obs = Some((i, observe(spec, plan, v, ex.time_ms)));
+            }
+        }
+        Prepared {
+            ex,
+            op: Some(op_ref),
+            params,
+            findings,
+            obs,
+        }
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64)>, report: &mut Report, policy: &Policy) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            report.files += 1;
+            report.findings.extend(policy.apply(Finding::new(
+                "input.unreadable",
+                Severity::Error,
+                &dir.display().to_string(),
+                format!("cannot read the directory {}: {e}", dir.display()),
+            )));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        match std::fs::metadata(&p) {
+            Ok(m) if m.is_dir() => walk(&p, files, report, policy),
+            Ok(m) if Kind::from_path(&p).is_some() => files.push((p, m.len())),
+            Ok(_) => {}
+            Err(e) => {
+                report.files += 1;
+                report.findings.extend(policy.apply(Finding::new(
+                    "input.unreadable",
+                    Severity::Error,
+                    &p.display().to_string(),
+                    format!("cannot read {}: {e}", p.display()),
+                )));
+            }
+        }
+    }
+}
+
+/// An exchange after its own checks, waiting for its sequence.
+struct Prepared {
+    ex: Exchange,
+    op: Option<OpRef>,
+    params: Vec<(String, String)>,
+    findings: Vec<Finding>,
+    /// The response index and what it says about the resource.
+    obs: Option<(usize, Observation)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SeqKey {
+    op: OpRef,
+    values: Vec<Option<String>>,
+}
+
+struct OpenSequence {
+    label: Arc<str>,
+    state: SequenceState,
+    /// Index in `report.sequence_records`, when recorded.
+    record: Option<usize>,
+}
+
+/// The state of checking one file.
+struct FileRun<'e> {
+    engine: &'e Engine,
+    file: Arc<str>,
+    sort_by_time: bool,
+    pending: Vec<Exchange>,
+    sequences: HashMap<SeqKey, OpenSequence>,
+    report: Report,
+    unmatched: usize,
+    first_unmatched: Option<(Option<usize>, String)>,
+    spec_infos: BTreeSet<(String, String)>,
+}
+
+impl<'e> FileRun<'e> {
+    fn new(engine: &'e Engine, file: Arc<str>) -> Self {
+        FileRun {
+            engine,
+            file,
+            sort_by_time: false,
+            pending: Vec::new(),
+            sequences: HashMap::new(),
+            report: Report {
+                files: 1,
+                ..Report::default()
+            },
+            unmatched: 0,
+            first_unmatched: None,
+            spec_infos: BTreeSet::new(),
+        }
+    }
+
+    fn emit(&mut self, f: Finding) {
+        self.report.findings.extend(self.engine.policy.apply(f));
+    }
+
+    fn push(&mut self, item: Item) {
+        match item {
+            Item::Exchange(ex) => {
+                self.pending.push(*ex);
+                if !self.sort_by_time && self.pending.len() >= BATCH {
+                    self.flush();
+                }
+            }
+            Item::Problem(f) => self.emit(*f),
+            Item::SpecInfo { title, version } => {
+                self.spec_infos.insert((title, version));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let mut batch = std::mem::take(&mut self.pending);
+        if self.sort_by_time && batch.iter().all(|e| e.time_ms.is_some()) {
+            batch.sort_by_key(|e| e.time_ms);
+        }
+        let engine = self.engine;
+        let prepared: Vec<Prepared> = if batch.len() > 1 {
+            batch.into_par_iter().map(|ex| engine.prepare(ex)).collect()
+        } else {
+            batch.into_iter().map(|ex| engine.prepare(ex)).collect()
+        };
+        for p in prepared {
+            self.sequence(p);
+        }
+        self.evict_idle();
+    }
+
+    fn sequence(&mut self, p: Prepared) {
+        self.report.exchanges += 1;
+        let Some(op_ref) = p.op else {
+            self.unmatched += 1;
+            if self.first_unmatched.is_none() {
+                self.first_unmatched = Some((p.ex.entry, format!("{} {}", p.ex.method, p.ex.path)));
+            }
+            return;
+        };
+        let engine = self.engine;
+        let (spec, op) = engine.operation(op_ref);
+        let key = SeqKey {
+            op: op_ref,
+            values: op
+                .resource_key
+                .iter()
+                .map(|k| {
+                    p.params
+                        .iter()
+                        .find(|(n, _)| n == k)
+                        .map(|(_, v)| v.clone())
+                })
+                .collect(),
+        };
+        let open = self.sequences.entry(key).or_insert_with_key(|key| {
+            let mut label = op.id.clone();
+            for (name, value) in op.resource_key.iter().zip(&key.values) {
+                if let Some(v) = value {
+                    label.push_str(&format!(" {name}={v}"));
+                }
+            }
+            OpenSequence {
+                label: Arc::from(label),
+                state: SequenceState::default(),
+                record: None,
+            }
+        });
+        if open.state.exchanges == 0 {
+            self.report.sequences += 1;
+            if engine.record_sequences {
+                open.record = Some(self.report.sequence_records.len());
+                self.report.sequence_records.push(SequenceRecord {
+                    file: self.file.to_string(),
+                    label: open.label.to_string(),
+                    operation: op.id.clone(),
+                    exchanges: 0,
+                });
+            }
+        }
+        open.state.exchanges += 1;
+        if let Some(r) = open
+            .record
+            .and_then(|i| self.report.sequence_records.get_mut(i))
+        {
+            r.exchanges += 1;
+        }
+        let mut findings = p.findings;
+        if let Some((i, obs)) = &p.obs {
+            let template = at_exchange(&p.ex, &op.id, "", Severity::Error, String::new());
+            let at = At {
+                spec,
+                plan: &engine.plans[op_ref.spec][op_ref.op].by_response[*i],
+                interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
+                template: &template,
+            };
+            open.state.update(&at, obs, &mut findings);
+        }
+        let label = open.label.clone();
+        for mut f in findings {
+            f.sequence = Some(label.to_string());
+            locate(&mut f, &p.ex.body);
+            self.emit(f);
+        }
+    }
+
+    /// Drops sequences idle for longer than any timeout, so that a long NDJSON
+    /// stream keeps a bounded number of open sequences.
+    fn evict_idle(&mut self) {
+        if self.sequences.len() <= MAX_OPEN_SEQUENCES {
+            return;
+        }
+        let Some(now) = self
+            .sequences
+            .values()
+            .filter_map(|s| s.state.last_time)
+            .max()
+        else {
+            return;
+        };
+        self.sequences
+            .retain(|_, s| s.state.last_time.is_none_or(|t| now - t < IDLE_MS));
+    }
+
+    fn finish(mut self) -> Report {
+        self.flush();
+        if self.unmatched > 0 {
+            let (entry, first) = self.first_unmatched.take().unwrap_or_default();
+            let mut f = Finding::new(
+                "input.unmatched",
+                Severity::Warning,
+                &self.file,
+                format!(
+                    "{} entr{} no operation of the loaded specs (first: {first})",
+                    self.unmatched,
+                    if self.unmatched == 1 {
+                        "y matches"
+                    } else {
+                        "ies match"
+                    }
+                ),
+            );
+            f.entry = entry;
+            self.emit(f);
+        }
+        for (title, version) in std::mem::take(&mut self.spec_infos) {
+            let loaded: Vec<&Spec> = self
+                .engine
+                .specs
+                .iter()
+                .filter(|s| s.title == title)
+                .collect();
+            if loaded.iter().any(|s| s.version == version) {
+                continue;
+            }
+            let message = if loaded.is_empty() {
+                format!("recorded against `{title}` {version}, which is not among the loaded specs")
+            } else {
+                format!(
+                    "recorded against `{title}` {version}; the loaded spec is version {}",
+                    loaded
+                        .iter()
+                        .map(|s| s.version.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            self.emit(Finding::new(
+                "input.spec-version",
+                Severity::Warning,
+                &self.file,
+                message,
+            ));
+        }
+        self.report
+    }
+}
+
+/// Line, column and snippet of a finding's pointer in the body it was found in.
+fn locate(f: &mut Finding, body: &[u8]) {
+    let Some(pointer) = &f.pointer else {
+        if let (Some(line), Some(column)) = (f.line, f.column) {
+            // A syntax error: quote the body around its position.
+            let offset = offset_of(body, line, column);
+            let at = position::Located {
+                start: offset,
+                end: (offset + 1).min(body.len()),
+                line,
+                column,
+            };
+            if !body.is_empty() {
+                f.snippet = Some(position::snippet(body, at, 2));
+            }
+        }
+        return;
+    };
+    if let Some(at) = position::locate(body, pointer) {
+        f.line = Some(at.line);
+        f.column = Some(at.column);
+        f.snippet = Some(position::snippet(body, at, 2));
+    }
+}
+
+/// Byte offset of a 1-based line and character column.
+fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].iter().position(|&b| b == b'\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = String::from_utf8_lossy(&text[start..]);
+    let within: usize = rest
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    (start + within).min(text.len())
+}

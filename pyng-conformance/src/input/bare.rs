@@ -1,0 +1,17 @@
+//! A bare response body, checked as the response of a given operation and status.
+
+use std::sync::Arc;
+
+use crate::exchange::Exchange;
+
+pub fn exchange(file: &Arc<str>, operation: &str, status: u16, body: Vec<u8>) -> Exchange {
+    Exchange {
+        file: file.clone(),
+        entry: None,
+        method: String::new(),
+        status,
+        body,
+        operation: Some(operation.to_owned()),
+        ..Exchange::default()
+    }
+}

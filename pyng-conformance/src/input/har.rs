@@ -1,0 +1,117 @@
+//! HAR 1.2 (browsers, proxies, schemathesis). Each entry is read on its own, so
+//! one malformed entry is one finding and the others are still checked.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{Item, decode_base64, problem, syntax_problem};
+use crate::exchange::{Exchange, parse_time, redact_header, split_url};
+
+#[derive(Deserialize)]
+struct Har {
+    log: Log,
+}
+
+#[derive(Deserialize)]
+struct Log {
+    entries: Vec<Box<RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(rename = "startedDateTime")]
+    started: Option<String>,
+    request: Request,
+    response: Response,
+}
+
+#[derive(Deserialize)]
+struct Request {
+    method: String,
+    url: String,
+    #[serde(default)]
+    headers: Vec<Header>,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    status: u16,
+    #[serde(default)]
+    headers: Vec<Header>,
+    #[serde(default)]
+    content: Content,
+}
+
+#[derive(Deserialize, Default)]
+struct Content {
+    #[serde(rename = "mimeType")]
+    mime_type: Option<String>,
+    text: Option<String>,
+    encoding: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    name: String,
+    value: String,
+}
+
+pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
+    let har: Har = match serde_json::from_slice(bytes) {
+        Ok(h) => h,
+        Err(e) => return sink(Item::Problem(syntax_problem(file, "the HAR file", &e))),
+    };
+    for (i, raw) in har.log.entries.iter().enumerate() {
+        match serde_json::from_str::<Entry>(raw.get()) {
+            Ok(entry) => match exchange(file, i, entry) {
+                Ok(ex) => sink(Item::Exchange(Box::new(ex))),
+                Err(message) => sink(Item::Problem(problem(file, Some(i), message))),
+            },
+            Err(e) => sink(Item::Problem(problem(
+                file,
+                Some(i),
+                format!("HAR entry {i} is not a valid entry: {e}"),
+            ))),
+        }
+    }
+}
+
+fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange, String> {
+    let (path, query) = split_url(&e.request.url);
+    let body = match (
+        &e.response.content.text,
+        e.response.content.encoding.as_deref(),
+    ) {
+        (None, _) => Vec::new(),
+        (Some(t), Some("base64")) => decode_base64(t)
+            .ok_or_else(|| format!("HAR entry {i}: the response text is not valid base64"))?,
+        (Some(t), _) => t.as_bytes().to_vec(),
+    };
+    let content_type = e
+        .response
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-type"))
+        .map(|h| h.value.clone())
+        .or(e.response.content.mime_type.filter(|m| !m.is_empty()));
+    Ok(Exchange {
+        file: file.clone(),
+        entry: Some(i),
+        method: e.request.method,
+        path,
+        query,
+        request_headers: e
+            .request
+            .headers
+            .iter()
+            .map(|h| redact_header(&h.name, &h.value))
+            .collect(),
+        status: e.response.status,
+        content_type,
+        body,
+        time_ms: e.started.as_deref().and_then(parse_time),
+        operation: None,
+    })
+}

@@ -1,0 +1,140 @@
+//! Readers: every supported input is turned into [`Exchange`]s, and every problem
+//! with the input itself into an `input.*` finding; nothing here stops a run.
+
+pub mod bare;
+pub mod har;
+pub mod ndjson;
+pub mod recording;
+
+use std::path::Path;
+
+use crate::exchange::Exchange;
+use crate::finding::{Finding, Severity};
+
+/// What a reader produces, in file order.
+#[derive(Debug)]
+pub enum Item {
+    Exchange(Box<Exchange>),
+    /// A problem with the input (malformed entry, truncated file...).
+    Problem(Box<Finding>),
+    /// The spec a recording says it was made against.
+    SpecInfo {
+        title: String,
+        version: String,
+    },
+}
+
+/// The input kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Har,
+    Recording,
+    Ndjson,
+    /// Decided from the content: a HAR or a recording.
+    JsonDocument,
+}
+
+impl Kind {
+    /// From the file name; `None` for files a directory walk skips.
+    pub fn from_path(path: &Path) -> Option<Kind> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        if name.ends_with(".har") {
+            Some(Kind::Har)
+        } else if name.ends_with(".ndjson") || name.ends_with(".jsonl") {
+            Some(Kind::Ndjson)
+        } else if name.ends_with(".json") {
+            Some(Kind::JsonDocument)
+        } else {
+            None
+        }
+    }
+}
+
+/// Decides between a HAR and a recording by their top-level keys.
+pub fn sniff(bytes: &[u8]) -> Result<Kind, serde_json::Error> {
+    #[derive(serde::Deserialize)]
+    struct Sniff {
+        log: Option<serde::de::IgnoredAny>,
+        format: Option<serde::de::IgnoredAny>,
+    }
+    let s: Sniff = serde_json::from_slice(bytes)?;
+    Ok(match (s.log, s.format) {
+        (Some(_), _) => Kind::Har,
+        (None, Some(_)) => Kind::Recording,
+        (None, None) => Kind::JsonDocument,
+    })
+}
+
+/// An `input.*` finding for a JSON document that does not parse, with the
+/// position in the file.
+pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Finding> {
+    let (rule, message) = if e.is_eof() {
+        (
+            "input.truncated",
+            format!("{what} ends early (truncated?): {e}"),
+        )
+    } else {
+        ("input.malformed", format!("{what} is not valid: {e}"))
+    };
+    let mut f = Finding::new(rule, Severity::Error, file, message);
+    if e.line() > 0 {
+        f.line = Some(e.line());
+        f.column = Some(e.column().max(1));
+    }
+    Box::new(f)
+}
+
+pub fn problem(file: &str, entry: Option<usize>, message: String) -> Box<Finding> {
+    let mut f = Finding::new("input.malformed", Severity::Error, file, message);
+    f.entry = entry;
+    Box::new(f)
+}
+
+/// Standard base64 with optional padding; whitespace is ignored.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trip() {
+        assert_eq!(decode_base64("eyJhIjoxfQ==").unwrap(), br#"{"a":1}"#);
+        assert_eq!(decode_base64("eyJh\nIjoxfQ").unwrap(), br#"{"a":1}"#);
+        assert_eq!(decode_base64("*"), None);
+    }
+
+    #[test]
+    fn sniffs_documents() {
+        assert_eq!(sniff(br#"{"log":{}}"#).unwrap(), Kind::Har);
+        assert_eq!(
+            sniff(br#"{"format":"pyng-recording"}"#).unwrap(),
+            Kind::Recording
+        );
+        assert_eq!(sniff(br#"{"data":{}}"#).unwrap(), Kind::JsonDocument);
+        assert!(sniff(b"[1]").is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! What the sequence checks look at in a response body, derived once per
+//! response from the IR: the state-machine field, `x-stable` and `x-monotonic`
+//! fields and timeout deadline fields, each as a JSON pointer.
+
+use pyng_spec::ir::{Source, Spec, Type, TypeDef, Unit};
+use pyng_spec::pointer::push;
+
+/// A field the sequence checks read.
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    pub pointer: String,
+    pub name: String,
+    pub unit: Option<Unit>,
+    pub source: Option<Source>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SequencePlan {
+    /// The status field and the enum that carries the state machine.
+    pub status: Option<(Tracked, String)>,
+    pub stable: Vec<Tracked>,
+    pub monotonic: Vec<Tracked>,
+    /// Per timeout of the machine (same order): the deadline field, when the
+    /// timeout is a `deadlineField` one.
+    pub deadlines: Vec<Option<Tracked>>,
+}
+
+impl SequencePlan {
+    pub fn is_empty(&self) -> bool {
+        self.status.is_none() && self.stable.is_empty() && self.monotonic.is_empty()
+    }
+}
+
+/// Builds the plan for a response body type.
+pub fn plan(spec: &Spec, body: &Type) -> SequencePlan {
+    let mut out = SequencePlan::default();
+    walk(spec, body, "", &mut out, 0);
+    if let Some((status, enum_name)) = &out.status
+        && let Some(machine) = spec.enum_def(enum_name).and_then(|e| e.machine.as_ref())
+    {
+        let parent = pyng_spec::pointer::parent(&status.pointer).unwrap_or("");
+        let model = model_at(spec, body, parent);
+        out.deadlines = machine
+            .timeouts
+            .iter()
+            .map(|t| match &t.limit {
+                pyng_spec::ir::TimeoutLimit::DeadlineField(f) => Some(Tracked {
+                    pointer: push(parent, f),
+                    name: f.clone(),
+                    unit: model
+                        .and_then(|m| spec.model(m))
+                        .and_then(|m| m.field(f))
+                        .and_then(|f| f.constraints.unit),
+                    source: t.source.clone(),
+                }),
+                pyng_spec::ir::TimeoutLimit::AfterSeconds(_) => None,
+            })
+            .collect();
+    }
+    out
+}
+
+/// Nested objects only: a value inside an array is not one value per exchange.
+const MAX_DEPTH: usize = 8;
+
+fn walk(spec: &Spec, ty: &Type, at: &str, out: &mut SequencePlan, depth: usize) {
+    let Type::Named(name) = ty else { return };
+    let Some(model) = spec.model(name) else {
+        return;
+    };
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for field in &model.fields {
+        let pointer = push(at, &field.wire_name);
+        let tracked = || Tracked {
+            pointer: pointer.clone(),
+            name: field.wire_name.clone(),
+            unit: field.constraints.unit,
+            source: field.source.clone().or_else(|| model.source.clone()),
+        };
+        if let Type::Named(enum_name) = &field.ty
+            && let Some(TypeDef::Enum(e)) = spec.types.get(enum_name)
+            && e.machine.is_some()
+            && out.status.is_none()
+        {
+            let mut t = tracked();
+            t.source = e.machine.as_ref().and_then(|m| m.source.clone());
+            out.status = Some((t, enum_name.clone()));
+        }
+        if field.stable {
+            out.stable.push(tracked());
+        }
+        if field.monotonic {
+            out.monotonic.push(tracked());
+        }
+        walk(spec, &field.ty, &pointer, out, depth + 1);
+    }
+}
+
+/// The name of the model at `pointer` below `ty`.
+fn model_at<'a>(spec: &'a Spec, ty: &'a Type, pointer: &str) -> Option<&'a str> {
+    let Type::Named(mut name) = ty.clone() else {
+        return None;
+    };
+    for token in pyng_spec::pointer::tokens(pointer)? {
+        let field = spec.model(&name)?.field(&token)?;
+        match &field.ty {
+            Type::Named(n) => name = n.clone(),
+            _ => return None,
+        }
+    }
+    spec.model(&name).map(|m| m.name.as_str())
+}

@@ -1,0 +1,278 @@
+//! JSON pointer -> line and column inside a body's text. Runs only for findings,
+//! on the bytes that were checked, so the common (clean) path never pays for it.
+
+use crate::finding::Snippet;
+
+/// Where a value sits in the text: byte range plus 1-based line and column
+/// (column counted in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Finds the value at `pointer`, or the closest ancestor that exists (a missing
+/// required property points at its parent object). With duplicate keys the last
+/// occurrence wins, as in the parsed value. `None` when the text is not JSON.
+pub fn locate(text: &[u8], pointer: &str) -> Option<Located> {
+    let tokens = pyng_spec::pointer::tokens(pointer)?;
+    let mut s = Scanner { b: text, i: 0 };
+    s.ws();
+    let mut start = s.i;
+    for token in &tokens {
+        match s.peek()? {
+            b'{' => match s.find_member(token)? {
+                Some(at) => start = at,
+                None => break,
+            },
+            b'[' => {
+                let Ok(index) = token.parse::<usize>() else {
+                    break;
+                };
+                match s.find_item(index)? {
+                    Some(at) => start = at,
+                    None => break,
+                }
+            }
+            _ => break,
+        }
+        s.i = start;
+    }
+    s.i = start;
+    s.skip_value()?;
+    let end = s.i;
+    let (line, column) = line_col(text, start);
+    Some(Located {
+        start,
+        end,
+        line,
+        column,
+    })
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&text[line_start..offset])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Up to `context` lines either side of the located value; long lines are cut
+/// to a window around the value so minified bodies stay readable.
+pub fn snippet(text: &[u8], at: Located, context: usize) -> Snippet {
+    const WIDTH: usize = 100;
+    let text = String::from_utf8_lossy(text);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mark = at.line.saturating_sub(1).min(lines.len().saturating_sub(1));
+    let first = mark.saturating_sub(context);
+    let last = (mark + context).min(lines.len().saturating_sub(1));
+    let value_chars =
+        String::from_utf8_lossy(text.as_bytes().get(at.start..at.end).unwrap_or_default())
+            .chars()
+            .take_while(|c| *c != '\n')
+            .count()
+            .max(1);
+    let mut out = Vec::new();
+    let mut mark_column = at.column;
+    for (i, line) in lines.iter().enumerate().take(last + 1).skip(first) {
+        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+        let from = if chars.len() > WIDTH {
+            at.column
+                .saturating_sub(WIDTH / 2)
+                .min(chars.len().saturating_sub(WIDTH))
+        } else {
+            0
+        };
+        let mut shown: String = chars.iter().skip(from).take(WIDTH).collect();
+        let cut_left = from > 0;
+        if cut_left {
+            shown.insert(0, '…');
+        }
+        if from + WIDTH < chars.len() {
+            shown.push('…');
+        }
+        if i == mark {
+            mark_column = at.column - from + usize::from(cut_left);
+        }
+        out.push(shown);
+    }
+    Snippet {
+        first_line: first + 1,
+        lines: out,
+        mark_line: mark - first,
+        mark_column,
+        mark_len: value_chars.min(WIDTH),
+    }
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+    fn eat(&mut self, c: u8) -> Option<()> {
+        self.ws();
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// At `{`: the start of the value of the last member named `key`.
+    fn find_member(&mut self, key: &str) -> Option<Option<usize>> {
+        self.eat(b'{')?;
+        let mut found = None;
+        self.ws();
+        if self.peek()? == b'}' {
+            return Some(None);
+        }
+        loop {
+            self.ws();
+            let name = self.string()?;
+            self.eat(b':')?;
+            self.ws();
+            if name == key {
+                found = Some(self.i);
+            }
+            self.skip_value()?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => return Some(found),
+                _ => return None,
+            }
+        }
+    }
+
+    /// At `[`: the start of item `index`.
+    fn find_item(&mut self, index: usize) -> Option<Option<usize>> {
+        self.eat(b'[')?;
+        self.ws();
+        if self.peek()? == b']' {
+            return Some(None);
+        }
+        let mut n = 0;
+        loop {
+            self.ws();
+            if n == index {
+                return Some(Some(self.i));
+            }
+            self.skip_value()?;
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => return Some(None),
+                _ => return None,
+            }
+            n += 1;
+        }
+    }
+
+    /// Reads a string token, decoding escapes (for key comparison).
+    fn string(&mut self) -> Option<String> {
+        self.ws();
+        let start = self.i;
+        self.skip_string()?;
+        serde_json::from_slice(&self.b[start..self.i]).ok()
+    }
+
+    fn skip_string(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.i += 1;
+        loop {
+            match self.peek()? {
+                b'\\' => self.i += 2,
+                b'"' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// Skips one value; iterative over brackets so depth costs no stack.
+    fn skip_value(&mut self) -> Option<()> {
+        self.ws();
+        let mut depth = 0usize;
+        loop {
+            match self.peek()? {
+                b'"' => self.skip_string()?,
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.i += 1;
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    self.i += 1;
+                }
+                b',' | b':' if depth > 0 => self.i += 1,
+                b' ' | b'\t' | b'\n' | b'\r' if depth > 0 => self.i += 1,
+                b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' => return Some(()),
+                _ => {
+                    while self.peek().is_some_and(|c| {
+                        !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r' | b':')
+                    }) {
+                        self.i += 1;
+                    }
+                }
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &[u8] = b"{\n  \"data\": {\n    \"items\": [1, {\"a\": \"x\"}],\n    \"amountPaid\": 2940\n  },\n  \"a\": 1, \"a\": 22\n}";
+
+    #[test]
+    fn locates_members_items_and_last_duplicates() {
+        let at = locate(BODY, "/data/amountPaid").unwrap();
+        assert_eq!((at.line, at.column), (4, 19));
+        assert_eq!(&BODY[at.start..at.end], b"2940");
+        let at = locate(BODY, "/data/items/1/a").unwrap();
+        assert_eq!((at.line, at.column), (3, 22));
+        let at = locate(BODY, "/a").unwrap();
+        assert_eq!(&BODY[at.start..at.end], b"22");
+    }
+
+    #[test]
+    fn missing_members_fall_back_to_the_parent() {
+        let at = locate(BODY, "/data/missing").unwrap();
+        assert_eq!((at.line, at.column), (2, 11));
+        assert_eq!(locate(b"{\"a\": ", "/a"), None);
+    }
+
+    #[test]
+    fn snippet_marks_the_value() {
+        let at = locate(BODY, "/data/amountPaid").unwrap();
+        let s = snippet(BODY, at, 1);
+        assert_eq!(s.first_line, 3);
+        assert_eq!(s.lines[s.mark_line], "    \"amountPaid\": 2940");
+        assert_eq!((s.mark_column, s.mark_len), (19, 4));
+    }
+}
