@@ -255,7 +255,7 @@ mod tests {
         assert_eq!((at.line, at.column), (4, 19));
         assert_eq!(&BODY[at.start..at.end], b"2940");
         let at = locate(BODY, "/data/items/1/a").unwrap();
-        assert_eq!((at.line, at.column), (3, 22));
+        assert_eq!((at.line, at.column), (3, 24));
         let at = locate(BODY, "/a").unwrap();
         assert_eq!(&BODY[at.start..at.end], b"22");
     }
