@@ -1,0 +1,647 @@
+//! Every rule of the catalogue has a failing and a passing case.
+
+mod common;
+
+use common::*;
+use pyng_conformance::{Engine, Report};
+use serde_json::{Value, json};
+
+type Case = (&'static str, fn() -> Report, fn() -> Report);
+
+fn with(mut body: Value, pointer: &str, value: Value) -> Value {
+    *body.pointer_mut(pointer).unwrap() = value;
+    body
+}
+
+fn body(op: &str, status: u16, bytes: &[u8]) -> Report {
+    Report {
+        findings: engine().check_body(op, status, bytes).unwrap(),
+        ..Report::default()
+    }
+}
+
+fn peach_url(merchant_tx: &str, sign_for: &str) -> String {
+    use hmac::Mac;
+    let entity = "8ac7a4ca86c2c24d0168c2caab2e0025";
+    let message = format!("authentication.entityId{entity}merchantTransactionId{sign_for}");
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(message.as_bytes());
+    let sig = hex::encode(mac.finalize().into_bytes());
+    format!(
+        "https://p.example/status?authentication.entityId={entity}&merchantTransactionId={merchant_tx}&signature={sig}"
+    )
+}
+
+fn peach_body(signature_ok: bool) -> Value {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(b"statuspending");
+    let mut sig = hex::encode(mac.finalize().into_bytes());
+    if !signature_ok {
+        sig = sig.replace(|c: char| c.is_ascii_digit(), "0");
+    }
+    json!({"status": "pending", "signature": sig})
+}
+
+/// A tiny spec with a `maximum`, which no bundled spec uses.
+fn maximum_engine() -> Engine {
+    let yaml = r##"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /t:
+    get:
+      operationId: getT
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/B"}
+components:
+  schemas:
+    B:
+      type: object
+      properties:
+        n: {type: integer, maximum: 10}
+"##;
+    Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
+}
+
+const CASES: &[Case] = &[
+    (
+        "input.unreadable",
+        || engine().check_paths(&["/nonexistent/pyng/recording.har"]),
+        || engine().check_paths(&["../examples/recordings/pyng-transaction-clean.json"]),
+    ),
+    (
+        "input.malformed",
+        || {
+            engine().check_bytes(
+                "x.json",
+                br#"{"format":"pyng-recording","version":1,"exchanges":[{"request":{}}]}"#,
+            )
+        },
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
+        "input.truncated",
+        || engine().check_bytes("x.har", br#"{"log":{"entries":[{"#),
+        || engine().check_bytes("x.har", br#"{"log":{"entries":[]}}"#),
+    ),
+    (
+        "input.unmatched",
+        || check(vec![exchange(0, "https://h.example/nope", 200, json!({}))]),
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
+        "input.spec-version",
+        || {
+            engine().check_bytes("x.json", br#"{"format":"pyng-recording","version":1,"spec":{"title":"Pyng Pull Transaction Status API","version":"0.9"},"exchanges":[]}"#)
+        },
+        || {
+            engine().check_bytes("x.json", br#"{"format":"pyng-recording","version":1,"spec":{"title":"Pyng Pull Transaction Status API","version":"1.0.0"},"exchanges":[]}"#)
+        },
+    ),
+    (
+        "http.status-documented",
+        || check(vec![exchange(0, TX, 418, json!({}))]),
+        || {
+            check(vec![exchange(
+                0,
+                TX,
+                404,
+                json!({"errors": [{"message": "x"}], "traceId": "t"}),
+            )])
+        },
+    ),
+    (
+        "http.content-type",
+        || {
+            let mut x = exchange(0, TX, 200, tx("Pending"));
+            x["response"]["headers"]["Content-Type"] = json!("text/plain");
+            check(vec![x])
+        },
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
+        "schema.not-json",
+        || body("getTransactionStatus", 200, b"{\"data\": "),
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.duplicate-key",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","transactionStatus":"Pending"},"traceId":"t"}"#)
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.required",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"}}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.type",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":7}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"7"}"#,
+            )
+        },
+    ),
+    (
+        "schema.enum",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"pending"},"traceId":"t"}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.format",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","amountPaid":18446744073709551615},"traceId":"t"}"#)
+        },
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","amountPaid":9223372036854775807},"traceId":"t"}"#)
+        },
+    ),
+    (
+        "schema.minimum",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":0,"amountPerUnit":1,"amountSubtotal":0}]},"traceId":"t"}"#)
+        },
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":1,"amountSubtotal":1}]},"traceId":"t"}"#)
+        },
+    ),
+    (
+        "schema.maximum",
+        || Report {
+            findings: maximum_engine()
+                .check_body("getT", 200, br#"{"n": 11}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: maximum_engine()
+                .check_body("getT", 200, br#"{"n": 10}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.pattern",
+        || {
+            body(
+                "getCheckoutStatus",
+                200,
+                br#"{"status":"pending","signature":"XYZ"}"#,
+            )
+        },
+        || body("getCheckoutStatus", 200, br#"{"status":"pending"}"#),
+    ),
+    (
+        "schema.nullable",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending","orderId":null},"traceId":"t"}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending","orderId":"o"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.undocumented-property",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending","extra":1},"traceId":"t"}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.timestamp-format",
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                session("Created", "yesterday"),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                session("Created", "2024-11-17T05:30:00Z"),
+            )])
+        },
+    ),
+    (
+        "state.final-state-left",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Settled")),
+                exchange(5, TX, 200, tx("InProgress")),
+            ])
+        },
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Settled")),
+                exchange(5, TX, 200, tx("Settled")),
+            ])
+        },
+    ),
+    (
+        "state.invalid-transition",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("InProgress")),
+                exchange(5, TX, 200, tx("Pending")),
+            ])
+        },
+        // Skipping InProgress between polls is fine.
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(5, TX, 200, tx("Settled")),
+            ])
+        },
+    ),
+    (
+        "state.timeout",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(66, TX, 200, tx("Pending")),
+            ])
+        },
+        // 65 s is within 60 s plus one 5 s polling interval.
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(65, TX, 200, tx("Pending")),
+            ])
+        },
+    ),
+    (
+        "state.status-outcome",
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                with(
+                    session("Completed", "2024-11-17T05:30:00Z"),
+                    "/data/outcome",
+                    json!("Failed"),
+                ),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                session("Completed", "2024-11-17T05:30:00Z"),
+            )])
+        },
+    ),
+    (
+        "state.conditional-presence",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Settled"},"traceId":"t"}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Declined"},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "state.monotonic",
+        || {
+            check(vec![
+                exchange(0, SESSION, 200, session("Created", "2024-11-17T05:30:09Z")),
+                exchange(5, SESSION, 200, session("Launched", "2024-11-17T05:30:01Z")),
+            ])
+        },
+        || {
+            check(vec![
+                exchange(0, SESSION, 200, session("Created", "2024-11-17T05:30:01Z")),
+                exchange(5, SESSION, 200, session("Launched", "2024-11-17T05:30:09Z")),
+            ])
+        },
+    ),
+    (
+        "identity.echo",
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                with(
+                    session("Created", "2024-11-17T05:30:00Z"),
+                    "/data/siteId",
+                    json!("site-2"),
+                ),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                SESSION,
+                200,
+                session("Created", "2024-11-17T05:30:00Z"),
+            )])
+        },
+    ),
+    (
+        "identity.stable",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("InProgress")),
+                exchange(
+                    5,
+                    TX,
+                    200,
+                    with(tx("Settled"), "/data/transactionId", json!("t-2")),
+                ),
+            ])
+        },
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("InProgress")),
+                exchange(5, TX, 200, tx("Settled")),
+            ])
+        },
+    ),
+    (
+        "signature.request",
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("Test1234", "Test9999"),
+                200,
+                json!({"status": "pending"}),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("Test1234", "Test1234"),
+                200,
+                json!({"status": "pending"}),
+            )])
+        },
+    ),
+    (
+        "signature.response",
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("Test1234", "Test1234"),
+                200,
+                peach_body(false),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("Test1234", "Test1234"),
+                200,
+                peach_body(true),
+            )])
+        },
+    ),
+    (
+        "amount.paid-equals-line-totals",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","amountPaid":5,"lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":3,"amountSubtotal":4}]},"traceId":"t"}"#)
+        },
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","amountPaid":4,"lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":3,"amountSubtotal":4}]},"traceId":"t"}"#)
+        },
+    ),
+    (
+        "amount.subtotal-covers-units",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":2,"amountPerUnit":3,"amountSubtotal":5}]},"traceId":"t"}"#)
+        },
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":2,"amountPerUnit":3,"amountSubtotal":6}]},"traceId":"t"}"#)
+        },
+    ),
+    (
+        "amount.line-total-after-discounts",
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":3,"amountSubtotal":5,"discounts":[{"amount":1}],"amountTotal":5}]},"traceId":"t"}"#)
+        },
+        || {
+            body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":3,"amountSubtotal":5,"discounts":[{"amount":1}],"amountTotal":4}]},"traceId":"t"}"#)
+        },
+    ),
+];
+
+#[test]
+fn each_rule_fails_and_passes() {
+    for (rule, failing, passing) in CASES {
+        let bad = failing();
+        assert!(
+            bad.findings.iter().any(|f| f.rule == *rule),
+            "{rule}: the failing case did not trigger it: {:#?}",
+            bad.findings
+        );
+        let good = passing();
+        assert!(
+            !good.findings.iter().any(|f| f.rule == *rule),
+            "{rule}: the passing case triggered it: {:#?}",
+            good.findings
+        );
+    }
+}
+
+#[test]
+fn every_catalogued_rule_has_a_case() {
+    let catalogue = engine().rules();
+    for r in &catalogue {
+        assert!(
+            CASES.iter().any(|(id, _, _)| *id == r.id),
+            "no test case for {}",
+            r.id
+        );
+    }
+}
+
+#[test]
+fn timeouts_are_reported_once_and_deadlines_apply() {
+    let r = check(
+        (0..6)
+            .map(|i| exchange(i * 30, TX, 200, tx("Pending")))
+            .collect(),
+    );
+    assert_eq!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "state.timeout")
+            .count(),
+        1
+    );
+    // expiresAt 06:00:00; polling interval 5 s.
+    let late = exchange(
+        30 * 60 + 6,
+        SESSION,
+        200,
+        session("Pending", "2024-11-17T05:30:00Z"),
+    );
+    assert!(rules(&check(vec![late])).contains(&"state.timeout".to_owned()));
+    let in_tolerance = exchange(
+        30 * 60 + 5,
+        SESSION,
+        200,
+        session("Pending", "2024-11-17T05:30:00Z"),
+    );
+    assert!(!rules(&check(vec![in_tolerance])).contains(&"state.timeout".to_owned()));
+}
+
+#[test]
+fn sequences_are_ordered_by_time_and_split_by_resource() {
+    // Recorded out of order: Settled (t=5) before Pending (t=0).
+    let r = check(vec![
+        exchange(5, TX, 200, tx("Settled")),
+        exchange(0, TX, 200, tx("Pending")),
+    ]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let other = TX.replace("pi_1", "pi_2");
+    let r = check(vec![
+        exchange(0, TX, 200, tx("Settled")),
+        exchange(5, &other, 200, tx("Pending")),
+    ]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    assert_eq!(r.sequences, 2);
+}
+
+#[test]
+fn findings_carry_positions_pointers_and_sources() {
+    let r = body(
+        "getTransactionStatus",
+        200,
+        b"{\n  \"data\": {\n    \"transactionStatus\": \"Pending\",\n    \"amountPaid\": \"12\"\n  },\n  \"traceId\": \"t\"\n}",
+    );
+    let f = r.findings.iter().find(|f| f.rule == "schema.type").unwrap();
+    assert_eq!(f.pointer.as_deref(), Some("/data/amountPaid"));
+    assert_eq!((f.line, f.column), (Some(4), Some(19)));
+    let seed = engine().check_paths(&["../examples/recordings/seed-001-examples.har"]);
+    let f = seed
+        .findings
+        .iter()
+        .find(|f| f.rule == "amount.paid-equals-line-totals")
+        .unwrap();
+    assert_eq!(
+        f.source.as_deref(),
+        Some("001_2020593368484f7b.txt § Line Items")
+    );
+    assert!(f.message.contains("2940") && f.message.contains("2440"));
+}
+
+#[test]
+fn policy_denies_allows_and_strict() {
+    use pyng_conformance::Policy;
+    let body = br#"{"data":{"transactionStatus":"Pending","extra":1},"traceId":"t"}"#;
+    let run = |p: Policy| {
+        engine()
+            .with_policy(p)
+            .check_body("getTransactionStatus", 200, body)
+            .unwrap()
+    };
+    let plain = run(Policy::default());
+    assert!(plain.iter().all(|f| !f.is_error()));
+    assert!(
+        run(Policy {
+            strict: true,
+            ..Policy::default()
+        })
+        .iter()
+        .all(|f| f.is_error())
+    );
+    assert!(
+        run(Policy {
+            deny: vec!["schema".into()],
+            ..Policy::default()
+        })
+        .iter()
+        .all(|f| f.is_error())
+    );
+    assert!(
+        run(Policy {
+            allow: vec!["schema.undocumented-property".into()],
+            ..Policy::default()
+        })
+        .is_empty()
+    );
+}
