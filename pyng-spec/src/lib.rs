@@ -6,7 +6,10 @@
 //! the IR, and [`expr`] is the invariant expression language. The generator core
 //! lives in [`codegen`] behind the `codegen` feature.
 
+#[cfg(feature = "codegen")]
+pub mod codegen;
 pub mod diag;
+pub mod diff;
 pub mod expr;
 pub mod extensions;
 pub mod ir;

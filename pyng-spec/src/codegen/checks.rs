@@ -1,0 +1,249 @@
+//! `check()`: the per-value rules of a model, compiled to Rust. Mirrors
+//! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
+//! pointers relative to the value checked), for the categories a typed value can
+//! still break: conditional presence, status/outcome, amount invariants. Schema
+//! rules (types, required fields) are enforced by deserialization itself.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::GenerateError;
+use super::context::{Context, is_option};
+use super::invariants;
+use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
+
+pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
+    let ident = cx.type_ident(&m.name);
+    if !cx.is_checked(&m.name) {
+        return Ok(quote! {
+            impl #ident {
+                /// Checks the spec's per-value rules. This schema and the schemas it
+                /// contains carry none, so the result is always empty.
+                pub fn check(&self) -> Vec<Violation> {
+                    Vec::new()
+                }
+            }
+        });
+    }
+    let mut stmts = Vec::new();
+    for (i, f) in m.fields.iter().enumerate() {
+        let id = cx.field_ident(m, i);
+        if cx.type_is_checked(&f.ty) {
+            let ptr = ptr_fmt("at", &f.wire_name);
+            let value = quote!(v);
+            let inner = child(&f.ty, &value, &quote!(&p), 0);
+            stmts.push(if is_option(f) {
+                quote! {
+                    if let Some(v) = &self.#id {
+                        let p = format!(#ptr);
+                        #inner
+                    }
+                }
+            } else {
+                quote! {
+                    {
+                        let v = &self.#id;
+                        let p = format!(#ptr);
+                        #inner
+                    }
+                }
+            });
+        }
+        if let Some(p) = &f.presence {
+            stmts.push(presence(cx, m, f, i, p)?);
+        }
+    }
+    if let Some(rule) = &m.outcome {
+        stmts.push(outcome(cx, m, rule)?);
+    }
+    let mut methods = Vec::new();
+    for (i, inv) in m.invariants.iter().enumerate() {
+        let compiled = invariants::invariant(cx, m, inv, i)?;
+        stmts.push(compiled.call);
+        methods.push(compiled.method);
+    }
+    Ok(quote! {
+        impl #ident {
+            /// Checks the spec's per-value rules (amount invariants, status/outcome,
+            /// conditional presence) on this value and every value it contains.
+            /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
+            /// spec and of `pyng_spec::validate`.
+            pub fn check(&self) -> Vec<Violation> {
+                let mut out = Vec::new();
+                self.check_at("", &mut out);
+                out
+            }
+
+            fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+                #(#stmts)*
+            }
+
+            #(#methods)*
+        }
+    })
+}
+
+/// Recursion into a contained value `v` (a reference) at pointer `p` (a String).
+fn child(ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize) -> TokenStream {
+    match ty {
+        Type::Array(inner) => {
+            let i = quote::format_ident!("i{depth}");
+            let item = quote::format_ident!("item{depth}");
+            let ip = quote::format_ident!("p{depth}");
+            let fmt = format!("{{{p_name}}}/{{{i}}}", p_name = name_of(p));
+            let inner = child(inner, &quote!(#item), &quote!(&#ip), depth + 1);
+            quote! {
+                for (#i, #item) in #v.iter().enumerate() {
+                    let #ip = format!(#fmt);
+                    #inner
+                }
+            }
+        }
+        _ => quote!(#v.check_at(#p, out);),
+    }
+}
+
+/// `&p` -> `p`: the identifier inside a borrowed pointer expression.
+fn name_of(p: &TokenStream) -> String {
+    p.to_string().trim_start_matches('&').trim().to_owned()
+}
+
+/// An enum or string field read as `&str`; `(expr, is_option)`.
+fn str_access(cx: &Context, m: &Model, wire: &str) -> Result<(TokenStream, bool), GenerateError> {
+    let Some((f, id)) = cx.field(m, wire) else {
+        return Err(cx.error(
+            &m.pointer,
+            format!("`{}` names no field of `{}`", wire, m.name),
+        ));
+    };
+    let opt = is_option(f);
+    match (&f.ty, opt) {
+        (Type::Named(n), true) if cx.spec.enum_def(n).is_some() => {
+            let e = cx.type_ident(n);
+            Ok((quote!(self.#id.as_ref().map(#e::as_str)), true))
+        }
+        (Type::Named(n), false) if cx.spec.enum_def(n).is_some() => {
+            Ok((quote!(self.#id.as_str()), false))
+        }
+        (Type::String, true) => Ok((quote!(self.#id.as_deref()), true)),
+        (Type::String, false) => Ok((quote!(self.#id.as_str()), false)),
+        _ => Err(cx.error(
+            &f.pointer,
+            format!(
+                "`{}` of `{}` is used as a status but is not a string or string enum",
+                wire, m.name
+            ),
+        )),
+    }
+}
+
+/// `let name = expr; body` or `if let Some(name) = expr { body }`.
+fn bind(name: &str, (expr, opt): (TokenStream, bool), body: TokenStream) -> TokenStream {
+    let name = quote::format_ident!("{name}");
+    if opt {
+        quote!(if let Some(#name) = #expr { #body })
+    } else {
+        quote!({ let #name = #expr; #body })
+    }
+}
+
+fn presence(
+    cx: &Context,
+    m: &Model,
+    f: &Field,
+    index: usize,
+    p: &Presence,
+) -> Result<TokenStream, GenerateError> {
+    let id = cx.field_ident(m, index);
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let mut checks = Vec::new();
+    let violation = |verb: &str| {
+        let message = fmt_lit(&format!(
+            "`{}` must be {verb} when {} is ",
+            f.wire_name, p.status_field
+        )) + "{status}";
+        quote! {
+            out.push(Violation {
+                rule: "state.conditional-presence",
+                pointer: format!(#ptr),
+                message: format!(#message),
+            });
+        }
+    };
+    // A required, non-nullable field is always present once deserialized.
+    if !p.required_when.is_empty() && is_option(f) {
+        let values = &p.required_when;
+        let push = violation("present");
+        checks.push(quote!(if self.#id.is_none() && matches!(status, #(#values)|*) { #push }));
+    }
+    if !p.absent_when.is_empty() {
+        let values = &p.absent_when;
+        let push = violation("absent");
+        checks.push(if is_option(f) {
+            quote!(if self.#id.is_some() && matches!(status, #(#values)|*) { #push })
+        } else {
+            quote!(if matches!(status, #(#values)|*) { #push })
+        });
+    }
+    if checks.is_empty() {
+        return Ok(quote!());
+    }
+    Ok(bind(
+        "status",
+        str_access(cx, m, &p.status_field)?,
+        quote!(#(#checks)*),
+    ))
+}
+
+fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, GenerateError> {
+    let ptr = ptr_fmt("at", &rule.outcome_field);
+    let (o, s) = (fmt_lit(&rule.outcome_field), fmt_lit(&rule.status_field));
+    let not_final = format!(
+        "`{o}` is {{outcome}} while {s} is {{status}}, which is not final: the outcome must be absent before a final status"
+    );
+    let mismatch = format!("`{o}` is {{outcome}} but {s} {{status}} implies {{expected}}");
+    let push_not_final = quote! {
+        out.push(Violation {
+            rule: "state.status-outcome",
+            pointer: format!(#ptr),
+            message: format!(#not_final),
+        })
+    };
+    let body = if rule.map.is_empty() {
+        quote!(#push_not_final;)
+    } else {
+        let (statuses, outcomes): (Vec<_>, Vec<_>) = rule.map.iter().unzip();
+        quote! {
+            let expected = match status {
+                #(#statuses => Some(#outcomes),)*
+                _ => None,
+            };
+            match expected {
+                None => #push_not_final,
+                Some(expected) if expected != outcome => out.push(Violation {
+                    rule: "state.status-outcome",
+                    pointer: format!(#ptr),
+                    message: format!(#mismatch),
+                }),
+                Some(_) => {}
+            }
+        }
+    };
+    let inner = bind("outcome", str_access(cx, m, &rule.outcome_field)?, body);
+    Ok(bind(
+        "status",
+        str_access(cx, m, &rule.status_field)?,
+        inner,
+    ))
+}
+
+/// Escapes text for use inside a `format!` string literal.
+pub fn fmt_lit(s: &str) -> String {
+    s.replace('{', "{{").replace('}', "}}")
+}
+
+/// A `format!` string for the pointer `{base}/<wire>`, with `wire` escaped for
+/// RFC 6901 and for `format!`.
+pub fn ptr_fmt(base: &str, wire: &str) -> String {
+    format!("{{{base}}}/{}", fmt_lit(&crate::pointer::escape(wire)))
+}

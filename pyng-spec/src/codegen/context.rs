@@ -1,0 +1,308 @@
+//! Names and facts computed once per spec and shared by the emitters.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::GenerateError;
+use super::names::{self, Scope};
+use crate::ir::{EnumDef, Field, Model, Spec, Type, TypeDef};
+
+/// Type names the support items use; a schema with one of these names is an error.
+pub const SUPPORT_NAMES: &[&str] = &[
+    "Violation",
+    "UnknownValue",
+    "ResponseError",
+    "Amount",
+    "Overflow",
+];
+
+pub struct Context<'a> {
+    pub spec: &'a Spec,
+    type_names: BTreeMap<String, String>,
+    /// Per model, the Rust field names in field order.
+    field_names: BTreeMap<String, Vec<String>>,
+    /// Per enum, the Rust variant names in value order, and the catch-all's name.
+    variant_names: BTreeMap<String, (Vec<String>, String)>,
+    /// Models whose `check()` can report something (rules of their own or below).
+    checked: BTreeSet<String>,
+    /// (model, field) pairs that need a `Box` to break a cycle of direct fields.
+    boxed: BTreeSet<(String, String)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(spec: &'a Spec) -> Result<Self, GenerateError> {
+        let mut types = Scope::with_reserved(SUPPORT_NAMES);
+        let mut type_names = BTreeMap::new();
+        for name in spec.types.keys() {
+            let wanted = names::camel(name);
+            if SUPPORT_NAMES.contains(&wanted.as_str()) {
+                return Err(error_at(
+                    spec,
+                    &pointer_of(spec, name),
+                    format!(
+                        "schema `{name}` would be named `{wanted}`, which the generated support code uses; rename the schema"
+                    ),
+                ));
+            }
+            type_names.insert(name.clone(), types.claim(&wanted));
+        }
+        let mut field_names = BTreeMap::new();
+        let mut variant_names = BTreeMap::new();
+        for (name, def) in &spec.types {
+            match def {
+                TypeDef::Model(m) => {
+                    let mut scope = Scope::default();
+                    let fields = m
+                        .fields
+                        .iter()
+                        .map(|f| scope.claim(&names::snake(&f.wire_name)))
+                        .collect();
+                    field_names.insert(name.clone(), fields);
+                }
+                TypeDef::Enum(e) => {
+                    let mut scope = Scope::with_reserved(&["Unknown"]);
+                    let variants = e
+                        .values
+                        .iter()
+                        .map(|v| scope.claim(&names::camel(v)))
+                        .collect();
+                    variant_names.insert(name.clone(), (variants, "Unknown".to_owned()));
+                }
+            }
+        }
+        let mut cx = Context {
+            spec,
+            type_names,
+            field_names,
+            variant_names,
+            checked: BTreeSet::new(),
+            boxed: BTreeSet::new(),
+        };
+        cx.checked = cx.compute_checked();
+        cx.boxed = cx.compute_boxed();
+        Ok(cx)
+    }
+
+    pub fn models(&self) -> impl Iterator<Item = &'a Model> {
+        self.spec.types.values().filter_map(|t| match t {
+            TypeDef::Model(m) => Some(m),
+            TypeDef::Enum(_) => None,
+        })
+    }
+
+    pub fn enums(&self) -> impl Iterator<Item = &'a EnumDef> {
+        self.spec.types.values().filter_map(|t| match t {
+            TypeDef::Enum(e) => Some(e),
+            TypeDef::Model(_) => None,
+        })
+    }
+
+    pub fn has_models(&self) -> bool {
+        self.models().next().is_some()
+    }
+
+    pub fn has_enums(&self) -> bool {
+        self.enums().next().is_some()
+    }
+
+    pub fn has_invariants(&self) -> bool {
+        self.models().any(|m| !m.invariants.is_empty())
+    }
+
+    pub fn type_ident(&self, name: &str) -> Ident {
+        let n = self
+            .type_names
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or(name);
+        names::ident(n)
+    }
+
+    pub fn field_ident(&self, model: &Model, index: usize) -> Ident {
+        let n = self
+            .field_names
+            .get(&model.name)
+            .and_then(|f| f.get(index))
+            .map(String::as_str)
+            .unwrap_or("value");
+        names::ident(n)
+    }
+
+    /// The field and its Rust name, by wire name.
+    pub fn field(&self, model: &'a Model, wire: &str) -> Option<(&'a Field, Ident)> {
+        let i = model.fields.iter().position(|f| f.wire_name == wire)?;
+        Some((&model.fields[i], self.field_ident(model, i)))
+    }
+
+    pub fn variant_idents(&self, e: &EnumDef) -> (Vec<Ident>, Ident) {
+        match self.variant_names.get(&e.name) {
+            Some((vs, unknown)) => (
+                vs.iter().map(|v| names::ident(v)).collect(),
+                names::ident(unknown),
+            ),
+            None => (Vec::new(), names::ident("Unknown")),
+        }
+    }
+
+    pub fn model_of(&self, ty: &Type) -> Option<&'a Model> {
+        match ty {
+            Type::Named(n) => self.spec.model(n),
+            _ => None,
+        }
+    }
+
+    /// Whether `check()` on this model can report anything.
+    pub fn is_checked(&self, model: &str) -> bool {
+        self.checked.contains(model)
+    }
+
+    /// Whether a value of this type contains a model whose check can report.
+    pub fn type_is_checked(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Named(n) => self.is_checked(n),
+            Type::Array(inner) => self.type_is_checked(inner),
+            _ => false,
+        }
+    }
+
+    /// The Rust type of a field (without the `Option` for optional fields).
+    pub fn rust_type(&self, ty: &Type) -> TokenStream {
+        self.rust_type_in(ty, &quote!())
+    }
+
+    /// [`Self::rust_type`] with named types behind `prefix` (`super::` from an
+    /// operation module).
+    pub fn rust_type_in(&self, ty: &Type, prefix: &TokenStream) -> TokenStream {
+        match ty {
+            Type::String => quote!(String),
+            Type::Integer => quote!(i64),
+            Type::Number => quote!(f64),
+            Type::Boolean => quote!(bool),
+            Type::Any => quote!(::serde_json::Value),
+            Type::Named(n) => {
+                let id = self.type_ident(n);
+                quote!(#prefix #id)
+            }
+            Type::Array(inner) => {
+                let inner = self.rust_type_in(inner, prefix);
+                quote!(Vec<#inner>)
+            }
+        }
+    }
+
+    pub fn field_type(&self, model: &Model, field: &Field) -> TokenStream {
+        let mut ty = self.rust_type(&field.ty);
+        if self
+            .boxed
+            .contains(&(model.name.clone(), field.wire_name.clone()))
+        {
+            ty = quote!(Box<#ty>);
+        }
+        if is_option(field) {
+            ty = quote!(Option<#ty>);
+        }
+        ty
+    }
+
+    pub fn error(&self, pointer: &str, message: String) -> GenerateError {
+        error_at(self.spec, pointer, message)
+    }
+
+    fn compute_checked(&self) -> BTreeSet<String> {
+        let mut checked: BTreeSet<String> = self
+            .models()
+            .filter(|m| {
+                !m.invariants.is_empty()
+                    || m.outcome.is_some()
+                    || m.fields.iter().any(|f| f.presence.is_some())
+            })
+            .map(|m| m.name.clone())
+            .collect();
+        // Propagate to every model that contains a checked one, until stable.
+        loop {
+            let before = checked.len();
+            for m in self.models() {
+                if m.fields
+                    .iter()
+                    .any(|f| type_names(&f.ty).any(|n| checked.contains(n)))
+                {
+                    checked.insert(m.name.clone());
+                }
+            }
+            if checked.len() == before {
+                return checked;
+            }
+        }
+    }
+
+    /// A direct (non-`Vec`) field whose model leads back to the field's own model
+    /// would make an infinitely sized type; those fields are boxed.
+    fn compute_boxed(&self) -> BTreeSet<(String, String)> {
+        let mut boxed = BTreeSet::new();
+        for m in self.models() {
+            for f in &m.fields {
+                if let Type::Named(target) = &f.ty
+                    && self.spec.model(target).is_some()
+                    && self.reaches_directly(target, &m.name)
+                {
+                    boxed.insert((m.name.clone(), f.wire_name.clone()));
+                }
+            }
+        }
+        boxed
+    }
+
+    fn reaches_directly(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(name) = todo.pop() {
+            if name == to {
+                return true;
+            }
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some(m) = self.spec.model(&name) {
+                for f in &m.fields {
+                    if let Type::Named(n) = &f.ty {
+                        todo.push(n.clone());
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Whether a field is an `Option` in Rust: optional, or nullable.
+pub fn is_option(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+fn type_names(ty: &Type) -> Box<dyn Iterator<Item = &String> + '_> {
+    match ty {
+        Type::Named(n) => Box::new(std::iter::once(n)),
+        Type::Array(inner) => type_names(inner),
+        _ => Box::new(std::iter::empty()),
+    }
+}
+
+fn pointer_of(spec: &Spec, name: &str) -> String {
+    match spec.types.get(name) {
+        Some(TypeDef::Model(m)) => m.pointer.clone(),
+        Some(TypeDef::Enum(e)) => e.pointer.clone(),
+        None => String::new(),
+    }
+}
+
+fn error_at(spec: &Spec, pointer: &str, message: String) -> GenerateError {
+    let pos = spec.source_map.value(pointer);
+    GenerateError {
+        file: spec.file.clone(),
+        line: pos.line,
+        column: pos.column,
+        message,
+    }
+}

@@ -1,0 +1,143 @@
+//! Object schemas -> serde structs. Wire names are kept exactly (`rename` where
+//! the Rust name differs); optional fields are `Option`s skipped when `None`, so a
+//! documented body round-trips unchanged.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::GenerateError;
+use super::checks;
+use super::context::Context;
+use super::docs::{self, Doc};
+use crate::ir::{Field, Model, Presence};
+
+pub fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
+    let ident = cx.type_ident(&m.name);
+    let mut doc = Doc::new();
+    doc.opt_text(m.description.as_deref());
+    if m.description.is_none() {
+        doc.markdown(format!("The {} schema.", docs::code(&m.name)));
+    }
+    for inv in &m.invariants {
+        let mut line = format!(
+            "Rule {}: {}.",
+            docs::code(&inv.id),
+            docs::code(&inv.expr.to_string())
+        );
+        if let Some(d) = &inv.description {
+            line.push(' ');
+            line.push_str(&docs::escape(d));
+        }
+        doc.markdown(line);
+    }
+    if let Some(o) = &m.outcome {
+        let pairs: Vec<String> = o
+            .map
+            .iter()
+            .map(|(s, out)| format!("{s} -> {out}"))
+            .collect();
+        doc.markdown(format!(
+            "Rule `state.status-outcome`: {} is absent while {} is not final, and after a final status it is the mapped outcome ({}).",
+            docs::code(&o.outcome_field),
+            docs::code(&o.status_field),
+            docs::code_list(&pairs)
+        ));
+    }
+    doc.source(m.source.as_ref()).draft(cx.spec.draft);
+    let doc = doc.attrs();
+    let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));
+    let check = checks::check_impl(cx, m)?;
+    Ok(quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #ident {
+            #(#fields)*
+        }
+        #check
+    })
+}
+
+fn field(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
+    let ident = cx.field_ident(m, index);
+    let ty = cx.field_type(m, f);
+    let mut serde_args = Vec::new();
+    let rust_name = ident.to_string();
+    let rust_name = rust_name.strip_prefix("r#").unwrap_or(&rust_name);
+    if rust_name != f.wire_name {
+        let wire = &f.wire_name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if !f.required {
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    let serde_attr = if serde_args.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
+    };
+    let doc = field_doc(f).attrs();
+    quote! {
+        #doc
+        #serde_attr
+        pub #ident: #ty,
+    }
+}
+
+fn field_doc(f: &Field) -> Doc {
+    let mut doc = Doc::new();
+    doc.opt_text(f.description.as_deref());
+    let mut facts = vec![format!("Wire name {}", docs::code(&f.wire_name))];
+    if !f.required {
+        facts.push("optional".to_owned());
+    }
+    if f.nullable {
+        facts.push(if f.required {
+            "nullable".to_owned()
+        } else {
+            "nullable (null and absent both read as `None`)".to_owned()
+        });
+    }
+    if let Some(unit) = f.constraints.unit {
+        facts.push(format!("unit {}", docs::code(unit.as_str())));
+    }
+    if let Some(min) = f.constraints.minimum {
+        facts.push(format!("minimum {min}"));
+    }
+    if let Some(max) = f.constraints.maximum {
+        facts.push(format!("maximum {max}"));
+    }
+    if let Some(p) = &f.constraints.pattern {
+        facts.push(format!("pattern {}", docs::code(p)));
+    }
+    if f.stable {
+        facts.push("stable: never changes once present in a polling sequence".to_owned());
+    }
+    if f.monotonic {
+        facts.push("monotonic: never goes back across a polling sequence".to_owned());
+    }
+    doc.markdown(format!("{}.", facts.join("; ")));
+    if let Some(p) = &f.presence {
+        doc.markdown(presence_doc(p));
+        doc.source(p.source.as_ref());
+    }
+    doc.source(f.source.as_ref());
+    doc
+}
+
+fn presence_doc(p: &Presence) -> String {
+    let mut parts = Vec::new();
+    if !p.required_when.is_empty() {
+        parts.push(format!(
+            "present when {} is one of {}",
+            docs::code(&p.status_field),
+            docs::code_list(&p.required_when)
+        ));
+    }
+    if !p.absent_when.is_empty() {
+        parts.push(format!(
+            "absent when it is one of {}",
+            docs::code_list(&p.absent_when)
+        ));
+    }
+    format!("Rule `state.conditional-presence`: {}.", parts.join("; "))
+}

@@ -1,0 +1,187 @@
+//! The small helpers every generated module carries itself, so that generated
+//! code depends on nothing but `serde` and `serde_json`. Only what the module
+//! uses is emitted (unused private items would be dead code).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::context::Context;
+
+pub fn support(cx: &Context) -> TokenStream {
+    let mut out = TokenStream::new();
+    if cx.has_models() {
+        out.extend(violation());
+    }
+    if cx.has_enums() {
+        out.extend(unknown_value());
+    }
+    if !cx.spec.operations.is_empty() {
+        out.extend(response_error());
+    }
+    if super::operations::needs_percent_encoding(cx.spec) {
+        out.extend(percent_encode());
+    }
+    if cx.has_invariants() {
+        out.extend(amount());
+    }
+    out
+}
+
+fn violation() -> TokenStream {
+    quote! {
+        /// A per-value rule of the spec that a value breaks, as reported by `check()`.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct Violation {
+            /// The stable rule id: an invariant id (`amount.*`),
+            /// `state.status-outcome` or `state.conditional-presence`.
+            pub rule: &'static str,
+            /// RFC 6901 pointer to the offending value, relative to the value
+            /// `check()` was called on.
+            pub pointer: String,
+            /// What is wrong, for humans.
+            pub message: String,
+        }
+
+        impl ::std::fmt::Display for Violation {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "{} at {:?}: {}", self.rule, self.pointer, self.message)
+            }
+        }
+    }
+}
+
+fn unknown_value() -> TokenStream {
+    quote! {
+        /// An enum value the spec does not document, kept exactly as received. The
+        /// field is private: only deserialization or parsing creates one, so it
+        /// never holds a documented value.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct UnknownValue(String);
+
+        impl UnknownValue {
+            /// The wire string.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for UnknownValue {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    }
+}
+
+fn response_error() -> TokenStream {
+    quote! {
+        /// Why a response could not be read as one of an operation's documented responses.
+        #[derive(Debug)]
+        pub enum ResponseError {
+            /// The status code is not documented for the operation.
+            UndocumentedStatus(u16),
+            /// The body does not deserialize as the documented type for the status.
+            Body {
+                status: u16,
+                error: ::serde_json::Error,
+            },
+        }
+
+        impl ::std::fmt::Display for ResponseError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Self::UndocumentedStatus(status) => write!(f, "status {status} is not documented"),
+                    Self::Body { status, error } => write!(f, "the {status} body does not match the spec: {error}"),
+                }
+            }
+        }
+
+        impl ::std::error::Error for ResponseError {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::UndocumentedStatus(_) => None,
+                    Self::Body { error, .. } => Some(error),
+                }
+            }
+        }
+    }
+}
+
+fn percent_encode() -> TokenStream {
+    quote! {
+        /// Percent-encodes every byte but the RFC 3986 unreserved characters, for
+        /// path segments and query keys and values.
+        fn percent_encode(s: &str) -> String {
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            let mut out = String::with_capacity(s.len());
+            for b in s.bytes() {
+                if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                    out.push(char::from(b));
+                } else {
+                    out.push('%');
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 0xF)]));
+                }
+            }
+            out
+        }
+    }
+}
+
+fn amount() -> TokenStream {
+    quote! {
+        /// A present value while an invariant is evaluated, with the pointer blamed
+        /// if arithmetic on it overflows.
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct Amount {
+            value: i64,
+            origin: Option<String>,
+        }
+
+        /// Checked arithmetic overflowed; the evaluation stops and reports here.
+        #[derive(Debug)]
+        struct Overflow {
+            pointer: Option<String>,
+        }
+
+        // Every expression form has a helper; a spec's invariants use a subset.
+        #[allow(dead_code)]
+        impl Amount {
+            fn literal(value: i64) -> Self {
+                Amount { value, origin: None }
+            }
+
+            /// A field read: recorded as an operand.
+            fn read(value: i64, pointer: String, operands: &mut Vec<String>) -> Self {
+                operands.push(pointer.clone());
+                Amount { value, origin: Some(pointer) }
+            }
+
+            fn neg(self) -> Result<Self, Overflow> {
+                match self.value.checked_neg() {
+                    Some(value) => Ok(Amount { value, origin: self.origin }),
+                    None => Err(Overflow { pointer: self.origin }),
+                }
+            }
+
+            fn combine(self, other: Self, op: fn(i64, i64) -> Option<i64>) -> Result<Self, Overflow> {
+                let origin = self.origin.or(other.origin);
+                match op(self.value, other.value) {
+                    Some(value) => Ok(Amount { value, origin }),
+                    None => Err(Overflow { pointer: origin }),
+                }
+            }
+
+            /// Adds one element of a `sum`; an element without a field origin is
+            /// blamed on the element itself.
+            fn sum_add(self, item: Self, element: &str) -> Result<Self, Overflow> {
+                let item_origin = item.origin.unwrap_or_else(|| element.to_owned());
+                match self.value.checked_add(item.value) {
+                    Some(value) => Ok(Amount { value, origin: Some(self.origin.unwrap_or(item_origin)) }),
+                    None => Err(Overflow { pointer: Some(item_origin) }),
+                }
+            }
+        }
+    }
+}

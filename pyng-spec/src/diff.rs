@@ -1,0 +1,582 @@
+//! Semantic diff of two specs, each change classed for a partner.
+//!
+//! **Breaking** means a partner's code or data that works against the old spec
+//! may fail against the new one: something it reads or sends disappears or
+//! changes type, a field it may omit or rely on changes requiredness, a status
+//! value or response code it has not seen can now arrive, or the state machine it
+//! polls against says something different (final states, transitions as
+//! observed by polling, initial states). Everything else is **non-breaking**:
+//! additions of optional things, removed responses, rule, timeout, polling and
+//! documentation changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::ir::{EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Class {
+    Breaking,
+    NonBreaking,
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Class::Breaking => "breaking",
+            Class::NonBreaking => "non-breaking",
+        })
+    }
+}
+
+/// What kind of change, for tests and tools; [`Change::detail`] says it for humans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    TypeAdded,
+    TypeRemoved,
+    TypeKindChanged,
+    FieldAdded,
+    FieldRemoved,
+    FieldMadeRequired,
+    FieldMadeOptional,
+    FieldTypeChanged,
+    FieldNullabilityChanged,
+    EnumValueAdded,
+    EnumValueRemoved,
+    FinalStatesChanged,
+    InitialStatesChanged,
+    TransitionsChanged,
+    TimeoutsChanged,
+    RuleChanged,
+    OperationAdded,
+    OperationRemoved,
+    OperationMoved,
+    ParameterAdded,
+    ParameterRemoved,
+    ParameterRequirednessChanged,
+    ParameterTypeChanged,
+    ResponseAdded,
+    ResponseRemoved,
+    ResponseBodyChanged,
+    PollingChanged,
+    InfoChanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub class: Class,
+    pub kind: Kind,
+    /// What changed: `LineItem.amountTotal`, `getTransactionStatus 404`, ...
+    pub at: String,
+    pub detail: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:<12} {}: {}",
+            self.class.to_string(),
+            self.at,
+            self.detail
+        )
+    }
+}
+
+/// Every semantic change from `old` to `new`, in a stable order.
+pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
+    let mut d = Differ::default();
+    d.info(old, new);
+    d.types(old, new);
+    d.operations(old, new);
+    d.out
+}
+
+#[derive(Default)]
+struct Differ {
+    out: Vec<Change>,
+}
+
+fn show(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Integer => "integer".into(),
+        Type::Number => "number".into(),
+        Type::Boolean => "boolean".into(),
+        Type::Any => "any".into(),
+        Type::Named(n) => n.clone(),
+        Type::Array(t) => format!("array of {}", show(t)),
+    }
+}
+
+fn list(values: &BTreeSet<&String>) -> String {
+    values
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Differ {
+    fn push(&mut self, class: Class, kind: Kind, at: impl Into<String>, detail: impl Into<String>) {
+        self.out.push(Change {
+            class,
+            kind,
+            at: at.into(),
+            detail: detail.into(),
+        });
+    }
+
+    fn info(&mut self, old: &Spec, new: &Spec) {
+        if old.version != new.version {
+            self.push(
+                Class::NonBreaking,
+                Kind::InfoChanged,
+                "info.version",
+                format!("{} -> {}", old.version, new.version),
+            );
+        }
+        if old.draft != new.draft {
+            self.push(
+                Class::NonBreaking,
+                Kind::InfoChanged,
+                "info.x-draft",
+                format!("{} -> {}", old.draft, new.draft),
+            );
+        }
+    }
+
+    fn types(&mut self, old: &Spec, new: &Spec) {
+        for (name, o) in &old.types {
+            match (o, new.types.get(name)) {
+                (_, None) => self.push(Class::Breaking, Kind::TypeRemoved, name, "type removed"),
+                (TypeDef::Model(a), Some(TypeDef::Model(b))) => self.model(a, b),
+                (TypeDef::Enum(a), Some(TypeDef::Enum(b))) => self.enum_def(a, b),
+                (_, Some(_)) => self.push(
+                    Class::Breaking,
+                    Kind::TypeKindChanged,
+                    name,
+                    "changed between object and enum",
+                ),
+            }
+        }
+        for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
+            self.push(Class::NonBreaking, Kind::TypeAdded, name, "type added");
+        }
+    }
+
+    fn model(&mut self, a: &Model, b: &Model) {
+        for fa in &a.fields {
+            let at = format!("{}.{}", a.name, fa.wire_name);
+            match b.field(&fa.wire_name) {
+                None => self.push(Class::Breaking, Kind::FieldRemoved, at, "field removed"),
+                Some(fb) => self.field(&at, fa, fb),
+            }
+        }
+        for fb in b.fields.iter().filter(|f| a.field(&f.wire_name).is_none()) {
+            let at = format!("{}.{}", b.name, fb.wire_name);
+            if fb.required {
+                self.push(
+                    Class::Breaking,
+                    Kind::FieldAdded,
+                    at,
+                    "required field added: bodies without it no longer conform",
+                );
+            } else {
+                self.push(
+                    Class::NonBreaking,
+                    Kind::FieldAdded,
+                    at,
+                    "optional field added",
+                );
+            }
+        }
+        let inv = |m: &Model| -> BTreeMap<String, String> {
+            m.invariants
+                .iter()
+                .map(|i| (i.id.clone(), i.expr.to_string()))
+                .collect()
+        };
+        let (ia, ib) = (inv(a), inv(b));
+        for (id, expr) in &ia {
+            match ib.get(id) {
+                None => self.push(
+                    Class::NonBreaking,
+                    Kind::RuleChanged,
+                    format!("{}.{id}", a.name),
+                    "invariant removed",
+                ),
+                Some(e) if e != expr => self.push(
+                    Class::NonBreaking,
+                    Kind::RuleChanged,
+                    format!("{}.{id}", a.name),
+                    format!("invariant changed: `{expr}` -> `{e}`"),
+                ),
+                Some(_) => {}
+            }
+        }
+        for (id, expr) in ib.iter().filter(|(id, _)| !ia.contains_key(*id)) {
+            self.push(
+                Class::NonBreaking,
+                Kind::RuleChanged,
+                format!("{}.{id}", b.name),
+                format!("invariant added: `{expr}`"),
+            );
+        }
+        let outcome = |m: &Model| {
+            m.outcome.as_ref().map(|o| {
+                (
+                    o.status_field.clone(),
+                    o.outcome_field.clone(),
+                    o.map.clone(),
+                )
+            })
+        };
+        if outcome(a) != outcome(b) {
+            self.push(
+                Class::NonBreaking,
+                Kind::RuleChanged,
+                format!("{}.x-outcome", a.name),
+                "status/outcome rule changed",
+            );
+        }
+    }
+
+    fn field(&mut self, at: &str, a: &Field, b: &Field) {
+        if a.ty != b.ty {
+            self.push(
+                Class::Breaking,
+                Kind::FieldTypeChanged,
+                at,
+                format!("type {} -> {}", show(&a.ty), show(&b.ty)),
+            );
+        }
+        match (a.required, b.required) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::FieldMadeRequired,
+                at,
+                "made required: bodies without it no longer conform",
+            ),
+            (true, false) => self.push(
+                Class::Breaking,
+                Kind::FieldMadeOptional,
+                at,
+                "made optional: partners relying on it may not get it",
+            ),
+            _ => {}
+        }
+        match (a.nullable, b.nullable) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::FieldNullabilityChanged,
+                at,
+                "made nullable: null may now arrive",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::FieldNullabilityChanged,
+                at,
+                "no longer nullable",
+            ),
+            _ => {}
+        }
+        let presence = |f: &Field| {
+            f.presence.as_ref().map(|p| {
+                (
+                    p.status_field.clone(),
+                    p.required_when.clone(),
+                    p.absent_when.clone(),
+                )
+            })
+        };
+        if presence(a) != presence(b) {
+            self.push(
+                Class::NonBreaking,
+                Kind::RuleChanged,
+                at,
+                "conditional presence (x-presence) changed",
+            );
+        }
+    }
+
+    fn enum_def(&mut self, a: &EnumDef, b: &EnumDef) {
+        for v in a.values.iter().filter(|v| !b.values.contains(v)) {
+            self.push(
+                Class::Breaking,
+                Kind::EnumValueRemoved,
+                format!("{}.{v}", a.name),
+                "enum value removed",
+            );
+        }
+        for v in b.values.iter().filter(|v| !a.values.contains(v)) {
+            self.push(
+                Class::Breaking,
+                Kind::EnumValueAdded,
+                format!("{}.{v}", b.name),
+                "enum value added: partners may receive a value they do not know",
+            );
+        }
+        match (&a.machine, &b.machine) {
+            (Some(ma), Some(mb)) => self.machine(&a.name, &a.values, &b.values, ma, mb),
+            (None, None) => {}
+            (Some(_), None) => self.push(
+                Class::Breaking,
+                Kind::TransitionsChanged,
+                &a.name,
+                "state machine removed",
+            ),
+            (None, Some(_)) => self.push(
+                Class::Breaking,
+                Kind::TransitionsChanged,
+                &a.name,
+                "state machine added",
+            ),
+        }
+    }
+
+    fn machine(
+        &mut self,
+        name: &str,
+        va: &[String],
+        vb: &[String],
+        a: &StateMachine,
+        b: &StateMachine,
+    ) {
+        if a.final_states != b.final_states {
+            let (fa, fb): (BTreeSet<_>, BTreeSet<_>) = (
+                a.final_states.iter().collect(),
+                b.final_states.iter().collect(),
+            );
+            self.push(
+                Class::Breaking,
+                Kind::FinalStatesChanged,
+                name,
+                format!("final states {{{}}} -> {{{}}}", list(&fa), list(&fb)),
+            );
+        }
+        let (ia, ib): (BTreeSet<_>, BTreeSet<_>) =
+            (a.initial.iter().collect(), b.initial.iter().collect());
+        if ia != ib {
+            self.push(
+                Class::Breaking,
+                Kind::InitialStatesChanged,
+                name,
+                format!("initial states {{{}}} -> {{{}}}", list(&ia), list(&ib)),
+            );
+        }
+        // Compare what a poller may observe, not how the edges are written.
+        let states: BTreeSet<&String> = va.iter().chain(vb).collect();
+        let observable = |m: &StateMachine| -> BTreeSet<(&String, &String)> {
+            let mut pairs = BTreeSet::new();
+            for from in &states {
+                for to in &states {
+                    if from != to && m.may_observe(from, to) {
+                        pairs.insert((*from, *to));
+                    }
+                }
+            }
+            pairs
+        };
+        let (oa, ob) = (observable(a), observable(b));
+        if oa != ob {
+            let fmt = |p: &BTreeSet<(&String, &String)>, q: &BTreeSet<(&String, &String)>| {
+                p.difference(q)
+                    .map(|(f, t)| format!("{f} -> {t}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut detail = String::from("observable transitions changed");
+            let (added, removed) = (fmt(&ob, &oa), fmt(&oa, &ob));
+            if !added.is_empty() {
+                detail.push_str(&format!("; now allowed: {added}"));
+            }
+            if !removed.is_empty() {
+                detail.push_str(&format!("; no longer allowed: {removed}"));
+            }
+            self.push(Class::Breaking, Kind::TransitionsChanged, name, detail);
+        } else if a.transitions != b.transitions {
+            self.push(
+                Class::NonBreaking,
+                Kind::TransitionsChanged,
+                name,
+                "transitions rewritten; what a poller may observe is unchanged",
+            );
+        }
+        let timeouts = |m: &StateMachine| -> Vec<String> {
+            m.timeouts
+                .iter()
+                .map(|t| {
+                    format!(
+                        "{}:{:?}:{:?}:{:?}",
+                        t.id, t.while_states, t.limit, t.becomes
+                    )
+                })
+                .collect()
+        };
+        if timeouts(a) != timeouts(b) {
+            self.push(
+                Class::NonBreaking,
+                Kind::TimeoutsChanged,
+                name,
+                "timeouts changed",
+            );
+        }
+    }
+
+    fn operations(&mut self, old: &Spec, new: &Spec) {
+        for a in &old.operations {
+            match new.operation(&a.id) {
+                None => self.push(
+                    Class::Breaking,
+                    Kind::OperationRemoved,
+                    &a.id,
+                    "operation removed",
+                ),
+                Some(b) => self.operation(a, b),
+            }
+        }
+        for b in new
+            .operations
+            .iter()
+            .filter(|b| old.operation(&b.id).is_none())
+        {
+            self.push(
+                Class::NonBreaking,
+                Kind::OperationAdded,
+                &b.id,
+                format!("operation added: {} {}", b.method.to_uppercase(), b.path),
+            );
+        }
+    }
+
+    fn operation(&mut self, a: &Operation, b: &Operation) {
+        if a.method != b.method || a.path != b.path {
+            self.push(
+                Class::Breaking,
+                Kind::OperationMoved,
+                &a.id,
+                format!(
+                    "{} {} -> {} {}",
+                    a.method.to_uppercase(),
+                    a.path,
+                    b.method.to_uppercase(),
+                    b.path
+                ),
+            );
+        }
+        for pa in &a.params {
+            let at = format!("{} parameter {}", a.id, pa.name);
+            match b.param(&pa.name) {
+                None => self.push(
+                    Class::Breaking,
+                    Kind::ParameterRemoved,
+                    at,
+                    "parameter removed",
+                ),
+                Some(pb) => self.param(&at, pa, pb),
+            }
+        }
+        for pb in b.params.iter().filter(|p| a.param(&p.name).is_none()) {
+            let at = format!("{} parameter {}", b.id, pb.name);
+            if pb.required {
+                self.push(
+                    Class::Breaking,
+                    Kind::ParameterAdded,
+                    at,
+                    "required parameter added",
+                );
+            } else {
+                self.push(
+                    Class::NonBreaking,
+                    Kind::ParameterAdded,
+                    at,
+                    "optional parameter added",
+                );
+            }
+        }
+        for ra in &a.responses {
+            let code = ra
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "default".into());
+            let at = format!("{} {code}", a.id);
+            match b.responses.iter().find(|r| r.status == ra.status) {
+                None => self.push(
+                    Class::NonBreaking,
+                    Kind::ResponseRemoved,
+                    at,
+                    "response no longer documented",
+                ),
+                Some(rb) if rb.body != ra.body => self.push(
+                    Class::Breaking,
+                    Kind::ResponseBodyChanged,
+                    at,
+                    format!(
+                        "body {} -> {}",
+                        ra.body.as_ref().map(show).unwrap_or("none".into()),
+                        rb.body.as_ref().map(show).unwrap_or("none".into())
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        for rb in b
+            .responses
+            .iter()
+            .filter(|r| !a.responses.iter().any(|x| x.status == r.status))
+        {
+            let code = rb
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "default".into());
+            self.push(
+                Class::Breaking,
+                Kind::ResponseAdded,
+                format!("{} {code}", b.id),
+                "response added: partners may receive a status they do not handle",
+            );
+        }
+        let interval = |o: &Operation| o.polling.as_ref().map(|p| p.interval_seconds);
+        if interval(a) != interval(b) {
+            self.push(
+                Class::NonBreaking,
+                Kind::PollingChanged,
+                &a.id,
+                format!("polling interval {:?} -> {:?} s", interval(a), interval(b)),
+            );
+        }
+    }
+
+    fn param(&mut self, at: &str, a: &Param, b: &Param) {
+        match (a.required, b.required) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::ParameterRequirednessChanged,
+                at,
+                "made required",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::ParameterRequirednessChanged,
+                at,
+                "made optional",
+            ),
+            _ => {}
+        }
+        if a.ty != b.ty || a.location != b.location {
+            self.push(
+                Class::Breaking,
+                Kind::ParameterTypeChanged,
+                at,
+                format!(
+                    "{:?} {} -> {:?} {}",
+                    a.location,
+                    show(&a.ty),
+                    b.location,
+                    show(&b.ty)
+                ),
+            );
+        }
+    }
+}
