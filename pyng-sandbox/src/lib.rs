@@ -1,1 +1,130 @@
-//! Reference sandbox server driven by the specs.
+//! Reference sandbox server driven by the specs: the engine behind
+//! `pyng-conformance serve`.
+//!
+//! Every operation of every loaded spec is served at its method and path, with
+//! bodies synthesised by `pyng_spec::synth` for the state the scenario reaches;
+//! state machines, timeouts, echo, presence, outcomes and amount invariants all
+//! come from the specs' `x-` rules. Pyng's token endpoint and create-payment-intent
+//! are the only hand-written routes. See `README.md` for the scenario grammar, the
+//! faults, the time scale and what is signed.
+//!
+//! ```no_run
+//! # async fn run(specs: Vec<pyng_spec::ir::Spec>) -> std::io::Result<()> {
+//! let mut config = pyng_sandbox::SandboxConfig::new(specs);
+//! config.bind = "127.0.0.1:0".parse().unwrap();
+//! config.tokens = vec!["test-token".into()];
+//! config.peach_secret = b"secret".to_vec();
+//! let (addr, handle) = pyng_sandbox::spawn(config).await?;
+//! // ... poll http://{addr}/checkout/site-1/transaction-status?paymentIntentId=pi-settled-2
+//! handle.shutdown().await
+//! # }
+//! ```
+//!
+//! Responses carry diagnostic headers: `x-sandbox-scenario` (canonical scenario),
+//! `x-sandbox-request` (index in the resource's sequence), `x-sandbox-state`,
+//! `x-sandbox-fault` (`none`, or the fault and the pointer it changed) and
+//! `x-sandbox-timeout` (the id of a timeout that fired on that request).
+
+mod app;
+mod auth;
+mod b64;
+mod body;
+mod clock;
+mod config;
+pub mod faults;
+mod pattern;
+mod plan;
+mod routes;
+pub mod scenario;
+pub mod signing;
+mod state;
+mod token;
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+use tokio::task::JoinHandle;
+
+pub use clock::format_rfc3339_millis;
+pub use config::SandboxConfig;
+pub use faults::Fault;
+pub use routes::SCENARIO_HEADER;
+pub use scenario::Scenario;
+
+/// Serves until `shutdown` completes, then stops accepting connections and waits
+/// for in-flight requests (a `slow` fault's delay is cut short).
+pub async fn serve(
+    config: SandboxConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let (router, tx) = build(config)?;
+    run(listener, router, tx, shutdown).await
+}
+
+/// Binds `config.bind` (use port 0 in tests) and serves in a background task;
+/// returns the bound address and a handle that shuts the server down (also when
+/// dropped).
+pub async fn spawn(config: SandboxConfig) -> io::Result<(SocketAddr, ShutdownHandle)> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let (router, tx) = build(config)?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let join = tokio::spawn(run(listener, router, tx, async move {
+        // A dropped handle (`Err`) shuts down as well.
+        let _ = stopped.await;
+    }));
+    Ok((
+        addr,
+        ShutdownHandle {
+            stop: Some(stop),
+            join,
+        },
+    ))
+}
+
+/// Stops a server started by [`spawn`].
+#[derive(Debug)]
+pub struct ShutdownHandle {
+    stop: Option<oneshot::Sender<()>>,
+    join: JoinHandle<io::Result<()>>,
+}
+
+impl ShutdownHandle {
+    /// Starts a graceful shutdown and waits until the server has stopped.
+    pub async fn shutdown(mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.join).await.map_err(io::Error::other)?
+    }
+}
+
+fn build(config: SandboxConfig) -> io::Result<(axum::Router, watch::Sender<bool>)> {
+    let (tx, rx) = watch::channel(false);
+    let app = Arc::new(app::App::new(config, rx)?);
+    Ok((routes::router(app)?, tx))
+}
+
+async fn run(
+    listener: TcpListener,
+    router: axum::Router,
+    tx: watch::Sender<bool>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let mut rx = tx.subscribe();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = tx.send(true);
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            // `Err` means the sender is gone, which also means shutting down.
+            let _ = rx.wait_for(|stop| *stop).await;
+        })
+        .await
+}

@@ -1,0 +1,167 @@
+//! Bodies, always from `pyng_spec::synth` so that they follow the spec: the
+//! sandbox only chooses the inputs (state, seed, fixed field values, timestamps)
+//! and repairs string patterns synth cannot produce.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use pyng_spec::ir::{Spec, Type, Unit};
+use pyng_spec::synth::{self, Options};
+
+use crate::clock::format_rfc3339_millis;
+use crate::pattern::smallest_match;
+use crate::plan::{TimeField, patterns, time_fields};
+
+/// Which instant each timestamp field shows.
+#[derive(Debug, Clone)]
+pub(crate) struct Times {
+    pub now_ms: i64,
+    /// The last state change: `x-monotonic` fields show it, so they never go back.
+    pub changed_ms: i64,
+    /// A `deadlineField` timeout's field and its deadline.
+    pub deadline: Option<(String, i64)>,
+}
+
+fn time_value(f: &TimeField, ms: i64) -> Value {
+    let scaled = match f.unit {
+        Unit::UnixSeconds => ms.div_euclid(1000),
+        _ => ms,
+    };
+    match (&f.ty, f.unit) {
+        (Type::String, Unit::Rfc3339) => Value::String(format_rfc3339_millis(ms)),
+        (Type::String, _) => Value::String(scaled.to_string()),
+        (_, Unit::Rfc3339) => Value::from(ms),
+        _ => Value::from(scaled),
+    }
+}
+
+/// Timestamp values by wire name for the models reachable from `ty`.
+pub(crate) fn time_values(spec: &Spec, ty: &Type, times: &Times) -> BTreeMap<String, Value> {
+    time_fields(spec, ty)
+        .into_iter()
+        .map(|f| {
+            let ms = match &times.deadline {
+                Some((name, at)) if *name == f.name => *at,
+                _ if f.monotonic => times.changed_ms,
+                _ => times.now_ms,
+            };
+            (f.name.clone(), time_value(&f, ms))
+        })
+        .collect()
+}
+
+/// A body of `ty` with the enum `states`, optional fields included, `fields` fixed.
+pub(crate) fn synthesise(
+    spec: &Spec,
+    ty: &Type,
+    seed: u64,
+    states: BTreeMap<String, String>,
+    fields: BTreeMap<String, Value>,
+) -> Value {
+    let options = Options {
+        seed,
+        states,
+        fields,
+        optional: true,
+    };
+    let mut body = synth::body(spec, ty, &options);
+    repair_patterns(spec, ty, &mut body, &options.fields);
+    body
+}
+
+/// Replaces string values that break their field's `pattern` (and that the caller
+/// did not fix) with the smallest matching string.
+fn repair_patterns(spec: &Spec, ty: &Type, body: &mut Value, fixed: &BTreeMap<String, Value>) {
+    let findings = pyng_spec::validate::validate(spec, ty, body);
+    let bad: Vec<String> = findings
+        .into_iter()
+        .filter(|f| f.rule == "schema.pattern")
+        .map(|f| f.pointer)
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let patterns = patterns(spec, ty);
+    for p in bad {
+        let Some(name) = pyng_spec::pointer::tokens(&p).and_then(|mut t| t.pop()) else {
+            continue;
+        };
+        if fixed.contains_key(&name) {
+            continue;
+        }
+        if let Some(value) = patterns.get(&name).and_then(|pat| smallest_match(pat))
+            && let Some(slot) = body.pointer_mut(&p)
+        {
+            *slot = Value::String(value);
+        }
+    }
+}
+
+/// An error body of `ty` whose message-like string fields (names containing
+/// `message` or `description`) carry `message`.
+pub(crate) fn error_body(spec: &Spec, ty: &Type, seed: u64, message: &str, now_ms: i64) -> Value {
+    let times = Times {
+        now_ms,
+        changed_ms: now_ms,
+        deadline: None,
+    };
+    let mut body = synthesise(
+        spec,
+        ty,
+        seed,
+        BTreeMap::new(),
+        time_values(spec, ty, &times),
+    );
+    set_messages(&mut body, message);
+    body
+}
+
+fn set_messages(v: &mut Value, message: &str) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                let k = k.to_ascii_lowercase();
+                if v.is_string() && (k.contains("message") || k.contains("description")) {
+                    *v = Value::String(message.to_owned());
+                } else {
+                    set_messages(v, message);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| set_messages(i, message)),
+        _ => {}
+    }
+}
+
+/// The first value found for each of `names`, anywhere in `v`.
+pub(crate) fn collect_values(
+    v: &Value,
+    names: &std::collections::BTreeSet<String>,
+    out: &mut BTreeMap<String, Value>,
+) {
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if names.contains(k) && !out.contains_key(k) {
+                    out.insert(k.clone(), v.clone());
+                }
+                collect_values(v, names, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_values(i, names, out)),
+        _ => {}
+    }
+}
+
+/// FNV-1a: a stable seed from strings (std's hasher is randomly keyed).
+pub(crate) fn seed_of<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}

@@ -1,0 +1,262 @@
+//! What the sandbox needs to know about an operation, read once from the IR: the
+//! success body, where its status enum sits, which fields carry timestamps, which
+//! values stay fixed for a resource, and which security schemes apply.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use pyng_spec::ir::{
+    Model, Operation, SecurityScheme, SignatureScheme, Spec, StateMachine, Type, Unit,
+};
+use pyng_spec::pointer;
+
+/// The status field: the first field (depth-first from the success body) whose
+/// enum has an `x-state-machine`.
+#[derive(Debug, Clone)]
+pub(crate) struct StatusLoc {
+    pub enum_name: String,
+    pub values: Vec<String>,
+    pub machine: StateMachine,
+    pub model_name: String,
+    /// Pointer to the model instance holding the status field.
+    pub model_pointer: String,
+}
+
+/// A timestamp field (`x-unit` unix-millis, unix-seconds or rfc3339).
+#[derive(Debug, Clone)]
+pub(crate) struct TimeField {
+    pub name: String,
+    pub ty: Type,
+    pub unit: Unit,
+    pub monotonic: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct OpPlan {
+    pub spec: usize,
+    pub op: Operation,
+    pub ok_status: u16,
+    pub ok_type: Option<Type>,
+    pub status: Option<StatusLoc>,
+    /// Models reachable from the success body, with the pointer of their (first)
+    /// instance, depth-first.
+    pub models: Vec<(String, String)>,
+    /// Wire names whose value is fixed per resource: `x-stable` fields, amounts
+    /// (`x-unit` cents or decimal-major) and arrays, when the name is unique among
+    /// the reachable models. `synth` draws values from one random stream, so without
+    /// pinning a field that appears only in some states would shift the others.
+    pub pinned: BTreeSet<String>,
+    /// Request parameter -> wire name it is echoed to (`x-echo`, last pointer token).
+    pub echo_fields: Vec<(String, String)>,
+    pub bearer: bool,
+    pub signature: Option<SignatureScheme>,
+}
+
+impl OpPlan {
+    pub(crate) fn new(spec_index: usize, spec: &Spec, op: &Operation) -> OpPlan {
+        let ok = op
+            .responses
+            .iter()
+            .filter_map(|r| Some((r.status?, r.body.clone())))
+            .find(|(s, _)| (200..300).contains(s));
+        let (ok_status, ok_type) = ok.unwrap_or((200, None));
+        let models: Vec<(String, String)> = ok_type
+            .as_ref()
+            .map(|t| models(spec, t))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(m, p)| (m.name.clone(), p))
+            .collect();
+        let status = models.iter().find_map(|(name, at)| {
+            let m = spec.model(name)?;
+            m.fields.iter().find_map(|f| {
+                let Type::Named(n) = &f.ty else { return None };
+                let e = spec.enum_def(n)?;
+                Some(StatusLoc {
+                    enum_name: e.name.clone(),
+                    values: e.values.clone(),
+                    machine: e.machine.clone()?,
+                    model_name: m.name.clone(),
+                    model_pointer: at.clone(),
+                })
+            })
+        });
+        let mut bearer = false;
+        let mut signature = None;
+        for name in &op.security {
+            match spec.security_schemes.get(name) {
+                Some(SecurityScheme::Bearer) => bearer = true,
+                Some(SecurityScheme::SignedQuery(s)) => signature = Some(s.clone()),
+                _ => {}
+            }
+        }
+        let mut plan = OpPlan {
+            spec: spec_index,
+            op: op.clone(),
+            ok_status,
+            ok_type,
+            status,
+            models,
+            pinned: BTreeSet::new(),
+            echo_fields: op
+                .echo
+                .iter()
+                .filter_map(|e| {
+                    let last = pointer::tokens(&e.pointer)?.pop()?;
+                    Some((e.parameter.clone(), last))
+                })
+                .collect(),
+            bearer,
+            signature,
+        };
+        plan.pinned = plan.pinnable(spec);
+        plan
+    }
+
+    fn pinnable(&self, spec: &Spec) -> BTreeSet<String> {
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        let reachable: Vec<&Model> = self
+            .models
+            .iter()
+            .filter_map(|(n, _)| spec.model(n))
+            .collect();
+        let mut seen_models = BTreeSet::new();
+        for m in reachable
+            .iter()
+            .filter(|m| seen_models.insert(m.name.as_str()))
+        {
+            for f in &m.fields {
+                *count.entry(f.wire_name.as_str()).or_default() += 1;
+            }
+        }
+        let outcome_fields: BTreeSet<&str> = reachable
+            .iter()
+            .filter_map(|m| m.outcome.as_ref().map(|o| o.outcome_field.as_str()))
+            .collect();
+        let mut out = BTreeSet::new();
+        for m in &reachable {
+            for f in &m.fields {
+                let unit = f.constraints.unit;
+                let wanted = f.stable
+                    || matches!(unit, Some(Unit::Cents | Unit::DecimalMajor))
+                    || matches!(f.ty, Type::Array(_));
+                let excluded = matches!(&f.ty, Type::Named(_))
+                    || matches!(
+                        unit,
+                        Some(Unit::UnixMillis | Unit::UnixSeconds | Unit::Rfc3339)
+                    )
+                    || outcome_fields.contains(f.wire_name.as_str())
+                    || self
+                        .signature
+                        .as_ref()
+                        .is_some_and(|s| s.parameter == f.wire_name)
+                    || count.get(f.wire_name.as_str()) != Some(&1);
+                if wanted && !excluded {
+                    out.insert(f.wire_name.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The documented error response to use: the first of `prefer` that the
+    /// operation documents with a body, else any documented 4xx with a body.
+    pub(crate) fn error_type(&self, prefer: &[u16]) -> Option<(u16, Type)> {
+        let with_body = |s: u16| {
+            self.op
+                .responses
+                .iter()
+                .find(|r| r.status == Some(s))
+                .and_then(|r| r.body.clone())
+                .map(|t| (s, t))
+        };
+        prefer.iter().find_map(|&s| with_body(s)).or_else(|| {
+            self.op.responses.iter().find_map(|r| {
+                let s = r.status.filter(|s| (400..500).contains(s))?;
+                Some((s, r.body.clone()?))
+            })
+        })
+    }
+
+    /// The axum route path: OpenAPI's `{param}` is already axum 0.8's syntax; a
+    /// missing leading slash is added.
+    pub(crate) fn route_path(&self) -> String {
+        if self.op.path.starts_with('/') {
+            self.op.path.clone()
+        } else {
+            format!("/{}", self.op.path)
+        }
+    }
+}
+
+/// Models reachable from `ty`, with the pointer of their first instance in a body
+/// (arrays contribute their element 0), depth-first in spec order.
+pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> {
+    fn walk<'a>(
+        spec: &'a Spec,
+        ty: &Type,
+        at: &str,
+        depth: usize,
+        out: &mut Vec<(&'a Model, String)>,
+    ) {
+        if depth > 8 {
+            return;
+        }
+        match ty {
+            Type::Array(item) => walk(spec, item, &pointer::push(at, "0"), depth + 1, out),
+            Type::Named(n) => {
+                if let Some(m) = spec.model(n) {
+                    out.push((m, at.to_owned()));
+                    for f in &m.fields {
+                        walk(
+                            spec,
+                            &f.ty,
+                            &pointer::push(at, &f.wire_name),
+                            depth + 1,
+                            out,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(spec, ty, "", 0, &mut out);
+    out
+}
+
+/// Timestamp fields of the models reachable from `ty`, first per wire name.
+pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {
+    let mut out: Vec<TimeField> = Vec::new();
+    for (m, _) in models(spec, ty) {
+        for f in &m.fields {
+            let Some(unit @ (Unit::UnixMillis | Unit::UnixSeconds | Unit::Rfc3339)) =
+                f.constraints.unit
+            else {
+                continue;
+            };
+            if out.iter().all(|t| t.name != f.wire_name) {
+                out.push(TimeField {
+                    name: f.wire_name.clone(),
+                    ty: f.ty.clone(),
+                    unit,
+                    monotonic: f.monotonic,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Patterns of the string fields reachable from `ty`, first per wire name.
+pub(crate) fn patterns(spec: &Spec, ty: &Type) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (m, _) in models(spec, ty) {
+        for f in &m.fields {
+            if let Some(p) = &f.constraints.pattern {
+                out.entry(f.wire_name.clone()).or_insert_with(|| p.clone());
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,407 @@
+//! Scenarios: which states a polled resource goes through, how fast, and which
+//! fault it injects. Grammar (case-insensitive):
+//!
+//! ```text
+//! scenario := part (SEP part)*            SEP: '.', '+' or ' ' ('+' arrives as ' ' in a query)
+//! part     := outcome ['-' number]        at most one
+//!           | 'via-' state                the path passes through this state
+//!           | fault                       at most one
+//! outcome  := state | 'expire' | 'default'
+//! ```
+//!
+//! `state` is a value of the operation's status enum: exact, or a unique prefix of
+//! at least four letters (`settle` -> `Settled`, `cancel` -> `Cancelled`). A final
+//! state is reached after `number` polls (default: one poll per state on the path);
+//! a non-final one is reached and kept (timeouts may still fire). `expire` keeps the
+//! resource in its initial state (or the last `via` state) until a timeout of the
+//! state machine fires; its `number` is the TTL in sandbox seconds for
+//! `deadlineField` timeouts. `default` (or no outcome) is the final state furthest
+//! from the initial state, ties broken by enum order: the "happy path".
+//!
+//! In a header the whole value must parse. In a resource id the scenario is found
+//! inside: tokens before the outcome (`pi-`, a counter) and unrecognised parts are
+//! ignored, so `pi-000001-settle-3.amount-mismatch` works and so does a 32-character
+//! Peach `checkoutId` such as `successful-2.bad-signature.0000000000000000`.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use pyng_spec::ir::StateMachine;
+
+use crate::faults::Fault;
+
+/// A parsed scenario, its state names resolved against the status enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scenario {
+    pub target: Target,
+    /// Polls before the target (or, for `expire`, the deadline TTL in seconds).
+    pub number: Option<u64>,
+    pub via: Vec<String>,
+    pub fault: Option<Fault>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Default,
+    Expire,
+    /// An enum value, spelled as in the spec.
+    State(String),
+}
+
+/// The state sequence of a scenario: `path[0]` is the initial state; poll `n`
+/// shows `path[n * (len - 1) / polls]` before `polls` and the last state after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub path: Vec<String>,
+    pub polls: u64,
+    /// Stay on the last state until a timeout fires.
+    pub expire: bool,
+    /// TTL of `deadlineField` timeouts, sandbox seconds, when the scenario sets it.
+    pub ttl_seconds: Option<u64>,
+}
+
+impl Schedule {
+    pub fn state_at(&self, poll: u64) -> &str {
+        let last = self.path.len().saturating_sub(1);
+        let i = if poll >= self.polls || last == 0 {
+            last
+        } else {
+            // u128: no overflow for any u64 poll count.
+            (u128::from(poll) * last as u128 / u128::from(self.polls)) as usize
+        };
+        self.path.get(i).map(String::as_str).unwrap_or_default()
+    }
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            target: Target::Default,
+            number: None,
+            via: Vec::new(),
+            fault: None,
+        }
+    }
+}
+
+/// An enum value named by `word`: exact (ignoring case) or a unique prefix of at
+/// least four characters.
+pub(crate) fn match_state<'a>(word: &str, values: &'a [String]) -> Option<&'a String> {
+    if let Some(v) = values.iter().find(|v| v.eq_ignore_ascii_case(word)) {
+        return Some(v);
+    }
+    if word.chars().count() < 4 {
+        return None;
+    }
+    let lw = word.to_ascii_lowercase();
+    let mut found = values
+        .iter()
+        .filter(|v| v.to_ascii_lowercase().starts_with(&lw));
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+fn outcome(word: &str, values: &[String]) -> Option<Target> {
+    if word.eq_ignore_ascii_case("expire") {
+        return Some(Target::Expire);
+    }
+    if word.eq_ignore_ascii_case("default") {
+        return Some(Target::Default);
+    }
+    match_state(word, values).map(|v| Target::State(v.clone()))
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u64>().is_ok()
+}
+
+impl Scenario {
+    /// Parses a header value: every part must be recognised.
+    pub fn parse_strict(text: &str, values: &[String]) -> Result<Scenario, String> {
+        let mut sc = Scenario::default();
+        let mut have_outcome = false;
+        for part in text.split(['.', '+', ' ']).filter(|p| !p.is_empty()) {
+            if let Some(f) = Fault::parse(part) {
+                if sc.fault.replace(f).is_some() {
+                    return Err("more than one fault".into());
+                }
+            } else if let Some(state) = part
+                .get(..4)
+                .filter(|p| p.eq_ignore_ascii_case("via-"))
+                .and(part.get(4..))
+            {
+                let v = match_state(state, values)
+                    .ok_or_else(|| format!("`{state}` is not a state ({})", values.join(", ")))?;
+                sc.via.push(v.clone());
+            } else {
+                let (word, number) = match part.split_once('-') {
+                    Some((w, n)) if is_number(n) => (w, n.parse().ok()),
+                    Some(_) => return Err(format!("`{part}` is not `<outcome>[-<number>]`")),
+                    None => (part, None),
+                };
+                let target = outcome(word, values).ok_or_else(|| {
+                    format!(
+                        "`{word}` is neither a state ({}), `expire`, `default`, a fault nor `via-<state>`",
+                        values.join(", ")
+                    )
+                })?;
+                if have_outcome {
+                    return Err("more than one outcome".into());
+                }
+                have_outcome = true;
+                sc.target = target;
+                sc.number = number;
+            }
+        }
+        Ok(sc)
+    }
+
+    /// Finds a scenario inside a resource id; `None` when nothing in it is one.
+    pub fn parse_id(id: &str, values: &[String]) -> Option<Scenario> {
+        let mut sc = Scenario::default();
+        let mut found = false;
+        let mut have_outcome = false;
+        for part in id.split(['.', '+', ' ']).filter(|p| !p.is_empty()) {
+            if let Some(f) = Fault::parse(part) {
+                if sc.fault.is_none() {
+                    sc.fault = Some(f);
+                    found = true;
+                }
+                continue;
+            }
+            if let Some(state) = part
+                .get(..4)
+                .filter(|p| p.eq_ignore_ascii_case("via-"))
+                .and(part.get(4..))
+                && let Some(v) = match_state(state, values)
+            {
+                sc.via.push(v.clone());
+                found = true;
+                continue;
+            }
+            if have_outcome {
+                continue;
+            }
+            let tokens: Vec<&str> = part.split('-').collect();
+            if let Some(i) = tokens.iter().position(|t| outcome(t, values).is_some()) {
+                sc.target = outcome(tokens[i], values).unwrap_or(Target::Default);
+                sc.number = tokens
+                    .get(i + 1)
+                    .filter(|t| is_number(t))
+                    .and_then(|t| t.parse().ok());
+                have_outcome = true;
+                found = true;
+            }
+        }
+        found.then_some(sc)
+    }
+
+    /// Lower-case canonical text, e.g. `settled-3.via-inprogress.amount-mismatch`.
+    pub fn canonical(&self) -> String {
+        let mut s = match &self.target {
+            Target::Default => "default".to_owned(),
+            Target::Expire => "expire".to_owned(),
+            Target::State(v) => v.to_ascii_lowercase(),
+        };
+        if let Some(n) = self.number {
+            s.push_str(&format!("-{n}"));
+        }
+        for v in &self.via {
+            s.push_str(&format!(".via-{}", v.to_ascii_lowercase()));
+        }
+        if let Some(f) = self.fault {
+            s.push('.');
+            s.push_str(f.name());
+        }
+        s
+    }
+
+    /// The state sequence on `machine` (whose enum has `values`).
+    pub fn schedule(&self, machine: &StateMachine, values: &[String]) -> Result<Schedule, String> {
+        let initial = machine
+            .initial
+            .first()
+            .or(values.first())
+            .ok_or("the status enum has no values")?;
+        let target = match &self.target {
+            Target::State(s) => Some(s.clone()),
+            Target::Default => Some(
+                happy_final(machine, initial, values)
+                    .ok_or("no final state is reachable from the initial state")?,
+            ),
+            Target::Expire => {
+                if machine.timeouts.is_empty() {
+                    return Err("`expire`: the state machine has no timeouts".into());
+                }
+                None
+            }
+        };
+        let mut path = vec![initial.clone()];
+        for stop in self.via.iter().chain(target.iter()) {
+            let from = path.last().cloned().unwrap_or_default();
+            let leg = shortest_path(machine, &from, stop)
+                .ok_or_else(|| format!("no transition path from {from} to {stop}"))?;
+            path.extend(leg.into_iter().skip(1));
+        }
+        let expire = self.target == Target::Expire;
+        let steps = (path.len() - 1) as u64;
+        Ok(Schedule {
+            polls: if expire {
+                steps
+            } else {
+                self.number.unwrap_or(steps)
+            },
+            expire,
+            ttl_seconds: if expire { self.number } else { None },
+            path,
+        })
+    }
+}
+
+/// Breadth-first shortest path through `transitions` (`[from]` when equal).
+pub(crate) fn shortest_path(machine: &StateMachine, from: &str, to: &str) -> Option<Vec<String>> {
+    let mut prev: std::collections::BTreeMap<&str, &str> = Default::default();
+    let mut seen = BTreeSet::from([from]);
+    let mut queue = VecDeque::from([from]);
+    while let Some(s) = queue.pop_front() {
+        if s == to {
+            let mut path = vec![to.to_owned()];
+            let mut cur = to;
+            while let Some(p) = prev.get(cur) {
+                path.push((*p).to_owned());
+                cur = p;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for next in machine.transitions.get(s).into_iter().flatten() {
+            if seen.insert(next) {
+                prev.insert(next, s);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
+
+/// The reachable final state furthest from `initial`; ties go to enum order.
+fn happy_final(machine: &StateMachine, initial: &str, values: &[String]) -> Option<String> {
+    let mut best: Option<(usize, &String)> = None;
+    for v in values.iter().filter(|v| machine.final_states.contains(*v)) {
+        if let Some(p) = shortest_path(machine, initial, v)
+            && best.is_none_or(|(len, _)| p.len() > len)
+        {
+            best = Some((p.len(), v));
+        }
+    }
+    best.map(|(_, v)| v.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn tx() -> (StateMachine, Vec<String>) {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (
+            StateMachine {
+                initial: s(&["Pending"]),
+                final_states: s(&["Settled", "Declined", "Expired"]).into_iter().collect(),
+                transitions: BTreeMap::from([
+                    ("Pending".to_owned(), s(&["InProgress", "Expired"])),
+                    ("InProgress".to_owned(), s(&["Settled", "Declined"])),
+                ]),
+                timeouts: Vec::new(),
+                source: None,
+            },
+            s(&["Pending", "InProgress", "Settled", "Declined", "Expired"]),
+        )
+    }
+
+    #[test]
+    fn strict_grammar() {
+        let (_, values) = tx();
+        let sc = Scenario::parse_strict("Settle-3+amount-mismatch", &values).unwrap();
+        assert_eq!(sc.target, Target::State("Settled".into()));
+        assert_eq!(sc.number, Some(3));
+        assert_eq!(sc.fault, Some(Fault::AmountMismatch));
+        assert_eq!(sc.canonical(), "settled-3.amount-mismatch");
+        assert_eq!(
+            Scenario::parse_strict(&sc.canonical(), &values).unwrap(),
+            sc
+        );
+        assert_eq!(
+            Scenario::parse_strict("declined via-inprogress slow", &values)
+                .unwrap()
+                .via,
+            vec!["InProgress".to_owned()]
+        );
+        for bad in [
+            "nope",
+            "settled-x",
+            "settled+slow+slow",
+            "settled.declined",
+            "via-nope",
+            "set",
+        ] {
+            assert!(Scenario::parse_strict(bad, &values).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_carry_scenarios() {
+        let (_, values) = tx();
+        let sc = Scenario::parse_id("pi-000001-settle-3.amount-mismatch", &values).unwrap();
+        assert_eq!(
+            (sc.target, sc.number),
+            (Target::State("Settled".into()), Some(3))
+        );
+        assert_eq!(sc.fault, Some(Fault::AmountMismatch));
+        let sc = Scenario::parse_id("expire-5-abc", &values).unwrap();
+        assert_eq!((sc.target, sc.number), (Target::Expire, Some(5)));
+        assert_eq!(
+            Scenario::parse_id("8ac7a4c98f2b1e0a018f2c3d4e5f6a7b", &values),
+            None
+        );
+        assert_eq!(Scenario::parse_id("pi-1234", &values), None);
+    }
+
+    #[test]
+    fn schedules_spread_states_over_polls() {
+        let (m, values) = tx();
+        let sched = |s: &str| {
+            Scenario::parse_strict(s, &values)
+                .unwrap()
+                .schedule(&m, &values)
+                .unwrap()
+        };
+        let s = sched("default");
+        assert_eq!(s.path, ["Pending", "InProgress", "Settled"]);
+        assert_eq!(
+            (0..4).map(|n| s.state_at(n)).collect::<Vec<_>>(),
+            ["Pending", "InProgress", "Settled", "Settled"]
+        );
+        let s = sched("declined-4");
+        assert_eq!(
+            (0..5).map(|n| s.state_at(n)).collect::<Vec<_>>(),
+            ["Pending", "Pending", "InProgress", "InProgress", "Declined"]
+        );
+        let s = sched("settled-1");
+        assert_eq!([s.state_at(0), s.state_at(1)], ["Pending", "Settled"]);
+        assert_eq!(sched("expired-0").state_at(0), "Expired");
+        let s = sched("settled-18446744073709551615");
+        assert_eq!(s.state_at(u64::MAX - 1), "InProgress");
+        assert!(
+            Scenario::parse_strict("expire", &values)
+                .unwrap()
+                .schedule(&m, &values)
+                .is_err()
+        );
+        assert!(
+            Scenario::parse_strict("expired.via-inprogress", &values)
+                .unwrap()
+                .schedule(&m, &values)
+                .is_err()
+        );
+    }
+}

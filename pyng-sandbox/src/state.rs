@@ -1,0 +1,265 @@
+//! Per-resource polling state. Everything a response depends on is here and is a
+//! function of the sequence of requests (and, for timeouts, of the sandbox clock),
+//! so runs are reproducible.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use pyng_spec::ir::{StateMachine, TimeoutLimit};
+
+use crate::faults::{Fault, FaultKind};
+use crate::scenario::{Scenario, Schedule};
+
+/// One polled resource: an operation plus the values of its `x-resource-key`.
+#[derive(Debug)]
+pub(crate) struct Resource {
+    pub scenario: Scenario,
+    pub schedule: Schedule,
+    pub seed: u64,
+    pub created_ms: i64,
+    /// Deadline of `deadlineField` timeouts.
+    pub deadline_ms: i64,
+    /// Field values fixed for the resource (see `OpPlan::pinned`).
+    pub pinned: BTreeMap<String, Value>,
+    /// Successful polls so far (the schedule position).
+    polls: u64,
+    /// Served states, consecutive duplicates collapsed.
+    history: Vec<String>,
+    pub changed_ms: i64,
+    timed_out: Option<String>,
+    fault_done: bool,
+    /// Requests so far, including ones a fault answered.
+    requests: u64,
+}
+
+/// What one request gets.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    /// The status value to serve.
+    pub state: String,
+    /// Index of the request in the resource's sequence.
+    pub request: u64,
+    /// The fault acting on this response (body faults act on every response).
+    pub fault: Option<Fault>,
+    /// The id of the timeout that moved the resource on this request.
+    pub timeout: Option<String>,
+}
+
+impl Resource {
+    pub(crate) fn new(
+        scenario: Scenario,
+        schedule: Schedule,
+        seed: u64,
+        created_ms: i64,
+        ttl_ms: i64,
+        pinned: BTreeMap<String, Value>,
+    ) -> Resource {
+        Resource {
+            scenario,
+            schedule,
+            seed,
+            created_ms,
+            deadline_ms: created_ms.saturating_add(ttl_ms),
+            pinned,
+            polls: 0,
+            history: Vec::new(),
+            changed_ms: created_ms,
+            timed_out: None,
+            fault_done: false,
+            requests: 0,
+        }
+    }
+
+    fn record(&mut self, state: &str, now_ms: i64) {
+        if self.history.last().map(String::as_str) != Some(state) {
+            self.history.push(state.to_owned());
+            // max: the clock never goes back, but keep `x-monotonic` fields safe.
+            self.changed_ms = self.changed_ms.max(now_ms);
+        }
+    }
+
+    /// The state of the next request, advancing the schedule.
+    pub(crate) fn step(&mut self, machine: &StateMachine, now_ms: i64) -> Step {
+        let request = self.requests;
+        self.requests += 1;
+        let fault = self.scenario.fault;
+        let is_final = |s: &str| machine.final_states.contains(s);
+        if let Some(f) = fault
+            && !self.fault_done
+        {
+            match (f.kind(), f) {
+                // The client gets no usable state: the schedule does not move.
+                (
+                    FaultKind::Transport,
+                    Fault::ServerError | Fault::RateLimited | Fault::MalformedJson,
+                ) => {
+                    self.fault_done = true;
+                    let state = self.peek();
+                    return Step {
+                        state,
+                        request,
+                        fault: Some(f),
+                        timeout: None,
+                    };
+                }
+                (FaultKind::Transport, _) => {
+                    // `slow`: a normal response, late.
+                    self.fault_done = true;
+                    let mut step = self.advance(machine, now_ms);
+                    step.request = request;
+                    step.fault = Some(f);
+                    return step;
+                }
+                (_, Fault::StateRegression) => {
+                    let non_final: Vec<&String> =
+                        self.history.iter().filter(|s| !is_final(s)).collect();
+                    if let (Some(last), Some(first)) = (self.history.last(), non_final.first())
+                        && !is_final(last)
+                        && non_final.len() >= 2
+                        && *first != last
+                    {
+                        let state = (*first).clone();
+                        self.fault_done = true;
+                        self.record(&state, now_ms);
+                        return Step {
+                            state,
+                            request,
+                            fault: Some(f),
+                            timeout: None,
+                        };
+                    }
+                }
+                (_, Fault::LeaveFinal) => {
+                    let earlier = self.history.iter().rev().find(|s| !is_final(s)).cloned();
+                    if let (Some(last), Some(state)) = (self.history.last(), earlier)
+                        && is_final(last)
+                    {
+                        self.fault_done = true;
+                        self.record(&state, now_ms);
+                        return Step {
+                            state,
+                            request,
+                            fault: Some(f),
+                            timeout: None,
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut step = self.advance(machine, now_ms);
+        step.request = request;
+        if fault.is_some_and(|f| f.kind() == FaultKind::Body) {
+            step.fault = fault;
+        }
+        step
+    }
+
+    fn peek(&self) -> String {
+        self.timed_out
+            .clone()
+            .unwrap_or_else(|| self.schedule.state_at(self.polls).to_owned())
+    }
+
+    fn advance(&mut self, machine: &StateMachine, now_ms: i64) -> Step {
+        let mut state = self.schedule.state_at(self.polls).to_owned();
+        let mut timeout = None;
+        if let Some(t) = &self.timed_out {
+            state = t.clone();
+        } else if let Some((id, next)) = self.fired_timeout(machine, &state, now_ms) {
+            self.timed_out = Some(next.clone());
+            state = next;
+            timeout = Some(id);
+        }
+        self.polls = self.polls.saturating_add(1);
+        self.record(&state, now_ms);
+        Step {
+            state,
+            request: 0,
+            fault: None,
+            timeout,
+        }
+    }
+
+    /// The first timeout of the machine that has run out for `state`, and the state
+    /// it moves to: its first `becomes` state observable from where the resource
+    /// is; with no `becomes`, a final state observable from there whose name starts
+    /// with "expire" (the spec says "any final state"; this picks the natural one),
+    /// else the first such final state.
+    fn fired_timeout(
+        &self,
+        machine: &StateMachine,
+        state: &str,
+        now_ms: i64,
+    ) -> Option<(String, String)> {
+        let from = self.history.last().map(String::as_str).unwrap_or(state);
+        for t in &machine.timeouts {
+            if !t.while_states.iter().any(|w| w == state) {
+                continue;
+            }
+            let expired = match &t.limit {
+                TimeoutLimit::AfterSeconds(s) => {
+                    let limit = i64::try_from(*s).unwrap_or(i64::MAX).saturating_mul(1000);
+                    now_ms.saturating_sub(self.created_ms) >= limit
+                }
+                TimeoutLimit::DeadlineField(_) => now_ms > self.deadline_ms,
+            };
+            if !expired {
+                continue;
+            }
+            let observable =
+                |s: &&String| machine.may_observe(from, s) && machine.may_observe(state, s);
+            let next = if t.becomes.is_empty() {
+                let finals: Vec<&String> = machine.final_states.iter().filter(observable).collect();
+                finals
+                    .iter()
+                    .find(|s| s.to_ascii_lowercase().starts_with("expire"))
+                    .or(finals.first())
+                    .map(|s| (*s).clone())
+            } else {
+                t.becomes.iter().find(observable).cloned()
+            };
+            if let Some(next) = next {
+                return Some((t.id.clone(), next));
+            }
+        }
+        None
+    }
+}
+
+/// A payment intent made through the hand-written create route: its creation time
+/// anchors the timeouts of the resources whose key contains its id.
+#[derive(Debug, Clone)]
+pub(crate) struct Intent {
+    pub created_ms: i64,
+    /// Fields of the create request shown in later status bodies (e.g. `orderId`).
+    pub fields: BTreeMap<String, Value>,
+}
+
+/// All mutable sandbox state, behind one mutex (requests are short).
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub resources: HashMap<(usize, Vec<String>), Resource>,
+    pub intents: HashMap<String, Intent>,
+    /// Issued bearer token -> expiry (sandbox ms).
+    pub tokens: HashMap<String, i64>,
+    pub issued: u64,
+    pub intent_counter: u64,
+}
+
+impl Store {
+    /// Keeps memory bounded under arbitrary ids: when a map is full, it is emptied
+    /// (sequences then restart, which only an abusive client will notice).
+    pub(crate) fn make_room(&mut self, max: usize) {
+        if self.resources.len() >= max {
+            self.resources.clear();
+        }
+        if self.intents.len() >= max {
+            self.intents.clear();
+        }
+        if self.tokens.len() >= max {
+            self.tokens.clear();
+        }
+    }
+}
