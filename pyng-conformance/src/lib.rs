@@ -15,6 +15,7 @@
 //! ```
 
 pub mod checks;
+pub mod corpus;
 pub mod engine;
 pub mod exchange;
 pub mod finding;

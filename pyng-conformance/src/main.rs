@@ -29,6 +29,17 @@ enum Command {
         #[arg(long = "spec", value_name = "FILE")]
         specs: Vec<PathBuf>,
     },
+    /// Write a generated NDJSON corpus of conformant polling sequences (benchmarks).
+    GenCorpus {
+        /// Number of exchanges (rounded up to whole sequences).
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output file (default: stdout).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -82,6 +93,25 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Rules { specs } => rules(&specs),
         Command::Check(args) => check(args),
+        Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
+    }
+}
+
+fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> ExitCode {
+    let written = match output {
+        Some(path) => std::fs::File::create(&path).and_then(|f| {
+            let mut w = std::io::BufWriter::new(f);
+            pyng_conformance::corpus::write(&mut w, size, seed)?;
+            w.flush()
+        }),
+        None => {
+            let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+            pyng_conformance::corpus::write(&mut w, size, seed).and_then(|()| w.flush())
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage(format!("cannot write the corpus: {e}")),
     }
 }
 
