@@ -42,6 +42,8 @@ pub struct Spec {
     pub types: BTreeMap<String, TypeDef>,
     pub security_schemes: BTreeMap<String, SecurityScheme>,
     pub source_map: SourceMap,
+    /// Every `pattern` of the spec, compiled once at load.
+    pub patterns: BTreeMap<String, regex::Regex>,
 }
 
 impl Spec {

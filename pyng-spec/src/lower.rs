@@ -21,6 +21,8 @@ pub(crate) struct Lowerer<'a> {
     pub problems: Vec<Problem>,
     /// Component schemas being lowered, to stop on recursive references.
     in_progress: BTreeSet<String>,
+    /// Compiled `pattern`s, by pattern text.
+    patterns: BTreeMap<String, regex::Regex>,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -32,6 +34,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             problems: Vec::new(),
             in_progress: BTreeSet::new(),
+            patterns: BTreeMap::new(),
         }
     }
 
@@ -133,6 +136,7 @@ impl<'a> Lowerer<'a> {
             types: std::mem::take(&mut self.types),
             security_schemes,
             source_map,
+            patterns: std::mem::take(&mut self.patterns),
         }
     }
 
@@ -425,14 +429,17 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 c.allowed = s.enumeration.iter().flatten().cloned().collect();
-                if let Some(p) = &c.pattern
-                    && let Err(e) = regex::Regex::new(p)
-                {
-                    self.error(
-                        &push(at, "pattern"),
-                        "lint.bad-pattern",
-                        format!("pattern does not compile: {e}"),
-                    );
+                if let Some(p) = &c.pattern {
+                    match regex::Regex::new(p) {
+                        Ok(re) => {
+                            self.patterns.insert(p.clone(), re);
+                        }
+                        Err(e) => self.error(
+                            &push(at, "pattern"),
+                            "lint.bad-pattern",
+                            format!("pattern does not compile: {e}"),
+                        ),
+                    }
                 }
             }
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {

@@ -115,7 +115,7 @@ impl<'a> Validator<'a> {
             Type::Named(name) => match self.spec.types.get(name) {
                 Some(TypeDef::Enum(e)) => self.enum_value(e, value, at),
                 Some(TypeDef::Model(m)) => match value.as_object() {
-                    Some(obj) => self.model(m, obj, at),
+                    Some(obj) => self.model(m, obj, value, at),
                     None => self.type_error("object", value, at, m.source.as_ref()),
                 },
                 None => {}
@@ -145,7 +145,7 @@ impl<'a> Validator<'a> {
             );
         }
         if let Some(pattern) = &c.pattern
-            && let Ok(re) = regex::Regex::new(pattern)
+            && let Some(re) = self.spec.patterns.get(pattern)
             && !re.is_match(s)
         {
             self.push(
@@ -260,7 +260,7 @@ impl<'a> Validator<'a> {
         );
     }
 
-    fn model(&mut self, m: &Model, obj: &Map<String, Value>, at: &str) {
+    fn model(&mut self, m: &Model, obj: &Map<String, Value>, instance: &Value, at: &str) {
         for f in &m.fields {
             match obj.get(&f.wire_name) {
                 Some(v) => self.value(&f.ty, v, &push(at, &f.wire_name), Some(f)),
@@ -277,7 +277,7 @@ impl<'a> Validator<'a> {
                 None => {}
             }
             if let Some(p) = &f.presence {
-                self.presence(m, f, p, obj, at);
+                self.presence(f, p, obj, at);
             }
         }
         for key in obj.keys() {
@@ -294,13 +294,12 @@ impl<'a> Validator<'a> {
         if let Some(rule) = &m.outcome {
             self.outcome(rule, obj, at);
         }
-        let instance = Value::Object(obj.clone());
         for inv in &m.invariants {
-            self.invariant(inv, &instance, at);
+            self.invariant(inv, instance, at);
         }
     }
 
-    fn presence(&mut self, m: &Model, f: &Field, p: &Presence, obj: &Map<String, Value>, at: &str) {
+    fn presence(&mut self, f: &Field, p: &Presence, obj: &Map<String, Value>, at: &str) {
         let Some(status) = obj.get(&p.status_field).and_then(Value::as_str) else {
             return;
         };
@@ -330,7 +329,6 @@ impl<'a> Validator<'a> {
                 p.source.as_ref(),
             );
         }
-        let _ = m;
     }
 
     fn outcome(&mut self, rule: &OutcomeRule, obj: &Map<String, Value>, at: &str) {
