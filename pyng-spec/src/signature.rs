@@ -20,6 +20,36 @@ pub fn canonical_message<'a>(
     pairs.into_iter().flat_map(|(k, v)| [k, v]).collect()
 }
 
+/// The signed message of a response body (`x-signature.responses: body-field`):
+/// every top-level field but the signature, nested objects flattened under dotted
+/// keys (`redirect_post_data.result.code`), strings verbatim, `null` as the empty
+/// string, other values as compact JSON; then sorted and concatenated like a query.
+pub fn response_message(body: &serde_json::Value, signature_field: &str) -> String {
+    fn flatten(key: String, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    flatten(format!("{key}.{k}"), v, out);
+                }
+            }
+            Value::String(s) => out.push((key, s.clone())),
+            Value::Null => out.push((key, String::new())),
+            other => out.push((key, other.to_string())),
+        }
+    }
+    let mut pairs = Vec::new();
+    for (k, v) in body.as_object().into_iter().flatten() {
+        if k != signature_field {
+            flatten(k.clone(), v, &mut pairs);
+        }
+    }
+    canonical_message(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        signature_field,
+    )
+}
+
 /// Lowercase hex HMAC-SHA256 of `message` keyed with `secret`.
 pub fn sign(secret: &[u8], message: &str) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
@@ -44,6 +74,20 @@ pub fn verify(secret: &[u8], message: &str, signature: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn response_message_flattens_sorts_and_skips_the_signature() {
+        let body = serde_json::json!({
+            "status": "successful",
+            "signature": "old",
+            "redirect_post_data": {"amount": "14.99", "result.code": "000.000.000", "n": 1, "x": null},
+            "list": [1, "a"]
+        });
+        assert_eq!(
+            response_message(&body, "signature"),
+            "list[1,\"a\"]redirect_post_data.amount14.99redirect_post_data.n1redirect_post_data.result.code000.000.000redirect_post_data.xstatussuccessful"
+        );
+    }
 
     /// The test vector of Peach's documentation (provider-facts.md).
     #[test]
