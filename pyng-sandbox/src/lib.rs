@@ -32,6 +32,7 @@ mod body;
 mod clock;
 mod config;
 pub mod faults;
+mod handler;
 mod pattern;
 mod plan;
 mod routes;

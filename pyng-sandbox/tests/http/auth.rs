@@ -282,9 +282,11 @@ async fn peach_requests_must_be_signed_and_responses_are_signed() {
 
 #[tokio::test]
 async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
+    // Unscaled for the poll-driven part, so that no timeout can interfere.
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     let mut c = config();
     c.time_scale = 200.0;
-    let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
+    let (fast_addr, fast_handle) = pyng_sandbox::spawn(c).await.unwrap();
     let specs = specs();
     let spec = specs
         .iter()
@@ -293,14 +295,16 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     let op = &spec.operations[0];
     let auth = format!("Bearer {TOKEN}");
     let json = ("Content-Type", "application/json");
-    let create = |headers: Vec<(&'static str, String)>, body: &'static str| {
-        let auth = auth.clone();
-        async move {
-            let mut h: Vec<(&str, &str)> = vec![("Authorization", auth.as_str()), json];
-            h.extend(headers.iter().map(|(k, v)| (*k, v.as_str())));
-            post(addr, "/checkout/site-9/payment-intent", &h, body).await
-        }
-    };
+    let create_on =
+        |addr: std::net::SocketAddr, headers: Vec<(&'static str, String)>, body: &'static str| {
+            let auth = auth.clone();
+            async move {
+                let mut h: Vec<(&str, &str)> = vec![("Authorization", auth.as_str()), json];
+                h.extend(headers.iter().map(|(k, v)| (*k, v.as_str())));
+                post(addr, "/checkout/site-9/payment-intent", &h, body).await
+            }
+        };
+    let create = |headers, body| create_on(addr, headers, body);
     // Scenario from the header; orderId shows in the status bodies.
     let r = create(
         vec![(pyng_sandbox::SCENARIO_HEADER, "declined-2".into())],
@@ -319,7 +323,12 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     assert!(resps.iter().all(|r| r.json()["data"]["orderId"] == "ord-1"));
 
     // Scenario from the orderId; the QR code's 60 s count from creation.
-    let r = create(vec![], r#"{"amount": 100, "orderId": "order-7-expire"}"#).await;
+    let r = create_on(
+        fast_addr,
+        vec![],
+        r#"{"amount": 100, "orderId": "order-7-expire"}"#,
+    )
+    .await;
     let id = r.json()["data"]["paymentIntentId"]
         .as_str()
         .unwrap()
@@ -328,7 +337,7 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     let start = std::time::Instant::now();
     let mut last = String::new();
     while start.elapsed() < Duration::from_secs(5) && last != "Expired" {
-        let resp = crate::scenarios::poll(addr, spec, op, &id, None, 1)
+        let resp = crate::scenarios::poll(fast_addr, spec, op, &id, None, 1)
             .await
             .remove(0);
         last = resp.header("x-sandbox-state").unwrap().to_owned();
@@ -336,6 +345,7 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     }
     assert_eq!(last, "Expired");
     assert!(start.elapsed() < Duration::from_secs(1));
+    fast_handle.shutdown().await.unwrap();
 
     // Validation and auth.
     for body in [
