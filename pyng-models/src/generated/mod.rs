@@ -10,7 +10,7 @@
 /// the secret token as the key, and the API signs all responses with a signature using the
 /// secret token as the key.
 ///
-/// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Checkout status”.
+/// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Checkout status”.
 pub mod peach_checkout_status;
 /// Pyng Get Checkout Session Status API (Draft) `0.1.0-draft` (generated from
 /// \`specs/pyng/checkout-session-status.yaml`).
@@ -21,7 +21,7 @@ pub mod peach_checkout_status;
 /// agreement creation, or pending bank approval are abstracted behind coarse
 /// partner-visible statuses. Redirect return is UX only; this status API is authoritative.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Get Checkout Session Status API
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Get Checkout Session Status API
 /// (Draft)”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
@@ -34,5 +34,5 @@ pub mod pyng_checkout_session_status;
 /// reach a final state within a short period. This endpoint provides the authoritative
 /// transaction status for a previously created payment intent.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Pull Transaction Status API”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Pull Transaction Status API”.
 pub mod pyng_transaction_status;

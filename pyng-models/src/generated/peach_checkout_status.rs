@@ -3,7 +3,7 @@
 
 /// Error body.
 ///
-/// *Source:* provider-facts.md, section “Peach Payments”.
+/// *Source:* `provider-facts.md`, section “Peach Payments”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutStatusError {
     /// Wire name `result.code`; optional; pattern `^[0-9]{3}\.[0-9]{3}\.[0-9]{3}$`.
@@ -22,7 +22,7 @@ impl CheckoutStatusError {
 }
 /// The status of a checkout.
 ///
-/// *Source:* provider-facts.md, section “Peach Payments”.
+/// *Source:* `provider-facts.md`, section “Peach Payments”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutStatusResponse {
     /// Wire name `redirect_post_data`; optional.
@@ -38,7 +38,7 @@ pub struct CheckoutStatusResponse {
     ///
     /// Wire name `signature`; optional; pattern `^[0-9a-f]{64}$`.
     ///
-    /// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Flow”.
+    /// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Flow”.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// Wire name `status`.
@@ -59,7 +59,7 @@ impl CheckoutStatusResponse {
 }
 /// The data posted to the merchant's redirect URL.
 ///
-/// *Source:* provider-facts.md, section “Peach Payments”.
+/// *Source:* `provider-facts.md`, section “Peach Payments”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RedirectPostData {
     /// Amount in major units as a decimal string, e.g. "14.99".
@@ -120,9 +120,9 @@ impl RedirectPostData {
 /// become `expired`. The customer might not have completed their payment in the allotted
 /// time (30 minutes).
 ///
-/// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Status descriptions”.
+/// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Status descriptions”.
 ///
-/// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Status descriptions”.
+/// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Status descriptions”.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CheckoutStatus {
     /// Wire value `created`; initial state.
@@ -258,7 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutStatus {
 ///
 /// Security schemes: `peachSignature`.
 ///
-/// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Flow”.
+/// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Flow”.
 pub mod get_checkout_status {
     /// The HTTP method.
     pub const METHOD: &str = "GET";
@@ -277,27 +277,27 @@ pub mod get_checkout_status {
         ///
         /// Query parameter `authentication.entityId`; required; pattern `^[0-9a-f]{32}$`.
         ///
-        /// *Source:* provider-facts.md, section “Peach Payments”.
+        /// *Source:* `provider-facts.md`, section “Peach Payments”.
         pub authentication_entity_id: String,
         /// The checkout id. One of checkoutId or merchantTransactionId is required.
         ///
         /// Query parameter `checkoutId`; optional; pattern `^[a-zA-Z0-9.-]{32,48}$`.
         ///
-        /// *Source:* provider-facts.md, section “Peach Payments”.
+        /// *Source:* `provider-facts.md`, section “Peach Payments”.
         pub checkout_id: Option<String>,
         /// The merchant's transaction id; returns the latest Checkout associated with it. One of
         /// checkoutId or merchantTransactionId is required.
         ///
         /// Query parameter `merchantTransactionId`; optional.
         ///
-        /// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Overview”.
+        /// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Overview”.
         pub merchant_transaction_id: Option<String>,
         /// HMAC-SHA256 of the other parameters, keyed with the merchant's secret token, lowercase
         /// hex. The document's example value has 61 characters.
         ///
         /// Query parameter `signature`; required; pattern `^[0-9a-f]{64}$`.
         ///
-        /// *Source:* 003\_ba5e5dc93b83cb85.txt, section “Flow”.
+        /// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Flow”.
         pub signature: String,
     }
     impl Query {
@@ -340,13 +340,13 @@ pub mod get_checkout_status {
         /// The status of the checkout. The document publishes no field table; the shape follows
         /// Peach's own OpenAPI document as seen through a third-party client (unconfirmed).
         ///
-        /// *Source:* provider-facts.md, section “Peach Payments”.
+        /// *Source:* `provider-facts.md`, section “Peach Payments”.
         Ok(super::CheckoutStatusResponse),
         /// Status 400.
         ///
         /// Bad request.
         ///
-        /// *Source:* provider-facts.md, section “Peach Payments”.
+        /// *Source:* `provider-facts.md`, section “Peach Payments”.
         BadRequest(super::CheckoutStatusError),
     }
     impl Response {

@@ -3,7 +3,7 @@
 
 /// The `CheckoutSessionStatusEnvelope` schema.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Response”.
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Response”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -40,7 +40,7 @@ impl CheckoutSessionStatusEnvelope {
 /// a final status it is the mapped outcome (`Cancelled -> Cancelled`, `Completed ->
 /// Succeeded`, `Expired -> Expired`, `Failed -> Failed`).
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Checkout Session Status Response”.
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Checkout Session Status Response”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -146,7 +146,7 @@ impl CheckoutSessionStatusResponse {
 }
 /// The `ErrorMessage` schema.
 ///
-/// *Source:* provider-facts.md, section “Pyng”.
+/// *Source:* `provider-facts.md`, section “Pyng”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -163,7 +163,7 @@ impl ErrorMessage {
 }
 /// Generic Pyng error body.
 ///
-/// *Source:* provider-facts.md, section “Pyng”.
+/// *Source:* `provider-facts.md`, section “Pyng”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -193,7 +193,7 @@ impl ErrorResponse {
 /// Documented values: `Succeeded`, `Cancelled`, `Expired`, `Failed`. Any other value
 /// deserializes to the unknown variant instead of failing.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Outcome Values”.
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Outcome Values”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -296,9 +296,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSessionOutcome {
 /// Checkout session timed out and is no longer active; a session is not active past its
 /// expiresAt.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Status Values”.
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Status Values”.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Status Values”.
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Status Values”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -443,7 +443,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSessionStatus {
 ///
 /// Security schemes: `bearerAuth`.
 ///
-/// *Source:* 000\_52da3bb4832c85c9.txt, section “Get Checkout Session Status API
+/// *Source:* `000_52da3bb4832c85c9.txt`, section “Get Checkout Session Status API
 /// (Draft)”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
@@ -474,13 +474,13 @@ pub mod get_checkout_session_status {
         /// Unauthorized. Not listed by the draft; Pyng's generic error body applies to all its
         /// APIs.
         ///
-        /// *Source:* provider-facts.md, section “Pyng”.
+        /// *Source:* `provider-facts.md`, section “Pyng”.
         Unauthorized(super::ErrorResponse),
         /// Status 404.
         ///
         /// Not Found. Not listed by the draft; Pyng's generic error body applies to all its APIs.
         ///
-        /// *Source:* provider-facts.md, section “Pyng”.
+        /// *Source:* `provider-facts.md`, section “Pyng”.
         NotFound(super::ErrorResponse),
     }
     impl Response {

@@ -3,7 +3,7 @@
 
 /// Optional metadata
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Line Items”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Line Items”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddOns {
     /// Free-text description of applied add-ons
@@ -26,7 +26,7 @@ impl AddOns {
 }
 /// A discount applied to a line item.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Line Items”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Line Items”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Discount {
     /// Discount amount in cents
@@ -49,7 +49,7 @@ impl Discount {
 }
 /// The `ErrorMessage` schema.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Error Response”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Error Response”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorMessage {
     /// Wire name `message`.
@@ -64,7 +64,7 @@ impl ErrorMessage {
 }
 /// Generic Pyng error body.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Error Response”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Error Response”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorResponse {
     /// Wire name `errors`.
@@ -97,7 +97,7 @@ impl ErrorResponse {
 /// (sum(discounts[*].amount) ?? 0)`. The line total is the subtotal minus the line's
 /// discounts.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Line Items”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Line Items”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LineItem {
     /// Wire name `addOns`; optional.
@@ -288,7 +288,7 @@ impl LineItem {
 }
 /// The `TransactionStatusEnvelope` schema.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Response”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Response”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransactionStatusEnvelope {
     /// Wire name `data`.
@@ -324,7 +324,7 @@ impl TransactionStatusEnvelope {
 /// the effective line totals (amountTotal, or amountSubtotal minus discounts where
 /// amountTotal is absent).
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “TransactionStatusResponse”.
+/// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransactionStatusResponse {
     /// Optional. Actual charged amount in cents
@@ -351,7 +351,7 @@ pub struct TransactionStatusResponse {
     /// Rule `state.conditional-presence`: present when `transactionStatus` is one of
     /// \`InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
     ///
-    /// *Source:* 001\_2020593368484f7b.txt, section “TransactionStatusResponse”.
+    /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// Wire name `transactionStatus`.
@@ -374,7 +374,7 @@ pub struct TransactionStatusResponse {
     /// Rule `state.conditional-presence`: present when `transactionStatus` is one of
     /// \`InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
     ///
-    /// *Source:* 001\_2020593368484f7b.txt, section “TransactionStatusResponse”.
+    /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
     #[serde(rename = "transactionUpdated", skip_serializing_if = "Option::is_none")]
     pub transaction_updated: Option<i64>,
 }
@@ -576,9 +576,9 @@ impl TransactionStatusResponse {
 /// \`Expired`. If the QR code has not been scanned in 60 seconds it expires; a new QR code
 /// has to be generated.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Notes”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Notes”.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “TransactionStatusEnum”.
+/// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusEnum”.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransactionStatusEnum {
     /// Wire value `Pending`; initial state.
@@ -700,7 +700,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatusEnum {
 ///
 /// Security schemes: `bearerAuth`.
 ///
-/// *Source:* 001\_2020593368484f7b.txt, section “Overview”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Overview”.
 pub mod get_transaction_status {
     /// The HTTP method.
     pub const METHOD: &str = "GET";
@@ -757,7 +757,7 @@ pub mod get_transaction_status {
         /// Unauthorized. Not listed by the document; Pyng's generic error body applies to all its
         /// APIs.
         ///
-        /// *Source:* provider-facts.md, section “Pyng”.
+        /// *Source:* `provider-facts.md`, section “Pyng”.
         Unauthorized(super::ErrorResponse),
         /// Status 404.
         ///

@@ -85,15 +85,15 @@ impl Doc {
 pub const DRAFT: &str =
     "**Draft:** the source document is a draft contract; this item may change before release.";
 
-/// `*Source:* 001_x.txt, section "Line Items".`
+/// ``*Source:* `001_x.txt`, section "Line Items".``
 pub fn provenance(s: &Source) -> String {
     match &s.section {
         Some(section) => format!(
             "*Source:* {}, section \u{201c}{}\u{201d}.",
-            escape(&s.document),
+            code(&s.document),
             escape(section)
         ),
-        None => format!("*Source:* {}.", escape(&s.document)),
+        None => format!("*Source:* {}.", code(&s.document)),
     }
 }
 

@@ -83,6 +83,22 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// The tokens of [`render`]'s output: what the `generate!` macro expands to.
+///
+/// prettyplease normalises tokens as it formats (trailing commas, braces around
+/// match arms), so the raw [`generate`] tokens differ from the committed files.
+/// Re-lexing the formatted text makes the macro's expansion token-identical to
+/// what `cargo xtask regenerate` writes, by construction.
+pub fn expand(spec: &Spec) -> Result<TokenStream, GenerateError> {
+    let text = render(spec)?;
+    text.parse::<TokenStream>().map_err(|e| GenerateError {
+        file: spec.file.clone(),
+        line: 0,
+        column: 0,
+        message: format!("the formatted code does not lex (a generator bug): {e}"),
+    })
+}
+
 /// Doc lines describing the whole spec, for the `mod` declaration of a generated
 /// module (the generated items themselves carry no inner attributes).
 pub fn module_doc(spec: &Spec) -> TokenStream {

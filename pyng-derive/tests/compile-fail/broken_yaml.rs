@@ -1,0 +1,3 @@
+pyng_derive::generate!("tests/fixtures/broken-yaml.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+pyng_derive::generate!("tests/fixtures/does-not-exist.yaml");
+
+fn main() {}

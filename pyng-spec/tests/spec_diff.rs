@@ -1,0 +1,367 @@
+//! `pyng_spec::diff`: every kind of change, classed breaking or not, on small
+//! specs that differ in one place.
+
+use pyng_spec::diff::{Change, Class, Kind, diff};
+
+const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: 1.0.0}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      x-polling: {intervalSeconds: 5}
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: expand, in: query, required: false, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+        "404":
+          description: Not found
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id, status]
+      properties:
+        id: {type: string}
+        status: {$ref: "#/components/schemas/Status"}
+        note: {type: string}
+        amount: {type: integer, format: int64}
+        fee: {type: integer, format: int64}
+      x-invariants:
+        - {id: amount.fee-not-above-amount, expr: "fee <= amount"}
+    Status:
+      type: string
+      enum: [New, Busy, Done, Failed]
+      x-state-machine:
+        initial: [New]
+        final: [Done, Failed]
+        transitions:
+          New: [Busy, Failed]
+          Busy: [Done, Failed]
+"##;
+
+fn load(text: &str) -> pyng_spec::ir::Spec {
+    match pyng_spec::load_str("t.yaml", text) {
+        Ok(l) => l.spec,
+        Err(d) => panic!("{d}\n{text}"),
+    }
+}
+
+/// The changes between BASE and BASE with `from` replaced by `to`.
+fn changes(from: &str, to: &str) -> Vec<Change> {
+    assert!(BASE.contains(from), "BASE has no `{from}`");
+    diff(&load(BASE), &load(&BASE.replacen(from, to, 1)))
+}
+
+/// Exactly one change, of this kind and class.
+fn one(from: &str, to: &str, kind: Kind, class: Class) -> Change {
+    let c = changes(from, to);
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!((c[0].kind, c[0].class), (kind, class), "{}", c[0]);
+    c[0].clone()
+}
+
+#[test]
+fn identical_specs_have_no_changes() {
+    assert_eq!(diff(&load(BASE), &load(BASE)), []);
+}
+
+#[test]
+fn field_removed_is_breaking() {
+    let c = one(
+        "        note: {type: string}\n",
+        "",
+        Kind::FieldRemoved,
+        Class::Breaking,
+    );
+    assert_eq!(c.at, "Thing.note");
+}
+
+#[test]
+fn field_made_required_is_breaking() {
+    one(
+        "required: [id, status]",
+        "required: [id, status, note]",
+        Kind::FieldMadeRequired,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn field_made_optional_is_breaking() {
+    one(
+        "required: [id, status]",
+        "required: [status]",
+        Kind::FieldMadeOptional,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn field_type_changed_is_breaking() {
+    let c = one(
+        "note: {type: string}",
+        "note: {type: integer}",
+        Kind::FieldTypeChanged,
+        Class::Breaking,
+    );
+    assert_eq!(c.detail, "type string -> integer");
+}
+
+#[test]
+fn optional_field_added_is_not_breaking() {
+    one(
+        "        note: {type: string}\n",
+        "        note: {type: string}\n        extra: {type: string}\n",
+        Kind::FieldAdded,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn required_field_added_is_breaking() {
+    let c = changes(
+        "required: [id, status]\n      properties:\n",
+        "required: [id, status, extra]\n      properties:\n        extra: {type: string}\n",
+    );
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!((c[0].kind, c[0].class), (Kind::FieldAdded, Class::Breaking));
+}
+
+#[test]
+fn nullable_changes() {
+    one(
+        "note: {type: string}",
+        "note: {type: string, nullable: true}",
+        Kind::FieldNullabilityChanged,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn enum_value_added_is_breaking() {
+    let c = one(
+        "enum: [New, Busy, Done, Failed]",
+        "enum: [New, Busy, Done, Failed, Paused]",
+        Kind::EnumValueAdded,
+        Class::Breaking,
+    );
+    assert_eq!(c.at, "Status.Paused");
+}
+
+#[test]
+fn enum_value_removed_is_breaking() {
+    // Removing Busy also removes what pollers may observe through it.
+    let c = changes(
+        "enum: [New, Busy, Done, Failed]\n      x-state-machine:\n        initial: [New]\n        final: [Done, Failed]\n        transitions:\n          New: [Busy, Failed]\n          Busy: [Done, Failed]\n",
+        "enum: [New, Done, Failed]\n      x-state-machine:\n        initial: [New]\n        final: [Done, Failed]\n        transitions:\n          New: [Done, Failed]\n",
+    );
+    let kinds: Vec<(Kind, Class)> = c.iter().map(|c| (c.kind, c.class)).collect();
+    assert!(
+        kinds.contains(&(Kind::EnumValueRemoved, Class::Breaking)),
+        "{c:#?}"
+    );
+    assert!(c.iter().all(|c| c.class == Class::Breaking), "{c:#?}");
+}
+
+#[test]
+fn final_state_changed_is_breaking() {
+    // Busy becomes final, so it loses its outgoing transitions (the linter
+    // rejects a final state that can be left): both are reported, both breaking.
+    let c = changes(
+        "final: [Done, Failed]\n        transitions:\n          New: [Busy, Failed]\n          Busy: [Done, Failed]\n",
+        "final: [Done, Failed, Busy]\n        transitions:\n          New: [Busy, Failed]\n",
+    );
+    let kinds: Vec<(Kind, Class)> = c.iter().map(|c| (c.kind, c.class)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::FinalStatesChanged, Class::Breaking),
+            (Kind::TransitionsChanged, Class::Breaking)
+        ],
+        "{c:#?}"
+    );
+    assert_eq!(
+        c[0].detail,
+        "final states {Done, Failed} -> {Busy, Done, Failed}"
+    );
+}
+
+#[test]
+fn transition_added_or_removed_is_breaking() {
+    let c = one(
+        "Busy: [Done, Failed]",
+        "Busy: [Done, Failed, New]",
+        Kind::TransitionsChanged,
+        Class::Breaking,
+    );
+    assert!(
+        c.detail.contains("now allowed: Busy -> New"),
+        "{}",
+        c.detail
+    );
+    let c = one(
+        "Busy: [Done, Failed]",
+        "Busy: [Done]",
+        Kind::TransitionsChanged,
+        Class::Breaking,
+    );
+    assert!(
+        c.detail.contains("no longer allowed: Busy -> Failed"),
+        "{}",
+        c.detail
+    );
+    // New -> Failed stays observable through Busy, so dropping the direct edge
+    // changes nothing a poller can see.
+    one(
+        "New: [Busy, Failed]",
+        "New: [Busy]",
+        Kind::TransitionsChanged,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn rewriting_transitions_without_changing_what_a_poller_sees_is_not_breaking() {
+    // New -> Done was already observable through Busy.
+    one(
+        "New: [Busy, Failed]",
+        "New: [Busy, Failed, Done]",
+        Kind::TransitionsChanged,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn initial_state_changed_is_breaking() {
+    one(
+        "initial: [New]",
+        "initial: [New, Busy]",
+        Kind::InitialStatesChanged,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn type_added_and_removed() {
+    let extra =
+        "    Extra:\n      type: object\n      properties: {x: {type: string}}\n    Status:\n";
+    let with_extra = load(&BASE.replacen("    Status:\n", extra, 1));
+    let removed = diff(&with_extra, &load(BASE));
+    assert_eq!(removed.len(), 1, "{removed:#?}");
+    assert_eq!(
+        (removed[0].kind, removed[0].class),
+        (Kind::TypeRemoved, Class::Breaking)
+    );
+    one(
+        "    Status:\n",
+        "    Extra:\n      type: object\n      properties: {x: {type: string}}\n    Status:\n",
+        Kind::TypeAdded,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn rule_changes_are_not_breaking() {
+    let c = one(
+        "expr: \"fee <= amount\"",
+        "expr: \"fee < amount\"",
+        Kind::RuleChanged,
+        Class::NonBreaking,
+    );
+    assert!(
+        c.detail.contains("`fee <= amount` -> `fee < amount`"),
+        "{}",
+        c.detail
+    );
+}
+
+#[test]
+fn operation_changes() {
+    one(
+        "/things/{id}:",
+        "/items/{id}:",
+        Kind::OperationMoved,
+        Class::Breaking,
+    );
+    let c = changes("operationId: getThing", "operationId: fetchThing");
+    let kinds: Vec<(Kind, Class)> = c.iter().map(|c| (c.kind, c.class)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::OperationRemoved, Class::Breaking),
+            (Kind::OperationAdded, Class::NonBreaking)
+        ]
+    );
+}
+
+#[test]
+fn parameter_changes() {
+    one(
+        "{name: expand, in: query, required: false",
+        "{name: expand, in: query, required: true",
+        Kind::ParameterRequirednessChanged,
+        Class::Breaking,
+    );
+    one(
+        "        - {name: expand, in: query, required: false, schema: {type: string}}\n",
+        "",
+        Kind::ParameterRemoved,
+        Class::Breaking,
+    );
+    one(
+        "        - {name: expand, in: query, required: false, schema: {type: string}}\n",
+        "        - {name: expand, in: query, required: false, schema: {type: string}}\n        - {name: page, in: query, required: false, schema: {type: integer}}\n",
+        Kind::ParameterAdded,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn response_changes() {
+    one(
+        "        \"404\":\n          description: Not found\n",
+        "",
+        Kind::ResponseRemoved,
+        Class::NonBreaking,
+    );
+    one(
+        "        \"404\":\n",
+        "        \"410\":\n          description: Gone\n        \"404\":\n",
+        Kind::ResponseAdded,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn polling_and_info_changes_are_not_breaking() {
+    one(
+        "intervalSeconds: 5",
+        "intervalSeconds: 10",
+        Kind::PollingChanged,
+        Class::NonBreaking,
+    );
+    one(
+        "version: 1.0.0",
+        "version: 1.1.0",
+        Kind::InfoChanged,
+        Class::NonBreaking,
+    );
+}
+
+#[test]
+fn changes_print_their_class() {
+    let c = one(
+        "        note: {type: string}\n",
+        "",
+        Kind::FieldRemoved,
+        Class::Breaking,
+    );
+    assert_eq!(c.to_string(), "breaking     Thing.note: field removed");
+}
