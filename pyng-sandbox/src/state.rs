@@ -184,9 +184,8 @@ impl Resource {
 
     /// The first timeout of the machine that has run out for `state`, and the state
     /// it moves to: its first `becomes` state observable from where the resource
-    /// is; with no `becomes`, a final state observable from there whose name starts
-    /// with "expire" (the spec says "any final state"; this picks the natural one),
-    /// else the first such final state.
+    /// is; with no `becomes` (the spec then allows any final state), the first
+    /// observable final state.
     fn fired_timeout(
         &self,
         machine: &StateMachine,
@@ -211,12 +210,7 @@ impl Resource {
             let observable =
                 |s: &&String| machine.may_observe(from, s) && machine.may_observe(state, s);
             let next = if t.becomes.is_empty() {
-                let finals: Vec<&String> = machine.final_states.iter().filter(observable).collect();
-                finals
-                    .iter()
-                    .find(|s| s.to_ascii_lowercase().starts_with("expire"))
-                    .or(finals.first())
-                    .map(|s| (*s).clone())
+                machine.final_states.iter().find(observable).cloned()
             } else {
                 t.becomes.iter().find(observable).cloned()
             };
