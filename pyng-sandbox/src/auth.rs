@@ -7,7 +7,8 @@ use axum::http::header::AUTHORIZATION;
 use pyng_spec::ir::SignatureScheme;
 
 use crate::app::App;
-use crate::b64;
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
 
 /// Why a bearer token was refused (the reason goes into the error body; the token
 /// itself never does).
@@ -79,7 +80,11 @@ pub(crate) fn check_basic(app: &App, headers: &HeaderMap) -> bool {
     let Some(encoded) = credentials(headers, "Basic") else {
         return false;
     };
-    let Some(decoded) = b64::decode(encoded).and_then(|d| String::from_utf8(d).ok()) else {
+    let Some(decoded) = BASE64_STANDARD
+        .decode(encoded)
+        .ok()
+        .and_then(|d| String::from_utf8(d).ok())
+    else {
         return false;
     };
     let Some((id, secret)) = decoded.split_once(':') else {

@@ -1,6 +1,5 @@
 //! Bodies, always from `pyng_spec::synth` so that they follow the spec: the
-//! sandbox only chooses the inputs (state, seed, fixed field values, timestamps)
-//! and repairs string patterns synth cannot produce.
+//! sandbox only chooses the inputs (state, seed, fixed field values, timestamps).
 
 use std::collections::BTreeMap;
 
@@ -10,8 +9,7 @@ use pyng_spec::ir::{Spec, Type, Unit};
 use pyng_spec::synth::{self, Options};
 
 use crate::clock::format_rfc3339_millis;
-use crate::pattern::smallest_match;
-use crate::plan::{TimeField, patterns, time_fields};
+use crate::plan::{TimeField, time_fields};
 
 /// Which instant each timestamp field shows.
 #[derive(Debug, Clone)]
@@ -65,37 +63,7 @@ pub(crate) fn synthesise(
         fields,
         optional: true,
     };
-    let mut body = synth::body(spec, ty, &options);
-    repair_patterns(spec, ty, &mut body, &options.fields);
-    body
-}
-
-/// Replaces string values that break their field's `pattern` (and that the caller
-/// did not fix) with the smallest matching string.
-fn repair_patterns(spec: &Spec, ty: &Type, body: &mut Value, fixed: &BTreeMap<String, Value>) {
-    let findings = pyng_spec::validate::validate(spec, ty, body);
-    let bad: Vec<String> = findings
-        .into_iter()
-        .filter(|f| f.rule == "schema.pattern")
-        .map(|f| f.pointer)
-        .collect();
-    if bad.is_empty() {
-        return;
-    }
-    let patterns = patterns(spec, ty);
-    for p in bad {
-        let Some(name) = pyng_spec::pointer::tokens(&p).and_then(|mut t| t.pop()) else {
-            continue;
-        };
-        if fixed.contains_key(&name) {
-            continue;
-        }
-        if let Some(value) = patterns.get(&name).and_then(|pat| smallest_match(pat))
-            && let Some(slot) = body.pointer_mut(&p)
-        {
-            *slot = Value::String(value);
-        }
-    }
+    synth::body(spec, ty, &options)
 }
 
 /// An error body of `ty` whose message-like string fields (names containing

@@ -27,13 +27,11 @@
 
 mod app;
 mod auth;
-mod b64;
 mod body;
 mod clock;
 mod config;
 pub mod faults;
 mod handler;
-mod pattern;
 mod plan;
 mod routes;
 pub mod scenario;

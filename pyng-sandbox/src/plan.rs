@@ -247,16 +247,3 @@ pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {
     }
     out
 }
-
-/// Patterns of the string fields reachable from `ty`, first per wire name.
-pub(crate) fn patterns(spec: &Spec, ty: &Type) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    for (m, _) in models(spec, ty) {
-        for f in &m.fields {
-            if let Some(p) = &f.constraints.pattern {
-                out.entry(f.wire_name.clone()).or_insert_with(|| p.clone());
-            }
-        }
-    }
-    out
-}

@@ -30,9 +30,10 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::auth;
-use crate::b64;
 use crate::routes::{SCENARIO_HEADER, json_response};
 use crate::state::Intent;
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     let mut headers = vec![
@@ -262,7 +263,7 @@ pub(crate) async fn payment_intent(
     let qr = if format == "text" {
         text
     } else {
-        b64::encode(text.as_bytes())
+        BASE64_STANDARD.encode(text.as_bytes())
     };
     let mut data = json!({
         "paymentIntentId": id,

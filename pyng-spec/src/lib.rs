@@ -16,6 +16,7 @@ pub mod ir;
 mod lint;
 mod load;
 mod lower;
+mod pattern_sample;
 pub mod pointer;
 pub mod signature;
 pub mod source_map;

@@ -102,12 +102,13 @@ impl Synth<'_> {
             hex32.clone(),
             hex32.repeat(2),
         ];
-        let matches =
-            |s: &str| pattern.is_none_or(|p| regex::Regex::new(p).is_ok_and(|re| re.is_match(s)));
+        let regex = pattern.and_then(|p| self.spec.patterns.get(p));
+        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s));
         candidates
             .iter()
             .find(|c| matches(c))
             .cloned()
+            .or_else(|| pattern.and_then(crate::pattern_sample::smallest_match))
             .unwrap_or_else(|| candidates[0].clone())
     }
 

@@ -1,7 +1,7 @@
-//! Generates the smallest string matching a simple `pattern`, for string fields
-//! that `pyng_spec::synth` fills with an id that does not match (it only tries a
-//! few id shapes, and only uses an `example` when the spec gives one; e.g. Peach's
-//! `result.code` in the 400 body has neither). Supports anchors, literals, escapes
+//! The smallest string matching a simple `pattern`, for synthesised string fields
+//! whose spec gives a pattern but no `example` (e.g. Peach's `result.code` in the
+//! 400 body). Hand-written because the crates that generate strings from a regex
+//! bring a random-number stack for what is a few lines here. Supports anchors, literals, escapes
 //! (`\.`, `\d`, `\w`, `\s`), `.`, character classes with ranges, and the
 //! quantifiers `{n}`, `{n,m}`, `{n,}`, `+`, `*`, `?`. Anything else (groups,
 //! alternation, negated classes) gives `None` and the value is left as it is.
