@@ -10,7 +10,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use pyng_spec::ir::{Spec, Type};
 use serde_json::Value;
-use support::{SPECS, body, generated_type, load, models, without_nulls};
+use support::bodies::body;
+use support::{SPECS, generated_type, load, models, without_nulls};
 
 /// The rule categories `check()` implements; the others (schema.*) are what
 /// deserialization itself enforces.

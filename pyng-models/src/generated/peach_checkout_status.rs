@@ -242,19 +242,19 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutStatus {
 /// The merchant queries the checkout status by making a request to the /status endpoint;
 /// the Checkout API responds with the status of the checkout.
 ///
-/// \`GET /status`
+/// `GET /status`
 ///
 /// Resource key (`x-resource-key`): `authentication.entityId`, `checkoutId`,
-/// \`merchantTransactionId`.
+/// `merchantTransactionId`.
 ///
 /// Exactly one of `checkoutId`, `merchantTransactionId` must be sent
 /// (`x-one-of-parameters`).
 ///
 /// Echo: the `checkoutId` parameter is repeated in the success body at
-/// \`/redirect_post_data/checkoutId`.
+/// `/redirect_post_data/checkoutId`.
 ///
 /// Echo: the `merchantTransactionId` parameter is repeated in the success body at
-/// \`/redirect_post_data/merchantTransactionId`.
+/// `/redirect_post_data/merchantTransactionId`.
 ///
 /// Security schemes: `peachSignature`.
 ///
@@ -306,17 +306,17 @@ pub mod get_checkout_status {
             let mut pairs = Vec::new();
             {
                 let v = &self.authentication_entity_id;
-                pairs.push(("authentication.entityId", (v.as_str()).to_owned()));
+                pairs.push(("authentication.entityId", v.clone()));
             }
             if let Some(v) = &self.checkout_id {
-                pairs.push(("checkoutId", (v.as_str()).to_owned()));
+                pairs.push(("checkoutId", v.clone()));
             }
             if let Some(v) = &self.merchant_transaction_id {
-                pairs.push(("merchantTransactionId", (v.as_str()).to_owned()));
+                pairs.push(("merchantTransactionId", v.clone()));
             }
             {
                 let v = &self.signature;
-                pairs.push(("signature", (v.as_str()).to_owned()));
+                pairs.push(("signature", v.clone()));
             }
             pairs
         }

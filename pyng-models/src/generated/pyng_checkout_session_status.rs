@@ -280,7 +280,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSessionOutcome {
 /// Current coarse session status
 ///
 /// Documented values: `Created`, `Launched`, `Pending`, `Completed`, `Cancelled`,
-/// \`Expired`, `Failed`. Any other value deserializes to the unknown variant instead of
+/// `Expired`, `Failed`. Any other value deserializes to the unknown variant instead of
 /// failing.
 ///
 /// State machine: initial `Created`; final `Completed`, `Cancelled`, `Expired`, `Failed`.
@@ -292,9 +292,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSessionOutcome {
 /// Transition `Pending` -> `Completed`, `Cancelled`, `Expired`, `Failed`.
 ///
 /// Timeout `session-expiry`: not in `Created`, `Launched`, `Pending` past the time in
-/// \`expiresAt`; expected to become a final state. Expired indicates that the Hosted
-/// Checkout session timed out and is no longer active; a session is not active past its
-/// expiresAt.
+/// `expiresAt`; expected to become `Expired`. Expired indicates that the Hosted Checkout
+/// session timed out and is no longer active; a session is not active past its expiresAt.
 ///
 /// *Source:* `000_52da3bb4832c85c9.txt`, section “Status Values”.
 ///
@@ -432,14 +431,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutSessionStatus {
 ///
 /// Retrieve the authoritative status of a Checkout Session.
 ///
-/// \`GET /checkout/{siteId}/session/{checkoutSessionId}/status`
+/// `GET /checkout/{siteId}/session/{checkoutSessionId}/status`
 ///
 /// Resource key (`x-resource-key`): `siteId`, `checkoutSessionId`.
 ///
 /// Echo: the `siteId` parameter is repeated in the success body at `/data/siteId`.
 ///
 /// Echo: the `checkoutSessionId` parameter is repeated in the success body at
-/// \`/data/checkoutSessionId`.
+/// `/data/checkoutSessionId`.
 ///
 /// Security schemes: `bearerAuth`.
 ///

@@ -349,7 +349,7 @@ pub struct TransactionStatusResponse {
     /// sequence.
     ///
     /// Rule `state.conditional-presence`: present when `transactionStatus` is one of
-    /// \`InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
+    /// `InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
     ///
     /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
@@ -372,7 +372,7 @@ pub struct TransactionStatusResponse {
     /// across a polling sequence.
     ///
     /// Rule `state.conditional-presence`: present when `transactionStatus` is one of
-    /// \`InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
+    /// `InProgress`, `Settled`; absent when it is one of `Pending`, `Expired`.
     ///
     /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
     #[serde(rename = "transactionUpdated", skip_serializing_if = "Option::is_none")]
@@ -573,7 +573,7 @@ impl TransactionStatusResponse {
 /// Transition `Pending` -> `InProgress`, `Expired`.
 ///
 /// Timeout `qr-code-expiry`: not in `Pending` for more than 60 s; expected to become
-/// \`Expired`. If the QR code has not been scanned in 60 seconds it expires; a new QR code
+/// `Expired`. If the QR code has not been scanned in 60 seconds it expires; a new QR code
 /// has to be generated.
 ///
 /// *Source:* `001_2020593368484f7b.txt`, section “Notes”.
@@ -694,7 +694,7 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatusEnum {
 /// Partners can use this endpoint together with webhook delivery for reconciliation and
 /// resilience.
 ///
-/// \`GET /checkout/{siteId}/transaction-status`
+/// `GET /checkout/{siteId}/transaction-status`
 ///
 /// Resource key (`x-resource-key`): `siteId`, `paymentIntentId`.
 ///
@@ -729,7 +729,7 @@ pub mod get_transaction_status {
             let mut pairs = Vec::new();
             {
                 let v = &self.payment_intent_id;
-                pairs.push(("paymentIntentId", (v.as_str()).to_owned()));
+                pairs.push(("paymentIntentId", v.clone()));
             }
             pairs
         }

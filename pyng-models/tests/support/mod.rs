@@ -4,13 +4,14 @@
 
 #![allow(dead_code)] // each test file uses part of this module
 
+pub mod bodies;
+
 use std::path::PathBuf;
 
-use proptest::prelude::*;
 use pyng_models::pyng_transaction_status as tx;
 use pyng_models::{peach_checkout_status as peach, pyng_checkout_session_status as session};
-use pyng_spec::ir::{Spec, Type, TypeDef};
-use serde_json::{Map, Value};
+use pyng_spec::ir::{Spec, TypeDef};
+use serde_json::Value;
 
 /// The spec files, relative to `specs/`, with the module generated from each.
 pub const SPECS: &[&str] = &[
@@ -135,74 +136,5 @@ pub fn without_nulls(v: &Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
-    }
-}
-
-/// Integers that hit every path: tiny ones (so sums often match and rules
-/// hold), ordinary amounts, and values at the edges of i64 (so checked
-/// arithmetic overflows).
-fn integer() -> BoxedStrategy<Value> {
-    prop_oneof![
-        3 => 0i64..3,
-        3 => -100i64..5000,
-        1 => Just(i64::MAX),
-        1 => Just(i64::MIN),
-        1 => (i64::MAX - 2)..=i64::MAX,
-        1 => Just(i64::MAX / 2 + 1),
-        1 => any::<i64>(),
-    ]
-    .prop_map(Value::from)
-    .boxed()
-}
-
-/// A JSON value shaped like `ty` in `spec`.
-pub fn body(spec: &Spec, ty: &Type, depth: u32) -> BoxedStrategy<Value> {
-    match ty {
-        Type::String => "[a-zA-Z0-9 .-]{0,8}".prop_map(Value::from).boxed(),
-        Type::Integer => integer(),
-        Type::Number => (-1.0e6f64..1.0e6).prop_map(Value::from).boxed(),
-        Type::Boolean => any::<bool>().prop_map(Value::from).boxed(),
-        Type::Any => Just(Value::Null).boxed(),
-        Type::Array(inner) if depth < 6 => {
-            proptest::collection::vec(body(spec, inner, depth + 1), 0..4)
-                .prop_map(Value::Array)
-                .boxed()
-        }
-        Type::Array(_) => Just(Value::Array(Vec::new())).boxed(),
-        Type::Named(name) => match spec.types.get(name) {
-            Some(TypeDef::Enum(e)) => {
-                let known = proptest::sample::select(e.values.clone()).prop_map(Value::from);
-                // Undocumented values must deserialize too (forward compatibility).
-                let unknown = "[A-Za-z]{1,10}".prop_map(Value::from);
-                prop_oneof![4 => known, 1 => unknown].boxed()
-            }
-            Some(TypeDef::Model(m)) if depth < 6 => {
-                let mut object = Just(Map::new()).boxed();
-                for f in &m.fields {
-                    let value = body(spec, &f.ty, depth + 1);
-                    let member: BoxedStrategy<Option<Value>> = if f.required && !f.nullable {
-                        value.prop_map(Some).boxed()
-                    } else {
-                        prop_oneof![
-                            3 => Just(None),
-                            1 => Just(Some(Value::Null)),
-                            5 => value.prop_map(Some),
-                        ]
-                        .boxed()
-                    };
-                    let wire = f.wire_name.clone();
-                    object = (object, member)
-                        .prop_map(move |(mut map, v)| {
-                            if let Some(v) = v {
-                                map.insert(wire.clone(), v);
-                            }
-                            map
-                        })
-                        .boxed();
-                }
-                object.prop_map(Value::Object).boxed()
-            }
-            _ => Just(Value::Object(Map::new())).boxed(),
-        },
     }
 }

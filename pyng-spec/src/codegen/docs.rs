@@ -177,7 +177,8 @@ fn wrap(paragraph: &str) -> Vec<String> {
 
 fn safe_line_start(word: &str) -> String {
     let first = word.chars().next().unwrap_or(' ');
-    if matches!(first, '-' | '+' | '=' | '`' | ':') {
+    // A single backtick opens inline code, which is fine; three open a fence.
+    if matches!(first, '-' | '+' | '=') || word.starts_with("```") {
         return format!("\\{word}");
     }
     let digits = word.chars().take_while(char::is_ascii_digit).count();
@@ -206,7 +207,10 @@ mod tests {
     fn wrapped_lines_never_start_block_syntax() {
         let long = format!("{} - 1. ```x``` = 2440.", "word ".repeat(17));
         for line in wrap(&escape(&long)) {
-            assert!(!line.starts_with(['-', '=', '`']), "{line}");
+            assert!(
+                !line.starts_with(['-', '=']) && !line.starts_with("```"),
+                "{line}"
+            );
             assert!(!line.starts_with("1."), "{line}");
             assert!(line.len() <= WIDTH + 8, "{line}");
         }

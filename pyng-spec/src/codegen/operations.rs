@@ -196,7 +196,13 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
     let mut pushes = Vec::new();
     for p in &params {
         let id = names::ident(&fields_scope.claim(&names::snake(&p.name)));
-        let (ty, as_str) = param_type(cx, p, false)?;
+        let (ty, _) = param_type(cx, p, false)?;
+        // `v` is a reference to the value; the pair holds an owned string.
+        let owned = match &p.ty {
+            Type::String => quote!(v.clone()),
+            Type::Named(_) => quote!(v.as_str().to_owned()),
+            _ => quote!(v.to_string()),
+        };
         let mut doc = Doc::new();
         doc.opt_text(p.description.as_deref());
         let mut facts = vec![format!("Query parameter {}", docs::code(&p.name))];
@@ -210,12 +216,10 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
         let name = &p.name;
         if p.required {
             fields.push(quote!(#doc pub #id: #ty,));
-            pushes.push(quote!({ let v = &self.#id; pairs.push((#name, (#as_str).to_owned())); }));
+            pushes.push(quote!({ let v = &self.#id; pairs.push((#name, #owned)); }));
         } else {
             fields.push(quote!(#doc pub #id: Option<#ty>,));
-            pushes.push(
-                quote!(if let Some(v) = &self.#id { pairs.push((#name, (#as_str).to_owned())); }),
-            );
+            pushes.push(quote!(if let Some(v) = &self.#id { pairs.push((#name, #owned)); }));
         }
     }
     Ok(quote! {
