@@ -403,24 +403,27 @@ impl Differ {
                 "transitions rewritten; what a poller may observe is unchanged",
             );
         }
-        let timeouts = |m: &StateMachine| -> Vec<String> {
+        let timeouts = |m: &StateMachine| -> BTreeMap<String, String> {
             m.timeouts
                 .iter()
                 .map(|t| {
-                    format!(
-                        "{}:{:?}:{:?}:{:?}",
-                        t.id, t.while_states, t.limit, t.becomes
+                    (
+                        t.id.clone(),
+                        format!("{:?} {:?} {:?}", t.while_states, t.limit, t.becomes),
                     )
                 })
                 .collect()
         };
-        if timeouts(a) != timeouts(b) {
-            self.push(
-                Class::NonBreaking,
-                Kind::TimeoutsChanged,
-                name,
-                "timeouts changed",
-            );
+        let (ta, tb) = (timeouts(a), timeouts(b));
+        let ids: BTreeSet<&String> = ta.keys().chain(tb.keys()).collect();
+        for id in ids {
+            let detail = match (ta.get(id), tb.get(id)) {
+                (Some(x), Some(y)) if x == y => continue,
+                (Some(x), Some(y)) => format!("timeout `{id}` changed: {x} -> {y}"),
+                (Some(_), None) => format!("timeout `{id}` removed"),
+                (None, _) => format!("timeout `{id}` added"),
+            };
+            self.push(Class::NonBreaking, Kind::TimeoutsChanged, name, detail);
         }
     }
 

@@ -365,3 +365,14 @@ fn changes_print_their_class() {
     );
     assert_eq!(c.to_string(), "breaking     Thing.note: field removed");
 }
+
+#[test]
+fn timeout_changes_are_not_breaking() {
+    let c = one(
+        "          Busy: [Done, Failed]\n",
+        "          Busy: [Done, Failed]\n        timeouts:\n          - {id: busy-limit, while: [Busy], afterSeconds: 60}\n",
+        Kind::TimeoutsChanged,
+        Class::NonBreaking,
+    );
+    assert_eq!(c.detail, "timeout `busy-limit` added");
+}
