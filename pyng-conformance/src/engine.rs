@@ -273,6 +273,16 @@ impl Engine {
         }
     }
 
+    /// An incremental check of one recording as it is being made (live polling):
+    /// each exchange is checked when it is pushed, its sequence included, so the
+    /// findings it returns are the ones a later offline check of the same
+    /// recording reports for that exchange.
+    pub fn session(&self, name: &str) -> Session<'_> {
+        Session {
+            run: FileRun::new(self, Arc::from(name)),
+        }
+    }
+
     /// Checks one file.
     pub fn check_file(&self, path: &Path) -> Report {
         self.check_file_as(path, None)
@@ -466,6 +476,37 @@ fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64)>, report: &mut Report, policy
                 )));
             }
         }
+    }
+}
+
+/// See [`Engine::session`].
+pub struct Session<'e> {
+    run: FileRun<'e>,
+}
+
+impl std::fmt::Debug for Session<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("file", &self.run.file)
+            .field("exchanges", &self.run.report.exchanges)
+            .finish()
+    }
+}
+
+impl Session<'_> {
+    /// Checks one input item (an exchange, or a problem with one) now and
+    /// returns the findings it produced, after the policy.
+    pub fn check(&mut self, item: Item) -> Vec<Finding> {
+        let before = self.run.report.findings.len();
+        self.run.push(item);
+        self.run.flush();
+        self.run.report.findings[before..].to_vec()
+    }
+
+    /// Findings of the file as a whole (unmatched entries, spec versions) and the
+    /// report of everything checked.
+    pub fn finish(self) -> Report {
+        self.run.finish()
     }
 }
 

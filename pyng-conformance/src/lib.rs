@@ -21,6 +21,7 @@ pub mod exchange;
 pub mod finding;
 pub mod input;
 pub mod json;
+pub mod live;
 pub mod matcher;
 pub mod plan;
 pub mod position;
@@ -28,6 +29,6 @@ pub mod report;
 pub mod rules;
 
 pub use checks::signature::Secret;
-pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord};
+pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};
 pub use finding::{Finding, Severity, Snippet};
 pub use rules::{Policy, Rule};

@@ -1,12 +1,16 @@
-//! `pyng-conformance`: check recorded traffic against the specs.
+//! `pyng-conformance`: check recorded or live traffic against the specs, and
+//! serve the spec-driven sandbox.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use pyng_conformance::report::{human, json, junit};
-use pyng_conformance::{Engine, Policy, Secret};
+mod cli;
+
+use clap::{Parser, Subcommand};
+use cli::report::{ReportArgs, verdict};
+use cli::usage;
+use pyng_conformance::{Engine, Secret};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +33,12 @@ enum Command {
         #[arg(long = "spec", value_name = "FILE")]
         specs: Vec<PathBuf>,
     },
+    /// Run the spec-driven sandbox server (every operation of the loaded specs,
+    /// scenarios, faults, token endpoint) until Ctrl-C.
+    Serve(cli::serve::ServeArgs),
+    /// Poll one resource of a spec operation on a live server, checking every
+    /// response as it arrives and the whole sequence at the end.
+    Poll(Box<cli::poll::PollArgs>),
     /// Write a generated NDJSON corpus of conformant polling sequences (benchmarks).
     GenCorpus {
         /// Number of exchanges (rounded up to whole sequences).
@@ -50,20 +60,8 @@ struct CheckArgs {
     /// Spec files to load instead of the bundled ones (repeatable).
     #[arg(long = "spec", value_name = "FILE")]
     specs: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Make a rule (or a category such as `schema`) an error (repeatable).
-    #[arg(long, value_name = "RULE")]
-    deny: Vec<String>,
-    /// Do not report a rule (or a category) (repeatable).
-    #[arg(long, value_name = "RULE")]
-    allow: Vec<String>,
-    /// Warnings count as errors.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    report: ReportArgs,
     /// Read every path as a bare response body of this operation.
     #[arg(long, value_name = "OPERATION_ID")]
     operation: Option<String>,
@@ -73,13 +71,6 @@ struct CheckArgs {
     /// The environment variable that holds the signing secret (never printed).
     #[arg(long, value_name = "NAME")]
     secret_env: Option<String>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
-    Junit,
 }
 
 fn main() -> ExitCode {
@@ -93,6 +84,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Rules { specs } => rules(&specs),
         Command::Check(args) => check(args),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::Poll(args) => cli::poll::run(*args),
         Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
     }
 }
@@ -115,12 +108,7 @@ fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("pyng-conformance: {message}");
-    ExitCode::from(2)
-}
-
-fn load(specs: &[PathBuf]) -> Result<Engine, ExitCode> {
+pub(crate) fn load(specs: &[PathBuf]) -> Result<Engine, ExitCode> {
     let engine = if specs.is_empty() {
         Engine::with_bundled_specs()
     } else {
@@ -150,26 +138,15 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
-    let rules = engine.rules();
-    for pattern in args.deny.iter().chain(&args.allow) {
-        if !Policy::known(pattern, &rules) {
-            return usage(format!(
-                "`{pattern}` is neither a rule id nor a category (see `pyng-conformance rules`)"
-            ));
-        }
-    }
     if let Some(op) = &args.operation
         && !engine.specs().iter().any(|s| s.operation(op).is_some())
     {
         return usage(format!("no loaded spec has an operation `{op}`"));
     }
-    let mut engine = engine
-        .with_policy(Policy {
-            deny: args.deny.clone(),
-            allow: args.allow.clone(),
-            strict: args.strict,
-        })
-        .record_sequences(matches!(args.format, Format::Junit));
+    let mut engine = match args.report.configure(engine) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
     if let Some(name) = &args.secret_env {
         match std::env::var_os(name) {
             Some(v) if !v.is_empty() => {
@@ -196,28 +173,10 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let text = match args.format {
-        Format::Human => {
-            let colour = args.output.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            human::render(&report, colour)
-        }
-        Format::Json => json::render(&report),
-        Format::Junit => junit::render(&report),
-    };
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, text.as_bytes()),
-        None => std::io::stdout().write_all(text.as_bytes()),
-    };
-    if let Err(e) = written {
-        return usage(format!("cannot write the report: {e}"));
+    if let Err(code) = args.report.emit(&report) {
+        return code;
     }
-    if report.errors() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    verdict(&report)
 }
 
 /// A byte-count progress bar, only on a terminal and only for runs worth one.

@@ -1,0 +1,403 @@
+//! `pyng-conformance poll`: live checking of one resource. Wiring only: the
+//! target, credentials and loop are `pyng_conformance::live`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use pyng_conformance::Finding;
+use pyng_conformance::live::poller::Observer;
+use pyng_conformance::live::record::{Form, RecordedExchange, write_atomically};
+use pyng_conformance::live::status_line::{Progress, StatusLine};
+use pyng_conformance::live::{
+    Auth, BearerSource, ClientConfig, HttpClient, PollConfig, Poller, StopSignal, Target,
+};
+
+use super::report::{ReportArgs, verdict};
+use super::{duration, env, usage};
+
+/// Shorthand flags: each names an operation and the parameter it fills. They
+/// only spell `--operation` and `--param`; the polling itself is spec-driven.
+const RESOURCE_SHORTHANDS: [(&str, &str, &str); 3] = [
+    (
+        "--payment-intent",
+        "getTransactionStatus",
+        "paymentIntentId",
+    ),
+    (
+        "--checkout-session",
+        "getCheckoutSessionStatus",
+        "checkoutSessionId",
+    ),
+    ("--peach-checkout", "getCheckoutStatus", "checkoutId"),
+];
+
+#[derive(clap::Args)]
+pub struct PollArgs {
+    /// The server, e.g. http://127.0.0.1:8080 (a path prefix is kept).
+    #[arg(long, value_name = "URL")]
+    base_url: String,
+    /// The operation to poll (an operationId of a loaded spec).
+    #[arg(long, value_name = "OPERATION_ID")]
+    operation: Option<String>,
+    /// A path, query or header parameter of the operation (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = pair('='))]
+    params: Vec<(String, String)>,
+    /// An extra request header (repeatable); credentials are refused here.
+    #[arg(long = "header", value_name = "NAME:VALUE", value_parser = pair(':'))]
+    headers: Vec<(String, String)>,
+    /// Shorthand: --operation getTransactionStatus --param paymentIntentId=ID.
+    #[arg(long, value_name = "ID")]
+    payment_intent: Option<String>,
+    /// Shorthand: --operation getCheckoutSessionStatus --param checkoutSessionId=ID.
+    #[arg(long, value_name = "ID")]
+    checkout_session: Option<String>,
+    /// Shorthand: --operation getCheckoutStatus --param checkoutId=ID.
+    #[arg(long, value_name = "ID")]
+    peach_checkout: Option<String>,
+    /// Shorthand: --param siteId=SITE.
+    #[arg(long, value_name = "SITE")]
+    site: Option<String>,
+    /// Shorthand: --param authentication.entityId=ID.
+    #[arg(long, value_name = "ID")]
+    entity_id: Option<String>,
+    /// Spec files to load instead of the bundled ones (repeatable).
+    #[arg(long = "spec", value_name = "FILE")]
+    specs: Vec<PathBuf>,
+
+    /// Time between polls (default: the operation's x-polling interval).
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
+    interval: Option<Duration>,
+    /// Stop polling after this long (default: 15m, or the state machine's
+    /// longest timeout plus two intervals).
+    #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
+    deadline: Option<Duration>,
+    /// Polls after the first final state, to see that it is kept.
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    confirm_final: u32,
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    connect_timeout: Duration,
+    /// Limit for the response head and for the body, each.
+    #[arg(long, default_value = "30s", value_parser = duration::parse, value_name = "DURATION")]
+    read_timeout: Duration,
+    /// Further attempts after a connection error, a 5xx or a 429.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    retries: u32,
+    /// First backoff between attempts (doubles each time).
+    #[arg(long, default_value = "1s", value_parser = duration::parse, value_name = "DURATION")]
+    backoff: Duration,
+    /// Cap on one backoff or Retry-After wait.
+    #[arg(long, default_value = "60s", value_parser = duration::parse, value_name = "DURATION")]
+    max_wait: Duration,
+
+    /// Variable holding a bearer token.
+    #[arg(long, default_value = "PYNG_ACCESS_TOKEN", value_name = "NAME")]
+    token_env: String,
+    /// Variable holding the client id (client credentials, when no token is set).
+    #[arg(long, default_value = "PYNG_CLIENT_ID", value_name = "NAME")]
+    client_id_env: String,
+    /// Variable holding the client secret.
+    #[arg(long, default_value = "PYNG_CLIENT_SECRET", value_name = "NAME")]
+    client_secret_env: String,
+    /// Token endpoint (default: BASE_URL/checkout/oauth2/token).
+    #[arg(long, value_name = "URL")]
+    token_url: Option<String>,
+    /// Scope to ask the token endpoint for.
+    #[arg(long, value_name = "SCOPE")]
+    scope: Option<String>,
+    /// Variable holding the signed-query secret (Peach's secret token).
+    #[arg(long, default_value = "PEACH_SECRET", value_name = "NAME")]
+    signing_secret_env: String,
+
+    /// Write the run as a recording (.json document, or .ndjson/.jsonl stream).
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Also write the run as HAR 1.2.
+    #[arg(long, value_name = "FILE")]
+    har: Option<PathBuf>,
+    /// No per-response lines and no status line on stderr.
+    #[arg(long)]
+    quiet: bool,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+fn pair(sep: char) -> impl Fn(&str) -> Result<(String, String), String> + Clone {
+    move |s: &str| match s.split_once(sep) {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.to_owned())),
+        _ => Err(format!("expected NAME{sep}VALUE, got `{s}`")),
+    }
+}
+
+/// `--operation` and `--param`s after the shorthands.
+fn operation_and_params(args: &PollArgs) -> Result<(String, Vec<(String, String)>), String> {
+    let mut operation = args.operation.clone();
+    let mut params = args.params.clone();
+    let given = [
+        &args.payment_intent,
+        &args.checkout_session,
+        &args.peach_checkout,
+    ];
+    for ((flag, op, param), value) in RESOURCE_SHORTHANDS.iter().zip(given) {
+        let Some(value) = value else { continue };
+        match &operation {
+            Some(o) if o != op => {
+                return Err(format!("{flag} polls {op}, but the operation is {o}"));
+            }
+            _ => operation = Some((*op).to_owned()),
+        }
+        params.push(((*param).to_owned(), value.clone()));
+    }
+    if let Some(site) = &args.site {
+        params.push(("siteId".to_owned(), site.clone()));
+    }
+    if let Some(entity) = &args.entity_id {
+        params.push(("authentication.entityId".to_owned(), entity.clone()));
+    }
+    let operation = operation.ok_or(
+        "say what to poll: --operation ID with --param NAME=VALUE, or --payment-intent, --checkout-session, --peach-checkout",
+    )?;
+    Ok((operation, params))
+}
+
+pub fn run(args: PollArgs) -> ExitCode {
+    let (operation, params) = match operation_and_params(&args) {
+        Ok(x) => x,
+        Err(e) => return usage(e),
+    };
+    let engine = match crate::load(&args.specs) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let mut engine = match args.report.configure(engine) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    // The target borrows the specs, so resolve it on a copy of them while the
+    // engine (which owns its specs) is configured further.
+    let specs = engine.specs().to_vec();
+    let target = match Target::resolve(&specs, &operation, &args.base_url, &params, &args.headers) {
+        Ok(t) => t,
+        Err(e) => return usage(e),
+    };
+    let auth = match credentials(&args, &target) {
+        Ok(a) => a,
+        Err(e) => return usage(e),
+    };
+    if let Some(secret) = auth.signing_secret().filter(|_| target.signature.is_some()) {
+        // The same secret verifies signatures in the checks (give it to `check
+        // --secret-env` too, for the same offline findings).
+        engine = engine.with_secret(pyng_conformance::Secret::new(
+            secret.expose().as_bytes().to_vec(),
+        ));
+    }
+    for name in &target.unsupported_security {
+        eprintln!(
+            "pyng-conformance poll: security scheme `{name}` is not supported; requests go without it"
+        );
+    }
+    let interval = args
+        .interval
+        .or(target.interval())
+        .unwrap_or(Duration::from_secs(5));
+    let deadline = args.deadline.unwrap_or_else(|| target.default_deadline());
+    let stop = StopSignal::new();
+    {
+        let stop = stop.clone();
+        let installed = ctrlc::set_handler(move || {
+            if stop.is_stopped() {
+                // A second Ctrl-C: do not wait for the request in flight.
+                std::process::exit(130);
+            }
+            eprintln!(
+                "\npyng-conformance poll: stopping after the request in flight (Ctrl-C again to quit at once)"
+            );
+            stop.stop();
+        });
+        if let Err(e) = installed {
+            eprintln!("pyng-conformance poll: Ctrl-C will not save the run: {e}");
+        }
+    }
+    let client = HttpClient::new(ClientConfig {
+        connect_timeout: args.connect_timeout,
+        read_timeout: args.read_timeout,
+        retries: args.retries,
+        backoff: args.backoff,
+        max_wait: args.max_wait,
+    });
+    let file_name = args
+        .record
+        .as_ref()
+        .map_or_else(|| "<live>".to_owned(), |p| p.display().to_string());
+    let form = args.record.as_deref().map_or(Form::Document, Form::of);
+    let mut auth = auth;
+    let mut console = Console {
+        line: StatusLine::new(!args.quiet && std::io::stderr().is_terminal()),
+        quiet: args.quiet,
+    };
+    if !args.quiet {
+        console.line.println(&format!(
+            "pyng-conformance poll: {} every {:.1} s for at most {:.0} s",
+            target.url(None),
+            interval.as_secs_f64(),
+            deadline.as_secs_f64()
+        ));
+    }
+    let run = Poller {
+        engine: &engine,
+        target: &target,
+        client: &client,
+        auth: &mut auth,
+        stop: &stop,
+        config: PollConfig {
+            interval,
+            deadline,
+            confirm_final: args.confirm_final,
+        },
+        file_name: file_name.clone(),
+        form,
+    }
+    .run(&mut console);
+    console.line.clear();
+    eprintln!(
+        "pyng-conformance poll: {} after {} poll{}, {} response{} recorded",
+        run.end,
+        run.polls,
+        if run.polls == 1 { "" } else { "s" },
+        run.recording.exchanges.len(),
+        if run.recording.exchanges.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+    );
+    // The report is the engine's check of the recording's own bytes: a later
+    // `check` of the written file reports exactly this.
+    let recorded_at = client.clock().now_ms();
+    let bytes = run.recording.encode(form, recorded_at);
+    let mut failed = None;
+    if let Some(path) = &args.record
+        && let Err(e) = write_atomically(path, &bytes)
+    {
+        failed = Some(usage(format!(
+            "cannot write the recording {}: {e}",
+            path.display()
+        )));
+    }
+    if let Some(path) = &args.har
+        && let Err(e) = write_atomically(path, &run.recording.to_har())
+    {
+        failed = Some(usage(format!(
+            "cannot write the HAR {}: {e}",
+            path.display()
+        )));
+    }
+    let report = engine.check_bytes(&file_name, &bytes);
+    if let Err(code) = args.report.emit(&report) {
+        return code;
+    }
+    if let Some(code) = failed {
+        return code;
+    }
+    if run.end.is_failure() {
+        return ExitCode::from(2);
+    }
+    verdict(&report)
+}
+
+/// The credentials the target's `security` needs, from the environment.
+fn credentials(args: &PollArgs, target: &Target<'_>) -> Result<Auth, String> {
+    let bearer = if target.needs_bearer {
+        if let Some(token) = env::secret(&args.token_env)? {
+            Some(BearerSource::Token(token))
+        } else {
+            match (
+                env::secret(&args.client_id_env)?,
+                env::secret(&args.client_secret_env)?,
+            ) {
+                (Some(client_id), Some(client_secret)) => Some(BearerSource::ClientCredentials {
+                    token_url: args
+                        .token_url
+                        .clone()
+                        .unwrap_or_else(|| format!("{}/checkout/oauth2/token", target.base_url())),
+                    client_id,
+                    client_secret,
+                    scope: args.scope.clone(),
+                }),
+                _ => {
+                    return Err(format!(
+                        "{} uses bearer authentication: set {} to a token, or {} and {} to client credentials",
+                        target.op.id, args.token_env, args.client_id_env, args.client_secret_env
+                    ));
+                }
+            }
+        }
+    } else {
+        None
+    };
+    let signing = if target.signature.is_some() {
+        match env::secret(&args.signing_secret_env)? {
+            Some(s) => Some(s),
+            None => {
+                return Err(format!(
+                    "{} uses a signed query: set {} to the signing secret",
+                    target.op.id, args.signing_secret_env
+                ));
+            }
+        }
+    } else {
+        None
+    };
+    let auth = Auth::new(bearer, signing);
+    match auth.missing_for(target) {
+        Some(m) => Err(m),
+        None => Ok(auth),
+    }
+}
+
+/// stderr: a line per response and per finding as they arrive, and the status
+/// line on a terminal.
+struct Console {
+    line: StatusLine,
+    quiet: bool,
+}
+
+impl Observer for Console {
+    fn exchange(
+        &mut self,
+        entry: usize,
+        x: &RecordedExchange,
+        state: Option<&str>,
+        findings: &[Finding],
+    ) {
+        if self.quiet {
+            return;
+        }
+        self.line.println(&format!(
+            "#{entry} HTTP {} {} ({} ms)",
+            x.status,
+            state.unwrap_or("-"),
+            x.elapsed_ms
+        ));
+        for f in findings {
+            let at = f
+                .pointer
+                .as_deref()
+                .map(|p| format!(" at {}", if p.is_empty() { "/" } else { p }))
+                .unwrap_or_default();
+            self.line
+                .println(&format!("   {}[{}]{at}: {}", f.severity, f.rule, f.message));
+        }
+    }
+
+    fn note(&mut self, message: &str) {
+        if !self.quiet {
+            self.line.println(&format!("   {message}"));
+        }
+    }
+
+    fn progress(&mut self, p: &Progress) {
+        self.line.show(p);
+    }
+}

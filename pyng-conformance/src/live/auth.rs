@@ -1,0 +1,357 @@
+//! Credentials of the live mode. Every secret comes from an environment variable
+//! (the CLI never takes one as a value), lives in a [`SecretString`] whose `Debug`
+//! is redacted and which has no `Display`, and reaches the wire only: the
+//! `Authorization` header (redacted in recordings), the token request (never
+//! recorded), and HMAC keys (the signature, a MAC, is kept; the key is not).
+
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde::Deserialize;
+
+use super::client::{HttpClient, Request, Sent};
+use super::stop::StopSignal;
+use super::target::Target;
+
+/// A secret value. Never printed: `Debug` shows a placeholder, there is no
+/// `Display`, and [`Self::expose`] is the only way to the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn new(value: impl Into<String>) -> SecretString {
+        SecretString(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Where the bearer token comes from.
+#[derive(Debug, Clone)]
+pub enum BearerSource {
+    /// A token from the environment, used as it is.
+    Token(SecretString),
+    /// OAuth 2.0 client credentials (RFC 6749 § 4.4) at `token_url`, HTTP Basic.
+    ClientCredentials {
+        token_url: String,
+        client_id: SecretString,
+        client_secret: SecretString,
+        scope: Option<String>,
+    },
+}
+
+/// Why no bearer token could be had (exit status 2: a configuration problem).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthError(pub String);
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug)]
+pub struct Auth {
+    bearer: Option<BearerSource>,
+    /// A token from the token endpoint and when to stop using it.
+    fetched: Option<(SecretString, Option<Instant>)>,
+    signing_secret: Option<SecretString>,
+}
+
+/// RFC 6749 § 5.1 (only what is used).
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    expires_in: Option<u64>,
+}
+
+/// RFC 6749 § 5.2.
+#[derive(Deserialize)]
+struct TokenError {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl Auth {
+    pub fn new(bearer: Option<BearerSource>, signing_secret: Option<SecretString>) -> Auth {
+        Auth {
+            bearer,
+            fetched: None,
+            signing_secret,
+        }
+    }
+
+    /// What the target's `security` needs that is not configured, as a message
+    /// naming the missing settings.
+    pub fn missing_for(&self, target: &Target<'_>) -> Option<String> {
+        if target.needs_bearer && self.bearer.is_none() {
+            return Some(format!(
+                "{} uses bearer authentication: set the access-token variable or the client-id and client-secret variables",
+                target.op.id
+            ));
+        }
+        if target.signature.is_some() && self.signing_secret.is_none() {
+            return Some(format!(
+                "{} uses a signed query: set the signing-secret variable",
+                target.op.id
+            ));
+        }
+        None
+    }
+
+    pub fn signing_secret(&self) -> Option<&SecretString> {
+        self.signing_secret.as_ref()
+    }
+
+    /// Every secret value known now (for the redactor), including a fetched token.
+    pub fn secrets(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        match &self.bearer {
+            Some(BearerSource::Token(t)) => out.push(t.expose()),
+            Some(BearerSource::ClientCredentials {
+                client_id,
+                client_secret,
+                ..
+            }) => {
+                out.push(client_id.expose());
+                out.push(client_secret.expose());
+            }
+            None => {}
+        }
+        if let Some((t, _)) = &self.fetched {
+            out.push(t.expose());
+        }
+        if let Some(s) = &self.signing_secret {
+            out.push(s.expose());
+        }
+        out
+    }
+
+    /// The `Authorization` value for the target, fetching a token when the
+    /// source is client credentials and no unexpired one is held.
+    pub fn authorization(
+        &mut self,
+        target: &Target<'_>,
+        client: &HttpClient,
+        stop: &StopSignal,
+        deadline: Option<Instant>,
+    ) -> Result<Option<SecretString>, AuthError> {
+        if !target.needs_bearer {
+            return Ok(None);
+        }
+        let token = match &self.bearer {
+            None => return Err(AuthError("no bearer token configured".into())),
+            Some(BearerSource::Token(t)) => t.clone(),
+            Some(BearerSource::ClientCredentials {
+                token_url,
+                client_id,
+                client_secret,
+                scope,
+            }) => {
+                let fresh = self
+                    .fetched
+                    .as_ref()
+                    .filter(|(_, until)| until.is_none_or(|u| Instant::now() < u));
+                match fresh {
+                    Some((t, _)) => t.clone(),
+                    None => {
+                        let (t, until) = fetch_token(
+                            client,
+                            stop,
+                            deadline,
+                            token_url,
+                            client_id,
+                            client_secret,
+                            scope.as_deref(),
+                        )?;
+                        self.fetched = Some((t.clone(), until));
+                        t
+                    }
+                }
+            }
+        };
+        Ok(Some(SecretString::new(format!(
+            "Bearer {}",
+            token.expose()
+        ))))
+    }
+
+    /// The server refused the token: forget a fetched one. `true` when a new one
+    /// can be fetched (client credentials), so the request is worth repeating.
+    pub fn token_rejected(&mut self) -> bool {
+        let refetchable = matches!(self.bearer, Some(BearerSource::ClientCredentials { .. }));
+        self.fetched = None;
+        refetchable
+    }
+
+    /// The signature parameter's value for the target's query, when it uses a
+    /// signed query (`x-signature`: sorted key-value concatenation, HMAC-SHA256).
+    pub fn sign(&self, target: &Target<'_>) -> Option<String> {
+        let scheme = target.signature.as_ref()?;
+        let secret = self.signing_secret.as_ref()?;
+        let query = target.query();
+        let message = pyng_spec::signature::canonical_message(
+            query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            &scheme.parameter,
+        );
+        Some(pyng_spec::signature::sign(
+            secret.expose().as_bytes(),
+            &message,
+        ))
+    }
+}
+
+/// Renews a little before `expires_in` runs out, so a token does not expire in
+/// flight.
+fn usable_for(expires_in: u64) -> Duration {
+    let secs = expires_in.saturating_sub((expires_in / 10).max(1));
+    Duration::from_secs(secs)
+}
+
+fn fetch_token(
+    client: &HttpClient,
+    stop: &StopSignal,
+    deadline: Option<Instant>,
+    token_url: &str,
+    client_id: &SecretString,
+    client_secret: &SecretString,
+    scope: Option<&str>,
+) -> Result<(SecretString, Option<Instant>), AuthError> {
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        client_id.expose(),
+        client_secret.expose()
+    ));
+    let mut body = "grant_type=client_credentials".to_owned();
+    if let Some(s) = scope {
+        body.push_str("&scope=");
+        body.extend(percent_encoding::utf8_percent_encode(
+            s,
+            percent_encoding::NON_ALPHANUMERIC,
+        ));
+    }
+    let req = Request {
+        method: "POST".into(),
+        url: token_url.to_owned(),
+        headers: vec![
+            ("Authorization".into(), format!("Basic {basic}")),
+            (
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ),
+            ("Accept".into(), "application/json".into()),
+        ],
+        body: body.into_bytes(),
+    };
+    // Token exchanges are not part of the checked traffic: nothing is recorded.
+    let resp = match client.send(&req, stop, deadline, &mut |_| {}) {
+        Sent::Response(r) => r,
+        Sent::Unreachable(e) => {
+            return Err(AuthError(format!(
+                "the token endpoint {token_url} is unreachable: {e}"
+            )));
+        }
+        Sent::Stopped => return Err(AuthError("interrupted".into())),
+    };
+    if resp.status != 200 {
+        let detail = serde_json::from_slice::<TokenError>(&resp.body)
+            .ok()
+            .map(|e| {
+                format!(
+                    ": {} {}",
+                    e.error.unwrap_or_default(),
+                    e.error_description.unwrap_or_default()
+                )
+            })
+            .unwrap_or_default();
+        return Err(AuthError(format!(
+            "the token endpoint {token_url} answered HTTP {}{detail}",
+            resp.status
+        )));
+    }
+    let token: TokenResponse = serde_json::from_slice(&resp.body).map_err(|e| {
+        AuthError(format!(
+            "the token endpoint {token_url} answered 200 without a usable `access_token`: {e}"
+        ))
+    })?;
+    if token.access_token.is_empty() {
+        return Err(AuthError(format!(
+            "the token endpoint {token_url} answered an empty `access_token`"
+        )));
+    }
+    let until = token.expires_in.map(|s| Instant::now() + usable_for(s));
+    Ok((SecretString::new(token.access_token), until))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Engine;
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let auth = Auth::new(
+            Some(BearerSource::ClientCredentials {
+                token_url: "http://h/t".into(),
+                client_id: SecretString::new("id-abcdefgh"),
+                client_secret: SecretString::new("secret-abcdefgh"),
+                scope: None,
+            }),
+            Some(SecretString::new("peach-abcdefgh")),
+        );
+        let text = format!("{auth:?}");
+        for s in ["id-abcdefgh", "secret-abcdefgh", "peach-abcdefgh"] {
+            assert!(!text.contains(s), "{text}");
+        }
+        assert_eq!(auth.secrets().len(), 3);
+    }
+
+    #[test]
+    fn signs_the_query_with_the_peach_test_key() {
+        let engine = Engine::with_bundled_specs().unwrap();
+        let params = vec![
+            (
+                "authentication.entityId".to_owned(),
+                "8ac7a4ca68c22c4d0168c2caab2e0025".to_owned(),
+            ),
+            ("merchantTransactionId".to_owned(), "Test1234".to_owned()),
+        ];
+        let t = Target::resolve(
+            engine.specs(),
+            "getCheckoutStatus",
+            "http://h",
+            &params,
+            &[],
+        )
+        .unwrap();
+        let auth = Auth::new(
+            None,
+            Some(SecretString::new("3fcd7cf22f55119eadbe02d14de18c0c")),
+        );
+        let sig = auth.sign(&t).unwrap();
+        let message =
+            "authentication.entityId8ac7a4ca68c22c4d0168c2caab2e0025merchantTransactionIdTest1234";
+        assert_eq!(
+            sig,
+            pyng_spec::signature::sign(b"3fcd7cf22f55119eadbe02d14de18c0c", message)
+        );
+        assert_eq!(sig.len(), 64);
+        assert!(auth.missing_for(&t).is_none());
+        assert!(Auth::new(None, None).missing_for(&t).is_some());
+    }
+
+    #[test]
+    fn tokens_are_renewed_before_they_expire() {
+        assert_eq!(usable_for(3600), Duration::from_secs(3240));
+        assert_eq!(usable_for(5), Duration::from_secs(4));
+        assert_eq!(usable_for(0), Duration::ZERO);
+    }
+}

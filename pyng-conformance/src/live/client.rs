@@ -1,0 +1,400 @@
+//! The HTTP client of the live mode: `ureq` over rustls, connect and read
+//! timeouts, retries with exponential backoff on connection errors, 5xx and 429,
+//! honouring `Retry-After`. Every response (retried ones included) is handed to
+//! the caller, which records it: the recording shows the traffic as it was.
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::stop::StopSignal;
+
+/// Bodies above this are refused (a status body is a few kilobytes).
+const MAX_BODY: u64 = 16 << 20;
+
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub connect_timeout: Duration,
+    /// Limit for the response head and for the body, each.
+    pub read_timeout: Duration,
+    /// Further attempts after the first.
+    pub retries: u32,
+    /// The first backoff; each further one doubles, up to `max_wait`.
+    pub backoff: Duration,
+    /// Cap on one wait (backoff or `Retry-After`).
+    pub max_wait: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            retries: 3,
+            backoff: Duration::from_secs(1),
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wall-clock time the request was sent, Unix milliseconds.
+    pub started_ms: i128,
+    pub elapsed: Duration,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A request that got no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    pub message: String,
+    /// Worth another attempt (timeouts, refused or reset connections).
+    pub retriable: bool,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// What happened during [`HttpClient::send`], as it happens.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A response arrived (also one that will be retried).
+    Response(&'a Response),
+    /// Another attempt follows after `wait`.
+    Retrying { reason: String, wait: Duration },
+}
+
+/// The end of [`HttpClient::send`].
+#[derive(Debug)]
+pub enum Sent {
+    Response(Response),
+    /// No response after every attempt.
+    Unreachable(TransportError),
+    /// The stop signal was set while waiting to retry.
+    Stopped,
+}
+
+/// Wall-clock time that never goes back during a run: the start time plus a
+/// monotonic clock, so exchanges keep their order when the system clock steps.
+#[derive(Debug, Clone, Copy)]
+pub struct WallClock {
+    start_ms: i128,
+    start: Instant,
+}
+
+impl WallClock {
+    pub fn new() -> WallClock {
+        let start_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i128);
+        WallClock {
+            start_ms,
+            start: Instant::now(),
+        }
+    }
+
+    pub fn now_ms(&self) -> i128 {
+        self.start_ms + self.start.elapsed().as_millis() as i128
+    }
+}
+
+impl Default for WallClock {
+    fn default() -> Self {
+        WallClock::new()
+    }
+}
+
+#[derive(Debug)]
+pub struct HttpClient {
+    agent: ureq::Agent,
+    config: ClientConfig,
+    clock: WallClock,
+}
+
+impl HttpClient {
+    pub fn new(config: ClientConfig) -> HttpClient {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .timeout_connect(Some(config.connect_timeout))
+            .timeout_send_request(Some(config.read_timeout))
+            .timeout_recv_response(Some(config.read_timeout))
+            .timeout_recv_body(Some(config.read_timeout))
+            // 4xx and 5xx are responses to check, not errors.
+            .http_status_as_error(false)
+            // A redirect is recorded and checked as it is, not followed.
+            .max_redirects(0)
+            .user_agent(concat!("pyng-conformance/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        HttpClient {
+            agent,
+            config,
+            clock: WallClock::new(),
+        }
+    }
+
+    pub fn clock(&self) -> WallClock {
+        self.clock
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// One attempt.
+    pub fn send_once(&self, req: &Request) -> Result<Response, TransportError> {
+        let started_ms = self.clock.now_ms();
+        let started = Instant::now();
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method.as_str())
+            .uri(req.url.as_str());
+        for (k, v) in &req.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let sent = if req.body.is_empty() {
+            builder
+                .body(())
+                .map_err(usage_error)
+                .and_then(|r| self.agent.run(r).map_err(transport_error))
+        } else {
+            builder
+                .body(req.body.clone())
+                .map_err(usage_error)
+                .and_then(|r| self.agent.run(r).map_err(transport_error))
+        };
+        let mut resp = sent?;
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+            .map_err(transport_error)?;
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Ok(Response {
+            status: resp.status().as_u16(),
+            status_text: resp
+                .status()
+                .canonical_reason()
+                .unwrap_or_default()
+                .to_owned(),
+            headers,
+            body,
+            started_ms,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Sends with retries: a retriable transport error, a 5xx (but 501 and 505,
+    /// which do not go away) or a 429 is retried after a backoff that doubles
+    /// from `backoff`, or after `Retry-After` when the response gives one, each
+    /// wait capped at `max_wait` and never past `deadline`. `observe` sees every
+    /// response and every retry decision.
+    pub fn send(
+        &self,
+        req: &Request,
+        stop: &StopSignal,
+        deadline: Option<Instant>,
+        observe: &mut dyn FnMut(Event<'_>),
+    ) -> Sent {
+        let mut attempt = 0u32;
+        loop {
+            let result = self.send_once(req);
+            if let Ok(resp) = &result {
+                observe(Event::Response(resp));
+            }
+            let (retry, reason, asked) = match &result {
+                Ok(r) if retriable_status(r.status) => (
+                    true,
+                    format!("HTTP {}", r.status),
+                    r.header("retry-after").and_then(parse_retry_after),
+                ),
+                Ok(_) => (false, String::new(), None),
+                Err(e) => (e.retriable, e.message.clone(), None),
+            };
+            let wait = asked
+                .unwrap_or_else(|| backoff(self.config.backoff, attempt))
+                .min(self.config.max_wait);
+            let in_time = deadline.is_none_or(|d| Instant::now() + wait < d);
+            if !retry || attempt >= self.config.retries || !in_time {
+                return match result {
+                    Ok(r) => Sent::Response(r),
+                    Err(e) => Sent::Unreachable(e),
+                };
+            }
+            observe(Event::Retrying { reason, wait });
+            if !stop.sleep(wait) {
+                return match result {
+                    Ok(r) => Sent::Response(r),
+                    Err(_) => Sent::Stopped,
+                };
+            }
+            attempt += 1;
+        }
+    }
+}
+
+fn retriable_status(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status) && status != 501 && status != 505
+}
+
+/// `base * 2^attempt`, saturating.
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
+}
+
+/// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 § 10.2.3).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(v, format).ok()?.assume_utc();
+    let now = time::OffsetDateTime::now_utc();
+    let wait = at - now;
+    Some(if wait.is_positive() {
+        Duration::try_from(wait).unwrap_or_default()
+    } else {
+        Duration::ZERO
+    })
+}
+
+fn usage_error(e: ureq::http::Error) -> TransportError {
+    TransportError {
+        message: format!("cannot build the request: {e}"),
+        retriable: false,
+    }
+}
+
+fn transport_error(e: ureq::Error) -> TransportError {
+    use ureq::Error as E;
+    let retriable = matches!(
+        e,
+        E::Timeout(_)
+            | E::Io(_)
+            | E::ConnectionFailed
+            | E::HostNotFound
+            | E::Protocol(_)
+            | E::BodyStalled
+    );
+    let message = match &e {
+        E::Timeout(t) => format!("timed out ({t})"),
+        E::ConnectionFailed => "connection failed".to_owned(),
+        E::HostNotFound => "host not found".to_owned(),
+        other => other.to_string(),
+    };
+    TransportError { message, retriable }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_in_seconds_and_as_a_date() {
+        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        let later = time::OffsetDateTime::now_utc() + time::Duration::seconds(120);
+        let text = format!(
+            "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
+            &later.weekday().to_string()[..3],
+            later.day(),
+            &later.month().to_string()[..3],
+            later.year(),
+            later.hour(),
+            later.minute(),
+            later.second()
+        );
+        let wait = parse_retry_after(&text).unwrap();
+        assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
+        assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn backoff_doubles_and_saturates() {
+        let b = Duration::from_millis(100);
+        assert_eq!(backoff(b, 0), b);
+        assert_eq!(backoff(b, 3), Duration::from_millis(800));
+        assert!(backoff(b, u32::MAX) >= Duration::from_secs(6000));
+    }
+
+    #[test]
+    fn which_statuses_are_retried() {
+        for s in [429, 500, 502, 503, 504] {
+            assert!(retriable_status(s), "{s}");
+        }
+        for s in [200, 400, 401, 404, 501, 505] {
+            assert!(!retriable_status(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_closed_port_is_unreachable_after_the_retries() {
+        // Bind then drop: the port is very likely closed for the next moment.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = HttpClient::new(ClientConfig {
+            connect_timeout: Duration::from_secs(2),
+            read_timeout: Duration::from_secs(2),
+            retries: 2,
+            backoff: Duration::from_millis(1),
+            max_wait: Duration::from_millis(10),
+        });
+        let req = Request {
+            method: "GET".into(),
+            url: format!("http://127.0.0.1:{port}/x"),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let mut retries = 0;
+        let sent = client.send(&req, &StopSignal::new(), None, &mut |e| {
+            if matches!(e, Event::Retrying { .. }) {
+                retries += 1;
+            }
+        });
+        assert!(
+            matches!(&sent, Sent::Unreachable(e) if e.retriable),
+            "{sent:?}"
+        );
+        assert_eq!(retries, 2);
+    }
+}

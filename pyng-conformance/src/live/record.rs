@@ -1,0 +1,522 @@
+//! The run as a recording: the kit's format (`docs/recording-format.md`, document
+//! or NDJSON form by file extension) and, on request, HAR 1.2.
+//!
+//! Redaction happens when an exchange is captured, before anything checks or
+//! writes it: credential headers (`Authorization`, cookies, token/secret/api-key
+//! names) become `<redacted>`, and any configured secret value found anywhere
+//! else (URL, headers, body) is replaced as well. The Peach request `signature`
+//! is a MAC, not a secret, and is kept so that offline signature checks agree.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use super::client::{Request, Response};
+use crate::exchange::{REDACTED, is_secret_header};
+use crate::input::recording::{FORMAT, VERSION};
+
+/// Secrets shorter than this are not searched for in recorded text: they would
+/// match ordinary data. They are still never written by the poller itself.
+pub const MIN_SCRUBBED_LEN: usize = 8;
+
+/// Replaces credentials in everything that is recorded.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor(<{} secrets>)", self.secrets.len())
+    }
+}
+
+impl Redactor {
+    pub fn add(&mut self, secret: &str) {
+        if secret.len() >= MIN_SCRUBBED_LEN && !self.secrets.iter().any(|s| s == secret) {
+            self.secrets.push(secret.to_owned());
+            // Longest first, so a secret containing another is replaced whole.
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    pub fn text(&self, s: &str) -> String {
+        let mut out = s.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), REDACTED);
+            }
+        }
+        out
+    }
+
+    pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
+        let mut out = b.to_vec();
+        for secret in &self.secrets {
+            let needle = secret.as_bytes();
+            if memmem(&out, needle).is_none() {
+                continue;
+            }
+            let mut replaced = Vec::with_capacity(out.len());
+            let mut rest = &out[..];
+            while let Some(i) = memmem(rest, needle) {
+                replaced.extend_from_slice(&rest[..i]);
+                replaced.extend_from_slice(REDACTED.as_bytes());
+                rest = &rest[i + needle.len()..];
+            }
+            replaced.extend_from_slice(rest);
+            out = replaced;
+        }
+        out
+    }
+
+    pub fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(k, v)| {
+                let value = if is_secret_header(k) {
+                    REDACTED.to_owned()
+                } else {
+                    self.text(v)
+                };
+                (k.clone(), value)
+            })
+            .collect()
+    }
+}
+
+fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One request and its response, redacted.
+#[derive(Debug, Clone)]
+pub struct RecordedExchange {
+    pub started_ms: i128,
+    pub elapsed_ms: i128,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    pub status: u16,
+    pub status_text: String,
+    pub response_headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RecordedExchange {
+    pub fn capture(req: &Request, resp: &Response, redactor: &Redactor) -> RecordedExchange {
+        RecordedExchange {
+            started_ms: resp.started_ms,
+            elapsed_ms: resp.elapsed.as_millis() as i128,
+            method: req.method.clone(),
+            url: redactor.text(&req.url),
+            request_headers: redactor.headers(&req.headers),
+            status: resp.status,
+            status_text: resp.status_text.clone(),
+            response_headers: redactor.headers(&resp.headers),
+            body: redactor.bytes(&resp.body),
+        }
+    }
+
+    pub fn response_header(&self, name: &str) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The exchange object of the kit's format (an NDJSON line).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.kit()).unwrap_or_default()
+    }
+
+    fn kit(&self) -> KitExchange<'_> {
+        let (body, body_text, body_base64) = body_forms(&self.body);
+        KitExchange {
+            started_at: rfc3339(self.started_ms),
+            request: KitRequest {
+                method: &self.method,
+                url: &self.url,
+                headers: header_map(&self.request_headers),
+            },
+            response: KitResponse {
+                status: self.status,
+                headers: header_map(&self.response_headers),
+                received_at: rfc3339(self.started_ms + self.elapsed_ms),
+                body,
+                body_text,
+                body_base64,
+            },
+        }
+    }
+}
+
+/// The body as embedded JSON when it is JSON (read back byte for byte), else as
+/// text when UTF-8, else base64; nothing when empty.
+fn body_forms(body: &[u8]) -> (Option<Box<RawValue>>, Option<String>, Option<String>) {
+    if body.is_empty() {
+        return (None, None, None);
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => match serde_json::from_str::<Box<RawValue>>(text) {
+            // Only when nothing but the JSON value is there (the raw value drops
+            // surrounding whitespace, which would move positions).
+            Ok(raw) if raw.get().len() == text.len() => (Some(raw), None, None),
+            _ => (None, Some(text.to_owned()), None),
+        },
+        Err(_) => (
+            None,
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(body)),
+        ),
+    }
+}
+
+fn header_map(headers: &[(String, String)]) -> BTreeMap<&str, String> {
+    let mut map: BTreeMap<&str, String> = BTreeMap::new();
+    for (k, v) in headers {
+        map.entry(k.as_str())
+            .and_modify(|e| {
+                e.push_str(", ");
+                e.push_str(v);
+            })
+            .or_insert_with(|| v.clone());
+    }
+    map
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+pub fn rfc3339(ms: i128) -> String {
+    let format = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_else(|| "1970-01-01T00:00:00.000Z".to_owned())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KitExchange<'a> {
+    started_at: String,
+    request: KitRequest<'a>,
+    response: KitResponse<'a>,
+}
+
+#[derive(Serialize)]
+struct KitRequest<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: BTreeMap<&'a str, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KitResponse<'a> {
+    status: u16,
+    headers: BTreeMap<&'a str, String>,
+    received_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SpecRef<'a> {
+    title: &'a str,
+    version: &'a str,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Default)]
+pub struct Recording {
+    /// `info.title` and `info.version` of the spec of the polled operation.
+    pub spec: Option<(String, String)>,
+    pub exchanges: Vec<RecordedExchange>,
+}
+
+/// The form a recording is written in, from the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    Document,
+    Ndjson,
+}
+
+impl Form {
+    /// The `entry` findings give the first exchange: NDJSON entries are line
+    /// numbers, and line 0 is the header.
+    pub fn first_entry(self) -> usize {
+        match self {
+            Form::Document => 0,
+            Form::Ndjson => 1,
+        }
+    }
+
+    pub fn of(path: &Path) -> Form {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if name.ends_with(".ndjson") || name.ends_with(".jsonl") {
+            Form::Ndjson
+        } else {
+            Form::Document
+        }
+    }
+}
+
+impl Recording {
+    pub fn new(spec: Option<(String, String)>) -> Recording {
+        Recording {
+            spec,
+            exchanges: Vec::new(),
+        }
+    }
+
+    fn spec_ref(&self) -> Option<SpecRef<'_>> {
+        self.spec
+            .as_ref()
+            .map(|(title, version)| SpecRef { title, version })
+    }
+
+    /// The recording in the kit's format.
+    pub fn encode(&self, form: Form, recorded_at_ms: i128) -> Vec<u8> {
+        match form {
+            Form::Document => {
+                #[derive(Serialize)]
+                #[serde(rename_all = "camelCase")]
+                struct Doc<'a> {
+                    format: &'static str,
+                    version: u32,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    spec: Option<SpecRef<'a>>,
+                    recorded_at: String,
+                    exchanges: Vec<KitExchange<'a>>,
+                }
+                let doc = Doc {
+                    format: FORMAT,
+                    version: VERSION,
+                    spec: self.spec_ref(),
+                    recorded_at: rfc3339(recorded_at_ms),
+                    exchanges: self.exchanges.iter().map(RecordedExchange::kit).collect(),
+                };
+                let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+                out.push(b'\n');
+                out
+            }
+            Form::Ndjson => {
+                #[derive(Serialize)]
+                struct Head<'a> {
+                    format: &'static str,
+                    version: u32,
+                    #[serde(skip_serializing_if = "Option::is_none")]
+                    spec: Option<SpecRef<'a>>,
+                }
+                let head = Head {
+                    format: FORMAT,
+                    version: VERSION,
+                    spec: self.spec_ref(),
+                };
+                let mut out = serde_json::to_vec(&head).unwrap_or_default();
+                out.push(b'\n');
+                for x in &self.exchanges {
+                    out.extend_from_slice(x.to_json().as_bytes());
+                    out.push(b'\n');
+                }
+                out
+            }
+        }
+    }
+
+    /// HAR 1.2 of the run.
+    pub fn to_har(&self) -> Vec<u8> {
+        let entries: Vec<serde_json::Value> = self.exchanges.iter().map(har_entry).collect();
+        let har = serde_json::json!({
+            "log": {
+                "version": "1.2",
+                "creator": {"name": "pyng-conformance", "version": env!("CARGO_PKG_VERSION")},
+                "entries": entries,
+            }
+        });
+        let mut out = serde_json::to_vec_pretty(&har).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+fn har_headers(headers: &[(String, String)]) -> serde_json::Value {
+    headers
+        .iter()
+        .map(|(k, v)| serde_json::json!({"name": k, "value": v}))
+        .collect()
+}
+
+fn har_entry(x: &RecordedExchange) -> serde_json::Value {
+    let (_, query) = crate::exchange::split_url(&x.url);
+    let mime = x.response_header("content-type").unwrap_or("");
+    let mut content = serde_json::json!({"size": x.body.len(), "mimeType": mime});
+    match std::str::from_utf8(&x.body) {
+        Ok(text) => content["text"] = text.into(),
+        Err(_) => {
+            content["text"] = base64::engine::general_purpose::STANDARD
+                .encode(&x.body)
+                .into();
+            content["encoding"] = "base64".into();
+        }
+    }
+    serde_json::json!({
+        "startedDateTime": rfc3339(x.started_ms),
+        "time": x.elapsed_ms,
+        "request": {
+            "method": x.method,
+            "url": x.url,
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": har_headers(&x.request_headers),
+            "queryString": query.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v})).collect::<Vec<_>>(),
+            "headersSize": -1,
+            "bodySize": 0,
+        },
+        "response": {
+            "status": x.status,
+            "statusText": x.status_text,
+            "httpVersion": "HTTP/1.1",
+            "cookies": [],
+            "headers": har_headers(&x.response_headers),
+            "content": content,
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": x.body.len(),
+        },
+        "cache": {},
+        "timings": {"send": 0, "wait": x.elapsed_ms, "receive": 0},
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory, so a
+/// reader never sees half a recording.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "recording".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Engine;
+    use std::time::Duration;
+
+    fn sample(body: &[u8], redactor: &Redactor) -> RecordedExchange {
+        let req = Request {
+            method: "GET".into(),
+            url: "http://127.0.0.1:1/checkout/site-1/transaction-status?paymentIntentId=pi-1"
+                .into(),
+            headers: vec![
+                ("Authorization".into(), "Bearer tok-0123456789".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            body: Vec::new(),
+        };
+        let resp = Response {
+            status: 200,
+            status_text: "OK".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_vec(),
+            started_ms: 1_731_821_436_160,
+            elapsed: Duration::from_millis(12),
+        };
+        RecordedExchange::capture(&req, &resp, redactor)
+    }
+
+    #[test]
+    fn redacts_headers_and_secret_values_everywhere() {
+        let mut r = Redactor::default();
+        r.add("tok-0123456789");
+        r.add("short");
+        let x = sample(br#"{"echo":"tok-0123456789","short":"short"}"#, &r);
+        assert_eq!(x.request_headers[0].1, REDACTED);
+        let text = String::from_utf8(
+            Recording {
+                spec: None,
+                exchanges: vec![x.clone()],
+            }
+            .encode(Form::Document, 0),
+        )
+        .unwrap();
+        assert!(!text.contains("tok-0123456789"), "{text}");
+        assert!(
+            text.contains(r#""short":"short""#),
+            "short secrets are not scrubbed"
+        );
+        assert!(!format!("{r:?}").contains("tok-"));
+    }
+
+    #[test]
+    fn every_form_reads_back_to_the_same_findings() {
+        let body = br#"{"data": {"transactionStatus": "Nope"}, "traceId": "t"}"#;
+        let rec = Recording {
+            spec: Some(("Pyng Pull Transaction Status API".into(), "1.0.0".into())),
+            exchanges: vec![sample(body, &Redactor::default())],
+        };
+        let engine = Engine::with_bundled_specs().unwrap();
+        let key = |r: crate::Report| {
+            r.findings
+                .iter()
+                .map(|f| (f.rule.clone(), f.pointer.clone(), f.entry, f.line, f.column))
+                .collect::<Vec<_>>()
+        };
+        let doc = key(engine.check_bytes("r.json", &rec.encode(Form::Document, 0)));
+        let mut nd = key(engine.check_bytes("r.ndjson", &rec.encode(Form::Ndjson, 0)));
+        for f in &mut nd {
+            f.2 = f.2.map(|e| e - Form::Ndjson.first_entry());
+        }
+        let har = key(engine.check_bytes("r.har", &rec.to_har()));
+        assert!(doc.iter().any(|f| f.0 == "schema.enum"), "{doc:?}");
+        assert_eq!(doc, nd);
+        assert_eq!(doc, har);
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_keep_their_bytes() {
+        let (j, t, b) = body_forms(b"{\"a\":1}");
+        assert!(j.is_some() && t.is_none() && b.is_none());
+        let (j, t, _) = body_forms(b"{\"a\":");
+        assert!(j.is_none() && t.as_deref() == Some("{\"a\":"));
+        let (j, t, _) = body_forms(b" {} ");
+        assert!(j.is_none() && t.as_deref() == Some(" {} "));
+        let (_, _, b) = body_forms(&[0xff, 0xfe]);
+        assert_eq!(b.as_deref(), Some("//4="));
+        assert!(matches!(body_forms(b""), (None, None, None)));
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_millis() {
+        assert_eq!(rfc3339(1_731_821_436_160), "2024-11-17T05:30:36.160Z");
+    }
+}
