@@ -25,22 +25,6 @@ impl CheckoutStatusError {
 /// *Source:* `provider-facts.md`, section “Peach Payments”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutStatusResponse {
-    /// Wire name `redirect_post_data`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redirect_post_data: Option<RedirectPostData>,
-    /// Where the customer is redirected.
-    ///
-    /// Wire name `redirect_url`; optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redirect_url: Option<String>,
-    /// Response signature. The document says every response is signed but not where; this field
-    /// is an assumption (see specs/README.md).
-    ///
-    /// Wire name `signature`; optional; pattern `^[0-9a-f]{64}$`.
-    ///
-    /// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Flow”.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature: Option<String>,
     /// Wire name `status`.
     pub status: CheckoutStatus,
     /// When the status was determined.
@@ -49,6 +33,22 @@ pub struct CheckoutStatusResponse {
     /// polling sequence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
+    /// Where the customer is redirected.
+    ///
+    /// Wire name `redirect_url`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// Wire name `redirect_post_data`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_post_data: Option<RedirectPostData>,
+    /// Response signature. The document says every response is signed but not where; this field
+    /// is an assumption (see specs/README.md).
+    ///
+    /// Wire name `signature`; optional; pattern `^[0-9a-f]{64}$`.
+    ///
+    /// *Source:* `003_ba5e5dc93b83cb85.txt`, section “Flow”.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
 }
 impl CheckoutStatusResponse {
     /// Checks the spec's per-value rules. This schema and the schemas it

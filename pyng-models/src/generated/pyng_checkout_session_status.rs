@@ -50,21 +50,18 @@ pub struct CheckoutSessionStatusResponse {
     /// Wire name `checkoutSessionId`; stable: never changes once present in a polling sequence.
     #[serde(rename = "checkoutSessionId")]
     pub checkout_session_id: String,
-    /// Session expiry timestamp
-    ///
-    /// Wire name `expiresAt`; unit `rfc3339`.
-    #[serde(rename = "expiresAt")]
-    pub expires_at: String,
-    /// Partner-safe failure description
-    ///
-    /// Wire name `failureReason`; optional.
-    #[serde(rename = "failureReason", skip_serializing_if = "Option::is_none")]
-    pub failure_reason: Option<String>,
     /// Partner order identifier
     ///
     /// Wire name `orderId`; stable: never changes once present in a polling sequence.
     #[serde(rename = "orderId")]
     pub order_id: String,
+    /// Partner site identifier
+    ///
+    /// Wire name `siteId`; stable: never changes once present in a polling sequence.
+    #[serde(rename = "siteId")]
+    pub site_id: String,
+    /// Wire name `status`.
+    pub status: CheckoutSessionStatus,
     /// Wire name `outcome`; optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<CheckoutSessionOutcome>,
@@ -74,25 +71,28 @@ pub struct CheckoutSessionStatusResponse {
     /// sequence.
     #[serde(rename = "paymentIntentId", skip_serializing_if = "Option::is_none")]
     pub payment_intent_id: Option<String>,
-    /// Partner site identifier
-    ///
-    /// Wire name `siteId`; stable: never changes once present in a polling sequence.
-    #[serde(rename = "siteId")]
-    pub site_id: String,
-    /// Wire name `status`.
-    pub status: CheckoutSessionStatus,
     /// Related transaction id if available
     ///
     /// Wire name `transactionId`; optional; stable: never changes once present in a polling
     /// sequence.
     #[serde(rename = "transactionId", skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
+    /// Session expiry timestamp
+    ///
+    /// Wire name `expiresAt`; unit `rfc3339`.
+    #[serde(rename = "expiresAt")]
+    pub expires_at: String,
     /// Last update timestamp
     ///
     /// Wire name `updatedAt`; unit `rfc3339`; monotonic: never goes back across a polling
     /// sequence.
     #[serde(rename = "updatedAt")]
     pub updated_at: String,
+    /// Partner-safe failure description
+    ///
+    /// Wire name `failureReason`; optional.
+    #[serde(rename = "failureReason", skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
 }
 impl CheckoutSessionStatusResponse {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
@@ -170,16 +170,16 @@ impl ErrorMessage {
 pub struct ErrorResponse {
     /// Wire name `errors`.
     pub errors: Vec<ErrorMessage>,
-    /// Unix timestamp of the error.
-    ///
-    /// Wire name `timestamp`; optional; unit `unix-millis`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
     /// Unique identifier of the request
     ///
     /// Wire name `traceId`.
     #[serde(rename = "traceId")]
     pub trace_id: String,
+    /// Unix timestamp of the error.
+    ///
+    /// Wire name `timestamp`; optional; unit `unix-millis`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
 }
 impl ErrorResponse {
     /// Checks the spec's per-value rules. This schema and the schemas it

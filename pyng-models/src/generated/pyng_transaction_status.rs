@@ -69,16 +69,16 @@ impl ErrorMessage {
 pub struct ErrorResponse {
     /// Wire name `errors`.
     pub errors: Vec<ErrorMessage>,
-    /// Unix timestamp of the error.
-    ///
-    /// Wire name `timestamp`; optional; unit `unix-millis`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<i64>,
     /// Unique identifier of the request
     ///
     /// Wire name `traceId`.
     #[serde(rename = "traceId")]
     pub trace_id: String,
+    /// Unix timestamp of the error.
+    ///
+    /// Wire name `timestamp`; optional; unit `unix-millis`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
 }
 impl ErrorResponse {
     /// Checks the spec's per-value rules. This schema and the schemas it
@@ -100,9 +100,15 @@ impl ErrorResponse {
 /// *Source:* `001_2020593368484f7b.txt`, section “Line Items”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LineItem {
-    /// Wire name `addOns`; optional.
-    #[serde(rename = "addOns", skip_serializing_if = "Option::is_none")]
-    pub add_ons: Option<AddOns>,
+    /// Identifier of the item (or SKU) in partner's catalogue
+    ///
+    /// Wire name `itemId`.
+    #[serde(rename = "itemId")]
+    pub item_id: String,
+    /// Item quantity. Must be greater or equal to 1
+    ///
+    /// Wire name `quantity`; minimum 1.
+    pub quantity: i64,
     /// Amount per unit in cents. Excludes any add-ons
     ///
     /// Wire name `amountPerUnit`; unit `cents`.
@@ -113,25 +119,19 @@ pub struct LineItem {
     /// Wire name `amountSubtotal`; unit `cents`.
     #[serde(rename = "amountSubtotal")]
     pub amount_subtotal: i64,
-    /// Amount after all discounts in cents (if any)
-    ///
-    /// Wire name `amountTotal`; optional; unit `cents`.
-    #[serde(rename = "amountTotal", skip_serializing_if = "Option::is_none")]
-    pub amount_total: Option<i64>,
+    /// Wire name `addOns`; optional.
+    #[serde(rename = "addOns", skip_serializing_if = "Option::is_none")]
+    pub add_ons: Option<AddOns>,
     /// Discounts applied to this item (if any)
     ///
     /// Wire name `discounts`; optional.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<Vec<Discount>>,
-    /// Identifier of the item (or SKU) in partner's catalogue
+    /// Amount after all discounts in cents (if any)
     ///
-    /// Wire name `itemId`.
-    #[serde(rename = "itemId")]
-    pub item_id: String,
-    /// Item quantity. Must be greater or equal to 1
-    ///
-    /// Wire name `quantity`; minimum 1.
-    pub quantity: i64,
+    /// Wire name `amountTotal`; optional; unit `cents`.
+    #[serde(rename = "amountTotal", skip_serializing_if = "Option::is_none")]
+    pub amount_total: Option<i64>,
 }
 impl LineItem {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
@@ -327,21 +327,6 @@ impl TransactionStatusEnvelope {
 /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransactionStatusResponse {
-    /// Optional. Actual charged amount in cents
-    ///
-    /// Wire name `amountPaid`; optional; unit `cents`.
-    #[serde(rename = "amountPaid", skip_serializing_if = "Option::is_none")]
-    pub amount_paid: Option<i64>,
-    /// Optional. Itemized purchase details. See Line Items
-    ///
-    /// Wire name `lineItems`; optional.
-    #[serde(rename = "lineItems", skip_serializing_if = "Option::is_none")]
-    pub line_items: Option<Vec<LineItem>>,
-    /// Available if partner passed orderId parameter to create payment intent
-    ///
-    /// Wire name `orderId`; optional; stable: never changes once present in a polling sequence.
-    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<String>,
     /// Unique identifier of the transaction, assigned by Pyng. Available if customer has
     /// scanned QR code and started a payment.
     ///
@@ -377,6 +362,21 @@ pub struct TransactionStatusResponse {
     /// *Source:* `001_2020593368484f7b.txt`, section “TransactionStatusResponse”.
     #[serde(rename = "transactionUpdated", skip_serializing_if = "Option::is_none")]
     pub transaction_updated: Option<i64>,
+    /// Available if partner passed orderId parameter to create payment intent
+    ///
+    /// Wire name `orderId`; optional; stable: never changes once present in a polling sequence.
+    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Optional. Itemized purchase details. See Line Items
+    ///
+    /// Wire name `lineItems`; optional.
+    #[serde(rename = "lineItems", skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItem>>,
+    /// Optional. Actual charged amount in cents
+    ///
+    /// Wire name `amountPaid`; optional; unit `cents`.
+    #[serde(rename = "amountPaid", skip_serializing_if = "Option::is_none")]
+    pub amount_paid: Option<i64>,
 }
 impl TransactionStatusResponse {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
@@ -389,13 +389,6 @@ impl TransactionStatusResponse {
         out
     }
     fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
-        if let Some(v) = &self.line_items {
-            let p = format!("{at}/lineItems");
-            for (i0, item0) in v.iter().enumerate() {
-                let p0 = format!("{p}/{i0}");
-                item0.check_at(&p0, out);
-            }
-        }
         {
             let status = self.transaction_status.as_str();
             if self.transaction_id.is_none()
@@ -442,6 +435,13 @@ impl TransactionStatusResponse {
                         "`transactionUpdated` must be absent when transactionStatus is {status}"
                     ),
                 });
+            }
+        }
+        if let Some(v) = &self.line_items {
+            let p = format!("{at}/lineItems");
+            for (i0, item0) in v.iter().enumerate() {
+                let p0 = format!("{p}/{i0}");
+                item0.check_at(&p0, out);
             }
         }
         {
