@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
-use crate::checks::{at_exchange, body, http, signature};
+use crate::checks::{at_exchange, body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::{self, Item, Kind};
@@ -419,6 +419,7 @@ impl Engine {
         params.extend(ex.query.iter().cloned());
         let (spec, op) = self.operation(op_ref);
         http::check(op, &ex, &mut findings);
+        request::check(spec, op, &ex, &params, &mut findings);
         let response_index = op
             .responses
             .iter()

@@ -54,6 +54,18 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "the operation's `responses`",
     ),
     (
+        "http.request-parameters",
+        Severity::Error,
+        "The recorded request sends every required parameter, each matching its `pattern` and `enum`.",
+        "the operation's `parameters`",
+    ),
+    (
+        "http.request-one-of",
+        Severity::Error,
+        "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",
+        "the operation's `x-one-of-parameters`",
+    ),
+    (
         "http.content-type",
         Severity::Error,
         "A response documented as JSON is recorded with a JSON Content-Type.",

@@ -116,6 +116,33 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "http.request-parameters",
+        || {
+            check(vec![exchange(
+                0,
+                "https://h.example/checkout/site-1/transaction-status",
+                200,
+                tx("Pending"),
+            )])
+        },
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
+        "http.request-one-of",
+        || {
+            let url = peach_url("m-1", "m-1").replace("merchantTransactionId=m-1&", "");
+            check(vec![exchange(0, &url, 200, json!({"status": "pending"}))])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("m-1", "m-1"),
+                200,
+                json!({"status": "pending"}),
+            )])
+        },
+    ),
+    (
         "http.content-type",
         || {
             let mut x = exchange(0, TX, 200, tx("Pending"));

@@ -1,9 +1,10 @@
 //! The rules, grouped by what they look at: one exchange's HTTP envelope
-//! ([`http`]), its body ([`body`]), its signatures ([`signature`]), and a
+//! ([`http`]), its request ([`request`]), its body ([`body`]), its signatures ([`signature`]), and a
 //! polling sequence ([`sequence`]).
 
 pub mod body;
 pub mod http;
+pub mod request;
 pub mod sequence;
 pub mod signature;
 
