@@ -15,8 +15,9 @@ pub fn canonical_message<'a>(
         .into_iter()
         .filter(|(k, _)| *k != signature_param)
         .collect();
-    // Byte order of UTF-8 equals code-point order.
-    pairs.sort();
+    // Byte order of UTF-8 equals code-point order; stable, so repeated keys keep
+    // their recorded order.
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
     pairs.into_iter().flat_map(|(k, v)| [k, v]).collect()
 }
 

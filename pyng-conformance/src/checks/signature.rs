@@ -1,15 +1,11 @@
 //! `signature.*`: Peach-style signed queries (`x-signature`), on requests and,
 //! where the scheme says responses carry one, on response bodies.
 //!
-//! Canonical form (provider-facts.md § Peach Payments): every parameter but the
-//! signature, including empty ones, sorted by key in code-point order, each key
-//! and value concatenated without separators; HMAC-SHA256 keyed with the
-//! merchant's secret token, lowercase hex.
+//! The messages and the HMAC are `pyng_spec::signature`'s, which the sandbox
+//! server signs with too.
 
-use hmac::{Hmac, Mac};
 use pyng_spec::ir::{Operation, SecurityScheme, SignatureScheme, Spec};
 use serde_json::Value;
-use sha2::Sha256;
 
 use super::at_exchange;
 use crate::exchange::Exchange;
@@ -31,39 +27,10 @@ impl std::fmt::Debug for Secret {
     }
 }
 
-/// Sorted key-value concatenation.
-pub fn canonical<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
-    // Stable, so repeated keys keep their recorded order.
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out = String::new();
-    for (k, v) in pairs {
-        out.push_str(k);
-        out.push_str(v);
+impl Secret {
+    fn verifies(&self, message: &str, recorded: &str) -> bool {
+        pyng_spec::signature::verify(&self.0, message, recorded)
     }
-    out
-}
-
-/// HMAC-SHA256, lowercase hex.
-pub fn sign(secret: &Secret, message: &str) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&secret.0) else {
-        return String::new();
-    };
-    mac.update(message.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// Constant-time comparison of a recorded signature with the expected one.
-fn verify(secret: &Secret, message: &str, recorded: &str) -> bool {
-    let Ok(recorded) = hex::decode(recorded) else {
-        return false;
-    };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&secret.0) else {
-        return false;
-    };
-    mac.update(message.as_bytes());
-    mac.verify_slice(&recorded).is_ok()
 }
 
 /// The signed-query schemes that apply to the operation.
@@ -102,13 +69,11 @@ pub fn check_request(
             continue;
         };
         let Some(secret) = secret else { continue };
-        let message = canonical(
-            ex.query
-                .iter()
-                .filter(|(k, _)| *k != scheme.parameter)
-                .map(|(k, v)| (k.as_str(), v.as_str())),
+        let message = pyng_spec::signature::canonical_message(
+            ex.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            &scheme.parameter,
         );
-        if !verify(secret, &message, recorded) {
+        if !secret.verifies(&message, recorded) {
             out.push(
                 at_exchange(
                     ex,
@@ -142,12 +107,8 @@ pub fn check_response(
         let Some(recorded) = obj.get(&scheme.parameter).and_then(Value::as_str) else {
             continue;
         };
-        let mut flat = Vec::new();
-        for (k, v) in obj.iter().filter(|(k, _)| **k != scheme.parameter) {
-            flatten(k, v, &mut flat);
-        }
-        let message = canonical(flat.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        if !verify(secret, &message, recorded) {
+        let message = pyng_spec::signature::response_message(body, &scheme.parameter);
+        if !secret.verifies(&message, recorded) {
             let mut f = at_exchange(
                 ex,
                 &op.id,
@@ -165,22 +126,6 @@ pub fn check_response(
     }
 }
 
-/// Nested objects become flat dotted keys, the form Peach uses in its signed
-/// webhook payloads (`result.code`); strings are taken verbatim, other scalars as
-/// their JSON text, null as empty, arrays as compact JSON.
-pub fn flatten(key: &str, value: &Value, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                flatten(&format!("{key}.{k}"), v, out);
-            }
-        }
-        Value::String(s) => out.push((key.to_owned(), s.clone())),
-        Value::Null => out.push((key.to_owned(), String::new())),
-        other => out.push((key.to_owned(), other.to_string())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,17 +134,9 @@ mod tests {
     const MESSAGE: &str = "amount2authentication.entityId8ac7a4ca68c22c4d0168c2caab2e0025currencyZARdefaultPaymentMethodCARDmerchantTransactionIdTest1234nonceJHGJSGHDSKJHGJDHGJHpaymentTypeDBshopperResultUrlhttps://webhook.site/4e9b63bf-0d99-4d62-bd24-1d36ca866e1b";
     const EXPECTED: &str = "311ed8e11e2da00d98c7479ca390a5396fe643e13629d850243dada877963afd";
 
+    /// The test vector of provider-facts.md, through the engine's secret type.
     #[test]
-    fn provider_facts_test_vector_hmac() {
-        let secret = Secret::new(KEY);
-        assert_eq!(sign(&secret, MESSAGE), EXPECTED);
-        assert!(verify(&secret, MESSAGE, EXPECTED));
-        assert!(!verify(&Secret::new("other"), MESSAGE, EXPECTED));
-    }
-
-    #[test]
-    fn provider_facts_test_vector_canonicalisation() {
-        // The same parameters in an arbitrary order give the documented message.
+    fn provider_facts_test_vector() {
         let params = [
             (
                 "shopperResultUrl",
@@ -215,9 +152,12 @@ mod tests {
                 "8ac7a4ca68c22c4d0168c2caab2e0025",
             ),
             ("amount", "2"),
+            ("signature", EXPECTED),
         ];
-        assert_eq!(canonical(params), MESSAGE);
-        assert_eq!(sign(&Secret::new(KEY), &canonical(params)), EXPECTED);
+        let message = pyng_spec::signature::canonical_message(params, "signature");
+        assert_eq!(message, MESSAGE);
+        assert!(Secret::new(KEY).verifies(&message, EXPECTED));
+        assert!(!Secret::new("other").verifies(&message, EXPECTED));
     }
 
     #[test]
