@@ -9,6 +9,11 @@ pub fn parse(text: &str) -> Result<Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
+    if number.is_empty() {
+        return Err(format!(
+            "`{text}` is not a duration such as 500ms, 5s or 2m"
+        ));
+    }
     let scale = match unit.trim() {
         "ms" => 0.001,
         "" | "s" => 1.0,

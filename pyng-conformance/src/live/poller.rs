@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::auth::Auth;
-use super::client::{Event, HttpClient, Request, Response, Sent};
+use super::client::{Event, HttpClient, Request, Response, Sent, parse_retry_after};
 use super::expiry::Expiry;
 use super::record::{Form, RecordedExchange, Recording, Redactor};
 use super::status_line::Progress;
@@ -257,10 +257,19 @@ impl Poller<'_, '_> {
                     wait.as_secs_f64()
                 )),
             });
+            // A `Retry-After` the client could not wait out (it would pass the
+            // deadline, or retries ran out) still holds for the next poll.
+            let mut not_before = None;
             match sent {
                 Sent::Stopped => break End::Interrupted,
                 Sent::Unreachable(e) => break End::Unreachable(e.message),
                 Sent::Response(resp) => {
+                    if matches!(resp.status, 429 | 503) {
+                        not_before = resp
+                            .header("retry-after")
+                            .and_then(parse_retry_after)
+                            .map(|d| Instant::now() + d.min(client.config().max_wait));
+                    }
                     if resp.status == 401
                         && target.needs_bearer
                         && !renewed_token
@@ -283,7 +292,9 @@ impl Poller<'_, '_> {
                 Some(_) => finals_seen = 0,
                 None => {}
             }
-            let next = (poll_started + config.interval).min(deadline);
+            let next = (poll_started + config.interval)
+                .max(not_before.unwrap_or(poll_started))
+                .min(deadline);
             let mut stopped = false;
             while Instant::now() < next {
                 let step = TICK.min(next - Instant::now());
