@@ -31,9 +31,27 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(value * scale).map_err(|_| format!("`{text}` is out of range"))
 }
 
+/// `250 ms`, `5 s`, `1.5 s`, `900 s`: for messages.
+pub fn show(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown() {
+        assert_eq!(show(Duration::from_millis(25)), "25 ms");
+        assert_eq!(show(Duration::from_secs(900)), "900 s");
+        assert_eq!(show(Duration::from_millis(1500)), "1.5 s");
+    }
 
     #[test]
     fn units() {

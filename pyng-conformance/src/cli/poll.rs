@@ -238,10 +238,10 @@ pub fn run(args: PollArgs) -> ExitCode {
     };
     if !args.quiet {
         console.line.println(&format!(
-            "pyng-conformance poll: {} every {:.1} s for at most {:.0} s",
+            "pyng-conformance poll: {} every {} for at most {}",
             target.url(None),
-            interval.as_secs_f64(),
-            deadline.as_secs_f64()
+            duration::show(interval),
+            duration::show(deadline)
         ));
     }
     let run = Poller {
