@@ -18,7 +18,38 @@ static ENGINE: LazyLock<Engine> =
     LazyLock::new(|| Engine::with_bundled_specs().expect("bundled specs load"));
 
 fn main() {
+    // `PYNG_PROFILE=value|ignored|full` runs one workload once, for
+    // `valgrind --tool=callgrind --toggle-collect=check::profile_once`
+    // (instruction counts are deterministic, so they compare fairly on a shared
+    // machine); see BENCHMARKS.md.
+    if let Ok(what) = std::env::var("PYNG_PROFILE") {
+        let corpus = &*CORPUS;
+        let engine = &*ENGINE;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        pool.install(|| profile_once(&what, corpus, engine));
+        return;
+    }
     divan::main();
+}
+
+#[inline(never)]
+fn profile_once(what: &str, corpus: &[u8], engine: &Engine) {
+    let lines = || corpus.split(|&c| c == b'\n').filter(|l| !l.is_empty());
+    match what {
+        "ignored" => lines().for_each(|l| {
+            let _: serde::de::IgnoredAny = serde_json::from_slice(l).expect("generated JSON");
+        }),
+        "value" => lines().for_each(|l| {
+            let v: serde_json::Value = serde_json::from_slice(l).expect("generated JSON");
+            divan::black_box(v);
+        }),
+        _ => {
+            divan::black_box(engine.check_bytes("corpus.ndjson", corpus));
+        }
+    }
 }
 
 fn counters<'a, 'b>(b: divan::Bencher<'a, 'b>) -> divan::Bencher<'a, 'b> {

@@ -1,0 +1,102 @@
+//! The streaming validator: checks a body's text against a spec type while
+//! deserializing it, driven by the IR, without building the document.
+//!
+//! It reports exactly what [`super::validate`] reports on the parsed body (same
+//! rules, severities, messages, pointers and order; a differential test holds
+//! it to that), plus the duplicate keys a `Value` would silently collapse.
+//! Pointers are built only for findings, from a stack of borrowed keys. Only
+//! what later rules read is materialised: per model, the fields its
+//! `x-presence`, `x-outcome` and `x-invariants` read (the invariants are
+//! evaluated on that projection), and whatever the caller asks for with a
+//! [`Want`] (e.g. the fields the polling-sequence checks observe).
+//!
+//! ```
+//! use pyng_spec::validate::stream::{Schema, Want};
+//! # let spec = pyng_spec::load_file(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/pyng/transaction-status.yaml")).unwrap().spec;
+//! let schema = Schema::new(&spec);
+//! let ty = pyng_spec::ir::Type::Named("TransactionStatusEnvelope".into());
+//! let mut want = Want::default();
+//! want.add_pointer("/data/transactionStatus");
+//! let out = schema
+//!     .validate(&ty, br#"{"data":{"transactionStatus":"Pending"},"traceId":"t","traceId":"u"}"#, Some(&want))
+//!     .unwrap();
+//! assert!(out.findings.is_empty());
+//! assert_eq!(out.duplicate_keys, ["/traceId"]);
+//! assert_eq!(out.projection.unwrap()["data"]["transactionStatus"], "Pending");
+//! ```
+
+mod compile;
+mod ctx;
+mod object;
+mod visit;
+mod want;
+
+use serde::de::DeserializeSeed;
+use serde_json::Value;
+
+pub use compile::Schema;
+pub use want::{WHOLE, Want};
+
+use super::Finding;
+use crate::ir::Type;
+use ctx::Ctx;
+use visit::Node;
+use want::Capture;
+
+/// What a streamed body produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Streamed {
+    /// As [`super::validate`] reports them on the parsed body.
+    pub findings: Vec<Finding>,
+    /// Pointers of every repeated key, at the later occurrence (whose value is
+    /// the one a parsed `Value` keeps), in the order the parser meets them.
+    pub duplicate_keys: Vec<String>,
+    /// The values the [`Want`] asked for, at their places in an otherwise
+    /// pruned copy of the body (array elements nobody asked for are `null`
+    /// placeholders); `None` when nothing was asked for.
+    pub projection: Option<Value>,
+}
+
+/// A body that is not JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    /// 1-based; 0 when unknown.
+    pub line: usize,
+    pub column: usize,
+    /// The text ended early (a truncated body).
+    pub eof: bool,
+}
+
+impl Schema {
+    /// Validates `body` (JSON text) as an instance of `ty`.
+    pub fn validate(
+        &self,
+        ty: &Type,
+        body: &[u8],
+        want: Option<&Want>,
+    ) -> Result<Streamed, SyntaxError> {
+        let ty = self.resolve(ty);
+        let mut cx = Ctx::new(self);
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let root = Node {
+            cx: &mut cx,
+            ty: Some(&ty),
+            field: None,
+            cap: Capture::of(want),
+        };
+        match root.deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+            Ok(out) => Ok(Streamed {
+                findings: cx.finish(),
+                duplicate_keys: std::mem::take(&mut cx.dups),
+                projection: out.value,
+            }),
+            Err(e) => Err(SyntaxError {
+                message: e.to_string(),
+                line: e.line(),
+                column: e.column(),
+                eof: e.is_eof(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The IR prepared for streaming: named types resolved to indices once, and per
+//! model the values its own rules read at the end of an instance.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::want::Want;
+use crate::ir::{EnumDef, Model, Spec, Type, TypeDef};
+
+/// A resolved [`Type`].
+#[derive(Debug, Clone)]
+pub(super) enum CType {
+    /// No constraint (also a name the spec does not define, which the DOM
+    /// validator does not check either).
+    Any,
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array(Box<CType>),
+    Model(usize),
+    Enum(usize),
+}
+
+#[derive(Debug)]
+pub(super) struct CModel {
+    pub model: Model,
+    /// Aligned with `model.fields`.
+    pub types: Vec<CType>,
+    /// What `x-presence`, `x-outcome` and `x-invariants` read, if any of them
+    /// is declared.
+    pub local: Option<Want>,
+}
+
+/// A spec compiled for [`super::validate`]; build it once per spec.
+#[derive(Debug)]
+pub struct Schema {
+    pub(super) models: Vec<CModel>,
+    pub(super) enums: Vec<EnumDef>,
+    pub(super) patterns: BTreeMap<String, regex::Regex>,
+    names: HashMap<String, CType>,
+}
+
+impl Schema {
+    pub fn new(spec: &Spec) -> Schema {
+        let mut names = HashMap::new();
+        let (mut nm, mut ne) = (0, 0);
+        for (name, def) in &spec.types {
+            let t = match def {
+                TypeDef::Model(_) => {
+                    nm += 1;
+                    CType::Model(nm - 1)
+                }
+                TypeDef::Enum(_) => {
+                    ne += 1;
+                    CType::Enum(ne - 1)
+                }
+            };
+            names.insert(name.clone(), t);
+        }
+        let mut schema = Schema {
+            models: Vec::with_capacity(nm),
+            enums: Vec::with_capacity(ne),
+            patterns: spec.patterns.clone(),
+            names,
+        };
+        // Same iteration order as above, so the indices line up.
+        for def in spec.types.values() {
+            match def {
+                TypeDef::Model(m) => {
+                    let types = m.fields.iter().map(|f| schema.resolve(&f.ty)).collect();
+                    schema.models.push(CModel {
+                        model: m.clone(),
+                        types,
+                        local: local_want(m),
+                    });
+                }
+                TypeDef::Enum(e) => schema.enums.push(e.clone()),
+            }
+        }
+        schema
+    }
+
+    /// Resolves a body type of the spec.
+    pub(super) fn resolve(&self, ty: &Type) -> CType {
+        match ty {
+            Type::Any => CType::Any,
+            Type::String => CType::String,
+            Type::Integer => CType::Integer,
+            Type::Number => CType::Number,
+            Type::Boolean => CType::Boolean,
+            Type::Array(item) => CType::Array(Box::new(self.resolve(item))),
+            Type::Named(n) => self.names.get(n).cloned().unwrap_or(CType::Any),
+        }
+    }
+}
+
+fn local_want(m: &Model) -> Option<Want> {
+    let mut w = Want::default();
+    let mut any = false;
+    for f in &m.fields {
+        if let Some(p) = &f.presence {
+            w.add_pointer(&crate::pointer::push("", &p.status_field));
+            any = true;
+        }
+    }
+    if let Some(o) = &m.outcome {
+        w.add_pointer(&crate::pointer::push("", &o.status_field));
+        w.add_pointer(&crate::pointer::push("", &o.outcome_field));
+        any = true;
+    }
+    for inv in &m.invariants {
+        for r in inv.expr.field_refs() {
+            w.add_path(&r.path.segments, !r.sum_array);
+        }
+        any = true;
+    }
+    any.then_some(w)
+}

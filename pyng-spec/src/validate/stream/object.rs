@@ -1,0 +1,186 @@
+//! Objects: a model instance (properties checked as they come, then the rules
+//! over the whole instance: required, presence, undocumented, outcome,
+//! invariants) or an object without schema (duplicate keys and captures only).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use serde::de::MapAccess;
+use serde_json::{Map, Value};
+
+use super::ctx::Seg;
+use super::visit::{KeySeed, Node, Out};
+use crate::validate::rules;
+
+/// Which model properties were seen (and were not null), in one object.
+enum Bits {
+    Small(u64),
+    Large(Vec<bool>),
+}
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        if n <= 64 {
+            Bits::Small(0)
+        } else {
+            Bits::Large(vec![false; n])
+        }
+    }
+    fn get(&self, i: usize) -> bool {
+        match self {
+            Bits::Small(b) => b & (1 << i) != 0,
+            Bits::Large(v) => v[i],
+        }
+    }
+    fn put(&mut self, i: usize, on: bool) {
+        match self {
+            Bits::Small(b) if on => *b |= 1 << i,
+            Bits::Small(b) => *b &= !(1 << i),
+            Bits::Large(v) => v[i] = on,
+        }
+    }
+}
+
+/// A property value's capture, stored under its key when it was asked for
+/// (a repeated key replaces the value in place, as in a parsed `Value`).
+fn keep(out: &mut Option<Map<String, Value>>, key: &str, wanted: bool, v: Out) {
+    if let (Some(map), true) = (out, wanted) {
+        map.insert(key.to_owned(), v.value.unwrap_or(Value::Null));
+    }
+}
+
+pub(super) fn untyped<'de, A: MapAccess<'de>>(
+    node: Node<'_, '_, 'de>,
+    mut map: A,
+) -> Result<Out, A::Error> {
+    let Node { cx, cap, .. } = node;
+    let start = cx.keys.len();
+    let mut set: Option<HashSet<Cow<'de, str>>> = None;
+    let mut out = cap.is_some().then(Map::new);
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        let dup = cx.is_dup(start, &key, &mut set);
+        let child = cap.key(&key);
+        let wanted = child.is_some();
+        cx.keys.push(key);
+        let k = cx.keys.len() - 1;
+        cx.path.push(Seg::Key(k));
+        let v = map.next_value_seed(Node {
+            cx: &mut *cx,
+            ty: None,
+            field: None,
+            cap: child,
+        })?;
+        cx.path.pop();
+        if dup {
+            let p = crate::pointer::push(&cx.pointer(), &cx.keys[k]);
+            cx.dups.push(p);
+        }
+        keep(&mut out, &cx.keys[k], wanted, v);
+    }
+    cx.keys.truncate(start);
+    Ok(Out {
+        value: out.map(Value::Object),
+        null: false,
+    })
+}
+
+pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
+    node: Node<'_, 's, 'de>,
+    index: usize,
+    mut map: A,
+) -> Result<Out, A::Error> {
+    let Node { cx, mut cap, .. } = node;
+    let schema = cx.schema;
+    let cm = &schema.models[index];
+    let m = &cm.model;
+    if let Some(local) = &cm.local {
+        cap.add(local);
+    }
+    let mut out = cap.is_some().then(Map::new);
+    let (mut seen, mut present) = (Bits::new(m.fields.len()), Bits::new(m.fields.len()));
+    let mut undocumented = 0;
+    let start = cx.keys.len();
+    let mut set: Option<HashSet<Cow<'de, str>>> = None;
+    while let Some(key) = map.next_key_seed(KeySeed)? {
+        let fi = m.fields.iter().position(|f| f.wire_name == *key);
+        let child = cap.key(&key);
+        let wanted = child.is_some();
+        let dup = match fi {
+            Some(fi) => {
+                let dup = seen.get(fi);
+                if dup {
+                    cx.forget(fi);
+                }
+                dup
+            }
+            None => {
+                let dup = cx.is_dup(start, &key, &mut set);
+                if !dup {
+                    // At the first occurrence, as `Map::keys` orders them.
+                    let f = rules::undocumented(m, &key).place(&cx.pointer());
+                    let mut order = cx.order.clone();
+                    order.extend([1, undocumented]);
+                    cx.findings.push((order, f));
+                    undocumented += 1;
+                }
+                dup
+            }
+        };
+        cx.keys.push(key);
+        let k = cx.keys.len() - 1;
+        cx.path.push(Seg::Key(k));
+        let v = match fi {
+            Some(fi) => {
+                cx.order.extend([0, fi, 0]);
+                let v = map.next_value_seed(Node {
+                    cx: &mut *cx,
+                    ty: Some(&cm.types[fi]),
+                    field: Some(&m.fields[fi]),
+                    cap: child,
+                });
+                cx.order.truncate(cx.order.len() - 3);
+                let v = v?;
+                seen.put(fi, true);
+                present.put(fi, !v.null);
+                v
+            }
+            None => map.next_value_seed(Node {
+                cx: &mut *cx,
+                ty: None,
+                field: None,
+                cap: child,
+            })?,
+        };
+        cx.path.pop();
+        if dup {
+            let p = crate::pointer::push(&cx.pointer(), &cx.keys[k]);
+            cx.dups.push(p);
+        }
+        keep(&mut out, &cx.keys[k], wanted, v);
+    }
+    cx.keys.truncate(start);
+
+    // The rules over the whole instance, read from the captured properties.
+    let text = |name: &str| out.as_ref()?.get(name)?.as_str();
+    for (fi, f) in m.fields.iter().enumerate() {
+        if !seen.get(fi) && f.required {
+            cx.report(Some(rules::required(m, f)), &[0, fi, 0]);
+        }
+        if let Some(p) = &f.presence {
+            let status = text(&p.status_field);
+            rules::presence(f, p, status, present.get(fi), &mut cx.issues);
+            cx.flush(&[0, fi, 1]);
+        }
+    }
+    if let Some(rule) = &m.outcome {
+        let issue = rules::outcome(rule, text(&rule.status_field), text(&rule.outcome_field));
+        cx.report(issue, &[2]);
+    }
+    let value = out.map(Value::Object);
+    if let Some(instance) = &value {
+        for (i, inv) in m.invariants.iter().enumerate() {
+            cx.report(rules::invariant(inv, instance), &[3, i]);
+        }
+    }
+    Ok(Out { value, null: false })
+}

@@ -1,0 +1,234 @@
+//! One value of the body, deserialized and checked against its resolved type
+//! in the same pass: scalars and arrays here, objects in `object`.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Number, Value};
+
+use super::compile::CType;
+use super::ctx::{Ctx, Seg};
+use super::want::Capture;
+use crate::ir::{Field, Source};
+use crate::validate::rules;
+
+/// Deserializes and checks one value. `ty` is `None` below a value that has no
+/// schema (an undocumented property, `{}`, a value of the wrong type): only
+/// duplicate keys and captures apply there.
+pub(super) struct Node<'c, 's, 'de> {
+    pub cx: &'c mut Ctx<'s, 'de>,
+    pub ty: Option<&'s CType>,
+    /// The model property the value is (none for array items and the body).
+    pub field: Option<&'s Field>,
+    pub cap: Capture<'s>,
+}
+
+/// What a value leaves behind.
+pub(super) struct Out {
+    /// The captured value (`None` when nothing was asked for).
+    pub value: Option<Value>,
+    pub null: bool,
+}
+
+impl Out {
+    fn kept(cap: &Capture<'_>, v: impl FnOnce() -> Value) -> Out {
+        Out {
+            value: cap.is_some().then(v),
+            null: false,
+        }
+    }
+}
+
+impl<'s> Node<'_, 's, '_> {
+    fn source(&self) -> Option<&'s Source> {
+        self.field.and_then(|f| f.source.as_ref())
+    }
+
+    /// Reports a `schema.type` issue: a `found` value where `ty` wants another.
+    fn mismatch(&mut self, found: &str) {
+        let fs = self.source();
+        let schema = self.cx.schema;
+        let (expected, source) = match self.ty {
+            None | Some(CType::Any) => return,
+            Some(CType::String) => ("string", fs),
+            Some(CType::Integer) => ("integer", fs),
+            Some(CType::Number) => ("number", fs),
+            Some(CType::Boolean) => ("boolean", fs),
+            Some(CType::Array(_)) => ("array", fs),
+            Some(CType::Model(i)) => ("object", schema.models[*i].model.source.as_ref()),
+            Some(CType::Enum(i)) => ("string", schema.enums[*i].source.as_ref()),
+        };
+        self.cx
+            .report(Some(rules::type_error(expected, found, source)), &[]);
+    }
+
+    fn number(mut self, n: Number) -> Out {
+        match self.ty {
+            Some(CType::Integer) => {
+                let c = self.field.map(|f| &f.constraints);
+                rules::integer(&n, c, self.source(), &mut self.cx.issues);
+                self.cx.flush(&[]);
+            }
+            None | Some(CType::Any | CType::Number) => {}
+            Some(_) => self.mismatch(rules::number_type(&n)),
+        }
+        Out::kept(&self.cap, || Value::Number(n))
+    }
+
+    fn null(self) -> Out {
+        if self.ty.is_some() {
+            self.cx.report(rules::null(self.field), &[]);
+        }
+        Out {
+            value: self.cap.is_some().then_some(Value::Null),
+            null: true,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
+    type Value = Out;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Out, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
+    type Value = Out;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(mut self, v: bool) -> Result<Out, E> {
+        if !matches!(self.ty, None | Some(CType::Any | CType::Boolean)) {
+            self.mismatch("boolean");
+        }
+        Ok(Out::kept(&self.cap, || Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Out, E> {
+        Ok(self.number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Out, E> {
+        Ok(self.number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Out, E> {
+        // As when parsing into a `Value` by hand: a non-finite float (which
+        // serde_json does not produce) would become null.
+        Ok(match Number::from_f64(v) {
+            Some(n) => self.number(n),
+            None => self.null(),
+        })
+    }
+
+    fn visit_str<E>(mut self, s: &str) -> Result<Out, E> {
+        let schema = self.cx.schema;
+        match self.ty {
+            Some(CType::String) => {
+                let c = self.field.map(|f| &f.constraints);
+                rules::string(&schema.patterns, s, c, self.source(), &mut self.cx.issues);
+                self.cx.flush(&[]);
+            }
+            Some(CType::Enum(i)) => self.cx.report(rules::enum_value(&schema.enums[*i], s), &[]),
+            None | Some(CType::Any) => {}
+            Some(_) => self.mismatch("string"),
+        }
+        Ok(Out::kept(&self.cap, || Value::String(s.to_owned())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Out, E> {
+        Ok(self.null())
+    }
+
+    fn visit_none<E>(self) -> Result<Out, E> {
+        Ok(self.null())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Out, A::Error> {
+        let item = match self.ty {
+            Some(CType::Array(item)) => Some(&**item),
+            None | Some(CType::Any) => None,
+            Some(_) => {
+                self.mismatch("array");
+                None
+            }
+        };
+        let Node { cx, cap, .. } = self;
+        let mut items = cap.is_some().then(Vec::new);
+        let mut i = 0;
+        loop {
+            let child = cap.index(i);
+            let wanted = child.is_some();
+            cx.path.push(Seg::Index(i));
+            if item.is_some() {
+                cx.order.push(i);
+            }
+            let next = seq.next_element_seed(Node {
+                cx: &mut *cx,
+                ty: item,
+                field: None,
+                cap: child,
+            });
+            cx.path.pop();
+            if item.is_some() {
+                cx.order.pop();
+            }
+            let Some(out) = next? else { break };
+            if let Some(items) = &mut items {
+                // Elements nobody reads stay as placeholders, so indexes hold.
+                items.push(out.value.filter(|_| wanted).unwrap_or(Value::Null));
+            }
+            i += 1;
+        }
+        Ok(Out {
+            value: items.map(Value::Array),
+            null: false,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<Out, A::Error> {
+        match self.ty {
+            Some(CType::Model(i)) => {
+                let i = *i;
+                super::object::model(self, i, map)
+            }
+            None | Some(CType::Any) => super::object::untyped(self, map),
+            Some(_) => {
+                self.mismatch("object");
+                self.ty = None;
+                super::object::untyped(self, map)
+            }
+        }
+    }
+}
+
+/// An object key, borrowed from the body unless it contains escapes.
+pub(super) struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
