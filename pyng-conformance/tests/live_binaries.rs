@@ -357,3 +357,71 @@ fn usage_errors_are_exit_2_and_name_the_problem() {
     let out = run(&args(&["serve", "--time-scale", "0"]), &[]);
     assert_eq!(out.code(), 2, "{}", out.stderr);
 }
+
+#[test]
+fn an_expired_token_is_renewed_and_the_poll_goes_on() {
+    // Tokens live 2 sandbox seconds = 0.5 s real; the poller renews at 90 % of
+    // its (unscaled) 2 s, so requests in between are refused with 401.
+    let serve = ServeChild::start(&["--token-ttl", "2", "--time-scale", "4"], &secret_env());
+    let out = run(
+        &args(&[
+            "poll",
+            "--base-url",
+            &serve.url,
+            "--payment-intent",
+            "pi-settled-8",
+            "--site",
+            "site-1",
+            "--interval",
+            "150ms",
+        ]),
+        &[
+            ("PYNG_CLIENT_ID", S_CLIENT_ID),
+            ("PYNG_CLIENT_SECRET", S_CLIENT_SECRET),
+        ],
+    );
+    assert_eq!(out.code(), 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("the access token was refused; fetching a new one"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("final state Settled"), "{}", out.stderr);
+    assert_no_secret("poll stderr", &out.stderr);
+}
+
+#[test]
+fn a_refused_fixed_token_ends_the_run_with_exit_2() {
+    let sandbox = Sandbox::start(1.0);
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("refused.json");
+    let out = run(
+        &args(&[
+            "poll",
+            "--base-url",
+            &sandbox.url,
+            "--payment-intent",
+            "pi-1",
+            "--site",
+            "s",
+            "--record",
+            record.to_str().unwrap(),
+        ]),
+        &[("PYNG_ACCESS_TOKEN", "not-the-token")],
+    );
+    assert_eq!(out.code(), 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("refused the access token"),
+        "{}",
+        out.stderr
+    );
+    // The refused exchange is still recorded (401 is documented: no finding).
+    let rec = read_json(&record);
+    assert_eq!(rec["exchanges"][0]["response"]["status"], 401);
+    assert!(
+        out.stdout.starts_with("ok: 1 file, 1 exchange"),
+        "{}",
+        out.stdout
+    );
+}

@@ -270,14 +270,16 @@ impl Poller<'_, '_> {
                             .and_then(parse_retry_after)
                             .map(|d| Instant::now() + d.min(client.config().max_wait));
                     }
-                    if resp.status == 401
-                        && target.needs_bearer
-                        && !renewed_token
-                        && auth.token_rejected()
-                    {
-                        renewed_token = true;
-                        observer.note("HTTP 401: the access token was refused; fetching a new one");
-                        continue;
+                    if resp.status == 401 && target.needs_bearer {
+                        if !renewed_token && auth.token_rejected() {
+                            renewed_token = true;
+                            observer
+                                .note("HTTP 401: the access token was refused; fetching a new one");
+                            continue;
+                        }
+                        // A fixed token, or a fresh one refused as well: more
+                        // polls will not change that.
+                        break End::Auth("HTTP 401: the server refused the access token".into());
                     }
                     renewed_token = false;
                 }
