@@ -25,7 +25,8 @@ pub enum Fault {
     StateRegression,
     /// Serves a non-final state after the final one.
     LeaveFinal,
-    /// Removes the first required field of the status model.
+    /// Removes the first required field that is not the status (nor holds it), or
+    /// the status when nothing else is required.
     MissingRequired,
     /// Turns the first integer field of the status model into a string (or, when
     /// it has none, the first string field into a number).
@@ -180,6 +181,33 @@ fn bump(v: &Value) -> Option<Value> {
 
 fn missing_required(spec: &Spec, plan: &OpPlan, body: &mut Value) -> Option<String> {
     let status = plan.status.as_ref()?;
+    // Keep the status and the objects around it, so the poller still sees the
+    // state and the sequence stays observable.
+    let keeps_status = |at: &str, field: &str| {
+        let p = pointer::push(at, field);
+        status.model_pointer.starts_with(&p)
+            || (at == status.model_pointer
+                && spec
+                    .model(&status.model_name)
+                    .and_then(|m| m.field(field))
+                    .is_some_and(|f| f.ty == Type::Named(status.enum_name.clone())))
+    };
+    for (model_name, at) in &plan.models {
+        let Some(model) = spec.model(model_name) else {
+            continue;
+        };
+        let Some(obj) = body.pointer_mut(at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let field = model.fields.iter().find(|f| {
+            f.required && obj.contains_key(&f.wire_name) && !keeps_status(at, &f.wire_name)
+        });
+        if let Some(field) = field {
+            obj.remove(&field.wire_name);
+            return Some(pointer::push(at, &field.wire_name));
+        }
+    }
+    // Only the status itself is required (e.g. a body that is just the status).
     let model = spec.model(&status.model_name)?;
     let obj = body.pointer_mut(&status.model_pointer)?.as_object_mut()?;
     let field = model
