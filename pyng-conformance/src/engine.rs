@@ -6,7 +6,8 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pyng_spec::ir::{Operation, Spec};
+use pyng_spec::ir::{Operation, SecurityScheme, Spec};
+use pyng_spec::validate::stream::{Schema, WHOLE, Want};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -15,6 +16,7 @@ use crate::checks::signature::Secret;
 use crate::checks::{at_exchange, body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
+use crate::input::ndjson::Line;
 use crate::input::{self, Item, Kind};
 use crate::matcher::{Matcher, OpRef};
 use crate::plan::{SequencePlan, plan};
@@ -104,12 +106,51 @@ impl Report {
 struct OpPlans {
     /// Aligned with the operation's `responses`.
     by_response: Vec<SequencePlan>,
+    /// Aligned with `responses`: the body values the sequence and echo checks
+    /// read, kept by the streaming body check (`None`: nothing).
+    wants: Vec<Option<Want>>,
+    /// A signed-query scheme signs response bodies: with a secret, the response
+    /// signature check reads the whole body.
+    signs_responses: bool,
+}
+
+impl OpPlans {
+    fn new(spec: &Spec, op: &Operation) -> OpPlans {
+        let by_response: Vec<SequencePlan> = op
+            .responses
+            .iter()
+            .map(|r| match (&r.body, r.status) {
+                (Some(ty), Some(200..=299)) => plan(spec, ty),
+                _ => SequencePlan::default(),
+            })
+            .collect();
+        let wants = by_response
+            .iter()
+            .map(|p| {
+                let mut pointers = p.pointers().chain(body::echo_pointers(op)).peekable();
+                pointers.peek()?;
+                let mut want = Want::default();
+                pointers.for_each(|ptr| want.add_pointer(ptr));
+                Some(want)
+            })
+            .collect();
+        let signs_responses = op.security.iter().any(|name| {
+            matches!(spec.security_schemes.get(name), Some(SecurityScheme::SignedQuery(s)) if s.signs_responses)
+        });
+        OpPlans {
+            by_response,
+            wants,
+            signs_responses,
+        }
+    }
 }
 
 /// The conformance engine.
 #[derive(Debug)]
 pub struct Engine {
     specs: Vec<Spec>,
+    /// Aligned with `specs`: compiled for the streaming body check.
+    schemas: Vec<Schema>,
     matcher: Matcher,
     plans: Vec<Vec<OpPlans>>,
     secret: Option<Secret>,
@@ -144,21 +185,13 @@ impl Engine {
             .map(|spec| {
                 spec.operations
                     .iter()
-                    .map(|op| OpPlans {
-                        by_response: op
-                            .responses
-                            .iter()
-                            .map(|r| match (&r.body, r.status) {
-                                (Some(ty), Some(200..=299)) => plan(spec, ty),
-                                _ => SequencePlan::default(),
-                            })
-                            .collect(),
-                    })
+                    .map(|op| OpPlans::new(spec, op))
                     .collect()
             })
             .collect();
         Engine {
             matcher: Matcher::new(&specs),
+            schemas: specs.iter().map(Schema::new).collect(),
             specs,
             plans,
             secret: None,
@@ -240,7 +273,7 @@ impl Engine {
         let mut run = FileRun::new(self, file.clone());
         match Kind::from_path(Path::new(name)) {
             Some(Kind::Ndjson) => {
-                input::ndjson::read(&file, &mut &bytes[..], &mut |i| run.push(i));
+                input::ndjson::read_lines(&file, &mut &bytes[..], &mut |l| run.push_line(l));
             }
             kind => self.read_document(&file, kind.unwrap_or(Kind::JsonDocument), bytes, &mut run),
         }
@@ -323,7 +356,8 @@ impl Engine {
             return match std::fs::File::open(path) {
                 Ok(f) => {
                     let mut run = FileRun::new(self, file.clone());
-                    input::ndjson::read(&file, &mut BufReader::new(f), &mut |i| run.push(i));
+                    let mut reader = BufReader::new(f);
+                    input::ndjson::read_lines(&file, &mut reader, &mut |l| run.push_line(l));
                     run.finish()
                 }
                 Err(e) => unreadable(e),
@@ -426,12 +460,20 @@ impl Engine {
             .position(|r| r.status == Some(ex.status))
             .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
         let response = response_index.map(|i| &op.responses[i]);
-        let value: Option<Value> = body::check(spec, op, response, &ex, &params, &mut findings);
+        let plans = &self.plans[op_ref.spec][op_ref.op];
+        let want = match response_index {
+            _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),
+            Some(i) => plans.wants[i].as_ref(),
+            None => None,
+        };
+        let schema = &self.schemas[op_ref.spec];
+        let value: Option<Value> =
+            body::check(schema, op, response, &ex, &params, want, &mut findings);
         signature::check_request(spec, op, &ex, self.secret.as_ref(), &mut findings);
         let mut obs = None;
         if let (Some(v), Some(i)) = (&value, response_index) {
             signature::check_response(spec, op, &ex, v, self.secret.as_ref(), &mut findings);
-            let plan = &self.plans[op_ref.spec][op_ref.op].by_response[i];
+            let plan = &plans.by_response[i];
             if !plan.is_empty() {
                 obs = Some((i, observe(spec, plan, v, ex.time_ms)));
             }
@@ -511,6 +553,20 @@ impl Session<'_> {
     }
 }
 
+/// Work for the next parallel batch.
+enum Pending {
+    Exchange(Exchange),
+    /// An NDJSON line: its exchange is parsed in the batch too.
+    Line(Line),
+}
+
+/// A batch element after its parallel part, in input order.
+enum Done {
+    Prepared(Box<Prepared>),
+    Problem(Box<Finding>),
+    SpecInfo { title: String, version: String },
+}
+
 /// An exchange after its own checks, waiting for its sequence.
 struct Prepared {
     ex: Exchange,
@@ -539,7 +595,10 @@ struct FileRun<'e> {
     engine: &'e Engine,
     file: Arc<str>,
     sort_by_time: bool,
-    pending: Vec<Exchange>,
+    pending: Vec<Pending>,
+    /// Prepared exchanges whose sequence checks run together, [`BATCH`] at a
+    /// time (all at once when sorted by time).
+    chunk: Vec<Prepared>,
     sequences: HashMap<SeqKey, OpenSequence>,
     report: Report,
     unmatched: usize,
@@ -554,6 +613,7 @@ impl<'e> FileRun<'e> {
             file,
             sort_by_time: false,
             pending: Vec::new(),
+            chunk: Vec::new(),
             sequences: HashMap::new(),
             report: Report {
                 files: 1,
@@ -572,9 +632,9 @@ impl<'e> FileRun<'e> {
     fn push(&mut self, item: Item) {
         match item {
             Item::Exchange(ex) => {
-                self.pending.push(*ex);
+                self.pending.push(Pending::Exchange(*ex));
                 if !self.sort_by_time && self.pending.len() >= BATCH {
-                    self.flush();
+                    self.run_batch();
                 }
             }
             Item::Problem(f) => self.emit(*f),
@@ -584,18 +644,70 @@ impl<'e> FileRun<'e> {
         }
     }
 
+    /// An NDJSON line. Its exchange is parsed with the batch, in parallel; its
+    /// findings come out in the order they would if it had been parsed when
+    /// read (problems at once, exchanges' findings [`BATCH`] exchanges at a
+    /// time).
+    fn push_line(&mut self, line: Line) {
+        self.pending.push(Pending::Line(line));
+        if self.pending.len() >= BATCH {
+            self.run_batch();
+        }
+    }
+
+    /// Checks everything pushed so far.
     fn flush(&mut self) {
+        self.run_batch();
+        self.run_chunk();
+    }
+
+    /// The per-exchange part of the pending work, in parallel.
+    fn run_batch(&mut self) {
         let mut batch = std::mem::take(&mut self.pending);
-        if self.sort_by_time && batch.iter().all(|e| e.time_ms.is_some()) {
-            batch.sort_by_key(|e| e.time_ms);
+        let time = |p: &Pending| match p {
+            Pending::Exchange(e) => e.time_ms,
+            Pending::Line(_) => None,
+        };
+        if self.sort_by_time && batch.iter().all(|p| time(p).is_some()) {
+            batch.sort_by_key(time);
         }
         let engine = self.engine;
-        let prepared: Vec<Prepared> = if batch.len() > 1 {
-            batch.into_par_iter().map(|ex| engine.prepare(ex)).collect()
-        } else {
-            batch.into_iter().map(|ex| engine.prepare(ex)).collect()
+        let file = &self.file;
+        let work = |p: Pending| {
+            let item = match p {
+                Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(ex))),
+                Pending::Line(line) => line.parse(file),
+            };
+            match item {
+                Item::Exchange(ex) => Done::Prepared(Box::new(engine.prepare(*ex))),
+                Item::Problem(f) => Done::Problem(f),
+                Item::SpecInfo { title, version } => Done::SpecInfo { title, version },
+            }
         };
-        for p in prepared {
+        let done: Vec<Done> = if batch.len() > 1 {
+            batch.into_par_iter().map(work).collect()
+        } else {
+            batch.into_iter().map(work).collect()
+        };
+        for d in done {
+            match d {
+                Done::Prepared(p) => {
+                    self.chunk.push(*p);
+                    if !self.sort_by_time && self.chunk.len() >= BATCH {
+                        self.run_chunk();
+                    }
+                }
+                Done::Problem(f) => self.emit(*f),
+                Done::SpecInfo { title, version } => {
+                    self.spec_infos.insert((title, version));
+                }
+            }
+        }
+    }
+
+    /// The sequence part of the prepared exchanges, in order.
+    fn run_chunk(&mut self) {
+        for p in std::mem::take(&mut self.chunk) {
             self.sequence(p);
         }
         self.evict_idle();

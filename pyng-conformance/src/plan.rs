@@ -29,6 +29,18 @@ impl SequencePlan {
     pub fn is_empty(&self) -> bool {
         self.status.is_none() && self.stable.is_empty() && self.monotonic.is_empty()
     }
+
+    /// Every pointer [`crate::checks::sequence::observe`] reads, so that the
+    /// body check keeps those values.
+    pub fn pointers(&self) -> impl Iterator<Item = &str> {
+        let status = self.status.iter().map(|(t, _)| t);
+        let deadlines = self.deadlines.iter().flatten();
+        status
+            .chain(&self.stable)
+            .chain(&self.monotonic)
+            .chain(deadlines)
+            .map(|t| t.pointer.as_str())
+    }
 }
 
 /// Builds the plan for a response body type.
@@ -58,6 +70,37 @@ pub fn plan(spec: &Spec, body: &Type) -> SequencePlan {
             .collect();
     }
     out
+}
+
+/// [`serde_json::Value::pointer`] without its allocations (it unescapes every
+/// token into a new string): tokens are compared in place unless they contain
+/// an escape. Same results on every input.
+pub fn lookup<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
+    use serde_json::Value;
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut v = value;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let unescaped;
+        let token = if token.contains('~') {
+            unescaped = token.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            token
+        };
+        v = match v {
+            Value::Object(map) => map.get(token)?,
+            Value::Array(items) => {
+                if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+                    return None;
+                }
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(v)
 }
 
 /// Nested objects only: a value inside an array is not one value per exchange.
@@ -111,4 +154,32 @@ fn model_at<'a>(spec: &'a Spec, ty: &'a Type, pointer: &str) -> Option<&'a str> 
         }
     }
     spec.model(&name).map(|m| m.name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lookup;
+    use serde_json::json;
+
+    #[test]
+    fn lookup_is_value_pointer() {
+        let v = json!({"a": [1, {"b/c": 2, "d~e": 3, "": 4}], "01": 5});
+        for p in [
+            "",
+            "/a",
+            "/a/0",
+            "/a/1/b~1c",
+            "/a/1/d~0e",
+            "/a/1/",
+            "/a/01",
+            "/a/+1",
+            "/a/9",
+            "/01",
+            "a",
+            "/a/0/x",
+            "/a/1/b~1c/x",
+        ] {
+            assert_eq!(lookup(&v, p), v.pointer(p), "{p}");
+        }
+    }
 }

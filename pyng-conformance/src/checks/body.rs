@@ -2,28 +2,34 @@
 //! (`schema.duplicate-key`), then everything `pyng_spec::validate` checks
 //! (schema, conditional presence, status/outcome, amount invariants), and
 //! `identity.echo`.
+//!
+//! The body is checked in one streaming pass (`pyng_spec::validate::stream`),
+//! which reports what the DOM validator would on the parsed body without
+//! building it, and keeps only the values later checks read (the `want`).
 
-use pyng_spec::ir::{Operation, Response, Spec};
+use pyng_spec::ir::{Operation, Response};
+use pyng_spec::validate::stream::{Schema, Want};
 use serde_json::Value;
 
 use super::at_exchange;
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
-use crate::json;
 
-/// Checks the body; returns the parsed value when it is JSON, for the sequence
-/// checks.
+/// Checks the body; when it is JSON, returns the values `want` asks for (at
+/// their pointers; `null` when nothing was asked for), for the sequence and
+/// signature checks.
 pub fn check(
-    spec: &Spec,
+    schema: &Schema,
     op: &Operation,
     response: Option<&Response>,
     ex: &Exchange,
     params: &[(String, String)],
+    want: Option<&Want>,
     out: &mut Vec<Finding>,
 ) -> Option<Value> {
     let body_type = response.and_then(|r| r.body.as_ref())?;
-    let parsed = match json::parse(&ex.body) {
-        Ok(p) => p,
+    let streamed = match schema.validate(body_type, &ex.body, want) {
+        Ok(s) => s,
         Err(e) => {
             let what = if ex.body.is_empty() {
                 "the body is empty".to_owned()
@@ -52,7 +58,7 @@ pub fn check(
             return None;
         }
     };
-    for pointer in parsed.duplicate_keys {
+    for pointer in streamed.duplicate_keys {
         let mut f = at_exchange(
             ex,
             &op.id,
@@ -65,16 +71,22 @@ pub fn check(
         f.pointer = Some(pointer);
         out.push(f);
     }
-    for v in pyng_spec::validate::validate(spec, body_type, &parsed.value) {
+    for v in streamed.findings {
         let mut f = at_exchange(ex, &op.id, &v.rule, v.severity.into(), v.message)
             .with_source(v.source.as_ref());
         f.pointer = Some(v.pointer);
         out.push(f);
     }
+    let kept = streamed.projection.unwrap_or(Value::Null);
     if (200..300).contains(&ex.status) {
-        echo(op, ex, params, &parsed.value, out);
+        echo(op, ex, params, &kept, out);
     }
-    Some(parsed.value)
+    Some(kept)
+}
+
+/// The pointers [`check`] reads for `x-echo` (add them to its `want`).
+pub fn echo_pointers(op: &Operation) -> impl Iterator<Item = &str> {
+    op.echo.iter().map(|e| e.pointer.as_str())
 }
 
 /// `x-echo`: the request parameter's value is repeated in the body (checked
@@ -94,7 +106,7 @@ fn echo(
         else {
             continue;
         };
-        let Some(got) = body.pointer(&e.pointer).filter(|v| !v.is_null()) else {
+        let Some(got) = crate::plan::lookup(body, &e.pointer).filter(|v| !v.is_null()) else {
             continue;
         };
         if got.as_str() != Some(sent) {

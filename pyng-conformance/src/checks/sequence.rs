@@ -7,7 +7,7 @@ use pyng_spec::ir::{Spec, StateMachine, TimeoutLimit, Unit};
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
-use crate::plan::{SequencePlan, Tracked};
+use crate::plan::{SequencePlan, Tracked, lookup};
 
 /// What one successful response says about the resource.
 #[derive(Debug, Clone, Default)]
@@ -30,7 +30,7 @@ pub fn observe(
     time_ms: Option<i128>,
 ) -> Observation {
     let status = plan.status.as_ref().and_then(|(t, enum_name)| {
-        let s = body.pointer(&t.pointer)?.as_str()?;
+        let s = lookup(body, &t.pointer)?.as_str()?;
         let e = spec.enum_def(enum_name)?;
         e.values.iter().any(|v| v == s).then(|| s.to_owned())
     });
@@ -40,7 +40,7 @@ pub fn observe(
         stable: plan
             .stable
             .iter()
-            .map(|t| body.pointer(&t.pointer).filter(|v| !v.is_null()).cloned())
+            .map(|t| lookup(body, &t.pointer).filter(|v| !v.is_null()).cloned())
             .collect(),
         monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
         deadlines: plan
@@ -54,7 +54,7 @@ pub fn observe(
 /// A timestamp field as Unix milliseconds, by its unit; values that do not
 /// parse are skipped (their format is a `schema.*` finding already).
 fn instant(t: &Tracked, body: &Value) -> Option<i128> {
-    let v = body.pointer(&t.pointer)?;
+    let v = lookup(body, &t.pointer)?;
     match (v, t.unit) {
         (Value::String(s), _) => pyng_spec::validate::parse_rfc3339(s),
         (Value::Number(n), Some(Unit::UnixSeconds)) => n.as_i64().map(|s| i128::from(s) * 1000),

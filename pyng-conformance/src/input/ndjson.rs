@@ -8,7 +8,33 @@ use std::sync::Arc;
 use super::recording::{Header, check_header, exchange_item};
 use super::{Item, problem};
 
+/// One line as read, before its exchange is parsed: the engine parses lines in
+/// parallel ([`Line::parse`]), in batches.
+#[derive(Debug)]
+pub enum Line {
+    /// A header, or a problem with the line itself.
+    Item(Item),
+    /// An exchange object's text (UTF-8, not blank, maybe with surrounding
+    /// whitespace).
+    Exchange { entry: usize, text: String },
+}
+
+impl Line {
+    /// The item the line stands for.
+    pub fn parse(self, file: &Arc<str>) -> Item {
+        match self {
+            Line::Item(i) => i,
+            Line::Exchange { entry, text } => exchange_item(file, entry, text.trim()),
+        }
+    }
+}
+
 pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item)) {
+    read_lines(file, reader, &mut |line| sink(line.parse(file)));
+}
+
+/// [`read`] without parsing the exchanges.
+pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line)) {
     let mut line = Vec::new();
     let mut index = 0usize;
     loop {
@@ -17,21 +43,21 @@ pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => {
-                return sink(Item::Problem(problem(
+                return sink(Line::Item(Item::Problem(problem(
                     file,
                     Some(index),
                     format!("reading line {} failed: {e}", index + 1),
-                )));
+                ))));
             }
         }
         let entry = index;
         index += 1;
         let Ok(text) = std::str::from_utf8(&line) else {
-            sink(Item::Problem(problem(
+            sink(Line::Item(Item::Problem(problem(
                 file,
                 Some(entry),
                 format!("line {} is not UTF-8", entry + 1),
-            )));
+            ))));
             continue;
         };
         let text = text.trim();
@@ -44,16 +70,23 @@ pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item
             match check_header(&header.format, header.version) {
                 Ok(()) => {
                     if let Some(spec) = header.spec {
-                        sink(Item::SpecInfo {
+                        sink(Line::Item(Item::SpecInfo {
                             title: spec.title,
                             version: spec.version,
-                        });
+                        }));
                     }
                 }
-                Err(message) => sink(Item::Problem(problem(file, Some(entry), message))),
+                Err(message) => sink(Line::Item(Item::Problem(problem(
+                    file,
+                    Some(entry),
+                    message,
+                )))),
             }
             continue;
         }
-        sink(exchange_item(file, entry, text));
+        sink(Line::Exchange {
+            entry,
+            text: text.to_owned(),
+        });
     }
 }

@@ -1,7 +1,7 @@
 //! The kit's own recording format, version 1 (documented in
 //! `docs/recording-format.md`). The NDJSON form uses the same exchange objects.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -37,34 +37,92 @@ pub struct SpecRef {
     pub version: String,
 }
 
+/// One exchange object, borrowing from the text wherever JSON allows (strings
+/// without escapes, the body): the owned [`Exchange`] is built from it once.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RecordedExchange {
-    started_at: Option<String>,
-    request: Request,
-    response: Response,
+struct RecordedExchange<'a> {
+    #[serde(borrow)]
+    started_at: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    request: Request<'a>,
+    #[serde(borrow)]
+    response: Response<'a>,
 }
 
 #[derive(Deserialize)]
-struct Request {
-    method: String,
-    url: String,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
+struct Request<'a> {
+    #[serde(borrow)]
+    method: Cow<'a, str>,
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(default, borrow)]
+    headers: Headers<'a>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Response {
+struct Response<'a> {
     status: u16,
-    #[serde(default)]
-    headers: BTreeMap<String, String>,
+    #[serde(default, borrow)]
+    headers: Headers<'a>,
     /// The body as the JSON it was, byte for byte.
-    body: Option<Box<RawValue>>,
+    #[serde(borrow)]
+    body: Option<&'a RawValue>,
     /// A body that is not JSON (or not valid JSON), as text.
-    body_text: Option<String>,
+    #[serde(borrow)]
+    body_text: Option<Cow<'a, str>>,
     /// A body that is not UTF-8.
-    body_base64: Option<String>,
+    #[serde(borrow)]
+    body_base64: Option<Cow<'a, str>>,
+}
+
+/// A header object, read as a `BTreeMap<String, String>` would be (sorted by
+/// name, a repeated name keeps its last value) without allocating per entry.
+#[derive(Default)]
+struct Headers<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Headers<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = Headers<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Headers<'a>, A::Error> {
+                let mut entries: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<Str<'a>, Str<'a>>()? {
+                    entries.push((k.0, v.0));
+                }
+                // Stable: among equal names the last one recorded ends up last.
+                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(entries.len());
+                for (k, v) in entries {
+                    match out.last_mut() {
+                        Some(last) if last.0 == k => last.1 = v,
+                        _ => out.push((k, v)),
+                    }
+                }
+                Ok(Headers(out))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+/// A string, borrowed when it has no escapes.
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap<'a>(#[serde(borrow)] Cow<'a, str>);
+        Wrap::deserialize(d).map(|w| Str(w.0))
+    }
 }
 
 pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
@@ -100,7 +158,7 @@ pub fn check_header(format: &str, version: u32) -> Result<(), String> {
 
 /// One exchange object (a recording's array element or an NDJSON line).
 pub fn exchange_item(file: &Arc<str>, entry: usize, text: &str) -> Item {
-    let parsed: RecordedExchange = match serde_json::from_str(text) {
+    let parsed: RecordedExchange<'_> = match serde_json::from_str(text) {
         Ok(x) => x,
         Err(e) => {
             return Item::Problem(problem(
@@ -116,12 +174,12 @@ pub fn exchange_item(file: &Arc<str>, entry: usize, text: &str) -> Item {
     }
 }
 
-fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange) -> Result<Exchange, String> {
+fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange<'_>) -> Result<Exchange, String> {
     let (path, query) = split_url(&x.request.url);
     let r = x.response;
     let body = match (r.body, r.body_text, r.body_base64) {
         (Some(raw), None, None) => raw.get().as_bytes().to_vec(),
-        (None, Some(text), None) => text.into_bytes(),
+        (None, Some(text), None) => text.into_owned().into_bytes(),
         (None, None, Some(b64)) => decode_base64(&b64)
             .ok_or_else(|| format!("exchange {entry}: `bodyBase64` is not valid base64"))?,
         (None, None, None) => Vec::new(),
@@ -133,18 +191,20 @@ fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange) -> Result<Exchan
     };
     let content_type = r
         .headers
+        .0
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.clone());
+        .map(|(_, v)| v.to_string());
     Ok(Exchange {
         file: file.clone(),
         entry: Some(entry),
-        method: x.request.method,
+        method: x.request.method.into_owned(),
         path,
         query,
         request_headers: x
             .request
             .headers
+            .0
             .iter()
             .map(|(k, v)| redact_header(k, v))
             .collect(),

@@ -27,7 +27,9 @@
 
 mod compile;
 mod ctx;
+mod kept;
 mod object;
+mod quiet;
 mod visit;
 mod want;
 
@@ -89,7 +91,7 @@ impl Schema {
             Ok(out) => Ok(Streamed {
                 findings: cx.finish(),
                 duplicate_keys: std::mem::take(&mut cx.dups),
-                projection: out.value,
+                projection: out.value.map(|k| k.project(&Capture::of(want))),
             }),
             Err(e) => Err(SyntaxError {
                 message: e.to_string(),

@@ -9,6 +9,7 @@ use serde_json::{Number, Value};
 
 use super::compile::CType;
 use super::ctx::{Ctx, Seg};
+use super::kept::{ArrAcc, Kept};
 use super::want::Capture;
 use crate::ir::{Field, Source};
 use crate::validate::rules;
@@ -25,14 +26,14 @@ pub(super) struct Node<'c, 's, 'de> {
 }
 
 /// What a value leaves behind.
-pub(super) struct Out {
+pub(super) struct Out<'de> {
     /// The captured value (`None` when nothing was asked for).
-    pub value: Option<Value>,
+    pub value: Option<Kept<'de>>,
     pub null: bool,
 }
 
-impl Out {
-    fn kept(cap: &Capture<'_>, v: impl FnOnce() -> Value) -> Out {
+impl<'de> Out<'de> {
+    fn kept(cap: &Capture<'_>, v: impl FnOnce() -> Kept<'de>) -> Self {
         Out {
             value: cap.is_some().then(v),
             null: false,
@@ -40,7 +41,7 @@ impl Out {
     }
 }
 
-impl<'s> Node<'_, 's, '_> {
+impl<'s, 'de> Node<'_, 's, 'de> {
     fn source(&self) -> Option<&'s Source> {
         self.field.and_then(|f| f.source.as_ref())
     }
@@ -63,7 +64,7 @@ impl<'s> Node<'_, 's, '_> {
             .report(Some(rules::type_error(expected, found, source)), &[]);
     }
 
-    fn number(mut self, n: Number) -> Out {
+    fn number(mut self, n: Number) -> Out<'de> {
         match self.ty {
             Some(CType::Integer) => {
                 let c = self.field.map(|f| &f.constraints);
@@ -73,59 +74,20 @@ impl<'s> Node<'_, 's, '_> {
             None | Some(CType::Any | CType::Number) => {}
             Some(_) => self.mismatch(rules::number_type(&n)),
         }
-        Out::kept(&self.cap, || Value::Number(n))
+        Out::kept(&self.cap, || Kept::Value(Value::Number(n)))
     }
 
-    fn null(self) -> Out {
+    fn null(self) -> Out<'de> {
         if self.ty.is_some() {
             self.cx.report(rules::null(self.field), &[]);
         }
         Out {
-            value: self.cap.is_some().then_some(Value::Null),
+            value: self.cap.is_some().then_some(Kept::Value(Value::Null)),
             null: true,
         }
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
-    type Value = Out;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Out, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
-    type Value = Out;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(mut self, v: bool) -> Result<Out, E> {
-        if !matches!(self.ty, None | Some(CType::Any | CType::Boolean)) {
-            self.mismatch("boolean");
-        }
-        Ok(Out::kept(&self.cap, || Value::Bool(v)))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Out, E> {
-        Ok(self.number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Out, E> {
-        Ok(self.number(v.into()))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<Out, E> {
-        // As when parsing into a `Value` by hand: a non-finite float (which
-        // serde_json does not produce) would become null.
-        Ok(match Number::from_f64(v) {
-            Some(n) => self.number(n),
-            None => self.null(),
-        })
-    }
-
-    fn visit_str<E>(mut self, s: &str) -> Result<Out, E> {
+    fn string(mut self, s: &str) -> Capture<'s> {
         let schema = self.cx.schema;
         match self.ty {
             Some(CType::String) => {
@@ -137,18 +99,72 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             None | Some(CType::Any) => {}
             Some(_) => self.mismatch("string"),
         }
-        Ok(Out::kept(&self.cap, || Value::String(s.to_owned())))
+        self.cap
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
+    type Value = Out<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Out<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
+    type Value = Out<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
     }
 
-    fn visit_unit<E>(self) -> Result<Out, E> {
+    fn visit_bool<E>(mut self, v: bool) -> Result<Out<'de>, E> {
+        if !matches!(self.ty, None | Some(CType::Any | CType::Boolean)) {
+            self.mismatch("boolean");
+        }
+        Ok(Out::kept(&self.cap, || Kept::Value(Value::Bool(v))))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Out<'de>, E> {
+        Ok(self.number(v.into()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Out<'de>, E> {
+        Ok(self.number(v.into()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Out<'de>, E> {
+        // As when parsing into a `Value` by hand: a non-finite float (which
+        // serde_json does not produce) would become null.
+        Ok(match Number::from_f64(v) {
+            Some(n) => self.number(n),
+            None => self.null(),
+        })
+    }
+
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Out<'de>, E> {
+        let cap = self.string(s);
+        Ok(Out::kept(&cap, || Kept::Str(Cow::Borrowed(s))))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Out<'de>, E> {
+        let cap = self.string(s);
+        Ok(Out::kept(&cap, || Kept::Str(Cow::Owned(s.to_owned()))))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Out<'de>, E> {
+        let cap = self.string(&s);
+        Ok(Out::kept(&cap, || Kept::Str(Cow::Owned(s))))
+    }
+
+    fn visit_unit<E>(self) -> Result<Out<'de>, E> {
         Ok(self.null())
     }
 
-    fn visit_none<E>(self) -> Result<Out, E> {
+    fn visit_none<E>(self) -> Result<Out<'de>, E> {
         Ok(self.null())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Out, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Out<'de>, A::Error> {
         let item = match self.ty {
             Some(CType::Array(item)) => Some(&**item),
             None | Some(CType::Any) => None,
@@ -158,7 +174,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             }
         };
         let Node { cx, cap, .. } = self;
-        let mut items = cap.is_some().then(Vec::new);
+        let mut items = ArrAcc::new(&cap);
         let mut i = 0;
         loop {
             let child = cap.index(i);
@@ -178,19 +194,16 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                 cx.order.pop();
             }
             let Some(out) = next? else { break };
-            if let Some(items) = &mut items {
-                // Elements nobody reads stay as placeholders, so indexes hold.
-                items.push(out.value.filter(|_| wanted).unwrap_or(Value::Null));
-            }
+            items.push(out.value.filter(|_| wanted));
             i += 1;
         }
         Ok(Out {
-            value: items.map(Value::Array),
+            value: items.finish(),
             null: false,
         })
     }
 
-    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<Out, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<Out<'de>, A::Error> {
         match self.ty {
             Some(CType::Model(i)) => {
                 let i = *i;

@@ -1,0 +1,204 @@
+//! The values a streamed body keeps: small containers of borrowed keys and
+//! strings while deserializing (no hashing, no copies), turned into
+//! `serde_json::Value`s only for the caller or for a finding.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Number, Value};
+
+use super::want::Capture;
+
+/// A kept value. Containers kept whole are plain `Value`s; partly kept ones
+/// hold only the parts asked for (few keys, so lookups are linear).
+#[derive(Debug, Clone)]
+pub(super) enum Kept<'de> {
+    Value(Value),
+    Str(Cow<'de, str>),
+    Arr(Vec<Kept<'de>>),
+    /// Keys are unique: a repeated key replaces the value in place, as in a
+    /// parsed `Value`.
+    Obj(Vec<(Cow<'de, str>, Kept<'de>)>),
+}
+
+impl<'de> Kept<'de> {
+    pub fn into_value(self) -> Value {
+        match self {
+            Kept::Value(v) => v,
+            Kept::Str(s) => Value::String(s.into_owned()),
+            Kept::Arr(items) => Value::Array(items.into_iter().map(Kept::into_value).collect()),
+            Kept::Obj(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value with only what `cap` asks for (the rest was kept for the
+    /// body's own rules).
+    pub fn project(self, cap: &Capture<'_>) -> Value {
+        match (self, cap) {
+            (Kept::Obj(entries), Capture::Part(_)) => {
+                let mut map = Map::new();
+                for (k, v) in entries {
+                    let child = cap.key(&k);
+                    if child.is_some() {
+                        map.insert(k.into_owned(), v.project(&child));
+                    }
+                }
+                Value::Object(map)
+            }
+            (Kept::Arr(items), Capture::Part(_)) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let child = cap.index(i);
+                        if child.is_some() {
+                            v.project(&child)
+                        } else {
+                            Value::Null
+                        }
+                    })
+                    .collect(),
+            ),
+            (k, _) => k.into_value(),
+        }
+    }
+}
+
+/// An object being kept.
+pub(super) enum ObjAcc<'de> {
+    Nothing,
+    Whole(Map<String, Value>),
+    Part(Vec<(Cow<'de, str>, Kept<'de>)>),
+}
+
+impl<'de> ObjAcc<'de> {
+    pub fn new(cap: &Capture<'_>) -> Self {
+        match cap {
+            Capture::None => ObjAcc::Nothing,
+            Capture::Full => ObjAcc::Whole(Map::new()),
+            Capture::Part(_) => ObjAcc::Part(Vec::new()),
+        }
+    }
+
+    // A `&Cow` so that a borrowed key is kept without a copy.
+    #[allow(clippy::ptr_arg)]
+    pub fn insert(&mut self, key: &Cow<'de, str>, v: Kept<'de>) {
+        match self {
+            ObjAcc::Nothing => {}
+            ObjAcc::Whole(map) => {
+                map.insert(key.to_string(), v.into_value());
+            }
+            ObjAcc::Part(entries) => match entries.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = v,
+                None => entries.push((key.clone(), v)),
+            },
+        }
+    }
+
+    pub fn finish(self) -> Option<Kept<'de>> {
+        match self {
+            ObjAcc::Nothing => None,
+            ObjAcc::Whole(map) => Some(Kept::Value(Value::Object(map))),
+            ObjAcc::Part(entries) => Some(Kept::Obj(entries)),
+        }
+    }
+}
+
+/// An array being kept.
+pub(super) enum ArrAcc<'de> {
+    Nothing,
+    Whole(Vec<Value>),
+    Part(Vec<Kept<'de>>),
+}
+
+impl<'de> ArrAcc<'de> {
+    pub fn new(cap: &Capture<'_>) -> Self {
+        match cap {
+            Capture::None => ArrAcc::Nothing,
+            Capture::Full => ArrAcc::Whole(Vec::new()),
+            Capture::Part(_) => ArrAcc::Part(Vec::new()),
+        }
+    }
+
+    /// `v` is `None` for an element nobody asked for: a placeholder keeps the
+    /// indexes.
+    pub fn push(&mut self, v: Option<Kept<'de>>) {
+        match self {
+            ArrAcc::Nothing => {}
+            ArrAcc::Whole(items) => items.push(v.map_or(Value::Null, Kept::into_value)),
+            ArrAcc::Part(items) => items.push(v.unwrap_or(Kept::Value(Value::Null))),
+        }
+    }
+
+    pub fn finish(self) -> Option<Kept<'de>> {
+        match self {
+            ArrAcc::Nothing => None,
+            ArrAcc::Whole(items) => Some(Kept::Value(Value::Array(items))),
+            ArrAcc::Part(items) => Some(Kept::Arr(items)),
+        }
+    }
+}
+
+/// A read-only view of a kept value, whichever form it is in.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum View<'a, 'de> {
+    K(&'a Kept<'de>),
+    V(&'a Value),
+}
+
+impl<'a> View<'a, '_> {
+    /// The property `key`, when this is an object; `Err` when it is not one.
+    pub fn get(self, key: &str) -> Result<Option<Self>, ()> {
+        match self {
+            View::K(Kept::Obj(entries)) => Ok(entries
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| View::K(v))),
+            View::K(Kept::Value(Value::Object(map))) | View::V(Value::Object(map)) => {
+                Ok(map.get(key).map(View::V))
+            }
+            _ => Err(()),
+        }
+    }
+
+    /// The non-null elements, when this is an array.
+    pub fn present_items(self, out: &mut Vec<Self>) -> Result<(), ()> {
+        match self {
+            View::K(Kept::Arr(items)) => {
+                out.extend(items.iter().map(View::K).filter(|v| !v.is_null()));
+                Ok(())
+            }
+            View::K(Kept::Value(Value::Array(items))) | View::V(Value::Array(items)) => {
+                out.extend(items.iter().filter(|v| !v.is_null()).map(View::V));
+                Ok(())
+            }
+            _ => Err(()),
+        }
+    }
+
+    pub fn is_null(self) -> bool {
+        matches!(
+            self,
+            View::K(Kept::Value(Value::Null)) | View::V(Value::Null)
+        )
+    }
+
+    pub fn as_str(self) -> Option<&'a str> {
+        match self {
+            View::K(Kept::Str(s)) => Some(s),
+            View::K(Kept::Value(Value::String(s))) | View::V(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(self) -> Option<&'a Number> {
+        match self {
+            View::K(Kept::Value(Value::Number(n))) | View::V(Value::Number(n)) => Some(n),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! A fast first look at an invariant: the same semantics as
+//! [`crate::expr::evaluate`] (checked integer and exact decimal arithmetic,
+//! absent values, `??`, `sum`), without the bookkeeping a finding needs
+//! (operand pointers, absent lists, messages). When it says the invariant is
+//! quiet (holds, or does not apply) there is no finding; otherwise the reference
+//! evaluator runs and produces the finding, so messages and pointers come from
+//! one place. The differential test holds the two to the same verdicts.
+
+use rust_decimal::Decimal;
+
+use super::kept::View;
+use crate::expr::{Expr, ExprKind, Invariant, Num, Path, Segment};
+
+/// `Err` is "the reference evaluator reports an error here".
+type Eval = Result<Option<Num>, ()>;
+
+/// Whether `inv` certainly holds or does not apply on `instance`.
+pub(super) fn quiet(inv: &Invariant, instance: View<'_, '_>) -> bool {
+    let (Ok(l), Ok(r)) = (eval(&inv.lhs, instance), eval(&inv.rhs, instance)) else {
+        return false;
+    };
+    match (l, r) {
+        (Some(l), Some(r)) => inv.op.holds(l.cmp_value(&r)),
+        _ => true,
+    }
+}
+
+fn eval(e: &Expr, at: View<'_, '_>) -> Eval {
+    let (a, b, op) = match &e.kind {
+        ExprKind::Int(n) => return Ok(Some(Num::Int(*n))),
+        ExprKind::Decimal(d) => return Ok(Some(Num::Dec(*d))),
+        ExprKind::Field(path) => return field(path, at),
+        ExprKind::Sum { over, each } => return sum(over, each.as_deref(), at),
+        ExprKind::Neg(a) => {
+            return match eval(a, at)? {
+                None => Ok(None),
+                Some(Num::Int(n)) => n.checked_neg().map(|n| Some(Num::Int(n))).ok_or(()),
+                Some(Num::Dec(d)) => Ok(Some(Num::Dec(-d))),
+            };
+        }
+        ExprKind::Coalesce(a, b) => {
+            return match eval(a, at)? {
+                Some(v) => Ok(Some(v)),
+                None => eval(b, at),
+            };
+        }
+        ExprKind::Add(a, b) => (a, b, Op::Add),
+        ExprKind::Sub(a, b) => (a, b, Op::Sub),
+        ExprKind::Mul(a, b) => (a, b, Op::Mul),
+    };
+    let (a, b) = (eval(a, at)?, eval(b, at)?);
+    match (a, b) {
+        (Some(a), Some(b)) => op.apply(a, b).map(Some).ok_or(()),
+        _ => Ok(None),
+    }
+}
+
+fn field(path: &Path, at: View<'_, '_>) -> Eval {
+    let mut v = at;
+    for seg in &path.segments {
+        let Segment::Field(name) = seg else {
+            return Err(());
+        };
+        match v.get(name)? {
+            Some(next) if !next.is_null() => v = next,
+            _ => return Ok(None),
+        }
+    }
+    read(v).map(Some)
+}
+
+fn sum(over: &Path, each: Option<&Expr>, at: View<'_, '_>) -> Eval {
+    let mut frontier = vec![at];
+    let mut fanned_out = false;
+    for seg in &over.segments {
+        let mut next = Vec::with_capacity(frontier.len());
+        for v in frontier {
+            match seg {
+                Segment::Field(name) => match v.get(name)? {
+                    Some(child) if !child.is_null() => next.push(child),
+                    _ if !fanned_out => return Ok(None),
+                    _ => {}
+                },
+                Segment::Each => v.present_items(&mut next)?,
+            }
+        }
+        fanned_out |= *seg == Segment::Each;
+        frontier = next;
+    }
+    let mut total = Num::Int(0);
+    for v in frontier {
+        let item = match each {
+            Some(e) => eval(e, v)?,
+            None => Some(read(v)?),
+        };
+        if let Some(item) = item {
+            total = Op::Add.apply(total, item).ok_or(())?;
+        }
+    }
+    Ok(Some(total))
+}
+
+/// An integer that fits i64, or a plain decimal string.
+fn read(v: View<'_, '_>) -> Result<Num, ()> {
+    if let Some(n) = v.as_number() {
+        return n.as_i64().map(Num::Int).ok_or(());
+    }
+    match v.as_str() {
+        Some(s) if is_plain_decimal(s) => Decimal::from_str_exact(s).map(Num::Dec).map_err(|_| ()),
+        _ => Err(()),
+    }
+}
+
+fn is_plain_decimal(s: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let unsigned = s.strip_prefix('-').unwrap_or(s);
+    match unsigned.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(unsigned),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+}
+
+impl Op {
+    /// Checked and exact, as the reference: `None` on overflow or on a decimal
+    /// result that would need rounding.
+    fn apply(self, a: Num, b: Num) -> Option<Num> {
+        if let (Num::Int(x), Num::Int(y)) = (a, b) {
+            return match self {
+                Op::Add => x.checked_add(y),
+                Op::Sub => x.checked_sub(y),
+                Op::Mul => x.checked_mul(y),
+            }
+            .map(Num::Int);
+        }
+        let (x, y) = (a.to_decimal(), b.to_decimal());
+        let exact_scale = match self {
+            Op::Add | Op::Sub => x.scale().max(y.scale()),
+            Op::Mul => x.scale() + y.scale(),
+        };
+        let r = match self {
+            Op::Add => x.checked_add(y),
+            Op::Sub => x.checked_sub(y),
+            Op::Mul => x.checked_mul(y),
+        }?;
+        (r.scale() == exact_scale).then_some(Num::Dec(r))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Evaluation, evaluate, parse};
+    use serde_json::json;
+
+    /// Quiet exactly when the reference finds nothing to report.
+    #[test]
+    fn agrees_with_the_reference() {
+        let exprs = [
+            "a == b + c",
+            "a >= b * c",
+            "a == sum(xs[*], v ?? w - (sum(ds[*].n) ?? 0))",
+            "a == sum(xs[*].v)",
+            "-a >= 0 - 10",
+            "a == 1.50 * b",
+            "a != b",
+        ];
+        let values = [
+            json!({"a": 3, "b": 1, "c": 2}),
+            json!({"a": 3, "b": 1, "c": 3}),
+            json!({"a": "1.50", "b": 1}),
+            json!({"a": "x", "b": 1, "c": 1}),
+            json!({"a": 9_223_372_036_854_775_807_i64, "b": 9_223_372_036_854_775_807_i64, "c": 1}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 1}]}, null]}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 2}]}]}),
+            json!({"a": 5, "xs": {"v": 1}}),
+            json!({"a": 5, "xs": [1, 2]}),
+            json!({"a": null, "b": 1}),
+            json!({"a": 1.5, "b": 1}),
+            json!({"a": -11}),
+        ];
+        for e in exprs {
+            let inv = parse(e).unwrap();
+            for v in &values {
+                let reference = matches!(
+                    evaluate(&inv, v),
+                    Evaluation::Holds | Evaluation::NotApplicable { .. }
+                );
+                assert_eq!(quiet(&inv, View::V(v)), reference, "{e} on {v}");
+            }
+        }
+    }
+}
