@@ -29,7 +29,14 @@ fn main() {
             .num_threads(1)
             .build()
             .expect("pool");
-        pool.install(|| profile_once(&what, corpus, engine));
+        // `PYNG_PROFILE_REPEAT`: more runs, for sampling profilers.
+        let repeat: usize = std::env::var("PYNG_PROFILE_REPEAT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1);
+        for _ in 0..repeat {
+            pool.install(|| profile_once(&what, corpus, engine));
+        }
         return;
     }
     divan::main();

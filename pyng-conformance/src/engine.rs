@@ -9,11 +9,10 @@ use std::sync::Arc;
 use pyng_spec::ir::{Operation, SecurityScheme, Spec};
 use pyng_spec::validate::stream::{Schema, WHOLE, Want};
 use rayon::prelude::*;
-use serde_json::Value;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
-use crate::checks::{at_exchange, body, http, request, signature};
+use crate::checks::{body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
@@ -443,11 +442,13 @@ impl Engine {
         };
         let Some((op_ref, mut params)) = op_ref else {
             return Prepared {
-                ex,
+                entry: ex.entry,
+                unmatched: Some(format!("{} {}", ex.method, ex.path)),
                 op: None,
-                params: Vec::new(),
+                key: Vec::new(),
                 findings,
                 obs: None,
+                body: Vec::new(),
             };
         };
         params.extend(ex.query.iter().cloned());
@@ -467,23 +468,42 @@ impl Engine {
             None => None,
         };
         let schema = &self.schemas[op_ref.spec];
-        let value: Option<Value> =
-            body::check(schema, op, response, &ex, &params, want, &mut findings);
+        let streamed = body::check(schema, op, response, &ex, &params, want, &mut findings);
         signature::check_request(spec, op, &ex, self.secret.as_ref(), &mut findings);
         let mut obs = None;
-        if let (Some(v), Some(i)) = (&value, response_index) {
-            signature::check_response(spec, op, &ex, v, self.secret.as_ref(), &mut findings);
+        if let (Some(body), Some(i)) = (&streamed, response_index) {
+            if self.secret.is_some() && plans.signs_responses {
+                let whole = body.pointer("").unwrap_or_default();
+                signature::check_response(
+                    spec,
+                    op,
+                    &ex,
+                    &whole,
+                    self.secret.as_ref(),
+                    &mut findings,
+                );
+            }
             let plan = &plans.by_response[i];
             if !plan.is_empty() {
-                obs = Some((i, observe(spec, plan, v, ex.time_ms)));
+                obs = Some((i, observe(spec, plan, body, ex.time_ms)));
             }
         }
+        drop(streamed);
+        // Only what the sequence phase needs outlives this (the rest of the
+        // exchange is freed here, on the worker that allocated it).
+        let key = op
+            .resource_key
+            .iter()
+            .map(|k| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+            .collect();
         Prepared {
-            ex,
+            entry: ex.entry,
+            unmatched: None,
             op: Some(op_ref),
-            params,
+            key,
             findings,
             obs,
+            body: ex.body,
         }
     }
 }
@@ -555,9 +575,16 @@ impl Session<'_> {
 
 /// Work for the next parallel batch.
 enum Pending {
-    Exchange(Exchange),
-    /// An NDJSON line: its exchange is parsed in the batch too.
-    Line(Line),
+    Exchange(Box<Exchange>),
+    /// A problem with an NDJSON line, in its place among the lines.
+    Problem(Box<Finding>),
+    /// An NDJSON line (at `start..end` of [`FileRun::lines`]): its exchange is
+    /// parsed in the batch too.
+    Line {
+        entry: usize,
+        start: usize,
+        end: usize,
+    },
 }
 
 /// A batch element after its parallel part, in input order.
@@ -569,12 +596,17 @@ enum Done {
 
 /// An exchange after its own checks, waiting for its sequence.
 struct Prepared {
-    ex: Exchange,
+    entry: Option<usize>,
+    /// `METHOD path` of an exchange no operation matches.
+    unmatched: Option<String>,
     op: Option<OpRef>,
-    params: Vec<(String, String)>,
+    /// The values of the operation's `x-resource-key` parameters.
+    key: Vec<Option<String>>,
     findings: Vec<Finding>,
     /// The response index and what it says about the resource.
     obs: Option<(usize, Observation)>,
+    /// The response body, to locate findings in.
+    body: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -596,6 +628,8 @@ struct FileRun<'e> {
     file: Arc<str>,
     sort_by_time: bool,
     pending: Vec<Pending>,
+    /// The text of the pending NDJSON lines, one buffer per batch.
+    lines: String,
     /// Prepared exchanges whose sequence checks run together, [`BATCH`] at a
     /// time (all at once when sorted by time).
     chunk: Vec<Prepared>,
@@ -613,6 +647,7 @@ impl<'e> FileRun<'e> {
             file,
             sort_by_time: false,
             pending: Vec::new(),
+            lines: String::new(),
             chunk: Vec::new(),
             sequences: HashMap::new(),
             report: Report {
@@ -632,7 +667,7 @@ impl<'e> FileRun<'e> {
     fn push(&mut self, item: Item) {
         match item {
             Item::Exchange(ex) => {
-                self.pending.push(Pending::Exchange(*ex));
+                self.pending.push(Pending::Exchange(ex));
                 if !self.sort_by_time && self.pending.len() >= BATCH {
                     self.run_batch();
                 }
@@ -648,8 +683,20 @@ impl<'e> FileRun<'e> {
     /// findings come out in the order they would if it had been parsed when
     /// read (problems at once, exchanges' findings [`BATCH`] exchanges at a
     /// time).
-    fn push_line(&mut self, line: Line) {
-        self.pending.push(Pending::Line(line));
+    fn push_line(&mut self, line: Line<'_>) {
+        match line {
+            Line::Item(Item::Problem(f)) => self.pending.push(Pending::Problem(f)),
+            Line::Item(item) => return self.push(item),
+            Line::Exchange { entry, text } => {
+                let start = self.lines.len();
+                self.lines.push_str(text);
+                self.pending.push(Pending::Line {
+                    entry,
+                    start,
+                    end: self.lines.len(),
+                });
+            }
+        }
         if self.pending.len() >= BATCH {
             self.run_batch();
         }
@@ -666,17 +713,20 @@ impl<'e> FileRun<'e> {
         let mut batch = std::mem::take(&mut self.pending);
         let time = |p: &Pending| match p {
             Pending::Exchange(e) => e.time_ms,
-            Pending::Line(_) => None,
+            _ => None,
         };
         if self.sort_by_time && batch.iter().all(|p| time(p).is_some()) {
             batch.sort_by_key(time);
         }
         let engine = self.engine;
-        let file = &self.file;
+        let (file, lines) = (&self.file, &self.lines);
         let work = |p: Pending| {
             let item = match p {
-                Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(ex))),
-                Pending::Line(line) => line.parse(file),
+                Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(*ex))),
+                Pending::Problem(f) => return Done::Problem(f),
+                Pending::Line { entry, start, end } => {
+                    input::recording::exchange_item(file, entry, &lines[start..end])
+                }
             };
             match item {
                 Item::Exchange(ex) => Done::Prepared(Box::new(engine.prepare(*ex))),
@@ -689,6 +739,7 @@ impl<'e> FileRun<'e> {
         } else {
             batch.into_iter().map(work).collect()
         };
+        self.lines.clear();
         for d in done {
             match d {
                 Done::Prepared(p) => {
@@ -718,7 +769,7 @@ impl<'e> FileRun<'e> {
         let Some(op_ref) = p.op else {
             self.unmatched += 1;
             if self.first_unmatched.is_none() {
-                self.first_unmatched = Some((p.ex.entry, format!("{} {}", p.ex.method, p.ex.path)));
+                self.first_unmatched = Some((p.entry, p.unmatched.unwrap_or_default()));
             }
             return;
         };
@@ -726,16 +777,7 @@ impl<'e> FileRun<'e> {
         let (spec, op) = engine.operation(op_ref);
         let key = SeqKey {
             op: op_ref,
-            values: op
-                .resource_key
-                .iter()
-                .map(|k| {
-                    p.params
-                        .iter()
-                        .find(|(n, _)| n == k)
-                        .map(|(_, v)| v.clone())
-                })
-                .collect(),
+            values: p.key,
         };
         let open = self.sequences.entry(key).or_insert_with_key(|key| {
             let mut label = op.id.clone();
@@ -770,20 +812,21 @@ impl<'e> FileRun<'e> {
             r.exchanges += 1;
         }
         let mut findings = p.findings;
-        if let Some((i, obs)) = &p.obs {
-            let template = at_exchange(&p.ex, &op.id, "", Severity::Error, String::new());
+        if let Some((i, obs)) = p.obs {
             let at = At {
                 spec,
-                plan: &engine.plans[op_ref.spec][op_ref.op].by_response[*i],
+                plan: &engine.plans[op_ref.spec][op_ref.op].by_response[i],
                 interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
-                template: &template,
+                file: &self.file,
+                entry: p.entry,
+                operation: &op.id,
             };
             open.state.update(&at, obs, &mut findings);
         }
         let label = open.label.clone();
         for mut f in findings {
             f.sequence = Some(label.to_string());
-            locate(&mut f, &p.ex.body);
+            locate(&mut f, &p.body);
             self.emit(f);
         }
     }

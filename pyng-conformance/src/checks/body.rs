@@ -8,27 +8,25 @@
 //! building it, and keeps only the values later checks read (the `want`).
 
 use pyng_spec::ir::{Operation, Response};
-use pyng_spec::validate::stream::{Schema, Want};
-use serde_json::Value;
+use pyng_spec::validate::stream::{Schema, Streamed, Want};
 
 use super::at_exchange;
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
-/// Checks the body; when it is JSON, returns the values `want` asks for (at
-/// their pointers; `null` when nothing was asked for), for the sequence and
-/// signature checks.
-pub fn check(
+/// Checks the body; when it is JSON, returns what the streaming check kept of
+/// it (the values `want` asks for), for the sequence and signature checks.
+pub fn check<'b>(
     schema: &Schema,
     op: &Operation,
     response: Option<&Response>,
-    ex: &Exchange,
+    ex: &'b Exchange,
     params: &[(String, String)],
     want: Option<&Want>,
     out: &mut Vec<Finding>,
-) -> Option<Value> {
+) -> Option<Streamed<'b>> {
     let body_type = response.and_then(|r| r.body.as_ref())?;
-    let streamed = match schema.validate(body_type, &ex.body, want) {
+    let mut streamed = match schema.validate(body_type, &ex.body, want) {
         Ok(s) => s,
         Err(e) => {
             let what = if ex.body.is_empty() {
@@ -58,7 +56,7 @@ pub fn check(
             return None;
         }
     };
-    for pointer in streamed.duplicate_keys {
+    for pointer in std::mem::take(&mut streamed.duplicate_keys) {
         let mut f = at_exchange(
             ex,
             &op.id,
@@ -71,17 +69,16 @@ pub fn check(
         f.pointer = Some(pointer);
         out.push(f);
     }
-    for v in streamed.findings {
+    for v in std::mem::take(&mut streamed.findings) {
         let mut f = at_exchange(ex, &op.id, &v.rule, v.severity.into(), v.message)
             .with_source(v.source.as_ref());
         f.pointer = Some(v.pointer);
         out.push(f);
     }
-    let kept = streamed.projection.unwrap_or(Value::Null);
     if (200..300).contains(&ex.status) {
-        echo(op, ex, params, &kept, out);
+        echo(op, ex, params, &streamed, out);
     }
-    Some(kept)
+    Some(streamed)
 }
 
 /// The pointers [`check`] reads for `x-echo` (add them to its `want`).
@@ -95,7 +92,7 @@ fn echo(
     op: &Operation,
     ex: &Exchange,
     params: &[(String, String)],
-    body: &Value,
+    body: &Streamed<'_>,
     out: &mut Vec<Finding>,
 ) {
     for e in &op.echo {
@@ -106,7 +103,7 @@ fn echo(
         else {
             continue;
         };
-        let Some(got) = crate::plan::lookup(body, &e.pointer).filter(|v| !v.is_null()) else {
+        let Some(got) = body.pointer(&e.pointer).filter(|v| !v.is_null()) else {
             continue;
         };
         if got.as_str() != Some(sent) {

@@ -3,7 +3,10 @@
 //! reduced to a small [`Observation`], so a sequence's state stays a few values
 //! however long it is.
 
+use std::borrow::Cow;
+
 use pyng_spec::ir::{Spec, StateMachine, TimeoutLimit, Unit};
+use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
@@ -23,14 +26,33 @@ pub struct Observation {
     pub deadlines: Vec<Option<i128>>,
 }
 
-pub fn observe(
+/// A response body the sequence checks read values from: a parsed one, or what
+/// the streaming body check kept of it (the plan's pointers).
+pub trait Body {
+    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>>;
+}
+
+impl Body for Value {
+    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>> {
+        lookup(self, pointer).map(Cow::Borrowed)
+    }
+}
+
+impl Body for Streamed<'_> {
+    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>> {
+        self.pointer(pointer).map(Cow::Owned)
+    }
+}
+
+pub fn observe<B: Body + ?Sized>(
     spec: &Spec,
     plan: &SequencePlan,
-    body: &Value,
+    body: &B,
     time_ms: Option<i128>,
 ) -> Observation {
     let status = plan.status.as_ref().and_then(|(t, enum_name)| {
-        let s = lookup(body, &t.pointer)?.as_str()?;
+        let v = body.value_at(&t.pointer)?;
+        let s = v.as_str()?;
         let e = spec.enum_def(enum_name)?;
         e.values.iter().any(|v| v == s).then(|| s.to_owned())
     });
@@ -40,7 +62,11 @@ pub fn observe(
         stable: plan
             .stable
             .iter()
-            .map(|t| lookup(body, &t.pointer).filter(|v| !v.is_null()).cloned())
+            .map(|t| {
+                body.value_at(&t.pointer)
+                    .filter(|v| !v.is_null())
+                    .map(Cow::into_owned)
+            })
             .collect(),
         monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
         deadlines: plan
@@ -53,9 +79,9 @@ pub fn observe(
 
 /// A timestamp field as Unix milliseconds, by its unit; values that do not
 /// parse are skipped (their format is a `schema.*` finding already).
-fn instant(t: &Tracked, body: &Value) -> Option<i128> {
-    let v = lookup(body, &t.pointer)?;
-    match (v, t.unit) {
+fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
+    let v = body.value_at(&t.pointer)?;
+    match (&*v, t.unit) {
         (Value::String(s), _) => pyng_spec::validate::parse_rfc3339(s),
         (Value::Number(n), Some(Unit::UnixSeconds)) => n.as_i64().map(|s| i128::from(s) * 1000),
         (Value::Number(n), _) => n.as_i64().map(i128::from),
@@ -83,8 +109,11 @@ pub struct At<'a> {
     pub spec: &'a Spec,
     pub plan: &'a SequencePlan,
     pub interval_seconds: u64,
-    /// A finding template (file, entry, operation, sequence) to copy.
-    pub template: &'a Finding,
+    /// The file, exchange and operation the findings are about (a finding is
+    /// only built when there is one).
+    pub file: &'a str,
+    pub entry: Option<usize>,
+    pub operation: &'a str,
 }
 
 impl At<'_> {
@@ -95,17 +124,16 @@ impl At<'_> {
         message: String,
         source: Option<&pyng_spec::ir::Source>,
     ) -> Finding {
-        let mut f = self.template.clone();
-        f.rule = rule.to_owned();
-        f.severity = Severity::Error;
-        f.message = message;
+        let mut f = Finding::new(rule, Severity::Error, self.file, message);
+        f.entry = self.entry;
+        f.operation = Some(self.operation.to_owned());
         f.pointer = Some(pointer.to_owned());
         f.with_source(source)
     }
 }
 
 impl SequenceState {
-    pub fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
+    pub fn update(&mut self, at: &At<'_>, mut obs: Observation, out: &mut Vec<Finding>) {
         if let Some(t) = obs.time_ms {
             self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
         }
@@ -113,14 +141,14 @@ impl SequenceState {
             && let Some(machine) = at.spec.enum_def(enum_name).and_then(|e| e.machine.as_ref())
         {
             self.transition(at, tracked, machine, status, out);
-            self.timeouts(at, tracked, machine, status, obs, out);
-            self.last_status = Some(status.clone());
+            self.timeouts(at, tracked, machine, status, &obs, out);
+            self.last_status = obs.status.take();
         }
         self.stable.resize(at.plan.stable.len(), None);
-        for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(&obs.stable) {
+        for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(obs.stable) {
             let Some(cur) = cur else { continue };
             match prev {
-                Some(p) if p != cur => {
+                Some(p) if *p != cur => {
                     out.push(at.finding(
                         "identity.stable",
                         &t.pointer,
@@ -130,10 +158,10 @@ impl SequenceState {
                         ),
                         t.source.as_ref(),
                     ));
-                    *prev = Some(cur.clone());
+                    *prev = Some(cur);
                 }
                 Some(_) => {}
-                None => *prev = Some(cur.clone()),
+                None => *prev = Some(cur),
             }
         }
         self.monotonic.resize(at.plan.monotonic.len(), None);

@@ -8,33 +8,25 @@ use std::sync::Arc;
 use super::recording::{Header, check_header, exchange_item};
 use super::{Item, problem};
 
-/// One line as read, before its exchange is parsed: the engine parses lines in
-/// parallel ([`Line::parse`]), in batches.
+/// One line as read, before its exchange is parsed (the engine parses lines in
+/// parallel, in batches, with [`exchange_item`]).
 #[derive(Debug)]
-pub enum Line {
+pub enum Line<'a> {
     /// A header, or a problem with the line itself.
     Item(Item),
-    /// An exchange object's text (UTF-8, not blank, maybe with surrounding
-    /// whitespace).
-    Exchange { entry: usize, text: String },
-}
-
-impl Line {
-    /// The item the line stands for.
-    pub fn parse(self, file: &Arc<str>) -> Item {
-        match self {
-            Line::Item(i) => i,
-            Line::Exchange { entry, text } => exchange_item(file, entry, text.trim()),
-        }
-    }
+    /// An exchange object's text (UTF-8, trimmed, not empty).
+    Exchange { entry: usize, text: &'a str },
 }
 
 pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item)) {
-    read_lines(file, reader, &mut |line| sink(line.parse(file)));
+    read_lines(file, reader, &mut |line| match line {
+        Line::Item(i) => sink(i),
+        Line::Exchange { entry, text } => sink(exchange_item(file, entry, text)),
+    });
 }
 
 /// [`read`] without parsing the exchanges.
-pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line)) {
+pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line<'_>)) {
     let mut line = Vec::new();
     let mut index = 0usize;
     loop {
@@ -84,9 +76,6 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
             }
             continue;
         }
-        sink(Line::Exchange {
-            entry,
-            text: text.to_owned(),
-        });
+        sink(Line::Exchange { entry, text });
     }
 }

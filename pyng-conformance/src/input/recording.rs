@@ -43,7 +43,7 @@ pub struct SpecRef {
 #[serde(rename_all = "camelCase")]
 struct RecordedExchange<'a> {
     #[serde(borrow)]
-    started_at: Option<Cow<'a, str>>,
+    started_at: Option<Str<'a>>,
     #[serde(borrow)]
     request: Request<'a>,
     #[serde(borrow)]
@@ -211,7 +211,7 @@ fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange<'_>) -> Result<Ex
         status: r.status,
         content_type,
         body,
-        time_ms: x.started_at.as_deref().and_then(parse_time),
+        time_ms: x.started_at.as_ref().and_then(|s| parse_time(&s.0)),
         operation: None,
     })
 }

@@ -22,7 +22,7 @@
 //!     .unwrap();
 //! assert!(out.findings.is_empty());
 //! assert_eq!(out.duplicate_keys, ["/traceId"]);
-//! assert_eq!(out.projection.unwrap()["data"]["transactionStatus"], "Pending");
+//! assert_eq!(out.pointer("/data/transactionStatus").unwrap(), "Pending");
 //! ```
 
 mod compile;
@@ -42,21 +42,30 @@ pub use want::{WHOLE, Want};
 use super::Finding;
 use crate::ir::Type;
 use ctx::Ctx;
+use kept::{Kept, View};
 use visit::Node;
 use want::Capture;
 
 /// What a streamed body produced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Streamed {
+pub struct Streamed<'de> {
     /// As [`super::validate`] reports them on the parsed body.
     pub findings: Vec<Finding>,
     /// Pointers of every repeated key, at the later occurrence (whose value is
     /// the one a parsed `Value` keeps), in the order the parser meets them.
     pub duplicate_keys: Vec<String>,
-    /// The values the [`Want`] asked for, at their places in an otherwise
-    /// pruned copy of the body (array elements nobody asked for are `null`
-    /// placeholders); `None` when nothing was asked for.
-    pub projection: Option<Value>,
+    /// What the [`Want`] asked for (and the body's own rules read), borrowing
+    /// from the body.
+    kept: Option<Kept<'de>>,
+}
+
+impl Streamed<'_> {
+    /// The value at `pointer`, as `Value::pointer` finds it in the parsed body,
+    /// for a pointer the [`Want`] asked for (others may be missing or `null`).
+    pub fn pointer(&self, pointer: &str) -> Option<Value> {
+        let root = View::K(self.kept.as_ref()?);
+        root.pointer(pointer).map(View::to_value)
+    }
 }
 
 /// A body that is not JSON.
@@ -72,12 +81,12 @@ pub struct SyntaxError {
 
 impl Schema {
     /// Validates `body` (JSON text) as an instance of `ty`.
-    pub fn validate(
+    pub fn validate<'de>(
         &self,
         ty: &Type,
-        body: &[u8],
+        body: &'de [u8],
         want: Option<&Want>,
-    ) -> Result<Streamed, SyntaxError> {
+    ) -> Result<Streamed<'de>, SyntaxError> {
         let ty = self.resolve(ty);
         let mut cx = Ctx::new(self);
         let mut de = serde_json::Deserializer::from_slice(body);
@@ -91,7 +100,7 @@ impl Schema {
             Ok(out) => Ok(Streamed {
                 findings: cx.finish(),
                 duplicate_keys: std::mem::take(&mut cx.dups),
-                projection: out.value.map(|k| k.project(&Capture::of(want))),
+                kept: out.value,
             }),
             Err(e) => Err(SyntaxError {
                 message: e.to_string(),

@@ -40,11 +40,12 @@ pub(super) struct Ctx<'s, 'de> {
 
 impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
+        // Room for typical bodies, so the stacks do not regrow.
         Ctx {
             schema,
-            keys: Vec::new(),
-            path: Vec::new(),
-            order: Vec::new(),
+            keys: Vec::with_capacity(32),
+            path: Vec::with_capacity(16),
+            order: Vec::with_capacity(32),
             findings: Vec::new(),
             issues: Vec::new(),
             dups: Vec::new(),

@@ -10,7 +10,7 @@ use super::want::Capture;
 
 /// A kept value. Containers kept whole are plain `Value`s; partly kept ones
 /// hold only the parts asked for (few keys, so lookups are linear).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(super) enum Kept<'de> {
     Value(Value),
     Str(Cow<'de, str>),
@@ -32,38 +32,6 @@ impl<'de> Kept<'de> {
                     .map(|(k, v)| (k.into_owned(), v.into_value()))
                     .collect(),
             ),
-        }
-    }
-
-    /// The value with only what `cap` asks for (the rest was kept for the
-    /// body's own rules).
-    pub fn project(self, cap: &Capture<'_>) -> Value {
-        match (self, cap) {
-            (Kept::Obj(entries), Capture::Part(_)) => {
-                let mut map = Map::new();
-                for (k, v) in entries {
-                    let child = cap.key(&k);
-                    if child.is_some() {
-                        map.insert(k.into_owned(), v.project(&child));
-                    }
-                }
-                Value::Object(map)
-            }
-            (Kept::Arr(items), Capture::Part(_)) => Value::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        let child = cap.index(i);
-                        if child.is_some() {
-                            v.project(&child)
-                        } else {
-                            Value::Null
-                        }
-                    })
-                    .collect(),
-            ),
-            (k, _) => k.into_value(),
         }
     }
 }
@@ -199,6 +167,52 @@ impl<'a> View<'a, '_> {
         match self {
             View::K(Kept::Value(Value::Number(n))) | View::V(Value::Number(n)) => Some(n),
             _ => None,
+        }
+    }
+}
+
+impl<'a> View<'a, '_> {
+    /// What `Value::pointer` finds at the RFC 6901 `pointer`.
+    pub fn pointer(self, pointer: &str) -> Option<Self> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut v = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let unescaped;
+            let token = if token.contains('~') {
+                unescaped = token.replace("~1", "/").replace("~0", "~");
+                unescaped.as_str()
+            } else {
+                token
+            };
+            v = match v.get(token) {
+                Ok(child) => child?,
+                Err(()) => v.index(token)?,
+            };
+        }
+        Some(v)
+    }
+
+    /// Element `token` (a canonical index, as RFC 6901 reads it) of an array.
+    fn index(self, token: &str) -> Option<Self> {
+        if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+            return None;
+        }
+        let i: usize = token.parse().ok()?;
+        match self {
+            View::K(Kept::Arr(items)) => items.get(i).map(View::K),
+            View::K(Kept::Value(Value::Array(items))) | View::V(Value::Array(items)) => {
+                items.get(i).map(View::V)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn to_value(self) -> Value {
+        match self {
+            View::K(k) => k.clone().into_value(),
+            View::V(v) => v.clone(),
         }
     }
 }
