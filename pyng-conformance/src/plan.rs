@@ -9,6 +9,8 @@ use pyng_spec::pointer::push;
 #[derive(Debug, Clone)]
 pub struct Tracked {
     pub pointer: String,
+    /// `pointer` split into unescaped tokens, once.
+    pub tokens: Vec<String>,
     pub name: String,
     pub unit: Option<Unit>,
     pub source: Option<Source>,
@@ -58,6 +60,7 @@ pub fn plan(spec: &Spec, body: &Type) -> SequencePlan {
             .map(|t| match &t.limit {
                 pyng_spec::ir::TimeoutLimit::DeadlineField(f) => Some(Tracked {
                     pointer: push(parent, f),
+                    tokens: pyng_spec::pointer::tokens(&push(parent, f)).unwrap_or_default(),
                     name: f.clone(),
                     unit: model
                         .and_then(|m| spec.model(m))
@@ -118,6 +121,7 @@ fn walk(spec: &Spec, ty: &Type, at: &str, out: &mut SequencePlan, depth: usize) 
         let pointer = push(at, &field.wire_name);
         let tracked = || Tracked {
             pointer: pointer.clone(),
+            tokens: pyng_spec::pointer::tokens(&pointer).unwrap_or_default(),
             name: field.wire_name.clone(),
             unit: field.constraints.unit,
             source: field.source.clone().or_else(|| model.source.clone()),

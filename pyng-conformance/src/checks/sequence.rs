@@ -29,18 +29,26 @@ pub struct Observation {
 /// A response body the sequence checks read values from: a parsed one, or what
 /// the streaming body check kept of it (the plan's pointers).
 pub trait Body {
-    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>>;
+    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>>;
+    /// The value at `t` when it is a string.
+    fn str_at(&self, t: &Tracked) -> Option<&str>;
 }
 
 impl Body for Value {
-    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>> {
-        lookup(self, pointer).map(Cow::Borrowed)
+    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
+        lookup(self, &t.pointer).map(Cow::Borrowed)
+    }
+    fn str_at(&self, t: &Tracked) -> Option<&str> {
+        lookup(self, &t.pointer)?.as_str()
     }
 }
 
 impl Body for Streamed<'_> {
-    fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>> {
-        self.pointer(pointer).map(Cow::Owned)
+    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
+        self.value_at(&t.tokens).map(Cow::Owned)
+    }
+    fn str_at(&self, t: &Tracked) -> Option<&str> {
+        self.str_at(&t.tokens)
     }
 }
 
@@ -51,8 +59,7 @@ pub fn observe<B: Body + ?Sized>(
     time_ms: Option<i128>,
 ) -> Observation {
     let status = plan.status.as_ref().and_then(|(t, enum_name)| {
-        let v = body.value_at(&t.pointer)?;
-        let s = v.as_str()?;
+        let s = body.str_at(t)?;
         let e = spec.enum_def(enum_name)?;
         e.values.iter().any(|v| v == s).then(|| s.to_owned())
     });
@@ -63,7 +70,7 @@ pub fn observe<B: Body + ?Sized>(
             .stable
             .iter()
             .map(|t| {
-                body.value_at(&t.pointer)
+                body.value_at(t)
                     .filter(|v| !v.is_null())
                     .map(Cow::into_owned)
             })
@@ -80,7 +87,7 @@ pub fn observe<B: Body + ?Sized>(
 /// A timestamp field as Unix milliseconds, by its unit; values that do not
 /// parse are skipped (their format is a `schema.*` finding already).
 fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
-    let v = body.value_at(&t.pointer)?;
+    let v = body.value_at(t)?;
     match (&*v, t.unit) {
         (Value::String(s), _) => pyng_spec::validate::parse_rfc3339(s),
         (Value::Number(n), Some(Unit::UnixSeconds)) => n.as_i64().map(|s| i128::from(s) * 1000),

@@ -66,6 +66,24 @@ impl Streamed<'_> {
         let root = View::K(self.kept.as_ref()?);
         root.pointer(pointer).map(View::to_value)
     }
+
+    /// [`Self::pointer`] for a pointer already split into unescaped tokens.
+    pub fn value_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<Value> {
+        self.at(tokens).map(View::to_value)
+    }
+
+    /// The string at `tokens`, without a copy (`None` if it is not a string).
+    pub fn str_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<&str> {
+        self.at(tokens)?.as_str()
+    }
+
+    fn at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<View<'_, '_>> {
+        let mut v = View::K(self.kept.as_ref()?);
+        for t in tokens {
+            v = v.child(t.as_ref())?;
+        }
+        Some(v)
+    }
 }
 
 /// A body that is not JSON.

@@ -48,7 +48,7 @@ impl<'de> ObjAcc<'de> {
         match cap {
             Capture::None => ObjAcc::Nothing,
             Capture::Full => ObjAcc::Whole(Map::new()),
-            Capture::Part(_) => ObjAcc::Part(Vec::new()),
+            Capture::Part(_) => ObjAcc::Part(Vec::with_capacity(8)), // room for the few properties a part names
         }
     }
 
@@ -118,7 +118,7 @@ pub(super) enum View<'a, 'de> {
     V(&'a Value),
 }
 
-impl<'a> View<'a, '_> {
+impl<'a, 'de> View<'a, 'de> {
     /// The property `key`, when this is an object; `Err` when it is not one.
     pub fn get(self, key: &str) -> Result<Option<Self>, ()> {
         match self {
@@ -133,16 +133,12 @@ impl<'a> View<'a, '_> {
         }
     }
 
-    /// The non-null elements, when this is an array.
-    pub fn present_items(self, out: &mut Vec<Self>) -> Result<(), ()> {
+    /// The elements, when this is an array.
+    pub fn items(self) -> Result<Items<'a, 'de>, ()> {
         match self {
-            View::K(Kept::Arr(items)) => {
-                out.extend(items.iter().map(View::K).filter(|v| !v.is_null()));
-                Ok(())
-            }
+            View::K(Kept::Arr(items)) => Ok(Items::K(items.iter())),
             View::K(Kept::Value(Value::Array(items))) | View::V(Value::Array(items)) => {
-                out.extend(items.iter().filter(|v| !v.is_null()).map(View::V));
-                Ok(())
+                Ok(Items::V(items.iter()))
             }
             _ => Err(()),
         }
@@ -186,12 +182,17 @@ impl<'a> View<'a, '_> {
             } else {
                 token
             };
-            v = match v.get(token) {
-                Ok(child) => child?,
-                Err(()) => v.index(token)?,
-            };
+            v = v.child(token)?;
         }
         Some(v)
+    }
+
+    /// The property or element an unescaped pointer token names.
+    pub fn child(self, token: &str) -> Option<Self> {
+        match self.get(token) {
+            Ok(child) => child,
+            Err(()) => self.index(token),
+        }
     }
 
     /// Element `token` (a canonical index, as RFC 6901 reads it) of an array.
@@ -213,6 +214,22 @@ impl<'a> View<'a, '_> {
         match self {
             View::K(k) => k.clone().into_value(),
             View::V(v) => v.clone(),
+        }
+    }
+}
+
+/// The elements of an array, as views.
+pub(super) enum Items<'a, 'de> {
+    K(std::slice::Iter<'a, Kept<'de>>),
+    V(std::slice::Iter<'a, Value>),
+}
+
+impl<'a, 'de> Iterator for Items<'a, 'de> {
+    type Item = View<'a, 'de>;
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Items::K(i) => i.next().map(View::K),
+            Items::V(i) => i.next().map(View::V),
         }
     }
 }

@@ -70,25 +70,8 @@ fn field(path: &Path, at: View<'_, '_>) -> Eval {
 }
 
 fn sum(over: &Path, each: Option<&Expr>, at: View<'_, '_>) -> Eval {
-    let mut frontier = vec![at];
-    let mut fanned_out = false;
-    for seg in &over.segments {
-        let mut next = Vec::with_capacity(frontier.len());
-        for v in frontier {
-            match seg {
-                Segment::Field(name) => match v.get(name)? {
-                    Some(child) if !child.is_null() => next.push(child),
-                    _ if !fanned_out => return Ok(None),
-                    _ => {}
-                },
-                Segment::Each => v.present_items(&mut next)?,
-            }
-        }
-        fanned_out |= *seg == Segment::Each;
-        frontier = next;
-    }
     let mut total = Num::Int(0);
-    for v in frontier {
+    let mut add = |v: View<'_, '_>| -> Result<(), ()> {
         let item = match each {
             Some(e) => eval(e, v)?,
             None => Some(read(v)?),
@@ -96,8 +79,46 @@ fn sum(over: &Path, each: Option<&Expr>, at: View<'_, '_>) -> Eval {
         if let Some(item) = item {
             total = Op::Add.apply(total, item).ok_or(())?;
         }
+        Ok(())
+    };
+    match walk(&over.segments, at, false, &mut add)? {
+        Walked::Absent => Ok(None),
+        Walked::All => Ok(Some(total)),
     }
-    Ok(Some(total))
+}
+
+enum Walked {
+    /// A field before the first `[*]` is missing or null.
+    Absent,
+    All,
+}
+
+/// Calls `f` on every value `segments` reach from `at`, depth first (the
+/// reference's order), without collecting them. Past a `[*]` (`fanned_out`),
+/// missing fields and null elements drop out.
+fn walk<'a, 'de>(
+    segments: &[Segment],
+    at: View<'a, 'de>,
+    fanned_out: bool,
+    f: &mut dyn FnMut(View<'a, 'de>) -> Result<(), ()>,
+) -> Result<Walked, ()> {
+    let Some((seg, rest)) = segments.split_first() else {
+        f(at)?;
+        return Ok(Walked::All);
+    };
+    match seg {
+        Segment::Field(name) => match at.get(name)? {
+            Some(child) if !child.is_null() => walk(rest, child, fanned_out, f),
+            _ if !fanned_out => Ok(Walked::Absent),
+            _ => Ok(Walked::All),
+        },
+        Segment::Each => {
+            for item in at.items()?.filter(|v| !v.is_null()) {
+                walk(rest, item, true, f)?;
+            }
+            Ok(Walked::All)
+        }
+    }
 }
 
 /// An integer that fits i64, or a plain decimal string.
