@@ -594,6 +594,14 @@ enum Done {
     SpecInfo { title: String, version: String },
 }
 
+/// The sequential part of a batch, applied in input order (while the next
+/// batch is prepared).
+enum Event {
+    Problem(Box<Finding>),
+    /// [`BATCH`] prepared exchanges, checked as one chunk of their sequences.
+    Chunk(Vec<Prepared>),
+}
+
 /// An exchange after its own checks, waiting for its sequence.
 struct Prepared {
     entry: Option<usize>,
@@ -633,6 +641,8 @@ struct FileRun<'e> {
     /// Prepared exchanges whose sequence checks run together, [`BATCH`] at a
     /// time (all at once when sorted by time).
     chunk: Vec<Prepared>,
+    /// Full chunks and problems not yet applied, in order.
+    events: Vec<Event>,
     sequences: HashMap<SeqKey, OpenSequence>,
     report: Report,
     unmatched: usize,
@@ -649,6 +659,7 @@ impl<'e> FileRun<'e> {
             pending: Vec::new(),
             lines: String::new(),
             chunk: Vec::new(),
+            events: Vec::new(),
             sequences: HashMap::new(),
             report: Report {
                 files: 1,
@@ -672,6 +683,8 @@ impl<'e> FileRun<'e> {
                     self.run_batch();
                 }
             }
+            // After the findings of chunks already complete but not yet applied.
+            Item::Problem(f) if !self.events.is_empty() => self.events.push(Event::Problem(f)),
             Item::Problem(f) => self.emit(*f),
             Item::SpecInfo { title, version } => {
                 self.spec_infos.insert((title, version));
@@ -705,10 +718,14 @@ impl<'e> FileRun<'e> {
     /// Checks everything pushed so far.
     fn flush(&mut self) {
         self.run_batch();
+        let events = std::mem::take(&mut self.events);
+        self.apply(events);
         self.run_chunk();
     }
 
-    /// The per-exchange part of the pending work, in parallel.
+    /// The per-exchange part of the pending work, in parallel; meanwhile the
+    /// sequential part of the previous batch (sequence checks, problems) runs
+    /// on another thread, so both cores stay busy.
     fn run_batch(&mut self) {
         let mut batch = std::mem::take(&mut self.pending);
         let time = |p: &Pending| match p {
@@ -719,38 +736,65 @@ impl<'e> FileRun<'e> {
             batch.sort_by_key(time);
         }
         let engine = self.engine;
-        let (file, lines) = (&self.file, &self.lines);
-        let work = |p: Pending| {
-            let item = match p {
-                Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(*ex))),
-                Pending::Problem(f) => return Done::Problem(f),
-                Pending::Line { entry, start, end } => {
-                    input::recording::exchange_item(file, entry, &lines[start..end])
+        let file = self.file.clone();
+        let lines = std::mem::take(&mut self.lines);
+        let prepare = move || {
+            let work = |p: Pending| {
+                let item = match p {
+                    Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(*ex))),
+                    Pending::Problem(f) => return Done::Problem(f),
+                    Pending::Line { entry, start, end } => {
+                        input::recording::exchange_item(&file, entry, &lines[start..end])
+                    }
+                };
+                match item {
+                    Item::Exchange(ex) => Done::Prepared(Box::new(engine.prepare(*ex))),
+                    Item::Problem(f) => Done::Problem(f),
+                    Item::SpecInfo { title, version } => Done::SpecInfo { title, version },
                 }
             };
-            match item {
-                Item::Exchange(ex) => Done::Prepared(Box::new(engine.prepare(*ex))),
-                Item::Problem(f) => Done::Problem(f),
-                Item::SpecInfo { title, version } => Done::SpecInfo { title, version },
-            }
+            let done: Vec<Done> = if batch.len() > 1 {
+                batch.into_par_iter().map(work).collect()
+            } else {
+                batch.into_iter().map(work).collect()
+            };
+            (done, lines)
         };
-        let done: Vec<Done> = if batch.len() > 1 {
-            batch.into_par_iter().map(work).collect()
+        let events = std::mem::take(&mut self.events);
+        let (done, mut lines) = if events.is_empty() {
+            prepare()
         } else {
-            batch.into_iter().map(work).collect()
+            rayon::join(prepare, || self.apply(events)).0
         };
-        self.lines.clear();
+        lines.clear();
+        self.lines = lines;
         for d in done {
             match d {
                 Done::Prepared(p) => {
                     self.chunk.push(*p);
                     if !self.sort_by_time && self.chunk.len() >= BATCH {
-                        self.run_chunk();
+                        let chunk = std::mem::take(&mut self.chunk);
+                        self.events.push(Event::Chunk(chunk));
                     }
                 }
-                Done::Problem(f) => self.emit(*f),
+                Done::Problem(f) => self.events.push(Event::Problem(f)),
                 Done::SpecInfo { title, version } => {
                     self.spec_infos.insert((title, version));
+                }
+            }
+        }
+    }
+
+    /// Sequential work queued by [`Self::run_batch`], in input order.
+    fn apply(&mut self, events: Vec<Event>) {
+        for e in events {
+            match e {
+                Event::Problem(f) => self.emit(*f),
+                Event::Chunk(chunk) => {
+                    for p in chunk {
+                        self.sequence(p);
+                    }
+                    self.evict_idle();
                 }
             }
         }
