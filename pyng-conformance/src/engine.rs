@@ -578,7 +578,7 @@ enum Pending {
     Exchange(Box<Exchange>),
     /// A problem with an NDJSON line, in its place among the lines.
     Problem(Box<Finding>),
-    /// An NDJSON line (at `start..end` of [`FileRun::lines`]): its exchange is
+    /// An NDJSON line (at `start..end` of [`FileRun::lines`]): checked and
     /// parsed in the batch too.
     Line {
         entry: usize,
@@ -590,6 +590,7 @@ enum Pending {
 /// A batch element after its parallel part, in input order.
 enum Done {
     Prepared(Box<Prepared>),
+    Blank,
     Problem(Box<Finding>),
     SpecInfo { title: String, version: String },
 }
@@ -636,8 +637,8 @@ struct FileRun<'e> {
     file: Arc<str>,
     sort_by_time: bool,
     pending: Vec<Pending>,
-    /// The text of the pending NDJSON lines, one buffer per batch.
-    lines: String,
+    /// The pending NDJSON lines, one buffer per batch.
+    lines: Vec<u8>,
     /// Prepared exchanges whose sequence checks run together, [`BATCH`] at a
     /// time (all at once when sorted by time).
     chunk: Vec<Prepared>,
@@ -657,7 +658,7 @@ impl<'e> FileRun<'e> {
             file,
             sort_by_time: false,
             pending: Vec::new(),
-            lines: String::new(),
+            lines: Vec::new(),
             chunk: Vec::new(),
             events: Vec::new(),
             sequences: HashMap::new(),
@@ -700,9 +701,9 @@ impl<'e> FileRun<'e> {
         match line {
             Line::Item(Item::Problem(f)) => self.pending.push(Pending::Problem(f)),
             Line::Item(item) => return self.push(item),
-            Line::Exchange { entry, text } => {
+            Line::Raw { entry, bytes } => {
                 let start = self.lines.len();
-                self.lines.push_str(text);
+                self.lines.extend_from_slice(bytes);
                 self.pending.push(Pending::Line {
                     entry,
                     start,
@@ -744,7 +745,10 @@ impl<'e> FileRun<'e> {
                     Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(*ex))),
                     Pending::Problem(f) => return Done::Problem(f),
                     Pending::Line { entry, start, end } => {
-                        input::recording::exchange_item(&file, entry, &lines[start..end])
+                        match input::ndjson::line_item(&file, entry, &lines[start..end]) {
+                            Some(item) => item,
+                            None => return Done::Blank,
+                        }
                     }
                 };
                 match item {
@@ -778,6 +782,7 @@ impl<'e> FileRun<'e> {
                     }
                 }
                 Done::Problem(f) => self.events.push(Event::Problem(f)),
+                Done::Blank => {}
                 Done::SpecInfo { title, version } => {
                     self.spec_infos.insert((title, version));
                 }

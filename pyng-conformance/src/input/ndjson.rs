@@ -8,24 +8,43 @@ use std::sync::Arc;
 use super::recording::{Header, check_header, exchange_item};
 use super::{Item, problem};
 
-/// One line as read, before its exchange is parsed (the engine parses lines in
-/// parallel, in batches, with [`exchange_item`]).
+/// One line as read. Lines after the first are handed over raw, so that the
+/// engine can check and parse them in parallel, in batches, with
+/// [`line_item`].
 #[derive(Debug)]
 pub enum Line<'a> {
-    /// A header, or a problem with the line itself.
+    /// A header, or a problem with reading.
     Item(Item),
-    /// An exchange object's text (UTF-8, trimmed, not empty).
-    Exchange { entry: usize, text: &'a str },
+    /// A line (without its end), not yet checked.
+    Raw { entry: usize, bytes: &'a [u8] },
 }
 
 pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item)) {
     read_lines(file, reader, &mut |line| match line {
         Line::Item(i) => sink(i),
-        Line::Exchange { entry, text } => sink(exchange_item(file, entry, text)),
+        Line::Raw { entry, bytes } => {
+            if let Some(item) = line_item(file, entry, bytes) {
+                sink(item);
+            }
+        }
     });
 }
 
-/// [`read`] without parsing the exchanges.
+/// What one line stands for: an exchange, a problem (not UTF-8, not a valid
+/// exchange), or nothing (a blank line).
+pub fn line_item(file: &Arc<str>, entry: usize, bytes: &[u8]) -> Option<Item> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(Item::Problem(problem(
+            file,
+            Some(entry),
+            format!("line {} is not UTF-8", entry + 1),
+        )));
+    };
+    let text = text.trim();
+    (!text.is_empty()).then(|| exchange_item(file, entry, text))
+}
+
+/// [`read`] without checking or parsing the lines after the first.
 pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line<'_>)) {
     let mut line = Vec::new();
     let mut index = 0usize;
@@ -44,20 +63,9 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
         }
         let entry = index;
         index += 1;
-        let Ok(text) = std::str::from_utf8(&line) else {
-            sink(Line::Item(Item::Problem(problem(
-                file,
-                Some(entry),
-                format!("line {} is not UTF-8", entry + 1),
-            ))));
-            continue;
-        };
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
         if entry == 0
-            && let Ok(header) = serde_json::from_str::<Header>(text)
+            && let Ok(text) = std::str::from_utf8(&line)
+            && let Ok(header) = serde_json::from_str::<Header>(text.trim())
         {
             match check_header(&header.format, header.version) {
                 Ok(()) => {
@@ -76,6 +84,9 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
             }
             continue;
         }
-        sink(Line::Exchange { entry, text });
+        sink(Line::Raw {
+            entry,
+            bytes: &line,
+        });
     }
 }
