@@ -98,16 +98,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for Headers<'a> {
                 while let Some((k, v)) = map.next_entry::<Str<'a>, Str<'a>>()? {
                     entries.push((k.0, v.0));
                 }
-                // Stable: among equal names the last one recorded ends up last.
+                // Stable: among equal names the last one recorded ends up last,
+                // and its value is the one kept (as a map's `insert` would).
                 entries.sort_by(|a, b| a.0.cmp(&b.0));
-                let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    match out.last_mut() {
-                        Some(last) if last.0 == k => last.1 = v,
-                        _ => out.push((k, v)),
+                entries.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        std::mem::swap(&mut later.1, &mut kept.1);
                     }
-                }
-                Ok(Headers(out))
+                    same
+                });
+                Ok(Headers(entries))
             }
         }
         d.deserialize_map(V(std::marker::PhantomData))
@@ -214,4 +215,39 @@ fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange<'_>) -> Result<Ex
         time_ms: x.started_at.as_ref().and_then(|s| parse_time(&s.0)),
         operation: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn headers_read_like_a_btreemap() {
+        let h: Headers<'_> =
+            serde_json::from_str(r#"{"b":"1","a":"x","a\u0041":"e","a":"y","a":"z"}"#).unwrap();
+        let got: Vec<(&str, &str)> = h.0.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let reference: BTreeMap<String, String> =
+            serde_json::from_str(r#"{"b":"1","a":"x","a\u0041":"e","a":"y","a":"z"}"#).unwrap();
+        let expected: Vec<(&str, &str)> = reference
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(got, expected);
+        // The same errors, word for word (they end up in findings).
+        for bad in [
+            r#"{"a":1}"#,
+            "null",
+            r#"{"a":"x","b":[]}"#,
+            "[]",
+            r#"{"a":"#,
+        ] {
+            let ours = serde_json::from_str::<Headers<'_>>(bad)
+                .err()
+                .map(|e| e.to_string());
+            let map = serde_json::from_str::<BTreeMap<String, String>>(bad);
+            assert_eq!(ours, map.err().map(|e| e.to_string()), "{bad}");
+        }
+    }
 }
