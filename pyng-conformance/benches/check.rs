@@ -86,6 +86,24 @@ fn parse_value(b: divan::Bencher) {
     });
 }
 
+/// Every NDJSON line into a `serde_json::Value`, lines in parallel on all
+/// cores: how far this machine scales an embarrassingly parallel parse, the
+/// ceiling for `full_check_all_cores`.
+#[divan::bench(sample_count = 10)]
+fn parse_value_all_cores(b: divan::Bencher) {
+    use rayon::prelude::*;
+    let lines: Vec<&[u8]> = CORPUS
+        .split(|&c| c == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    counters(b).bench(|| {
+        lines.par_iter().for_each(|line| {
+            let v: serde_json::Value = serde_json::from_slice(line).expect("generated JSON");
+            divan::black_box(v);
+        });
+    });
+}
+
 /// The full check (all rules, sequences) on one thread.
 #[divan::bench(sample_count = 10)]
 fn full_check_one_thread(b: divan::Bencher) {
