@@ -29,6 +29,20 @@ pub(super) struct CModel {
     /// What `x-presence`, `x-outcome` and `x-invariants` read, if any of them
     /// is declared.
     pub local: Option<Want>,
+    /// Per field: the wire name's length and first and last bytes, compared
+    /// before the whole name (most keys differ there).
+    sketches: Vec<(usize, u8, u8)>,
+}
+
+impl CModel {
+    /// The index of the field named `key`.
+    pub fn field(&self, key: &str) -> Option<usize> {
+        let sketch = sketch(key);
+        self.sketches
+            .iter()
+            .zip(&self.model.fields)
+            .position(|(s, f)| *s == sketch && f.wire_name == key)
+    }
 }
 
 /// A spec compiled for [`super::validate`]; build it once per spec.
@@ -68,10 +82,12 @@ impl Schema {
             match def {
                 TypeDef::Model(m) => {
                     let types = m.fields.iter().map(|f| schema.resolve(&f.ty)).collect();
+                    let sketches = m.fields.iter().map(|f| sketch(&f.wire_name)).collect();
                     schema.models.push(CModel {
                         model: m.clone(),
                         types,
                         local: local_want(m),
+                        sketches,
                     });
                 }
                 TypeDef::Enum(e) => schema.enums.push(e.clone()),
@@ -92,6 +108,13 @@ impl Schema {
             Type::Named(n) => self.names.get(n).cloned().unwrap_or(CType::Any),
         }
     }
+}
+
+/// Length, first and last byte (0 for an empty name).
+fn sketch(name: &str) -> (usize, u8, u8) {
+    let b = name.as_bytes();
+    let byte = |o: Option<&u8>| o.copied().unwrap_or(0);
+    (b.len(), byte(b.first()), byte(b.last()))
 }
 
 fn local_want(m: &Model) -> Option<Want> {

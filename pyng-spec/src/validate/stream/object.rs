@@ -96,7 +96,7 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
     let start = cx.keys.len();
     let mut set: Option<HashSet<Cow<'de, str>>> = None;
     while let Some(key) = map.next_key_seed(KeySeed)? {
-        let fi = m.fields.iter().position(|f| f.wire_name == *key);
+        let fi = cm.field(&key);
         let child = cap.key(&key);
         let wanted = child.is_some();
         let dup = match fi {
