@@ -481,3 +481,37 @@ proptest! {
         }
     }
 }
+
+/// As deep as serde_json nests (and one level deeper): same verdict, no
+/// stack overflow.
+#[test]
+fn deep_nesting() {
+    let case = &CASES[0];
+    for depth in [120, 127, 128, 129] {
+        let text = format!(
+            r#"{{"data":{{"transactionStatus":"Pending","lineItems":{}{},"x":{}1{}}},"traceId":"t"}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth),
+            r#"{"a":"#.repeat(depth),
+            "}".repeat(depth)
+        );
+        for ty in &case.types {
+            let parsed = serde_json::from_str::<Value>(&text);
+            let got = case.schema.validate(ty, text.as_bytes(), None);
+            match (parsed, got) {
+                (Ok(v), Ok(s)) => {
+                    assert_eq!(
+                        s.findings,
+                        pyng_spec::validate::validate(&case.spec, ty, &v)
+                    )
+                }
+                (Err(e), Err(s)) => assert_eq!(s.message, e.to_string()),
+                (p, g) => panic!(
+                    "depth {depth}: parse {:?}, stream {:?}",
+                    p.is_ok(),
+                    g.is_ok()
+                ),
+            }
+        }
+    }
+}
