@@ -42,14 +42,19 @@ pub const REDACTED: &str = "<redacted>";
 /// Headers whose values are credentials and are dropped at ingestion, so that no
 /// report can ever print them.
 pub fn is_secret_header(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n == "authorization"
-        || n == "proxy-authorization"
-        || n == "cookie"
-        || n == "set-cookie"
-        || n.contains("api-key")
-        || n.contains("secret")
-        || n.contains("token")
+    // ASCII case-insensitive, without lowercasing into a new string.
+    let contains = |needle: &str| {
+        name.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    name.eq_ignore_ascii_case("authorization")
+        || name.eq_ignore_ascii_case("proxy-authorization")
+        || name.eq_ignore_ascii_case("cookie")
+        || name.eq_ignore_ascii_case("set-cookie")
+        || contains("api-key")
+        || contains("secret")
+        || contains("token")
 }
 
 /// Returns the header as it may be stored: credentials replaced by [`REDACTED`].
@@ -63,16 +68,21 @@ pub fn redact_header(name: &str, value: &str) -> (String, String) {
 
 /// Splits a URL (absolute or a bare path) into its path and decoded query.
 pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
-    let without_fragment = url.split('#').next().unwrap_or("");
-    let (before_query, query) = match without_fragment.split_once('?') {
-        Some((b, q)) => (b, q),
-        None => (without_fragment, ""),
+    // One pass to the first `?` or `#`: the query runs from a `?` to the next
+    // `#`, a `#` before any `?` ends the URL.
+    let (before_query, query) = match url.bytes().position(|b| b == b'?' || b == b'#') {
+        Some(i) if url.as_bytes()[i] == b'?' => {
+            let rest = &url[i + 1..];
+            (&url[..i], cut(rest, b'#').map_or(rest, |(q, _)| q))
+        }
+        Some(i) => (&url[..i], ""),
+        None => (url, ""),
     };
-    let path = match before_query.find("://") {
+    let path = match find_scheme_end(before_query) {
         Some(scheme_end) => {
             let after = &before_query[scheme_end + 3..];
-            match after.find('/') {
-                Some(i) => after[i..].to_owned(),
+            match cut(after, b'/') {
+                Some((host, _)) => after[host.len()..].to_owned(),
                 None => "/".to_owned(),
             }
         }
@@ -81,19 +91,47 @@ pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
     (path, parse_query(query))
 }
 
+/// `s.split_once(c)` for an ASCII `c`, byte-wise (every cut at an ASCII byte
+/// is at a character boundary).
+fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == c)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
+/// `s.find("://")`.
+fn find_scheme_end(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&c| c == b':') {
+        let at = from + i;
+        if b[at + 1..].starts_with(b"//") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 /// Decodes `application/x-www-form-urlencoded`-style query text.
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k), decode(v))
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut rest = query;
+    while !rest.is_empty() {
+        let (pair, next) = cut(rest, b'&').unwrap_or((rest, ""));
+        rest = next;
+        if pair.is_empty() {
+            continue;
+        }
+        let (k, v) = cut(pair, b'=').unwrap_or((pair, ""));
+        out.push((decode(k), decode(v)));
+    }
+    out
 }
 
 fn decode(s: &str) -> String {
+    if !s.bytes().any(|b| b == b'+' || b == b'%') {
+        return s.to_owned();
+    }
     let plus_as_space = s.replace('+', " ");
     percent_encoding::percent_decode_str(&plus_as_space)
         .decode_utf8_lossy()
@@ -126,6 +164,109 @@ mod tests {
         assert_eq!(p, "/status");
         assert!(q.is_empty());
         assert_eq!(split_url("https://h.example").0, "/");
+        assert_eq!(split_url("https://h.example?a=1").0, "/");
+        assert_eq!(
+            split_url("/p/q?x=1#f?y=2").1,
+            vec![("x".into(), "1".into())]
+        );
+        assert_eq!(split_url("/a:/b?u=http://x/y&&").0, "/a:/b");
+        assert_eq!(
+            split_url("s://h/p?u=a=b&").1,
+            vec![("u".into(), "a=b".into())]
+        );
+        assert_eq!(split_url("#only").0, "");
+        assert_eq!(split_url("x://").0, "/");
+        // The fast path (no `+`, no `%`) decodes as the general one does.
+        let (_, q) = split_url("/x?a=plain&b=%41%2B+c&=v&k&c=%FF&d=é");
+        assert_eq!(
+            q,
+            vec![
+                ("a".into(), "plain".into()),
+                ("b".into(), "A+ c".into()),
+                ("".into(), "v".into()),
+                ("k".into(), "".into()),
+                ("c".into(), "\u{fffd}".into()),
+                ("d".into(), "é".into()),
+            ]
+        );
+    }
+
+    /// The string-searching version `split_url` replaced.
+    fn reference_split_url(url: &str) -> (String, Vec<(String, String)>) {
+        let without_fragment = url.split('#').next().unwrap_or("");
+        let (before_query, query) = match without_fragment.split_once('?') {
+            Some((b, q)) => (b, q),
+            None => (without_fragment, ""),
+        };
+        let path = match before_query.find("://") {
+            Some(scheme_end) => {
+                let after = &before_query[scheme_end + 3..];
+                match after.find('/') {
+                    Some(i) => after[i..].to_owned(),
+                    None => "/".to_owned(),
+                }
+            }
+            None => before_query.to_owned(),
+        };
+        let query = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                let d = |s: &str| {
+                    percent_encoding::percent_decode_str(&s.replace('+', " "))
+                        .decode_utf8_lossy()
+                        .into_owned()
+                };
+                (d(k), d(v))
+            })
+            .collect();
+        (path, query)
+    }
+
+    #[test]
+    fn split_url_matches_the_reference() {
+        let parts = [
+            "", "/", "#", "?", "&", "=", "://", "h", "é", "%", "%4", "%41", "+", "%FF", "a", ":/",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    for d in ["", "x", "/"] {
+                        let url = format!("{a}{b}{d}{c}");
+                        assert_eq!(split_url(&url), reference_split_url(&url), "{url}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn secret_headers_match_lowercasing() {
+        for name in [
+            "Authorization",
+            "AUTHORIZATION",
+            "x-Api-Key",
+            "X-SECRET-1",
+            "tok",
+            "TOKEN",
+            "Set-Cookie",
+            "cookies",
+            "accept",
+            "",
+            "ÄToken",
+            "proxy-authorization",
+        ] {
+            let n = name.to_ascii_lowercase();
+            let reference = n == "authorization"
+                || n == "proxy-authorization"
+                || n == "cookie"
+                || n == "set-cookie"
+                || n.contains("api-key")
+                || n.contains("secret")
+                || n.contains("token");
+            assert_eq!(is_secret_header(name), reference, "{name}");
+        }
     }
 
     #[test]

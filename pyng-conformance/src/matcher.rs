@@ -68,21 +68,21 @@ impl Matcher {
     }
 
     pub fn find(&self, method: &str, path: &str) -> Option<Match> {
-        let parts: Vec<&str> = split(path).collect();
+        let count = split(path).count();
         'routes: for route in &self.routes {
-            if !route.method.eq_ignore_ascii_case(method) || route.segments.len() != parts.len() {
+            if route.segments.len() != count || !route.method.eq_ignore_ascii_case(method) {
                 continue;
             }
+            // Segments are borrowed unless they have percent-escapes: literals
+            // are compared without allocating.
             let mut params = Vec::new();
-            for (seg, part) in route.segments.iter().zip(&parts) {
-                let decoded = percent_encoding::percent_decode_str(part)
-                    .decode_utf8_lossy()
-                    .into_owned();
+            for (seg, part) in route.segments.iter().zip(split(path)) {
+                let decoded = decode(part);
                 match seg {
-                    Seg::Literal(l) if *l == decoded => {}
+                    Seg::Literal(l) if **l == *decoded => {}
                     Seg::Literal(_) => continue 'routes,
                     Seg::Param(_) if decoded.is_empty() => continue 'routes,
-                    Seg::Param(name) => params.push((name.clone(), decoded)),
+                    Seg::Param(name) => params.push((name.clone(), decoded.into_owned())),
                 }
             }
             return Some(Match {
@@ -94,10 +94,80 @@ impl Matcher {
     }
 }
 
-/// Path segments, ignoring a trailing slash.
-fn split(path: &str) -> impl Iterator<Item = &str> {
-    path.trim_start_matches('/')
-        .trim_end_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
+/// A path segment, percent-decoded (invalid UTF-8 replaced), borrowed when it
+/// has no escapes (the text is UTF-8 already, so it decodes to itself).
+fn decode(part: &str) -> std::borrow::Cow<'_, str> {
+    if !part.as_bytes().contains(&b'%') {
+        return std::borrow::Cow::Borrowed(part);
+    }
+    percent_encoding::percent_decode_str(part).decode_utf8_lossy()
+}
+
+/// Path segments, ignoring a trailing slash (and empty segments).
+fn split(path: &str) -> impl Iterator<Item = &str> + Clone {
+    // Byte-wise: `/` is ASCII, so every cut is at a character boundary.
+    let mut rest = path;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let (seg, next) = match rest.bytes().position(|b| b == b'/') {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, ""),
+            };
+            rest = next;
+            if !seg.is_empty() {
+                return Some(seg);
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, split};
+
+    #[test]
+    fn splits_like_str_split() {
+        for p in [
+            "",
+            "/",
+            "//",
+            "/a",
+            "a",
+            "/a/b/",
+            "//a//b//",
+            "/é/ü%20/x",
+            "a/",
+        ] {
+            let reference: Vec<&str> = p
+                .trim_start_matches('/')
+                .trim_end_matches('/')
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect();
+            assert_eq!(split(p).collect::<Vec<_>>(), reference, "{p}");
+        }
+    }
+
+    #[test]
+    fn segments_decode_like_percent_encoding() {
+        for s in [
+            "",
+            "abc",
+            "a%20b",
+            "%E2%82%AC",
+            "%FF",
+            "%",
+            "%2",
+            "%zz",
+            "a+b",
+            "é",
+        ] {
+            let reference = percent_encoding::percent_decode_str(s).decode_utf8_lossy();
+            assert_eq!(decode(s), reference, "{s}");
+        }
+        assert!(matches!(decode("site-35"), std::borrow::Cow::Borrowed(_)));
+    }
 }

@@ -61,14 +61,12 @@ pub fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
 
 /// `application/json`, `application/json;charset=UTF-8`, `application/problem+json`.
 pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let b = essence.as_bytes();
+    essence.eq_ignore_ascii_case("application/json")
+        || (b.len() >= "application/".len() + "+json".len()
+            && b[..12].eq_ignore_ascii_case(b"application/")
+            && b[b.len() - 5..].eq_ignore_ascii_case(b"+json"))
 }
 
 #[cfg(test)]
@@ -82,5 +80,10 @@ mod tests {
         assert!(is_json("application/problem+json"));
         assert!(!is_json("text/html"));
         assert!(!is_json("application/jsonx"));
+        assert!(is_json(" APPLICATION/Vnd.X+JSON ; q=1"));
+        assert!(!is_json("application/+jso"));
+        assert!(!is_json("text/x+json"));
+        assert!(!is_json("application+json"));
+        assert!(!is_json(""));
     }
 }
