@@ -491,10 +491,19 @@ impl Engine {
         drop(streamed);
         // Only what the sequence phase needs outlives this (the rest of the
         // exchange is freed here, on the worker that allocated it).
+        // `params` is not read after this: values are moved out, cloned only
+        // for a name the key lists again later.
         let key = op
             .resource_key
             .iter()
-            .map(|k| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+            .enumerate()
+            .map(|(j, k)| {
+                let again = op.resource_key[j + 1..].contains(k);
+                params
+                    .iter_mut()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| if again { v.clone() } else { std::mem::take(v) })
+            })
             .collect();
         Prepared {
             entry: ex.entry,
