@@ -105,9 +105,23 @@ impl Schema {
         body: &'de [u8],
         want: Option<&Want>,
     ) -> Result<Streamed<'de>, SyntaxError> {
+        // UTF-8 text is checked once here rather than string by string (the
+        // two readers of serde_json differ only in that check); anything else
+        // is read as bytes, for serde_json's own errors.
+        match std::str::from_utf8(body) {
+            Ok(text) => self.run(ty, serde_json::Deserializer::from_str(text), want),
+            Err(_) => self.run(ty, serde_json::Deserializer::from_slice(body), want),
+        }
+    }
+
+    fn run<'de, R: serde_json::de::Read<'de>>(
+        &self,
+        ty: &Type,
+        mut de: serde_json::Deserializer<R>,
+        want: Option<&Want>,
+    ) -> Result<Streamed<'de>, SyntaxError> {
         let ty = self.resolve(ty);
         let mut cx = Ctx::new(self);
-        let mut de = serde_json::Deserializer::from_slice(body);
         let root = Node {
             cx: &mut cx,
             ty: Some(&ty),
@@ -126,6 +140,54 @@ impl Schema {
                 column: e.column(),
                 eof: e.is_eof(),
             }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reading UTF-8 text as `str` gives what reading it as bytes gives, and
+    /// text that is not UTF-8 still gets serde_json's own error.
+    #[test]
+    fn text_and_bytes_read_alike() {
+        let spec = crate::load::load_str(
+            "transaction-status.yaml",
+            include_str!("../../../specs/pyng/transaction-status.yaml"),
+        )
+        .expect("bundled spec loads")
+        .spec;
+        let schema = Schema::new(&spec);
+        let bodies: [&[u8]; 12] = [
+            br#"{"data":{"transactionStatus":"Pending","orderId":"o"},"traceId":"t"}"#,
+            br#"{"data":{"transactionStatus":"N\u00e9","orderId":1,"x":[1,2.5e3,null]}}"#,
+            "{\"data\":{\"orderId\":\"é€😀\",\"orderId\":\"x\"}}".as_bytes(),
+            b"{\"data\":{\"orderId\":\"\xff\"}}",
+            b"{\"data\":\xff}",
+            b"{\"data\":{\"orderId\":\"a\x01b\"}}",
+            br#"{"data":{"orderId":"\ud800"}}"#,
+            br#"{"data":{"orderId":"\q"}}"#,
+            br#"{"data":{"orderId":"abc"#,
+            b"",
+            b"[1,2] x",
+            b"\xef\xbb\xbf{}",
+        ];
+        for op in &spec.operations {
+            for r in &op.responses {
+                let Some(ty) = &r.body else { continue };
+                for body in bodies {
+                    let via_bytes =
+                        schema.run(ty, serde_json::Deserializer::from_slice(body), None);
+                    let got = schema.validate(ty, body, None);
+                    assert_eq!(
+                        format!("{got:?}"),
+                        format!("{via_bytes:?}"),
+                        "{}",
+                        String::from_utf8_lossy(body)
+                    );
+                }
+            }
         }
     }
 }
