@@ -21,22 +21,16 @@ fn body(op: &str, status: u16, bytes: &[u8]) -> Report {
 }
 
 fn peach_url(merchant_tx: &str, sign_for: &str) -> String {
-    use hmac::Mac;
     let entity = "8ac7a4ca86c2c24d0168c2caab2e0025";
     let message = format!("authentication.entityId{entity}merchantTransactionId{sign_for}");
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(message.as_bytes());
-    let sig = hex::encode(mac.finalize().into_bytes());
+    let sig = pyng_spec::signature::sign(SECRET.as_bytes(), &message);
     format!(
         "https://p.example/status?authentication.entityId={entity}&merchantTransactionId={merchant_tx}&signature={sig}"
     )
 }
 
 fn peach_body(signature_ok: bool) -> Value {
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(b"statuspending");
-    let mut sig = hex::encode(mac.finalize().into_bytes());
+    let mut sig = pyng_spec::signature::sign(SECRET.as_bytes(), "statuspending");
     if !signature_ok {
         sig = sig.replace(|c: char| c.is_ascii_digit(), "0");
     }

@@ -279,7 +279,16 @@ impl<'a> Lowerer<'a> {
                 None => Type::Array(Box::new(Type::Any)),
             },
             oa::SchemaKind::Any(_) => Type::Any,
-            oa::SchemaKind::Type(oa::Type::Object(_)) => unreachable_object(),
+            // Object schemas of fields and bodies are named by `lower_named`; only a
+            // parameter's schema gets here.
+            oa::SchemaKind::Type(oa::Type::Object(_)) => {
+                self.error(
+                    at,
+                    "lint.unsupported",
+                    "object-typed parameters are not supported by the kit",
+                );
+                Type::Any
+            }
             _ => {
                 self.error(
                     at,
@@ -728,11 +737,6 @@ impl<'a> Lowerer<'a> {
             source: self.source(&response.extensions, at),
         }
     }
-}
-
-fn unreachable_object() -> Type {
-    // Objects are always named by `lower_named`; an anonymous one cannot reach here.
-    Type::Any
 }
 
 /// `lineItems` -> `LineItems`, `result.code` -> `ResultCode`.

@@ -287,8 +287,10 @@ fn overflow(e: &Expr, a: &Val, b: Option<&Val>) -> EvalError {
     }
 }
 
+/// The arithmetic operators, shared with the streaming validator's fast
+/// pre-check so that both compute exactly the same way.
 #[derive(Clone, Copy)]
-enum Op {
+pub(crate) enum Op {
     Add,
     Sub,
     Mul,
@@ -297,7 +299,7 @@ enum Op {
 impl Op {
     /// Checked and exact: `None` on i64 overflow, Decimal overflow, or a
     /// Decimal result that would have to be rounded.
-    fn apply(self, a: Num, b: Num) -> Option<Num> {
+    pub(crate) fn apply(self, a: Num, b: Num) -> Option<Num> {
         if let (Num::Int(x), Num::Int(y)) = (a, b) {
             return match self {
                 Op::Add => x.checked_add(y),
@@ -416,7 +418,8 @@ fn read_num(v: &Value, pointer: &str) -> Result<Num, EvalError> {
     }
 }
 
-fn is_plain_decimal(s: &str) -> bool {
+/// `-?[0-9]+(\.[0-9]+)?`: the decimal strings the language computes with.
+pub(crate) fn is_plain_decimal(s: &str) -> bool {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let unsigned = s.strip_prefix('-').unwrap_or(s);
     match unsigned.split_once('.') {

@@ -40,6 +40,7 @@ mod parse;
 
 pub use ast::{CmpOp, Expr, ExprKind, FieldRef, Invariant, Path, Segment, Span};
 pub use eval::{EvalError, Evaluation, Num, Operand, Violation, evaluate};
+pub(crate) use eval::{Op, is_plain_decimal};
 pub use parse::{MAX_DEPTH, ParseError, parse};
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use super::kept::View;
-use crate::expr::{Expr, ExprKind, Invariant, Num, Path, Segment};
+use crate::expr::{Expr, ExprKind, Invariant, Num, Op, Path, Segment, is_plain_decimal};
 
 /// `Err` is "the reference evaluator reports an error here".
 type Eval = Result<Option<Num>, ()>;
@@ -129,48 +129,6 @@ fn read(v: View<'_, '_>) -> Result<Num, ()> {
     match v.as_str() {
         Some(s) if is_plain_decimal(s) => Decimal::from_str_exact(s).map(Num::Dec).map_err(|_| ()),
         _ => Err(()),
-    }
-}
-
-fn is_plain_decimal(s: &str) -> bool {
-    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-    let unsigned = s.strip_prefix('-').unwrap_or(s);
-    match unsigned.split_once('.') {
-        Some((int, frac)) => digits(int) && digits(frac),
-        None => digits(unsigned),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Op {
-    Add,
-    Sub,
-    Mul,
-}
-
-impl Op {
-    /// Checked and exact, as the reference: `None` on overflow or on a decimal
-    /// result that would need rounding.
-    fn apply(self, a: Num, b: Num) -> Option<Num> {
-        if let (Num::Int(x), Num::Int(y)) = (a, b) {
-            return match self {
-                Op::Add => x.checked_add(y),
-                Op::Sub => x.checked_sub(y),
-                Op::Mul => x.checked_mul(y),
-            }
-            .map(Num::Int);
-        }
-        let (x, y) = (a.to_decimal(), b.to_decimal());
-        let exact_scale = match self {
-            Op::Add | Op::Sub => x.scale().max(y.scale()),
-            Op::Mul => x.scale() + y.scale(),
-        };
-        let r = match self {
-            Op::Add => x.checked_add(y),
-            Op::Sub => x.checked_sub(y),
-            Op::Mul => x.checked_mul(y),
-        }?;
-        (r.scale() == exact_scale).then_some(Num::Dec(r))
     }
 }
 
