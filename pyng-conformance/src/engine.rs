@@ -1,7 +1,7 @@
 //! The engine: loaded specs, routes and per-response plans; runs every input
 //! through the checks and collects a [`Report`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -485,7 +485,7 @@ impl Engine {
             }
             let plan = &plans.by_response[i];
             if !plan.is_empty() {
-                obs = Some((i, observe(spec, plan, body, ex.time_ms)));
+                obs = Some((i, observe(plan, body, ex.time_ms)));
             }
         }
         drop(streamed);
@@ -634,7 +634,8 @@ struct SeqKey {
 }
 
 struct OpenSequence {
-    label: Arc<str>,
+    /// The resource key's values (the map's key), for [`label`].
+    values: Vec<Option<String>>,
     state: SequenceState,
     /// Index in `report.sequence_records`, when recorded.
     record: Option<usize>,
@@ -653,7 +654,9 @@ struct FileRun<'e> {
     chunk: Vec<Prepared>,
     /// Full chunks and problems not yet applied, in order.
     events: Vec<Event>,
-    sequences: HashMap<SeqKey, OpenSequence>,
+    // foldhash: one lookup per exchange, keyed by recorded values; its
+    // per-process seed keeps crafted keys from colliding on purpose.
+    sequences: foldhash::HashMap<SeqKey, OpenSequence>,
     report: Report,
     unmatched: usize,
     first_unmatched: Option<(Option<usize>, String)>,
@@ -670,7 +673,7 @@ impl<'e> FileRun<'e> {
             lines: Vec::new(),
             chunk: Vec::new(),
             events: Vec::new(),
-            sequences: HashMap::new(),
+            sequences: foldhash::HashMap::default(),
             report: Report {
                 files: 1,
                 ..Report::default()
@@ -837,26 +840,21 @@ impl<'e> FileRun<'e> {
             op: op_ref,
             values: p.key,
         };
-        let open = self.sequences.entry(key).or_insert_with_key(|key| {
-            let mut label = op.id.clone();
-            for (name, value) in op.resource_key.iter().zip(&key.values) {
-                if let Some(v) = value {
-                    label.push_str(&format!(" {name}={v}"));
-                }
-            }
-            OpenSequence {
-                label: Arc::from(label),
+        let open = self
+            .sequences
+            .entry(key)
+            .or_insert_with_key(|key| OpenSequence {
+                values: key.values.clone(),
                 state: SequenceState::default(),
                 record: None,
-            }
-        });
+            });
         if open.state.exchanges == 0 {
             self.report.sequences += 1;
             if engine.record_sequences {
                 open.record = Some(self.report.sequence_records.len());
                 self.report.sequence_records.push(SequenceRecord {
                     file: self.file.to_string(),
-                    label: open.label.to_string(),
+                    label: label(op, &open.values),
                     operation: op.id.clone(),
                     exchanges: 0,
                 });
@@ -881,9 +879,9 @@ impl<'e> FileRun<'e> {
             };
             open.state.update(&at, obs, &mut findings);
         }
-        let label = open.label.clone();
+        let name = (!findings.is_empty()).then(|| label(op, &open.values));
         for mut f in findings {
-            f.sequence = Some(label.to_string());
+            f.sequence = name.clone();
             locate(&mut f, &p.body);
             self.emit(f);
         }
@@ -959,6 +957,18 @@ impl<'e> FileRun<'e> {
         }
         self.report
     }
+}
+
+/// How findings and reports name a sequence: the operation and the resource
+/// key's values (worded only when needed: most sequences have no finding).
+fn label(op: &Operation, values: &[Option<String>]) -> String {
+    let mut label = op.id.clone();
+    for (name, value) in op.resource_key.iter().zip(values) {
+        if let Some(v) = value {
+            label.push_str(&format!(" {name}={v}"));
+        }
+    }
+    label
 }
 
 /// Line, column and snippet of a finding's pointer in the body it was found in.

@@ -2,7 +2,7 @@
 //! response from the IR: the state-machine field, `x-stable` and `x-monotonic`
 //! fields and timeout deadline fields, each as a JSON pointer.
 
-use pyng_spec::ir::{Source, Spec, Type, TypeDef, Unit};
+use pyng_spec::ir::{Source, Spec, StateMachine, Type, TypeDef, Unit};
 use pyng_spec::pointer::push;
 
 /// A field the sequence checks read.
@@ -25,6 +25,60 @@ pub struct SequencePlan {
     /// Per timeout of the machine (same order): the deadline field, when the
     /// timeout is a `deadlineField` one.
     pub deadlines: Vec<Option<Tracked>>,
+    /// The status enum's state machine, prepared for per-exchange use.
+    pub states: Option<States>,
+}
+
+/// A state machine over the indices of its enum's values, so that the
+/// sequence checks compare small integers instead of looking names up.
+#[derive(Debug, Clone)]
+pub struct States {
+    /// The enum's documented values; an observed status is an index into them.
+    pub values: Vec<String>,
+    pub machine: StateMachine,
+    /// `final_state[i]`: value `i` is a final state.
+    pub final_state: Vec<bool>,
+    /// `reach[i * n + j]`: [`StateMachine::may_observe`] from value `i` to `j`.
+    reach: Vec<bool>,
+    /// Per timeout of the machine: `while_state[t][i]`, value `i` is one of
+    /// its `while` states.
+    pub while_state: Vec<Vec<bool>>,
+}
+
+impl States {
+    fn new(values: &[String], machine: &StateMachine) -> States {
+        let n = values.len();
+        let mut reach = vec![false; n * n];
+        for (i, from) in values.iter().enumerate() {
+            for (j, to) in values.iter().enumerate() {
+                reach[i * n + j] = machine.may_observe(from, to);
+            }
+        }
+        States {
+            final_state: values
+                .iter()
+                .map(|v| machine.final_states.contains(v))
+                .collect(),
+            while_state: machine
+                .timeouts
+                .iter()
+                .map(|t| values.iter().map(|v| t.while_states.contains(v)).collect())
+                .collect(),
+            values: values.to_vec(),
+            machine: machine.clone(),
+            reach,
+        }
+    }
+
+    /// The index of a documented value.
+    pub fn index(&self, value: &str) -> Option<usize> {
+        self.values.iter().position(|v| v == value)
+    }
+
+    /// Whether a later poll may observe value `to` after value `from`.
+    pub fn may_observe(&self, from: usize, to: usize) -> bool {
+        self.reach[from * self.values.len() + to]
+    }
 }
 
 impl SequencePlan {
@@ -50,8 +104,10 @@ pub fn plan(spec: &Spec, body: &Type) -> SequencePlan {
     let mut out = SequencePlan::default();
     walk(spec, body, "", &mut out, 0);
     if let Some((status, enum_name)) = &out.status
-        && let Some(machine) = spec.enum_def(enum_name).and_then(|e| e.machine.as_ref())
+        && let Some(e) = spec.enum_def(enum_name)
+        && let Some(machine) = e.machine.as_ref()
     {
+        out.states = Some(States::new(&e.values, machine));
         let parent = pyng_spec::pointer::parent(&status.pointer).unwrap_or("");
         let model = model_at(spec, body, parent);
         out.deadlines = machine

@@ -5,19 +5,20 @@
 
 use std::borrow::Cow;
 
-use pyng_spec::ir::{Spec, StateMachine, TimeoutLimit, Unit};
+use pyng_spec::ir::{Spec, TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
 
 use crate::finding::{Finding, Severity};
-use crate::plan::{SequencePlan, Tracked, lookup};
+use crate::plan::{SequencePlan, States, Tracked, lookup};
 
 /// What one successful response says about the resource.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
     pub time_ms: Option<i128>,
-    /// A documented value of the state-machine enum.
-    pub status: Option<String>,
+    /// A documented value of the state-machine enum, as its index in
+    /// [`States::values`].
+    pub status: Option<usize>,
     /// Per `plan.stable`: the value when present and not null.
     pub stable: Vec<Option<Value>>,
     /// Per `plan.monotonic`: the value as Unix milliseconds (or the raw integer).
@@ -32,6 +33,8 @@ pub trait Body {
     fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>>;
     /// The value at `t` when it is a string.
     fn str_at(&self, t: &Tracked) -> Option<&str>;
+    /// The value at `t` when it is a number.
+    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number>;
 }
 
 impl Body for Value {
@@ -40,6 +43,12 @@ impl Body for Value {
     }
     fn str_at(&self, t: &Tracked) -> Option<&str> {
         lookup(self, &t.pointer)?.as_str()
+    }
+    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number> {
+        match lookup(self, &t.pointer)? {
+            Value::Number(n) => Some(n),
+            _ => None,
+        }
     }
 }
 
@@ -50,19 +59,20 @@ impl Body for Streamed<'_> {
     fn str_at(&self, t: &Tracked) -> Option<&str> {
         self.str_at(&t.tokens)
     }
+    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number> {
+        self.number_at(&t.tokens)
+    }
 }
 
 pub fn observe<B: Body + ?Sized>(
-    spec: &Spec,
     plan: &SequencePlan,
     body: &B,
     time_ms: Option<i128>,
 ) -> Observation {
-    let status = plan.status.as_ref().and_then(|(t, enum_name)| {
-        let s = body.str_at(t)?;
-        let e = spec.enum_def(enum_name)?;
-        e.values.iter().any(|v| v == s).then(|| s.to_owned())
-    });
+    let status = match (&plan.status, &plan.states) {
+        (Some((t, _)), Some(states)) => body.str_at(t).and_then(|s| states.index(s)),
+        _ => None,
+    };
     Observation {
         time_ms,
         status,
@@ -87,12 +97,14 @@ pub fn observe<B: Body + ?Sized>(
 /// A timestamp field as Unix milliseconds, by its unit; values that do not
 /// parse are skipped (their format is a `schema.*` finding already).
 fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
-    let v = body.value_at(t)?;
-    match (&*v, t.unit) {
-        (Value::String(s), _) => pyng_spec::validate::parse_rfc3339(s),
-        (Value::Number(n), Some(Unit::UnixSeconds)) => n.as_i64().map(|s| i128::from(s) * 1000),
-        (Value::Number(n), _) => n.as_i64().map(i128::from),
-        _ => None,
+    // Read in place: only a stable value is copied out of the body.
+    if let Some(s) = body.str_at(t) {
+        return pyng_spec::validate::parse_rfc3339(s);
+    }
+    let n = body.number_at(t)?;
+    match t.unit {
+        Some(Unit::UnixSeconds) => n.as_i64().map(|s| i128::from(s) * 1000),
+        _ => n.as_i64().map(i128::from),
     }
 }
 
@@ -100,7 +112,8 @@ fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
 #[derive(Debug, Clone, Default)]
 pub struct SequenceState {
     pub exchanges: usize,
-    last_status: Option<String>,
+    /// An index in [`States::values`].
+    last_status: Option<usize>,
     /// Per timeout: when the resource was first seen in one of its `while` states.
     while_since: Vec<Option<i128>>,
     /// Per timeout: already reported, so a long stall is one finding.
@@ -140,16 +153,16 @@ impl At<'_> {
 }
 
 impl SequenceState {
-    pub fn update(&mut self, at: &At<'_>, mut obs: Observation, out: &mut Vec<Finding>) {
+    pub fn update(&mut self, at: &At<'_>, obs: Observation, out: &mut Vec<Finding>) {
         if let Some(t) = obs.time_ms {
             self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
         }
-        if let (Some((tracked, enum_name)), Some(status)) = (&at.plan.status, &obs.status)
-            && let Some(machine) = at.spec.enum_def(enum_name).and_then(|e| e.machine.as_ref())
+        if let (Some((tracked, _)), Some(states), Some(status)) =
+            (&at.plan.status, &at.plan.states, obs.status)
         {
-            self.transition(at, tracked, machine, status, out);
-            self.timeouts(at, tracked, machine, status, &obs, out);
-            self.last_status = obs.status.take();
+            self.transition(at, tracked, states, status, out);
+            self.timeouts(at, tracked, states, status, &obs, out);
+            self.last_status = Some(status);
         }
         self.stable.resize(at.plan.stable.len(), None);
         for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(obs.stable) {
@@ -202,24 +215,29 @@ impl SequenceState {
         &self,
         at: &At<'_>,
         t: &Tracked,
-        m: &StateMachine,
-        to: &str,
+        states: &States,
+        to: usize,
         out: &mut Vec<Finding>,
     ) {
-        let Some(from) = self.last_status.as_deref() else {
+        let Some(from) = self.last_status else {
             return;
         };
-        if m.final_states.contains(from) && from != to {
+        let m = &states.machine;
+        let name = |i: usize| states.values[i].as_str();
+        if states.final_state[from] && from != to {
             out.push(at.finding(
                 "state.final-state-left",
                 &t.pointer,
                 format!(
-                    "`{}` is {to} after the final state {from}: a final state is never left",
-                    t.name
+                    "`{}` is {} after the final state {}: a final state is never left",
+                    t.name,
+                    name(to),
+                    name(from)
                 ),
                 m.source.as_ref(),
             ));
-        } else if !m.may_observe(from, to) {
+        } else if !states.may_observe(from, to) {
+            let (from, to) = (name(from), name(to));
             out.push(at.finding(
                 "state.invalid-transition",
                 &t.pointer,
@@ -237,16 +255,17 @@ impl SequenceState {
         &mut self,
         at: &At<'_>,
         t: &Tracked,
-        m: &StateMachine,
-        status: &str,
+        states: &States,
+        status: usize,
         obs: &Observation,
         out: &mut Vec<Finding>,
     ) {
+        let m = &states.machine;
         self.while_since.resize(m.timeouts.len(), None);
         self.timed_out.resize(m.timeouts.len(), false);
         let tolerance_ms = i128::from(at.interval_seconds) * 1000;
         for (i, timeout) in m.timeouts.iter().enumerate() {
-            if !timeout.while_states.iter().any(|s| s == status) {
+            if !states.while_state[i][status] {
                 self.while_since[i] = None;
                 continue;
             }
@@ -255,25 +274,30 @@ impl SequenceState {
             if self.timed_out[i] {
                 continue;
             }
-            let expected = if timeout.becomes.is_empty() {
-                m.final_states
-                    .iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            } else {
-                timeout.becomes.join(" or ")
+            let status = states.values[status].as_str();
+            // Only worded when late.
+            let expected = || {
+                if timeout.becomes.is_empty() {
+                    m.final_states
+                        .iter()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                } else {
+                    timeout.becomes.join(" or ")
+                }
             };
             let late = match &timeout.limit {
                 TimeoutLimit::AfterSeconds(limit) => {
                     let waited = now - since;
                     (waited > i128::from(*limit) * 1000 + tolerance_ms).then(|| {
                         format!(
-                            "`{}` is still {status} {} s after it was first seen in {}; the limit is {limit} s (+{} s polling tolerance) and it should have become {expected}",
+                            "`{}` is still {status} {} s after it was first seen in {}; the limit is {limit} s (+{} s polling tolerance) and it should have become {}",
                             t.name,
                             waited / 1000,
                             timeout.while_states.join("/"),
-                            at.interval_seconds
+                            at.interval_seconds,
+                            expected()
                         )
                     })
                 }
@@ -281,10 +305,11 @@ impl SequenceState {
                     let deadline = obs.deadlines.get(i).copied().flatten();
                     deadline.filter(|d| now > d + tolerance_ms).map(|d| {
                         format!(
-                            "`{}` is still {status} {} s after its `{field}` (+{} s polling tolerance); it should have become {expected}",
+                            "`{}` is still {status} {} s after its `{field}` (+{} s polling tolerance); it should have become {}",
                             t.name,
                             (now - d) / 1000,
-                            at.interval_seconds
+                            at.interval_seconds,
+                            expected()
                         )
                     })
                 }

@@ -30,7 +30,7 @@ impl Expiry {
         let Some(machine) = target.machine() else {
             return;
         };
-        let obs = observe(target.spec, &target.plan, body, Some(now_ms));
+        let obs = observe(&target.plan, body, Some(now_ms));
         self.since.resize(machine.timeouts.len(), None);
         self.next = None;
         for (i, t) in machine.timeouts.iter().enumerate() {

@@ -77,6 +77,11 @@ impl Streamed<'_> {
         self.at(tokens)?.as_str()
     }
 
+    /// The number at `tokens`, without a copy (`None` if it is not a number).
+    pub fn number_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<&serde_json::Number> {
+        self.at(tokens)?.as_number()
+    }
+
     fn at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<View<'_, '_>> {
         let mut v = View::K(self.kept.as_ref()?);
         for t in tokens {
