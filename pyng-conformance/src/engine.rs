@@ -1,6 +1,7 @@
 //! The engine: loaded specs, routes and per-response plans; runs every input
 //! through the checks and collects a [`Report`].
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -431,7 +432,7 @@ impl Engine {
     }
 
     /// Per-exchange checks (run in parallel).
-    fn prepare(&self, ex: Exchange) -> Prepared {
+    fn prepare(&self, ex: &Exchange<'_>) -> Prepared {
         let mut findings = Vec::new();
         let op_ref = match &ex.operation {
             Some(id) => self.find_operation(id).map(|r| (r, Vec::new())),
@@ -448,13 +449,17 @@ impl Engine {
                 key: Vec::new(),
                 findings,
                 obs: None,
-                body: Vec::new(),
+                body: BodyText::Owned(Vec::new()),
             };
         };
-        params.extend(ex.query.iter().cloned());
+        params.extend(
+            ex.query
+                .iter()
+                .map(|(k, v)| (k.as_ref(), Cow::Borrowed(v.as_ref()))),
+        );
         let (spec, op) = self.operation(op_ref);
-        http::check(op, &ex, &mut findings);
-        request::check(spec, op, &ex, &params, &mut findings);
+        http::check(op, ex, &mut findings);
+        request::check(spec, op, ex, &params, &mut findings);
         let response_index = op
             .responses
             .iter()
@@ -468,8 +473,8 @@ impl Engine {
             None => None,
         };
         let schema = &self.schemas[op_ref.spec];
-        let streamed = body::check(schema, op, response, &ex, &params, want, &mut findings);
-        signature::check_request(spec, op, &ex, self.secret.as_ref(), &mut findings);
+        let streamed = body::check(schema, op, response, ex, &params, want, &mut findings);
+        signature::check_request(spec, op, ex, self.secret.as_ref(), &mut findings);
         let mut obs = None;
         if let (Some(body), Some(i)) = (&streamed, response_index) {
             if self.secret.is_some() && plans.signs_responses {
@@ -477,7 +482,7 @@ impl Engine {
                 signature::check_response(
                     spec,
                     op,
-                    &ex,
+                    ex,
                     &whole,
                     self.secret.as_ref(),
                     &mut findings,
@@ -491,18 +496,14 @@ impl Engine {
         drop(streamed);
         // Only what the sequence phase needs outlives this (the rest of the
         // exchange is freed here, on the worker that allocated it).
-        // `params` is not read after this: values are moved out, cloned only
-        // for a name the key lists again later.
         let key = op
             .resource_key
             .iter()
-            .enumerate()
-            .map(|(j, k)| {
-                let again = op.resource_key[j + 1..].contains(k);
+            .map(|k| {
                 params
-                    .iter_mut()
+                    .iter()
                     .find(|(n, _)| n == k)
-                    .map(|(_, v)| if again { v.clone() } else { std::mem::take(v) })
+                    .map(|(_, v)| v.to_string())
             })
             .collect();
         Prepared {
@@ -512,7 +513,8 @@ impl Engine {
             key,
             findings,
             obs,
-            body: ex.body,
+            // Set by the caller, which knows where the body lives.
+            body: BodyText::Owned(Vec::new()),
         }
     }
 }
@@ -584,7 +586,7 @@ impl Session<'_> {
 
 /// Work for the next parallel batch.
 enum Pending {
-    Exchange(Box<Exchange>),
+    Exchange(Box<Exchange<'static>>),
     /// A problem with an NDJSON line, in its place among the lines.
     Problem(Box<Finding>),
     /// An NDJSON line (at `start..end` of [`FileRun::lines`]): checked and
@@ -597,11 +599,13 @@ enum Pending {
 }
 
 /// A batch element after its parallel part, in input order.
+// Nearly every element is a `Prepared`: boxing it would cost an allocation
+// per exchange for nothing.
+#[allow(clippy::large_enum_variant)]
 enum Done {
-    Prepared(Box<Prepared>),
+    Prepared(Prepared),
     Blank,
     Problem(Box<Finding>),
-    SpecInfo { title: String, version: String },
 }
 
 /// The sequential part of a batch, applied in input order (while the next
@@ -624,7 +628,41 @@ struct Prepared {
     /// The response index and what it says about the resource.
     obs: Option<(usize, Observation)>,
     /// The response body, to locate findings in.
-    body: Vec<u8>,
+    body: BodyText,
+}
+
+/// Where a prepared exchange's response body is.
+enum BodyText {
+    Owned(Vec<u8>),
+    /// `range` of the line buffer of the batch it was read in (kept until the
+    /// batch's sequence checks are done, so bodies are not copied).
+    InLines {
+        lines: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+    },
+}
+
+impl BodyText {
+    /// `body`, borrowed from `lines` or copied.
+    fn of(body: &[u8], lines: &Arc<Vec<u8>>) -> BodyText {
+        // The position of a slice of `lines` in it, from the addresses.
+        let start = (body.as_ptr() as usize).wrapping_sub(lines.as_ptr() as usize);
+        if start <= lines.len() && body.len() <= lines.len() - start && !body.is_empty() {
+            BodyText::InLines {
+                lines: lines.clone(),
+                range: start..start + body.len(),
+            }
+        } else {
+            BodyText::Owned(body.to_vec())
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            BodyText::Owned(b) => b,
+            BodyText::InLines { lines, range } => &lines[range.clone()],
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -750,44 +788,49 @@ impl<'e> FileRun<'e> {
         }
         let engine = self.engine;
         let file = self.file.clone();
-        let lines = std::mem::take(&mut self.lines);
+        // Shared with the prepared exchanges whose bodies it holds; the next
+        // batch gets a new buffer of the same size.
+        let capacity = self.lines.capacity();
+        let lines = Arc::new(std::mem::replace(
+            &mut self.lines,
+            Vec::with_capacity(capacity),
+        ));
         let prepare = move || {
-            let work = |p: Pending| {
-                let item = match p {
-                    Pending::Exchange(ex) => return Done::Prepared(Box::new(engine.prepare(*ex))),
-                    Pending::Problem(f) => return Done::Problem(f),
-                    Pending::Line { entry, start, end } => {
-                        match input::ndjson::line_item(&file, entry, &lines[start..end]) {
-                            Some(item) => item,
-                            None => return Done::Blank,
+            let work = |p: Pending| match p {
+                Pending::Exchange(ex) => {
+                    let mut prepared = engine.prepare(&ex);
+                    prepared.body = BodyText::Owned(ex.body.into_owned());
+                    Done::Prepared(prepared)
+                }
+                Pending::Problem(f) => Done::Problem(f),
+                Pending::Line { entry, start, end } => {
+                    match input::ndjson::parse_line(&file, entry, &lines[start..end]) {
+                        None => Done::Blank,
+                        Some(Err(f)) => Done::Problem(f),
+                        Some(Ok(ex)) => {
+                            let mut prepared = engine.prepare(&ex);
+                            prepared.body = BodyText::of(&ex.body, &lines);
+                            Done::Prepared(prepared)
                         }
                     }
-                };
-                match item {
-                    Item::Exchange(ex) => Done::Prepared(Box::new(engine.prepare(*ex))),
-                    Item::Problem(f) => Done::Problem(f),
-                    Item::SpecInfo { title, version } => Done::SpecInfo { title, version },
                 }
             };
-            let done: Vec<Done> = if batch.len() > 1 {
+            if batch.len() > 1 {
                 batch.into_par_iter().map(work).collect()
             } else {
                 batch.into_iter().map(work).collect()
-            };
-            (done, lines)
+            }
         };
         let events = std::mem::take(&mut self.events);
-        let (done, mut lines) = if events.is_empty() {
+        let done: Vec<Done> = if events.is_empty() {
             prepare()
         } else {
             rayon::join(prepare, || self.apply(events)).0
         };
-        lines.clear();
-        self.lines = lines;
         for d in done {
             match d {
                 Done::Prepared(p) => {
-                    self.chunk.push(*p);
+                    self.chunk.push(p);
                     if !self.sort_by_time && self.chunk.len() >= BATCH {
                         let chunk = std::mem::take(&mut self.chunk);
                         self.events.push(Event::Chunk(chunk));
@@ -795,9 +838,6 @@ impl<'e> FileRun<'e> {
                 }
                 Done::Problem(f) => self.events.push(Event::Problem(f)),
                 Done::Blank => {}
-                Done::SpecInfo { title, version } => {
-                    self.spec_infos.insert((title, version));
-                }
             }
         }
     }
@@ -882,7 +922,7 @@ impl<'e> FileRun<'e> {
         let name = (!findings.is_empty()).then(|| label(op, &open.values));
         for mut f in findings {
             f.sequence = name.clone();
-            locate(&mut f, &p.body);
+            locate(&mut f, p.body.bytes());
             self.emit(f);
         }
     }

@@ -1,39 +1,72 @@
 //! The exchange model every input format is read into.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
-/// One recorded request/response pair.
+/// One recorded request/response pair. Text borrows from the input where it
+/// can (`'a`); readers that hand exchanges on keep `Exchange<'static>`.
 #[derive(Debug, Clone, Default)]
-pub struct Exchange {
+pub struct Exchange<'a> {
     /// The file it came from.
     pub file: Arc<str>,
     /// 0-based index in the recording; `None` for a bare body.
     pub entry: Option<usize>,
-    pub method: String,
+    pub method: Cow<'a, str>,
     /// The path without query, percent-encoded as recorded.
-    pub path: String,
+    pub path: Cow<'a, str>,
     /// Decoded query parameters in recorded order.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Request headers with credentials already redacted (see [`redact_header`]).
-    pub request_headers: Vec<(String, String)>,
+    pub request_headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pub status: u16,
     /// `Content-Type` of the response, `None` when not recorded.
-    pub content_type: Option<String>,
+    pub content_type: Option<Cow<'a, str>>,
     /// The response body bytes as received.
-    pub body: Vec<u8>,
+    pub body: Cow<'a, [u8]>,
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
     /// Set by a bare-body check: the operation is given, not matched.
     pub operation: Option<String>,
 }
 
-impl Exchange {
+impl Exchange<'_> {
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
+
+    /// The same exchange, owning its text.
+    pub fn into_owned(self) -> Exchange<'static> {
+        Exchange {
+            file: self.file,
+            entry: self.entry,
+            method: owned(self.method),
+            path: owned(self.path),
+            query: owned_pairs(self.query),
+            request_headers: owned_pairs(self.request_headers),
+            status: self.status,
+            content_type: self.content_type.map(owned),
+            body: Cow::Owned(self.body.into_owned()),
+            time_ms: self.time_ms,
+            operation: self.operation,
+        }
+    }
+}
+
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
+}
+
+/// Pairs of text, owned.
+pub fn owned_pairs(
+    pairs: Vec<(Cow<'_, str>, Cow<'_, str>)>,
+) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| (owned(k), owned(v)))
+        .collect()
 }
 
 /// The placeholder that replaces a credential.
@@ -58,16 +91,32 @@ pub fn is_secret_header(name: &str) -> bool {
 }
 
 /// Returns the header as it may be stored: credentials replaced by [`REDACTED`].
-pub fn redact_header(name: &str, value: &str) -> (String, String) {
-    if is_secret_header(name) {
-        (name.to_owned(), REDACTED.to_owned())
+pub fn redact_header<'a>(name: Cow<'a, str>, value: Cow<'a, str>) -> (Cow<'a, str>, Cow<'a, str>) {
+    if is_secret_header(&name) {
+        (name, Cow::Borrowed(REDACTED))
     } else {
-        (name.to_owned(), value.to_owned())
+        (name, value)
     }
 }
 
-/// Splits a URL (absolute or a bare path) into its path and decoded query.
-pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
+/// The path and decoded query of a URL.
+pub type SplitUrl<'a> = (Cow<'a, str>, Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+/// [`split_url`] of a URL that may be owned: the parts borrow from it when
+/// it is borrowed.
+pub fn split_url_cow(url: Cow<'_, str>) -> SplitUrl<'_> {
+    match url {
+        Cow::Borrowed(u) => split_url(u),
+        Cow::Owned(u) => {
+            let (path, query) = split_url(&u);
+            (owned(path), owned_pairs(query))
+        }
+    }
+}
+
+/// Splits a URL (absolute or a bare path) into its path and decoded query,
+/// borrowing from `url` where nothing is decoded.
+pub fn split_url(url: &str) -> SplitUrl<'_> {
     // One pass to the first `?` or `#`: the query runs from a `?` to the next
     // `#`, a `#` before any `?` ends the URL.
     let (before_query, query) = match url.bytes().position(|b| b == b'?' || b == b'#') {
@@ -82,11 +131,11 @@ pub fn split_url(url: &str) -> (String, Vec<(String, String)>) {
         Some(scheme_end) => {
             let after = &before_query[scheme_end + 3..];
             match cut(after, b'/') {
-                Some((host, _)) => after[host.len()..].to_owned(),
-                None => "/".to_owned(),
+                Some((host, _)) => Cow::Borrowed(&after[host.len()..]),
+                None => Cow::Borrowed("/"),
             }
         }
-        None => before_query.to_owned(),
+        None => Cow::Borrowed(before_query),
     };
     (path, parse_query(query))
 }
@@ -113,7 +162,7 @@ fn find_scheme_end(s: &str) -> Option<usize> {
 }
 
 /// Decodes `application/x-www-form-urlencoded`-style query text.
-pub fn parse_query(query: &str) -> Vec<(String, String)> {
+pub fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
     let mut out = Vec::new();
     let mut rest = query;
     while !rest.is_empty() {
@@ -128,14 +177,16 @@ pub fn parse_query(query: &str) -> Vec<(String, String)> {
     out
 }
 
-fn decode(s: &str) -> String {
+fn decode(s: &str) -> Cow<'_, str> {
     if !s.bytes().any(|b| b == b'+' || b == b'%') {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     let plus_as_space = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus_as_space)
-        .decode_utf8_lossy()
-        .into_owned()
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&plus_as_space)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Parses an RFC 3339 / ISO 8601 timestamp (as HAR writes them) to Unix millis.
@@ -234,7 +285,16 @@ mod tests {
                 for c in parts {
                     for d in ["", "x", "/"] {
                         let url = format!("{a}{b}{d}{c}");
-                        assert_eq!(split_url(&url), reference_split_url(&url), "{url}");
+                        let (path, query) = split_url(&url);
+                        let query: Vec<(String, String)> = query
+                            .into_iter()
+                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                            .collect();
+                        assert_eq!(
+                            (path.into_owned(), query),
+                            reference_split_url(&url),
+                            "{url}"
+                        );
                     }
                 }
             }
@@ -271,9 +331,12 @@ mod tests {
 
     #[test]
     fn credentials_are_redacted() {
-        assert_eq!(redact_header("Authorization", "Bearer abc").1, REDACTED);
         assert_eq!(
-            redact_header("Accept", "application/json").1,
+            redact_header("Authorization".into(), "Bearer abc".into()).1,
+            REDACTED
+        );
+        assert_eq!(
+            redact_header("Accept".into(), "application/json".into()).1,
             "application/json"
         );
     }

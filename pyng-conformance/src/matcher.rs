@@ -1,6 +1,8 @@
 //! Request -> operation: method and path template of every loaded spec's
 //! operations, on any host.
 
+use std::borrow::Cow;
+
 use pyng_spec::ir::Spec;
 
 /// An operation of a loaded spec: indices into the engine's specs.
@@ -30,11 +32,12 @@ pub struct Matcher {
     routes: Vec<Route>,
 }
 
-/// A matched request: the operation and its decoded path parameters.
+/// A matched request: the operation and its decoded path parameters (names
+/// borrowed from the route, values from the path unless they were decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match {
+pub struct Match<'r, 'p> {
     pub op: OpRef,
-    pub path_params: Vec<(String, String)>,
+    pub path_params: Vec<(&'r str, Cow<'p, str>)>,
 }
 
 impl Matcher {
@@ -67,7 +70,7 @@ impl Matcher {
         Matcher { routes }
     }
 
-    pub fn find(&self, method: &str, path: &str) -> Option<Match> {
+    pub fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
         let count = split(path).count();
         'routes: for route in &self.routes {
             if route.segments.len() != count || !route.method.eq_ignore_ascii_case(method) {
@@ -82,7 +85,7 @@ impl Matcher {
                     Seg::Literal(l) if **l == *decoded => {}
                     Seg::Literal(_) => continue 'routes,
                     Seg::Param(_) if decoded.is_empty() => continue 'routes,
-                    Seg::Param(name) => params.push((name.clone(), decoded.into_owned())),
+                    Seg::Param(name) => params.push((name.as_str(), decoded)),
                 }
             }
             return Some(Match {
@@ -96,9 +99,9 @@ impl Matcher {
 
 /// A path segment, percent-decoded (invalid UTF-8 replaced), borrowed when it
 /// has no escapes (the text is UTF-8 already, so it decodes to itself).
-fn decode(part: &str) -> std::borrow::Cow<'_, str> {
+fn decode(part: &str) -> Cow<'_, str> {
     if !part.as_bytes().contains(&b'%') {
-        return std::borrow::Cow::Borrowed(part);
+        return Cow::Borrowed(part);
     }
     percent_encoding::percent_decode_str(part).decode_utf8_lossy()
 }

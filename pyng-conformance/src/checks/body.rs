@@ -10,7 +10,7 @@
 use pyng_spec::ir::{Operation, Response};
 use pyng_spec::validate::stream::{Schema, Streamed, Want};
 
-use super::at_exchange;
+use super::{Param, at_exchange};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
@@ -21,7 +21,7 @@ pub fn check<'b>(
     op: &Operation,
     response: Option<&Response>,
     ex: &'b Exchange,
-    params: &[(String, String)],
+    params: &[Param<'_>],
     want: Option<&Want>,
     out: &mut Vec<Finding>,
 ) -> Option<Streamed<'b>> {
@@ -91,7 +91,7 @@ pub fn echo_pointers(op: &Operation) -> impl Iterator<Item = &str> {
 fn echo(
     op: &Operation,
     ex: &Exchange,
-    params: &[(String, String)],
+    params: &[Param<'_>],
     body: &Streamed<'_>,
     out: &mut Vec<Finding>,
 ) {
@@ -99,7 +99,7 @@ fn echo(
         let Some(sent) = params
             .iter()
             .find(|(k, _)| *k == e.parameter)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
         else {
             continue;
         };

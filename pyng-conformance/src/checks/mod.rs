@@ -8,12 +8,18 @@ pub mod request;
 pub mod sequence;
 pub mod signature;
 
+use std::borrow::Cow;
+
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
+/// A request parameter as the checks read it: its name and (decoded) value,
+/// path parameters first, then the recorded query.
+pub type Param<'a> = (&'a str, Cow<'a, str>);
+
 /// A finding about one exchange.
 pub fn at_exchange(
-    ex: &Exchange,
+    ex: &Exchange<'_>,
     operation: &str,
     rule: &str,
     severity: Severity,

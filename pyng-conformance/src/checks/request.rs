@@ -5,7 +5,7 @@
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 
-use super::at_exchange;
+use super::{Param, at_exchange};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
@@ -15,7 +15,7 @@ pub fn check(
     spec: &Spec,
     op: &Operation,
     ex: &Exchange,
-    params: &[(String, String)],
+    params: &[Param<'_>],
     out: &mut Vec<Finding>,
 ) {
     if ex.operation.is_some() {
@@ -24,8 +24,8 @@ pub fn check(
     let value = |name: &str| {
         params
             .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_ref())
     };
     let mut problem = |rule: &str, message: String, source| {
         out.push(at_exchange(ex, &op.id, rule, Severity::Error, message).with_source(source));

@@ -70,7 +70,7 @@ pub fn check_request(
         };
         let Some(secret) = secret else { continue };
         let message = pyng_spec::signature::canonical_message(
-            ex.query.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            ex.query.iter().map(|(k, v)| (k.as_ref(), v.as_ref())),
             &scheme.parameter,
         );
         if !secret.verifies(&message, recorded) {

@@ -1,13 +1,14 @@
 //! HAR 1.2 (browsers, proxies, schemathesis). Each entry is read on its own, so
 //! one malformed entry is one finding and the others are still checked.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, parse_time, redact_header, split_url};
+use crate::exchange::{Exchange, parse_time, redact_header, split_url_cow};
 
 #[derive(Deserialize)]
 struct Har {
@@ -78,8 +79,8 @@ pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     }
 }
 
-fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange, String> {
-    let (path, query) = split_url(&e.request.url);
+fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, String> {
+    let (path, query) = split_url_cow(Cow::Owned(e.request.url));
     let body = match (
         &e.response.content.text,
         e.response.content.encoding.as_deref(),
@@ -99,18 +100,18 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange, String> {
     Ok(Exchange {
         file: file.clone(),
         entry: Some(i),
-        method: e.request.method,
+        method: e.request.method.into(),
         path,
         query,
         request_headers: e
             .request
             .headers
-            .iter()
-            .map(|h| redact_header(&h.name, &h.value))
+            .into_iter()
+            .map(|h| redact_header(h.name.into(), h.value.into()))
             .collect(),
         status: e.response.status,
-        content_type,
-        body,
+        content_type: content_type.map(Cow::Owned),
+        body: body.into(),
         time_ms: e.started.as_deref().and_then(parse_time),
         operation: None,
     })

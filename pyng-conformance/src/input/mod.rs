@@ -14,7 +14,7 @@ use crate::finding::{Finding, Severity};
 /// What a reader produces, in file order.
 #[derive(Debug)]
 pub enum Item {
-    Exchange(Box<Exchange>),
+    Exchange(Box<Exchange<'static>>),
     /// A problem with the input (malformed entry, truncated file...).
     Problem(Box<Finding>),
     /// The spec a recording says it was made against.

@@ -5,8 +5,10 @@
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::recording::{Header, check_header, exchange_item};
+use super::recording::{Header, check_header, parse_exchange};
 use super::{Item, problem};
+use crate::exchange::Exchange;
+use crate::finding::Finding;
 
 /// One line as read. Lines after the first are handed over raw, so that the
 /// engine can check and parse them in parallel, in batches, with
@@ -33,15 +35,27 @@ pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item
 /// What one line stands for: an exchange, a problem (not UTF-8, not a valid
 /// exchange), or nothing (a blank line).
 pub fn line_item(file: &Arc<str>, entry: usize, bytes: &[u8]) -> Option<Item> {
+    parse_line(file, entry, bytes).map(|line| match line {
+        Ok(ex) => Item::Exchange(Box::new(ex.into_owned())),
+        Err(problem) => Item::Problem(problem),
+    })
+}
+
+/// [`line_item`] with the exchange borrowing from the line.
+pub fn parse_line<'a>(
+    file: &Arc<str>,
+    entry: usize,
+    bytes: &'a [u8],
+) -> Option<Result<Exchange<'a>, Box<Finding>>> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Some(Item::Problem(problem(
+        return Some(Err(problem(
             file,
             Some(entry),
             format!("line {} is not UTF-8", entry + 1),
         )));
     };
     let text = text.trim();
-    (!text.is_empty()).then(|| exchange_item(file, entry, text))
+    (!text.is_empty()).then(|| parse_exchange(file, entry, text))
 }
 
 /// [`read`] without checking or parsing the lines after the first.

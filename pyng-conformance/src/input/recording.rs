@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, parse_time, redact_header, split_url};
+use crate::exchange::{Exchange, parse_time, redact_header, split_url_cow};
+use crate::finding::Finding;
 
 /// The value of `format`.
 pub const FORMAT: &str = "pyng-recording";
@@ -159,31 +160,44 @@ pub fn check_header(format: &str, version: u32) -> Result<(), String> {
 
 /// One exchange object (a recording's array element or an NDJSON line).
 pub fn exchange_item(file: &Arc<str>, entry: usize, text: &str) -> Item {
-    let parsed: RecordedExchange<'_> = match serde_json::from_str(text) {
-        Ok(x) => x,
-        Err(e) => {
-            return Item::Problem(problem(
-                file,
-                Some(entry),
-                format!("exchange {entry} is not a valid recorded exchange: {e}"),
-            ));
-        }
-    };
-    match exchange(file, entry, parsed) {
-        Ok(ex) => Item::Exchange(Box::new(ex)),
-        Err(message) => Item::Problem(problem(file, Some(entry), message)),
+    match parse_exchange(file, entry, text) {
+        Ok(ex) => Item::Exchange(Box::new(ex.into_owned())),
+        Err(problem) => Item::Problem(problem),
     }
 }
 
-fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange<'_>) -> Result<Exchange, String> {
-    let (path, query) = split_url(&x.request.url);
+/// [`exchange_item`] borrowing from `text`.
+pub fn parse_exchange<'a>(
+    file: &Arc<str>,
+    entry: usize,
+    text: &'a str,
+) -> Result<Exchange<'a>, Box<Finding>> {
+    let parsed: RecordedExchange<'a> = serde_json::from_str(text).map_err(|e| {
+        problem(
+            file,
+            Some(entry),
+            format!("exchange {entry} is not a valid recorded exchange: {e}"),
+        )
+    })?;
+    exchange(file, entry, parsed).map_err(|message| problem(file, Some(entry), message))
+}
+
+fn exchange<'a>(
+    file: &Arc<str>,
+    entry: usize,
+    x: RecordedExchange<'a>,
+) -> Result<Exchange<'a>, String> {
+    let (path, query) = split_url_cow(x.request.url);
     let r = x.response;
-    let body = match (r.body, r.body_text, r.body_base64) {
-        (Some(raw), None, None) => raw.get().as_bytes().to_vec(),
-        (None, Some(text), None) => text.into_owned().into_bytes(),
-        (None, None, Some(b64)) => decode_base64(&b64)
-            .ok_or_else(|| format!("exchange {entry}: `bodyBase64` is not valid base64"))?,
-        (None, None, None) => Vec::new(),
+    let body: Cow<'a, [u8]> = match (r.body, r.body_text, r.body_base64) {
+        (Some(raw), None, None) => Cow::Borrowed(raw.get().as_bytes()),
+        (None, Some(Cow::Borrowed(text)), None) => Cow::Borrowed(text.as_bytes()),
+        (None, Some(Cow::Owned(text)), None) => Cow::Owned(text.into_bytes()),
+        (None, None, Some(b64)) => Cow::Owned(
+            decode_base64(&b64)
+                .ok_or_else(|| format!("exchange {entry}: `bodyBase64` is not valid base64"))?,
+        ),
+        (None, None, None) => Cow::Borrowed(&[]),
         _ => {
             return Err(format!(
                 "exchange {entry}: give at most one of `body`, `bodyText` and `bodyBase64`"
@@ -193,20 +207,21 @@ fn exchange(file: &Arc<str>, entry: usize, x: RecordedExchange<'_>) -> Result<Ex
     let content_type = r
         .headers
         .0
-        .iter()
+        .into_iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v.to_string());
+        .map(|(_, v)| v);
     Ok(Exchange {
         file: file.clone(),
         entry: Some(entry),
-        method: x.request.method.into_owned(),
+        method: x.request.method,
         path,
         query,
+        // In place: the header vector is reused.
         request_headers: x
             .request
             .headers
             .0
-            .iter()
+            .into_iter()
             .map(|(k, v)| redact_header(k, v))
             .collect(),
         status: r.status,
