@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pyng_spec::ir::{Operation, SecurityScheme, Spec};
-use pyng_spec::validate::stream::{Schema, WHOLE, Want};
+use pyng_spec::validate::stream::{BodySeed, Schema, Streamed, WHOLE, Want};
 use rayon::prelude::*;
+use smallvec::SmallVec;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
@@ -22,6 +23,8 @@ use crate::matcher::{Matcher, OpRef};
 use crate::plan::{SequencePlan, plan};
 use crate::position;
 use crate::rules::{self, Policy, Rule};
+
+mod one_pass;
 
 /// The three specs shipped with the kit, embedded at build time.
 pub const BUNDLED_SPECS: &[(&str, &str)] = &[
@@ -431,11 +434,45 @@ impl Engine {
         (files, report)
     }
 
+    /// The documented response `status` selects and what the body check
+    /// keeps of its body.
+    fn response_plan(&self, op_ref: OpRef, status: u16) -> (Option<usize>, Option<&Want>) {
+        let (_, op) = self.operation(op_ref);
+        let response_index = op
+            .responses
+            .iter()
+            .position(|r| r.status == Some(status))
+            .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
+        let plans = &self.plans[op_ref.spec][op_ref.op];
+        let want = match response_index {
+            _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),
+            Some(i) => plans.wants[i].as_ref(),
+            None => None,
+        };
+        (response_index, want)
+    }
+
+    /// The streaming check of a response body of `status` to `method path`,
+    /// when its documented response has a body to check against.
+    fn body_seed(&self, method: &str, path: &str, status: u16) -> Option<BodySeed<'_>> {
+        let m = self.matcher.find(method, path)?;
+        let (response_index, want) = self.response_plan(m.op, status);
+        let (_, op) = self.operation(m.op);
+        let ty = op.responses[response_index?].body.as_ref()?;
+        Some(self.schemas[m.op.spec].seed(ty, want))
+    }
+
     /// Per-exchange checks (run in parallel).
     fn prepare(&self, ex: &Exchange<'_>) -> Prepared {
+        self.prepare_streamed(ex, None)
+    }
+
+    /// [`Self::prepare`], given the body's streamed check when it was done
+    /// while the exchange was read.
+    fn prepare_streamed<'b>(&self, ex: &'b Exchange<'_>, pre: Option<Streamed<'b>>) -> Prepared {
         let mut findings = Vec::new();
         let op_ref = match &ex.operation {
-            Some(id) => self.find_operation(id).map(|r| (r, Vec::new())),
+            Some(id) => self.find_operation(id).map(|r| (r, SmallVec::new())),
             None => self
                 .matcher
                 .find(&ex.method, &ex.path)
@@ -446,7 +483,7 @@ impl Engine {
                 entry: ex.entry,
                 unmatched: Some(format!("{} {}", ex.method, ex.path)),
                 op: None,
-                key: Vec::new(),
+                key: KeyValues::default(),
                 findings,
                 obs: None,
                 body: BodyText::Owned(Vec::new()),
@@ -460,20 +497,11 @@ impl Engine {
         let (spec, op) = self.operation(op_ref);
         http::check(op, ex, &mut findings);
         request::check(spec, op, ex, &params, &mut findings);
-        let response_index = op
-            .responses
-            .iter()
-            .position(|r| r.status == Some(ex.status))
-            .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
+        let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);
         let plans = &self.plans[op_ref.spec][op_ref.op];
-        let want = match response_index {
-            _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),
-            Some(i) => plans.wants[i].as_ref(),
-            None => None,
-        };
         let schema = &self.schemas[op_ref.spec];
-        let streamed = body::check(schema, op, response, ex, &params, want, &mut findings);
+        let streamed = body::check(schema, op, response, ex, &params, want, pre, &mut findings);
         signature::check_request(spec, op, ex, self.secret.as_ref(), &mut findings);
         let mut obs = None;
         if let (Some(body), Some(i)) = (&streamed, response_index) {
@@ -496,16 +524,10 @@ impl Engine {
         drop(streamed);
         // Only what the sequence phase needs outlives this (the rest of the
         // exchange is freed here, on the worker that allocated it).
-        let key = op
-            .resource_key
-            .iter()
-            .map(|k| {
-                params
-                    .iter()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.to_string())
-            })
-            .collect();
+        let mut key = KeyValues::default();
+        for k in &op.resource_key {
+            key.push(params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_ref()));
+        }
         Prepared {
             entry: ex.entry,
             unmatched: None,
@@ -623,7 +645,7 @@ struct Prepared {
     unmatched: Option<String>,
     op: Option<OpRef>,
     /// The values of the operation's `x-resource-key` parameters.
-    key: Vec<Option<String>>,
+    key: KeyValues,
     findings: Vec<Finding>,
     /// The response index and what it says about the resource.
     obs: Option<(usize, Observation)>,
@@ -634,6 +656,12 @@ struct Prepared {
 /// Where a prepared exchange's response body is.
 enum BodyText {
     Owned(Vec<u8>),
+    /// In the exchange object at `range` of a batch's line buffer, not yet
+    /// cut out (a line read in one pass: most never need it).
+    InLine {
+        lines: Arc<Vec<u8>>,
+        range: std::ops::Range<usize>,
+    },
     /// `range` of the line buffer of the batch it was read in (kept until the
     /// batch's sequence checks are done, so bodies are not copied).
     InLines {
@@ -657,10 +685,16 @@ impl BodyText {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
+    fn bytes(&self) -> Cow<'_, [u8]> {
         match self {
-            BodyText::Owned(b) => b,
-            BodyText::InLines { lines, range } => &lines[range.clone()],
+            BodyText::Owned(b) => Cow::Borrowed(b),
+            BodyText::InLines { lines, range } => Cow::Borrowed(&lines[range.clone()]),
+            BodyText::InLine { lines, range } => Cow::Owned(
+                std::str::from_utf8(&lines[range.clone()])
+                    .ok()
+                    .and_then(|line| input::recording::body_of(line.trim()))
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
@@ -668,12 +702,47 @@ impl BodyText {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct SeqKey {
     op: OpRef,
-    values: Vec<Option<String>>,
+    values: KeyValues,
+}
+
+/// The values of a resource key, in one small buffer: inline for the usual
+/// short ids, so that the open-sequence map is looked up without following
+/// pointers. Per value: `0` when absent, else `1`, its length (8 bytes, LE)
+/// and its UTF-8 bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+struct KeyValues(SmallVec<[u8; 48]>);
+
+impl KeyValues {
+    fn push(&mut self, value: Option<&str>) {
+        match value {
+            None => self.0.push(0),
+            Some(v) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&(v.len() as u64).to_le_bytes());
+                self.0.extend_from_slice(v.as_bytes());
+            }
+        }
+    }
+
+    /// The values, in order.
+    fn values(&self) -> impl Iterator<Item = Option<&str>> {
+        let mut rest = &self.0[..];
+        std::iter::from_fn(move || {
+            let (&tag, after) = rest.split_first()?;
+            if tag == 0 {
+                rest = after;
+                return Some(None);
+            }
+            let (len, after) = after.split_first_chunk::<8>()?;
+            let len = usize::try_from(u64::from_le_bytes(*len)).ok()?;
+            let (text, after) = after.split_at_checked(len)?;
+            rest = after;
+            Some(std::str::from_utf8(text).ok())
+        })
+    }
 }
 
 struct OpenSequence {
-    /// The resource key's values (the map's key), for [`label`].
-    values: Vec<Option<String>>,
     state: SequenceState,
     /// Index in `report.sequence_records`, when recorded.
     record: Option<usize>,
@@ -804,6 +873,19 @@ impl<'e> FileRun<'e> {
                 }
                 Pending::Problem(f) => Done::Problem(f),
                 Pending::Line { entry, start, end } => {
+                    let text = std::str::from_utf8(&lines[start..end]).map(str::trim);
+                    if let Some(one) = text
+                        .ok()
+                        .filter(|t| !t.is_empty())
+                        .and_then(|t| one_pass::read(engine, &file, entry, t))
+                    {
+                        let mut prepared = engine.prepare_streamed(&one.exchange, one.streamed);
+                        prepared.body = BodyText::InLine {
+                            lines: lines.clone(),
+                            range: start..end,
+                        };
+                        return Done::Prepared(prepared);
+                    }
                     match input::ndjson::parse_line(&file, entry, &lines[start..end]) {
                         None => Done::Blank,
                         Some(Err(f)) => Done::Problem(f),
@@ -876,25 +958,23 @@ impl<'e> FileRun<'e> {
         };
         let engine = self.engine;
         let (spec, op) = engine.operation(op_ref);
+        // For the label (an inline copy, without allocating).
+        let values = p.key.clone();
         let key = SeqKey {
             op: op_ref,
             values: p.key,
         };
-        let open = self
-            .sequences
-            .entry(key)
-            .or_insert_with_key(|key| OpenSequence {
-                values: key.values.clone(),
-                state: SequenceState::default(),
-                record: None,
-            });
+        let open = self.sequences.entry(key).or_insert_with(|| OpenSequence {
+            state: SequenceState::default(),
+            record: None,
+        });
         if open.state.exchanges == 0 {
             self.report.sequences += 1;
             if engine.record_sequences {
                 open.record = Some(self.report.sequence_records.len());
                 self.report.sequence_records.push(SequenceRecord {
                     file: self.file.to_string(),
-                    label: label(op, &open.values),
+                    label: label(op, &values),
                     operation: op.id.clone(),
                     exchanges: 0,
                 });
@@ -919,10 +999,15 @@ impl<'e> FileRun<'e> {
             };
             open.state.update(&at, obs, &mut findings);
         }
-        let name = (!findings.is_empty()).then(|| label(op, &open.values));
+        let name = (!findings.is_empty()).then(|| label(op, &values));
+        let body = if findings.is_empty() {
+            Cow::Borrowed(&[][..])
+        } else {
+            p.body.bytes()
+        };
         for mut f in findings {
             f.sequence = name.clone();
-            locate(&mut f, p.body.bytes());
+            locate(&mut f, &body);
             self.emit(f);
         }
     }
@@ -1001,9 +1086,9 @@ impl<'e> FileRun<'e> {
 
 /// How findings and reports name a sequence: the operation and the resource
 /// key's values (worded only when needed: most sequences have no finding).
-fn label(op: &Operation, values: &[Option<String>]) -> String {
+fn label(op: &Operation, values: &KeyValues) -> String {
     let mut label = op.id.clone();
-    for (name, value) in op.resource_key.iter().zip(values) {
+    for (name, value) in op.resource_key.iter().zip(values.values()) {
         if let Some(v) = value {
             label.push_str(&format!(" {name}={v}"));
         }

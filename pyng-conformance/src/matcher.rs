@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use pyng_spec::ir::Spec;
+use smallvec::SmallVec;
 
 /// An operation of a loaded spec: indices into the engine's specs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,7 +38,8 @@ pub struct Matcher {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Match<'r, 'p> {
     pub op: OpRef,
-    pub path_params: Vec<(&'r str, Cow<'p, str>)>,
+    /// Inline: a template has a few parameters.
+    pub path_params: SmallVec<[(&'r str, Cow<'p, str>); 4]>,
 }
 
 impl Matcher {
@@ -78,7 +80,7 @@ impl Matcher {
             }
             // Segments are borrowed unless they have percent-escapes: literals
             // are compared without allocating.
-            let mut params = Vec::new();
+            let mut params = SmallVec::new();
             for (seg, part) in route.segments.iter().zip(split(path)) {
                 let decoded = decode(part);
                 match seg {

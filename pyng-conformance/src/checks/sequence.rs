@@ -8,11 +8,14 @@ use std::borrow::Cow;
 use pyng_spec::ir::{Spec, TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
+use smallvec::SmallVec;
 
 use crate::finding::{Finding, Severity};
 use crate::plan::{SequencePlan, States, Tracked, lookup};
 
-/// What one successful response says about the resource.
+/// What one successful response says about the resource. Small and inline
+/// (no allocation for the usual few fields): it is kept per exchange until
+/// the sequence checks, and its parts per open sequence.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
     pub time_ms: Option<i128>,
@@ -20,11 +23,42 @@ pub struct Observation {
     /// [`States::values`].
     pub status: Option<usize>,
     /// Per `plan.stable`: the value when present and not null.
-    pub stable: Vec<Option<Value>>,
+    pub stable: SmallVec<[Option<Stable>; 2]>,
     /// Per `plan.monotonic`: the value as Unix milliseconds (or the raw integer).
-    pub monotonic: Vec<Option<i128>>,
+    pub monotonic: SmallVec<[Option<i128>; 2]>,
     /// Per `plan.deadlines`: the deadline as Unix milliseconds.
-    pub deadlines: Vec<Option<i128>>,
+    pub deadlines: SmallVec<[Option<i128>; 2]>,
+}
+
+/// A stable field's value: a string (the usual id) inline when short, any
+/// other value as it is. Equal exactly when the JSON values are.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stable {
+    /// UTF-8 text, always (built from a `&str`).
+    Str(SmallVec<[u8; 32]>),
+    Other(Value),
+}
+
+impl Stable {
+    fn of(v: &Value) -> Stable {
+        match v {
+            Value::String(s) => Stable::Str(SmallVec::from_slice(s.as_bytes())),
+            other => Stable::Other(other.clone()),
+        }
+    }
+}
+
+impl std::fmt::Display for Stable {
+    /// As the JSON value (a string quoted and escaped).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stable::Str(bytes) => {
+                let text = std::str::from_utf8(bytes).unwrap_or_default();
+                write!(f, "{}", Value::String(text.to_owned()))
+            }
+            Stable::Other(v) => write!(f, "{v}"),
+        }
+    }
 }
 
 /// A response body the sequence checks read values from: a parsed one, or what
@@ -79,10 +113,12 @@ pub fn observe<B: Body + ?Sized>(
         stable: plan
             .stable
             .iter()
-            .map(|t| {
-                body.value_at(t)
+            .map(|t| match body.str_at(t) {
+                Some(s) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
+                None => body
+                    .value_at(t)
                     .filter(|v| !v.is_null())
-                    .map(Cow::into_owned)
+                    .map(|v| Stable::of(&v)),
             })
             .collect(),
         monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
@@ -115,11 +151,11 @@ pub struct SequenceState {
     /// An index in [`States::values`].
     last_status: Option<usize>,
     /// Per timeout: when the resource was first seen in one of its `while` states.
-    while_since: Vec<Option<i128>>,
+    while_since: SmallVec<[Option<i128>; 2]>,
     /// Per timeout: already reported, so a long stall is one finding.
-    timed_out: Vec<bool>,
-    stable: Vec<Option<Value>>,
-    monotonic: Vec<Option<i128>>,
+    timed_out: SmallVec<[bool; 4]>,
+    stable: SmallVec<[Option<Stable>; 2]>,
+    monotonic: SmallVec<[Option<i128>; 2]>,
     pub last_time: Option<i128>,
 }
 

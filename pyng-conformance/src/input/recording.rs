@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, parse_time, redact_header, split_url_cow};
+use crate::exchange::{Exchange, SplitUrl, parse_time, redact_header, split_url_cow};
 use crate::finding::Finding;
 
 /// The value of `format`.
@@ -52,13 +52,13 @@ struct RecordedExchange<'a> {
 }
 
 #[derive(Deserialize)]
-struct Request<'a> {
+pub(crate) struct Request<'a> {
     #[serde(borrow)]
-    method: Cow<'a, str>,
+    pub method: Cow<'a, str>,
     #[serde(borrow)]
-    url: Cow<'a, str>,
+    pub url: Cow<'a, str>,
     #[serde(default, borrow)]
-    headers: Headers<'a>,
+    pub headers: Headers<'a>,
 }
 
 #[derive(Deserialize)]
@@ -66,7 +66,7 @@ struct Request<'a> {
 struct Response<'a> {
     status: u16,
     #[serde(default, borrow)]
-    headers: Headers<'a>,
+    headers: ContentType<'a>,
     /// The body as the JSON it was, byte for byte.
     #[serde(borrow)]
     body: Option<&'a RawValue>,
@@ -81,7 +81,7 @@ struct Response<'a> {
 /// A header object, read as a `BTreeMap<String, String>` would be (sorted by
 /// name, a repeated name keeps its last value) without allocating per entry.
 #[derive(Default)]
-struct Headers<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+pub(crate) struct Headers<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Headers<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -116,8 +116,44 @@ impl<'de: 'a, 'a> Deserialize<'de> for Headers<'a> {
     }
 }
 
+/// The `Content-Type` of a header object: what a [`Headers`] read of it
+/// gives (sorted by name, the last value of a repeated name) at the first name
+/// that is `content-type` ignoring case, without keeping the other headers.
+/// Errors are a [`Headers`] read's.
+#[derive(Default)]
+pub(crate) struct ContentType<'a>(pub Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ContentType<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for V<'a> {
+            type Value = ContentType<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ContentType<'a>, A::Error> {
+                let mut found: Option<(Cow<'a, str>, Cow<'a, str>)> = None;
+                while let Some((k, v)) = map.next_entry::<Str<'a>, Str<'a>>()? {
+                    if !k.0.eq_ignore_ascii_case("content-type") {
+                        continue;
+                    }
+                    // The smallest such name; a repeat of it replaces the value.
+                    if found.as_ref().is_none_or(|(name, _)| k.0 <= *name) {
+                        found = Some((k.0, v.0));
+                    }
+                }
+                Ok(ContentType(found.map(|(_, v)| v)))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 /// A string, borrowed when it has no escapes.
-struct Str<'a>(Cow<'a, str>);
+pub(crate) struct Str<'a>(pub Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -187,7 +223,6 @@ fn exchange<'a>(
     entry: usize,
     x: RecordedExchange<'a>,
 ) -> Result<Exchange<'a>, String> {
-    let (path, query) = split_url_cow(x.request.url);
     let r = x.response;
     let body: Cow<'a, [u8]> = match (r.body, r.body_text, r.body_base64) {
         (Some(raw), None, None) => Cow::Borrowed(raw.get().as_bytes()),
@@ -204,32 +239,61 @@ fn exchange<'a>(
             ));
         }
     };
-    let content_type = r
-        .headers
-        .0
-        .into_iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        .map(|(_, v)| v);
-    Ok(Exchange {
-        file: file.clone(),
-        entry: Some(entry),
-        method: x.request.method,
-        path,
-        query,
-        // In place: the header vector is reused.
-        request_headers: x
-            .request
-            .headers
-            .0
-            .into_iter()
-            .map(|(k, v)| redact_header(k, v))
-            .collect(),
+    let parts = Parts {
+        started_at: x.started_at,
+        request: x.request,
+        url: None,
         status: r.status,
-        content_type,
-        body,
-        time_ms: x.started_at.as_ref().and_then(|s| parse_time(&s.0)),
-        operation: None,
-    })
+        content_type: r.headers.0,
+    };
+    Ok(parts.assemble(file, entry, body))
+}
+
+/// The fields of a recorded exchange other than its body.
+pub(crate) struct Parts<'a> {
+    pub started_at: Option<Str<'a>>,
+    pub request: Request<'a>,
+    /// `request.url` split, when it was already.
+    pub url: Option<SplitUrl<'a>>,
+    pub status: u16,
+    pub content_type: Option<Cow<'a, str>>,
+}
+
+impl<'a> Parts<'a> {
+    pub fn assemble(self, file: &Arc<str>, entry: usize, body: Cow<'a, [u8]>) -> Exchange<'a> {
+        let (path, query) = match self.url {
+            Some(split) => split,
+            None => split_url_cow(self.request.url),
+        };
+        Exchange {
+            file: file.clone(),
+            entry: Some(entry),
+            method: self.request.method,
+            path,
+            query,
+            // In place: the header vector is reused.
+            request_headers: self
+                .request
+                .headers
+                .0
+                .into_iter()
+                .map(|(k, v)| redact_header(k, v))
+                .collect(),
+            status: self.status,
+            content_type: self.content_type,
+            body,
+            time_ms: self.started_at.as_ref().and_then(|s| parse_time(&s.0)),
+            operation: None,
+        }
+    }
+}
+
+/// The body of an exchange object, as [`exchange_item`] reads it (`None`
+/// when the text is not a valid exchange).
+pub fn body_of(text: &str) -> Option<Vec<u8>> {
+    let x: RecordedExchange<'_> = serde_json::from_str(text).ok()?;
+    let ex = exchange(&Arc::from(""), 0, x).ok()?;
+    Some(ex.body.into_owned())
 }
 
 #[cfg(test)]
@@ -237,6 +301,43 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    /// `ContentType` picks what the full header read and a search of it
+    /// (the reading it replaced) pick, with the same errors.
+    #[test]
+    fn content_type_is_read_like_the_headers() {
+        let names = [
+            "content-type",
+            "Content-Type",
+            "CONTENT-TYPE",
+            "accept",
+            r"content-typ\u0065",
+        ];
+        let mut objects = vec![
+            r#"{"a":1}"#.to_owned(),
+            "null".to_owned(),
+            "[]".to_owned(),
+            r#"{"content-type":"#.to_owned(),
+            "{}".to_owned(),
+        ];
+        for a in names {
+            for b in names {
+                for c in names {
+                    objects.push(format!(r#"{{"{a}":"1","{b}":"2","{c}":"3"}}"#));
+                }
+            }
+        }
+        for text in &objects {
+            let via_headers = serde_json::from_str::<Headers<'_>>(text).map(|h| {
+                h.0.into_iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                    .map(|(_, v)| v.into_owned())
+            });
+            let direct =
+                serde_json::from_str::<ContentType<'_>>(text).map(|c| c.0.map(Cow::into_owned));
+            assert_eq!(format!("{direct:?}"), format!("{via_headers:?}"), "{text}");
+        }
+    }
 
     #[test]
     fn headers_read_like_a_btreemap() {

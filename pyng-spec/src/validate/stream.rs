@@ -125,20 +125,12 @@ impl Schema {
         mut de: serde_json::Deserializer<R>,
         want: Option<&Want>,
     ) -> Result<Streamed<'de>, SyntaxError> {
-        let ty = self.resolve(ty);
-        let mut cx = Ctx::new(self);
-        let root = Node {
-            cx: &mut cx,
-            ty: Some(&ty),
-            field: None,
-            cap: Capture::of(want),
-        };
-        match root.deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
-            Ok(out) => Ok(Streamed {
-                findings: cx.finish(),
-                duplicate_keys: std::mem::take(&mut cx.dups),
-                kept: out.value,
-            }),
+        match self
+            .seed(ty, want)
+            .deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+        {
+            Ok(out) => Ok(out),
             Err(e) => Err(SyntaxError {
                 message: e.to_string(),
                 line: e.line(),
@@ -146,6 +138,46 @@ impl Schema {
                 eof: e.is_eof(),
             }),
         }
+    }
+
+    /// [`Self::validate`] as a [`DeserializeSeed`], for a body inside a larger
+    /// document (checked while that document is read, in the same pass). On
+    /// valid JSON it gives what [`Self::validate`] gives on the body's text;
+    /// any error is the enclosing deserializer's.
+    pub fn seed<'a>(&'a self, ty: &Type, want: Option<&'a Want>) -> BodySeed<'a> {
+        BodySeed {
+            schema: self,
+            ty: self.resolve(ty),
+            want,
+        }
+    }
+}
+
+/// See [`Schema::seed`].
+#[derive(Debug)]
+pub struct BodySeed<'a> {
+    schema: &'a Schema,
+    ty: compile::CType,
+    want: Option<&'a Want>,
+}
+
+impl<'de> DeserializeSeed<'de> for BodySeed<'_> {
+    type Value = Streamed<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Streamed<'de>, D::Error> {
+        let mut cx = Ctx::new(self.schema);
+        let root = Node {
+            cx: &mut cx,
+            ty: Some(&self.ty),
+            field: None,
+            cap: Capture::of(self.want),
+        };
+        let out = root.deserialize(d)?;
+        Ok(Streamed {
+            findings: cx.finish(),
+            duplicate_keys: std::mem::take(&mut cx.dups),
+            kept: out.value,
+        })
     }
 }
 

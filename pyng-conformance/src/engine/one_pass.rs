@@ -1,0 +1,320 @@
+//! An NDJSON line read in one pass: the response body is checked while the
+//! line is deserialized, instead of being skipped as raw JSON and scanned a
+//! second time. That needs the route and the status before the body, which is
+//! how the kit writes its recordings (`request` before `response`, `status`
+//! before `body`).
+//!
+//! Anything else gives `None` and the line is read the usual way
+//! ([`crate::input::ndjson::parse_line`]), which words every error as before:
+//! a body before the request or the status, `bodyText`, `bodyBase64`, a `null`
+//! body, a repeated field, a line that is not an object, and any error at all
+//! (including one inside the body, where the streaming check may be stricter
+//! than a raw read, e.g. a number out of range). So on every line this gives
+//! the exchange and the body check the usual way gives, or nothing.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use pyng_spec::validate::stream::{BodySeed, Streamed};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use super::Engine;
+use crate::exchange::{Exchange, SplitUrl, split_url_cow};
+use crate::input::recording::{ContentType, Parts, Request, Str};
+
+/// An exchange whose body was checked as it was read (`streamed` is `None`
+/// when the body has nothing to be checked against: no matching operation,
+/// or an undocumented body). Its `body` is empty: the text is found again
+/// with [`crate::input::recording::body_of`] when a finding needs it.
+pub(super) struct OnePass<'a> {
+    pub exchange: Exchange<'a>,
+    pub streamed: Option<Streamed<'a>>,
+}
+
+pub(super) fn read<'a>(
+    engine: &Engine,
+    file: &Arc<str>,
+    entry: usize,
+    text: &'a str,
+) -> Option<OnePass<'a>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let (parts, streamed) = LineSeed { engine }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(OnePass {
+        exchange: parts.assemble(file, entry, Cow::Borrowed(&[])),
+        streamed,
+    })
+}
+
+/// Gives up on the one-pass read (the message is never shown).
+fn unusual<E: serde::de::Error>() -> E {
+    E::custom("not read in one pass")
+}
+
+/// Sets a field read once; a repeated field gives up.
+fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E> {
+    match slot {
+        Some(_) => Err(unusual()),
+        None => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
+}
+
+struct LineSeed<'e> {
+    engine: &'e Engine,
+}
+
+type Line<'de> = (Parts<'de>, Option<Streamed<'de>>);
+
+impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
+    type Value = Line<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LineSeed<'_> {
+    type Value = Line<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a recorded exchange")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+        let mut started_at: Option<Option<Str<'de>>> = None;
+        let mut request: Option<Request<'de>> = None;
+        let mut response = None;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            match &*key.0 {
+                "startedAt" => once(&mut started_at, map.next_value()?)?,
+                "request" => once(&mut request, map.next_value()?)?,
+                "response" => {
+                    let Some(req) = &request else {
+                        return Err(unusual());
+                    };
+                    let seed = ResponseSeed {
+                        engine: self.engine,
+                        request: req,
+                    };
+                    once(&mut response, map.next_value_seed(seed)?)?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let (Some(request), Some(response)) = (request, response) else {
+            return Err(unusual());
+        };
+        let (status, headers, url, streamed) = response;
+        let parts = Parts {
+            started_at: started_at.flatten(),
+            request,
+            url: Some(url),
+            status,
+            content_type: headers.0,
+        };
+        Ok((parts, streamed))
+    }
+}
+
+/// The response object, given the request read before it.
+struct ResponseSeed<'e, 'r, 'de> {
+    engine: &'e Engine,
+    request: &'r Request<'de>,
+}
+
+type Response<'de> = (u16, ContentType<'de>, SplitUrl<'de>, Option<Streamed<'de>>);
+
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, '_, 'de> {
+    type Value = Response<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Response<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResponseSeed<'_, '_, 'de> {
+    type Value = Response<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a recorded response")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Response<'de>, A::Error> {
+        let mut status: Option<u16> = None;
+        let mut headers: Option<ContentType<'de>> = None;
+        let mut body: Option<(SplitUrl<'de>, Option<Streamed<'de>>)> = None;
+        while let Some(key) = map.next_key::<Str<'de>>()? {
+            match &*key.0 {
+                "status" => once(&mut status, map.next_value()?)?,
+                "headers" => once(&mut headers, map.next_value()?)?,
+                "body" => {
+                    let Some(status) = status else {
+                        return Err(unusual());
+                    };
+                    let url = split_url_cow(self.request.url.clone());
+                    let checked = match self.engine.body_seed(&self.request.method, &url.0, status)
+                    {
+                        Some(seed) => Some(map.next_value_seed(NotNull(seed))?),
+                        None => {
+                            map.next_value::<IgnoredAny>()?;
+                            None
+                        }
+                    };
+                    once(&mut body, (url, checked))?;
+                }
+                "bodyText" | "bodyBase64" => return Err(unusual()),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let (Some(status), Some((url, streamed))) = (status, body) else {
+            return Err(unusual());
+        };
+        Ok((status, headers.unwrap_or_default(), url, streamed))
+    }
+}
+
+/// A body that is not `null` (the usual read takes `null` for no body).
+struct NotNull<'a>(BodySeed<'a>);
+
+impl<'de> DeserializeSeed<'de> for NotNull<'_> {
+    type Value = Streamed<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Streamed<'de>, D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NotNull<'_> {
+    type Value = Streamed<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a response body")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Streamed<'de>, E> {
+        Err(unusual())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Streamed<'de>, D::Error> {
+        self.0.deserialize(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::ndjson::parse_line;
+
+    fn engine() -> Engine {
+        Engine::with_bundled_specs().expect("bundled specs load")
+    }
+
+    /// What the checks make of a prepared exchange, for comparison.
+    fn outcome(p: &super::super::Prepared) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            p.op, p.key, p.findings, p.obs, p.unmatched
+        )
+    }
+
+    /// Variants of a line: what the one-pass read must either give up on or
+    /// read exactly as the usual read does.
+    fn variants(line: &str) -> Vec<String> {
+        let mut out = vec![line.to_owned()];
+        let swaps: &[(&str, &str)] = &[
+            (r#""body":{"#, r#""body":null,"x":{"#),
+            (r#""body":"#, r#""bodyText":"#),
+            (r#""status":200,"#, ""),
+            (r#""status":200,"#, r#""status":404,"#),
+            (r#""status":200,"#, r#""status":"200","#),
+            (r#""traceId""#, r#""traceId":"a","traceId""#),
+            (r#""data":{"#, r#""data":{"n":1e400,"#),
+            (r#""data":{"#, r#""data":{"orderId":"A","#),
+            (r#""request":{"#, r#""request":{"x":[],"#),
+            (
+                r#""response":{"#,
+                r#""response":{"headers":{"content-type":"text/plain"},"#,
+            ),
+            (
+                r#""response":{"#,
+                r#""response":{"headers":{"Content-Type":7},"#,
+            ),
+            (r#""startedAt""#, r#""startedAt""#),
+            (r#""startedAt":"#, r#""startedAt":null,"y":"#),
+            ("https://", "HTTPS://"),
+            ("/transaction-status", "/transaction-st%61tus"),
+            ("GET", "get"),
+            ("GET", "POST"),
+            ("paymentIntentId=", "paymentIntentId=%20+"),
+        ];
+        for (from, to) in swaps {
+            if line.contains(from) {
+                out.push(line.replacen(from, to, 1));
+            }
+        }
+        // The response before the request, a repeated response, cut lines.
+        if let (Some(req), Some(resp)) = (line.find(r#""request":"#), line.find(r#","response":"#))
+        {
+            let request = &line[req..resp];
+            let response = &line[resp + 1..line.len() - 1];
+            out.push(format!("{{{response},{request}}}"));
+            out.push(format!("{{{request},{response},{response}}}"));
+        }
+        for cut in [1, 10, line.len() / 2, line.len() - 1] {
+            out.push(line[..cut.min(line.len())].to_owned());
+        }
+        out.push(format!("[{line}]"));
+        out
+    }
+
+    #[test]
+    fn one_pass_reads_as_the_usual_read_or_gives_up() {
+        let engine = engine();
+        let corpus = crate::corpus::generate(60, 3);
+        let file: Arc<str> = Arc::from("c.ndjson");
+        let (mut one_pass, mut usual) = (0, 0);
+        for (i, line) in std::str::from_utf8(&corpus).unwrap().lines().enumerate() {
+            for text in variants(line) {
+                let via_usual = parse_line(&file, i, text.as_bytes());
+                match read(&engine, &file, i, &text) {
+                    Some(one) => {
+                        one_pass += 1;
+                        let Some(Ok(ex)) = via_usual else {
+                            panic!("read in one pass, but not a valid exchange: {text}");
+                        };
+                        let mut body = one.exchange.clone();
+                        body.body = ex.body.clone();
+                        assert_eq!(format!("{body:?}"), format!("{ex:?}"), "{text}");
+                        let a = engine.prepare_streamed(&one.exchange, one.streamed);
+                        let b = engine.prepare(&ex);
+                        assert_eq!(outcome(&a), outcome(&b), "{text}");
+                        assert_eq!(
+                            crate::input::recording::body_of(&text).as_deref(),
+                            Some(&*ex.body),
+                            "{text}"
+                        );
+                    }
+                    None => usual += 1,
+                }
+            }
+        }
+        // Both paths are exercised.
+        assert!(one_pass > 600 && usual > 600, "{one_pass} / {usual}");
+    }
+
+    #[test]
+    fn reads_the_kits_own_lines_in_one_pass() {
+        let engine = engine();
+        let corpus = crate::corpus::generate(40, 1);
+        let file: Arc<str> = Arc::from("c.ndjson");
+        for (i, line) in std::str::from_utf8(&corpus).unwrap().lines().enumerate() {
+            let one = read(&engine, &file, i, line);
+            assert!(one.is_some_and(|o| o.streamed.is_some()), "{line}");
+        }
+    }
+}
