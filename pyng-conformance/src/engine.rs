@@ -14,12 +14,12 @@ use smallvec::SmallVec;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
-use crate::checks::{body, http, request, signature};
+use crate::checks::{Param, body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
 use crate::input::{self, Item, Kind};
-use crate::matcher::{Matcher, OpRef};
+use crate::matcher::{Match, Matcher, OpRef};
 use crate::plan::{SequencePlan, plan};
 use crate::position;
 use crate::rules::{self, Policy, Rule};
@@ -454,29 +454,34 @@ impl Engine {
 
     /// The streaming check of a response body of `status` to `method path`,
     /// when its documented response has a body to check against.
-    fn body_seed(&self, method: &str, path: &str, status: u16) -> Option<BodySeed<'_>> {
-        let m = self.matcher.find(method, path)?;
-        let (response_index, want) = self.response_plan(m.op, status);
-        let (_, op) = self.operation(m.op);
+    fn body_seed(&self, op_ref: OpRef, status: u16) -> Option<BodySeed<'_>> {
+        let (response_index, want) = self.response_plan(op_ref, status);
+        let (_, op) = self.operation(op_ref);
         let ty = op.responses[response_index?].body.as_ref()?;
-        Some(self.schemas[m.op.spec].seed(ty, want))
+        Some(self.schemas[op_ref.spec].seed(ty, want))
     }
 
     /// Per-exchange checks (run in parallel).
     fn prepare(&self, ex: &Exchange<'_>) -> Prepared {
-        self.prepare_streamed(ex, None)
+        self.prepare_streamed(ex, None, None)
     }
 
     /// [`Self::prepare`], given the body's streamed check when it was done
-    /// while the exchange was read.
-    fn prepare_streamed<'b>(&self, ex: &'b Exchange<'_>, pre: Option<Streamed<'b>>) -> Prepared {
+    /// while the exchange was read, and the route when it was matched then.
+    fn prepare_streamed<'b>(
+        &self,
+        ex: &'b Exchange<'b>,
+        pre: Option<Streamed<'b>>,
+        route: Option<Option<Match<'_, '_>>>,
+    ) -> Prepared {
         let mut findings = Vec::new();
-        let op_ref = match &ex.operation {
-            Some(id) => self.find_operation(id).map(|r| (r, SmallVec::new())),
-            None => self
+        let op_ref = match (&ex.operation, route) {
+            (Some(id), _) => self.find_operation(id).map(|r| (r, SmallVec::new())),
+            (None, Some(matched)) => matched.map(|m| (m.op, params_of(m))),
+            (None, None) => self
                 .matcher
                 .find(&ex.method, &ex.path)
-                .map(|m| (m.op, m.path_params)),
+                .map(|m| (m.op, params_of(m))),
         };
         let Some((op_ref, mut params)) = op_ref else {
             return Prepared {
@@ -764,6 +769,10 @@ struct FileRun<'e> {
     // foldhash: one lookup per exchange, keyed by recorded values; its
     // per-process seed keeps crafted keys from colliding on purpose.
     sequences: foldhash::HashMap<SeqKey, OpenSequence>,
+    /// The latest last time of any sequence, and a lower bound of the open
+    /// sequences' last times (see [`Self::evict_idle`]).
+    latest_time: Option<i128>,
+    oldest_time: Option<i128>,
     report: Report,
     unmatched: usize,
     first_unmatched: Option<(Option<usize>, String)>,
@@ -781,6 +790,8 @@ impl<'e> FileRun<'e> {
             chunk: Vec::new(),
             events: Vec::new(),
             sequences: foldhash::HashMap::default(),
+            latest_time: None,
+            oldest_time: None,
             report: Report {
                 files: 1,
                 ..Report::default()
@@ -879,7 +890,8 @@ impl<'e> FileRun<'e> {
                         .filter(|t| !t.is_empty())
                         .and_then(|t| one_pass::read(engine, &file, entry, t))
                     {
-                        let mut prepared = engine.prepare_streamed(&one.exchange, one.streamed);
+                        let mut prepared =
+                            engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route));
                         prepared.body = BodyText::InLine {
                             lines: lines.clone(),
                             range: start..end,
@@ -999,6 +1011,11 @@ impl<'e> FileRun<'e> {
             };
             open.state.update(&at, obs, &mut findings);
         }
+        if let Some(t) = open.state.last_time {
+            self.latest_time = Some(self.latest_time.map_or(t, |l| l.max(t)));
+            // A lower bound of the open sequences' last times.
+            self.oldest_time = Some(self.oldest_time.map_or(t, |o| o.min(t)));
+        }
         let name = (!findings.is_empty()).then(|| label(op, &values));
         let body = if findings.is_empty() {
             Cow::Borrowed(&[][..])
@@ -1018,16 +1035,22 @@ impl<'e> FileRun<'e> {
         if self.sequences.len() <= MAX_OPEN_SEQUENCES {
             return;
         }
-        let Some(now) = self
+        // The latest time of any open sequence is the latest seen (that
+        // sequence is never idle); nothing is idle unless the oldest is far
+        // enough behind it, so most calls need not visit the sequences.
+        let (Some(now), Some(oldest)) = (self.latest_time, self.oldest_time) else {
+            return;
+        };
+        if now - oldest < IDLE_MS {
+            return;
+        }
+        self.sequences
+            .retain(|_, s| s.state.last_time.is_none_or(|t| now - t < IDLE_MS));
+        self.oldest_time = self
             .sequences
             .values()
             .filter_map(|s| s.state.last_time)
-            .max()
-        else {
-            return;
-        };
-        self.sequences
-            .retain(|_, s| s.state.last_time.is_none_or(|t| now - t < IDLE_MS));
+            .min();
     }
 
     fn finish(mut self) -> Report {
@@ -1082,6 +1105,12 @@ impl<'e> FileRun<'e> {
         }
         self.report
     }
+}
+
+/// A match's parameters, with room for the query's. Rebuilt rather than
+/// extended: `SmallVec` does not shorten lifetimes, its elements do.
+fn params_of<'x, 'r: 'x, 'p: 'x>(m: Match<'r, 'p>) -> SmallVec<[Param<'x>; 8]> {
+    m.path_params.into_iter().map(|(n, v)| (n, v)).collect()
 }
 
 /// How findings and reports name a sequence: the operation and the resource

@@ -73,26 +73,32 @@ impl Matcher {
     }
 
     pub fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
-        let count = split(path).count();
+        // Split and decoded once, then compared with each route; segments are
+        // borrowed unless they have percent-escapes.
+        let parts: SmallVec<[Cow<'p, str>; 8]> = split(path).map(decode).collect();
         'routes: for route in &self.routes {
-            if route.segments.len() != count || !route.method.eq_ignore_ascii_case(method) {
+            if route.segments.len() != parts.len() || !route.method.eq_ignore_ascii_case(method) {
                 continue;
             }
-            // Segments are borrowed unless they have percent-escapes: literals
-            // are compared without allocating.
-            let mut params = SmallVec::new();
-            for (seg, part) in route.segments.iter().zip(split(path)) {
-                let decoded = decode(part);
+            for (seg, part) in route.segments.iter().zip(&parts) {
                 match seg {
-                    Seg::Literal(l) if **l == *decoded => {}
-                    Seg::Literal(_) => continue 'routes,
-                    Seg::Param(_) if decoded.is_empty() => continue 'routes,
-                    Seg::Param(name) => params.push((name.as_str(), decoded)),
+                    Seg::Literal(l) if **l == **part => {}
+                    Seg::Param(_) if !part.is_empty() => {}
+                    _ => continue 'routes,
                 }
             }
+            let path_params = route
+                .segments
+                .iter()
+                .zip(&parts)
+                .filter_map(|(seg, part)| match seg {
+                    Seg::Param(name) => Some((name.as_str(), part.clone())),
+                    Seg::Literal(_) => None,
+                })
+                .collect();
             return Some(Match {
                 op: route.op,
-                path_params: params,
+                path_params,
             });
         }
         None

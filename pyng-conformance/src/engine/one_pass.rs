@@ -22,28 +22,32 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use super::Engine;
 use crate::exchange::{Exchange, SplitUrl, split_url_cow};
 use crate::input::recording::{ContentType, Parts, Request, Str};
+use crate::matcher::Match;
 
 /// An exchange whose body was checked as it was read (`streamed` is `None`
 /// when the body has nothing to be checked against: no matching operation,
 /// or an undocumented body). Its `body` is empty: the text is found again
 /// with [`crate::input::recording::body_of`] when a finding needs it.
-pub(super) struct OnePass<'a> {
+pub(super) struct OnePass<'e, 'a> {
     pub exchange: Exchange<'a>,
     pub streamed: Option<Streamed<'a>>,
+    /// The operation the request matched (`None`: none).
+    pub route: Option<Match<'e, 'a>>,
 }
 
-pub(super) fn read<'a>(
-    engine: &Engine,
+pub(super) fn read<'e, 'a>(
+    engine: &'e Engine,
     file: &Arc<str>,
     entry: usize,
     text: &'a str,
-) -> Option<OnePass<'a>> {
+) -> Option<OnePass<'e, 'a>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let (parts, streamed) = LineSeed { engine }.deserialize(&mut de).ok()?;
+    let (parts, (streamed, route)) = LineSeed { engine }.deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(OnePass {
         exchange: parts.assemble(file, entry, Cow::Borrowed(&[])),
         streamed,
+        route,
     })
 }
 
@@ -67,23 +71,26 @@ struct LineSeed<'e> {
     engine: &'e Engine,
 }
 
-type Line<'de> = (Parts<'de>, Option<Streamed<'de>>);
+type Line<'e, 'de> = (Parts<'de>, Checked<'e, 'de>);
 
-impl<'de> DeserializeSeed<'de> for LineSeed<'_> {
-    type Value = Line<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'de>, D::Error> {
+/// The body's check and the route it was checked for.
+type Checked<'e, 'de> = (Option<Streamed<'de>>, Option<Match<'e, 'de>>);
+
+impl<'e, 'de> DeserializeSeed<'de> for LineSeed<'e> {
+    type Value = Line<'e, 'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'e, 'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for LineSeed<'_> {
-    type Value = Line<'de>;
+impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
+    type Value = Line<'e, 'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recorded exchange")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'e, 'de>, A::Error> {
         let mut started_at: Option<Option<Str<'de>>> = None;
         let mut request: Option<Request<'de>> = None;
         let mut response = None;
@@ -109,7 +116,7 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
         let (Some(request), Some(response)) = (request, response) else {
             return Err(unusual());
         };
-        let (status, headers, url, streamed) = response;
+        let (status, headers, url, checked) = response;
         let parts = Parts {
             started_at: started_at.flatten(),
             request,
@@ -117,7 +124,7 @@ impl<'de> Visitor<'de> for LineSeed<'_> {
             status,
             content_type: headers.0,
         };
-        Ok((parts, streamed))
+        Ok((parts, checked))
     }
 }
 
@@ -127,26 +134,26 @@ struct ResponseSeed<'e, 'r, 'de> {
     request: &'r Request<'de>,
 }
 
-type Response<'de> = (u16, ContentType<'de>, SplitUrl<'de>, Option<Streamed<'de>>);
+type Response<'e, 'de> = (u16, ContentType<'de>, SplitUrl<'de>, Checked<'e, 'de>);
 
-impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, '_, 'de> {
-    type Value = Response<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Response<'de>, D::Error> {
+impl<'e, 'de> DeserializeSeed<'de> for ResponseSeed<'e, '_, 'de> {
+    type Value = Response<'e, 'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Response<'e, 'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResponseSeed<'_, '_, 'de> {
-    type Value = Response<'de>;
+impl<'e, 'de> Visitor<'de> for ResponseSeed<'e, '_, 'de> {
+    type Value = Response<'e, 'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recorded response")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Response<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Response<'e, 'de>, A::Error> {
         let mut status: Option<u16> = None;
         let mut headers: Option<ContentType<'de>> = None;
-        let mut body: Option<(SplitUrl<'de>, Option<Streamed<'de>>)> = None;
+        let mut body: Option<(SplitUrl<'de>, Checked<'e, 'de>)> = None;
         while let Some(key) = map.next_key::<Str<'de>>()? {
             match &*key.0 {
                 "status" => once(&mut status, map.next_value()?)?,
@@ -156,15 +163,18 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, '_, 'de> {
                         return Err(unusual());
                     };
                     let url = split_url_cow(self.request.url.clone());
-                    let checked = match self.engine.body_seed(&self.request.method, &url.0, status)
-                    {
+                    let route = route(self.engine, &self.request.method, &url.0);
+                    let seed = route
+                        .as_ref()
+                        .and_then(|m| self.engine.body_seed(m.op, status));
+                    let checked = match seed {
                         Some(seed) => Some(map.next_value_seed(NotNull(seed))?),
                         None => {
                             map.next_value::<IgnoredAny>()?;
                             None
                         }
                     };
-                    once(&mut body, (url, checked))?;
+                    once(&mut body, (url, (checked, route)))?;
                 }
                 "bodyText" | "bodyBase64" => return Err(unusual()),
                 _ => {
@@ -176,6 +186,27 @@ impl<'de> Visitor<'de> for ResponseSeed<'_, '_, 'de> {
             return Err(unusual());
         };
         Ok((status, headers.unwrap_or_default(), url, streamed))
+    }
+}
+
+/// The operation `method path` matches, its parameters borrowing from the
+/// line when the path does (a path with JSON escapes is a copy: its
+/// parameters are then copied too).
+fn route<'e, 'de>(
+    engine: &'e Engine,
+    method: &str,
+    path: &Cow<'de, str>,
+) -> Option<Match<'e, 'de>> {
+    match path {
+        Cow::Borrowed(path) => engine.matcher.find(method, path),
+        Cow::Owned(path) => engine.matcher.find(method, path).map(|m| Match {
+            op: m.op,
+            path_params: m
+                .path_params
+                .into_iter()
+                .map(|(name, value)| (name, Cow::Owned(value.into_owned())))
+                .collect(),
+        }),
     }
 }
 
@@ -290,7 +321,8 @@ mod tests {
                         let mut body = one.exchange.clone();
                         body.body = ex.body.clone();
                         assert_eq!(format!("{body:?}"), format!("{ex:?}"), "{text}");
-                        let a = engine.prepare_streamed(&one.exchange, one.streamed);
+                        let a =
+                            engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route));
                         let b = engine.prepare(&ex);
                         assert_eq!(outcome(&a), outcome(&b), "{text}");
                         assert_eq!(

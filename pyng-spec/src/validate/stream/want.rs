@@ -13,6 +13,9 @@ pub struct Want {
     /// Object properties (or, for a canonical index token such as `2`, array
     /// elements, as RFC 6901 reads them).
     keys: Vec<(String, Option<usize>, Want)>,
+    /// Bit `n % 64` is set when some key is `n` bytes long: most keys of a
+    /// body are rejected by their length alone.
+    lengths: u64,
     /// Every array element.
     each: Option<Box<Want>>,
 }
@@ -21,6 +24,7 @@ pub struct Want {
 pub static WHOLE: Want = Want {
     whole: true,
     keys: Vec::new(),
+    lengths: 0,
     each: None,
 };
 
@@ -57,6 +61,7 @@ impl Want {
             None => {
                 self.keys
                     .push((key.to_owned(), index_token(key), Want::default()));
+                self.lengths |= length_bit(key);
                 self.keys.len() - 1
             }
         };
@@ -67,7 +72,11 @@ impl Want {
         self.whole
     }
 
+    #[inline]
     pub(super) fn key(&self, key: &str) -> Option<&Want> {
+        if self.lengths & length_bit(key) == 0 {
+            return None;
+        }
         self.keys.iter().find(|(k, _, _)| k == key).map(|e| &e.2)
     }
 
@@ -78,6 +87,10 @@ impl Want {
             .into_iter()
             .chain(by_token.map(|e| &e.2))
     }
+}
+
+fn length_bit(key: &str) -> u64 {
+    1 << (key.len() % 64)
 }
 
 /// The array index a pointer token names, by `serde_json`'s rules (no sign, no
@@ -153,14 +166,24 @@ impl<'w> Capture<'w> {
     }
 
     /// What to keep of the property `key` of an object kept this way.
+    #[inline]
     pub fn key(&self, key: &str) -> Capture<'w> {
         match self {
             Capture::None => Capture::None,
             Capture::Full => Capture::Full,
             Capture::Part(ws) => {
                 let mut c = Capture::None;
-                for w in ws.iter().filter_map(|w| w.key(key)) {
-                    c.add(w);
+                // Plain loops: this runs for every key of a kept object.
+                for w in ws.inline.iter() {
+                    let Some(w) = w else { break };
+                    if let Some(k) = w.key(key) {
+                        c.add(k);
+                    }
+                }
+                for w in &ws.spill {
+                    if let Some(k) = w.key(key) {
+                        c.add(k);
+                    }
                 }
                 c
             }
