@@ -111,23 +111,24 @@ fn echo(
         else {
             continue;
         };
-        let Some(got) = body.pointer(&e.pointer).filter(|v| !v.is_null()) else {
-            continue;
+        let got = match body.text_at_pointer(&e.pointer) {
+            None | Some(Err(serde_json::Value::Null)) => continue,
+            Some(Ok(text)) if text == sent => continue,
+            Some(Ok(text)) => serde_json::Value::String(text.to_owned()),
+            Some(Err(other)) => other,
         };
-        if got.as_str() != Some(sent) {
-            let mut f = at_exchange(
-                ex,
-                &op.id,
-                "identity.echo",
-                Severity::Error,
-                format!(
-                    "the request's `{}` is `{sent}` but the body says {got} at `{}`",
-                    e.parameter, e.pointer
-                ),
-            )
-            .with_source(op.source.as_ref());
-            f.pointer = Some(e.pointer.clone());
-            out.push(f);
-        }
+        let mut f = at_exchange(
+            ex,
+            &op.id,
+            "identity.echo",
+            Severity::Error,
+            format!(
+                "the request's `{}` is `{sent}` but the body says {got} at `{}`",
+                e.parameter, e.pointer
+            ),
+        )
+        .with_source(op.source.as_ref());
+        f.pointer = Some(e.pointer.clone());
+        out.push(f);
     }
 }

@@ -39,15 +39,6 @@ pub enum Stable {
     Other(Value),
 }
 
-impl Stable {
-    fn of(v: &Value) -> Stable {
-        match v {
-            Value::String(s) => Stable::Str(SmallVec::from_slice(s.as_bytes())),
-            other => Stable::Other(other.clone()),
-        }
-    }
-}
-
 impl std::fmt::Display for Stable {
     /// As the JSON value (a string quoted and escaped).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -65,24 +56,17 @@ impl std::fmt::Display for Stable {
 /// the streaming body check kept of it (the plan's pointers).
 pub trait Body {
     fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>>;
-    /// The value at `t` when it is a string.
-    fn str_at(&self, t: &Tracked) -> Option<&str>;
-    /// The value at `t` when it is a number.
-    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number>;
+    /// The value at `t`: a string as text, anything else as a `Value`.
+    fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>>;
 }
 
 impl Body for Value {
     fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
         lookup(self, &t.pointer).map(Cow::Borrowed)
     }
-    fn str_at(&self, t: &Tracked) -> Option<&str> {
-        lookup(self, &t.pointer)?.as_str()
-    }
-    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number> {
-        match lookup(self, &t.pointer)? {
-            Value::Number(n) => Some(n),
-            _ => None,
-        }
+    fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>> {
+        let v = lookup(self, &t.pointer)?;
+        Some(v.as_str().ok_or_else(|| v.clone()))
     }
 }
 
@@ -90,11 +74,8 @@ impl Body for Streamed<'_> {
     fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
         self.value_at(&t.tokens).map(Cow::Owned)
     }
-    fn str_at(&self, t: &Tracked) -> Option<&str> {
-        self.str_at(&t.tokens)
-    }
-    fn number_at(&self, t: &Tracked) -> Option<&serde_json::Number> {
-        self.number_at(&t.tokens)
+    fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>> {
+        self.text_at(&t.tokens)
     }
 }
 
@@ -104,8 +85,17 @@ pub fn observe<B: Body + ?Sized>(
     time_ms: Option<i128>,
 ) -> Observation {
     let status = match (&plan.status, &plan.states) {
-        (Some((t, _)), Some(states)) => body.str_at(t).and_then(|s| states.index(s)),
+        (Some((t, _)), Some(states)) => match body.text_at(t) {
+            Some(Ok(s)) => states.index(s),
+            _ => None,
+        },
         _ => None,
+    };
+    // A deadline is read only while its timeout applies (its `while`
+    // states): no check looks at it otherwise.
+    let applies = |i: usize| match (status, &plan.states) {
+        (Some(s), Some(states)) => states.while_state.get(i).is_some_and(|w| w[s]),
+        _ => false,
     };
     Observation {
         time_ms,
@@ -113,19 +103,22 @@ pub fn observe<B: Body + ?Sized>(
         stable: plan
             .stable
             .iter()
-            .map(|t| match body.str_at(t) {
-                Some(s) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
-                None => body
-                    .value_at(t)
-                    .filter(|v| !v.is_null())
-                    .map(|v| Stable::of(&v)),
+            .map(|t| match body.text_at(t)? {
+                Ok(s) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
+                Err(Value::Null) => None,
+                Err(other) => Some(Stable::Other(other)),
             })
             .collect(),
         monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
         deadlines: plan
             .deadlines
             .iter()
-            .map(|t| t.as_ref().and_then(|t| instant(t, body)))
+            .enumerate()
+            .map(|(i, t)| {
+                t.as_ref()
+                    .filter(|_| applies(i))
+                    .and_then(|t| instant(t, body))
+            })
             .collect(),
     }
 }
@@ -134,13 +127,13 @@ pub fn observe<B: Body + ?Sized>(
 /// parse are skipped (their format is a `schema.*` finding already).
 fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
     // Read in place: only a stable value is copied out of the body.
-    if let Some(s) = body.str_at(t) {
-        return pyng_spec::validate::parse_rfc3339(s);
-    }
-    let n = body.number_at(t)?;
-    match t.unit {
-        Some(Unit::UnixSeconds) => n.as_i64().map(|s| i128::from(s) * 1000),
-        _ => n.as_i64().map(i128::from),
+    match body.text_at(t)? {
+        Ok(s) => pyng_spec::validate::parse_rfc3339(s),
+        Err(Value::Number(n)) => match t.unit {
+            Some(Unit::UnixSeconds) => n.as_i64().map(|s| i128::from(s) * 1000),
+            _ => n.as_i64().map(i128::from),
+        },
+        Err(_) => None,
     }
 }
 

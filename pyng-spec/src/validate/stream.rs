@@ -77,9 +77,18 @@ impl Streamed<'_> {
         self.at(tokens)?.as_str()
     }
 
-    /// The number at `tokens`, without a copy (`None` if it is not a number).
-    pub fn number_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<&serde_json::Number> {
-        self.at(tokens)?.as_number()
+    /// The value at `tokens` (`None` when missing): a string without a copy,
+    /// anything else as a `Value` (a copy; numbers and `null` allocate
+    /// nothing). One walk, for callers that take a string or something else.
+    pub fn text_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<Result<&str, Value>> {
+        self.at(tokens).map(View::text)
+    }
+
+    /// [`Self::text_at`] for an RFC 6901 pointer.
+    pub fn text_at_pointer(&self, pointer: &str) -> Option<Result<&str, Value>> {
+        View::K(self.kept.as_ref()?)
+            .pointer(pointer)
+            .map(View::text)
     }
 
     fn at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<View<'_, '_>> {

@@ -210,6 +210,11 @@ impl<'a> View<'a, '_> {
         }
     }
 
+    /// A string as text, anything else as a `Value`.
+    pub fn text(self) -> Result<&'a str, Value> {
+        self.as_str().ok_or_else(|| self.to_value())
+    }
+
     pub fn to_value(self) -> Value {
         match self {
             View::K(k) => k.clone().into_value(),
