@@ -36,6 +36,7 @@ pub(super) struct CModel {
 
 impl CModel {
     /// The index of the field named `key`.
+    #[inline]
     pub fn field(&self, key: &str) -> Option<usize> {
         let sketch = sketch(key);
         self.sketches
@@ -111,6 +112,7 @@ impl Schema {
 }
 
 /// Length, first and last byte (0 for an empty name).
+#[inline]
 fn sketch(name: &str) -> (usize, u8, u8) {
     let b = name.as_bytes();
     let byte = |o: Option<&u8>| o.copied().unwrap_or(0);

@@ -66,10 +66,15 @@ impl<'s, 'de> Ctx<'s, 'de> {
 
     /// Places the scratch issues at the current value, ordered after the
     /// current position by `tail`.
+    #[inline]
     pub fn flush(&mut self, tail: &[usize]) {
-        if self.issues.is_empty() {
-            return;
+        if !self.issues.is_empty() {
+            self.place_issues(tail);
         }
+    }
+
+    #[cold]
+    fn place_issues(&mut self, tail: &[usize]) {
         let at = self.pointer();
         for issue in self.issues.drain(..) {
             let mut key = self.order.clone();

@@ -26,12 +26,14 @@ impl Bits {
             Bits::Large(vec![false; n])
         }
     }
+    #[inline]
     fn get(&self, i: usize) -> bool {
         match self {
             Bits::Small(b) => b & (1 << i) != 0,
             Bits::Large(v) => v[i],
         }
     }
+    #[inline]
     fn put(&mut self, i: usize, on: bool) {
         match self {
             Bits::Small(b) if on => *b |= 1 << i,

@@ -33,6 +33,7 @@ pub(super) struct Out<'de> {
 }
 
 impl<'de> Out<'de> {
+    #[inline]
     fn kept(cap: &Capture<'_>, v: impl FnOnce() -> Kept<'de>) -> Self {
         Out {
             value: cap.is_some().then(v),

@@ -111,6 +111,7 @@ pub(super) struct Wants<'w> {
 }
 
 impl<'w> Wants<'w> {
+    #[inline]
     pub fn push(&mut self, w: &'w Want) {
         match self.inline.iter_mut().find(|s| s.is_none()) {
             Some(slot) => *slot = Some(w),
@@ -147,11 +148,13 @@ impl<'w> Capture<'w> {
         c
     }
 
+    #[inline]
     pub fn is_some(&self) -> bool {
         !matches!(self, Capture::None)
     }
 
     /// Also keeps what `w` names.
+    #[inline]
     pub fn add(&mut self, w: &'w Want) {
         match self {
             Capture::Full => {}
