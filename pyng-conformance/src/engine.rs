@@ -694,12 +694,7 @@ impl BodyText {
         match self {
             BodyText::Owned(b) => Cow::Borrowed(b),
             BodyText::InLines { lines, range } => Cow::Borrowed(&lines[range.clone()]),
-            BodyText::InLine { lines, range } => Cow::Owned(
-                std::str::from_utf8(&lines[range.clone()])
-                    .ok()
-                    .and_then(|line| input::recording::body_of(line.trim()))
-                    .unwrap_or_default(),
-            ),
+            BodyText::InLine { lines, range } => Cow::Owned(body_in_line(&lines[range.clone()])),
         }
     }
 }
@@ -777,6 +772,13 @@ struct FileRun<'e> {
     unmatched: usize,
     first_unmatched: Option<(Option<usize>, String)>,
     spec_infos: BTreeSet<(String, String)>,
+    /// One worker thread: NDJSON lines are checked as they are read, with
+    /// nothing to gain from batches (see [`Self::line_now`]).
+    inline: bool,
+    /// With `inline`: the findings of the exchanges of the current chunk,
+    /// released when it is complete, where the batches release them.
+    held: Vec<Finding>,
+    held_exchanges: usize,
 }
 
 impl<'e> FileRun<'e> {
@@ -799,6 +801,9 @@ impl<'e> FileRun<'e> {
             unmatched: 0,
             first_unmatched: None,
             spec_infos: BTreeSet::new(),
+            inline: rayon::current_num_threads() == 1,
+            held: Vec::new(),
+            held_exchanges: 0,
         }
     }
 
@@ -828,6 +833,13 @@ impl<'e> FileRun<'e> {
     /// read (problems at once, exchanges' findings [`BATCH`] exchanges at a
     /// time).
     fn push_line(&mut self, line: Line<'_>) {
+        if self.inline {
+            return match line {
+                Line::Item(Item::Problem(f)) => self.emit(*f),
+                Line::Item(item) => self.push(item),
+                Line::Raw { entry, bytes } => self.line_now(entry, bytes),
+            };
+        }
         match line {
             Line::Item(Item::Problem(f)) => self.pending.push(Pending::Problem(f)),
             Line::Item(item) => return self.push(item),
@@ -846,12 +858,50 @@ impl<'e> FileRun<'e> {
         }
     }
 
+    /// An NDJSON line checked at once, sequence checks included, on one
+    /// worker thread. The findings come out as the batches give them:
+    /// problems at once, exchanges' findings [`BATCH`] exchanges at a time
+    /// (idle sequences are dropped at the same points too), so the report
+    /// does not depend on the number of threads.
+    fn line_now(&mut self, entry: usize, bytes: &[u8]) {
+        let engine = self.engine;
+        let text = std::str::from_utf8(bytes).map(str::trim);
+        let one = text
+            .ok()
+            .filter(|t| !t.is_empty())
+            .and_then(|t| one_pass::read(engine, &self.file, entry, t));
+        let prepared = match one {
+            Some(one) => engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route)),
+            None => match input::ndjson::parse_line(&self.file, entry, bytes) {
+                None => return,
+                Some(Err(f)) => return self.emit(*f),
+                Some(Ok(ex)) => engine.prepare(&ex),
+            },
+        };
+        self.sequence(prepared, Some(bytes));
+        self.held_exchanges += 1;
+        if self.held_exchanges == BATCH {
+            self.release_held();
+            self.evict_idle();
+        }
+    }
+
+    fn release_held(&mut self) {
+        self.held_exchanges = 0;
+        let held = std::mem::take(&mut self.held);
+        self.report.findings.extend(held);
+    }
+
     /// Checks everything pushed so far.
     fn flush(&mut self) {
         self.run_batch();
         let events = std::mem::take(&mut self.events);
         self.apply(events);
         self.run_chunk();
+        if self.held_exchanges > 0 || !self.held.is_empty() {
+            self.release_held();
+            self.evict_idle();
+        }
     }
 
     /// The per-exchange part of the pending work, in parallel; meanwhile the
@@ -943,7 +993,7 @@ impl<'e> FileRun<'e> {
                 Event::Problem(f) => self.emit(*f),
                 Event::Chunk(chunk) => {
                     for p in chunk {
-                        self.sequence(p);
+                        self.sequence(p, None);
                     }
                     self.evict_idle();
                 }
@@ -954,12 +1004,14 @@ impl<'e> FileRun<'e> {
     /// The sequence part of the prepared exchanges, in order.
     fn run_chunk(&mut self) {
         for p in std::mem::take(&mut self.chunk) {
-            self.sequence(p);
+            self.sequence(p, None);
         }
         self.evict_idle();
     }
 
-    fn sequence(&mut self, p: Prepared) {
+    /// The sequence part of a prepared exchange; `line` is the NDJSON line it
+    /// was read from when that is at hand (its body is found there).
+    fn sequence(&mut self, p: Prepared, line: Option<&[u8]>) {
         self.report.exchanges += 1;
         let Some(op_ref) = p.op else {
             self.unmatched += 1;
@@ -1017,15 +1069,20 @@ impl<'e> FileRun<'e> {
             self.oldest_time = Some(self.oldest_time.map_or(t, |o| o.min(t)));
         }
         let name = (!findings.is_empty()).then(|| label(op, &values));
-        let body = if findings.is_empty() {
-            Cow::Borrowed(&[][..])
-        } else {
-            p.body.bytes()
+        let body = match line {
+            _ if findings.is_empty() => Cow::Borrowed(&[][..]),
+            Some(line) => Cow::Owned(body_in_line(line)),
+            None => p.body.bytes(),
         };
         for mut f in findings {
             f.sequence = name.clone();
             locate(&mut f, &body);
-            self.emit(f);
+            if line.is_some() {
+                // Checked at once (`line_now`): held until its chunk is complete.
+                self.held.extend(self.engine.policy.apply(f));
+            } else {
+                self.emit(f);
+            }
         }
     }
 
@@ -1105,6 +1162,14 @@ impl<'e> FileRun<'e> {
         }
         self.report
     }
+}
+
+/// The body of the exchange an NDJSON line holds, as its usual read finds it.
+fn body_in_line(line: &[u8]) -> Vec<u8> {
+    std::str::from_utf8(line)
+        .ok()
+        .and_then(|line| input::recording::body_of(line.trim()))
+        .unwrap_or_default()
 }
 
 /// A match's parameters, with room for the query's. Rebuilt rather than

@@ -1,0 +1,77 @@
+//! The report does not depend on the number of threads: one worker checks
+//! NDJSON lines as they are read, several check them in batches, and both must
+//! give the same findings in the same order (problems at once, exchanges'
+//! findings 512 exchanges at a time, idle sequences dropped at the same points).
+
+use pyng_conformance::Engine;
+
+/// A generated corpus with a third of its lines damaged in ways that give
+/// problems, body findings and sequence findings, interleaved.
+fn damaged_corpus() -> Vec<u8> {
+    let corpus = pyng_conformance::corpus::generate(6_000, 11);
+    let text = String::from_utf8(corpus).expect("generated corpus is UTF-8");
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let damaged = match i % 17 {
+            0 => line[..line.len() / 2].to_owned(),
+            3 => String::new(),
+            5 => line.replacen(r#""traceId""#, r#""traceId":"a","traceId""#, 1),
+            7 => line.replacen("InProgress", "Settled", 1),
+            9 => line.replacen("Pending", "Settled", 1),
+            11 => line.replacen(r#""status":200"#, r#""status":500"#, 1),
+            13 => line.replacen(r#""data":{"#, r#""data":{"orderId":7,"#, 1),
+            15 => line.replacen(r#""body":"#, r#""bodyText":"{\"data\":1}","x":"#, 1),
+            _ => line.to_owned(),
+        };
+        out.push_str(&damaged);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+fn report_with_threads(threads: usize, bytes: &[u8]) -> String {
+    let engine = Engine::with_bundled_specs().expect("bundled specs load");
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let report = pool.install(|| engine.check_bytes("damaged.ndjson", bytes));
+    pyng_conformance::report::json::render(&report)
+}
+
+#[test]
+fn one_thread_and_several_give_the_same_report() {
+    let bytes = damaged_corpus();
+    let one = report_with_threads(1, &bytes);
+    let two = report_with_threads(2, &bytes);
+    let three = report_with_threads(3, &bytes);
+    // Something to compare: problems, body and sequence findings.
+    for rule in [
+        "input.malformed",
+        "schema.duplicate-key",
+        "schema.type",
+        "http.status-documented",
+        "state.final-state-left",
+    ] {
+        assert!(one.contains(rule), "{rule} missing");
+    }
+    assert!(one == two, "one thread and two threads differ");
+    assert!(two == three, "two threads and three differ");
+}
+
+#[test]
+fn the_bundled_examples_give_the_same_report_on_one_thread() {
+    let engine = Engine::with_bundled_specs().expect("bundled specs load");
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        let report = pool.install(|| engine.check_paths(&[format!("{examples}/recordings")]));
+        pyng_conformance::report::json::render(&report)
+    };
+    let one = run(1);
+    assert!(one.contains("amount.paid-equals-line-totals"));
+    assert!(one == run(2), "one thread and two threads differ");
+}
