@@ -119,7 +119,7 @@ pub fn split_url_cow(url: Cow<'_, str>) -> SplitUrl<'_> {
 pub fn split_url(url: &str) -> SplitUrl<'_> {
     // One pass to the first `?` or `#`: the query runs from a `?` to the next
     // `#`, a `#` before any `?` ends the URL.
-    let (before_query, query) = match url.bytes().position(|b| b == b'?' || b == b'#') {
+    let (before_query, query) = match memchr::memchr2(b'?', b'#', url.as_bytes()) {
         Some(i) if url.as_bytes()[i] == b'?' => {
             let rest = &url[i + 1..];
             (&url[..i], cut(rest, b'#').map_or(rest, |(q, _)| q))
@@ -143,7 +143,7 @@ pub fn split_url(url: &str) -> SplitUrl<'_> {
 /// `s.split_once(c)` for an ASCII `c`, byte-wise (every cut at an ASCII byte
 /// is at a character boundary).
 fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
-    let i = s.bytes().position(|b| b == c)?;
+    let i = memchr::memchr(c, s.as_bytes())?;
     Some((&s[..i], &s[i + 1..]))
 }
 
@@ -151,7 +151,7 @@ fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
 fn find_scheme_end(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut from = 0;
-    while let Some(i) = b[from..].iter().position(|&c| c == b':') {
+    while let Some(i) = memchr::memchr(b':', &b[from..]) {
         let at = from + i;
         if b[at + 1..].starts_with(b"//") {
             return Some(at);
@@ -178,7 +178,7 @@ pub fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
 }
 
 fn decode(s: &str) -> Cow<'_, str> {
-    if !s.bytes().any(|b| b == b'+' || b == b'%') {
+    if memchr::memchr2(b'+', b'%', s.as_bytes()).is_none() {
         return Cow::Borrowed(s);
     }
     let plus_as_space = s.replace('+', " ");

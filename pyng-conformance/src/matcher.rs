@@ -108,7 +108,7 @@ impl Matcher {
 /// A path segment, percent-decoded (invalid UTF-8 replaced), borrowed when it
 /// has no escapes (the text is UTF-8 already, so it decodes to itself).
 fn decode(part: &str) -> Cow<'_, str> {
-    if !part.as_bytes().contains(&b'%') {
+    if memchr::memchr(b'%', part.as_bytes()).is_none() {
         return Cow::Borrowed(part);
     }
     percent_encoding::percent_decode_str(part).decode_utf8_lossy()
@@ -123,7 +123,7 @@ fn split(path: &str) -> impl Iterator<Item = &str> + Clone {
             if rest.is_empty() {
                 return None;
             }
-            let (seg, next) = match rest.bytes().position(|b| b == b'/') {
+            let (seg, next) = match memchr::memchr(b'/', rest.as_bytes()) {
                 Some(i) => (&rest[..i], &rest[i + 1..]),
                 None => (rest, ""),
             };
