@@ -6,6 +6,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use smallvec::SmallVec;
+
 use super::compile::Schema;
 use crate::pointer::push;
 use crate::validate::Finding;
@@ -26,12 +28,12 @@ pub(super) struct Ctx<'s, 'de> {
     pub schema: &'s Schema,
     /// The keys of every open object, innermost last (for duplicate detection
     /// and pointers; borrowed from the body unless they contain escapes).
-    pub keys: Vec<Cow<'de, str>>,
-    pub path: Vec<Seg>,
+    pub keys: SmallVec<[Cow<'de, str>; 16]>,
+    pub path: SmallVec<[Seg; 16]>,
     /// The position in the DOM validator's traversal: per model property
     /// `[0, field index, 0]`, per array element `[index]`. Sorting findings by
     /// it (stably) gives the DOM order, whatever order the keys come in.
-    pub order: Vec<usize>,
+    pub order: SmallVec<[usize; 24]>,
     pub findings: Vec<(Vec<usize>, Finding)>,
     /// Scratch for rules that report several issues at once.
     pub issues: Vec<Issue<'s>>,
@@ -40,12 +42,12 @@ pub(super) struct Ctx<'s, 'de> {
 
 impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
-        // Room for typical bodies, so the stacks do not regrow.
+        // Inline room for typical bodies: no allocation per body.
         Ctx {
             schema,
-            keys: Vec::with_capacity(32),
-            path: Vec::with_capacity(16),
-            order: Vec::with_capacity(32),
+            keys: SmallVec::new(),
+            path: SmallVec::new(),
+            order: SmallVec::new(),
             findings: Vec::new(),
             issues: Vec::new(),
             dups: Vec::new(),
@@ -77,7 +79,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     fn place_issues(&mut self, tail: &[usize]) {
         let at = self.pointer();
         for issue in self.issues.drain(..) {
-            let mut key = self.order.clone();
+            let mut key = self.order.to_vec();
             key.extend_from_slice(tail);
             self.findings.push((key, issue.place(&at)));
         }
@@ -96,7 +98,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
         if self.findings.is_empty() {
             return;
         }
-        let mut prefix = self.order.clone();
+        let mut prefix = self.order.to_vec();
         prefix.extend([0, field, 0]);
         self.findings.retain(|(k, _)| !k.starts_with(&prefix));
     }

@@ -114,7 +114,7 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 if !dup {
                     // At the first occurrence, as `Map::keys` orders them.
                     let f = rules::undocumented(m, &key).place(&cx.pointer());
-                    let mut order = cx.order.clone();
+                    let mut order = cx.order.to_vec();
                     order.extend([1, undocumented]);
                     cx.findings.push((order, f));
                     undocumented += 1;
