@@ -30,6 +30,7 @@ mod ctx;
 mod kept;
 mod object;
 mod quiet;
+mod same;
 mod visit;
 mod want;
 

@@ -42,7 +42,7 @@ impl CModel {
         self.sketches
             .iter()
             .zip(&self.model.fields)
-            .position(|(s, f)| *s == sketch && f.wire_name == key)
+            .position(|(s, f)| *s == sketch && super::same::same(&f.wire_name, key))
     }
 }
 
