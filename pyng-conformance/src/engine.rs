@@ -1175,7 +1175,7 @@ fn body_in_line(line: &[u8]) -> Vec<u8> {
 /// A match's parameters, with room for the query's. Rebuilt rather than
 /// extended: `SmallVec` does not shorten lifetimes, its elements do.
 #[allow(clippy::map_identity)] // the map shortens the lifetimes
-fn params_of<'x, 'r: 'x, 'p: 'x>(m: Match<'r, 'p>) -> SmallVec<[Param<'x>; 8]> {
+fn params_of<'x, 'r: 'x, 'p: 'x>(m: Match<'r, 'p>) -> SmallVec<[Param<'x>; 6]> {
     m.path_params.into_iter().map(|(n, v)| (n, v)).collect()
 }
 

@@ -39,7 +39,7 @@ pub struct Matcher {
 pub struct Match<'r, 'p> {
     pub op: OpRef,
     /// Inline: a template has a few parameters.
-    pub path_params: SmallVec<[(&'r str, Cow<'p, str>); 4]>,
+    pub path_params: SmallVec<[(&'r str, Cow<'p, str>); 2]>,
 }
 
 impl Matcher {
