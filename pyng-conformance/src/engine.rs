@@ -1061,7 +1061,7 @@ impl<'e> FileRun<'e> {
                 entry: p.entry,
                 operation: &op.id,
             };
-            open.state.update(&at, obs, &mut findings);
+            open.state.update(&at, &obs, &mut findings);
         }
         if let Some(t) = open.state.last_time {
             self.latest_time = Some(self.latest_time.map_or(t, |l| l.max(t)));

@@ -182,7 +182,7 @@ impl At<'_> {
 }
 
 impl SequenceState {
-    pub fn update(&mut self, at: &At<'_>, obs: Observation, out: &mut Vec<Finding>) {
+    pub fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
         if let Some(t) = obs.time_ms {
             self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
         }
@@ -190,14 +190,14 @@ impl SequenceState {
             (&at.plan.status, &at.plan.states, obs.status)
         {
             self.transition(at, tracked, states, status, out);
-            self.timeouts(at, tracked, states, status, &obs, out);
+            self.timeouts(at, tracked, states, status, obs, out);
             self.last_status = Some(status);
         }
         self.stable.resize(at.plan.stable.len(), None);
-        for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(obs.stable) {
+        for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(&obs.stable) {
             let Some(cur) = cur else { continue };
             match prev {
-                Some(p) if *p != cur => {
+                Some(p) if p != cur => {
                     out.push(at.finding(
                         "identity.stable",
                         &t.pointer,
@@ -207,10 +207,10 @@ impl SequenceState {
                         ),
                         t.source.as_ref(),
                     ));
-                    *prev = Some(cur);
+                    *prev = Some(cur.clone());
                 }
                 Some(_) => {}
-                None => *prev = Some(cur),
+                None => *prev = Some(cur.clone()),
             }
         }
         self.monotonic.resize(at.plan.monotonic.len(), None);

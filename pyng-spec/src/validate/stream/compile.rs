@@ -1,7 +1,7 @@
 //! The IR prepared for streaming: named types resolved to indices once, and per
 //! model the values its own rules read at the end of an instance.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::want::Want;
 use crate::ir::{EnumDef, Model, Spec, Type, TypeDef};
@@ -52,12 +52,13 @@ pub struct Schema {
     pub(super) models: Vec<CModel>,
     pub(super) enums: Vec<EnumDef>,
     pub(super) patterns: BTreeMap<String, regex::Regex>,
-    names: HashMap<String, CType>,
+    /// Looked up for every body checked.
+    names: foldhash::HashMap<String, CType>,
 }
 
 impl Schema {
     pub fn new(spec: &Spec) -> Schema {
-        let mut names = HashMap::new();
+        let mut names = foldhash::HashMap::default();
         let (mut nm, mut ne) = (0, 0);
         for (name, def) in &spec.types {
             let t = match def {
