@@ -61,7 +61,11 @@ pub fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
 
 /// `application/json`, `application/json;charset=UTF-8`, `application/problem+json`.
 pub fn is_json(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let essence = match memchr::memchr(b';', content_type.as_bytes()) {
+        Some(i) => &content_type[..i],
+        None => content_type,
+    }
+    .trim();
     let b = essence.as_bytes();
     essence.eq_ignore_ascii_case("application/json")
         || (b.len() >= "application/".len() + "+json".len()
