@@ -5,6 +5,10 @@
 //!   changed; `--check` writes nothing and fails naming each stale file.
 //! * `cargo xtask diff OLD.yaml NEW.yaml` prints the semantic diff of two specs,
 //!   each change classed breaking or not for a partner.
+//! * `cargo xtask gen-corpus --size N` writes the benchmark corpus (N exchanges
+//!   of NDJSON) by running `pyng-conformance gen-corpus`, which owns the
+//!   generator (the benchmark uses the same code), so that xtask does not build
+//!   the conformance engine's dependencies for its other commands.
 //!
 //! Exit codes: 0 success, 1 findings (stale files, a spec that does not load),
 //! 2 usage errors.
@@ -35,6 +39,18 @@ enum Command {
     },
     /// Semantic diff of two spec files, each change classed breaking or not.
     Diff { old: PathBuf, new: PathBuf },
+    /// Write a generated NDJSON corpus of conformant polling sequences (the
+    /// benchmark's input) with `pyng-conformance gen-corpus`.
+    GenCorpus {
+        /// Number of exchanges (rounded up to whole sequences).
+        #[arg(long, default_value_t = 100_000)]
+        size: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output file (default: stdout).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -52,6 +68,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regenerate { check } => regenerate::run(&workspace_root(), check),
         Command::Diff { old, new } => diff_cmd::run(&old, &new),
+        Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,6 +76,35 @@ fn main() -> ExitCode {
             eprintln!("{message}");
             ExitCode::from(1)
         }
+    }
+}
+
+fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> Result<(), String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(workspace_root()).args([
+        "run",
+        "--quiet",
+        "--release",
+        "-p",
+        "pyng-conformance",
+        "--",
+        "gen-corpus",
+        "--size",
+        &size.to_string(),
+        "--seed",
+        &seed.to_string(),
+    ]);
+    if let Some(output) = output {
+        // Relative to where xtask was run, not to the workspace root.
+        let here = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
+        cmd.arg("--output").arg(here.join(output));
+    }
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("pyng-conformance gen-corpus failed ({status})"))
     }
 }
 
