@@ -127,7 +127,7 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
         cx.path.push(Seg::Key(k));
         let v = match fi {
             Some(fi) => {
-                cx.order.extend([0, fi, 0]);
+                cx.order.extend_from_slice(&[0, fi, 0]);
                 let v = map.next_value_seed(Node {
                     cx: &mut *cx,
                     ty: Some(&cm.types[fi]),
