@@ -3,8 +3,6 @@
 //! reduced to a small [`Observation`], so a sequence's state stays a few values
 //! however long it is.
 
-use std::borrow::Cow;
-
 use pyng_spec::ir::{Spec, TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
@@ -55,15 +53,11 @@ impl std::fmt::Display for Stable {
 /// A response body the sequence checks read values from: a parsed one, or what
 /// the streaming body check kept of it (the plan's pointers).
 pub trait Body {
-    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>>;
     /// The value at `t`: a string as text, anything else as a `Value`.
     fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>>;
 }
 
 impl Body for Value {
-    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
-        lookup(self, &t.pointer).map(Cow::Borrowed)
-    }
     fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>> {
         let v = lookup(self, &t.pointer)?;
         Some(v.as_str().ok_or_else(|| v.clone()))
@@ -71,9 +65,6 @@ impl Body for Value {
 }
 
 impl Body for Streamed<'_> {
-    fn value_at(&self, t: &Tracked) -> Option<Cow<'_, Value>> {
-        self.value_at(&t.tokens).map(Cow::Owned)
-    }
     fn text_at(&self, t: &Tracked) -> Option<Result<&str, Value>> {
         self.text_at(&t.tokens)
     }

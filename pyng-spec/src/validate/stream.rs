@@ -68,16 +68,6 @@ impl Streamed<'_> {
         root.pointer(pointer).map(View::to_value)
     }
 
-    /// [`Self::pointer`] for a pointer already split into unescaped tokens.
-    pub fn value_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<Value> {
-        self.at(tokens).map(View::to_value)
-    }
-
-    /// The string at `tokens`, without a copy (`None` if it is not a string).
-    pub fn str_at<T: AsRef<str>>(&self, tokens: &[T]) -> Option<&str> {
-        self.at(tokens)?.as_str()
-    }
-
     /// The value at `tokens` (`None` when missing): a string without a copy,
     /// anything else as a `Value` (a copy; numbers and `null` allocate
     /// nothing). One walk, for callers that take a string or something else.
