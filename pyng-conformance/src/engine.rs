@@ -461,6 +461,31 @@ impl Engine {
         Some(self.schemas[op_ref.spec].seed(ty, want))
     }
 
+    /// The per-exchange checks of an NDJSON line (`None`: a blank line): in one
+    /// pass when the line reads so, else the usual way. The prepared exchange's
+    /// body is left to the caller, which knows where the line lives; the body
+    /// is found in the line again (`body_in_line`) only if a finding needs it.
+    fn check_line(
+        &self,
+        file: &Arc<str>,
+        entry: usize,
+        line: &[u8],
+    ) -> Option<Result<Prepared, Box<Finding>>> {
+        let one = std::str::from_utf8(line)
+            .ok()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .and_then(|t| one_pass::read(self, file, entry, t));
+        if let Some(one) = one {
+            return Some(Ok(self.prepare_streamed(
+                &one.exchange,
+                one.streamed,
+                Some(one.route),
+            )));
+        }
+        input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(&ex)))
+    }
+
     /// Per-exchange checks (run in parallel).
     fn prepare(&self, ex: &Exchange<'_>) -> Prepared {
         self.prepare_streamed(ex, None, None)
@@ -661,39 +686,18 @@ struct Prepared {
 /// Where a prepared exchange's response body is.
 enum BodyText {
     Owned(Vec<u8>),
-    /// In the exchange object at `range` of a batch's line buffer, not yet
-    /// cut out (a line read in one pass: most never need it).
+    /// In the NDJSON line at `range` of a batch's line buffer (kept until the
+    /// batch's sequence checks are done), cut out only for a finding.
     InLine {
-        lines: Arc<Vec<u8>>,
-        range: std::ops::Range<usize>,
-    },
-    /// `range` of the line buffer of the batch it was read in (kept until the
-    /// batch's sequence checks are done, so bodies are not copied).
-    InLines {
         lines: Arc<Vec<u8>>,
         range: std::ops::Range<usize>,
     },
 }
 
 impl BodyText {
-    /// `body`, borrowed from `lines` or copied.
-    fn of(body: &[u8], lines: &Arc<Vec<u8>>) -> BodyText {
-        // The position of a slice of `lines` in it, from the addresses.
-        let start = (body.as_ptr() as usize).wrapping_sub(lines.as_ptr() as usize);
-        if start <= lines.len() && body.len() <= lines.len() - start && !body.is_empty() {
-            BodyText::InLines {
-                lines: lines.clone(),
-                range: start..start + body.len(),
-            }
-        } else {
-            BodyText::Owned(body.to_vec())
-        }
-    }
-
     fn bytes(&self) -> Cow<'_, [u8]> {
         match self {
             BodyText::Owned(b) => Cow::Borrowed(b),
-            BodyText::InLines { lines, range } => Cow::Borrowed(&lines[range.clone()]),
             BodyText::InLine { lines, range } => Cow::Owned(body_in_line(&lines[range.clone()])),
         }
     }
@@ -864,19 +868,10 @@ impl<'e> FileRun<'e> {
     /// (idle sequences are dropped at the same points too), so the report
     /// does not depend on the number of threads.
     fn line_now(&mut self, entry: usize, bytes: &[u8]) {
-        let engine = self.engine;
-        let text = std::str::from_utf8(bytes).map(str::trim);
-        let one = text
-            .ok()
-            .filter(|t| !t.is_empty())
-            .and_then(|t| one_pass::read(engine, &self.file, entry, t));
-        let prepared = match one {
-            Some(one) => engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route)),
-            None => match input::ndjson::parse_line(&self.file, entry, bytes) {
-                None => return,
-                Some(Err(f)) => return self.emit(*f),
-                Some(Ok(ex)) => engine.prepare(&ex),
-            },
+        let prepared = match self.engine.check_line(&self.file, entry, bytes) {
+            None => return,
+            Some(Err(f)) => return self.emit(*f),
+            Some(Ok(prepared)) => prepared,
         };
         self.sequence(prepared, Some(bytes));
         self.held_exchanges += 1;
@@ -918,7 +913,7 @@ impl<'e> FileRun<'e> {
         }
         let engine = self.engine;
         let file = self.file.clone();
-        // Shared with the prepared exchanges whose bodies it holds; the next
+        // Shared with the prepared exchanges whose lines it holds; the next
         // batch gets a new buffer of the same size.
         let capacity = self.lines.capacity();
         let lines = Arc::new(std::mem::replace(
@@ -934,26 +929,14 @@ impl<'e> FileRun<'e> {
                 }
                 Pending::Problem(f) => Done::Problem(f),
                 Pending::Line { entry, start, end } => {
-                    let text = std::str::from_utf8(&lines[start..end]).map(str::trim);
-                    if let Some(one) = text
-                        .ok()
-                        .filter(|t| !t.is_empty())
-                        .and_then(|t| one_pass::read(engine, &file, entry, t))
-                    {
-                        let mut prepared =
-                            engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route));
-                        prepared.body = BodyText::InLine {
-                            lines: lines.clone(),
-                            range: start..end,
-                        };
-                        return Done::Prepared(prepared);
-                    }
-                    match input::ndjson::parse_line(&file, entry, &lines[start..end]) {
+                    match engine.check_line(&file, entry, &lines[start..end]) {
                         None => Done::Blank,
                         Some(Err(f)) => Done::Problem(f),
-                        Some(Ok(ex)) => {
-                            let mut prepared = engine.prepare(&ex);
-                            prepared.body = BodyText::of(&ex.body, &lines);
+                        Some(Ok(mut prepared)) => {
+                            prepared.body = BodyText::InLine {
+                                lines: lines.clone(),
+                                range: start..end,
+                            };
                             Done::Prepared(prepared)
                         }
                     }
@@ -1009,8 +992,9 @@ impl<'e> FileRun<'e> {
         self.evict_idle();
     }
 
-    /// The sequence part of a prepared exchange; `line` is the NDJSON line it
-    /// was read from when that is at hand (its body is found there).
+    /// The sequence part of a prepared exchange. `line` is given by
+    /// [`Self::line_now`]: the NDJSON line just checked, where the body is
+    /// found for a finding; its findings are held until its chunk is complete.
     fn sequence(&mut self, p: Prepared, line: Option<&[u8]>) {
         self.report.exchanges += 1;
         let Some(op_ref) = p.op else {
@@ -1021,7 +1005,7 @@ impl<'e> FileRun<'e> {
             return;
         };
         let engine = self.engine;
-        let (spec, op) = engine.operation(op_ref);
+        let (_, op) = engine.operation(op_ref);
         // For the label (an inline copy, without allocating).
         let values = p.key.clone();
         let key = SeqKey {
@@ -1054,7 +1038,6 @@ impl<'e> FileRun<'e> {
         let mut findings = p.findings;
         if let Some((i, obs)) = p.obs {
             let at = At {
-                spec,
                 plan: &engine.plans[op_ref.spec][op_ref.op].by_response[i],
                 interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
                 file: &self.file,
@@ -1232,4 +1215,43 @@ fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
         .map(char::len_utf8)
         .sum();
     (start + within).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyValues;
+
+    /// A key's values come back as they went in, absent ones included, and
+    /// different lists of values never give the same key.
+    #[test]
+    fn key_values_round_trip() {
+        let lists: [&[Option<&str>]; 6] = [
+            &[],
+            &[None],
+            &[Some("")],
+            &[Some("site-1"), Some("pi_00000001")],
+            &[
+                None,
+                Some("a\u{0}b"),
+                Some("é€😀 and a long value past the inline room of the key"),
+            ],
+            &[Some("site-1pi_00000001")],
+        ];
+        let keys: Vec<KeyValues> = lists
+            .iter()
+            .map(|values| {
+                let mut key = KeyValues::default();
+                for v in *values {
+                    key.push(*v);
+                }
+                assert_eq!(key.values().collect::<Vec<_>>(), *values);
+                key
+            })
+            .collect();
+        for (i, a) in keys.iter().enumerate() {
+            for (j, b) in keys.iter().enumerate() {
+                assert_eq!(a == b, i == j, "{:?} {:?}", lists[i], lists[j]);
+            }
+        }
+    }
 }

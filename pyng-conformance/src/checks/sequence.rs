@@ -3,7 +3,7 @@
 //! reduced to a small [`Observation`], so a sequence's state stays a few values
 //! however long it is.
 
-use pyng_spec::ir::{Spec, TimeoutLimit, Unit};
+use pyng_spec::ir::{TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
 use smallvec::SmallVec;
@@ -146,7 +146,6 @@ pub struct SequenceState {
 /// Context for the findings of one observation.
 #[derive(Debug)]
 pub struct At<'a> {
-    pub spec: &'a Spec,
     pub plan: &'a SequencePlan,
     pub interval_seconds: u64,
     /// The file, exchange and operation the findings are about (a finding is
