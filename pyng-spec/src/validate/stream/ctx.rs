@@ -4,9 +4,8 @@
 //! restores the DOM validator's order, and the duplicate keys.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashSet;
-
-use smallvec::SmallVec;
 
 use super::compile::Schema;
 use crate::pointer::push;
@@ -28,26 +27,41 @@ pub(super) struct Ctx<'s, 'de> {
     pub schema: &'s Schema,
     /// The keys of every open object, innermost last (for duplicate detection
     /// and pointers; borrowed from the body unless they contain escapes).
-    pub keys: SmallVec<[Cow<'de, str>; 16]>,
-    pub path: SmallVec<[Seg; 16]>,
+    pub keys: Vec<Cow<'de, str>>,
+    pub path: Vec<Seg>,
     /// The position in the DOM validator's traversal: per model property
     /// `[0, field index, 0]`, per array element `[index]`. Sorting findings by
     /// it (stably) gives the DOM order, whatever order the keys come in.
-    pub order: SmallVec<[usize; 24]>,
+    pub order: Vec<usize>,
     pub findings: Vec<(Vec<usize>, Finding)>,
     /// Scratch for rules that report several issues at once.
     pub issues: Vec<Issue<'s>>,
     pub dups: Vec<String>,
 }
 
+/// The position stacks, kept empty from one body to the next on a thread:
+/// no allocation per body, and plain `Vec` operations for every key.
+#[derive(Default)]
+struct Stacks {
+    keys: Vec<Cow<'static, str>>,
+    path: Vec<Seg>,
+    order: Vec<usize>,
+}
+
+thread_local! {
+    static SPARE: Cell<Stacks> = Cell::new(Stacks::default());
+}
+
 impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
-        // Inline room for typical bodies: no allocation per body.
+        // A nested validation on the same thread finds no spare stacks and
+        // starts with new ones.
+        let spare = SPARE.with(Cell::take);
         Ctx {
             schema,
-            keys: SmallVec::new(),
-            path: SmallVec::new(),
-            order: SmallVec::new(),
+            keys: spare.keys,
+            path: spare.path,
+            order: spare.order,
             findings: Vec::new(),
             issues: Vec::new(),
             dups: Vec::new(),
@@ -131,5 +145,55 @@ impl<'s, 'de> Ctx<'s, 'de> {
         let mut f = std::mem::take(&mut self.findings);
         f.sort_by(|a, b| a.0.cmp(&b.0));
         f.into_iter().map(|(_, f)| f).collect()
+    }
+}
+
+impl Drop for Ctx<'_, '_> {
+    fn drop(&mut self) {
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.clear();
+        // Empty, so no key outlives the body; an in-place collect keeps the
+        // allocation.
+        let keys: Vec<Cow<'static, str>> = keys.into_iter().map(|_| unreachable!()).collect();
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        SPARE.with(|s| s.set(Stacks { keys, path, order }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stacks of one body are handed, empty, to the next one on the thread.
+    #[test]
+    fn stacks_are_reused_empty() {
+        let spec = crate::load::load_str(
+            "transaction-status.yaml",
+            include_str!("../../../../specs/pyng/transaction-status.yaml"),
+        )
+        .expect("bundled spec loads")
+        .spec;
+        let schema = Schema::new(&spec);
+        let text = String::from("k");
+        let capacity = {
+            let mut cx = Ctx::new(&schema);
+            for _ in 0..100 {
+                cx.keys.push(Cow::Borrowed(text.as_str()));
+                cx.path.push(Seg::Index(1));
+                cx.order.push(1);
+            }
+            cx.keys.capacity()
+        };
+        drop(text);
+        let cx = Ctx::new(&schema);
+        assert!(cx.keys.is_empty() && cx.path.is_empty() && cx.order.is_empty());
+        assert_eq!(cx.keys.capacity(), capacity);
+        assert!(cx.path.capacity() >= 100 && cx.order.capacity() >= 100);
+        // Nested: the inner one starts afresh.
+        let inner = Ctx::new(&schema);
+        assert_eq!(inner.keys.capacity(), 0);
     }
 }
