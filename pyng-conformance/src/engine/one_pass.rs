@@ -94,14 +94,13 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'e, 'de>, A::Error> {
         let mut started_at: Option<Option<Str<'de>>> = None;
-        // The request headers are read for their errors only: no check reads them.
         let mut request: Option<Request<'de, HeaderShape>> = None;
         let mut response = None;
-        while let Some(key) = map.next_key::<Str<'de>>()? {
-            match &*key.0 {
-                "startedAt" => once(&mut started_at, map.next_value()?)?,
-                "request" => once(&mut request, map.next_value()?)?,
-                "response" => {
+        while let Some(key) = map.next_key_seed(KeyIn(&["startedAt", "request", "response"]))? {
+            match key {
+                Some(0) => once(&mut started_at, map.next_value()?)?,
+                Some(1) => once(&mut request, map.next_value_seed(RequestSeed)?)?,
+                Some(_) => {
                     let Some(req) = &request else {
                         return Err(unusual());
                     };
@@ -111,7 +110,7 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
                     };
                     once(&mut response, map.next_value_seed(seed)?)?;
                 }
-                _ => {
+                None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -132,6 +131,71 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
             content_type: headers.0,
         };
         Ok((parts, checked))
+    }
+}
+
+/// An object key, as its index in a list of names (`None`: another name).
+/// What a derived `Deserialize` makes of a field name, without copying it.
+struct KeyIn(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeyIn {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIn {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|k| *k == name))
+    }
+}
+
+/// The request object, as [`Request`]'s derived `Deserialize` reads it (a
+/// missing or repeated `method` or `url` gives up, as that read fails), its
+/// headers read for their errors only.
+struct RequestSeed;
+
+impl<'de> DeserializeSeed<'de> for RequestSeed {
+    type Value = Request<'de, HeaderShape>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RequestSeed {
+    type Value = Request<'de, HeaderShape>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a recorded request")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut method, mut url, mut headers) = (None, None, None);
+        while let Some(key) = map.next_key_seed(KeyIn(&["method", "url", "headers"]))? {
+            match key {
+                Some(0) => once(&mut method, map.next_value::<Str<'de>>()?.0)?,
+                Some(1) => once(&mut url, map.next_value::<Str<'de>>()?.0)?,
+                Some(_) => once(&mut headers, map.next_value::<HeaderShape>()?)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let (Some(method), Some(url)) = (method, url) else {
+            return Err(unusual());
+        };
+        Ok(Request {
+            method,
+            url,
+            headers: HeaderShape,
+        })
     }
 }
 
@@ -161,11 +225,12 @@ impl<'e, 'de> Visitor<'de> for ResponseSeed<'e, '_, 'de> {
         let mut status: Option<u16> = None;
         let mut headers: Option<ContentType<'de>> = None;
         let mut body: Option<(SplitUrl<'de>, Checked<'e, 'de>)> = None;
-        while let Some(key) = map.next_key::<Str<'de>>()? {
-            match &*key.0 {
-                "status" => once(&mut status, map.next_value()?)?,
-                "headers" => once(&mut headers, map.next_value()?)?,
-                "body" => {
+        let names = &["status", "headers", "body", "bodyText", "bodyBase64"];
+        while let Some(key) = map.next_key_seed(KeyIn(names))? {
+            match key {
+                Some(0) => once(&mut status, map.next_value()?)?,
+                Some(1) => once(&mut headers, map.next_value()?)?,
+                Some(2) => {
                     let Some(status) = status else {
                         return Err(unusual());
                     };
@@ -183,8 +248,8 @@ impl<'e, 'de> Visitor<'de> for ResponseSeed<'e, '_, 'de> {
                     };
                     once(&mut body, (url, (checked, route)))?;
                 }
-                "bodyText" | "bodyBase64" => return Err(unusual()),
-                _ => {
+                Some(_) => return Err(unusual()),
+                None => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
@@ -274,6 +339,14 @@ mod tests {
             (r#""data":{"#, r#""data":{"n":1e400,"#),
             (r#""data":{"#, r#""data":{"orderId":"A","#),
             (r#""request":{"#, r#""request":{"x":[],"#),
+            // Keys with escapes, repeated and missing request fields.
+            (r#""method":"#, r#""m\u0065thod":"#),
+            (r#""status":"#, r#""st\u0061tus":"#),
+            (r#""method":"GET","#, r#""method":"GET","method":"GET","#),
+            (r#""method":"GET","#, ""),
+            (r#""method":"GET","#, r#""method":"GET","url":"/","#),
+            (r#""method":"GET","#, r#""method":"GET","other":{"url":1},"#),
+            (r#""request":{"#, r#""request":{"headers":{},"#),
             // Request headers: read for their errors only.
             (r#""}},"response""#, r#"","Accept":"*\u002a"}},"response""#),
             (r#""}},"response""#, r#"","Accept":7}},"response""#),
