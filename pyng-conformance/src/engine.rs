@@ -805,8 +805,7 @@ impl<'e> FileRun<'e> {
             unmatched: 0,
             first_unmatched: None,
             spec_infos: BTreeSet::new(),
-            inline: rayon::current_num_threads() == 1
-                && std::env::var_os("PYNG_NO_INLINE").is_none(),
+            inline: rayon::current_num_threads() == 1,
             held: Vec::new(),
             held_exchanges: 0,
         }
