@@ -107,6 +107,37 @@ fn serve_then_poll_with_client_credentials_then_ctrl_c() {
     assert!(stderr.contains("stopped"), "{stderr}");
 }
 
+/// RFC 6749 § 2.3.1: the poller form-urlencodes the client id and secret
+/// before the Basic encoding and the sandbox decodes them, so an id with a `:`
+/// (which would otherwise end it early) and a secret with `%`, `+`, `&` and
+/// non-ASCII text work.
+#[test]
+fn client_credentials_with_reserved_characters_work_end_to_end() {
+    let creds = [
+        ("PYNG_CLIENT_ID", "cid:Q7 x&y"),
+        ("PYNG_CLIENT_SECRET", "p%w+d=\u{e9}:1"),
+    ];
+    let serve = ServeChild::start(&["--time-scale", "100"], &creds);
+    let out = run(
+        &args(&[
+            "poll",
+            "--base-url",
+            &serve.url,
+            "--payment-intent",
+            "pi-settled-3",
+            "--site",
+            "site-1",
+            "--interval",
+            "50ms",
+        ]),
+        &creds,
+    );
+    assert_eq!(out.code(), 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("final state Settled"), "{}", out.stderr);
+    let (status, stderr) = serve.stop();
+    assert!(status.success(), "serve: {status:?}\n{stderr}");
+}
+
 #[test]
 fn no_secret_reaches_any_output_recording_or_report() {
     let serve = ServeChild::start(&["--time-scale", "100"], &secret_env());

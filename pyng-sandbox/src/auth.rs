@@ -74,8 +74,8 @@ pub(crate) fn check_bearer(app: &App, headers: &HeaderMap) -> Result<(), BearerE
 }
 
 /// Whether HTTP Basic credentials match the configured client (RFC 6749 § 2.3.1:
-/// id and secret are form-urlencoded before Basic encoding; plain ids and secrets
-/// are unchanged by that, so both are compared as sent).
+/// id and secret are form-urlencoded before Basic encoding, so both are decoded
+/// before the comparison; plain ids and secrets are unchanged by that).
 pub(crate) fn check_basic(app: &App, headers: &HeaderMap) -> bool {
     let Some(encoded) = credentials(headers, "Basic") else {
         return false;
@@ -90,11 +90,24 @@ pub(crate) fn check_basic(app: &App, headers: &HeaderMap) -> bool {
     let Some((id, secret)) = decoded.split_once(':') else {
         return false;
     };
+    let (Some(id), Some(secret)) = (form_decode(id), form_decode(secret)) else {
+        return false;
+    };
     let s = &app.secrets;
     // Both comparisons always run: no early exit that times the id.
     let id_ok = ct_eq(id.as_bytes(), s.client_id.as_bytes());
     let secret_ok = ct_eq(secret.as_bytes(), s.client_secret.as_bytes());
     !s.client_secret.is_empty() && id_ok & secret_ok
+}
+
+/// One `application/x-www-form-urlencoded` value: `+` is a space, `%XX` a
+/// byte; `None` when that is not UTF-8.
+fn form_decode(s: &str) -> Option<String> {
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
 }
 
 /// Verifies a signed query (`x-signature`): exactly one signature parameter, and

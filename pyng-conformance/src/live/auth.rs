@@ -216,6 +216,18 @@ fn usable_for(expires_in: u64) -> Duration {
     Duration::from_secs(secs)
 }
 
+/// The `Authorization` value for client credentials: RFC 6749 § 2.3.1
+/// form-urlencodes the id and the secret before the Basic encoding (letters,
+/// digits and `*-._` are unchanged by that, so usual ids are sent as they are).
+fn basic_credentials(client_id: &str, client_secret: &str) -> String {
+    let form = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let pair = format!("{}:{}", form(client_id), form(client_secret));
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
 fn fetch_token(
     client: &HttpClient,
     stop: &StopSignal,
@@ -225,11 +237,6 @@ fn fetch_token(
     client_secret: &SecretString,
     scope: Option<&str>,
 ) -> Result<(SecretString, Option<Instant>), AuthError> {
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-        "{}:{}",
-        client_id.expose(),
-        client_secret.expose()
-    ));
     let mut body = "grant_type=client_credentials".to_owned();
     if let Some(s) = scope {
         body.push_str("&scope=");
@@ -242,7 +249,10 @@ fn fetch_token(
         method: "POST".into(),
         url: token_url.to_owned(),
         headers: vec![
-            ("Authorization".into(), format!("Basic {basic}")),
+            (
+                "Authorization".into(),
+                basic_credentials(client_id.expose(), client_secret.expose()),
+            ),
             (
                 "Content-Type".into(),
                 "application/x-www-form-urlencoded".into(),
@@ -346,6 +356,26 @@ mod tests {
         assert_eq!(sig.len(), 64);
         assert!(auth.missing_for(&t).is_none());
         assert!(Auth::new(None, None).missing_for(&t).is_some());
+    }
+
+    #[test]
+    fn client_credentials_are_form_urlencoded_before_basic_encoding() {
+        let decoded = |header: String| {
+            let b64 = header.strip_prefix("Basic ").unwrap().to_owned();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(b64)
+                .unwrap();
+            String::from_utf8(bytes).unwrap()
+        };
+        assert_eq!(
+            decoded(basic_credentials("client-1_a.b*", "S3cret")),
+            "client-1_a.b*:S3cret"
+        );
+        // A `:` in the id would otherwise end it early.
+        assert_eq!(
+            decoded(basic_credentials("id:1 é", "p&w=%+")),
+            "id%3A1+%C3%A9:p%26w%3D%25%2B"
+        );
     }
 
     #[test]

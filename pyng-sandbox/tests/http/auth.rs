@@ -167,6 +167,36 @@ async fn token_endpoint_issues_working_tokens_and_rejects_bad_clients() {
     handle.shutdown().await.unwrap();
 }
 
+/// RFC 6749 § 2.3.1: id and secret arrive form-urlencoded inside the Basic
+/// credentials and are decoded before the comparison.
+#[tokio::test]
+async fn client_credentials_are_form_urldecoded() {
+    let mut c = config();
+    c.client_id = "id:1 \u{e9}".into();
+    c.client_secret = "p&w=%+".into();
+    let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
+    let path = "/checkout/oauth2/token";
+    let token = |auth: String| async move {
+        post(
+            addr,
+            path,
+            &[FORM, ("Authorization", &auth)],
+            "grant_type=client_credentials",
+        )
+        .await
+        .status
+    };
+    assert_eq!(token(basic("id%3A1+%C3%A9", "p%26w%3D%25%2B")).await, 200);
+    assert_eq!(token(basic("id%3A1%20%C3%A9", "p%26w=%25%2B")).await, 200);
+    // Sent as they are, the `:` in the id ends it early, and `%+` decode to
+    // something else.
+    assert_eq!(token(basic("id:1 \u{e9}", "p&w=%+")).await, 401);
+    assert_eq!(token(basic("id%3A1+%C3%A9", "p&w=%+")).await, 401);
+    // Not UTF-8 once decoded.
+    assert_eq!(token(basic("%FF", "p%26w%3D%25%2B")).await, 401);
+    handle.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn issued_tokens_expire_on_the_sandbox_clock() {
     let mut c = config();
