@@ -94,7 +94,7 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'e, 'de>, A::Error> {
         let mut started_at: Option<Option<Str<'de>>> = None;
-        let mut request: Option<Request<'de, HeaderShape>> = None;
+        let mut request: Option<Request<'de>> = None;
         let mut response = None;
         while let Some(key) = map.next_key_seed(KeyIn(&["startedAt", "request", "response"]))? {
             match key {
@@ -121,11 +121,7 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
         let (status, headers, url, checked) = response;
         let parts = Parts {
             started_at: started_at.flatten(),
-            request: Request {
-                method: request.method,
-                url: request.url,
-                headers: Headers::default(),
-            },
+            request,
             url: Some(url),
             status,
             content_type: headers.0,
@@ -158,19 +154,19 @@ impl Visitor<'_> for KeyIn {
 }
 
 /// The request object, as [`Request`]'s derived `Deserialize` reads it (a
-/// missing or repeated `method` or `url` gives up, as that read fails), its
-/// headers read for their errors only.
+/// missing or repeated field gives up, as that read fails), but its headers
+/// read for their errors only: the request has none.
 struct RequestSeed;
 
 impl<'de> DeserializeSeed<'de> for RequestSeed {
-    type Value = Request<'de, HeaderShape>;
+    type Value = Request<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for RequestSeed {
-    type Value = Request<'de, HeaderShape>;
+    type Value = Request<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recorded request")
@@ -194,7 +190,7 @@ impl<'de> Visitor<'de> for RequestSeed {
         Ok(Request {
             method,
             url,
-            headers: HeaderShape,
+            headers: Headers::default(),
         })
     }
 }
@@ -202,7 +198,7 @@ impl<'de> Visitor<'de> for RequestSeed {
 /// The response object, given the request read before it.
 struct ResponseSeed<'e, 'r, 'de> {
     engine: &'e Engine,
-    request: &'r Request<'de, HeaderShape>,
+    request: &'r Request<'de>,
 }
 
 type Response<'e, 'de> = (u16, ContentType<'de>, SplitUrl<'de>, Checked<'e, 'de>);

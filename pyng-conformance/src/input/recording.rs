@@ -51,16 +51,14 @@ struct RecordedExchange<'a> {
     response: Response<'a>,
 }
 
-/// A recorded request; `H` is how its headers are read ([`Headers`], or
-/// [`HeaderShape`] where nothing reads them).
 #[derive(Deserialize)]
-pub(crate) struct Request<'a, H = Headers<'a>> {
+pub(crate) struct Request<'a> {
     #[serde(borrow)]
     pub method: Cow<'a, str>,
     #[serde(borrow)]
     pub url: Cow<'a, str>,
-    #[serde(default)]
-    pub headers: H,
+    #[serde(default, borrow)]
+    pub headers: Headers<'a>,
 }
 
 #[derive(Deserialize)]
@@ -157,7 +155,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for ContentType<'a> {
 /// A header object read for its errors only (those of a [`Headers`] read),
 /// keeping nothing: for the request headers while checking, which no check
 /// reads.
-#[derive(Default)]
 pub(crate) struct HeaderShape;
 
 impl<'de> Deserialize<'de> for HeaderShape {
