@@ -2,6 +2,9 @@
 //! response from the IR: the state-machine field, `x-stable` and `x-monotonic`
 //! fields and timeout deadline fields, each as a JSON pointer.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use pyng_spec::ir::{Source, Spec, StateMachine, Type, TypeDef, Unit};
 use pyng_spec::pointer::push;
 
@@ -33,6 +36,9 @@ pub struct SequencePlan {
 /// sequence checks compare small integers instead of looking names up.
 #[derive(Debug, Clone)]
 pub struct States {
+    /// The enum's name: an index is only comparable with another of the same
+    /// enum (two responses of one operation may document different ones).
+    pub enum_name: Arc<str>,
     /// The enum's documented values; an observed status is an index into them.
     pub values: Vec<String>,
     pub machine: StateMachine,
@@ -46,15 +52,27 @@ pub struct States {
 }
 
 impl States {
-    fn new(values: &[String], machine: &StateMachine) -> States {
+    fn new(enum_name: &str, values: &[String], machine: &StateMachine) -> States {
         let n = values.len();
         let mut reach = vec![false; n * n];
+        // One walk per value (what `may_observe` does per pair): the states
+        // reachable in one or more transitions, plus the value itself.
         for (i, from) in values.iter().enumerate() {
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut todo = vec![from.as_str()];
+            while let Some(s) = todo.pop() {
+                for next in machine.transitions.get(s).into_iter().flatten() {
+                    if seen.insert(next) {
+                        todo.push(next);
+                    }
+                }
+            }
             for (j, to) in values.iter().enumerate() {
-                reach[i * n + j] = machine.may_observe(from, to);
+                reach[i * n + j] = from == to || seen.contains(to.as_str());
             }
         }
         States {
+            enum_name: Arc::from(enum_name),
             final_state: values
                 .iter()
                 .map(|v| machine.final_states.contains(v))
@@ -107,7 +125,7 @@ pub fn plan(spec: &Spec, body: &Type) -> SequencePlan {
         && let Some(e) = spec.enum_def(enum_name)
         && let Some(machine) = e.machine.as_ref()
     {
-        out.states = Some(States::new(&e.values, machine));
+        out.states = Some(States::new(enum_name, &e.values, machine));
         let parent = pyng_spec::pointer::parent(&status.pointer).unwrap_or("");
         let model = model_at(spec, body, parent);
         out.deadlines = machine
@@ -220,6 +238,42 @@ fn model_at<'a>(spec: &'a Spec, ty: &'a Type, pointer: &str) -> Option<&'a str> 
 mod tests {
     use super::lookup;
     use serde_json::json;
+
+    /// The reach table says what `StateMachine::may_observe` says, for every
+    /// pair of values of every bundled machine and of one with a cycle.
+    #[test]
+    fn reach_is_may_observe() {
+        let engine = crate::Engine::with_bundled_specs().unwrap();
+        let mut machines: Vec<(Vec<String>, pyng_spec::ir::StateMachine)> = engine
+            .specs()
+            .iter()
+            .flat_map(|s| s.types.values())
+            .filter_map(|t| match t {
+                pyng_spec::ir::TypeDef::Enum(e) => e.machine.clone().map(|m| (e.values.clone(), m)),
+                _ => None,
+            })
+            .collect();
+        assert!(machines.len() >= 3);
+        let mut cyclic = machines[0].1.clone();
+        cyclic.transitions = [("a", vec!["b"]), ("b", vec!["c", "a"]), ("d", vec!["d"])]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+            .collect();
+        let values = ["a", "b", "c", "d", "e"].map(str::to_owned).to_vec();
+        machines.push((values, cyclic));
+        for (values, m) in &machines {
+            let states = super::States::new("E", values, m);
+            for (i, from) in values.iter().enumerate() {
+                for (j, to) in values.iter().enumerate() {
+                    assert_eq!(
+                        states.may_observe(i, j),
+                        m.may_observe(from, to),
+                        "{from} -> {to}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn lookup_is_value_pointer() {

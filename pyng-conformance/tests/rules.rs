@@ -666,3 +666,84 @@ fn policy_denies_allows_and_strict() {
         .is_empty()
     );
 }
+
+/// One operation whose responses document different state machines: a status
+/// of one enum is not compared with the last status of the other (it used to
+/// index one enum's tables with the other's value: out of bounds).
+#[test]
+fn statuses_of_different_machines_are_not_compared() {
+    let yaml = r##"
+openapi: 3.0.3
+info: {title: Two machines, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      x-resource-key: [id]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Big"}
+        "202":
+          description: Accepted
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Small"}
+components:
+  schemas:
+    Big:
+      type: object
+      required: [status]
+      properties:
+        status: {$ref: "#/components/schemas/BigEnum"}
+    Small:
+      type: object
+      required: [status]
+      properties:
+        status: {$ref: "#/components/schemas/SmallEnum"}
+    BigEnum:
+      type: string
+      enum: [A, B, C, D, E]
+      x-state-machine:
+        initial: [A]
+        final: [E]
+        transitions: {A: [B], B: [C], C: [D], D: [E]}
+    SmallEnum:
+      type: string
+      enum: [X, Y]
+      x-state-machine:
+        initial: [X]
+        final: [Y]
+        transitions: {X: [Y]}
+"##;
+    let engine = Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec]);
+    let line = |t: u32, status: u16, value: &str| {
+        format!(
+            r#"{{"startedAt":"2024-01-01T00:00:0{t}Z","request":{{"method":"GET","url":"https://h/things/1"}},"response":{{"status":{status},"headers":{{"Content-Type":"application/json"}},"body":{{"status":"{value}"}}}}}}"#
+        )
+    };
+    let rules = |lines: &[String]| -> Vec<String> {
+        let text = lines.join("\n");
+        let report = engine.check_bytes("r.ndjson", text.as_bytes());
+        report.findings.iter().map(|f| f.rule.clone()).collect()
+    };
+    // E (final, last of five) then X, then back to the big machine: no
+    // transition is compared across the two enums.
+    assert_eq!(
+        rules(&[line(0, 200, "E"), line(1, 202, "X"), line(2, 200, "E")]),
+        Vec::<String>::new()
+    );
+    // Within one enum the checks still apply.
+    assert_eq!(
+        rules(&[line(0, 200, "E"), line(1, 200, "A")]),
+        ["state.final-state-left"]
+    );
+    assert_eq!(
+        rules(&[line(0, 202, "Y"), line(1, 202, "X")]),
+        ["state.final-state-left"]
+    );
+}

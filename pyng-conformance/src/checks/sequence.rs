@@ -3,6 +3,8 @@
 //! reduced to a small [`Observation`], so a sequence's state stays a few values
 //! however long it is.
 
+use std::sync::Arc;
+
 use pyng_spec::ir::{TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
@@ -132,8 +134,9 @@ fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
 #[derive(Debug, Clone, Default)]
 pub struct SequenceState {
     pub exchanges: usize,
-    /// An index in [`States::values`].
-    last_status: Option<usize>,
+    /// The last status: its enum and its index in that enum's
+    /// [`States::values`].
+    last_status: Option<(Arc<str>, usize)>,
     /// Per timeout: when the resource was first seen in one of its `while` states.
     while_since: SmallVec<[Option<i128>; 2]>,
     /// Per timeout: already reported, so a long stall is one finding.
@@ -179,9 +182,23 @@ impl SequenceState {
         if let (Some((tracked, _)), Some(states), Some(status)) =
             (&at.plan.status, &at.plan.states, obs.status)
         {
+            // A status of another enum (another response of the operation
+            // documents another machine) starts afresh: neither the last value
+            // nor the timeouts' clocks compare with it.
+            let same_enum = self.last_status.as_ref().is_some_and(|(e, _)| {
+                Arc::ptr_eq(e, &states.enum_name) || **e == *states.enum_name
+            });
+            if !same_enum {
+                self.last_status = None;
+                self.while_since.clear();
+                self.timed_out.clear();
+            }
             self.transition(at, tracked, states, status, out);
             self.timeouts(at, tracked, states, status, obs, out);
-            self.last_status = Some(status);
+            match &mut self.last_status {
+                Some((_, last)) => *last = status,
+                None => self.last_status = Some((states.enum_name.clone(), status)),
+            }
         }
         self.stable.resize(at.plan.stable.len(), None);
         for ((t, prev), cur) in at.plan.stable.iter().zip(&mut self.stable).zip(&obs.stable) {
@@ -238,7 +255,7 @@ impl SequenceState {
         to: usize,
         out: &mut Vec<Finding>,
     ) {
-        let Some(from) = self.last_status else {
+        let Some((_, from)) = self.last_status else {
             return;
         };
         let m = &states.machine;

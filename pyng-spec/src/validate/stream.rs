@@ -181,6 +181,17 @@ impl<'de> DeserializeSeed<'de> for BodySeed<'_> {
     }
 }
 
+/// The bundled transaction-status spec, for this module's tests.
+#[cfg(test)]
+fn transaction_status_spec() -> crate::ir::Spec {
+    crate::load::load_str(
+        "transaction-status.yaml",
+        include_str!("../../../specs/pyng/transaction-status.yaml"),
+    )
+    .expect("bundled spec loads")
+    .spec
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,12 +200,7 @@ mod tests {
     /// text that is not UTF-8 still gets serde_json's own error.
     #[test]
     fn text_and_bytes_read_alike() {
-        let spec = crate::load::load_str(
-            "transaction-status.yaml",
-            include_str!("../../../specs/pyng/transaction-status.yaml"),
-        )
-        .expect("bundled spec loads")
-        .spec;
+        let spec = transaction_status_spec();
         let schema = Schema::new(&spec);
         let bodies: [&[u8]; 12] = [
             br#"{"data":{"transactionStatus":"Pending","orderId":"o"},"traceId":"t"}"#,

@@ -56,7 +56,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
         // A nested validation on the same thread finds no spare stacks and
         // starts with new ones.
-        let spare = SPARE.with(Cell::take);
+        let spare = SPARE.try_with(Cell::take).unwrap_or_default();
         Ctx {
             schema,
             keys: spare.keys,
@@ -159,7 +159,8 @@ impl Drop for Ctx<'_, '_> {
         path.clear();
         let mut order = std::mem::take(&mut self.order);
         order.clear();
-        SPARE.with(|s| s.set(Stacks { keys, path, order }));
+        // Not during thread teardown, where the spare may be gone already.
+        let _ = SPARE.try_with(|s| s.set(Stacks { keys, path, order }));
     }
 }
 
@@ -170,12 +171,7 @@ mod tests {
     /// The stacks of one body are handed, empty, to the next one on the thread.
     #[test]
     fn stacks_are_reused_empty() {
-        let spec = crate::load::load_str(
-            "transaction-status.yaml",
-            include_str!("../../../../specs/pyng/transaction-status.yaml"),
-        )
-        .expect("bundled spec loads")
-        .spec;
+        let spec = super::super::transaction_status_spec();
         let schema = Schema::new(&spec);
         let text = String::from("k");
         let capacity = {
