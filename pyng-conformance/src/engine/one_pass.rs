@@ -23,7 +23,7 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::Engine;
 use crate::exchange::{Exchange, SplitUrl, split_url_cow};
-use crate::input::recording::{ContentType, Headers, Parts, Request, Str};
+use crate::input::recording::{ContentType, HeaderShape, Headers, Parts, Request, Str};
 use crate::matcher::Match;
 
 /// An exchange whose body was checked as it was read (`streamed` is `None`
@@ -178,8 +178,7 @@ impl<'de> Visitor<'de> for RequestSeed {
             match key {
                 Some(0) => once(&mut method, map.next_value::<Str<'de>>()?.0)?,
                 Some(1) => once(&mut url, map.next_value::<Str<'de>>()?.0)?,
-                // Read for the errors a `Headers` read gives, kept nowhere.
-                Some(_) => once(&mut headers, map.next_value::<ContentType<'de>>()?)?,
+                Some(_) => once(&mut headers, map.next_value::<HeaderShape>()?)?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }

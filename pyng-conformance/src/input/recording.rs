@@ -152,6 +152,52 @@ impl<'de: 'a, 'a> Deserialize<'de> for ContentType<'a> {
     }
 }
 
+/// A header object read for its errors only (those of a [`Headers`] read),
+/// keeping nothing: for the request headers while checking, which no check
+/// reads. ([`ContentType`] would do, but costs about 0.9 % more per exchange
+/// on the benchmark corpus.)
+pub(crate) struct HeaderShape;
+
+impl<'de> Deserialize<'de> for HeaderShape {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = HeaderShape;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<HeaderShape, A::Error> {
+                while map.next_entry::<AnyStr, AnyStr>()?.is_some() {}
+                Ok(HeaderShape)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A string, read and dropped (a [`Str`] read's errors, without copying
+/// a string that has escapes).
+struct AnyStr;
+
+impl<'de> Deserialize<'de> for AnyStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = AnyStr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<AnyStr, E> {
+                Ok(AnyStr)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// A string, borrowed when it has no escapes.
 pub(crate) struct Str<'a>(pub Cow<'a, str>);
 
