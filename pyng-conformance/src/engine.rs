@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::BufReader;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -54,6 +55,8 @@ pub enum EngineError {
     /// A spec does not load; the diagnostics say where and why.
     Spec(pyng_spec::Diagnostics),
     UnknownOperation(String),
+    /// The engine's thread pool cannot be started.
+    Threads(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -63,6 +66,7 @@ impl std::fmt::Display for EngineError {
             EngineError::UnknownOperation(id) => {
                 write!(f, "no loaded spec has an operation `{id}`")
             }
+            EngineError::Threads(e) => write!(f, "cannot start the check's threads: {e}"),
         }
     }
 }
@@ -148,6 +152,20 @@ impl OpPlans {
     }
 }
 
+/// Where the engine's checks run.
+#[derive(Debug, Default)]
+enum Threads {
+    /// The current rayon pool: the global one (all cores, or
+    /// `RAYON_NUM_THREADS`) unless the caller installed another.
+    #[default]
+    Rayon,
+    /// The calling thread only: no thread is started (and no rayon pool is
+    /// created), so a one-thread check costs what its work costs.
+    Caller,
+    /// A pool of the engine's own.
+    Pool(rayon::ThreadPool),
+}
+
 /// The conformance engine.
 #[derive(Debug)]
 pub struct Engine {
@@ -159,6 +177,7 @@ pub struct Engine {
     secret: Option<Secret>,
     policy: Policy,
     record_sequences: bool,
+    threads: Threads,
 }
 
 impl Engine {
@@ -200,6 +219,40 @@ impl Engine {
             secret: None,
             policy: Policy::default(),
             record_sequences: false,
+            threads: Threads::Rayon,
+        }
+    }
+
+    /// The number of threads checks use: 1 runs them on the calling thread
+    /// without starting any; more gives the engine a pool of that many.
+    /// Without this, checks run on the current rayon pool. The report is the
+    /// same whatever the number.
+    pub fn with_threads(mut self, threads: NonZeroUsize) -> Result<Engine, EngineError> {
+        self.threads = if threads.get() == 1 {
+            Threads::Caller
+        } else {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.get())
+                .build()
+                .map_err(|e| EngineError::Threads(e.to_string()))?;
+            Threads::Pool(pool)
+        };
+        Ok(self)
+    }
+
+    /// Runs `work` where this engine's checks run.
+    fn on_threads<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        match &self.threads {
+            Threads::Pool(pool) => pool.install(work),
+            Threads::Rayon | Threads::Caller => work(),
+        }
+    }
+
+    /// Whether checks run on the calling thread only.
+    fn on_caller(&self) -> bool {
+        match self.threads {
+            Threads::Caller => true,
+            Threads::Rayon | Threads::Pool(_) => false,
         }
     }
 
@@ -264,14 +317,20 @@ impl Engine {
         }
         let file: Arc<str> = Arc::from(name);
         let ex = input::bare::exchange(&file, operation_id, status, bytes.to_vec());
-        let mut run = FileRun::new(self, file);
-        run.push(Item::Exchange(Box::new(ex)));
-        Ok(run.finish().findings)
+        Ok(self.on_threads(|| {
+            let mut run = FileRun::new(self, file);
+            run.push(Item::Exchange(Box::new(ex)));
+            run.finish().findings
+        }))
     }
 
     /// Checks an in-memory recording (HAR, recording or NDJSON), recognised by
     /// `name`'s extension or, failing that, by content.
     pub fn check_bytes(&self, name: &str, bytes: &[u8]) -> Report {
+        self.on_threads(|| self.check_bytes_here(name, bytes))
+    }
+
+    fn check_bytes_here(&self, name: &str, bytes: &[u8]) -> Report {
         let file: Arc<str> = Arc::from(name);
         let mut run = FileRun::new(self, file.clone());
         match Kind::from_path(Path::new(name)) {
@@ -321,7 +380,7 @@ impl Engine {
 
     /// Checks one file.
     pub fn check_file(&self, path: &Path) -> Report {
-        self.check_file_as(path, None)
+        self.on_threads(|| self.check_file_as(path, None))
     }
 
     /// `bare`: check the file as a bare body of (operation, status).
@@ -392,14 +451,16 @@ impl Engine {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Report {
         let (files, mut report) = self.expand(paths);
-        let reports: Vec<Report> = files
-            .par_iter()
-            .map(|(path, _)| {
-                let r = self.check_file_as(path, bare);
-                progress(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
-                r
-            })
-            .collect();
+        let check = |(path, _): &(PathBuf, u64)| {
+            let r = self.check_file_as(path, bare);
+            progress(std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+            r
+        };
+        let reports: Vec<Report> = if self.on_caller() {
+            files.iter().map(check).collect()
+        } else {
+            self.on_threads(|| files.par_iter().map(check).collect())
+        };
         for r in reports {
             report.merge(r);
         }
@@ -624,8 +685,11 @@ impl Session<'_> {
     /// returns the findings it produced, after the policy.
     pub fn check(&mut self, item: Item) -> Vec<Finding> {
         let before = self.run.report.findings.len();
-        self.run.push(item);
-        self.run.flush();
+        let run = &mut self.run;
+        run.engine.on_threads(|| {
+            run.push(item);
+            run.flush();
+        });
         self.run.report.findings[before..].to_vec()
     }
 
@@ -805,7 +869,11 @@ impl<'e> FileRun<'e> {
             unmatched: 0,
             first_unmatched: None,
             spec_infos: BTreeSet::new(),
-            inline: rayon::current_num_threads() == 1,
+            inline: match &engine.threads {
+                Threads::Caller => true,
+                Threads::Pool(pool) => pool.current_num_threads() == 1,
+                Threads::Rayon => rayon::current_num_threads() == 1,
+            },
             held: Vec::new(),
             held_exchanges: 0,
         }
@@ -920,6 +988,7 @@ impl<'e> FileRun<'e> {
             &mut self.lines,
             Vec::with_capacity(capacity),
         ));
+        let on_caller = engine.on_caller();
         let prepare = move || {
             let work = |p: Pending| match p {
                 Pending::Exchange(ex) => {
@@ -942,7 +1011,7 @@ impl<'e> FileRun<'e> {
                     }
                 }
             };
-            if batch.len() > 1 {
+            if batch.len() > 1 && !on_caller {
                 batch.into_par_iter().map(work).collect()
             } else {
                 batch.into_iter().map(work).collect()
@@ -950,6 +1019,10 @@ impl<'e> FileRun<'e> {
         };
         let events = std::mem::take(&mut self.events);
         let done: Vec<Done> = if events.is_empty() {
+            prepare()
+        } else if on_caller {
+            // `prepare` does not touch the run: the order does not matter.
+            self.apply(events);
             prepare()
         } else {
             rayon::join(prepare, || self.apply(events)).0

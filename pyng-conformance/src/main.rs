@@ -2,6 +2,7 @@
 //! serve the spec-driven sandbox.
 
 use std::io::{IsTerminal, Write};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -71,6 +72,11 @@ struct CheckArgs {
     /// The environment variable that holds the signing secret (never printed).
     #[arg(long, value_name = "NAME")]
     secret_env: Option<String>,
+    /// Threads to check with (default: all cores, or `RAYON_NUM_THREADS`);
+    /// 1 checks on the main thread without starting any. The report is the
+    /// same whatever the number.
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
 }
 
 fn main() -> ExitCode {
@@ -158,6 +164,12 @@ fn check(args: CheckArgs) -> ExitCode {
                 ));
             }
         }
+    }
+    if let Some(jobs) = args.jobs {
+        engine = match engine.with_threads(jobs) {
+            Ok(e) => e,
+            Err(e) => return usage(e),
+        };
     }
     let (_, total) = {
         let (files, _) = engine.inputs(&args.paths);

@@ -128,3 +128,27 @@ fn bare_bodies_and_rules_listing() {
         assert!(out.contains(id), "{id} missing from `rules`");
     }
 }
+
+#[test]
+fn jobs_change_nothing_in_the_report() {
+    let report = |jobs: Option<&str>| {
+        let mut args = vec![
+            "check",
+            "examples",
+            "--format",
+            "json",
+            "--secret-env",
+            "PEACH_TEST_SECRET",
+        ];
+        args.extend(jobs.map(|j| ["--jobs", j]).into_iter().flatten());
+        run(&args)
+    };
+    let (code, all_cores, _) = report(None);
+    assert_eq!(code, 1);
+    assert!(all_cores.contains("amount.paid-equals-line-totals"));
+    assert_eq!(report(Some("1")), (1, all_cores.clone(), String::new()));
+    assert_eq!(report(Some("3")), (1, all_cores, String::new()));
+    let (code, _, err) = run(&["check", "examples", "-j", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--jobs"), "{err}");
+}

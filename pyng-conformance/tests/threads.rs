@@ -3,6 +3,8 @@
 //! give the same findings in the same order (problems at once, exchanges'
 //! findings 512 exchanges at a time, idle sequences dropped at the same points).
 
+use std::num::NonZeroUsize;
+
 use pyng_conformance::Engine;
 
 /// A generated corpus with a third of its lines damaged in ways that give
@@ -57,6 +59,15 @@ fn one_thread_and_several_give_the_same_report() {
     }
     assert!(one == two, "one thread and two threads differ");
     assert!(two == three, "two threads and three differ");
+    // The engine's own settings: the calling thread, or a pool of its own.
+    for threads in [1, 2] {
+        let engine = Engine::with_bundled_specs()
+            .and_then(|e| e.with_threads(NonZeroUsize::new(threads).unwrap()))
+            .expect("bundled specs load");
+        let report = engine.check_bytes("damaged.ndjson", &bytes);
+        let report = pyng_conformance::report::json::render(&report);
+        assert!(report == one, "with_threads({threads}) differs");
+    }
 }
 
 #[test]
