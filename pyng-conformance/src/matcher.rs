@@ -73,35 +73,35 @@ impl Matcher {
     }
 
     pub fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
-        // Split and decoded once, then compared with each route; segments are
-        // borrowed unless they have percent-escapes.
-        let parts: SmallVec<[Cow<'p, str>; 8]> = split(path).map(decode).collect();
-        'routes: for route in &self.routes {
-            if route.segments.len() != parts.len() || !route.method.eq_ignore_ascii_case(method) {
-                continue;
-            }
-            for (seg, part) in route.segments.iter().zip(&parts) {
-                match seg {
-                    Seg::Literal(l) if **l == **part => {}
-                    Seg::Param(_) if !part.is_empty() => {}
-                    _ => continue 'routes,
-                }
-            }
-            let path_params = route
-                .segments
-                .iter()
-                .zip(&parts)
-                .filter_map(|(seg, part)| match seg {
-                    Seg::Param(name) => Some((name.as_str(), part.clone())),
-                    Seg::Literal(_) => None,
-                })
-                .collect();
-            return Some(Match {
-                op: route.op,
-                path_params,
-            });
+        // Split once; segments are decoded only when the path has an escape
+        // (literals compare with the decoded text) and, for parameters, once
+        // a route matches.
+        let mut parts: SmallVec<[&'p str; 8]> = SmallVec::new();
+        for part in split(path) {
+            parts.push(part);
         }
-        None
+        let escaped = memchr::memchr(b'%', path.as_bytes()).is_some();
+        let route = self.routes.iter().find(|route| {
+            route.segments.len() == parts.len()
+                && route.method.eq_ignore_ascii_case(method)
+                && route.segments.iter().zip(&parts).all(|(seg, part)| match seg {
+                    Seg::Literal(l) if escaped => **l == *decode(part),
+                    Seg::Literal(l) => l == part,
+                    // `split` gives no empty segment, and a non-empty one
+                    // never decodes to an empty one.
+                    Seg::Param(_) => true,
+                })
+        })?;
+        let mut path_params = SmallVec::new();
+        for (seg, part) in route.segments.iter().zip(&parts) {
+            if let Seg::Param(name) = seg {
+                path_params.push((name.as_str(), decode(part)));
+            }
+        }
+        Some(Match {
+            op: route.op,
+            path_params,
+        })
     }
 }
 
@@ -160,6 +160,54 @@ mod tests {
                 .collect();
             assert_eq!(split(p).collect::<Vec<_>>(), reference, "{p}");
         }
+    }
+
+    /// The most specific template wins; literals compare decoded; parameters
+    /// are decoded; the method is compared without case.
+    #[test]
+    fn finds_routes() {
+        let spec = |paths: &[(&str, &str)]| {
+            let mut text = String::from(
+                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
+            );
+            for (i, (path, method)) in paths.iter().enumerate() {
+                let params: Vec<String> = split(path)
+                    .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+                    .map(|n| format!("{{name: {n}, in: path, required: true, schema: {{type: string}}}}"))
+                    .collect();
+                text.push_str(&format!(
+                    "  {path}:\n    {method}:\n      operationId: op{i}\n      parameters: [{}]\n      responses:\n        '200': {{description: ok}}\n",
+                    params.join(", ")
+                ));
+            }
+            pyng_spec::load_str("t.yaml", &text).expect("spec loads").spec
+        };
+        let specs = [
+            spec(&[("/a/{x}", "get"), ("/a/b", "get"), ("/a/{x}/c/{y}", "get")]),
+            spec(&[("/a/{x}", "post")]),
+        ];
+        let m = super::Matcher::new(&specs);
+        let find = |method, path| {
+            m.find(method, path).map(|found| {
+                let op = &specs[found.op.spec].operations[found.op.op].id;
+                let params: Vec<String> = found
+                    .path_params
+                    .iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect();
+                format!("{op} {}", params.join(" "))
+            })
+        };
+        assert_eq!(find("GET", "/a/b").as_deref(), Some("op1 "));
+        assert_eq!(find("get", "/a/%62").as_deref(), Some("op1 "));
+        assert_eq!(find("GET", "/a/b%20c/").as_deref(), Some("op0 x=b c"));
+        assert_eq!(find("GET", "//a//q/c/r%2Fs").as_deref(), Some("op2 x=q y=r/s"));
+        assert_eq!(find("POST", "/a/q").as_deref(), Some("op0 x=q"));
+        assert_eq!(find("PUT", "/a/q"), None);
+        assert_eq!(find("GET", "/a"), None);
+        assert_eq!(find("GET", "/a/q/c"), None);
+        assert_eq!(find("GET", "/a/q/d/r"), None);
+        assert_eq!(find("GET", "/a/1/2/3/4/5/6/7/8/9"), None);
     }
 
     #[test]
