@@ -532,16 +532,17 @@ impl Engine {
         entry: usize,
         line: &[u8],
     ) -> Option<Result<Prepared, Box<Finding>>> {
+        let mut checked = one_pass::Checked::default();
         let one = std::str::from_utf8(line)
             .ok()
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .and_then(|t| one_pass::read(self, file, entry, t));
-        if let Some(one) = one {
+            .and_then(|t| one_pass::read(self, file, entry, t, &mut checked));
+        if let Some(exchange) = one {
             return Some(Ok(self.prepare_streamed(
-                &one.exchange,
-                one.streamed,
-                Some(one.route),
+                &exchange,
+                checked.streamed,
+                Some(checked.route),
             )));
         }
         input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(&ex)))

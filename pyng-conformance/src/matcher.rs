@@ -84,13 +84,17 @@ impl Matcher {
         let route = self.routes.iter().find(|route| {
             route.segments.len() == parts.len()
                 && route.method.eq_ignore_ascii_case(method)
-                && route.segments.iter().zip(&parts).all(|(seg, part)| match seg {
-                    Seg::Literal(l) if escaped => **l == *decode(part),
-                    Seg::Literal(l) => l == part,
-                    // `split` gives no empty segment, and a non-empty one
-                    // never decodes to an empty one.
-                    Seg::Param(_) => true,
-                })
+                && route
+                    .segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(seg, part)| match seg {
+                        Seg::Literal(l) if escaped => **l == *decode(part),
+                        Seg::Literal(l) => l == part,
+                        // `split` gives no empty segment, and a non-empty one
+                        // never decodes to an empty one.
+                        Seg::Param(_) => true,
+                    })
         })?;
         let mut path_params = SmallVec::new();
         for (seg, part) in route.segments.iter().zip(&parts) {
@@ -167,20 +171,22 @@ mod tests {
     #[test]
     fn finds_routes() {
         let spec = |paths: &[(&str, &str)]| {
-            let mut text = String::from(
-                "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n",
-            );
+            let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
             for (i, (path, method)) in paths.iter().enumerate() {
                 let params: Vec<String> = split(path)
                     .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-                    .map(|n| format!("{{name: {n}, in: path, required: true, schema: {{type: string}}}}"))
+                    .map(|n| {
+                        format!("{{name: {n}, in: path, required: true, schema: {{type: string}}}}")
+                    })
                     .collect();
                 text.push_str(&format!(
                     "  {path}:\n    {method}:\n      operationId: op{i}\n      parameters: [{}]\n      responses:\n        '200': {{description: ok}}\n",
                     params.join(", ")
                 ));
             }
-            pyng_spec::load_str("t.yaml", &text).expect("spec loads").spec
+            pyng_spec::load_str("t.yaml", &text)
+                .expect("spec loads")
+                .spec
         };
         let specs = [
             spec(&[("/a/{x}", "get"), ("/a/b", "get"), ("/a/{x}/c/{y}", "get")]),
@@ -201,7 +207,10 @@ mod tests {
         assert_eq!(find("GET", "/a/b").as_deref(), Some("op1 "));
         assert_eq!(find("get", "/a/%62").as_deref(), Some("op1 "));
         assert_eq!(find("GET", "/a/b%20c/").as_deref(), Some("op0 x=b c"));
-        assert_eq!(find("GET", "//a//q/c/r%2Fs").as_deref(), Some("op2 x=q y=r/s"));
+        assert_eq!(
+            find("GET", "//a//q/c/r%2Fs").as_deref(),
+            Some("op2 x=q y=r/s")
+        );
         assert_eq!(find("POST", "/a/q").as_deref(), Some("op0 x=q"));
         assert_eq!(find("PUT", "/a/q"), None);
         assert_eq!(find("GET", "/a"), None);

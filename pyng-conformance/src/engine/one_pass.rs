@@ -26,31 +26,34 @@ use crate::exchange::{Exchange, SplitUrl, split_url_cow};
 use crate::input::recording::{ContentType, HeaderShape, Headers, Parts, Request, Str};
 use crate::matcher::Match;
 
-/// An exchange whose body was checked as it was read (`streamed` is `None`
-/// when the body has nothing to be checked against: no matching operation,
-/// or an undocumented body). Its `body` is empty: the text is found again
-/// with [`crate::input::recording::body_of`] when a finding needs it.
-pub(super) struct OnePass<'e, 'a> {
-    pub exchange: Exchange<'a>,
+/// What the read of a response's body leaves, in place (these are big: left
+/// where the caller keeps them rather than returned through every layer).
+#[derive(Default)]
+pub(super) struct Checked<'e, 'a> {
+    /// The body's check; `None` when the body has nothing to be checked
+    /// against (no matching operation, or an undocumented body).
     pub streamed: Option<Streamed<'a>>,
     /// The operation the request matched (`None`: none).
     pub route: Option<Match<'e, 'a>>,
+    /// The request's URL, split.
+    url: Option<SplitUrl<'a>>,
 }
 
+/// An exchange whose body was checked as it was read, what was checked in
+/// `checked`. Its `body` is empty: the text is found again with
+/// [`crate::input::recording::body_of`] when a finding needs it.
 pub(super) fn read<'e, 'a>(
     engine: &'e Engine,
     file: &Arc<str>,
     entry: usize,
     text: &'a str,
-) -> Option<OnePass<'e, 'a>> {
+    checked: &mut Checked<'e, 'a>,
+) -> Option<Exchange<'a>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let (parts, (streamed, route)) = LineSeed { engine }.deserialize(&mut de).ok()?;
+    let mut parts = LineSeed { engine, checked }.deserialize(&mut de).ok()?;
     de.end().ok()?;
-    Some(OnePass {
-        exchange: parts.assemble(file, entry, Cow::Borrowed(&[])),
-        streamed,
-        route,
-    })
+    parts.url = checked.url.take();
+    Some(parts.assemble(file, entry, Cow::Borrowed(&[])))
 }
 
 /// Gives up on the one-pass read (the message is never shown).
@@ -69,30 +72,27 @@ fn once<T, E: serde::de::Error>(slot: &mut Option<T>, value: T) -> Result<(), E>
     }
 }
 
-struct LineSeed<'e> {
+/// The exchange object; the response's body goes to `checked`.
+struct LineSeed<'e, 'c, 'de> {
     engine: &'e Engine,
+    checked: &'c mut Checked<'e, 'de>,
 }
 
-type Line<'e, 'de> = (Parts<'de>, Checked<'e, 'de>);
-
-/// The body's check and the route it was checked for.
-type Checked<'e, 'de> = (Option<Streamed<'de>>, Option<Match<'e, 'de>>);
-
-impl<'e, 'de> DeserializeSeed<'de> for LineSeed<'e> {
-    type Value = Line<'e, 'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Line<'e, 'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for LineSeed<'_, '_, 'de> {
+    type Value = Parts<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parts<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
-    type Value = Line<'e, 'de>;
+impl<'de> Visitor<'de> for LineSeed<'_, '_, 'de> {
+    type Value = Parts<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recorded exchange")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Line<'e, 'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parts<'de>, A::Error> {
         let mut started_at: Option<Option<Str<'de>>> = None;
         let mut request: Option<Request<'de>> = None;
         let mut response = None;
@@ -107,6 +107,7 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
                     let seed = ResponseSeed {
                         engine: self.engine,
                         request: req,
+                        checked: &mut *self.checked,
                     };
                     once(&mut response, map.next_value_seed(seed)?)?;
                 }
@@ -118,15 +119,14 @@ impl<'e, 'de> Visitor<'de> for LineSeed<'e> {
         let (Some(request), Some(response)) = (request, response) else {
             return Err(unusual());
         };
-        let (status, headers, url, checked) = response;
-        let parts = Parts {
+        let (status, headers) = response;
+        Ok(Parts {
             started_at: started_at.flatten(),
             request,
-            url: Some(url),
+            url: None,
             status,
             content_type: headers.0,
-        };
-        Ok((parts, checked))
+        })
     }
 }
 
@@ -195,54 +195,58 @@ impl<'de> Visitor<'de> for RequestSeed {
     }
 }
 
-/// The response object, given the request read before it.
-struct ResponseSeed<'e, 'r, 'de> {
+/// The response object, given the request read before it; its body goes to
+/// `checked`.
+struct ResponseSeed<'e, 'r, 'c, 'de> {
     engine: &'e Engine,
     request: &'r Request<'de>,
+    checked: &'c mut Checked<'e, 'de>,
 }
 
-type Response<'e, 'de> = (u16, ContentType<'de>, SplitUrl<'de>, Checked<'e, 'de>);
+/// The status and the `Content-Type`.
+type Response<'de> = (u16, ContentType<'de>);
 
-impl<'e, 'de> DeserializeSeed<'de> for ResponseSeed<'e, '_, 'de> {
-    type Value = Response<'e, 'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Response<'e, 'de>, D::Error> {
+impl<'de> DeserializeSeed<'de> for ResponseSeed<'_, '_, '_, 'de> {
+    type Value = Response<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Response<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'e, 'de> Visitor<'de> for ResponseSeed<'e, '_, 'de> {
-    type Value = Response<'e, 'de>;
+impl<'de> Visitor<'de> for ResponseSeed<'_, '_, '_, 'de> {
+    type Value = Response<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recorded response")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Response<'e, 'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Response<'de>, A::Error> {
         let mut status: Option<u16> = None;
         let mut headers: Option<ContentType<'de>> = None;
-        let mut body: Option<(SplitUrl<'de>, Checked<'e, 'de>)> = None;
+        let checked = self.checked;
         let names = &["status", "headers", "body", "bodyText", "bodyBase64"];
         while let Some(key) = map.next_key_seed(KeyIn(names))? {
             match key {
                 Some(0) => once(&mut status, map.next_value()?)?,
                 Some(1) => once(&mut headers, map.next_value()?)?,
                 Some(2) => {
-                    let Some(status) = status else {
+                    let (Some(status), None) = (status, &checked.url) else {
                         return Err(unusual());
                     };
-                    let url = split_url_cow(self.request.url.clone());
-                    let route = route(self.engine, &self.request.method, &url.0);
-                    let seed = route
+                    let url = checked.url.insert(split_url_cow(self.request.url.clone()));
+                    checked.route = route(self.engine, &self.request.method, &url.0);
+                    let seed = checked
+                        .route
                         .as_ref()
                         .and_then(|m| self.engine.body_seed(m.op, status));
-                    let checked = match seed {
-                        Some(seed) => Some(map.next_value_seed(NotNull(seed))?),
+                    match seed {
+                        Some(seed) => {
+                            checked.streamed = Some(map.next_value_seed(NotNull(seed))?);
+                        }
                         None => {
                             map.next_value::<IgnoredAny>()?;
-                            None
                         }
-                    };
-                    once(&mut body, (url, (checked, route)))?;
+                    }
                 }
                 Some(_) => return Err(unusual()),
                 None => {
@@ -250,10 +254,10 @@ impl<'e, 'de> Visitor<'de> for ResponseSeed<'e, '_, 'de> {
                 }
             }
         }
-        let (Some(status), Some((url, streamed))) = (status, body) else {
+        let (Some(status), Some(_)) = (status, &checked.url) else {
             return Err(unusual());
         };
-        Ok((status, headers.unwrap_or_default(), url, streamed))
+        Ok((status, headers.unwrap_or_default()))
     }
 }
 
@@ -400,8 +404,9 @@ mod tests {
         for (i, line) in std::str::from_utf8(&corpus).unwrap().lines().enumerate() {
             for text in variants(line) {
                 let via_usual = parse_line(&file, i, text.as_bytes());
-                match read(&engine, &file, i, &text) {
-                    Some(one) => {
+                let mut checked = Checked::default();
+                match read(&engine, &file, i, &text, &mut checked) {
+                    Some(exchange) => {
                         one_pass += 1;
                         let Some(Ok(ex)) = via_usual else {
                             panic!("read in one pass, but not a valid exchange: {text}");
@@ -410,11 +415,14 @@ mod tests {
                         // request headers (read for their errors only).
                         let mut ex = ex;
                         ex.request_headers.clear();
-                        let mut body = one.exchange.clone();
+                        let mut body = exchange.clone();
                         body.body = ex.body.clone();
                         assert_eq!(format!("{body:?}"), format!("{ex:?}"), "{text}");
-                        let a =
-                            engine.prepare_streamed(&one.exchange, one.streamed, Some(one.route));
+                        let a = engine.prepare_streamed(
+                            &exchange,
+                            checked.streamed,
+                            Some(checked.route),
+                        );
                         let b = engine.prepare(&ex);
                         assert_eq!(outcome(&a), outcome(&b), "{text}");
                         assert_eq!(
@@ -437,8 +445,9 @@ mod tests {
         let corpus = crate::corpus::generate(40, 1);
         let file: Arc<str> = Arc::from("c.ndjson");
         for (i, line) in std::str::from_utf8(&corpus).unwrap().lines().enumerate() {
-            let one = read(&engine, &file, i, line);
-            assert!(one.is_some_and(|o| o.streamed.is_some()), "{line}");
+            let mut checked = Checked::default();
+            let one = read(&engine, &file, i, line, &mut checked);
+            assert!(one.is_some() && checked.streamed.is_some(), "{line}");
         }
     }
 }
