@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
-use crate::checks::{Param, body, http, request, signature};
+use crate::checks::{Params, body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
@@ -542,7 +542,7 @@ impl Engine {
             return Some(Ok(self.prepare_streamed(
                 &exchange,
                 checked.streamed,
-                Some(checked.route),
+                Some(checked.route.as_ref()),
             )));
         }
         input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(&ex)))
@@ -559,18 +559,19 @@ impl Engine {
         &self,
         ex: &'b Exchange<'b>,
         pre: Option<Streamed<'b>>,
-        route: Option<Option<Match<'_, '_>>>,
+        route: Option<Option<&Match<'_, '_>>>,
     ) -> Prepared {
         let mut findings = Vec::new();
+        let matched_here;
         let op_ref = match (&ex.operation, route) {
-            (Some(id), _) => self.find_operation(id).map(|r| (r, SmallVec::new())),
-            (None, Some(matched)) => matched.map(|m| (m.op, params_of(m))),
-            (None, None) => self
-                .matcher
-                .find(&ex.method, &ex.path)
-                .map(|m| (m.op, params_of(m))),
+            (Some(id), _) => self.find_operation(id).map(|r| (r, &[][..])),
+            (None, Some(matched)) => matched.map(|m| (m.op, &m.path_params[..])),
+            (None, None) => {
+                matched_here = self.matcher.find(&ex.method, &ex.path);
+                matched_here.as_ref().map(|m| (m.op, &m.path_params[..]))
+            }
         };
-        let Some((op_ref, mut params)) = op_ref else {
+        let Some((op_ref, path_params)) = op_ref else {
             return Prepared {
                 entry: ex.entry,
                 unmatched: Some(format!("{} {}", ex.method, ex.path)),
@@ -581,19 +582,18 @@ impl Engine {
                 body: BodyText::Owned(Vec::new()),
             };
         };
-        params.extend(
-            ex.query
-                .iter()
-                .map(|(k, v)| (k.as_ref(), Cow::Borrowed(v.as_ref()))),
-        );
+        let params = Params {
+            path: path_params,
+            query: &ex.query,
+        };
         let (spec, op) = self.operation(op_ref);
         http::check(op, ex, &mut findings);
-        request::check(spec, op, ex, &params, &mut findings);
+        request::check(spec, op, ex, params, &mut findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);
         let plans = &self.plans[op_ref.spec][op_ref.op];
         let schema = &self.schemas[op_ref.spec];
-        let streamed = body::check(schema, op, response, ex, &params, want, pre, &mut findings);
+        let streamed = body::check(schema, op, response, ex, params, want, pre, &mut findings);
         signature::check_request(spec, op, ex, self.secret.as_ref(), &mut findings);
         let mut obs = None;
         if let (Some(body), Some(i)) = (&streamed, response_index) {
@@ -618,7 +618,7 @@ impl Engine {
         // exchange is freed here, on the worker that allocated it).
         let mut key = KeyValues::default();
         for k in &op.resource_key {
-            key.push(params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_ref()));
+            key.push(params.get(k));
         }
         Prepared {
             entry: ex.entry,
@@ -1232,10 +1232,6 @@ fn body_in_line(line: &[u8]) -> Vec<u8> {
 /// A match's parameters, with room for the query's. Rebuilt rather than
 /// extended: `SmallVec` does not shorten lifetimes, its elements do.
 #[allow(clippy::map_identity)] // the map shortens the lifetimes
-fn params_of<'x, 'r: 'x, 'p: 'x>(m: Match<'r, 'p>) -> SmallVec<[Param<'x>; 6]> {
-    m.path_params.into_iter().map(|(n, v)| (n, v)).collect()
-}
-
 /// How findings and reports name a sequence: the operation and the resource
 /// key's values (worded only when needed: most sequences have no finding).
 fn label(op: &Operation, values: &KeyValues) -> String {

@@ -10,7 +10,7 @@
 use pyng_spec::ir::{Operation, Response};
 use pyng_spec::validate::stream::{Schema, Streamed, Want};
 
-use super::{Param, at_exchange};
+use super::{Params, at_exchange};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
@@ -24,7 +24,7 @@ pub fn check<'b>(
     op: &Operation,
     response: Option<&Response>,
     ex: &'b Exchange,
-    params: &[Param<'_>],
+    params: Params<'_>,
     want: Option<&Want>,
     pre: Option<Streamed<'b>>,
     out: &mut Vec<Finding>,
@@ -99,16 +99,12 @@ pub fn echo_pointers(op: &Operation) -> impl Iterator<Item = &str> {
 fn echo(
     op: &Operation,
     ex: &Exchange,
-    params: &[Param<'_>],
+    params: Params<'_>,
     body: &Streamed<'_>,
     out: &mut Vec<Finding>,
 ) {
     for e in &op.echo {
-        let Some(sent) = params
-            .iter()
-            .find(|(k, _)| *k == e.parameter)
-            .map(|(_, v)| v.as_ref())
-        else {
+        let Some(sent) = params.get(&e.parameter) else {
             continue;
         };
         let got = match body.text_at_pointer(&e.pointer) {

@@ -13,9 +13,29 @@ use std::borrow::Cow;
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
-/// A request parameter as the checks read it: its name and (decoded) value,
-/// path parameters first, then the recorded query.
-pub type Param<'a> = (&'a str, Cow<'a, str>);
+/// The request's parameters as the checks read them, by name: the path
+/// parameters of the matched template first, then the recorded query (both
+/// decoded). Borrowed where they are, not gathered in one list.
+#[derive(Debug, Clone, Copy)]
+pub struct Params<'a> {
+    pub path: &'a [(&'a str, Cow<'a, str>)],
+    pub query: &'a [(Cow<'a, str>, Cow<'a, str>)],
+}
+
+impl<'a> Params<'a> {
+    /// The first parameter called `name`.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        let path = self.path.iter().find(|(k, _)| *k == name);
+        match path {
+            Some((_, v)) => Some(v),
+            None => self
+                .query
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_ref()),
+        }
+    }
+}
 
 /// A finding about one exchange.
 pub fn at_exchange(

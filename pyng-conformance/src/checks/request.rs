@@ -5,7 +5,7 @@
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 
-use super::{Param, at_exchange};
+use super::{Params, at_exchange};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
@@ -15,18 +15,13 @@ pub fn check(
     spec: &Spec,
     op: &Operation,
     ex: &Exchange,
-    params: &[Param<'_>],
+    params: Params<'_>,
     out: &mut Vec<Finding>,
 ) {
     if ex.operation.is_some() {
         return;
     }
-    let value = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_ref())
-    };
+    let value = |name: &str| params.get(name);
     let mut problem = |rule: &str, message: String, source| {
         out.push(at_exchange(ex, &op.id, rule, Severity::Error, message).with_source(source));
     };

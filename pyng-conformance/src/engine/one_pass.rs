@@ -421,7 +421,7 @@ mod tests {
                         let a = engine.prepare_streamed(
                             &exchange,
                             checked.streamed,
-                            Some(checked.route),
+                            Some(checked.route.as_ref()),
                         );
                         let b = engine.prepare(&ex);
                         assert_eq!(outcome(&a), outcome(&b), "{text}");
