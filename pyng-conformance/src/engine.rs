@@ -561,7 +561,18 @@ impl Engine {
         pre: Option<Streamed<'b>>,
         route: Option<Option<&Match<'_, '_>>>,
     ) -> Prepared {
-        let mut findings = Vec::new();
+        // Filled in place: it is big, and moves of it cost.
+        let mut prepared = Prepared {
+            entry: ex.entry,
+            unmatched: None,
+            op: None,
+            key: KeyValues::default(),
+            findings: Vec::new(),
+            obs: None,
+            // Set by the caller, which knows where the body lives.
+            body: BodyText::Owned(Vec::new()),
+        };
+        let findings = &mut prepared.findings;
         let matched_here;
         let op_ref = match (&ex.operation, route) {
             (Some(id), _) => self.find_operation(id).map(|r| (r, &[][..])),
@@ -572,64 +583,41 @@ impl Engine {
             }
         };
         let Some((op_ref, path_params)) = op_ref else {
-            return Prepared {
-                entry: ex.entry,
-                unmatched: Some(format!("{} {}", ex.method, ex.path)),
-                op: None,
-                key: KeyValues::default(),
-                findings,
-                obs: None,
-                body: BodyText::Owned(Vec::new()),
-            };
+            prepared.unmatched = Some(format!("{} {}", ex.method, ex.path));
+            return prepared;
         };
         let params = Params {
             path: path_params,
             query: &ex.query,
         };
         let (spec, op) = self.operation(op_ref);
-        http::check(op, ex, &mut findings);
-        request::check(spec, op, ex, params, &mut findings);
+        http::check(op, ex, findings);
+        request::check(spec, op, ex, params, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);
         let plans = &self.plans[op_ref.spec][op_ref.op];
         let schema = &self.schemas[op_ref.spec];
-        let streamed = body::check(schema, op, response, ex, params, want, pre, &mut findings);
-        signature::check_request(spec, op, ex, self.secret.as_ref(), &mut findings);
-        let mut obs = None;
+        let streamed = body::check(schema, op, response, ex, params, want, pre, findings);
+        signature::check_request(spec, op, ex, self.secret.as_ref(), findings);
         if let (Some(body), Some(i)) = (&streamed, response_index) {
             if self.secret.is_some() && plans.signs_responses {
                 let whole = body.pointer("").unwrap_or_default();
-                signature::check_response(
-                    spec,
-                    op,
-                    ex,
-                    &whole,
-                    self.secret.as_ref(),
-                    &mut findings,
-                );
+                signature::check_response(spec, op, ex, &whole, self.secret.as_ref(), findings);
             }
             let plan = &plans.by_response[i];
             if !plan.is_empty() {
-                obs = Some((i, observe(plan, body, ex.time_ms)));
+                let (_, obs) = prepared.obs.insert((i, Observation::default()));
+                observe(plan, body, ex.time_ms, obs);
             }
         }
         drop(streamed);
         // Only what the sequence phase needs outlives this (the rest of the
         // exchange is freed here, on the worker that allocated it).
-        let mut key = KeyValues::default();
+        prepared.op = Some(op_ref);
         for k in &op.resource_key {
-            key.push(params.get(k));
+            prepared.key.push(params.get(k));
         }
-        Prepared {
-            entry: ex.entry,
-            unmatched: None,
-            op: Some(op_ref),
-            key,
-            findings,
-            obs,
-            // Set by the caller, which knows where the body lives.
-            body: BodyText::Owned(Vec::new()),
-        }
+        prepared
     }
 }
 

@@ -72,11 +72,13 @@ impl Body for Streamed<'_> {
     }
 }
 
+/// What `body` says, into `out` (an empty observation: filled in place).
 pub fn observe<B: Body + ?Sized>(
     plan: &SequencePlan,
     body: &B,
     time_ms: Option<i128>,
-) -> Observation {
+    out: &mut Observation,
+) {
     let status = match (&plan.status, &plan.states) {
         (Some((t, _)), Some(states)) => match body.text_at(t) {
             Some(Ok(s)) => states.index(s),
@@ -90,29 +92,21 @@ pub fn observe<B: Body + ?Sized>(
         (Some(s), Some(states)) => states.while_state.get(i).is_some_and(|w| w[s]),
         _ => false,
     };
-    Observation {
-        time_ms,
-        status,
-        stable: plan
-            .stable
-            .iter()
-            .map(|t| match body.text_at(t)? {
-                Ok(s) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
-                Err(Value::Null) => None,
-                Err(other) => Some(Stable::Other(other)),
-            })
-            .collect(),
-        monotonic: plan.monotonic.iter().map(|t| instant(t, body)).collect(),
-        deadlines: plan
-            .deadlines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                t.as_ref()
-                    .filter(|_| applies(i))
-                    .and_then(|t| instant(t, body))
-            })
-            .collect(),
+    out.time_ms = time_ms;
+    out.status = status;
+    for t in &plan.stable {
+        out.stable.push(match body.text_at(t) {
+            Some(Ok(s)) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
+            None | Some(Err(Value::Null)) => None,
+            Some(Err(other)) => Some(Stable::Other(other)),
+        });
+    }
+    for t in &plan.monotonic {
+        out.monotonic.push(instant(t, body));
+    }
+    for (i, t) in plan.deadlines.iter().enumerate() {
+        let applies = t.as_ref().filter(|_| applies(i));
+        out.deadlines.push(applies.and_then(|t| instant(t, body)));
     }
 }
 

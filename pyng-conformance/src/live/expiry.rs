@@ -7,7 +7,7 @@ use pyng_spec::ir::TimeoutLimit;
 use serde_json::Value;
 
 use super::target::Target;
-use crate::checks::sequence::observe;
+use crate::checks::sequence::{Observation, observe};
 
 #[derive(Debug)]
 pub struct Expiry {
@@ -30,7 +30,8 @@ impl Expiry {
         let Some(machine) = target.machine() else {
             return;
         };
-        let obs = observe(&target.plan, body, Some(now_ms));
+        let mut obs = Observation::default();
+        observe(&target.plan, body, Some(now_ms), &mut obs);
         self.since.resize(machine.timeouts.len(), None);
         self.next = None;
         for (i, t) in machine.timeouts.iter().enumerate() {
