@@ -925,9 +925,17 @@ impl<'e> FileRun<'e> {
     /// (idle sequences are dropped at the same points too), so the report
     /// does not depend on the number of threads.
     fn line_now(&mut self, entry: usize, bytes: &[u8]) {
-        let prepared = match self.engine.check_line(&self.file, entry, bytes) {
+        // Matched by reference: the prepared exchange is big, and moves of it
+        // cost.
+        let mut checked = self.engine.check_line(&self.file, entry, bytes);
+        let prepared = match &mut checked {
             None => return,
-            Some(Err(f)) => return self.emit(*f),
+            Some(Err(_)) => {
+                if let Some(Err(f)) = checked {
+                    self.emit(*f);
+                }
+                return;
+            }
             Some(Ok(prepared)) => prepared,
         };
         self.sequence(prepared, Some(bytes));
@@ -1037,8 +1045,8 @@ impl<'e> FileRun<'e> {
             match e {
                 Event::Problem(f) => self.emit(*f),
                 Event::Chunk(chunk) => {
-                    for p in chunk {
-                        self.sequence(p, None);
+                    for mut p in chunk {
+                        self.sequence(&mut p, None);
                     }
                     self.evict_idle();
                 }
@@ -1048,8 +1056,8 @@ impl<'e> FileRun<'e> {
 
     /// The sequence part of the prepared exchanges, in order.
     fn run_chunk(&mut self) {
-        for p in std::mem::take(&mut self.chunk) {
-            self.sequence(p, None);
+        for mut p in std::mem::take(&mut self.chunk) {
+            self.sequence(&mut p, None);
         }
         self.evict_idle();
     }
@@ -1057,12 +1065,12 @@ impl<'e> FileRun<'e> {
     /// The sequence part of a prepared exchange. `line` is given by
     /// [`Self::line_now`]: the NDJSON line just checked, where the body is
     /// found for a finding; its findings are held until its chunk is complete.
-    fn sequence(&mut self, p: Prepared, line: Option<&[u8]>) {
+    fn sequence(&mut self, p: &mut Prepared, line: Option<&[u8]>) {
         self.report.exchanges += 1;
         let Some(op_ref) = p.op else {
             self.unmatched += 1;
             if self.first_unmatched.is_none() {
-                self.first_unmatched = Some((p.entry, p.unmatched.unwrap_or_default()));
+                self.first_unmatched = Some((p.entry, p.unmatched.take().unwrap_or_default()));
             }
             return;
         };
@@ -1072,7 +1080,7 @@ impl<'e> FileRun<'e> {
         let values = p.key.clone();
         let key = SeqKey {
             op: op_ref,
-            values: p.key,
+            values: std::mem::take(&mut p.key),
         };
         let open = self.sequences.entry(key).or_insert_with(|| OpenSequence {
             state: SequenceState::default(),
@@ -1097,8 +1105,8 @@ impl<'e> FileRun<'e> {
         {
             r.exchanges += 1;
         }
-        let mut findings = p.findings;
-        if let Some((i, obs)) = p.obs {
+        let mut findings = std::mem::take(&mut p.findings);
+        if let Some((i, obs)) = p.obs.as_ref().map(|(i, o)| (*i, o)) {
             let at = At {
                 plan: &engine.plans[op_ref.spec][op_ref.op].by_response[i],
                 interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
@@ -1106,7 +1114,7 @@ impl<'e> FileRun<'e> {
                 entry: p.entry,
                 operation: &op.id,
             };
-            open.state.update(&at, &obs, &mut findings);
+            open.state.update(&at, obs, &mut findings);
         }
         if let Some(t) = open.state.last_time {
             self.latest_time = Some(self.latest_time.map_or(t, |l| l.max(t)));
