@@ -94,6 +94,10 @@ pub fn observe<B: Body + ?Sized>(
     };
     out.time_ms = time_ms;
     out.status = status;
+    // At most one allocation each (none for the usual two or fewer).
+    out.stable.reserve(plan.stable.len());
+    out.monotonic.reserve(plan.monotonic.len());
+    out.deadlines.reserve(plan.deadlines.len());
     for t in &plan.stable {
         out.stable.push(match body.text_at(t) {
             Some(Ok(s)) => Some(Stable::Str(SmallVec::from_slice(s.as_bytes()))),
