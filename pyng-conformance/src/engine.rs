@@ -248,6 +248,16 @@ impl Engine {
         }
     }
 
+    /// How many threads checks run on (the caller's only: 1, without asking
+    /// rayon, which would start its global pool).
+    fn thread_count(&self) -> usize {
+        match &self.threads {
+            Threads::Caller => 1,
+            Threads::Pool(pool) => pool.current_num_threads(),
+            Threads::Rayon => rayon::current_num_threads(),
+        }
+    }
+
     /// Whether checks run on the calling thread only.
     fn on_caller(&self) -> bool {
         match self.threads {
@@ -858,11 +868,7 @@ impl<'e> FileRun<'e> {
             unmatched: 0,
             first_unmatched: None,
             spec_infos: BTreeSet::new(),
-            inline: match &engine.threads {
-                Threads::Caller => true,
-                Threads::Pool(pool) => pool.current_num_threads() == 1,
-                Threads::Rayon => rayon::current_num_threads() == 1,
-            },
+            inline: engine.thread_count() == 1,
             held: Vec::new(),
             held_exchanges: 0,
         }
@@ -927,11 +933,11 @@ impl<'e> FileRun<'e> {
     fn line_now(&mut self, entry: usize, bytes: &[u8]) {
         // Matched by reference: the prepared exchange is big, and moves of it
         // cost.
-        let mut checked = self.engine.check_line(&self.file, entry, bytes);
-        let prepared = match &mut checked {
+        let mut outcome = self.engine.check_line(&self.file, entry, bytes);
+        let prepared = match &mut outcome {
             None => return,
             Some(Err(_)) => {
-                if let Some(Err(f)) = checked {
+                if let Some(Err(f)) = outcome {
                     self.emit(*f);
                 }
                 return;

@@ -7,6 +7,7 @@ use std::num::NonZeroUsize;
 use pyng_conformance::Engine;
 
 /// The threads of this process (Linux).
+#[cfg(target_os = "linux")]
 fn threads() -> usize {
     std::fs::read_dir("/proc/self/task")
         .expect("/proc/self/task")
