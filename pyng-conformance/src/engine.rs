@@ -26,6 +26,7 @@ use crate::position;
 use crate::rules::{self, Policy, Rule};
 
 mod one_pass;
+mod walk;
 
 /// The three specs shipped with the kit, embedded at build time.
 pub const BUNDLED_SPECS: &[(&str, &str)] = &[
@@ -223,11 +224,20 @@ impl Engine {
         }
     }
 
+    /// The most threads [`Self::with_threads`] starts: four per core. Checks
+    /// are CPU-bound, so more only add contention (and thousands of threads
+    /// cost more to start than a run takes).
+    pub fn max_threads() -> NonZeroUsize {
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        NonZeroUsize::new(cores.saturating_mul(4)).unwrap_or(NonZeroUsize::MIN)
+    }
+
     /// The number of threads checks use: 1 runs them on the calling thread
-    /// without starting any; more gives the engine a pool of that many.
-    /// Without this, checks run on the current rayon pool. The report is the
-    /// same whatever the number.
+    /// without starting any; more gives the engine a pool of that many, at
+    /// most [`Self::max_threads`]. Without this, checks run on the current
+    /// rayon pool. The report is the same whatever the number.
     pub fn with_threads(mut self, threads: NonZeroUsize) -> Result<Engine, EngineError> {
+        let threads = threads.min(Self::max_threads());
         self.threads = if threads.get() == 1 {
             Threads::Caller
         } else {
@@ -238,6 +248,13 @@ impl Engine {
             Threads::Pool(pool)
         };
         Ok(self)
+    }
+
+    /// Findings without the signing secret, whatever the input quoted.
+    fn scrub(&self, findings: &mut [Finding]) {
+        if let Some(secret) = &self.secret {
+            findings.iter_mut().for_each(|f| secret.scrub_finding(f));
+        }
     }
 
     /// Runs `work` where this engine's checks run.
@@ -353,6 +370,7 @@ impl Engine {
     }
 
     fn read_document(&self, file: &Arc<str>, kind: Kind, bytes: &[u8], run: &mut FileRun<'_>) {
+        let bytes = input::strip_bom(bytes);
         let kind = match kind {
             Kind::JsonDocument => match input::sniff(bytes) {
                 Ok(Kind::JsonDocument) => {
@@ -484,25 +502,11 @@ impl Engine {
     }
 
     fn expand(&self, paths: &[impl AsRef<Path>]) -> (Vec<(PathBuf, u64)>, Report) {
-        let mut files = Vec::new();
-        let mut report = Report::default();
+        let mut walk = walk::Walk::new(&self.policy);
         for p in paths {
-            let p = p.as_ref();
-            match std::fs::metadata(p) {
-                Ok(m) if m.is_dir() => walk(p, &mut files, &mut report, &self.policy),
-                Ok(m) => files.push((p.to_path_buf(), m.len())),
-                Err(e) => {
-                    report.files += 1;
-                    report.findings.extend(self.policy.apply(Finding::new(
-                        "input.unreadable",
-                        Severity::Error,
-                        &p.display().to_string(),
-                        format!("cannot read {}: {e}", p.display()),
-                    )));
-                }
-            }
+            walk.argument(p.as_ref());
         }
-        (files, report)
+        walk.finish()
     }
 
     /// The documented response `status` selects and what the body check
@@ -631,40 +635,6 @@ impl Engine {
     }
 }
 
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, u64)>, report: &mut Report, policy: &Policy) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            report.files += 1;
-            report.findings.extend(policy.apply(Finding::new(
-                "input.unreadable",
-                Severity::Error,
-                &dir.display().to_string(),
-                format!("cannot read the directory {}: {e}", dir.display()),
-            )));
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        match std::fs::metadata(&p) {
-            Ok(m) if m.is_dir() => walk(&p, files, report, policy),
-            Ok(m) if Kind::from_path(&p).is_some() => files.push((p, m.len())),
-            Ok(_) => {}
-            Err(e) => {
-                report.files += 1;
-                report.findings.extend(policy.apply(Finding::new(
-                    "input.unreadable",
-                    Severity::Error,
-                    &p.display().to_string(),
-                    format!("cannot read {}: {e}", p.display()),
-                )));
-            }
-        }
-    }
-}
-
 /// See [`Engine::session`].
 pub struct Session<'e> {
     run: FileRun<'e>,
@@ -689,7 +659,9 @@ impl Session<'_> {
             run.push(item);
             run.flush();
         });
-        self.run.report.findings[before..].to_vec()
+        let mut found = self.run.report.findings[before..].to_vec();
+        self.run.engine.scrub(&mut found);
+        found
     }
 
     /// Findings of the file as a whole (unmatched entries, spec versions) and the
@@ -1135,7 +1107,7 @@ impl<'e> FileRun<'e> {
         };
         for mut f in findings {
             f.sequence = name.clone();
-            locate(&mut f, &body);
+            locate(&mut f, &body, self.engine.secret.as_ref());
             if line.is_some() {
                 // Checked at once (`line_now`): held until its chunk is complete.
                 self.held.extend(self.engine.policy.apply(f));
@@ -1219,6 +1191,12 @@ impl<'e> FileRun<'e> {
                 message,
             ));
         }
+        self.engine.scrub(&mut self.report.findings);
+        if let Some(secret) = &self.engine.secret {
+            for r in &mut self.report.sequence_records {
+                secret.scrub_string(&mut r.label);
+            }
+        }
         self.report
     }
 }
@@ -1247,19 +1225,23 @@ fn label(op: &Operation, values: &KeyValues) -> String {
 }
 
 /// Line, column and snippet of a finding's pointer in the body it was found in.
-fn locate(f: &mut Finding, body: &[u8]) {
+/// The snippet quotes the body: when the body holds the secret, it quotes a
+/// copy without it (the line and column stay those of the body).
+fn locate(f: &mut Finding, body: &[u8], secret: Option<&Secret>) {
+    let clean = secret.and_then(|s| s.scrub_bytes(body));
+    let quoted: &[u8] = clean.as_deref().unwrap_or(body);
     let Some(pointer) = &f.pointer else {
         if let (Some(line), Some(column)) = (f.line, f.column) {
             // A syntax error: quote the body around its position.
-            let offset = offset_of(body, line, column);
+            let offset = offset_of(quoted, line, column);
             let at = position::Located {
                 start: offset,
-                end: (offset + 1).min(body.len()),
+                end: (offset + 1).min(quoted.len()),
                 line,
                 column,
             };
-            if !body.is_empty() {
-                f.snippet = Some(position::snippet(body, at, 2));
+            if !quoted.is_empty() {
+                f.snippet = Some(position::snippet(quoted, at, 2));
             }
         }
         return;
@@ -1267,7 +1249,13 @@ fn locate(f: &mut Finding, body: &[u8]) {
     if let Some(at) = position::locate(body, pointer) {
         f.line = Some(at.line);
         f.column = Some(at.column);
-        f.snippet = Some(position::snippet(body, at, 2));
+        let quoted_at = match &clean {
+            Some(c) => position::locate(c, pointer),
+            None => Some(at),
+        };
+        if let Some(q) = quoted_at {
+            f.snippet = Some(position::snippet(quoted, q, 2));
+        }
     }
 }
 
@@ -1291,7 +1279,14 @@ fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::KeyValues;
+    use super::{Engine, KeyValues};
+
+    #[test]
+    fn a_pool_never_exceeds_four_threads_per_core() {
+        let asked = std::num::NonZeroUsize::new(10_000).unwrap();
+        let engine = Engine::from_specs(Vec::new()).with_threads(asked).unwrap();
+        assert_eq!(engine.thread_count(), Engine::max_threads().get());
+    }
 
     /// A key's values come back as they went in, absent ones included, and
     /// different lists of values never give the same key.

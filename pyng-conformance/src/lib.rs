@@ -27,6 +27,7 @@ pub mod plan;
 pub mod position;
 pub mod report;
 pub mod rules;
+pub mod scrub;
 
 pub use checks::signature::Secret;
 pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};

@@ -73,8 +73,8 @@ struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     secret_env: Option<String>,
     /// Threads to check with (default: all cores, or `RAYON_NUM_THREADS`);
-    /// 1 checks on the main thread without starting any. The report is the
-    /// same whatever the number.
+    /// 1 checks on the main thread without starting any; at most four per
+    /// core are started. The report is the same whatever the number.
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
 }
@@ -166,6 +166,12 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     if let Some(jobs) = args.jobs {
+        let most = Engine::max_threads();
+        if jobs > most {
+            eprintln!(
+                "pyng-conformance: --jobs {jobs} is more than this machine can use; checking with {most} threads (four per core)"
+            );
+        }
         engine = match engine.with_threads(jobs) {
             Ok(e) => e,
             Err(e) => return usage(e),

@@ -36,6 +36,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "HAR 1.2; docs/recording-format.md",
     ),
     (
+        "input.skipped",
+        Severity::Warning,
+        "A directory walk met a FIFO, socket or device with a recording's name and did not read it (it could block the run).",
+        "the run's inputs",
+    ),
+    (
         "input.unmatched",
         Severity::Warning,
         "Entries whose method and path match no operation of the loaded specs (reported once per file).",

@@ -62,7 +62,30 @@ components:
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
 
+/// A directory with a clean recording and, if asked, a FIFO named like one.
+fn walk_with_fifo(fifo: bool) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "../examples/recordings/pyng-transaction-clean.json",
+        dir.path().join("a.json"),
+    )
+    .unwrap();
+    if fifo {
+        let made = std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe.json"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    engine().check_paths(&[dir.path()])
+}
+
 const CASES: &[Case] = &[
+    (
+        "input.skipped",
+        || walk_with_fifo(true),
+        || walk_with_fifo(false),
+    ),
     (
         "input.unreadable",
         || engine().check_paths(&["/nonexistent/pyng/recording.har"]),

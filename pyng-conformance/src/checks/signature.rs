@@ -28,6 +28,41 @@ impl std::fmt::Debug for Secret {
 }
 
 impl Secret {
+    /// Removes the secret (plain or encoded) from every text of a finding:
+    /// an input that carries it must not carry it into a report.
+    pub(crate) fn scrub_finding(&self, f: &mut Finding) {
+        let scrub = |t: &mut String| self.scrub_string(t);
+        scrub(&mut f.message);
+        scrub(&mut f.file);
+        for t in [&mut f.pointer, &mut f.sequence, &mut f.operation]
+            .into_iter()
+            .flatten()
+        {
+            scrub(t);
+        }
+        if let Some(sn) = &mut f.snippet {
+            sn.lines.iter_mut().for_each(scrub);
+        }
+    }
+
+    /// Removes the secret (plain or encoded) from `text`.
+    pub(crate) fn scrub_string(&self, text: &mut String) {
+        if let Ok(secret) = std::str::from_utf8(&self.0)
+            && let std::borrow::Cow::Owned(clean) = crate::scrub::scrub(text, secret)
+        {
+            *text = clean;
+        }
+    }
+
+    /// `text` without the secret, `None` when it did not hold it.
+    pub(crate) fn scrub_bytes(&self, text: &[u8]) -> Option<Vec<u8>> {
+        let secret = std::str::from_utf8(&self.0).ok()?;
+        match crate::scrub::scrub(&String::from_utf8_lossy(text), secret) {
+            std::borrow::Cow::Owned(clean) => Some(clean.into_bytes()),
+            std::borrow::Cow::Borrowed(_) => None,
+        }
+    }
+
     fn verifies(&self, message: &str, recorded: &str) -> bool {
         pyng_spec::signature::verify(&self.0, message, recorded)
     }

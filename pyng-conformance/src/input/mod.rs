@@ -50,6 +50,15 @@ impl Kind {
     }
 }
 
+/// A UTF-8 byte order mark, which editors on some systems write at the start
+/// of a file; JSON parsers may ignore it (RFC 8259 § 8.1) and so does the kit.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// `bytes` without a leading byte order mark.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
 /// Decides between a HAR and a recording by their top-level keys.
 pub fn sniff(bytes: &[u8]) -> Result<Kind, serde_json::Error> {
     #[derive(serde::Deserialize)]

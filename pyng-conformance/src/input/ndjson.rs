@@ -108,6 +108,11 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
 fn line(file: &Arc<str>, index: &mut usize, bytes: &[u8], sink: &mut dyn FnMut(Line<'_>)) {
     let entry = *index;
     *index += 1;
+    let bytes = if entry == 0 {
+        super::strip_bom(bytes)
+    } else {
+        bytes
+    };
     if entry == 0
         && let Ok(text) = std::str::from_utf8(bytes)
         && let Ok(header) = serde_json::from_str::<Header>(text.trim())

@@ -1,8 +1,11 @@
 //! The terminal report: each finding with the body lines around the offending
-//! value, the rule, the spec fact it comes from, then a summary.
+//! value, the rule, the spec fact it comes from, then a summary. Findings that
+//! differ only in their entry are shown once; text from the input has its
+//! control characters escaped.
 
 use std::fmt::Write;
 
+use super::terminal::{escape_controls, escaped_width};
 use crate::engine::Report;
 use crate::finding::{Finding, Severity};
 
@@ -32,11 +35,100 @@ const PLAIN: Style = Style {
 pub fn render(report: &Report, colour: bool) -> String {
     let s = if colour { &COLOUR } else { &PLAIN };
     let mut out = String::new();
-    for f in &report.findings {
-        finding(&mut out, f, s);
+    for group in groups(&report.findings) {
+        finding(&mut out, group.first, s);
+        if group.more_entries.len() > 1 {
+            let _ = writeln!(
+                out,
+                "   {}={} same finding in entries {}",
+                s.accent,
+                s.reset,
+                ranges(&group.more_entries)
+            );
+        }
+        out.push('\n');
     }
     summary(&mut out, report, s);
     out
+}
+
+/// Findings that differ only in their entry, shown once with the list of
+/// entries: one fault repeated on every poll is one block, not one per poll.
+struct Group<'a> {
+    first: &'a Finding,
+    /// Every entry of the group, the first finding's included.
+    more_entries: Vec<usize>,
+}
+
+type GroupKey<'a> = (
+    &'a str,
+    Severity,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn group_key(f: &Finding) -> GroupKey<'_> {
+    (
+        &f.rule,
+        f.severity,
+        &f.message,
+        &f.file,
+        f.pointer.as_deref(),
+        f.sequence.as_deref(),
+    )
+}
+
+fn groups(findings: &[Finding]) -> Vec<Group<'_>> {
+    let key = group_key;
+    let mut index: std::collections::HashMap<GroupKey<'_>, usize> =
+        std::collections::HashMap::new();
+    let mut out: Vec<Group<'_>> = Vec::new();
+    for f in findings {
+        let Some(entry) = f.entry else {
+            out.push(Group {
+                first: f,
+                more_entries: Vec::new(),
+            });
+            continue;
+        };
+        match index.get(&key(f)) {
+            Some(&i) => out[i].more_entries.push(entry),
+            None => {
+                index.insert(key(f), out.len());
+                out.push(Group {
+                    first: f,
+                    more_entries: vec![entry],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `1-4, 7, 9-10` for a list of entries in report order.
+fn ranges(entries: &[usize]) -> String {
+    let mut sorted = entries.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    parts.join(", ")
 }
 
 fn finding(out: &mut String, f: &Finding, s: &Style) {
@@ -47,7 +139,12 @@ fn finding(out: &mut String, f: &Finding, s: &Style) {
     let _ = writeln!(
         out,
         "{sev}{}[{}]{}{}: {}{}",
-        f.severity, f.rule, s.reset, s.bold, f.message, s.reset
+        f.severity,
+        escape_controls(&f.rule),
+        s.reset,
+        s.bold,
+        escape_controls(&f.message),
+        s.reset
     );
     let mut at = f.file.clone();
     if let Some(e) = f.entry {
@@ -64,26 +161,32 @@ fn finding(out: &mut String, f: &Finding, s: &Style) {
     if let Some(p) = &f.pointer {
         let _ = write!(at, " at {}", if p.is_empty() { "/" } else { p });
     }
-    let _ = writeln!(out, "  {}-->{} {at}", s.accent, s.reset);
+    let _ = writeln!(out, "  {}-->{} {}", s.accent, s.reset, escape_controls(&at));
     if let Some(sn) = &f.snippet {
         let width = (sn.first_line + sn.lines.len()).to_string().len();
         let _ = writeln!(out, "{} {:width$} |{}", s.accent, "", s.reset);
         for (i, line) in sn.lines.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "{} {:>width$} |{} {line}",
+                "{} {:>width$} |{} {}",
                 s.accent,
                 sn.first_line + i,
-                s.reset
+                s.reset,
+                escape_controls(line)
             );
             if i == sn.mark_line {
+                // The caret moves with the escapes written before the value.
+                let before: String = line
+                    .chars()
+                    .take(sn.mark_column.saturating_sub(1))
+                    .collect();
                 let _ = writeln!(
                     out,
                     "{} {:width$} |{} {}{sev}{}{}",
                     s.accent,
                     "",
                     s.reset,
-                    " ".repeat(sn.mark_column.saturating_sub(1)),
+                    " ".repeat(escaped_width(&before)),
                     "^".repeat(sn.mark_len.max(1)),
                     s.reset
                 );
@@ -91,12 +194,23 @@ fn finding(out: &mut String, f: &Finding, s: &Style) {
         }
     }
     if let Some(seq) = &f.sequence {
-        let _ = writeln!(out, "   {}={} sequence: {seq}", s.accent, s.reset);
+        let _ = writeln!(
+            out,
+            "   {}={} sequence: {}",
+            s.accent,
+            s.reset,
+            escape_controls(seq)
+        );
     }
     if let Some(src) = &f.source {
-        let _ = writeln!(out, "   {}={} spec: {src}", s.accent, s.reset);
+        let _ = writeln!(
+            out,
+            "   {}={} spec: {}",
+            s.accent,
+            s.reset,
+            escape_controls(src)
+        );
     }
-    out.push('\n');
 }
 
 fn summary(out: &mut String, r: &Report, s: &Style) {
