@@ -15,7 +15,7 @@ use smallvec::SmallVec;
 
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
-use crate::checks::{Params, body, http, request, signature};
+use crate::checks::{self, Params, body, http, request, signature};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
@@ -605,6 +605,17 @@ impl Engine {
             query: &ex.query,
         };
         let (spec, op) = self.operation(op_ref);
+        if let Some(recorded) = &ex.unreadable_time {
+            findings.push(checks::at_exchange(
+                ex,
+                &op.id,
+                "input.timestamp",
+                Severity::Error,
+                format!(
+                    "the recorded time `{recorded}` is not an RFC 3339 date-time, so the rules that need it (`state.timeout`) are not evaluated for this exchange"
+                ),
+            ));
+        }
         http::check(op, ex, findings);
         request::check(spec, op, ex, params, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);

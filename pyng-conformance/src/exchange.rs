@@ -25,6 +25,9 @@ pub struct Exchange<'a> {
     pub body: Cow<'a, [u8]>,
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
+    /// The recorded time when it is not an RFC 3339 date-time (`time_ms` is
+    /// then `None`): a finding, and the timeout rules cannot be evaluated.
+    pub unreadable_time: Option<Box<str>>,
     /// Set by a bare-body check: the operation is given, not matched.
     pub operation: Option<String>,
 }
@@ -50,6 +53,7 @@ impl Exchange<'_> {
             content_type: self.content_type.map(owned),
             body: Cow::Owned(self.body.into_owned()),
             time_ms: self.time_ms,
+            unreadable_time: self.unreadable_time,
             operation: self.operation,
         }
     }
@@ -192,6 +196,17 @@ fn decode(s: &str) -> Cow<'_, str> {
 /// Parses an RFC 3339 / ISO 8601 timestamp (as HAR writes them) to Unix millis.
 pub fn parse_time(s: &str) -> Option<i128> {
     pyng_spec::validate::parse_rfc3339(s)
+}
+
+/// A recorded time as [`Exchange::time_ms`] and [`Exchange::unreadable_time`].
+pub fn read_time(recorded: Option<&str>) -> (Option<i128>, Option<Box<str>>) {
+    match recorded {
+        None => (None, None),
+        Some(s) => match parse_time(s) {
+            Some(t) => (Some(t), None),
+            None => (None, Some(s.into())),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "the run's inputs",
     ),
     (
+        "input.timestamp",
+        Severity::Error,
+        "A recorded time (`startedAt`, HAR `startedDateTime`) is an RFC 3339 date-time; without one the timeout rules are not evaluated for the exchange.",
+        "HAR 1.2; docs/recording-format.md `startedAt`",
+    ),
+    (
         "input.unmatched",
         Severity::Warning,
         "Entries whose method and path match no operation of the loaded specs (reported once per file).",
@@ -52,6 +58,18 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         Severity::Warning,
         "The recording was made against a spec title/version that is not loaded.",
         "docs/recording-format.md `spec`; the specs' `info.version`",
+    ),
+    (
+        "schema.number-range",
+        Severity::Error,
+        "A body's number is within the range of a 64-bit float; beyond it (`1e400`) the body cannot be checked.",
+        "RFC 8259 § 6 (implementations may limit the range of numbers)",
+    ),
+    (
+        "schema.too-deep",
+        Severity::Error,
+        "A body nests arrays and objects at most 128 levels deep; deeper, the body cannot be checked.",
+        "RFC 8259 § 9 (implementations may limit the depth of nesting)",
     ),
     (
         "http.status-documented",

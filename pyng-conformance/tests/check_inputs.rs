@@ -121,3 +121,40 @@ fn jobs_beyond_four_per_core_are_capped_and_said() {
     assert_eq!(many.stdout, one.stdout);
     assert!(String::from_utf8_lossy(&one.stderr).is_empty());
 }
+
+#[test]
+fn integers_beyond_64_bits_are_range_findings_not_type_findings() {
+    let engine = engine();
+    for (literal, shown) in [
+        ("18446744073709551616", "18446744073709551616"),
+        ("-9223372036854775809", "-9223372036854775808"),
+        ("1e30", "1e+30"),
+    ] {
+        let body = format!(
+            r#"{{"data":{{"transactionStatus":"Pending","amountPaid":{literal}}},"traceId":"t"}}"#
+        );
+        let findings = engine
+            .check_body("getTransactionStatus", 200, body.as_bytes())
+            .unwrap();
+        let f = findings
+            .iter()
+            .find(|f| f.pointer.as_deref() == Some("/data/amountPaid"))
+            .unwrap_or_else(|| panic!("{literal}: {findings:?}"));
+        assert_eq!(f.rule, "schema.format", "{literal}: {f:?}");
+        assert!(f.message.contains("out of the int64 range"), "{f:?}");
+        assert!(f.message.contains(shown), "{literal}: {f:?}");
+    }
+    // A fraction is still a type error, and 1.0 is not an integer in draft 4.
+    for literal in ["1.5", "1.0"] {
+        let body = format!(
+            r#"{{"data":{{"transactionStatus":"Pending","amountPaid":{literal}}},"traceId":"t"}}"#
+        );
+        let findings = engine
+            .check_body("getTransactionStatus", 200, body.as_bytes())
+            .unwrap();
+        assert!(
+            findings.iter().any(|f| f.rule == "schema.type"),
+            "{literal}: {findings:?}"
+        );
+    }
+}

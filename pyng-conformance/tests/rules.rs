@@ -80,7 +80,47 @@ fn walk_with_fifo(fifo: bool) -> Report {
     engine().check_paths(&[dir.path()])
 }
 
+fn nested(depth: usize) -> Vec<u8> {
+    format!(
+        r#"{{"data":{{"transactionStatus":"Pending","x":{}{}}},"traceId":"t"}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth)
+    )
+    .into_bytes()
+}
+
 const CASES: &[Case] = &[
+    (
+        "schema.number-range",
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending","amountPaid":1e400},"traceId":"t"}"#,
+            )
+        },
+        || {
+            body(
+                "getTransactionStatus",
+                200,
+                br#"{"data":{"transactionStatus":"Pending","amountPaid":1e300},"traceId":"t"}"#,
+            )
+        },
+    ),
+    (
+        "schema.too-deep",
+        || body("getTransactionStatus", 200, &nested(200)),
+        || body("getTransactionStatus", 200, &nested(100)),
+    ),
+    (
+        "input.timestamp",
+        || {
+            let mut late = exchange(0, TX, 200, tx("Pending"));
+            late["startedAt"] = json!("yesterday");
+            check(vec![late])
+        },
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
     (
         "input.skipped",
         || walk_with_fifo(true),

@@ -37,21 +37,25 @@ pub fn check<'b>(
     let mut streamed = match checked {
         Ok(s) => s,
         Err(e) => {
-            let what = if ex.body.is_empty() {
-                "the body is empty".to_owned()
-            } else if e.eof {
-                format!("the body is truncated: {}", e.message)
-            } else {
-                e.message
+            let (rule, message) = match beyond_limits(&e.message) {
+                Some(found) => found,
+                None if ex.body.is_empty() => (
+                    "schema.not-json",
+                    "the response body is not JSON: the body is empty".to_owned(),
+                ),
+                None if e.eof => (
+                    "schema.not-json",
+                    format!(
+                        "the response body is not JSON: the body is truncated: {}",
+                        e.message
+                    ),
+                ),
+                None => (
+                    "schema.not-json",
+                    format!("the response body is not JSON: {}", e.message),
+                ),
             };
-            let mut f = at_exchange(
-                ex,
-                &op.id,
-                "schema.not-json",
-                Severity::Error,
-                format!("the response body is not JSON: {what}"),
-            )
-            .with_source(
+            let mut f = at_exchange(ex, &op.id, rule, Severity::Error, message).with_source(
                 response
                     .and_then(|r| r.source.as_ref())
                     .or(op.source.as_ref()),
@@ -126,5 +130,28 @@ fn echo(
         .with_source(op.source.as_ref());
         f.pointer = Some(e.pointer.clone());
         out.push(f);
+    }
+}
+
+/// Valid JSON that the reader stops on: a number beyond the range of a double
+/// (`1e400`) or nesting beyond serde_json's 128 levels. Reported as what it is
+/// (the body is not checked), never as "not JSON".
+pub(crate) fn beyond_limits(message: &str) -> Option<(&'static str, String)> {
+    if message.starts_with("number out of range") {
+        Some((
+            "schema.number-range",
+            format!(
+                "the body holds a number beyond the range of a 64-bit float (about ±1.8e308), which the kit cannot check; the body is not checked further ({message})"
+            ),
+        ))
+    } else if message.starts_with("recursion limit exceeded") {
+        Some((
+            "schema.too-deep",
+            format!(
+                "the body nests arrays and objects deeper than 128 levels, the most the kit reads; the body is not checked further ({message})"
+            ),
+        ))
+    } else {
+        None
     }
 }

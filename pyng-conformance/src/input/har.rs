@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, parse_time, redact_header, split_url_cow};
+use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
 
 #[derive(Deserialize)]
 struct Har {
@@ -97,6 +97,7 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, St
         .find(|h| h.name.eq_ignore_ascii_case("content-type"))
         .map(|h| h.value.clone())
         .or(e.response.content.mime_type.filter(|m| !m.is_empty()));
+    let (time_ms, unreadable_time) = read_time(e.started.as_deref());
     Ok(Exchange {
         file: file.clone(),
         entry: Some(i),
@@ -112,7 +113,8 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, St
         status: e.response.status,
         content_type: content_type.map(Cow::Owned),
         body: body.into(),
-        time_ms: e.started.as_deref().and_then(parse_time),
+        time_ms,
+        unreadable_time,
         operation: None,
     })
 }

@@ -77,10 +77,25 @@ pub fn sniff(bytes: &[u8]) -> Result<Kind, serde_json::Error> {
 /// An `input.*` finding for a JSON document that does not parse, with the
 /// position in the file.
 pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Finding> {
+    let text = e.to_string();
     let (rule, message) = if e.is_eof() {
         (
             "input.truncated",
             format!("{what} ends early (truncated?): {e}"),
+        )
+    } else if text.starts_with("recursion limit exceeded") {
+        (
+            "input.malformed",
+            format!(
+                "{what} nests arrays and objects deeper than 128 levels, the most the kit reads, so it is not read: {e}"
+            ),
+        )
+    } else if text.starts_with("number out of range") {
+        (
+            "input.malformed",
+            format!(
+                "{what} holds a number beyond the range of a 64-bit float, so it is not read: {e}"
+            ),
         )
     } else {
         ("input.malformed", format!("{what} is not valid: {e}"))

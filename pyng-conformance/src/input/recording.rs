@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, SplitUrl, parse_time, redact_header, split_url_cow};
+use crate::exchange::{Exchange, SplitUrl, read_time, redact_header, split_url_cow};
 use crate::finding::Finding;
 
 /// The value of `format`.
@@ -307,6 +307,7 @@ pub(crate) struct Parts<'a> {
 
 impl<'a> Parts<'a> {
     pub fn assemble(self, file: &Arc<str>, entry: usize, body: Cow<'a, [u8]>) -> Exchange<'a> {
+        let (time_ms, unreadable_time) = read_time(self.started_at.as_ref().map(|s| &*s.0));
         let (path, query) = match self.url {
             Some(split) => split,
             None => split_url_cow(self.request.url),
@@ -328,7 +329,8 @@ impl<'a> Parts<'a> {
             status: self.status,
             content_type: self.content_type,
             body,
-            time_ms: self.started_at.as_ref().and_then(|s| parse_time(&s.0)),
+            time_ms,
+            unreadable_time,
             operation: None,
         }
     }

@@ -155,6 +155,23 @@ pub(crate) fn integer<'a>(
     let Some(i) = n.as_i64() else {
         let (rule, message) = if n.is_u64() {
             ("schema.format", format!("{n} is out of the int64 range"))
+        } else if let Some(big) = n
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_808e18)
+        {
+            // An integer literal beyond 64 bits is read as the nearest double:
+            // it is an integer, out of range, not a value of another type.
+            let shown = if big.abs() < 1e21 {
+                format!("{big:.0}")
+            } else {
+                n.to_string()
+            };
+            (
+                "schema.format",
+                format!(
+                    "{shown} is out of the int64 range (an integer this large is read only approximately)"
+                ),
+            )
         } else {
             ("schema.type", format!("expected integer, found {n}"))
         };
