@@ -157,7 +157,7 @@ pub(crate) fn integer<'a>(
             ("schema.format", format!("{n} is out of the int64 range"))
         } else if let Some(big) = n
             .as_f64()
-            .filter(|f| f.fract() == 0.0 && f.abs() >= 9.223_372_036_854_775_808e18)
+            .filter(|f| f.fract() == 0.0 && f.abs() >= 2f64.powi(63))
         {
             // An integer literal beyond 64 bits is read as the nearest double:
             // it is an integer, out of range, not a value of another type.
