@@ -69,48 +69,66 @@ pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Up to `context` lines either side of the located value; long lines are cut
-/// to a window around the value so minified bodies stay readable.
+/// to a window around the value so minified bodies stay readable. Only the
+/// quoted lines are looked at: a body of millions of lines, or one line of
+/// megabytes, costs no memory beyond the window.
 pub fn snippet(text: &[u8], at: Located, context: usize) -> Snippet {
     const WIDTH: usize = 100;
-    let text = String::from_utf8_lossy(text);
-    let lines: Vec<&str> = text.split('\n').collect();
-    let mark = at.line.saturating_sub(1).min(lines.len().saturating_sub(1));
-    let first = mark.saturating_sub(context);
-    let last = (mark + context).min(lines.len().saturating_sub(1));
-    let value_chars =
-        String::from_utf8_lossy(text.as_bytes().get(at.start..at.end).unwrap_or_default())
-            .chars()
-            .take_while(|c| *c != '\n')
-            .count()
-            .max(1);
-    let mut out = Vec::new();
+    let anchor = at.start.min(text.len());
+    let start_of = |i: usize| memchr::memrchr(b'\n', &text[..i]).map_or(0, |p| p + 1);
+    let end_of = |i: usize| memchr::memchr(b'\n', &text[i..]).map_or(text.len(), |p| i + p);
+    let mark = (start_of(anchor), end_of(anchor));
+    let mut before = Vec::new();
+    let mut start = mark.0;
+    while before.len() < context && start > 0 {
+        let s = start_of(start - 1);
+        before.push((s, start - 1));
+        start = s;
+    }
+    before.reverse();
+    let mut after = Vec::new();
+    let mut end = mark.1;
+    while after.len() < context && end < text.len() {
+        let e = end_of(end + 1);
+        after.push((end + 1, e));
+        end = e;
+    }
+    let value_chars = String::from_utf8_lossy(text.get(at.start..at.end).unwrap_or_default())
+        .chars()
+        .take_while(|c| *c != '\n')
+        .count()
+        .max(1);
+    let mark_line = before.len();
+    let mut lines = Vec::with_capacity(before.len() + 1 + after.len());
     let mut mark_column = at.column;
-    for (i, line) in lines.iter().enumerate().take(last + 1).skip(first) {
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
-        let from = if chars.len() > WIDTH {
+    for (i, (s, e)) in before.into_iter().chain([mark]).chain(after).enumerate() {
+        let line = String::from_utf8_lossy(&text[s..e]);
+        let line = line.trim_end_matches('\r');
+        let len = line.chars().count();
+        let from = if len > WIDTH {
             at.column
                 .saturating_sub(WIDTH / 2)
-                .min(chars.len().saturating_sub(WIDTH))
+                .min(len.saturating_sub(WIDTH))
         } else {
             0
         };
-        let mut shown: String = chars.iter().skip(from).take(WIDTH).collect();
+        let mut shown: String = line.chars().skip(from).take(WIDTH).collect();
         let cut_left = from > 0;
         if cut_left {
             shown.insert(0, '…');
         }
-        if from + WIDTH < chars.len() {
+        if from + WIDTH < len {
             shown.push('…');
         }
-        if i == mark {
-            mark_column = at.column - from + usize::from(cut_left);
+        if i == mark_line {
+            mark_column = at.column.saturating_sub(from) + usize::from(cut_left);
         }
-        out.push(shown);
+        lines.push(shown);
     }
     Snippet {
-        first_line: first + 1,
-        lines: out,
-        mark_line: mark - first,
+        first_line: at.line.saturating_sub(mark_line).max(1),
+        lines,
+        mark_line,
         mark_column,
         mark_len: value_chars.min(WIDTH),
     }
