@@ -120,7 +120,7 @@ fn deep_nesting_is_a_finding() {
     let findings = engine
         .check_body("getTransactionStatus", 200, deep.as_bytes())
         .unwrap();
-    assert!(findings.iter().any(|f| f.rule == "schema.not-json"));
+    assert!(findings.iter().any(|f| f.rule == "schema.too-deep"));
     let r = engine.check_bytes("x.har", deep.as_bytes());
     assert!(r.errors() > 0);
 }
