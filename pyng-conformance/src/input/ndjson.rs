@@ -58,12 +58,28 @@ pub fn parse_line<'a>(
     (!text.is_empty()).then(|| parse_exchange(file, entry, text))
 }
 
+/// The longest NDJSON line read (64 MiB, four times the largest body `poll`
+/// accepts): a stream's memory stays bounded whatever it holds; a longer line
+/// is an `input.malformed` finding and the lines after it are still read.
+pub const MAX_LINE: usize = 64 << 20;
+
 /// [`read`] without checking or parsing the lines after the first. A line
 /// that is whole in the reader's buffer is handed over without a copy (for
 /// bytes in memory, every line).
 pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line<'_>)) {
+    read_lines_up_to(file, reader, MAX_LINE, sink);
+}
+
+fn read_lines_up_to(
+    file: &Arc<str>,
+    reader: &mut dyn BufRead,
+    max_line: usize,
+    sink: &mut dyn FnMut(Line<'_>),
+) {
     // A line that runs over the end of the reader's buffer.
     let mut split = Vec::new();
+    // Bytes of a line over `max_line`, skipped up to its end.
+    let mut skipping: Option<usize> = None;
     let mut index = 0usize;
     loop {
         let buf = match reader.fill_buf() {
@@ -78,12 +94,31 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
             }
         };
         if buf.is_empty() {
-            if !split.is_empty() {
+            if let Some(n) = skipping {
+                too_long(file, &mut index, n, max_line, sink);
+            } else if !split.is_empty() {
                 line(file, &mut index, &split, sink);
             }
             return;
         }
-        match memchr::memchr(b'\n', buf) {
+        let newline = memchr::memchr(b'\n', buf);
+        if let Some(n) = skipping.as_mut() {
+            let upto = newline.map_or(buf.len(), |end| end + 1);
+            *n += upto;
+            reader.consume(upto);
+            if newline.is_some() {
+                too_long(file, &mut index, *n, max_line, sink);
+                skipping = None;
+            }
+            continue;
+        }
+        if split.len() + newline.map_or(buf.len(), |end| end + 1) > max_line {
+            // Held no further: the rest of the line is counted, not kept.
+            skipping = Some(split.len());
+            split = Vec::new();
+            continue;
+        }
+        match newline {
             Some(end) => {
                 if split.is_empty() {
                     line(file, &mut index, &buf[..=end], sink);
@@ -101,6 +136,25 @@ pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMu
             }
         }
     }
+}
+
+fn too_long(
+    file: &Arc<str>,
+    index: &mut usize,
+    bytes: usize,
+    max_line: usize,
+    sink: &mut dyn FnMut(Line<'_>),
+) {
+    let entry = *index;
+    *index += 1;
+    sink(Line::Item(Item::Problem(problem(
+        file,
+        Some(entry),
+        format!(
+            "line {} is longer than {max_line} bytes (at least {bytes}), the most the kit reads of one line; it is skipped",
+            entry + 1
+        ),
+    ))));
 }
 
 /// One line (with its end, if any): the header when it is the first line
@@ -143,6 +197,34 @@ mod tests {
 
     /// Every line once, with its end, whatever the reader's buffer size: the
     /// lines of `text.split_inclusive('\n')`.
+    #[test]
+    fn a_line_over_the_limit_is_a_finding_and_the_next_line_is_read() {
+        let file: Arc<str> = Arc::from("t.ndjson");
+        let text = b"short\nthis line is too long\nok\nlast line too long";
+        for capacity in [1, 3, 64] {
+            let mut reader = std::io::BufReader::with_capacity(capacity, &text[..]);
+            let mut got = Vec::new();
+            read_lines_up_to(&file, &mut reader, 10, &mut |l| match l {
+                Line::Raw { entry, bytes } => {
+                    got.push(format!("{entry}:{}", String::from_utf8_lossy(bytes)))
+                }
+                Line::Item(Item::Problem(f)) => got.push(format!("{:?}:{}", f.entry, f.message)),
+                Line::Item(_) => {}
+            });
+            assert_eq!(got.len(), 4, "{got:?}");
+            assert_eq!(got[0], "0:short\n");
+            assert!(
+                got[1].starts_with("Some(1):line 2 is longer than 10 bytes (at least 22)"),
+                "{capacity}: {got:?}"
+            );
+            assert_eq!(got[2], "2:ok\n");
+            assert!(
+                got[3].starts_with("Some(3):line 4 is longer than 10 bytes"),
+                "{got:?}"
+            );
+        }
+    }
+
     #[test]
     fn lines_are_whole_across_buffer_ends() {
         let file: Arc<str> = Arc::from("t.ndjson");
