@@ -58,6 +58,8 @@ pub enum EngineError {
     UnknownOperation(String),
     /// The engine's thread pool cannot be started.
     Threads(String),
+    /// An option's value is not valid (a glob that does not parse).
+    Option(String),
 }
 
 impl std::fmt::Display for EngineError {
@@ -68,6 +70,7 @@ impl std::fmt::Display for EngineError {
                 write!(f, "no loaded spec has an operation `{id}`")
             }
             EngineError::Threads(e) => write!(f, "cannot start the check's threads: {e}"),
+            EngineError::Option(e) => f.write_str(e),
         }
     }
 }
@@ -89,6 +92,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub files: usize,
     pub exchanges: usize,
+    /// Exchanges no operation of the loaded specs matches (not checked).
+    pub unmatched: usize,
+    /// Exchanges matching no operation whose path `--ignore-path` names
+    /// (not checked, not reported as unmatched).
+    pub ignored: usize,
     pub sequences: usize,
     /// Filled when [`Engine::record_sequences`] is on.
     pub sequence_records: Vec<SequenceRecord>,
@@ -101,10 +109,16 @@ impl Report {
     pub fn warnings(&self) -> usize {
         self.findings.len() - self.errors()
     }
+    /// Exchanges an operation matched: the ones the rules were run on.
+    pub fn checked(&self) -> usize {
+        self.exchanges - self.unmatched - self.ignored
+    }
     fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.files += other.files;
         self.exchanges += other.exchanges;
+        self.unmatched += other.unmatched;
+        self.ignored += other.ignored;
         self.sequences += other.sequences;
         self.sequence_records.extend(other.sequence_records);
     }
@@ -179,6 +193,9 @@ pub struct Engine {
     policy: Policy,
     record_sequences: bool,
     threads: Threads,
+    /// `--ignore-path`: unmatched exchanges whose path these name are counted
+    /// as ignored, not reported.
+    ignore_paths: Option<globset::GlobSet>,
 }
 
 impl Engine {
@@ -221,7 +238,35 @@ impl Engine {
             policy: Policy::default(),
             record_sequences: false,
             threads: Threads::Rayon,
+            ignore_paths: None,
         }
+    }
+
+    /// Paths that start with `prefix` (a gateway prefix the specs do not
+    /// know, `/gateway/v1`) are matched without it.
+    pub fn with_base_path(mut self, prefix: &str) -> Engine {
+        self.matcher = self.matcher.with_base_path(prefix);
+        self
+    }
+
+    /// Exchanges that match no operation and whose path matches one of these
+    /// globs (`/health`, `/static/**`) are counted as ignored instead of
+    /// `input.unmatched`. An exchange that matches an operation is always
+    /// checked.
+    pub fn with_ignored_paths(mut self, globs: &[String]) -> Result<Engine, EngineError> {
+        let mut set = globset::GlobSetBuilder::new();
+        for g in globs {
+            let glob = globset::GlobBuilder::new(g)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| EngineError::Option(format!("--ignore-path `{g}`: {e}")))?;
+            set.add(glob);
+        }
+        let set = set
+            .build()
+            .map_err(|e| EngineError::Option(format!("--ignore-path: {e}")))?;
+        self.ignore_paths = (!globs.is_empty()).then_some(set);
+        Ok(self)
     }
 
     /// The most threads [`Self::with_threads`] starts: four per core. Checks
@@ -492,6 +537,27 @@ impl Engine {
         for r in reports {
             report.merge(r);
         }
+        if report.checked() == 0 {
+            let named: Vec<String> = paths
+                .iter()
+                .map(|p| p.as_ref().display().to_string())
+                .collect();
+            let f = Finding::new(
+                "input.nothing-checked",
+                Severity::Error,
+                &named.join(", "),
+                format!(
+                    "no exchange was checked: {} file{}, {} exchange{}, {} matching no operation of the loaded specs, {} ignored; a run that checked nothing does not pass",
+                    report.files,
+                    if report.files == 1 { "" } else { "s" },
+                    report.exchanges,
+                    if report.exchanges == 1 { "" } else { "s" },
+                    report.unmatched,
+                    report.ignored
+                ),
+            );
+            report.findings.extend(self.policy.apply(f));
+        }
         report
     }
 
@@ -562,6 +628,24 @@ impl Engine {
         input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(&ex)))
     }
 
+    /// What to say of an exchange that matches no operation.
+    fn unmatched(&self, ex: &Exchange<'_>) -> Unmatched {
+        if self
+            .ignore_paths
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(ex.path.as_ref()))
+        {
+            return Unmatched::Ignored;
+        }
+        let mut said = format!("{} {}", ex.method, ex.path);
+        if let Some(prefix) = self.matcher.prefix_hint(&ex.method, &ex.path) {
+            said.push_str(&format!(
+                "; it ends like an operation's path: if `{prefix}` is a gateway prefix, `--base-path {prefix}` checks it"
+            ));
+        }
+        Unmatched::Reported(said)
+    }
+
     /// Per-exchange checks (run in parallel).
     fn prepare(&self, ex: &Exchange<'_>) -> Prepared {
         self.prepare_streamed(ex, None, None)
@@ -597,7 +681,7 @@ impl Engine {
             }
         };
         let Some((op_ref, path_params)) = op_ref else {
-            prepared.unmatched = Some(format!("{} {}", ex.method, ex.path));
+            prepared.unmatched = Some(self.unmatched(ex));
             return prepared;
         };
         let params = Params {
@@ -717,8 +801,9 @@ enum Event {
 /// An exchange after its own checks, waiting for its sequence.
 struct Prepared {
     entry: Option<usize>,
-    /// `METHOD path` of an exchange no operation matches.
-    unmatched: Option<String>,
+    /// An exchange no operation matches: `METHOD path` and a hint, or
+    /// `Ignored` when `--ignore-path` names its path.
+    unmatched: Option<Unmatched>,
     op: Option<OpRef>,
     /// The values of the operation's `x-resource-key` parameters.
     key: KeyValues,
@@ -727,6 +812,11 @@ struct Prepared {
     obs: Option<(usize, Observation)>,
     /// The response body, to locate findings in.
     body: BodyText,
+}
+
+enum Unmatched {
+    Reported(String),
+    Ignored,
 }
 
 /// Where a prepared exchange's response body is.
@@ -1057,9 +1147,15 @@ impl<'e> FileRun<'e> {
     fn sequence(&mut self, p: &mut Prepared, line: Option<&[u8]>) {
         self.report.exchanges += 1;
         let Some(op_ref) = p.op else {
-            self.unmatched += 1;
-            if self.first_unmatched.is_none() {
-                self.first_unmatched = Some((p.entry, p.unmatched.take().unwrap_or_default()));
+            match p.unmatched.take() {
+                Some(Unmatched::Ignored) => self.report.ignored += 1,
+                Some(Unmatched::Reported(said)) => {
+                    self.unmatched += 1;
+                    if self.first_unmatched.is_none() {
+                        self.first_unmatched = Some((p.entry, said));
+                    }
+                }
+                None => self.unmatched += 1,
             }
             return;
         };
@@ -1154,6 +1250,7 @@ impl<'e> FileRun<'e> {
 
     fn finish(mut self) -> Report {
         self.flush();
+        self.report.unmatched = self.unmatched;
         if self.unmatched > 0 {
             let (entry, first) = self.first_unmatched.take().unwrap_or_default();
             let mut f = Finding::new(

@@ -72,6 +72,15 @@ struct CheckArgs {
     /// The environment variable that holds the signing secret (never printed).
     #[arg(long, value_name = "NAME")]
     secret_env: Option<String>,
+    /// A gateway prefix in front of the specs' paths (`/gateway/v1`): paths
+    /// that start with it are matched without it.
+    #[arg(long, value_name = "PREFIX")]
+    base_path: Option<String>,
+    /// Paths of unrelated traffic (`/health`, `/static/**`) not reported as
+    /// `input.unmatched` (repeatable); an exchange an operation matches is
+    /// always checked.
+    #[arg(long = "ignore-path", value_name = "GLOB")]
+    ignore_paths: Vec<String>,
     /// Threads to check with (default: all cores, or `RAYON_NUM_THREADS`);
     /// 1 checks on the main thread without starting any; at most four per
     /// core are started. The report is the same whatever the number.
@@ -165,6 +174,13 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    if let Some(prefix) = &args.base_path {
+        engine = engine.with_base_path(prefix);
+    }
+    engine = match engine.with_ignored_paths(&args.ignore_paths) {
+        Ok(e) => e,
+        Err(e) => return usage(e),
+    };
     if let Some(jobs) = args.jobs {
         let most = Engine::max_threads();
         if jobs > most {

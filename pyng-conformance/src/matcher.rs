@@ -31,6 +31,9 @@ struct Route {
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
     routes: Vec<Route>,
+    /// A gateway prefix the specs do not know (`--base-path`), without a
+    /// trailing `/`: stripped from a path that starts with it.
+    base_path: Option<String>,
 }
 
 /// A matched request: the operation and its decoded path parameters (names
@@ -69,10 +72,55 @@ impl Matcher {
         }
         // The most specific template wins when several match (`/a/b` over `/a/{x}`).
         routes.sort_by_key(|r| std::cmp::Reverse(r.literals));
-        Matcher { routes }
+        Matcher {
+            routes,
+            base_path: None,
+        }
+    }
+
+    /// Paths that start with `prefix` (`/gateway/v1`) are matched without it.
+    pub fn with_base_path(mut self, prefix: &str) -> Matcher {
+        let trimmed = prefix.trim_end_matches('/');
+        self.base_path = (!trimmed.is_empty()).then(|| {
+            if trimmed.starts_with('/') {
+                trimmed.to_owned()
+            } else {
+                format!("/{trimmed}")
+            }
+        });
+        self
+    }
+
+    /// `path` without the base path, when it starts with it (whole segments).
+    fn strip_base<'p>(&self, path: &'p str) -> &'p str {
+        let Some(base) = &self.base_path else {
+            return path;
+        };
+        match path.strip_prefix(base.as_str()) {
+            Some("") => "/",
+            Some(rest) if rest.starts_with('/') => rest,
+            _ => path,
+        }
+    }
+
+    /// For a path that matches no operation: the prefix behind which it
+    /// would match one (`/gw` for `GET /gw/checkout/s/transaction-status`),
+    /// to suggest `--base-path`.
+    pub fn prefix_hint(&self, method: &str, path: &str) -> Option<String> {
+        let parts: Vec<&str> = split(self.strip_base(path)).collect();
+        (1..parts.len()).find_map(|skip| {
+            let rest = format!("/{}", parts[skip..].join("/"));
+            self.find_here(method, &rest)
+                .is_some()
+                .then(|| format!("/{}", parts[..skip].join("/")))
+        })
     }
 
     pub fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
+        self.find_here(method, self.strip_base(path))
+    }
+
+    fn find_here<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
         // Split once; segments are decoded only when the path has an escape
         // (literals compare with the decoded text) and, for parameters, once
         // a route matches.

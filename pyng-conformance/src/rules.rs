@@ -48,6 +48,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "HAR 1.2; docs/recording-format.md `startedAt`",
     ),
     (
+        "input.nothing-checked",
+        Severity::Error,
+        "A run checks at least one exchange: no input, no exchange, or only entries that match no operation is an error, never a pass.",
+        "the run's inputs",
+    ),
+    (
         "input.unmatched",
         Severity::Warning,
         "Entries whose method and path match no operation of the loaded specs (reported once per file).",

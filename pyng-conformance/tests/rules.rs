@@ -91,6 +91,11 @@ fn nested(depth: usize) -> Vec<u8> {
 
 const CASES: &[Case] = &[
     (
+        "input.nothing-checked",
+        || engine().check_paths(&[tempfile::tempdir().unwrap().path()]),
+        || engine().check_paths(&["../examples/recordings/pyng-transaction-clean.json"]),
+    ),
+    (
         "schema.number-range",
         || {
             body(

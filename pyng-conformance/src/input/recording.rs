@@ -20,7 +20,8 @@ struct Recording {
     format: String,
     version: u32,
     spec: Option<SpecRef>,
-    #[serde(default)]
+    // Required: a recording without it (or with it misspelled) would be read
+    // as an empty one.
     exchanges: Vec<Box<RawValue>>,
 }
 

@@ -220,9 +220,21 @@ fn summary(out: &mut String, r: &Report, s: &Style) {
     } else {
         format!("{}ok{}", s.bold, s.reset)
     };
+    let mut not_checked = Vec::new();
+    if r.unmatched > 0 {
+        not_checked.push(format!("{} matching no operation", r.unmatched));
+    }
+    if r.ignored > 0 {
+        not_checked.push(format!("{} ignored", r.ignored));
+    }
+    let not_checked = if not_checked.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} checked, {})", r.checked(), not_checked.join(", "))
+    };
     let _ = writeln!(
         out,
-        "{verdict}: {} file{}, {} exchange{} in {} sequence{}: {errors} error{}, {warnings} warning{}",
+        "{verdict}: {} file{}, {} exchange{}{not_checked} in {} sequence{}: {errors} error{}, {warnings} warning{}",
         r.files,
         plural(r.files),
         r.exchanges,

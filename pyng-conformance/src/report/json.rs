@@ -22,6 +22,9 @@ struct JsonReport<'a> {
 struct Summary<'a> {
     files: usize,
     exchanges: usize,
+    checked: usize,
+    unmatched: usize,
+    ignored: usize,
     sequences: usize,
     errors: usize,
     warnings: usize,
@@ -35,6 +38,9 @@ pub fn render(report: &Report) -> String {
         summary: Summary {
             files: report.files,
             exchanges: report.exchanges,
+            checked: report.checked(),
+            unmatched: report.unmatched,
+            ignored: report.ignored,
             sequences: report.sequences,
             errors: report.errors(),
             warnings: report.warnings(),
