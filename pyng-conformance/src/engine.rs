@@ -814,6 +814,7 @@ struct Prepared {
     body: BodyText,
 }
 
+#[derive(Debug)]
 enum Unmatched {
     Reported(String),
     Ignored,
