@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::auth::Auth;
-use super::client::{Event, HttpClient, Request, Response, Sent, TransportError, parse_retry_after};
+use super::client::{
+    Event, Failure, HttpClient, Request, Response, Sent, TransportError, parse_retry_after,
+};
 use super::expiry::Expiry;
 use super::record::{Form, RecordedExchange, Recording, Redactor};
 use super::sink::Sink;
@@ -210,7 +212,7 @@ impl Run<'_, '_> {
     fn progress(&self) -> Progress {
         let now = Instant::now();
         Progress {
-            label: self.target.label(),
+            label: self.redactor.text(&self.target.label()),
             polls: self.polls,
             state: self.state.clone(),
             last_status: self.last_status,
@@ -310,6 +312,11 @@ impl Poller<'_, '_> {
                 Sent::Stopped => break End::Interrupted,
                 Sent::Unreachable(mut e) => {
                     e.message = run.redactor.text(&e.message);
+                    if e.kind == Failure::Unreachable && Instant::now() >= deadline {
+                        // Cut short by the deadline, not by the server.
+                        observer.note(&format!("the request in flight at the deadline was abandoned ({e})"));
+                        break End::Deadline;
+                    }
                     break End::Transport(e);
                 }
                 Sent::Response(resp) => {

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -398,14 +400,41 @@ pub fn poll(dir: &Path, name: &str, url: &str, args: &[String]) -> PollResult {
     }
 }
 
+/// `   same severity[rule] at POINTER in entries A-B` (or `in entry A`):
+/// the keys of the repeats it stands for.
+fn same_keys(line: &str) -> Option<Vec<(String, Option<String>, Option<u64>)>> {
+    let rest = line.strip_prefix("   same ")?;
+    let (_, rest) = rest.split_once('[')?;
+    let (rule, rest) = rest.split_once(']')?;
+    let (head, entries) = rest.rsplit_once(" in ")?;
+    let pointer = head
+        .strip_prefix(" at ")
+        .map(|p| if p == "/" { String::new() } else { p.to_owned() });
+    let range = entries
+        .strip_prefix("entries ")
+        .or_else(|| entries.strip_prefix("entry "))?;
+    let (a, b) = range.split_once('-').unwrap_or((range, range));
+    let (a, b): (u64, u64) = (a.parse().ok()?, b.parse().ok()?);
+    Some(
+        (a..=b)
+            .map(|e| (rule.to_owned(), pointer.clone(), Some(e)))
+            .collect(),
+    )
+}
+
 /// The findings `poll` printed on stderr as each response arrived: a line
-/// `#ENTRY HTTP ...` then `   severity[rule] at POINTER: message` lines.
+/// `#ENTRY HTTP ...` then `   severity[rule] at POINTER: message` lines, and
+/// `   same ...` lines for findings repeated by the following entries.
 pub fn live_keys(stderr: &str) -> Vec<(String, Option<String>, Option<u64>)> {
     let mut entry = None;
     let mut out = Vec::new();
     for line in stderr.lines() {
         if let Some(rest) = line.strip_prefix('#') {
             entry = rest.split_whitespace().next().and_then(|n| n.parse().ok());
+            continue;
+        }
+        if let Some(keys) = same_keys(line) {
+            out.extend(keys);
             continue;
         }
         let Some(rest) = line
