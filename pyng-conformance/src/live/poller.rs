@@ -74,6 +74,9 @@ pub fn aborts(status: u16) -> bool {
 
 /// At most this many characters of a refusing body go into the message.
 const DETAIL: usize = 160;
+/// And of a message with server text in it (after redaction, never before:
+/// a cut secret would escape it).
+const MESSAGE: usize = 400;
 
 impl std::fmt::Display for End {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -277,7 +280,7 @@ impl Poller<'_, '_> {
             let authorization = match auth.authorization(target, client, stop, Some(deadline)) {
                 Ok(a) => a,
                 Err(_) if stop.is_stopped() => break End::Interrupted,
-                Err(e) => break End::Auth(run.redactor.text(&e.0)),
+                Err(e) => break End::Auth(clip(&run.redactor.text(&e.0), MESSAGE)),
             };
             for s in auth.secrets() {
                 run.redactor.add(s);
@@ -390,9 +393,12 @@ impl Poller<'_, '_> {
 /// The start of a (redacted) body as one line of text.
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut out: String = one_line.chars().take(DETAIL).collect();
-    if one_line.chars().count() > DETAIL {
+    clip(&text.split_whitespace().collect::<Vec<_>>().join(" "), DETAIL)
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
         out.push('…');
     }
     out

@@ -1,6 +1,7 @@
 //! The token endpoint's answer (RFC 6749 § 5.1 and § 5.2), read from bytes the
 //! server chose: nothing here may panic, whatever they are. Error texts still
-//! hold the server's words; the caller redacts and escapes them before printing.
+//! hold the server's words, whole; the caller redacts, then shortens and
+//! escapes them before printing.
 
 use std::time::Duration;
 
@@ -27,9 +28,6 @@ struct Failure {
     error_description: Option<Value>,
 }
 
-/// At most this many characters of server text go into a message.
-const MAX_TEXT: usize = 200;
-
 /// `expires_in` as servers send it: a non-negative integer, also as a string
 /// or a float; anything else is ignored rather than refused.
 fn lifetime(v: &Value) -> Option<Duration> {
@@ -43,12 +41,12 @@ fn lifetime(v: &Value) -> Option<Duration> {
     }
 }
 
+/// Whole: cutting before redaction could leave a secret's prefix behind.
 fn text(v: &Value) -> String {
-    let s = match v {
+    match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    };
-    s.chars().take(MAX_TEXT).collect()
+    }
 }
 
 /// Reads a token endpoint response: `Err` is a message for the user (with the
