@@ -333,3 +333,39 @@ fn no_output_of_poll_holds_a_secret_however_the_server_echoes_it() {
         assert_clean(what, text);
     }
 }
+
+/// A secret inside a signed parameter is redacted after signing: the
+/// recording then cannot show the signed text, so the signature rules are not
+/// evaluated for those exchanges (a `signature.unverifiable` warning), live and
+/// offline alike, rather than failing (or passing) them.
+#[test]
+fn a_redacted_signed_parameter_is_unverifiable_not_a_signature_error() {
+    let sandbox = Sandbox::start(1.0);
+    let dir = tempfile::tempdir().unwrap();
+    let r = poll(
+        dir.path(),
+        "unverifiable",
+        &sandbox.url,
+        &a(&[
+            // The checkout id holds the signing secret: it is redacted.
+            "--peach-checkout",
+            &format!("{SIGNING_SECRET}-000"),
+            "--entity-id",
+            ENTITY,
+            "--interval",
+            "30ms",
+            "--deadline",
+            "3s",
+        ]),
+    );
+    let rules: Vec<&str> = r.keys.iter().map(|k| k.0.as_str()).collect();
+    assert!(rules.contains(&"signature.unverifiable"), "{rules:?}\n{}", r.out.stderr);
+    assert!(
+        !r.errors().iter().any(|e| e.starts_with("signature.")),
+        "{:?}\n{}",
+        r.errors(),
+        r.out.stderr
+    );
+    let url = r.exchanges()[0]["request"]["url"].as_str().unwrap();
+    assert!(url.contains("<redacted>"), "{url}");
+}
