@@ -79,7 +79,12 @@ fn a_token_that_never_expires_does_not_panic_and_the_run_is_written() {
     );
     no_panic(&out);
     assert!(matches!(out.code(), 0 | 1), "{}", out.stderr);
-    assert!(!read_json(&record)["exchanges"].as_array().unwrap().is_empty());
+    assert!(
+        !read_json(&record)["exchanges"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Stops the run at its first response (the spec's interval would be forever).
@@ -224,7 +229,10 @@ fn a_429_waits_for_retry_after_and_does_not_abort() {
     let reqs = fake.requests();
     assert!(reqs.len() >= 2, "{reqs:?}");
     let gap = reqs[1].at - reqs[0].at;
-    assert!(gap >= Duration::from_millis(900), "Retry-After ignored: {gap:?}");
+    assert!(
+        gap >= Duration::from_millis(900),
+        "Retry-After ignored: {gap:?}"
+    );
 }
 
 // ---- 3. streaming and the deadline -----------------------------------------
@@ -282,7 +290,11 @@ fn ndjson_runs_keep_no_bodies_in_memory() {
     );
     run.sink.finish().unwrap();
     let lines = std::fs::read_to_string(&nd).unwrap().lines().count();
-    assert_eq!(lines, run.recorded + 1, "the header and one line per exchange");
+    assert_eq!(
+        lines,
+        run.recorded + 1,
+        "the header and one line per exchange"
+    );
     let har = read_json(&har);
     assert_eq!(
         har["log"]["entries"].as_array().unwrap().len(),

@@ -20,11 +20,8 @@ const SIGNING: &str = "echo/signing+secret=3Lp";
 const ENTITY: &str = "8ac7a4ca86c2c24d0168c2caab2e0025";
 
 fn secrets() -> Vec<String> {
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-        "{}:{}",
-        form(ID),
-        form(SECRET)
-    ));
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", form(ID), form(SECRET)));
     vec![
         ID.into(),
         SECRET.into(),
@@ -93,12 +90,22 @@ fn echo(req: &FakeRequest, conn: &mut std::net::TcpStream) {
             unicode(SECRET),
             mixed(ID)
         );
-        respond(conn, 401, &[("Content-Type", "application/json")], body.as_bytes());
+        respond(
+            conn,
+            401,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
         return;
     }
     if req.path().ends_with("/token") {
         let body = format!(r#"{{"access_token":"{}","expires_in":3600}}"#, lit(ISSUED));
-        respond(conn, 200, &[("Content-Type", "application/json")], body.as_bytes());
+        respond(
+            conn,
+            200,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        );
         return;
     }
     let bearer = auth.strip_prefix("Bearer ").unwrap_or("").to_owned();
@@ -193,6 +200,9 @@ fn assert_clean(what: &str, text: &str) {
     }
 }
 
+/// A child's environment.
+type Env<'a> = Vec<(&'a str, &'a str)>;
+
 fn a(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
@@ -229,7 +239,7 @@ fn no_output_of_poll_holds_a_secret_however_the_server_echoes_it() {
         v.extend(a(extra));
         v
     };
-    let runs: Vec<(Vec<String>, Vec<(&str, &str)>, i32)> = vec![
+    let runs: Vec<(Vec<String>, Env, i32)> = vec![
         // The token endpoint refuses and echoes `id:secret` in error_description.
         (
             pyng(&[
@@ -359,7 +369,11 @@ fn a_redacted_signed_parameter_is_unverifiable_not_a_signature_error() {
         ]),
     );
     let rules: Vec<&str> = r.keys.iter().map(|k| k.0.as_str()).collect();
-    assert!(rules.contains(&"signature.unverifiable"), "{rules:?}\n{}", r.out.stderr);
+    assert!(
+        rules.contains(&"signature.unverifiable"),
+        "{rules:?}\n{}",
+        r.out.stderr
+    );
     assert!(
         !r.errors().iter().any(|e| e.starts_with("signature.")),
         "{:?}\n{}",

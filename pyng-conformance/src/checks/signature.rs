@@ -86,10 +86,9 @@ pub fn check_request(
             continue;
         };
         let Some(secret) = secret else { continue };
-        let redacted = ex
-            .query
-            .iter()
-            .any(|(k, v)| k.as_ref() != scheme.parameter && (k.contains(REDACTED) || v.contains(REDACTED)));
+        let redacted = ex.query.iter().any(|(k, v)| {
+            k.as_ref() != scheme.parameter && (k.contains(REDACTED) || v.contains(REDACTED))
+        });
         if redacted {
             out.push(
                 at_exchange(

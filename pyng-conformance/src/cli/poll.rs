@@ -251,12 +251,14 @@ pub fn run(args: PollArgs) -> ExitCode {
         repeats: Repeats::default(),
     };
     if !args.quiet {
-        console.line.println(&escape_controls(&redactor.text(&format!(
-            "pyng-conformance poll: {} every {} for at most {}",
-            target.url(None),
-            duration::show(interval),
-            duration::show(deadline)
-        ))));
+        console
+            .line
+            .println(&escape_controls(&redactor.text(&format!(
+                "pyng-conformance poll: {} every {} for at most {}",
+                target.url(None),
+                duration::show(interval),
+                duration::show(deadline)
+            ))));
     }
     let run = Poller {
         engine: &engine,

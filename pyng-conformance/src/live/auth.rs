@@ -268,9 +268,7 @@ fn fetch_token(
     let resp = match client.send(&req, stop, deadline, &mut |_| {}) {
         Sent::Response(r) => r,
         Sent::Unreachable(e) => {
-            return Err(AuthError(format!(
-                "the token endpoint {token_url}: {e}"
-            )));
+            return Err(AuthError(format!("the token endpoint {token_url}: {e}")));
         }
         Sent::Stopped => return Err(AuthError("interrupted".into())),
     };

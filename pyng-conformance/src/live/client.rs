@@ -290,7 +290,8 @@ impl HttpClient {
             let wait = asked
                 .unwrap_or_else(|| backoff(self.config.backoff, attempt))
                 .min(self.config.max_wait);
-            let in_time = deadline.is_none_or(|d| Instant::now().checked_add(wait).is_some_and(|t| t < d));
+            let in_time =
+                deadline.is_none_or(|d| Instant::now().checked_add(wait).is_some_and(|t| t < d));
             if !retry || attempt >= self.config.retries || !in_time {
                 return match result {
                     Ok(r) => Sent::Response(r),
@@ -353,9 +354,7 @@ fn transport_error(e: ureq::Error) -> TransportError {
         E::Timeout(_) | E::Io(_) | E::ConnectionFailed | E::HostNotFound | E::BodyStalled => {
             (Failure::Unreachable, true)
         }
-        E::Protocol(_) | E::LargeResponseHeader(..) => {
-            (Failure::Protocol, false)
-        }
+        E::Protocol(_) | E::LargeResponseHeader(..) => (Failure::Protocol, false),
         E::BodyExceedsLimit(_) => (Failure::TooLarge, false),
         _ => (Failure::Unreachable, false),
     };

@@ -51,16 +51,16 @@ pub enum End {
     Auth(String),
     /// The server blames the request (see [`aborts`]): polling again would
     /// get the same answer. `detail` is a redacted excerpt of the body.
-    Refused { status: u16, detail: String },
+    Refused {
+        status: u16,
+        detail: String,
+    },
 }
 
 impl End {
     /// The run could not do its job: a usage or environment problem (exit 2).
     pub fn is_failure(&self) -> bool {
-        matches!(
-            self,
-            End::Transport(_) | End::Auth(_) | End::Refused { .. }
-        )
+        matches!(self, End::Transport(_) | End::Auth(_) | End::Refused { .. })
     }
 }
 
@@ -89,7 +89,11 @@ impl std::fmt::Display for End {
             End::Refused { status, detail } => write!(
                 f,
                 "HTTP {status}: the server refuses the request (wrong credentials, signature or parameters?); polling stopped{}",
-                if detail.is_empty() { String::new() } else { format!(": {detail}") }
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {detail}")
+                }
             ),
         }
     }
@@ -317,7 +321,9 @@ impl Poller<'_, '_> {
                     e.message = run.redactor.text(&e.message);
                     if e.kind == Failure::Unreachable && Instant::now() >= deadline {
                         // Cut short by the deadline, not by the server.
-                        observer.note(&format!("the request in flight at the deadline was abandoned ({e})"));
+                        observer.note(&format!(
+                            "the request in flight at the deadline was abandoned ({e})"
+                        ));
                         break End::Deadline;
                     }
                     break End::Transport(e);
@@ -393,7 +399,10 @@ impl Poller<'_, '_> {
 /// The start of a (redacted) body as one line of text.
 fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    clip(&text.split_whitespace().collect::<Vec<_>>().join(" "), DETAIL)
+    clip(
+        &text.split_whitespace().collect::<Vec<_>>().join(" "),
+        DETAIL,
+    )
 }
 
 fn clip(text: &str, max: usize) -> String {

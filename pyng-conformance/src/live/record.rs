@@ -445,8 +445,10 @@ impl Recording {
 
     /// A streamed HAR: this, the entries separated by commas, [`Self::har_tail`].
     pub fn har_head() -> Vec<u8> {
-        let creator = serde_json::json!({"name": "pyng-conformance", "version": env!("CARGO_PKG_VERSION")});
-        format!("{{\"log\": {{\"version\": \"1.2\", \"creator\": {creator}, \"entries\": [").into_bytes()
+        let creator =
+            serde_json::json!({"name": "pyng-conformance", "version": env!("CARGO_PKG_VERSION")});
+        format!("{{\"log\": {{\"version\": \"1.2\", \"creator\": {creator}, \"entries\": [")
+            .into_bytes()
     }
 
     pub fn har_tail() -> &'static [u8] {

@@ -139,7 +139,10 @@ mod tests {
         assert!(l.is_empty());
         r.exchange(6, &same);
         r.exchange(7, &same);
-        assert_eq!(r.finish(), ["   same error[amount.x] at /data/a in entry 7"]);
+        assert_eq!(
+            r.finish(),
+            ["   same error[amount.x] at /data/a in entry 7"]
+        );
         // Another message is another finding; controls are escaped.
         let (_, l) = r.exchange(8, &[f("a", "v\x1b[2J")]);
         assert!(!l[0].contains('\x1b'), "{l:?}");

@@ -122,7 +122,10 @@ impl Sink {
         if let Some(s) = &mut self.ndjson
             && let Err(e) = writeln!(s.out, "{}", x.to_json())
         {
-            self.error = Some(format!("cannot write the recording {}: {e}", s.path.display()));
+            self.error = Some(format!(
+                "cannot write the recording {}: {e}",
+                s.path.display()
+            ));
         }
         if let Some(s) = &mut self.har {
             let sep: &[u8] = if self.har_entries == 0 { b"\n" } else { b",\n" };

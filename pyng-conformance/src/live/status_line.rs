@@ -230,7 +230,10 @@ mod tests {
             bar.tick();
         }
         let drawn = term.0.0.lock().unwrap().clone();
-        assert!(drawn.iter().any(|s| s.contains("getCheckoutStatus")), "{drawn:?}");
+        assert!(
+            drawn.iter().any(|s| s.contains("getCheckoutStatus")),
+            "{drawn:?}"
+        );
         for s in &drawn {
             assert!(s.chars().count() <= 40, "wider than the terminal: {s:?}");
         }

@@ -90,6 +90,9 @@ mod tests {
     fn later_never_overflows() {
         let now = Instant::now();
         assert!(later(now, Duration::MAX) > now);
-        assert_eq!(later(now, Duration::from_secs(1)), now + Duration::from_secs(1));
+        assert_eq!(
+            later(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
+        );
     }
 }

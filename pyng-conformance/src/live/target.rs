@@ -284,7 +284,8 @@ impl<'s> Target<'s> {
             .unwrap_or(0);
         let interval = self.interval().unwrap_or_default();
         // Saturating: a spec may say `u64::MAX` seconds.
-        DEFAULT_DEADLINE.max(Duration::from_secs(longest).saturating_add(interval.saturating_mul(2)))
+        DEFAULT_DEADLINE
+            .max(Duration::from_secs(longest).saturating_add(interval.saturating_mul(2)))
     }
 }
 

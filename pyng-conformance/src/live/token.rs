@@ -93,11 +93,18 @@ mod tests {
         assert_eq!(t.expires_in, Some(Duration::from_secs(60)));
         let t = parse(200, br#"{"access_token":"t","expires_in":-5}"#).unwrap();
         assert_eq!(t.expires_in, None);
-        let t = parse(200, br#"{"access_token":"t","expires_in":18446744073709551615}"#).unwrap();
+        let t = parse(
+            200,
+            br#"{"access_token":"t","expires_in":18446744073709551615}"#,
+        )
+        .unwrap();
         assert_eq!(t.expires_in, Some(Duration::from_secs(u64::MAX)));
         assert!(parse(200, br#"{"expires_in":1}"#).is_err());
         assert!(parse(200, br#"{"access_token":""}"#).is_err());
-        let e = parse(401, br#"{"error":"invalid_client","error_description":"bad"}"#);
+        let e = parse(
+            401,
+            br#"{"error":"invalid_client","error_description":"bad"}"#,
+        );
         assert_eq!(e, Err("answered HTTP 401: invalid_client bad".into()));
         assert_eq!(parse(500, b"\xff"), Err("answered HTTP 500".into()));
     }

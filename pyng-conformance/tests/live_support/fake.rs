@@ -162,5 +162,10 @@ pub fn respond(conn: &mut TcpStream, status: u16, headers: &[(&str, &str)], body
 
 /// A JSON response.
 pub fn json(conn: &mut TcpStream, status: u16, body: &str) {
-    respond(conn, status, &[("Content-Type", "application/json")], body.as_bytes());
+    respond(
+        conn,
+        status,
+        &[("Content-Type", "application/json")],
+        body.as_bytes(),
+    );
 }

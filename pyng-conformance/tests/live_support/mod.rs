@@ -400,16 +400,23 @@ pub fn poll(dir: &Path, name: &str, url: &str, args: &[String]) -> PollResult {
     }
 }
 
+/// (rule, pointer, entry) of a finding.
+pub type Key = (String, Option<String>, Option<u64>);
+
 /// `   same severity[rule] at POINTER in entries A-B` (or `in entry A`):
 /// the keys of the repeats it stands for.
-fn same_keys(line: &str) -> Option<Vec<(String, Option<String>, Option<u64>)>> {
+fn same_keys(line: &str) -> Option<Vec<Key>> {
     let rest = line.strip_prefix("   same ")?;
     let (_, rest) = rest.split_once('[')?;
     let (rule, rest) = rest.split_once(']')?;
     let (head, entries) = rest.rsplit_once(" in ")?;
-    let pointer = head
-        .strip_prefix(" at ")
-        .map(|p| if p == "/" { String::new() } else { p.to_owned() });
+    let pointer = head.strip_prefix(" at ").map(|p| {
+        if p == "/" {
+            String::new()
+        } else {
+            p.to_owned()
+        }
+    });
     let range = entries
         .strip_prefix("entries ")
         .or_else(|| entries.strip_prefix("entry "))?;
