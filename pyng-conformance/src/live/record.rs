@@ -159,7 +159,8 @@ impl Redactor {
                 } else {
                     self.text(v)
                 };
-                (k.clone(), value)
+                // A name can echo a secret too.
+                (self.text(k), value)
             })
             .collect()
     }

@@ -18,6 +18,12 @@ use pyng_spec::ir::{Operation, ParamLocation, SecurityScheme, Spec};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_pyng-conformance");
+
+/// The binary the child processes run: [`BIN`], or `PYNG_TEST_BIN` when set
+/// (to watch a regression test fail against an older build).
+pub fn bin() -> std::ffi::OsString {
+    std::env::var_os("PYNG_TEST_BIN").unwrap_or_else(|| BIN.into())
+}
 pub const TOKEN: &str = "live-test-token-7f3a9c";
 pub const CLIENT_ID: &str = "live-test-client-b81e";
 pub const CLIENT_SECRET: &str = "live-test-client-secret-4d2c";
@@ -168,7 +174,7 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
 
 /// Runs the binary with `args` and exactly the environment `env` (plus PATH).
 pub fn run(args: &[String], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(args)
         .env_clear()
         .envs(env.iter().copied())
@@ -209,7 +215,7 @@ pub struct ServeChild {
 
 impl ServeChild {
     pub fn start(extra: &[&str], env: &[(&str, &str)]) -> ServeChild {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin());
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .env_clear()
