@@ -233,6 +233,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "A response's signature field verifies with the configured secret.",
         "`x-signature.responses: body-field`",
     ),
+    (
+        "signature.unverifiable",
+        Severity::Warning,
+        "A signature cannot be re-verified: a secret was redacted from the signed parameters or fields when the traffic was recorded (the signature rules are not evaluated for that exchange).",
+        "`x-signature`; docs/live.md § Credentials",
+    ),
 ];
 
 /// Every rule: the fixed ones and the `amount.*` invariants of the loaded specs.

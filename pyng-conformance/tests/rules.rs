@@ -569,6 +569,25 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "signature.unverifiable",
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("<redacted>", "secret-value-1"),
+                200,
+                json!({"status": "pending <redacted>", "signature": "00"}),
+            )])
+        },
+        || {
+            check(vec![exchange(
+                0,
+                &peach_url("Test1234", "Test1234"),
+                200,
+                peach_body(true),
+            )])
+        },
+    ),
+    (
         "amount.paid-equals-line-totals",
         || {
             body("getTransactionStatus", 200, br#"{"data":{"transactionStatus":"Pending","amountPaid":5,"lineItems":[{"itemId":"a","quantity":1,"amountPerUnit":3,"amountSubtotal":4}]},"traceId":"t"}"#)

@@ -8,8 +8,25 @@ use pyng_spec::ir::{Operation, SecurityScheme, SignatureScheme, Spec};
 use serde_json::Value;
 
 use super::at_exchange;
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, REDACTED};
 use crate::finding::{Finding, Severity};
+
+/// A recording redacts secret values wherever they appear, signed parameters
+/// and fields included; the signature over the original values then cannot be
+/// recomputed. The `<redacted>` marker in the signed text says so: the check is
+/// not evaluated (a warning says why) rather than failed or passed.
+const UNVERIFIABLE: &str = "signature.unverifiable";
+
+fn holds_redacted(v: &Value, skip: &str) -> bool {
+    match v {
+        Value::String(s) => s.contains(REDACTED),
+        Value::Array(a) => a.iter().any(|v| holds_redacted(v, "")),
+        Value::Object(o) => o
+            .iter()
+            .any(|(k, v)| k != skip && (k.contains(REDACTED) || holds_redacted(v, ""))),
+        _ => false,
+    }
+}
 
 /// A signing secret. Never printed: `Debug` shows a placeholder.
 #[derive(Clone)]
@@ -104,6 +121,25 @@ pub fn check_request(
             continue;
         };
         let Some(secret) = secret else { continue };
+        let redacted = ex.query.iter().any(|(k, v)| {
+            k.as_ref() != scheme.parameter && (k.contains(REDACTED) || v.contains(REDACTED))
+        });
+        if redacted {
+            out.push(
+                at_exchange(
+                    ex,
+                    &op.id,
+                    UNVERIFIABLE,
+                    Severity::Warning,
+                    format!(
+                        "the request's `{}` cannot be re-verified: a secret was redacted from the signed parameters when recording (signature.request not evaluated)",
+                        scheme.parameter
+                    ),
+                )
+                .with_source(scheme.source.as_ref()),
+            );
+            continue;
+        }
         let message = pyng_spec::signature::canonical_message(
             ex.query.iter().map(|(k, v)| (k.as_ref(), v.as_ref())),
             &scheme.parameter,
@@ -142,6 +178,22 @@ pub fn check_response(
         let Some(recorded) = obj.get(&scheme.parameter).and_then(Value::as_str) else {
             continue;
         };
+        if holds_redacted(body, &scheme.parameter) {
+            let mut f = at_exchange(
+                ex,
+                &op.id,
+                UNVERIFIABLE,
+                Severity::Warning,
+                format!(
+                    "the response's `{}` cannot be re-verified: a secret was redacted from the signed fields when recording (signature.response not evaluated)",
+                    scheme.parameter
+                ),
+            )
+            .with_source(scheme.source.as_ref());
+            f.pointer = Some(pyng_spec::pointer::push("", &scheme.parameter));
+            out.push(f);
+            continue;
+        }
         let message = pyng_spec::signature::response_message(body, &scheme.parameter);
         if !secret.verifies(&message, recorded) {
             let mut f = at_exchange(

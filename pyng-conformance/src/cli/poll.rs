@@ -7,12 +7,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use pyng_conformance::Finding;
-use pyng_conformance::live::poller::Observer;
+use pyng_conformance::live::poller::{Observer, PollRun};
 use pyng_conformance::live::record::{Form, RecordedExchange, write_atomically};
+use pyng_conformance::live::repeats::Repeats;
 use pyng_conformance::live::status_line::{Progress, StatusLine};
 use pyng_conformance::live::{
-    Auth, BearerSource, ClientConfig, HttpClient, PollConfig, Poller, StopSignal, Target,
+    Auth, BearerSource, ClientConfig, HttpClient, PollConfig, Poller, Redactor, Sink, StopSignal,
+    Target,
 };
+use pyng_conformance::report::terminal::escape_controls;
 
 use super::report::{ReportArgs, verdict};
 use super::{duration, env, usage};
@@ -185,6 +188,7 @@ pub fn run(args: PollArgs) -> ExitCode {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
+    let redactor = known_secrets(&args, &auth);
     if let Some(secret) = auth.signing_secret().filter(|_| target.signature.is_some()) {
         // The same secret verifies signatures in the checks (give it to `check
         // --secret-env` too, for the same offline findings).
@@ -231,18 +235,30 @@ pub fn run(args: PollArgs) -> ExitCode {
         .as_ref()
         .map_or_else(|| "<live>".to_owned(), |p| p.display().to_string());
     let form = args.record.as_deref().map_or(Form::Document, Form::of);
+    let spec = Some((target.spec.title.clone(), target.spec.version.clone()));
+    let sink = match Sink::open(
+        args.record.as_deref().map(|p| (p, form)),
+        args.har.as_deref(),
+        &pyng_conformance::live::Recording::new(spec),
+    ) {
+        Ok(s) => s,
+        Err(e) => return usage(e),
+    };
     let mut auth = auth;
     let mut console = Console {
         line: StatusLine::new(!args.quiet && std::io::stderr().is_terminal()),
         quiet: args.quiet,
+        repeats: Repeats::default(),
     };
     if !args.quiet {
-        console.line.println(&format!(
-            "pyng-conformance poll: {} every {} for at most {}",
-            target.url(None),
-            duration::show(interval),
-            duration::show(deadline)
-        ));
+        console
+            .line
+            .println(&escape_controls(&redactor.text(&format!(
+                "pyng-conformance poll: {} every {} for at most {}",
+                target.url(None),
+                duration::show(interval),
+                duration::show(deadline)
+            ))));
     }
     let run = Poller {
         engine: &engine,
@@ -257,53 +273,92 @@ pub fn run(args: PollArgs) -> ExitCode {
         },
         file_name: file_name.clone(),
         form,
+        redactor,
+        sink,
     }
     .run(&mut console);
-    console.line.clear();
+    console.finish();
+    let PollRun {
+        recording,
+        recorded,
+        end,
+        polls,
+        redactor,
+        sink,
+        ..
+    } = run;
     eprintln!(
-        "pyng-conformance poll: {} after {} poll{}, {} response{} recorded",
-        run.end,
-        run.polls,
-        if run.polls == 1 { "" } else { "s" },
-        run.recording.exchanges.len(),
-        if run.recording.exchanges.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
+        "pyng-conformance poll: {} after {polls} poll{}, {recorded} response{} recorded",
+        escape_controls(&redactor.text(&end.to_string())),
+        if polls == 1 { "" } else { "s" },
+        if recorded == 1 { "" } else { "s" },
     );
     // The report is the engine's check of the recording's own bytes: a later
     // `check` of the written file reports exactly this.
-    let recorded_at = client.clock().now_ms();
-    let bytes = run.recording.encode(form, recorded_at);
     let mut failed = None;
-    if let Some(path) = &args.record
-        && let Err(e) = write_atomically(path, &bytes)
-    {
-        failed = Some(usage(format!(
-            "cannot write the recording {}: {e}",
-            path.display()
-        )));
+    let streamed = sink.streams();
+    if let Err(e) = sink.finish() {
+        failed = Some(usage(e));
     }
-    if let Some(path) = &args.har
-        && let Err(e) = write_atomically(path, &run.recording.to_har())
-    {
-        failed = Some(usage(format!(
-            "cannot write the HAR {}: {e}",
-            path.display()
-        )));
-    }
-    let report = engine.check_bytes(&file_name, &bytes);
+    let report = match (&args.record, streamed) {
+        (Some(path), true) => engine.check_file(path),
+        _ => {
+            let recorded_at = client.clock().now_ms();
+            let bytes = recording.encode(form, recorded_at);
+            if let Some(path) = &args.record
+                && let Err(e) = write_atomically(path, &bytes)
+            {
+                failed = Some(usage(format!(
+                    "cannot write the recording {}: {e}",
+                    path.display()
+                )));
+            }
+            if let Some(path) = &args.har
+                && let Err(e) = write_atomically(path, &recording.to_har())
+            {
+                failed = Some(usage(format!(
+                    "cannot write the HAR {}: {e}",
+                    path.display()
+                )));
+            }
+            engine.check_bytes(&file_name, &bytes)
+        }
+    };
     if let Err(code) = args.report.emit(&report) {
         return code;
     }
     if let Some(code) = failed {
         return code;
     }
-    if run.end.is_failure() {
+    if end.is_failure() {
         return ExitCode::from(2);
     }
     verdict(&report)
+}
+
+/// Every secret the run knows, used or not (a signing secret given to a
+/// bearer poll through `--header` is still a secret), for every printed or
+/// recorded text.
+fn known_secrets(args: &PollArgs, auth: &Auth) -> Redactor {
+    let mut r = Redactor::default();
+    let names = [
+        &args.token_env,
+        &args.client_id_env,
+        &args.client_secret_env,
+        &args.signing_secret_env,
+    ];
+    for name in names {
+        if let Ok(Some(s)) = env::secret(name) {
+            r.add(s.expose());
+        }
+    }
+    for s in auth.secrets() {
+        r.add(s);
+    }
+    for s in auth.derived_secrets() {
+        r.add(&s);
+    }
+    r
 }
 
 /// The credentials the target's `security` needs, from the environment.
@@ -356,11 +411,23 @@ fn credentials(args: &PollArgs, target: &Target<'_>) -> Result<Auth, String> {
     }
 }
 
-/// stderr: a line per response and per finding as they arrive, and the status
-/// line on a terminal.
+/// stderr: a line per response and per finding as they arrive (repeats
+/// grouped, everything escaped), and the status line on a terminal.
 struct Console {
     line: StatusLine,
     quiet: bool,
+    repeats: Repeats,
+}
+
+impl Console {
+    fn finish(&mut self) {
+        for l in self.repeats.finish() {
+            if !self.quiet {
+                self.line.println(&l);
+            }
+        }
+        self.line.clear();
+    }
 }
 
 impl Observer for Console {
@@ -371,29 +438,28 @@ impl Observer for Console {
         state: Option<&str>,
         findings: &[Finding],
     ) {
+        let (closed, fresh) = self.repeats.exchange(entry, findings);
         if self.quiet {
             return;
         }
-        self.line.println(&format!(
+        for l in closed {
+            self.line.println(&l);
+        }
+        self.line.println(&escape_controls(&format!(
             "#{entry} HTTP {} {} ({} ms)",
             x.status,
             state.unwrap_or("-"),
             x.elapsed_ms
-        ));
-        for f in findings {
-            let at = f
-                .pointer
-                .as_deref()
-                .map(|p| format!(" at {}", if p.is_empty() { "/" } else { p }))
-                .unwrap_or_default();
-            self.line
-                .println(&format!("   {}[{}]{at}: {}", f.severity, f.rule, f.message));
+        )));
+        for l in fresh {
+            self.line.println(&l);
         }
     }
 
     fn note(&mut self, message: &str) {
         if !self.quiet {
-            self.line.println(&format!("   {message}"));
+            self.line
+                .println(&escape_controls(&format!("   {message}")));
         }
     }
 

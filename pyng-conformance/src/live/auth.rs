@@ -7,7 +7,6 @@
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use serde::Deserialize;
 
 use super::client::{HttpClient, Request, Sent};
 use super::stop::StopSignal;
@@ -66,20 +65,6 @@ pub struct Auth {
     signing_secret: Option<SecretString>,
 }
 
-/// RFC 6749 § 5.1 (only what is used).
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    expires_in: Option<u64>,
-}
-
-/// RFC 6749 § 5.2.
-#[derive(Deserialize)]
-struct TokenError {
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
 impl Auth {
     pub fn new(bearer: Option<BearerSource>, signing_secret: Option<SecretString>) -> Auth {
         Auth {
@@ -133,6 +118,24 @@ impl Auth {
             out.push(s.expose());
         }
         out
+    }
+
+    /// Derived forms of the secrets a server may echo: the Basic credentials
+    /// of the token request (`id:secret` and its base64).
+    pub fn derived_secrets(&self) -> Vec<String> {
+        match &self.bearer {
+            Some(BearerSource::ClientCredentials {
+                client_id,
+                client_secret,
+                ..
+            }) => {
+                let basic = basic_credentials(client_id.expose(), client_secret.expose());
+                let pair = format!("{}:{}", client_id.expose(), client_secret.expose());
+                let b64 = basic.trim_start_matches("Basic ").to_owned();
+                vec![basic, b64, pair]
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// The `Authorization` value for the target, fetching a token when the
@@ -211,9 +214,9 @@ impl Auth {
 
 /// Renews a little before `expires_in` runs out, so a token does not expire in
 /// flight.
-fn usable_for(expires_in: u64) -> Duration {
-    let secs = expires_in.saturating_sub((expires_in / 10).max(1));
-    Duration::from_secs(secs)
+fn usable_for(expires_in: Duration) -> Duration {
+    let secs = expires_in.as_secs();
+    Duration::from_secs(secs.saturating_sub((secs / 10).max(1)))
 }
 
 /// The `Authorization` value for client credentials: RFC 6749 § 2.3.1
@@ -265,39 +268,16 @@ fn fetch_token(
     let resp = match client.send(&req, stop, deadline, &mut |_| {}) {
         Sent::Response(r) => r,
         Sent::Unreachable(e) => {
-            return Err(AuthError(format!(
-                "the token endpoint {token_url} is unreachable: {e}"
-            )));
+            return Err(AuthError(format!("the token endpoint {token_url}: {e}")));
         }
         Sent::Stopped => return Err(AuthError("interrupted".into())),
     };
-    if resp.status != 200 {
-        let detail = serde_json::from_slice::<TokenError>(&resp.body)
-            .ok()
-            .map(|e| {
-                format!(
-                    ": {} {}",
-                    e.error.unwrap_or_default(),
-                    e.error_description.unwrap_or_default()
-                )
-            })
-            .unwrap_or_default();
-        return Err(AuthError(format!(
-            "the token endpoint {token_url} answered HTTP {}{detail}",
-            resp.status
-        )));
-    }
-    let token: TokenResponse = serde_json::from_slice(&resp.body).map_err(|e| {
-        AuthError(format!(
-            "the token endpoint {token_url} answered 200 without a usable `access_token`: {e}"
-        ))
-    })?;
-    if token.access_token.is_empty() {
-        return Err(AuthError(format!(
-            "the token endpoint {token_url} answered an empty `access_token`"
-        )));
-    }
-    let until = token.expires_in.map(|s| Instant::now() + usable_for(s));
+    let token = super::token::parse(resp.status, &resp.body)
+        .map_err(|e| AuthError(format!("the token endpoint {token_url} {e}")))?;
+    // No usable instant that far ahead: the token is used until refused.
+    let until = token
+        .expires_in
+        .and_then(|d| Instant::now().checked_add(usable_for(d)));
     Ok((SecretString::new(token.access_token), until))
 }
 
@@ -380,8 +360,10 @@ mod tests {
 
     #[test]
     fn tokens_are_renewed_before_they_expire() {
-        assert_eq!(usable_for(3600), Duration::from_secs(3240));
-        assert_eq!(usable_for(5), Duration::from_secs(4));
-        assert_eq!(usable_for(0), Duration::ZERO);
+        let s = Duration::from_secs;
+        assert_eq!(usable_for(s(3600)), s(3240));
+        assert_eq!(usable_for(s(5)), s(4));
+        assert_eq!(usable_for(s(0)), Duration::ZERO);
+        assert!(usable_for(s(u64::MAX)) > s(u64::MAX / 2));
     }
 }

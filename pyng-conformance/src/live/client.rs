@@ -7,8 +7,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::stop::StopSignal;
 
-/// Bodies above this are refused (a status body is a few kilobytes).
-const MAX_BODY: u64 = 16 << 20;
+/// Bodies above this are refused (a status body is a few kilobytes): 16 MiB.
+pub const MAX_BODY: u64 = 16 << 20;
 
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -63,17 +63,39 @@ impl Response {
     }
 }
 
-/// A request that got no response.
+/// What kind of failure a [`TransportError`] is: each is reported as what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// No connection, or it broke, or a timeout.
+    Unreachable,
+    /// The server answered something that is not HTTP/1.1.
+    Protocol,
+    /// The body is over [`MAX_BODY`].
+    TooLarge,
+    /// The request itself could not be built.
+    Request,
+}
+
+/// A request that got no (usable) response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
     pub message: String,
     /// Worth another attempt (timeouts, refused or reset connections).
     pub retriable: bool,
+    pub kind: Failure,
 }
 
 impl std::fmt::Display for TransportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
+        match self.kind {
+            Failure::Unreachable => write!(f, "the server is unreachable: {}", self.message),
+            Failure::Protocol => write!(f, "protocol error: {}", self.message),
+            Failure::TooLarge => write!(
+                f,
+                "the response body is over the limit of {MAX_BODY} bytes (16 MiB)"
+            ),
+            Failure::Request => f.write_str(&self.message),
+        }
     }
 }
 
@@ -162,8 +184,20 @@ impl HttpClient {
         &self.config
     }
 
-    /// One attempt.
-    pub fn send_once(&self, req: &Request) -> Result<Response, TransportError> {
+    /// One attempt, given up after `budget` in all (the time left before the
+    /// deadline) besides the per-phase timeouts.
+    pub fn send_once(
+        &self,
+        req: &Request,
+        budget: Option<Duration>,
+    ) -> Result<Response, TransportError> {
+        if budget.is_some_and(|b| b.is_zero()) {
+            return Err(TransportError {
+                message: "the deadline has passed".into(),
+                retriable: false,
+                kind: Failure::Unreachable,
+            });
+        }
         let started_ms = self.clock.now_ms();
         let started = Instant::now();
         let mut builder = ureq::http::Request::builder()
@@ -173,15 +207,26 @@ impl HttpClient {
             builder = builder.header(k.as_str(), v.as_str());
         }
         let sent = if req.body.is_empty() {
-            builder
-                .body(())
-                .map_err(usage_error)
-                .and_then(|r| self.agent.run(r).map_err(transport_error))
+            builder.body(()).map_err(usage_error).and_then(|r| {
+                let r = self
+                    .agent
+                    .configure_request(r)
+                    .timeout_global(budget)
+                    .build();
+                self.agent.run(r).map_err(transport_error)
+            })
         } else {
             builder
                 .body(req.body.clone())
                 .map_err(usage_error)
-                .and_then(|r| self.agent.run(r).map_err(transport_error))
+                .and_then(|r| {
+                    let r = self
+                        .agent
+                        .configure_request(r)
+                        .timeout_global(budget)
+                        .build();
+                    self.agent.run(r).map_err(transport_error)
+                })
         };
         let mut resp = sent?;
         let body = resp
@@ -228,7 +273,8 @@ impl HttpClient {
     ) -> Sent {
         let mut attempt = 0u32;
         loop {
-            let result = self.send_once(req);
+            let budget = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let result = self.send_once(req, budget);
             if let Ok(resp) = &result {
                 observe(Event::Response(resp));
             }
@@ -244,7 +290,8 @@ impl HttpClient {
             let wait = asked
                 .unwrap_or_else(|| backoff(self.config.backoff, attempt))
                 .min(self.config.max_wait);
-            let in_time = deadline.is_none_or(|d| Instant::now() + wait < d);
+            let in_time =
+                deadline.is_none_or(|d| Instant::now().checked_add(wait).is_some_and(|t| t < d));
             if !retry || attempt >= self.config.retries || !in_time {
                 return match result {
                     Ok(r) => Sent::Response(r),
@@ -295,27 +342,33 @@ fn usage_error(e: ureq::http::Error) -> TransportError {
     TransportError {
         message: format!("cannot build the request: {e}"),
         retriable: false,
+        kind: Failure::Request,
     }
 }
 
 fn transport_error(e: ureq::Error) -> TransportError {
     use ureq::Error as E;
-    let retriable = matches!(
-        e,
-        E::Timeout(_)
-            | E::Io(_)
-            | E::ConnectionFailed
-            | E::HostNotFound
-            | E::Protocol(_)
-            | E::BodyStalled
-    );
+    // A server that speaks something else, or sends too much, does so again:
+    // only network failures are worth another attempt.
+    let (kind, retriable) = match &e {
+        E::Timeout(_) | E::Io(_) | E::ConnectionFailed | E::HostNotFound | E::BodyStalled => {
+            (Failure::Unreachable, true)
+        }
+        E::Protocol(_) | E::LargeResponseHeader(..) => (Failure::Protocol, false),
+        E::BodyExceedsLimit(_) => (Failure::TooLarge, false),
+        _ => (Failure::Unreachable, false),
+    };
     let message = match &e {
         E::Timeout(t) => format!("timed out ({t})"),
         E::ConnectionFailed => "connection failed".to_owned(),
         E::HostNotFound => "host not found".to_owned(),
         other => other.to_string(),
     };
-    TransportError { message, retriable }
+    TransportError {
+        message,
+        retriable,
+        kind,
+    }
 }
 
 #[cfg(test)]

@@ -11,10 +11,13 @@
 //! - [`target`]: operation + parameters -> request URL, auth needs, stop states.
 //! - [`client`]: HTTP with timeouts, retries with backoff, `Retry-After`.
 //! - [`auth`]: bearer token (environment or client credentials), signed queries.
+//! - [`token`]: the token endpoint's answer, read without trusting it.
 //! - [`record`]: the recording (kit format and HAR), redacted.
+//! - [`sink`]: NDJSON and HAR streamed to disk as exchanges arrive.
 //! - [`poller`]: the loop.
 //! - [`expiry`]: time left before the resource's state-machine timeout.
 //! - [`status_line`]: the live status line on a terminal.
+//! - [`repeats`]: live finding lines, repeats grouped.
 //! - [`stop`]: the Ctrl-C flag the loop waits on.
 
 pub mod auth;
@@ -22,13 +25,17 @@ pub mod client;
 pub mod expiry;
 pub mod poller;
 pub mod record;
+pub mod repeats;
+pub mod sink;
 pub mod status_line;
 pub mod stop;
 pub mod target;
+pub mod token;
 
 pub use auth::{Auth, BearerSource, SecretString};
 pub use client::{ClientConfig, HttpClient};
 pub use poller::{End, PollConfig, PollRun, Poller};
 pub use record::{Recording, Redactor};
+pub use sink::Sink;
 pub use stop::StopSignal;
 pub use target::{Target, TargetError};

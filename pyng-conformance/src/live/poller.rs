@@ -9,11 +9,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::auth::Auth;
-use super::client::{Event, HttpClient, Request, Response, Sent, parse_retry_after};
+use super::client::{
+    Event, Failure, HttpClient, Request, Response, Sent, TransportError, parse_retry_after,
+};
 use super::expiry::Expiry;
 use super::record::{Form, RecordedExchange, Recording, Redactor};
+use super::sink::Sink;
 use super::status_line::Progress;
-use super::stop::StopSignal;
+use super::stop::{StopSignal, later};
 use super::target::Target;
 use crate::engine::{Engine, Session};
 use crate::finding::Finding;
@@ -41,18 +44,39 @@ pub enum End {
     Deadline,
     /// Ctrl-C (or SIGTERM).
     Interrupted,
-    /// No response after every retry.
-    Unreachable(String),
-    /// No bearer token could be had.
+    /// No usable response after every retry: unreachable, a protocol error, a
+    /// body over the limit (the message says which; redacted).
+    Transport(TransportError),
+    /// No bearer token could be had (the message is redacted).
     Auth(String),
+    /// The server blames the request (see [`aborts`]): polling again would
+    /// get the same answer. `detail` is a redacted excerpt of the body.
+    Refused {
+        status: u16,
+        detail: String,
+    },
 }
 
 impl End {
     /// The run could not do its job: a usage or environment problem (exit 2).
     pub fn is_failure(&self) -> bool {
-        matches!(self, End::Unreachable(_) | End::Auth(_))
+        matches!(self, End::Transport(_) | End::Auth(_) | End::Refused { .. })
     }
 }
+
+/// A 4xx ends polling: the credentials, the signature or the parameters are
+/// wrong, and the same request gets the same answer. Not 408, 425 and 429,
+/// which say "later" (429 waits for `Retry-After`); 401 first gets one fresh
+/// token when one can be fetched.
+pub fn aborts(status: u16) -> bool {
+    (400..500).contains(&status) && !matches!(status, 408 | 425 | 429)
+}
+
+/// At most this many characters of a refusing body go into the message.
+const DETAIL: usize = 160;
+/// And of a message with server text in it (after redaction, never before:
+/// a cut secret would escape it).
+const MESSAGE: usize = 400;
 
 impl std::fmt::Display for End {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,8 +84,17 @@ impl std::fmt::Display for End {
             End::Final(s) => write!(f, "final state {s}"),
             End::Deadline => f.write_str("deadline reached before a final state"),
             End::Interrupted => f.write_str("interrupted"),
-            End::Unreachable(e) => write!(f, "the server is unreachable: {e}"),
+            End::Transport(e) => write!(f, "{e}"),
             End::Auth(e) => write!(f, "authentication failed: {e}"),
+            End::Refused { status, detail } => write!(
+                f,
+                "HTTP {status}: the server refuses the request (wrong credentials, signature or parameters?); polling stopped{}",
+                if detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {detail}")
+                }
+            ),
         }
     }
 }
@@ -69,11 +102,19 @@ impl std::fmt::Display for End {
 /// What a run produced.
 #[derive(Debug)]
 pub struct PollRun {
+    /// The exchanges when not streamed (see [`Sink`]); always the spec.
     pub recording: Recording,
+    /// How many exchanges were recorded (streamed or kept).
+    pub recorded: usize,
     pub end: End,
     /// Findings as they were reported live (per exchange, sequence included).
     pub live_findings: Vec<Finding>,
     pub polls: usize,
+    /// Every secret of the run (a fetched token included): for anything the
+    /// caller prints.
+    pub redactor: Redactor,
+    /// The streamed outputs, to close with [`Sink::finish`].
+    pub sink: Sink,
 }
 
 /// Told about the run as it goes.
@@ -103,6 +144,10 @@ pub struct Poller<'a, 's> {
     pub file_name: String,
     /// The form the recording is written in (it numbers the entries).
     pub form: Form,
+    /// Secrets known before the run (every credential variable that is set).
+    pub redactor: Redactor,
+    /// Where exchanges go ([`Sink::in_memory`] keeps them in the recording).
+    pub sink: Sink,
 }
 
 impl std::fmt::Debug for Poller<'_, '_> {
@@ -122,6 +167,8 @@ struct Run<'a, 's> {
     session: Session<'a>,
     first_entry: usize,
     recording: Recording,
+    recorded: usize,
+    sink: Sink,
     redactor: Redactor,
     expiry: Expiry,
     findings: Vec<Finding>,
@@ -142,7 +189,7 @@ impl Run<'_, '_> {
         observer: &mut dyn Observer,
     ) -> Option<String> {
         let x = RecordedExchange::capture(req, resp, &self.redactor);
-        let entry = self.first_entry + self.recording.exchanges.len();
+        let entry = self.first_entry + self.recorded;
         let item = exchange_item(&self.file, entry, &x.to_json());
         let findings = self.session.check(item);
         let state = if (200..300).contains(&x.status) {
@@ -163,7 +210,8 @@ impl Run<'_, '_> {
         self.last_status = Some(x.status);
         observer.exchange(entry, &x, state.as_deref(), &findings);
         self.findings.extend(findings);
-        self.recording.exchanges.push(x);
+        self.recorded += 1;
+        self.sink.push(x, &mut self.recording);
         observer.progress(&self.progress());
         state
     }
@@ -171,7 +219,7 @@ impl Run<'_, '_> {
     fn progress(&self) -> Progress {
         let now = Instant::now();
         Progress {
-            label: self.target.label(),
+            label: self.redactor.text(&self.target.label()),
             polls: self.polls,
             state: self.state.clone(),
             last_status: self.last_status,
@@ -198,9 +246,11 @@ impl Poller<'_, '_> {
             config,
             file_name,
             form,
+            redactor,
+            sink,
         } = self;
         let started = Instant::now();
-        let deadline = started + config.deadline;
+        let deadline = later(started, config.deadline);
         let mut run = Run {
             target,
             file: Arc::from(file_name.as_str()),
@@ -210,7 +260,9 @@ impl Poller<'_, '_> {
                 target.spec.title.clone(),
                 target.spec.version.clone(),
             ))),
-            redactor: Redactor::default(),
+            recorded: 0,
+            sink,
+            redactor,
             expiry: Expiry::new(),
             findings: Vec::new(),
             state: None,
@@ -232,10 +284,13 @@ impl Poller<'_, '_> {
             let authorization = match auth.authorization(target, client, stop, Some(deadline)) {
                 Ok(a) => a,
                 Err(_) if stop.is_stopped() => break End::Interrupted,
-                Err(e) => break End::Auth(e.0),
+                Err(e) => break End::Auth(clip(&run.redactor.text(&e.0), MESSAGE)),
             };
             for s in auth.secrets() {
                 run.redactor.add(s);
+            }
+            for s in auth.derived_secrets() {
+                run.redactor.add(&s);
             }
             let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
             headers.extend(target.headers());
@@ -252,23 +307,33 @@ impl Poller<'_, '_> {
             let mut poll_state = None;
             let sent = client.send(&req, stop, Some(deadline), &mut |event| match event {
                 Event::Response(resp) => poll_state = run.response(&req, resp, observer),
-                Event::Retrying { reason, wait } => observer.note(&format!(
+                Event::Retrying { reason, wait } => observer.note(&run.redactor.text(&format!(
                     "{reason}; retrying in {:.1} s",
                     wait.as_secs_f64()
-                )),
+                ))),
             });
             // A `Retry-After` the client could not wait out (it would pass the
             // deadline, or retries ran out) still holds for the next poll.
             let mut not_before = None;
             match sent {
                 Sent::Stopped => break End::Interrupted,
-                Sent::Unreachable(e) => break End::Unreachable(e.message),
+                Sent::Unreachable(mut e) => {
+                    e.message = run.redactor.text(&e.message);
+                    if e.kind == Failure::Unreachable && Instant::now() >= deadline {
+                        // Cut short by the deadline, not by the server.
+                        observer.note(&format!(
+                            "the request in flight at the deadline was abandoned ({e})"
+                        ));
+                        break End::Deadline;
+                    }
+                    break End::Transport(e);
+                }
                 Sent::Response(resp) => {
                     if matches!(resp.status, 429 | 503) {
                         not_before = resp
                             .header("retry-after")
                             .and_then(parse_retry_after)
-                            .map(|d| Instant::now() + d.min(client.config().max_wait));
+                            .map(|d| later(Instant::now(), d.min(client.config().max_wait)));
                     }
                     if resp.status == 401 && target.needs_bearer {
                         if !renewed_token && auth.token_rejected() {
@@ -280,6 +345,12 @@ impl Poller<'_, '_> {
                         // A fixed token, or a fresh one refused as well: more
                         // polls will not change that.
                         break End::Auth("HTTP 401: the server refused the access token".into());
+                    }
+                    if aborts(resp.status) {
+                        break End::Refused {
+                            status: resp.status,
+                            detail: excerpt(&run.redactor.bytes(&resp.body)),
+                        };
                     }
                     renewed_token = false;
                 }
@@ -294,7 +365,7 @@ impl Poller<'_, '_> {
                 Some(_) => finals_seen = 0,
                 None => {}
             }
-            let next = (poll_started + config.interval)
+            let next = later(poll_started, config.interval)
                 .max(not_before.unwrap_or(poll_started))
                 .min(deadline);
             let mut stopped = false;
@@ -315,9 +386,50 @@ impl Poller<'_, '_> {
         };
         PollRun {
             recording: run.recording,
+            recorded: run.recorded,
             end,
             live_findings: run.findings,
             polls: run.polls,
+            redactor: run.redactor,
+            sink: run.sink,
         }
+    }
+}
+
+/// The start of a (redacted) body as one line of text.
+fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    clip(
+        &text.split_whitespace().collect::<Vec<_>>().join(" "),
+        DETAIL,
+    )
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn which_4xx_end_polling() {
+        for s in [400, 401, 403, 404, 409, 422] {
+            assert!(aborts(s), "{s}");
+        }
+        for s in [200, 302, 408, 425, 429, 500, 503] {
+            assert!(!aborts(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt(b"{\n \"a\": 1\n}"), "{ \"a\": 1 }");
+        assert_eq!(excerpt(&[b'x'; 500]).chars().count(), DETAIL + 1);
     }
 }

@@ -23,10 +23,16 @@ use crate::input::recording::{FORMAT, VERSION};
 /// match ordinary data. They are still never written by the poller itself.
 pub const MIN_SCRUBBED_LEN: usize = 8;
 
-/// Replaces credentials in everything that is recorded.
+/// Replaces credentials in everything that is recorded or printed. A secret is
+/// also found in the forms a server may echo it in: JSON-escaped (`\/`, `\uXXXX`,
+/// in any mix: JSON string literals are matched on their decoded text) and
+/// percent- or form-encoded.
 #[derive(Clone, Default)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// Every form of every secret, longest first (a secret containing another
+    /// is replaced whole).
+    needles: Vec<String>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -35,42 +41,112 @@ impl std::fmt::Debug for Redactor {
     }
 }
 
+/// RFC 3986 unreserved characters stay; the rest is percent-encoded.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// The encoded forms of `secret` that do not decode by plain matching.
+fn forms(secret: &str) -> Vec<String> {
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json
+        .get(1..json.len().saturating_sub(1))
+        .unwrap_or_default()
+        .to_owned();
+    let unicode = |upper: bool| -> String {
+        secret
+            .encode_utf16()
+            .map(|u| {
+                if upper {
+                    format!("\\u{u:04X}")
+                } else {
+                    format!("\\u{u:04x}")
+                }
+            })
+            .collect()
+    };
+    vec![
+        secret.to_owned(),
+        json.replace('/', "\\/"),
+        json,
+        percent_encoding::utf8_percent_encode(secret, COMPONENT).to_string(),
+        form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
+        unicode(false),
+        unicode(true),
+    ]
+}
+
 impl Redactor {
     pub fn add(&mut self, secret: &str) {
-        if secret.len() >= MIN_SCRUBBED_LEN && !self.secrets.iter().any(|s| s == secret) {
-            self.secrets.push(secret.to_owned());
-            // Longest first, so a secret containing another is replaced whole.
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        if secret.len() < MIN_SCRUBBED_LEN || self.secrets.iter().any(|s| s == secret) {
+            return;
         }
+        self.secrets.push(secret.to_owned());
+        for form in forms(secret) {
+            if !self.needles.contains(&form) {
+                self.needles.push(form);
+            }
+        }
+        self.needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
     }
 
     pub fn text(&self, s: &str) -> String {
-        let mut out = s.to_owned();
-        for secret in &self.secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), REDACTED);
-            }
+        if self.secrets.is_empty() {
+            return s.to_owned();
         }
-        out
+        String::from_utf8(self.bytes(s.as_bytes()))
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
         let mut out = b.to_vec();
-        for secret in &self.secrets {
-            let needle = secret.as_bytes();
-            if memmem(&out, needle).is_none() {
-                continue;
-            }
-            let mut replaced = Vec::with_capacity(out.len());
-            let mut rest = &out[..];
-            while let Some(i) = memmem(rest, needle) {
-                replaced.extend_from_slice(&rest[..i]);
-                replaced.extend_from_slice(REDACTED.as_bytes());
-                rest = &rest[i + needle.len()..];
-            }
-            replaced.extend_from_slice(rest);
-            out = replaced;
+        for needle in &self.needles {
+            out = replace_all(&out, needle.as_bytes(), REDACTED.as_bytes());
         }
+        self.literals(out)
+    }
+
+    /// Re-encodes every JSON string literal with an escape whose decoded text
+    /// holds a secret (a mix of escapes matches no fixed form).
+    fn literals(&self, bytes: Vec<u8>) -> Vec<u8> {
+        if self.secrets.is_empty() || memchr::memchr(b'\\', &bytes).is_none() {
+            return bytes;
+        }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while let Some(q) = memchr::memchr(b'"', &bytes[i..]).map(|q| i + q) {
+            out.extend_from_slice(&bytes[i..q]);
+            let Some(end) = literal_end(&bytes, q) else {
+                i = q;
+                break;
+            };
+            let lit = &bytes[q..=end];
+            let decoded = if memchr::memchr(b'\\', lit).is_some() {
+                serde_json::from_slice::<String>(lit).ok()
+            } else {
+                None
+            };
+            match decoded {
+                Some(d) if self.secrets.iter().any(|s| d.contains(s.as_str())) => {
+                    let mut clean = d;
+                    for s in &self.secrets {
+                        clean = clean.replace(s.as_str(), REDACTED);
+                    }
+                    out.extend_from_slice(
+                        serde_json::to_string(&clean).unwrap_or_default().as_bytes(),
+                    );
+                }
+                _ => out.extend_from_slice(lit),
+            }
+            i = end + 1;
+        }
+        out.extend_from_slice(&bytes[i..]);
         out
     }
 
@@ -83,17 +159,39 @@ impl Redactor {
                 } else {
                     self.text(v)
                 };
-                (k.clone(), value)
+                // A name can echo a secret too.
+                (self.text(k), value)
             })
             .collect()
     }
 }
 
-fn memmem(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
-        return None;
+/// The closing quote of the string literal opened at `open`.
+fn literal_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut j = open + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'"' => return Some(j),
+            _ => j += 1,
+        }
     }
-    haystack.windows(needle.len()).position(|w| w == needle)
+    None
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    if needle.is_empty() || memchr::memmem::find(haystack, needle).is_none() {
+        return haystack.to_vec();
+    }
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut rest = haystack;
+    while let Some(i) = memchr::memmem::find(rest, needle) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(with);
+        rest = &rest[i + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// One request and its response, redacted.
@@ -317,20 +415,7 @@ impl Recording {
                 out
             }
             Form::Ndjson => {
-                #[derive(Serialize)]
-                struct Head<'a> {
-                    format: &'static str,
-                    version: u32,
-                    #[serde(skip_serializing_if = "Option::is_none")]
-                    spec: Option<SpecRef<'a>>,
-                }
-                let head = Head {
-                    format: FORMAT,
-                    version: VERSION,
-                    spec: self.spec_ref(),
-                };
-                let mut out = serde_json::to_vec(&head).unwrap_or_default();
-                out.push(b'\n');
+                let mut out = self.ndjson_head();
                 for x in &self.exchanges {
                     out.extend_from_slice(x.to_json().as_bytes());
                     out.push(b'\n');
@@ -338,6 +423,37 @@ impl Recording {
                 out
             }
         }
+    }
+
+    /// The first line of the NDJSON form.
+    pub fn ndjson_head(&self) -> Vec<u8> {
+        #[derive(Serialize)]
+        struct Head<'a> {
+            format: &'static str,
+            version: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            spec: Option<SpecRef<'a>>,
+        }
+        let head = Head {
+            format: FORMAT,
+            version: VERSION,
+            spec: self.spec_ref(),
+        };
+        let mut out = serde_json::to_vec(&head).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// A streamed HAR: this, the entries separated by commas, [`Self::har_tail`].
+    pub fn har_head() -> Vec<u8> {
+        let creator =
+            serde_json::json!({"name": "pyng-conformance", "version": env!("CARGO_PKG_VERSION")});
+        format!("{{\"log\": {{\"version\": \"1.2\", \"creator\": {creator}, \"entries\": [")
+            .into_bytes()
+    }
+
+    pub fn har_tail() -> &'static [u8] {
+        b"\n]}}\n"
     }
 
     /// HAR 1.2 of the run.
@@ -361,6 +477,11 @@ fn har_headers(headers: &[(String, String)]) -> serde_json::Value {
         .iter()
         .map(|(k, v)| serde_json::json!({"name": k, "value": v}))
         .collect()
+}
+
+/// One HAR entry, encoded.
+pub fn har_entry_json(x: &RecordedExchange) -> Vec<u8> {
+    serde_json::to_vec(&har_entry(x)).unwrap_or_default()
 }
 
 fn har_entry(x: &RecordedExchange) -> serde_json::Value {
@@ -478,6 +599,28 @@ mod tests {
     }
 
     #[test]
+    fn escaped_and_encoded_echoes_are_redacted() {
+        let mut r = Redactor::default();
+        r.add("tok/0123456789");
+        let esc: String = "tok/0123456789"
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        let mixed = r#"{"a":"x tok\/0123456789 y","b":"ESC","c":"t\u006fk/0123456789","d":"tok%2F0123456789"}"#
+            .replace("ESC", &esc);
+        let out = String::from_utf8(r.bytes(mixed.as_bytes())).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        for k in ["a", "b", "c"] {
+            assert!(v[k].as_str().unwrap().contains(REDACTED), "{out}");
+            assert!(!v[k].as_str().unwrap().contains("0123456789"), "{out}");
+        }
+        assert_eq!(v["d"], REDACTED);
+        // Unbalanced quotes and bytes that are not UTF-8 do not panic.
+        let _ = r.bytes(b"\"\\");
+        let _ = r.bytes(b"\xff\"\\u00\"");
+    }
+
+    #[test]
     fn every_form_reads_back_to_the_same_findings() {
         let body = br#"{"data": {"transactionStatus": "Nope"}, "traceId": "t"}"#;
         let rec = Recording {
@@ -497,9 +640,15 @@ mod tests {
             f.2 = f.2.map(|e| e - Form::Ndjson.first_entry());
         }
         let har = key(engine.check_bytes("r.har", &rec.to_har()));
+        let mut streamed = Recording::har_head();
+        streamed.extend_from_slice(b"\n");
+        streamed.extend(har_entry_json(&rec.exchanges[0]));
+        streamed.extend_from_slice(Recording::har_tail());
+        let streamed = key(engine.check_bytes("s.har", &streamed));
         assert!(doc.iter().any(|f| f.0 == "schema.enum"), "{doc:?}");
         assert_eq!(doc, nd);
         assert_eq!(doc, har);
+        assert_eq!(doc, streamed);
     }
 
     #[test]

@@ -1,8 +1,14 @@
 //! The live status line: one line on stderr, redrawn in place, only when stderr
 //! is a terminal (logs and pipes get plain lines from the caller instead).
+//! `indicatif` draws it cut to the terminal's width, so a redraw never leaves
+//! wrapped rows behind.
 
 use std::io::Write;
 use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::terminal::escape_controls;
 
 /// What the status line shows.
 #[derive(Debug, Clone, Default)]
@@ -55,47 +61,54 @@ pub fn render(p: &Progress) -> String {
         clock(p.deadline_in.as_millis() as i128)
     ));
     parts.push(format!("{} errors, {} warnings", p.errors, p.warnings));
-    parts.join(" | ")
+    // The label holds command-line values, the state a body's: keep them inert.
+    escape_controls(&parts.join(" | ")).into_owned()
 }
 
 #[derive(Debug)]
 pub struct StatusLine {
-    enabled: bool,
-    shown: bool,
+    bar: Option<ProgressBar>,
 }
 
 impl StatusLine {
     pub fn new(enabled: bool) -> StatusLine {
-        StatusLine {
-            enabled,
-            shown: false,
+        if enabled {
+            StatusLine::on(ProgressDrawTarget::stderr())
+        } else {
+            StatusLine { bar: None }
         }
+    }
+
+    /// A status line drawn on `target`.
+    pub fn on(target: ProgressDrawTarget) -> StatusLine {
+        let bar = ProgressBar::with_draw_target(None, target);
+        if let Ok(style) = ProgressStyle::with_template("{wide_msg}") {
+            bar.set_style(style);
+        }
+        StatusLine { bar: Some(bar) }
     }
 
     pub fn show(&mut self, p: &Progress) {
-        if !self.enabled {
-            return;
+        if let Some(bar) = &self.bar {
+            bar.set_message(render(p));
         }
-        let mut err = std::io::stderr().lock();
-        // CR + erase line: redraw in place.
-        let _ = write!(err, "\r\x1b[2K{}", render(p));
-        let _ = err.flush();
-        self.shown = true;
     }
 
     pub fn clear(&mut self) {
-        if self.shown {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\r\x1b[2K");
-            let _ = err.flush();
-            self.shown = false;
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 
     /// A log line above the status line.
     pub fn println(&mut self, line: &str) {
-        self.clear();
-        let _ = writeln!(std::io::stderr().lock(), "{line}");
+        let print = || {
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
     }
 }
 
@@ -126,5 +139,104 @@ mod tests {
         };
         assert!(render(&overdue).contains("x overdue by 00:05"));
         assert!(render(&Progress::default()).contains("waiting for the first response"));
+        let evil = Progress {
+            label: "op id=\x1b[2J\r".into(),
+            ..Progress::default()
+        };
+        assert!(!render(&evil).contains('\x1b') && !render(&evil).contains('\r'));
+    }
+
+    /// A terminal 40 columns wide that keeps what is drawn.
+    #[derive(Debug, Default)]
+    struct Narrow(std::sync::Mutex<Vec<String>>);
+
+    impl indicatif::TermLike for Narrow {
+        fn width(&self) -> u16 {
+            40
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.lock().unwrap().push(s.to_owned());
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[derive(Debug, Clone, Default)]
+    struct Shared(std::sync::Arc<Narrow>);
+
+    impl indicatif::TermLike for Shared {
+        fn width(&self) -> u16 {
+            self.0.width()
+        }
+        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_up(n)
+        }
+        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_down(n)
+        }
+        fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_right(n)
+        }
+        fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+            self.0.move_cursor_left(n)
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.0.write_line(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.0.write_str(s)
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.0.clear_line()
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            self.0.flush()
+        }
+    }
+
+    #[test]
+    fn the_line_is_cut_to_the_terminal_width() {
+        let term = Shared::default();
+        let mut line = StatusLine::on(ProgressDrawTarget::term_like(Box::new(term.clone())));
+        let p = Progress {
+            label: "getCheckoutStatus checkoutId=successful-2.0000000000000000000000".into(),
+            polls: 3,
+            state: Some("pending".into()),
+            ..Progress::default()
+        };
+        assert!(render(&p).len() > 100);
+        line.show(&p);
+        if let Some(bar) = &line.bar {
+            bar.tick();
+        }
+        let drawn = term.0.0.lock().unwrap().clone();
+        assert!(
+            drawn.iter().any(|s| s.contains("getCheckoutStatus")),
+            "{drawn:?}"
+        );
+        for s in &drawn {
+            assert!(s.chars().count() <= 40, "wider than the terminal: {s:?}");
+        }
+        line.clear();
     }
 }

@@ -6,6 +6,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+/// `at + d`, or a time too far away to matter when that does not fit in an
+/// `Instant` (durations come from servers and specs: `u64::MAX` seconds must
+/// not panic).
+pub fn later(at: Instant, d: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    at.checked_add(d)
+        .or_else(|| at.checked_add(FAR))
+        .unwrap_or(at)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct StopSignal {
     inner: Arc<Inner>,
@@ -37,7 +47,7 @@ impl StopSignal {
 
     /// Sleeps for `d` unless stopped first; returns `false` when stopped.
     pub fn sleep(&self, d: Duration) -> bool {
-        let until = Instant::now() + d;
+        let until = later(Instant::now(), d);
         let mut guard = self.inner.lock.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if self.is_stopped() {
@@ -73,5 +83,16 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(10));
         t.join().unwrap();
         assert!(!s.sleep(Duration::from_secs(30)), "stays stopped");
+        assert!(!s.sleep(Duration::MAX), "a huge sleep does not overflow");
+    }
+
+    #[test]
+    fn later_never_overflows() {
+        let now = Instant::now();
+        assert!(later(now, Duration::MAX) > now);
+        assert_eq!(
+            later(now, Duration::from_secs(1)),
+            now + Duration::from_secs(1)
+        );
     }
 }

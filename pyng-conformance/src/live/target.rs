@@ -283,7 +283,9 @@ impl<'s> Target<'s> {
             .max()
             .unwrap_or(0);
         let interval = self.interval().unwrap_or_default();
-        DEFAULT_DEADLINE.max(Duration::from_secs(longest) + 2 * interval)
+        // Saturating: a spec may say `u64::MAX` seconds.
+        DEFAULT_DEADLINE
+            .max(Duration::from_secs(longest).saturating_add(interval.saturating_mul(2)))
     }
 }
 

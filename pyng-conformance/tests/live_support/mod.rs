@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fake;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -16,6 +18,12 @@ use pyng_spec::ir::{Operation, ParamLocation, SecurityScheme, Spec};
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_pyng-conformance");
+
+/// The binary the child processes run: [`BIN`], or `PYNG_TEST_BIN` when set
+/// (to watch a regression test fail against an older build).
+pub fn bin() -> std::ffi::OsString {
+    std::env::var_os("PYNG_TEST_BIN").unwrap_or_else(|| BIN.into())
+}
 pub const TOKEN: &str = "live-test-token-7f3a9c";
 pub const CLIENT_ID: &str = "live-test-client-b81e";
 pub const CLIENT_SECRET: &str = "live-test-client-secret-4d2c";
@@ -166,7 +174,7 @@ pub fn wait_bounded(child: &mut Child, limit: Duration) -> ExitStatus {
 
 /// Runs the binary with `args` and exactly the environment `env` (plus PATH).
 pub fn run(args: &[String], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = Command::new(bin());
     cmd.args(args)
         .env_clear()
         .envs(env.iter().copied())
@@ -207,7 +215,7 @@ pub struct ServeChild {
 
 impl ServeChild {
     pub fn start(extra: &[&str], env: &[(&str, &str)]) -> ServeChild {
-        let mut cmd = Command::new(BIN);
+        let mut cmd = Command::new(bin());
         cmd.args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .env_clear()
@@ -398,14 +406,48 @@ pub fn poll(dir: &Path, name: &str, url: &str, args: &[String]) -> PollResult {
     }
 }
 
+/// (rule, pointer, entry) of a finding.
+pub type Key = (String, Option<String>, Option<u64>);
+
+/// `   same severity[rule] at POINTER in entries A-B` (or `in entry A`):
+/// the keys of the repeats it stands for.
+fn same_keys(line: &str) -> Option<Vec<Key>> {
+    let rest = line.strip_prefix("   same ")?;
+    let (_, rest) = rest.split_once('[')?;
+    let (rule, rest) = rest.split_once(']')?;
+    let (head, entries) = rest.rsplit_once(" in ")?;
+    let pointer = head.strip_prefix(" at ").map(|p| {
+        if p == "/" {
+            String::new()
+        } else {
+            p.to_owned()
+        }
+    });
+    let range = entries
+        .strip_prefix("entries ")
+        .or_else(|| entries.strip_prefix("entry "))?;
+    let (a, b) = range.split_once('-').unwrap_or((range, range));
+    let (a, b): (u64, u64) = (a.parse().ok()?, b.parse().ok()?);
+    Some(
+        (a..=b)
+            .map(|e| (rule.to_owned(), pointer.clone(), Some(e)))
+            .collect(),
+    )
+}
+
 /// The findings `poll` printed on stderr as each response arrived: a line
-/// `#ENTRY HTTP ...` then `   severity[rule] at POINTER: message` lines.
+/// `#ENTRY HTTP ...` then `   severity[rule] at POINTER: message` lines, and
+/// `   same ...` lines for findings repeated by the following entries.
 pub fn live_keys(stderr: &str) -> Vec<(String, Option<String>, Option<u64>)> {
     let mut entry = None;
     let mut out = Vec::new();
     for line in stderr.lines() {
         if let Some(rest) = line.strip_prefix('#') {
             entry = rest.split_whitespace().next().and_then(|n| n.parse().ok());
+            continue;
+        }
+        if let Some(keys) = same_keys(line) {
+            out.extend(keys);
             continue;
         }
         let Some(rest) = line
