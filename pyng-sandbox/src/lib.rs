@@ -32,9 +32,11 @@ mod clock;
 mod config;
 pub mod faults;
 mod handler;
+mod log;
 mod plan;
 mod routes;
 pub mod scenario;
+mod server;
 pub mod signing;
 mod state;
 mod token;
@@ -51,18 +53,19 @@ use tokio::task::JoinHandle;
 pub use clock::format_rfc3339_millis;
 pub use config::SandboxConfig;
 pub use faults::Fault;
+pub use log::{Log, escape};
 pub use routes::SCENARIO_HEADER;
 pub use scenario::Scenario;
 
 /// Serves until `shutdown` completes, then stops accepting connections and waits
-/// for in-flight requests (a `slow` fault's delay is cut short).
+/// for in-flight requests (a `slow` fault's delay is cut short) at most
+/// `shutdown_grace`, after which the connections still open are dropped.
 pub async fn serve(
     config: SandboxConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let listener = TcpListener::bind(config.bind).await?;
-    let (router, tx) = build(config)?;
-    run(listener, router, tx, shutdown).await
+    run(listener, build(config)?, shutdown).await
 }
 
 /// Binds `config.bind` (use port 0 in tests) and serves in a background task;
@@ -71,9 +74,9 @@ pub async fn serve(
 pub async fn spawn(config: SandboxConfig) -> io::Result<(SocketAddr, ShutdownHandle)> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
-    let (router, tx) = build(config)?;
+    let built = build(config)?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let join = tokio::spawn(run(listener, router, tx, async move {
+    let join = tokio::spawn(run(listener, built, async move {
         // A dropped handle (`Err`) shuts down as well.
         let _ = stopped.await;
     }));
@@ -103,27 +106,36 @@ impl ShutdownHandle {
     }
 }
 
-fn build(config: SandboxConfig) -> io::Result<(axum::Router, watch::Sender<bool>)> {
+fn build(config: SandboxConfig) -> io::Result<(axum::Router, server::Limits, watch::Sender<bool>)> {
+    let limits = server::Limits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+        shutdown_grace: config.shutdown_grace,
+        access_log: config.access_log,
+        log: config.log.clone(),
+    };
+    let max_body = config.max_body_bytes;
+    let body_timeout = config.body_read_timeout;
     let (tx, rx) = watch::channel(false);
     let app = Arc::new(app::App::new(config, rx)?);
-    Ok((routes::router(app)?, tx))
+    let router = routes::router(app)?
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ));
+    Ok((router, limits, tx))
 }
 
 async fn run(
     listener: TcpListener,
-    router: axum::Router,
-    tx: watch::Sender<bool>,
+    (router, limits, tx): (axum::Router, server::Limits, watch::Sender<bool>),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let mut rx = tx.subscribe();
+    let rx = tx.subscribe();
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            // `Err` means the sender is gone, which also means shutting down.
-            let _ = rx.wait_for(|stop| *stop).await;
-        })
-        .await
+    server::run(listener, router, limits, rx).await
 }
