@@ -25,7 +25,7 @@ use crate::log::{Log, RequestLine};
 /// (EMFILE, ENFILE, ENOBUFS, ...): doubled on each error in a row.
 const BACKOFF_MIN: Duration = Duration::from_millis(10);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
-/// hyper's read buffer bound: a request head must fit in it.
+/// Bound on a request head (hyper answers 431 beyond it); also the read buffer's.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The connection-level bounds (from `SandboxConfig`).
@@ -53,6 +53,7 @@ pub(crate) async fn run(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout.max(Duration::from_millis(1)))
         .keep_alive(true)
+        .max_header_size(MAX_HEAD_BYTES)
         .max_buf_size(MAX_HEAD_BYTES);
     let mut conns = JoinSet::new();
     let mut backoff = BACKOFF_MIN;

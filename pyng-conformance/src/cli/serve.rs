@@ -24,7 +24,23 @@ pub const SANDBOX_CLIENT_ID: &str = "sandbox-client";
 pub const SANDBOX_CLIENT_SECRET: &str = "sandbox-client-secret";
 pub const SANDBOX_SIGNING_SECRET: &str = "sandbox-signing-secret";
 
+const AFTER_HELP: &str = "\
+Bounds: a request head must arrive within --header-timeout (also the idle time \
+allowed between keep-alive requests) and fit in 64 KiB; at most --max-connections \
+connections are served at once, more wait in the listen backlog; accept errors \
+such as EMFILE are logged and retried after 10 ms, doubling up to 1 s; request \
+bodies are bounded by --max-body-bytes and --body-timeout; the `slow` fault \
+waits at most 1 h and is cut short by shutdown.
+
+Stopping: Ctrl-C or SIGTERM stops accepting, lets open connections finish for \
+--shutdown-grace, then drops them; a second signal exits at once.
+
+Exit codes: 0 stopped after a signal (also when the grace period ran out); \
+130 / 143 (128 + signal number) a second SIGINT / SIGTERM cut the stop short; \
+1 the server failed while running; 2 usage error or address not bindable.";
+
 #[derive(clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct ServeArgs {
     /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]

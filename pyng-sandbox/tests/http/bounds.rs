@@ -231,3 +231,20 @@ async fn shutdown_drops_a_stalled_connection_after_the_grace_period() {
     until_closed(&mut half_open, LIMIT).await.expect("dropped");
     drop(idle);
 }
+
+#[tokio::test]
+async fn an_oversized_request_head_is_refused() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let big = "a".repeat(100 * 1024);
+    let req = format!("GET /nope HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n");
+    // The server may stop reading part-way; only the answer matters.
+    let _ = write_all(&s, req.as_bytes()).await;
+    let (got, _) = until_closed(&mut s, LIMIT)
+        .await
+        .expect("answered and closed");
+    let text = String::from_utf8_lossy(&got);
+    assert!(text.starts_with("HTTP/1.1 431"), "{text}");
+    assert_eq!(fresh_request(addr).await.unwrap().status, 200);
+    handle.shutdown().await.unwrap();
+}
