@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use axum::http::{Method, Request, Response, Uri};
 
+type Sink = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Where log lines go: one call per complete line (no trailing newline).
 #[derive(Clone)]
-pub struct Log(Option<Arc<dyn Fn(&str) + Send + Sync>>);
+pub struct Log(Option<Sink>);
 
 impl Log {
     /// Each line to standard error.
