@@ -44,6 +44,9 @@ pub struct SandboxConfig {
     pub header_read_timeout: Duration,
     /// Longest wait for the next chunk of a request body (then the request fails).
     pub body_read_timeout: Duration,
+    /// A response write that makes no progress this long (the client reads
+    /// nothing) closes the connection.
+    pub write_timeout: Duration,
     /// Request bodies larger than this get a 413.
     pub max_body_bytes: usize,
     /// Connections served at once (at least 1); further ones wait in the listen
@@ -77,6 +80,7 @@ impl SandboxConfig {
             max_resources: 100_000,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
             max_body_bytes: 64 * 1024,
             max_connections: 128,
             shutdown_grace: Duration::from_secs(5),
@@ -109,6 +113,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("max_resources", &self.max_resources)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
+            .field("write_timeout", &self.write_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_connections", &self.max_connections)
             .field("shutdown_grace", &self.shutdown_grace)

@@ -38,6 +38,7 @@ mod routes;
 pub mod scenario;
 mod server;
 pub mod signing;
+mod stall;
 mod state;
 mod token;
 
@@ -109,6 +110,7 @@ impl ShutdownHandle {
 fn build(config: SandboxConfig) -> io::Result<(axum::Router, server::Limits, watch::Sender<bool>)> {
     let limits = server::Limits {
         header_read_timeout: config.header_read_timeout,
+        write_timeout: config.write_timeout,
         max_connections: config.max_connections,
         shutdown_grace: config.shutdown_grace,
         access_log: config.access_log,

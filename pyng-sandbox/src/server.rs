@@ -20,6 +20,7 @@ use tokio::task::JoinSet;
 use tower_service::Service;
 
 use crate::log::{Log, RequestLine};
+use crate::stall::WriteTimeout;
 
 /// First and longest pause after an accept error that is not the client's
 /// (EMFILE, ENFILE, ENOBUFS, ...): doubled on each error in a row.
@@ -32,6 +33,7 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
     pub header_read_timeout: Duration,
+    pub write_timeout: Duration,
     pub max_connections: usize,
     pub shutdown_grace: Duration,
     pub access_log: bool,
@@ -152,7 +154,8 @@ fn serve_connection(
             resp
         }
     });
-    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    let io = TokioIo::new(WriteTimeout::new(stream, limits.write_timeout));
+    let conn = builder.serve_connection(io, service);
     async move {
         let _permit = permit;
         let mut conn = std::pin::pin!(conn);

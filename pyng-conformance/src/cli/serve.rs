@@ -29,7 +29,8 @@ Bounds: a request head must arrive within --header-timeout (also the idle time \
 allowed between keep-alive requests) and fit in 64 KiB; at most --max-connections \
 connections are served at once, more wait in the listen backlog; accept errors \
 such as EMFILE are logged and retried after 10 ms, doubling up to 1 s; request \
-bodies are bounded by --max-body-bytes and --body-timeout; the `slow` fault \
+bodies are bounded by --max-body-bytes and --body-timeout, responses that the \
+client does not read by --write-timeout; the `slow` fault \
 waits at most 1 h and is cut short by shutdown.
 
 Stopping: Ctrl-C or SIGTERM stops accepting, lets open connections finish for \
@@ -85,6 +86,10 @@ pub struct ServeArgs {
     /// Longest wait for the next part of a request body (then the request fails).
     #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
     body_timeout: Duration,
+    /// A response write that makes no progress this long (the client reads
+    /// nothing) closes the connection.
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    write_timeout: Duration,
     /// Request bodies larger than this get a 413.
     #[arg(long, default_value_t = 64 * 1024, value_name = "BYTES")]
     max_body_bytes: usize,
@@ -119,6 +124,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     config.max_resources = args.max_resources;
     config.header_read_timeout = args.header_timeout;
     config.body_read_timeout = args.body_timeout;
+    config.write_timeout = args.write_timeout;
     config.max_body_bytes = args.max_body_bytes;
     config.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     config.shutdown_grace = args.shutdown_grace;

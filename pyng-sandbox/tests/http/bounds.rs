@@ -248,3 +248,50 @@ async fn an_oversized_request_head_is_refused() {
     assert_eq!(fresh_request(addr).await.unwrap().status, 200);
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_responses_is_dropped_after_the_write_timeout() {
+    let mut c = config();
+    c.write_timeout = Duration::from_millis(500);
+    let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let s = socket.connect(addr).await.unwrap();
+    let burst = b"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n".repeat(100);
+    // Pipelined requests, never a read: the server's writes stall, then it stops
+    // reading too; once it gives up, a write here fails (reset). Bounded in time
+    // and in bytes.
+    let start = Instant::now();
+    let mut sent = 0usize;
+    let mut reset = false;
+    let mut checked = false;
+    while start.elapsed() < LIMIT && sent < 256 << 20 {
+        match tokio::time::timeout(Duration::from_millis(100), s.writable()).await {
+            Ok(Ok(())) => match s.try_write(&burst) {
+                Ok(n) => sent += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if !checked {
+                        // The stalled connection does not hold up others.
+                        checked = true;
+                        assert_eq!(fresh_request(addr).await.unwrap().status, 200);
+                    }
+                }
+                Err(_) => {
+                    reset = true;
+                    break;
+                }
+            },
+            Ok(Err(_)) => {
+                reset = true;
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(
+        reset,
+        "still open after {:?} ({sent} bytes sent)",
+        start.elapsed()
+    );
+    handle.shutdown().await.unwrap();
+}
