@@ -40,7 +40,8 @@ pub struct SandboxConfig {
     pub max_resources: usize,
     /// A connection must deliver a complete request head within this time, from
     /// its accept or from the end of its previous response (so it is also the
-    /// keep-alive idle timeout); else it is closed. Zero is taken as 1 ms.
+    /// keep-alive idle timeout); else it is closed. This and the other timeouts
+    /// are taken as at least 1 ms and at most one day.
     pub header_read_timeout: Duration,
     /// Longest wait for the next chunk of a request body (then the request fails).
     pub body_read_timeout: Duration,
@@ -53,7 +54,7 @@ pub struct SandboxConfig {
     /// backlog until one closes.
     pub max_connections: usize,
     /// After shutdown starts, how long open connections may finish their requests
-    /// before they are dropped.
+    /// before they are dropped (at most one day).
     pub shutdown_grace: Duration,
     /// One line per request on `log` (method, path, query parameter names,
     /// status, scenario, fault, latency; never header or query values).

@@ -46,6 +46,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -108,16 +109,18 @@ impl ShutdownHandle {
 }
 
 fn build(config: SandboxConfig) -> io::Result<(axum::Router, server::Limits, watch::Sender<bool>)> {
+    // hyper adds the head timeout to `Instant::now()`, which panics on overflow.
+    let bound = |d: Duration| d.clamp(Duration::from_millis(1), server::LONGEST_TIMEOUT);
     let limits = server::Limits {
-        header_read_timeout: config.header_read_timeout,
-        write_timeout: config.write_timeout,
+        header_read_timeout: bound(config.header_read_timeout),
+        write_timeout: bound(config.write_timeout),
         max_connections: config.max_connections,
-        shutdown_grace: config.shutdown_grace,
+        shutdown_grace: config.shutdown_grace.min(server::LONGEST_TIMEOUT),
         access_log: config.access_log,
         log: config.log.clone(),
     };
     let max_body = config.max_body_bytes;
-    let body_timeout = config.body_read_timeout;
+    let body_timeout = bound(config.body_read_timeout);
     let (tx, rx) = watch::channel(false);
     let app = Arc::new(app::App::new(config, rx)?);
     let router = routes::router(app)?

@@ -26,6 +26,9 @@ use crate::stall::WriteTimeout;
 /// (EMFILE, ENFILE, ENOBUFS, ...): doubled on each error in a row.
 const BACKOFF_MIN: Duration = Duration::from_millis(10);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// Longer timeouts are cut to this (and shorter ones than 1 ms raised to it,
+/// but for the grace period, which may be zero).
+pub(crate) const LONGEST_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Bound on a request head (hyper answers 431 beyond it); also the read buffer's.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
@@ -53,7 +56,7 @@ pub(crate) async fn run(
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout.max(Duration::from_millis(1)))
+        .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true)
         .max_header_size(MAX_HEAD_BYTES)
         .max_buf_size(MAX_HEAD_BYTES);

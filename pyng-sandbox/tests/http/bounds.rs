@@ -295,3 +295,32 @@ async fn a_client_that_never_reads_its_responses_is_dropped_after_the_write_time
     );
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn extreme_bounds_are_clamped_not_a_panic() {
+    let mut c = config();
+    c.header_read_timeout = Duration::MAX;
+    c.body_read_timeout = Duration::MAX;
+    c.write_timeout = Duration::MAX;
+    c.shutdown_grace = Duration::MAX;
+    c.max_connections = 0;
+    c.max_body_bytes = usize::MAX;
+    let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
+    assert_eq!(fresh_request(addr).await.unwrap().status, 200);
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    let r = send(
+        addr,
+        "POST",
+        "/checkout/oauth2/token",
+        &form,
+        b"grant_type=x",
+        LIMIT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 401);
+    tokio::time::timeout(LIMIT, handle.shutdown())
+        .await
+        .unwrap()
+        .unwrap();
+}
