@@ -52,7 +52,8 @@ pub(crate) async fn run(
     limits: Limits,
     stop: watch::Receiver<bool>,
 ) -> io::Result<()> {
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let cap = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let permits = Arc::new(Semaphore::new(cap));
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())

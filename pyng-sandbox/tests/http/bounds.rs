@@ -303,8 +303,14 @@ async fn extreme_bounds_are_clamped_not_a_panic() {
     c.body_read_timeout = Duration::MAX;
     c.write_timeout = Duration::MAX;
     c.shutdown_grace = Duration::MAX;
-    c.max_connections = 0;
+    c.max_connections = usize::MAX;
     c.max_body_bytes = usize::MAX;
+    let mut none = c.clone();
+    none.max_connections = 0;
+    none.max_body_bytes = 0;
+    let (addr, handle) = pyng_sandbox::spawn(none).await.unwrap();
+    assert_eq!(fresh_request(addr).await.unwrap().status, 200);
+    handle.shutdown().await.unwrap();
     let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
     assert_eq!(fresh_request(addr).await.unwrap().status, 200);
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
