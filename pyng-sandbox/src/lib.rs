@@ -24,6 +24,10 @@
 //! `x-sandbox-request` (index in the resource's sequence), `x-sandbox-state`,
 //! `x-sandbox-fault` (`none`, or the fault and the pointer it changed) and
 //! `x-sandbox-timeout` (the id of a timeout that fired on that request).
+//!
+//! The server bounds every wait (request-head, body and write timeouts, a cap on
+//! connections, a shutdown grace period; `SandboxConfig` and `README.md`) and can
+//! write an access log that carries no credential (`access_log`, `log`).
 
 mod app;
 mod auth;
