@@ -191,3 +191,36 @@ fn stalled_heads_beyond_the_descriptor_limit_do_not_stop_serve() {
         "{errors} accept errors logged:\n{stderr}"
     );
 }
+
+#[test]
+fn access_log_lines_on_stderr_carry_no_secret() {
+    let mut serve = Serve::start("", &["--access-log"]);
+    let mut s = TcpStream::connect_timeout(&serve.addr, Duration::from_secs(5)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(
+        b"GET /status?authentication.password=pw-Z8q2Lk&signature=sig-Y4m1 HTTP/1.1\r\n\
+          Host: x\r\nAuthorization: Bearer tok-X9w3Jd\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    serve.signal("TERM");
+    let (status, stderr) = serve.wait(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("pyng-conformance serve: access "))
+        .unwrap_or_else(|| panic!("no access line in:\n{stderr}"));
+    for want in [
+        "method=GET",
+        "path=/status",
+        "query=authentication.password,signature",
+        "status=400",
+        "latency_ms=",
+    ] {
+        assert!(line.contains(want), "{want} not in {line}");
+    }
+    for secret in ["pw-Z8q2Lk", "sig-Y4m1", "tok-X9w3Jd"] {
+        assert!(!stderr.contains(secret), "{secret} in:\n{stderr}");
+    }
+}
