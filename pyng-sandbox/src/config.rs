@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use pyng_spec::ir::Spec;
 
+use crate::log::Log;
+
 /// Everything `serve`/`spawn` need.
 #[derive(Clone)]
 pub struct SandboxConfig {
@@ -36,6 +38,30 @@ pub struct SandboxConfig {
     pub deadline_ttl_seconds: u64,
     /// Bound on tracked resources, payment intents and issued tokens each.
     pub max_resources: usize,
+    /// A connection must deliver a complete request head within this time, from
+    /// its accept or from the end of its previous response (so it is also the
+    /// keep-alive idle timeout); else it is closed. This and the other timeouts
+    /// are taken as at least 1 ms and at most one day.
+    pub header_read_timeout: Duration,
+    /// Longest wait for the next chunk of a request body (then the request fails).
+    pub body_read_timeout: Duration,
+    /// A response write that makes no progress this long (the client reads
+    /// nothing) closes the connection.
+    pub write_timeout: Duration,
+    /// Request bodies larger than this get a 413.
+    pub max_body_bytes: usize,
+    /// Connections served at once (at least 1); further ones wait in the listen
+    /// backlog until one closes.
+    pub max_connections: usize,
+    /// After shutdown starts, how long open connections may finish their requests
+    /// before they are dropped (at most one day).
+    pub shutdown_grace: Duration,
+    /// One line per request on `log` (method, path, query parameter names,
+    /// status, scenario, fault, latency; never header or query values).
+    pub access_log: bool,
+    /// Where the access log and server events (accept errors, connections
+    /// dropped at shutdown) go. Default: standard error.
+    pub log: Log,
 }
 
 impl SandboxConfig {
@@ -53,6 +79,14 @@ impl SandboxConfig {
             slow_delay: Duration::from_secs(30),
             deadline_ttl_seconds: 900,
             max_resources: 100_000,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+            max_body_bytes: 64 * 1024,
+            max_connections: 128,
+            shutdown_grace: Duration::from_secs(5),
+            access_log: false,
+            log: Log::stderr(),
         }
     }
 }
@@ -78,6 +112,13 @@ impl std::fmt::Debug for SandboxConfig {
             .field("slow_delay", &self.slow_delay)
             .field("deadline_ttl_seconds", &self.deadline_ttl_seconds)
             .field("max_resources", &self.max_resources)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("write_timeout", &self.write_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("access_log", &self.access_log)
             .finish()
     }
 }

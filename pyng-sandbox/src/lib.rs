@@ -24,6 +24,10 @@
 //! `x-sandbox-request` (index in the resource's sequence), `x-sandbox-state`,
 //! `x-sandbox-fault` (`none`, or the fault and the pointer it changed) and
 //! `x-sandbox-timeout` (the id of a timeout that fired on that request).
+//!
+//! The server bounds every wait (request-head, body and write timeouts, a cap on
+//! connections, a shutdown grace period; `SandboxConfig` and `README.md`) and can
+//! write an access log that carries no credential (`access_log`, `log`).
 
 mod app;
 mod auth;
@@ -32,10 +36,13 @@ mod clock;
 mod config;
 pub mod faults;
 mod handler;
+mod log;
 mod plan;
 mod routes;
 pub mod scenario;
+mod server;
 pub mod signing;
+mod stall;
 mod state;
 mod token;
 
@@ -43,6 +50,7 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -51,18 +59,19 @@ use tokio::task::JoinHandle;
 pub use clock::format_rfc3339_millis;
 pub use config::SandboxConfig;
 pub use faults::Fault;
+pub use log::{Log, escape};
 pub use routes::SCENARIO_HEADER;
 pub use scenario::Scenario;
 
 /// Serves until `shutdown` completes, then stops accepting connections and waits
-/// for in-flight requests (a `slow` fault's delay is cut short).
+/// for in-flight requests (a `slow` fault's delay is cut short) at most
+/// `shutdown_grace`, after which the connections still open are dropped.
 pub async fn serve(
     config: SandboxConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     let listener = TcpListener::bind(config.bind).await?;
-    let (router, tx) = build(config)?;
-    run(listener, router, tx, shutdown).await
+    run(listener, build(config)?, shutdown).await
 }
 
 /// Binds `config.bind` (use port 0 in tests) and serves in a background task;
@@ -71,9 +80,9 @@ pub async fn serve(
 pub async fn spawn(config: SandboxConfig) -> io::Result<(SocketAddr, ShutdownHandle)> {
     let listener = TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
-    let (router, tx) = build(config)?;
+    let built = build(config)?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let join = tokio::spawn(run(listener, router, tx, async move {
+    let join = tokio::spawn(run(listener, built, async move {
         // A dropped handle (`Err`) shuts down as well.
         let _ = stopped.await;
     }));
@@ -103,27 +112,39 @@ impl ShutdownHandle {
     }
 }
 
-fn build(config: SandboxConfig) -> io::Result<(axum::Router, watch::Sender<bool>)> {
+fn build(config: SandboxConfig) -> io::Result<(axum::Router, server::Limits, watch::Sender<bool>)> {
+    // hyper adds the head timeout to `Instant::now()`, which panics on overflow.
+    let bound = |d: Duration| d.clamp(Duration::from_millis(1), server::LONGEST_TIMEOUT);
+    let limits = server::Limits {
+        header_read_timeout: bound(config.header_read_timeout),
+        write_timeout: bound(config.write_timeout),
+        max_connections: config.max_connections,
+        shutdown_grace: config.shutdown_grace.min(server::LONGEST_TIMEOUT),
+        access_log: config.access_log,
+        log: config.log.clone(),
+    };
+    let max_body = config.max_body_bytes;
+    let body_timeout = bound(config.body_read_timeout);
     let (tx, rx) = watch::channel(false);
     let app = Arc::new(app::App::new(config, rx)?);
-    Ok((routes::router(app)?, tx))
+    let router = routes::router(app)?
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            body_timeout,
+        ));
+    Ok((router, limits, tx))
 }
 
 async fn run(
     listener: TcpListener,
-    router: axum::Router,
-    tx: watch::Sender<bool>,
+    (router, limits, tx): (axum::Router, server::Limits, watch::Sender<bool>),
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let mut rx = tx.subscribe();
+    let rx = tx.subscribe();
     tokio::spawn(async move {
         shutdown.await;
         let _ = tx.send(true);
     });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            // `Err` means the sender is gone, which also means shutting down.
-            let _ = rx.wait_for(|stop| *stop).await;
-        })
-        .await
+    server::run(listener, router, limits, rx).await
 }

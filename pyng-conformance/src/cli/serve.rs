@@ -1,6 +1,11 @@
 //! `pyng-conformance serve`: the sandbox server of `pyng-sandbox` on the loaded
 //! specs, with its secrets from environment variables and a graceful shutdown on
-//! Ctrl-C or SIGTERM.
+//! Ctrl-C or SIGTERM, bounded by `--shutdown-grace`; a second signal exits at once.
+//!
+//! Exit codes: 0 after a signal-initiated stop (also when the grace period ran
+//! out and the remaining connections were dropped); 128+N when a second signal N
+//! cut the stop short (130 for SIGINT, 143 for SIGTERM); 1 when the server
+//! failed while running; 2 on a usage error or an address it cannot bind.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -19,7 +24,24 @@ pub const SANDBOX_CLIENT_ID: &str = "sandbox-client";
 pub const SANDBOX_CLIENT_SECRET: &str = "sandbox-client-secret";
 pub const SANDBOX_SIGNING_SECRET: &str = "sandbox-signing-secret";
 
+const AFTER_HELP: &str = "\
+Bounds: a request head must arrive within --header-timeout (also the idle time \
+allowed between keep-alive requests) and fit in 64 KiB; at most --max-connections \
+connections are served at once, more wait in the listen backlog; accept errors \
+such as EMFILE are logged and retried after 10 ms, doubling up to 1 s; request \
+bodies are bounded by --max-body-bytes and --body-timeout, responses that the \
+client does not read by --write-timeout; the `slow` fault \
+waits at most 1 h and is cut short by shutdown.
+
+Stopping: Ctrl-C or SIGTERM stops accepting, lets open connections finish for \
+--shutdown-grace, then drops them; a second signal exits at once.
+
+Exit codes: 0 stopped after a signal (also when the grace period ran out); \
+130 / 143 (128 + signal number) a second SIGINT / SIGTERM cut the stop short; \
+1 the server failed while running; 2 usage error or address not bindable.";
+
 #[derive(clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct ServeArgs {
     /// Address to listen on (port 0: any free port, printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -56,6 +78,33 @@ pub struct ServeArgs {
     /// Bound on tracked resources, payment intents and issued tokens each.
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     max_resources: usize,
+    /// A connection must send a complete request head within this time after it
+    /// is accepted or after its previous response (the keep-alive idle timeout
+    /// too), else it is closed.
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    header_timeout: Duration,
+    /// Longest wait for the next part of a request body (then the request fails).
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    body_timeout: Duration,
+    /// A response write that makes no progress this long (the client reads
+    /// nothing) closes the connection.
+    #[arg(long, default_value = "10s", value_parser = duration::parse, value_name = "DURATION")]
+    write_timeout: Duration,
+    /// Request bodies larger than this get a 413.
+    #[arg(long, default_value_t = 64 * 1024, value_name = "BYTES")]
+    max_body_bytes: usize,
+    /// Connections served at once; more wait in the listen backlog. Keep it
+    /// below the descriptor limit (`ulimit -n`).
+    #[arg(long, default_value_t = 128, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// After Ctrl-C or SIGTERM, how long open connections may finish before they
+    /// are dropped (a second signal exits at once).
+    #[arg(long, default_value = "5s", value_parser = duration::parse, value_name = "DURATION")]
+    shutdown_grace: Duration,
+    /// Log one line per request to stderr: method, path, query parameter names
+    /// (never values), status, scenario, fault and latency; no header is logged.
+    #[arg(long)]
+    access_log: bool,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -73,6 +122,14 @@ pub fn run(args: ServeArgs) -> ExitCode {
     config.deadline_ttl_seconds = args.deadline_ttl;
     config.slow_delay = args.slow_delay;
     config.max_resources = args.max_resources;
+    config.header_read_timeout = args.header_timeout;
+    config.body_read_timeout = args.body_timeout;
+    config.write_timeout = args.write_timeout;
+    config.max_body_bytes = args.max_body_bytes;
+    config.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    config.shutdown_grace = args.shutdown_grace;
+    config.access_log = args.access_log;
+    config.log = pyng_sandbox::Log::new(|line| eprintln!("pyng-conformance serve: {line}"));
     let mut defaults = Vec::new();
     let mut from_env = |name: &str, default: &str| -> Result<String, ExitCode> {
         match env::secret(name) {
@@ -112,7 +169,13 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(e) => return usage(format!("cannot start the runtime: {e}")),
     };
     let routes = routes(&config.specs);
-    runtime.block_on(async move {
+    let code = runtime.block_on(async move {
+        // Installed before the address is printed: a signal sent as soon as a
+        // caller sees it is handled, not fatal.
+        let mut signals = match Signals::new() {
+            Ok(s) => s,
+            Err(e) => return usage(format!("cannot handle signals: {e}")),
+        };
         let (addr, handle) = match pyng_sandbox::spawn(config).await {
             Ok(x) => x,
             Err(e) => return usage(format!("cannot serve on {}: {e}", args.bind)),
@@ -129,41 +192,69 @@ pub fn run(args: ServeArgs) -> ExitCode {
             );
         }
         eprintln!("pyng-conformance serve: press Ctrl-C to stop");
-        shutdown_signal().await;
-        eprintln!("pyng-conformance serve: shutting down");
-        match handle.shutdown().await {
-            Ok(()) => {
-                eprintln!("pyng-conformance serve: stopped");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("pyng-conformance serve: {e}");
-                ExitCode::FAILURE
+        signals.next().await;
+        eprintln!(
+            "pyng-conformance serve: shutting down (at most {:?}; Ctrl-C again to quit at once)",
+            args.shutdown_grace
+        );
+        tokio::select! {
+            done = handle.shutdown() => match done {
+                Ok(()) => {
+                    eprintln!("pyng-conformance serve: stopped");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("pyng-conformance serve: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            n = signals.next() => {
+                eprintln!("pyng-conformance serve: second signal: quitting at once");
+                ExitCode::from(128 + n)
             }
         }
-    })
+    });
+    // Open connections are not waited for (the grace period is over, or a second
+    // signal asked to quit).
+    runtime.shutdown_background();
+    code
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+/// SIGINT (Ctrl-C) and SIGTERM; `next` gives the signal's number.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    int: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                int: signal(SignalKind::interrupt())?,
+                term: signal(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn next(&mut self) -> u8 {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.int.recv() => 2,
+                _ = self.term.recv() => 15,
             }
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            2
+        }
     }
 }
 

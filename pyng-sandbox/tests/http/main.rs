@@ -5,7 +5,9 @@
 
 #![allow(dead_code)]
 
+mod access_log;
 mod auth;
+mod bounds;
 mod common;
 mod faults;
 mod lifecycle;
