@@ -224,3 +224,60 @@ fn access_log_lines_on_stderr_carry_no_secret() {
         assert!(!stderr.contains(secret), "{secret} in:\n{stderr}");
     }
 }
+
+/// `serve` handles the client secret and the signing secret: neither, nor the
+/// Basic credentials or the bearer token a client sends, reaches its stdout or
+/// stderr (access log on), whether the credentials are right or wrong.
+#[test]
+fn serve_prints_no_secret_it_holds_or_receives() {
+    use base64::Engine as _;
+    const ID: &str = "partner-id-7";
+    const SECRET: &str = "serve-client-secret-Q1w2";
+    const SIGNING: &str = "serve-signing-secret-E3r4";
+    let prelude =
+        format!("export PYNG_CLIENT_ID={ID} PYNG_CLIENT_SECRET={SECRET} PEACH_SECRET={SIGNING}");
+    let mut serve = Serve::start(&prelude, &["--access-log"]);
+    let basic =
+        |secret: &str| base64::engine::general_purpose::STANDARD.encode(format!("{ID}:{secret}"));
+    let mut answers = String::new();
+    for (auth, body) in [
+        (
+            format!("Basic {}", basic(SECRET)),
+            "grant_type=client_credentials",
+        ),
+        (
+            format!("Basic {}", basic("wrong-secret-T5y6")),
+            "grant_type=client_credentials",
+        ),
+        (format!("Bearer {SECRET}"), ""),
+    ] {
+        let mut s = TcpStream::connect_timeout(&serve.addr, Duration::from_secs(5)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let request = format!(
+            "POST /checkout/oauth2/token?client_secret={SECRET} HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        answers.push_str(&String::from_utf8_lossy(&out));
+    }
+    assert!(
+        answers.contains("access_token"),
+        "the right credentials get a token: {answers}"
+    );
+    serve.signal("TERM");
+    let (status, stderr) = serve.wait(Duration::from_secs(15));
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches("serve: access ").count(), 3, "{stderr}");
+    for secret in [
+        SECRET,
+        SIGNING,
+        "wrong-secret-T5y6",
+        &basic(SECRET),
+        &basic("wrong-secret-T5y6"),
+    ] {
+        assert!(!stderr.contains(secret), "{secret} in:\n{stderr}");
+    }
+}
