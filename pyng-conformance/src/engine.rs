@@ -2,7 +2,7 @@
 //! through the checks and collects a [`Report`].
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufReader;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,7 @@ use smallvec::SmallVec;
 use crate::checks::sequence::{At, Observation, SequenceState, observe};
 use crate::checks::signature::Secret;
 use crate::checks::{self, Params, body, http, request, signature};
+use crate::coverage::{Coverage, MachineCoverage, OperationCoverage};
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
@@ -98,6 +99,8 @@ pub struct Report {
     /// (not checked, not reported as unmatched).
     pub ignored: usize,
     pub sequences: usize,
+    /// What was checked against what the specs document, and what could not be.
+    pub coverage: Coverage,
     /// Filled when [`Engine::record_sequences`] is on.
     pub sequence_records: Vec<SequenceRecord>,
 }
@@ -119,6 +122,7 @@ impl Report {
         self.exchanges += other.exchanges;
         self.unmatched += other.unmatched;
         self.ignored += other.ignored;
+        self.coverage.merge(other.coverage);
         self.sequences += other.sequences;
         self.sequence_records.extend(other.sequence_records);
     }
@@ -134,6 +138,8 @@ struct OpPlans {
     /// A signed-query scheme signs response bodies: with a secret, the response
     /// signature check reads the whole body.
     signs_responses: bool,
+    /// A signed-query scheme applies to the requests.
+    signs_requests: bool,
 }
 
 impl OpPlans {
@@ -159,10 +165,17 @@ impl OpPlans {
         let signs_responses = op.security.iter().any(|name| {
             matches!(spec.security_schemes.get(name), Some(SecurityScheme::SignedQuery(s)) if s.signs_responses)
         });
+        let signs_requests = op.security.iter().any(|name| {
+            matches!(
+                spec.security_schemes.get(name),
+                Some(SecurityScheme::SignedQuery(_))
+            )
+        });
         OpPlans {
             by_response,
             wants,
             signs_responses,
+            signs_requests,
         }
     }
 }
@@ -196,6 +209,9 @@ pub struct Engine {
     /// `--ignore-path`: unmatched exchanges whose path these name are counted
     /// as ignored, not reported.
     ignore_paths: Option<globset::GlobSet>,
+    /// `--require-final`: an exercised state machine that never reached a
+    /// final state fails the run.
+    require_final: bool,
 }
 
 impl Engine {
@@ -239,7 +255,16 @@ impl Engine {
             record_sequences: false,
             threads: Threads::Rayon,
             ignore_paths: None,
+            require_final: false,
         }
+    }
+
+    /// With `on`, every operation whose traffic never reached a documented
+    /// final state of its state machine is a `state.final-not-reached` error:
+    /// a gate for recordings that must show a payment to its end.
+    pub fn require_final(mut self, on: bool) -> Engine {
+        self.require_final = on;
+        self
     }
 
     /// Paths that start with `prefix` (a gateway prefix the specs do not
@@ -293,6 +318,134 @@ impl Engine {
             Threads::Pool(pool)
         };
         Ok(self)
+    }
+
+    /// One operation's coverage, named, into `into`.
+    fn cover(&self, op_ref: OpRef, c: Covered, into: &mut Coverage) {
+        let (_, op) = self.operation(op_ref);
+        let plans = &self.plans[op_ref.spec][op_ref.op];
+        let mut o = self.documented(op_ref);
+        o.exchanges = c.exchanges;
+        o.sequences = c.sequences;
+        o.statuses_seen = c.statuses;
+        if let Some(m) = &mut o.state_machine {
+            for (i, v) in c.states {
+                if let Some(states) = &plans.by_response[i].states {
+                    m.states_seen.insert(states.values[v].clone());
+                }
+            }
+            for (i, from, to) in c.transitions {
+                if let Some(states) = &plans.by_response[i].states {
+                    let (from, to) = (&states.values[from], &states.values[to]);
+                    let documented = states
+                        .machine
+                        .transitions
+                        .get(from)
+                        .is_some_and(|next| next.contains(to));
+                    let seen = if documented {
+                        &mut m.transitions_seen
+                    } else {
+                        &mut m.other_changes_seen
+                    };
+                    seen.insert(format!("{from} -> {to}"));
+                }
+            }
+        }
+        let mut skipped = Coverage::default();
+        skipped.operations.insert(op.id.clone(), o);
+        if c.untimed > 0 {
+            skipped.skipped(
+                "state.timeout",
+                c.untimed,
+                "the exchange has no recorded time (startedAt / startedDateTime missing or unreadable)",
+            );
+        }
+        if c.unsigned_requests > 0 {
+            skipped.skipped(
+                "signature.request",
+                c.unsigned_requests,
+                "no signing secret was given (--secret-env): only the signature's presence is checked",
+            );
+        }
+        if c.unsigned_responses > 0 {
+            skipped.skipped(
+                "signature.response",
+                c.unsigned_responses,
+                "no signing secret was given (--secret-env): only the signature's presence is checked",
+            );
+        }
+        into.merge(skipped);
+    }
+
+    /// What the spec documents of an operation, with nothing seen yet.
+    fn documented(&self, op_ref: OpRef) -> OperationCoverage {
+        let (_, op) = self.operation(op_ref);
+        let plans = &self.plans[op_ref.spec][op_ref.op];
+        let state_machine = plans.by_response.iter().find_map(|p| {
+            let (tracked, _) = p.status.as_ref()?;
+            let states = p.states.as_ref()?;
+            Some(MachineCoverage {
+                field: tracked.name.clone(),
+                states_documented: states.values.len(),
+                final_states: states.machine.final_states.iter().cloned().collect(),
+                transitions_documented: states.machine.transitions.values().map(Vec::len).sum(),
+                ..MachineCoverage::default()
+            })
+        });
+        OperationCoverage {
+            statuses_documented: op
+                .responses
+                .iter()
+                .map(|r| {
+                    r.status
+                        .map_or_else(|| "default".to_owned(), |s| s.to_string())
+                })
+                .collect(),
+            state_machine,
+            ..OperationCoverage::default()
+        }
+    }
+
+    /// `state.final-not-reached` for each exercised state machine whose polls
+    /// never saw a final state.
+    fn final_gate(&self, report: &mut Report, inputs: &str) {
+        let mut found = Vec::new();
+        for (id, o) in &report.coverage.operations {
+            let Some(m) = &o.state_machine else { continue };
+            if o.exchanges == 0 || m.reached_final() {
+                continue;
+            }
+            let mut f = Finding::new(
+                "state.final-not-reached",
+                Severity::Error,
+                inputs,
+                format!(
+                    "no poll of {id} in this run saw a final state of `{}` ({}); seen: {} (--require-final)",
+                    m.field,
+                    m.final_states.join(", "),
+                    m.states_seen.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
+            f.operation = Some(id.clone());
+            found.push(f);
+        }
+        for f in found {
+            report.findings.extend(self.policy.apply(f));
+        }
+    }
+
+    /// Every loaded operation in the report's coverage, checked or not.
+    fn complete_coverage(&self, report: &mut Report) {
+        for (si, spec) in self.specs.iter().enumerate() {
+            for oi in 0..spec.operations.len() {
+                let op_ref = OpRef { spec: si, op: oi };
+                let id = &spec.operations[oi].id;
+                if !report.coverage.operations.contains_key(id) {
+                    let documented = self.documented(op_ref);
+                    report.coverage.operations.insert(id.clone(), documented);
+                }
+            }
+        }
     }
 
     /// Findings without the signing secret, whatever the input quoted.
@@ -399,7 +552,9 @@ impl Engine {
     /// Checks an in-memory recording (HAR, recording or NDJSON), recognised by
     /// `name`'s extension or, failing that, by content.
     pub fn check_bytes(&self, name: &str, bytes: &[u8]) -> Report {
-        self.on_threads(|| self.check_bytes_here(name, bytes))
+        let mut report = self.on_threads(|| self.check_bytes_here(name, bytes));
+        self.complete_coverage(&mut report);
+        report
     }
 
     fn check_bytes_here(&self, name: &str, bytes: &[u8]) -> Report {
@@ -453,7 +608,9 @@ impl Engine {
 
     /// Checks one file.
     pub fn check_file(&self, path: &Path) -> Report {
-        self.on_threads(|| self.check_file_as(path, None))
+        let mut report = self.on_threads(|| self.check_file_as(path, None));
+        self.complete_coverage(&mut report);
+        report
     }
 
     /// `bare`: check the file as a bare body of (operation, status).
@@ -537,11 +694,15 @@ impl Engine {
         for r in reports {
             report.merge(r);
         }
+        self.complete_coverage(&mut report);
+        let named: Vec<String> = paths
+            .iter()
+            .map(|p| p.as_ref().display().to_string())
+            .collect();
+        if self.require_final {
+            self.final_gate(&mut report, &named.join(", "));
+        }
         if report.checked() == 0 {
-            let named: Vec<String> = paths
-                .iter()
-                .map(|p| p.as_ref().display().to_string())
-                .collect();
             let f = Finding::new(
                 "input.nothing-checked",
                 Severity::Error,
@@ -662,6 +823,7 @@ impl Engine {
         // Filled in place: it is big, and moves of it cost.
         let mut prepared = Prepared {
             entry: ex.entry,
+            status: ex.status,
             unmatched: None,
             op: None,
             key: KeyValues::default(),
@@ -801,6 +963,8 @@ enum Event {
 /// An exchange after its own checks, waiting for its sequence.
 struct Prepared {
     entry: Option<usize>,
+    /// The response status.
+    status: u16,
     /// An exchange no operation matches: `METHOD path` and a hint, or
     /// `Ignored` when `--ignore-path` names its path.
     unmatched: Option<Unmatched>,
@@ -812,6 +976,23 @@ struct Prepared {
     obs: Option<(usize, Observation)>,
     /// The response body, to locate findings in.
     body: BodyText,
+}
+
+/// One operation's coverage in one file, by index (named once, at the end).
+#[derive(Debug, Default)]
+struct Covered {
+    exchanges: usize,
+    sequences: usize,
+    statuses: BTreeMap<u16, usize>,
+    /// (response, value index) of the state machine's values seen.
+    states: BTreeSet<(usize, usize)>,
+    /// (response, from, to) between consecutive polls.
+    transitions: BTreeSet<(usize, usize, usize)>,
+    /// Exchanges of a timed state machine without a recorded time.
+    untimed: usize,
+    /// Exchanges of a signed operation checked without the secret.
+    unsigned_requests: usize,
+    unsigned_responses: usize,
 }
 
 #[derive(Debug)]
@@ -912,6 +1093,8 @@ struct FileRun<'e> {
     report: Report,
     unmatched: usize,
     first_unmatched: Option<(Option<usize>, String)>,
+    /// What this file's exchanges covered, by operation (named at the end).
+    covered: BTreeMap<OpRef, Covered>,
     spec_infos: BTreeSet<(String, String)>,
     /// One worker thread: NDJSON lines are checked as they are read, with
     /// nothing to gain from batches (see [`Self::line_now`]).
@@ -941,6 +1124,7 @@ impl<'e> FileRun<'e> {
             },
             unmatched: 0,
             first_unmatched: None,
+            covered: BTreeMap::new(),
             spec_infos: BTreeSet::new(),
             inline: engine.thread_count() == 1,
             held: Vec::new(),
@@ -1172,7 +1356,20 @@ impl<'e> FileRun<'e> {
             state: SequenceState::default(),
             record: None,
         });
+        let covered = self.covered.entry(op_ref).or_default();
+        covered.exchanges += 1;
+        if engine.secret.is_none() {
+            let plans = &engine.plans[op_ref.spec][op_ref.op];
+            if plans.signs_requests {
+                covered.unsigned_requests += 1;
+            }
+            if plans.signs_responses {
+                covered.unsigned_responses += 1;
+            }
+        }
+        *covered.statuses.entry(p.status).or_default() += 1;
         if open.state.exchanges == 0 {
+            covered.sequences += 1;
             self.report.sequences += 1;
             if engine.record_sequences {
                 open.record = Some(self.report.sequence_records.len());
@@ -1200,7 +1397,22 @@ impl<'e> FileRun<'e> {
                 entry: p.entry,
                 operation: &op.id,
             };
+            let before = open.state.last_status();
             open.state.update(&at, obs, &mut findings);
+            if let Some(states) = &at.plan.states {
+                if let Some(to) = obs.status {
+                    covered.states.insert((i, to));
+                    let from = before
+                        .filter(|(e, from)| *e == states.enum_name && *from != to)
+                        .map(|(_, from)| from);
+                    if let Some(from) = from {
+                        covered.transitions.insert((i, from, to));
+                    }
+                }
+                if obs.time_ms.is_none() && !states.machine.timeouts.is_empty() {
+                    covered.untimed += 1;
+                }
+            }
         }
         if let Some(t) = open.state.last_time {
             self.latest_time = Some(self.latest_time.map_or(t, |l| l.max(t)));
@@ -1299,6 +1511,10 @@ impl<'e> FileRun<'e> {
                 &self.file,
                 message,
             ));
+        }
+        let covered = std::mem::take(&mut self.covered);
+        for (op_ref, c) in covered {
+            self.engine.cover(op_ref, c, &mut self.report.coverage);
         }
         self.engine.scrub(&mut self.report.findings);
         if let Some(secret) = &self.engine.secret {

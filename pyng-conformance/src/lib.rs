@@ -16,6 +16,7 @@
 
 pub mod checks;
 pub mod corpus;
+pub mod coverage;
 pub mod engine;
 pub mod exchange;
 pub mod finding;

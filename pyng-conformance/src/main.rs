@@ -72,6 +72,10 @@ struct CheckArgs {
     /// The environment variable that holds the signing secret (never printed).
     #[arg(long, value_name = "NAME")]
     secret_env: Option<String>,
+    /// Fail the run when an operation's traffic never reached a final state
+    /// of its state machine (`state.final-not-reached`).
+    #[arg(long)]
+    require_final: bool,
     /// A gateway prefix in front of the specs' paths (`/gateway/v1`): paths
     /// that start with it are matched without it.
     #[arg(long, value_name = "PREFIX")]
@@ -174,6 +178,7 @@ fn check(args: CheckArgs) -> ExitCode {
             }
         }
     }
+    engine = engine.require_final(args.require_final);
     if let Some(prefix) = &args.base_path {
         engine = engine.with_base_path(prefix);
     }

@@ -78,6 +78,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "RFC 8259 § 9 (implementations may limit the depth of nesting)",
     ),
     (
+        "state.final-not-reached",
+        Severity::Error,
+        "With --require-final: the traffic of every exercised state-machine operation reaches one of its final states.",
+        "`x-state-machine.final`",
+    ),
+    (
         "http.status-documented",
         Severity::Error,
         "The response status code is documented for the operation.",

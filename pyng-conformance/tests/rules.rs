@@ -91,6 +91,19 @@ fn nested(depth: usize) -> Vec<u8> {
 
 const CASES: &[Case] = &[
     (
+        "state.final-not-reached",
+        || {
+            engine()
+                .require_final(true)
+                .check_paths(&["../examples/recordings/pyng-transaction-qr-pending-timeout.json"])
+        },
+        || {
+            engine()
+                .require_final(true)
+                .check_paths(&["../examples/recordings/pyng-transaction-clean.json"])
+        },
+    ),
+    (
         "input.nothing-checked",
         || engine().check_paths(&[tempfile::tempdir().unwrap().path()]),
         || engine().check_paths(&["../examples/recordings/pyng-transaction-clean.json"]),

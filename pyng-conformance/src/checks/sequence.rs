@@ -173,6 +173,11 @@ impl At<'_> {
 }
 
 impl SequenceState {
+    /// The last status seen: its enum and its index in that enum's values.
+    pub fn last_status(&self) -> Option<(Arc<str>, usize)> {
+        self.last_status.clone()
+    }
+
     pub fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
         if let Some(t) = obs.time_ms {
             self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));

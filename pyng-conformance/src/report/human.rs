@@ -247,6 +247,85 @@ fn summary(out: &mut String, r: &Report, s: &Style) {
     for (rule, n) in super::by_rule(r) {
         let _ = writeln!(out, "  {n:>5} {rule}");
     }
+    coverage(out, r, s);
+}
+
+/// What was checked of what the specs document, then what could not be.
+fn coverage(out: &mut String, r: &Report, s: &Style) {
+    let c = &r.coverage;
+    if !c.operations.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}coverage{}: {} of {} operations exercised",
+            s.bold,
+            s.reset,
+            c.checked_operations(),
+            c.operations.len()
+        );
+    }
+    for (id, o) in &c.operations {
+        if o.exchanges == 0 {
+            let _ = writeln!(out, "  {id}: not exercised");
+            continue;
+        }
+        let seen: Vec<String> = o
+            .statuses_seen
+            .iter()
+            .map(|(status, n)| format!("{status} ×{n}"))
+            .collect();
+        let mut line = format!(
+            "  {id}: {} exchange{} in {} sequence{}; status {} (documented: {})",
+            o.exchanges,
+            plural(o.exchanges),
+            o.sequences,
+            plural(o.sequences),
+            seen.join(", "),
+            o.statuses_documented.join(", ")
+        );
+        if let Some(m) = &o.state_machine {
+            const SHOWN: usize = 8;
+            let mut states: Vec<&str> = m
+                .states_seen
+                .iter()
+                .map(String::as_str)
+                .take(SHOWN)
+                .collect();
+            if m.states_seen.len() > SHOWN {
+                states.push("…");
+            }
+            let _ = write!(
+                line,
+                "; `{}`: {} of {} states seen ({}), {} of {} transitions",
+                m.field,
+                m.states_seen.len(),
+                m.states_documented,
+                states.join(", "),
+                m.transitions_seen.len(),
+                m.transitions_documented
+            );
+            if !m.other_changes_seen.is_empty() {
+                let _ = write!(
+                    line,
+                    " (and {} undocumented change{})",
+                    m.other_changes_seen.len(),
+                    plural(m.other_changes_seen.len())
+                );
+            }
+        }
+        let _ = writeln!(out, "{}", escape_controls(&line));
+    }
+    if !c.not_evaluated.is_empty() {
+        let _ = writeln!(out, "{}not evaluated{}:", s.warning, s.reset);
+        for (rule, n) in &c.not_evaluated {
+            let _ = writeln!(
+                out,
+                "  {rule}: skipped for {} exchange{}: {}",
+                n.exchanges,
+                plural(n.exchanges),
+                n.reason
+            );
+        }
+    }
 }
 
 fn plural(n: usize) -> &'static str {

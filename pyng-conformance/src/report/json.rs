@@ -16,6 +16,7 @@ struct JsonReport<'a> {
     format_version: u32,
     findings: &'a [Finding],
     summary: Summary<'a>,
+    coverage: &'a crate::coverage::Coverage,
 }
 
 #[derive(Serialize)]
@@ -46,6 +47,7 @@ pub fn render(report: &Report) -> String {
             warnings: report.warnings(),
             rules: super::by_rule(report),
         },
+        coverage: &report.coverage,
     };
     let mut out =
         serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));

@@ -1,0 +1,111 @@
+//! What a run checked, next to what the loaded specs document: per operation
+//! the exchanges, sequences and status codes seen; per state machine the
+//! states and transitions seen; and every rule that could not be evaluated,
+//! with why and how often. A report shows what it did not check as such,
+//! never as passed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+/// The coverage of a run (or of one file, merged into a run's).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Coverage {
+    /// By operation id; every operation of the loaded specs is listed once a
+    /// run is complete, checked or not.
+    pub operations: BTreeMap<String, OperationCoverage>,
+    /// By rule id: rules that applied to exchanges but could not run on them.
+    #[serde(rename = "notEvaluated")]
+    pub not_evaluated: BTreeMap<String, NotEvaluated>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationCoverage {
+    pub exchanges: usize,
+    pub sequences: usize,
+    /// Status code -> exchanges.
+    pub statuses_seen: BTreeMap<u16, usize>,
+    /// As the spec writes them (`200`, `default`).
+    pub statuses_documented: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_machine: Option<MachineCoverage>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MachineCoverage {
+    /// The body field that carries the state.
+    pub field: String,
+    pub states_documented: usize,
+    /// The documented final states.
+    pub final_states: Vec<String>,
+    pub states_seen: BTreeSet<String>,
+    pub transitions_documented: usize,
+    /// Documented transitions `from -> to` seen between two consecutive polls.
+    pub transitions_seen: BTreeSet<String>,
+    /// Changes between two consecutive polls that are not a documented
+    /// transition: states skipped between polls, or a rule broken.
+    pub other_changes_seen: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct NotEvaluated {
+    pub reason: String,
+    /// Exchanges it could not run on.
+    pub exchanges: usize,
+}
+
+impl MachineCoverage {
+    /// Whether some poll saw a final state.
+    pub fn reached_final(&self) -> bool {
+        self.final_states
+            .iter()
+            .any(|f| self.states_seen.contains(f))
+    }
+}
+
+impl Coverage {
+    pub(crate) fn merge(&mut self, other: Coverage) {
+        for (id, o) in other.operations {
+            let mine = self.operations.entry(id).or_default();
+            mine.exchanges += o.exchanges;
+            mine.sequences += o.sequences;
+            for (status, n) in o.statuses_seen {
+                *mine.statuses_seen.entry(status).or_default() += n;
+            }
+            if mine.statuses_documented.is_empty() {
+                mine.statuses_documented = o.statuses_documented;
+            }
+            match (&mut mine.state_machine, o.state_machine) {
+                (Some(m), Some(t)) => {
+                    m.states_seen.extend(t.states_seen);
+                    m.transitions_seen.extend(t.transitions_seen);
+                    m.other_changes_seen.extend(t.other_changes_seen);
+                }
+                (m @ None, t) => *m = t,
+                (Some(_), None) => {}
+            }
+        }
+        for (rule, n) in other.not_evaluated {
+            self.skipped(&rule, n.exchanges, &n.reason);
+        }
+    }
+
+    /// `exchanges` more on which `rule` could not run, for `reason`.
+    pub(crate) fn skipped(&mut self, rule: &str, exchanges: usize, reason: &str) {
+        let entry = self
+            .not_evaluated
+            .entry(rule.to_owned())
+            .or_insert_with(|| NotEvaluated {
+                reason: reason.to_owned(),
+                exchanges: 0,
+            });
+        entry.exchanges += exchanges;
+    }
+
+    /// Operations with at least one exchange.
+    pub fn checked_operations(&self) -> usize {
+        self.operations.values().filter(|o| o.exchanges > 0).count()
+    }
+}
