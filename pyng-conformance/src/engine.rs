@@ -406,6 +406,47 @@ impl Engine {
         }
     }
 
+    /// What a whole run adds to the reports of its inputs (`inputs` names
+    /// them): every loaded operation in the coverage, the `--require-final`
+    /// gate, and `input.nothing-checked` when no exchange was checked. `check`
+    /// of paths does this itself; a caller that assembles a run (live
+    /// polling) calls it once at the end.
+    pub fn finish_run(&self, report: &mut Report, inputs: &str) {
+        self.complete_coverage(report);
+        if self.require_final {
+            self.final_gate(report, inputs);
+        }
+        if report.checked() == 0 {
+            let f = Finding::new(
+                "input.nothing-checked",
+                Severity::Error,
+                inputs,
+                format!(
+                    "no exchange was checked: {} file{}, {} exchange{}, {} matching no operation of the loaded specs, {} ignored; a run that checked nothing does not pass",
+                    report.files,
+                    if report.files == 1 { "" } else { "s" },
+                    report.exchanges,
+                    if report.exchanges == 1 { "" } else { "s" },
+                    report.unmatched,
+                    report.ignored
+                ),
+            );
+            report.findings.extend(self.policy.apply(f));
+        }
+    }
+
+    /// Says in `report` that the run stopped before its end (`why`): an
+    /// `input.aborted` error, so that no format reads as a pass.
+    pub fn aborted(&self, report: &mut Report, inputs: &str, why: &str) {
+        let f = Finding::new(
+            "input.aborted",
+            Severity::Error,
+            inputs,
+            format!("the run stopped before its end ({why}): what it did not reach is not checked"),
+        );
+        report.findings.extend(self.policy.apply(f));
+    }
+
     /// `state.final-not-reached` for each exercised state machine whose polls
     /// never saw a final state.
     fn final_gate(&self, report: &mut Report, inputs: &str) {
@@ -694,31 +735,11 @@ impl Engine {
         for r in reports {
             report.merge(r);
         }
-        self.complete_coverage(&mut report);
         let named: Vec<String> = paths
             .iter()
             .map(|p| p.as_ref().display().to_string())
             .collect();
-        if self.require_final {
-            self.final_gate(&mut report, &named.join(", "));
-        }
-        if report.checked() == 0 {
-            let f = Finding::new(
-                "input.nothing-checked",
-                Severity::Error,
-                &named.join(", "),
-                format!(
-                    "no exchange was checked: {} file{}, {} exchange{}, {} matching no operation of the loaded specs, {} ignored; a run that checked nothing does not pass",
-                    report.files,
-                    if report.files == 1 { "" } else { "s" },
-                    report.exchanges,
-                    if report.exchanges == 1 { "" } else { "s" },
-                    report.unmatched,
-                    report.ignored
-                ),
-            );
-            report.findings.extend(self.policy.apply(f));
-        }
+        self.finish_run(&mut report, &named.join(", "));
         report
     }
 

@@ -48,6 +48,12 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "HAR 1.2; docs/recording-format.md `startedAt`",
     ),
     (
+        "input.aborted",
+        Severity::Error,
+        "A live run (`poll`) ends as planned: a refused request, an unreachable server, failed authentication or a signal stops it early, and what it did not poll is not checked.",
+        "the run's inputs",
+    ),
+    (
         "input.nothing-checked",
         Severity::Error,
         "A run checks at least one exchange: no input, no exchange, or only entries that match no operation is an error, never a pass.",

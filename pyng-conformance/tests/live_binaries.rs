@@ -282,14 +282,21 @@ fn ctrl_c_writes_the_recording_and_the_report() {
     interrupt(&child);
     let status = wait_bounded(&mut child, Duration::from_secs(20));
     let rest: Vec<String> = rx.try_iter().collect();
-    assert_eq!(status.code(), Some(0), "{rest:?}");
+    // 128 + SIGINT: an interrupted run never passes.
+    assert_eq!(status.code(), Some(130), "{rest:?}");
     assert!(rest.iter().any(|l| l.contains("interrupted")), "{rest:?}");
     let rec = read_json(&record);
     let n = rec["exchanges"].as_array().unwrap().len();
     assert!(n >= 3, "{n} exchanges");
     let rep = read_json(&report);
     assert_eq!(rep["summary"]["exchanges"], n);
-    assert_eq!(report_keys(&rep), offline_keys(&record));
+    // The report says the run stopped early; the rest is what a later
+    // `check` of the recording says.
+    let mut keys = report_keys(&rep);
+    let aborted = keys.iter().position(|(rule, _, _)| rule == "input.aborted");
+    assert!(aborted.is_some(), "{keys:?}");
+    keys.remove(aborted.unwrap_or_default());
+    assert_eq!(keys, offline_keys(&record));
 }
 
 #[test]
@@ -323,6 +330,39 @@ fn an_unreachable_server_is_exit_2_after_the_retries() {
         out.stderr
     );
     assert!(out.stderr.contains("unreachable"), "{}", out.stderr);
+    // Every report format says the run stopped early, none reads as a pass.
+    assert!(
+        out.stdout.contains("error[input.aborted]"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.starts_with("ok"), "{}", out.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "junit"] {
+        let report = dir.path().join(format!("r.{format}"));
+        let out = run(
+            &args(&[
+                "poll",
+                "--base-url",
+                &format!("http://127.0.0.1:{port}"),
+                "--payment-intent",
+                "pi-1",
+                "--site",
+                "s",
+                "--retries",
+                "0",
+                "--format",
+                format,
+                "--output",
+                report.to_str().unwrap(),
+            ]),
+            &[("PYNG_ACCESS_TOKEN", TOKEN)],
+        );
+        assert_eq!(out.code(), 2);
+        let text = std::fs::read_to_string(&report).unwrap();
+        assert!(text.contains("input.aborted"), "{format}: {text}");
+        assert!(text.contains("input.nothing-checked"), "{format}: {text}");
+    }
 }
 
 #[test]
@@ -447,11 +487,17 @@ fn a_refused_fixed_token_ends_the_run_with_exit_2() {
         "{}",
         out.stderr
     );
-    // The refused exchange is still recorded (401 is documented: no finding).
+    // The refused exchange is still recorded (401 is documented: no finding
+    // of its own), and the report says the run stopped early: no false "ok".
     let rec = read_json(&record);
     assert_eq!(rec["exchanges"][0]["response"]["status"], 401);
     assert!(
-        out.stdout.starts_with("ok: 1 file, 1 exchange"),
+        out.stdout.starts_with("error[input.aborted]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("FAILED: 1 file, 1 exchange"),
         "{}",
         out.stdout
     );

@@ -91,6 +91,18 @@ fn nested(depth: usize) -> Vec<u8> {
 
 const CASES: &[Case] = &[
     (
+        "input.aborted",
+        || {
+            // What `poll` does when it stops early (tested end to end in
+            // live_binaries.rs).
+            let engine = engine();
+            let mut r = engine.check_paths(&["../examples/recordings/pyng-transaction-clean.json"]);
+            engine.aborted(&mut r, "live", "interrupted");
+            r
+        },
+        || engine().check_paths(&["../examples/recordings/pyng-transaction-clean.json"]),
+    ),
+    (
         "state.final-not-reached",
         || {
             engine()

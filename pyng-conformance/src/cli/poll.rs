@@ -300,7 +300,7 @@ pub fn run(args: PollArgs) -> ExitCode {
     if let Err(e) = sink.finish() {
         failed = Some(usage(e));
     }
-    let report = match (&args.record, streamed) {
+    let mut report = match (&args.record, streamed) {
         (Some(path), true) => engine.check_file(path),
         _ => {
             let recorded_at = client.clock().now_ms();
@@ -324,11 +324,27 @@ pub fn run(args: PollArgs) -> ExitCode {
             engine.check_bytes(&file_name, &bytes)
         }
     };
+    // A run that stopped early says so in every format: what it did not
+    // poll is not checked.
+    let interrupted = matches!(end, pyng_conformance::live::poller::End::Interrupted);
+    if end.is_failure() || interrupted {
+        let why = format!(
+            "{} after {polls} poll{}",
+            redactor.text(&end.to_string()),
+            if polls == 1 { "" } else { "s" }
+        );
+        engine.aborted(&mut report, &file_name, &why);
+    }
+    engine.finish_run(&mut report, &file_name);
     if let Err(code) = args.report.emit(&report) {
         return code;
     }
     if let Some(code) = failed {
         return code;
+    }
+    if interrupted {
+        // 128 + SIGINT; SIGTERM ends the same way (one handler for both).
+        return ExitCode::from(130);
     }
     if end.is_failure() {
         return ExitCode::from(2);

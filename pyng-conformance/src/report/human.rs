@@ -293,13 +293,17 @@ fn coverage(out: &mut String, r: &Report, s: &Style) {
             if m.states_seen.len() > SHOWN {
                 states.push("…");
             }
+            let states = if states.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", states.join(", "))
+            };
             let _ = write!(
                 line,
-                "; `{}`: {} of {} states seen ({}), {} of {} transitions",
+                "; `{}`: {} of {} states seen{states}, {} of {} transitions",
                 m.field,
                 m.states_seen.len(),
                 m.states_documented,
-                states.join(", "),
                 m.transitions_seen.len(),
                 m.transitions_documented
             );
