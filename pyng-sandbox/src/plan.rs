@@ -189,41 +189,50 @@ impl OpPlan {
 }
 
 /// Models reachable from `ty`, with the pointer of their first instance in a body
-/// (arrays contribute their element 0), depth-first in spec order.
+/// (arrays contribute their element 0), depth-first in spec order. A model inside
+/// itself is not walked again, and the walk stops after [`MAX_VISITS`] models.
 pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> {
-    fn walk<'a>(
+    struct Walk<'a> {
         spec: &'a Spec,
-        ty: &Type,
-        at: &str,
-        depth: usize,
-        out: &mut Vec<(&'a Model, String)>,
-    ) {
-        if depth > 8 {
-            return;
-        }
-        match ty {
-            Type::Array(item) => walk(spec, item, &pointer::push(at, "0"), depth + 1, out),
-            Type::Named(n) => {
-                if let Some(m) = spec.model(n) {
-                    out.push((m, at.to_owned()));
-                    for f in &m.fields {
-                        walk(
-                            spec,
-                            &f.ty,
-                            &pointer::push(at, &f.wire_name),
-                            depth + 1,
-                            out,
-                        );
-                    }
-                }
+        path: Vec<&'a str>,
+        out: Vec<(&'a Model, String)>,
+    }
+    impl<'a> Walk<'a> {
+        fn walk(&mut self, ty: &Type, at: &str, depth: usize) {
+            if depth > 8 || self.out.len() >= MAX_VISITS {
+                return;
             }
-            _ => {}
+            match ty {
+                Type::Array(item) => self.walk(item, &pointer::push(at, "0"), depth + 1),
+                Type::Named(n) => {
+                    let spec = self.spec;
+                    let Some(m) = spec.model(n) else { return };
+                    if self.path.contains(&m.name.as_str()) {
+                        return;
+                    }
+                    self.out.push((m, at.to_owned()));
+                    self.path.push(&m.name);
+                    for f in &m.fields {
+                        self.walk(&f.ty, &pointer::push(at, &f.wire_name), depth + 1);
+                    }
+                    self.path.pop();
+                }
+                _ => {}
+            }
         }
     }
-    let mut out = Vec::new();
-    walk(spec, ty, "", 0, &mut out);
-    out
+    let mut w = Walk {
+        spec,
+        path: Vec::new(),
+        out: Vec::new(),
+    };
+    w.walk(ty, "", 0);
+    w.out
 }
+
+/// Models [`models`] lists at most: many fields of one model type nested a few
+/// levels deep multiply.
+const MAX_VISITS: usize = 4096;
 
 /// Timestamp fields of the models reachable from `ty`, first per wire name.
 pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {

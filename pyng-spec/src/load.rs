@@ -25,8 +25,8 @@ pub fn load_file(path: impl AsRef<Path>) -> Result<Loaded, Diagnostics> {
         Ok(text) => load_str(&file, &text),
         Err(e) => Err(Diagnostics(vec![Diagnostic {
             file,
-            line: 0,
-            column: 0,
+            line: 1,
+            column: 1,
             rule: "lint.unreadable",
             severity: Severity::Error,
             message: format!("cannot read the spec: {e}"),
@@ -64,11 +64,26 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             message,
         }])
     };
+    // A leading byte order mark is not content (editors hide it): the parser would
+    // take it for a document of its own, and columns count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::nesting::check(text).map_err(|at_pos| {
+        at(
+            at_pos.line,
+            at_pos.column,
+            "lint.nesting-depth",
+            format!(
+                "collections nest deeper than {} levels, the loader's limit (specs/README.md)",
+                crate::nesting::MAX_DEPTH
+            ),
+        )
+    })?;
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        // Whole-file errors point at the start of the file; positions are 1-based.
         let (line, column) = e
             .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((0, 0));
+            .map(|l| (l.line().max(1), l.column().max(1)))
+            .unwrap_or((1, 1));
         at(
             line,
             column,
