@@ -1,9 +1,9 @@
 //! A cheap scan that refuses deeply nested YAML before any parser sees it: the
 //! parsers take seconds to minutes to refuse (or accept) tens of thousands of
 //! nested `[` or `{`. The scan follows flow collections, quotes, comments, block
-//! scalars and indentation; where YAML is ambiguous to it, it counts fewer levels
-//! than there are, so that it never refuses a spec the parser would accept
-//! within the limit.
+//! scalars and indentation. It is approximate where YAML is context-dependent
+//! (it may count one level more on a line of `- ` items, fewer elsewhere), which
+//! is why the limit is well below what any spec needs and above no parser's.
 
 /// The deepest nesting of collections a spec may have (`specs/README.md`).
 pub const MAX_DEPTH: usize = 64;
@@ -64,6 +64,12 @@ impl Scan {
             }
             if self.indents.last().is_none_or(|&top| top < indent) {
                 self.indents.push(indent);
+                if self.indents.len() > MAX_DEPTH {
+                    return Err(TooDeep {
+                        line: line_no,
+                        column: indent + 1,
+                    });
+                }
             }
         }
         let chars: Vec<char> = line.chars().collect();
