@@ -256,3 +256,44 @@ pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = include_str!("../../pyng-spec/tests/fixtures/lint-base.yaml");
+
+    /// A model with four fields of its own type walked 8 deep was 4^8 entries;
+    /// now each model appears once per path, and a model never inside itself.
+    #[test]
+    fn models_of_a_recursive_model_do_not_multiply() {
+        let mut node = String::from(
+            "    Node:\n      type: object\n      properties:\n        items:\n          type: array\n          items:\n            $ref: '#/components/schemas/Node'\n",
+        );
+        for f in ["a", "b", "c", "d"] {
+            node.push_str(&format!(
+                "        {f}:\n          $ref: '#/components/schemas/Node'\n"
+            ));
+        }
+        let text = BASE.replace(
+            "        note:\n          type: string",
+            "        note:\n          $ref: '#/components/schemas/Node'",
+        ) + &node;
+        let spec = pyng_spec::load_str("tree.yaml", &text).unwrap().spec;
+        let found = models(&spec, &Type::Named("Order".into()));
+        let names: Vec<&str> = found.iter().map(|(m, _)| m.name.as_str()).collect();
+        assert_eq!(names, ["Order", "Node", "Line"], "{found:?}");
+        let op = &spec.operations[0];
+        let plan = OpPlan::new(0, &spec, op);
+        assert_eq!(plan.models.len(), 3);
+        let body = pyng_spec::synth::body(
+            &spec,
+            &Type::Named("Order".into()),
+            &pyng_spec::synth::Options {
+                optional: true,
+                ..Default::default()
+            },
+        );
+        assert!(body["note"].is_object(), "{body:#}");
+    }
+}

@@ -119,6 +119,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let spec = lowerer.lower_spec(file, &spec_name(file), source_map);
     problems.append(&mut lowerer.problems);
     crate::lint::lint(&spec, &raw, &mut problems);
+    let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| {
@@ -128,7 +129,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
                 spec.source_map.value(&p.pointer)
             };
             if let Some(offset) = p.offset {
-                pos.column += offset + usize::from(opens_with_quote(text, pos));
+                pos.column += offset + usize::from(opens_with_quote(&lines, pos));
             }
             Diagnostic {
                 file: file.to_owned(),
@@ -153,8 +154,8 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
 }
 
 /// Whether the scalar at `pos` is quoted, so that offsets into its value skip the quote.
-fn opens_with_quote(text: &str, pos: crate::source_map::Position) -> bool {
-    let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+fn opens_with_quote(lines: &[&str], pos: crate::source_map::Position) -> bool {
+    let line = lines.get(pos.line.saturating_sub(1)).copied().unwrap_or("");
     matches!(
         line.chars().nth(pos.column.saturating_sub(1)),
         Some('"' | '\'')
