@@ -89,7 +89,11 @@ impl States {
             by_name.entry(v.as_str()).or_default().push(i);
         }
         let node: Vec<usize> = values.iter().map(|v| nodes[v.as_str()]).collect();
-        for name in machine.transitions.iter().flat_map(|(f, t)| std::iter::once(f).chain(t)) {
+        for name in machine
+            .transitions
+            .iter()
+            .flat_map(|(f, t)| std::iter::once(f).chain(t))
+        {
             let len = nodes.len();
             nodes.entry(name.as_str()).or_insert(len);
         }
@@ -285,7 +289,10 @@ impl<'s> Walk<'s> {
             return;
         };
         // A model inside itself repeats what its first instance says.
-        if depth > MAX_DEPTH || self.visits >= MAX_VISITS || self.path.contains(&model.name.as_str()) {
+        if depth > MAX_DEPTH
+            || self.visits >= MAX_VISITS
+            || self.path.contains(&model.name.as_str())
+        {
             return;
         }
         self.visits += 1;

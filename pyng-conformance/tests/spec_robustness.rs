@@ -28,9 +28,16 @@ fn binary(args: &[&str]) -> std::process::Output {
 #[test]
 fn ref_cycles_are_refused_by_check_rules_and_serve() {
     let dir = tempfile::tempdir().unwrap();
-    let body = write(dir.path(), "body.json", r#"{"orderId": "o-1", "status": "Open"}"#);
+    let body = write(
+        dir.path(),
+        "body.json",
+        r#"{"orderId": "o-1", "status": "Open"}"#,
+    );
     for (name, extra) in [
-        ("self.yaml", "    A:\n      $ref: '#/components/schemas/A'\n"),
+        (
+            "self.yaml",
+            "    A:\n      $ref: '#/components/schemas/A'\n",
+        ),
         (
             "pair.yaml",
             "    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n",
@@ -40,7 +47,14 @@ fn ref_cycles_are_refused_by_check_rules_and_serve() {
         let spec = spec.to_str().unwrap();
         let body = body.to_str().unwrap();
         for args in [
-            vec!["check", "--spec", spec, "--operation", "getOrderStatus", body],
+            vec![
+                "check",
+                "--spec",
+                spec,
+                "--operation",
+                "getOrderStatus",
+                body,
+            ],
             vec!["rules", "--spec", spec],
             vec!["serve", "--spec", spec, "--bind", "127.0.0.1:0"],
         ] {
@@ -174,7 +188,9 @@ fn recording(states: &[&str]) -> Vec<u8> {
 
 #[test]
 fn a_30000_value_state_machine_loads_and_checks_in_linear_space() {
-    let spec = pyng_spec::load_str("big.yaml", &big_machine()).unwrap().spec;
+    let spec = pyng_spec::load_str("big.yaml", &big_machine())
+        .unwrap()
+        .spec;
     let plan = pyng_conformance::plan::plan(&spec, &Type::Named("Order".into()));
     let states = plan.states.as_ref().unwrap();
     assert_eq!(states.values.len(), STATES + 3);

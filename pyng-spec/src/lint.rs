@@ -224,7 +224,9 @@ fn duration(seconds: u64, at: &str, problems: &mut Vec<Problem>) {
             problems,
             at,
             "lint.duration-range",
-            format!("{seconds} seconds is more than a year ({MAX_DURATION_SECONDS} s), the longest duration a spec may give"),
+            format!(
+                "{seconds} seconds is more than a year ({MAX_DURATION_SECONDS} s), the longest duration a spec may give"
+            ),
         );
     }
 }

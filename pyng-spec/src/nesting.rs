@@ -126,7 +126,10 @@ impl Scan {
                         start = true;
                         continue;
                     }
-                    ':' if after_quote || is_blank(next) || matches!(next, Some(',' | ']' | '}')) => {
+                    ':' if after_quote
+                        || is_blank(next)
+                        || matches!(next, Some(',' | ']' | '}')) =>
+                    {
                         start = true;
                         continue;
                     }
@@ -180,7 +183,13 @@ mod tests {
     fn counts_flow_and_block_levels() {
         assert_eq!(check("a: [[1], {b: [2]}]\n"), Ok(()));
         let deep = format!("a: {}", "[".repeat(MAX_DEPTH + 5));
-        assert_eq!(check(&deep), Err(TooDeep { line: 1, column: 4 + MAX_DEPTH - 1 }));
+        assert_eq!(
+            check(&deep),
+            Err(TooDeep {
+                line: 1,
+                column: 4 + MAX_DEPTH - 1
+            })
+        );
         let maps = format!("x: 1\na: {}", "{a: ".repeat(MAX_DEPTH + 5));
         assert!(matches!(check(&maps), Err(TooDeep { line: 2, .. })));
     }

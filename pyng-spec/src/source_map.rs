@@ -56,10 +56,11 @@ impl SourceMap {
                 Some(up) => p = up,
                 // An empty map (text yaml-rust2 does not parse): the start of the file.
                 None => {
-                    return self.values.get("").copied().unwrap_or(Position {
-                        line: 1,
-                        column: 1,
-                    });
+                    return self
+                        .values
+                        .get("")
+                        .copied()
+                        .unwrap_or(Position { line: 1, column: 1 });
                 }
             }
         }

@@ -24,7 +24,11 @@ fn bundled() -> Vec<(String, String)> {
         }
     }
     out.sort();
-    assert!(out.len() >= 3, "bundled specs not found under {}", root.display());
+    assert!(
+        out.len() >= 3,
+        "bundled specs not found under {}",
+        root.display()
+    );
     out
 }
 
@@ -108,7 +112,9 @@ fn apply(text: &str, m: &Mutation) -> String {
         }
         Mutation::HugeNumber(n, huge) => {
             let numbers: Vec<usize> = (0..bytes.len())
-                .filter(|&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()))
+                .filter(|&i| {
+                    bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+                })
                 .collect();
             if let Some(&start) = numbers.get(n % numbers.len().max(1)) {
                 let end = (start..bytes.len())

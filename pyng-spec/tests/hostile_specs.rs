@@ -63,7 +63,10 @@ fn a_property_into_an_alias_cycle_is_refused_not_overflowed() {
         "        note:\n          $ref: '#/components/schemas/A'",
     ) + "    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n";
     let diags = errors(&text);
-    assert!(diags.iter().any(|d| d.rule == "lint.ref-cycle"), "{diags:#?}");
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.ref-cycle"),
+        "{diags:#?}"
+    );
 }
 
 #[test]
@@ -72,7 +75,10 @@ fn a_list_of_itself_without_an_object_is_a_ref_cycle() {
         "    L:\n      type: array\n      items:\n        $ref: '#/components/schemas/L'\n",
     );
     let diags = errors(&text);
-    assert!(diags.iter().any(|d| d.rule == "lint.ref-cycle"), "{diags:#?}");
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.ref-cycle"),
+        "{diags:#?}"
+    );
 }
 
 /// 20 000 aliases, each to the next, ending at `Line`: every one is `Line`.
@@ -268,7 +274,12 @@ fn a_byte_order_mark_is_not_content() {
 
 #[test]
 fn whole_file_problems_are_at_1_1() {
-    for text in ["a: 1\n---\nb: 2\n", "", "[1, 2]", "\u{feff}\u{feff}openapi: 3.0.3\n"] {
+    for text in [
+        "a: 1\n---\nb: 2\n",
+        "",
+        "[1, 2]",
+        "\u{feff}\u{feff}openapi: 3.0.3\n",
+    ] {
         for d in errors(text) {
             assert!(d.line >= 1 && d.column >= 1, "{text:?}: {d}");
         }

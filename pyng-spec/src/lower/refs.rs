@@ -45,9 +45,8 @@ impl<'a> Lowerer<'a> {
             Some(key.as_str())
         };
         match reference.strip_prefix(SCHEMA_PREFIX) {
-            Some(name) => key(name).ok_or_else(|| {
-                format!("`$ref` to `{name}`, which is not in components/schemas")
-            }),
+            Some(name) => key(name)
+                .ok_or_else(|| format!("`$ref` to `{name}`, which is not in components/schemas")),
             None => Err(format!(
                 "`$ref` `{reference}` is not a local `{SCHEMA_PREFIX}...` reference"
             )),
@@ -68,11 +67,12 @@ impl<'a> Lowerer<'a> {
     /// Lowers `#/components/schemas/<name>` (once) for `lower_spec`.
     pub(super) fn lower_component(&mut self, name: &'a str) {
         match self.component(name) {
-            Some(oa::ReferenceOr::Item(schema)) if is_named_kind(schema) => {
-                if !self.types.contains_key(name) {
-                    self.lower_named(name, schema, &component_at(name));
-                }
+            Some(oa::ReferenceOr::Item(schema))
+                if is_named_kind(schema) && !self.types.contains_key(name) =>
+            {
+                self.lower_named(name, schema, &component_at(name));
             }
+            // An alias, an anonymous schema, or a model already lowered.
             Some(_) => {
                 self.component_type(name);
             }
