@@ -2,8 +2,9 @@
 //! response from the IR: the state-machine field, `x-stable` and `x-monotonic`
 //! fields and timeout deadline fields, each as a JSON pointer.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use foldhash::HashMap;
 
 use pyng_spec::ir::{Source, Spec, StateMachine, Type, TypeDef, Unit};
 use pyng_spec::pointer::push;
@@ -34,6 +35,10 @@ pub struct SequencePlan {
 
 /// A state machine over the indices of its enum's values, so that the
 /// sequence checks compare small integers instead of looking names up.
+///
+/// Linear in the size of the spec: an enum may have tens of thousands of
+/// values, so nothing here is a table of value pairs. What a state reaches is
+/// worked out the first time a check asks, for states with transitions only.
 #[derive(Debug, Clone)]
 pub struct States {
     /// The enum's name: an index is only comparable with another of the same
@@ -44,58 +49,131 @@ pub struct States {
     pub machine: StateMachine,
     /// `final_state[i]`: value `i` is a final state.
     pub final_state: Vec<bool>,
-    /// `reach[i * n + j]`: [`StateMachine::may_observe`] from value `i` to `j`.
-    reach: Vec<bool>,
     /// Per timeout of the machine: `while_state[t][i]`, value `i` is one of
     /// its `while` states.
-    pub while_state: Vec<Vec<bool>>,
+    pub while_state: Vec<Members>,
+    /// Value -> the index of its first occurrence.
+    index: HashMap<String, usize>,
+    /// Per value: the node of its name in `next`.
+    node: Vec<usize>,
+    /// Direct successors by node: the values' names first, then the names
+    /// that only the transitions mention.
+    next: Vec<Vec<usize>>,
+    /// Per node: the nodes reachable in one or more transitions, a bit set,
+    /// filled on first use.
+    reach: Vec<OnceLock<Box<[u64]>>>,
+}
+
+/// A set of value indices (sorted), read like a `Vec<bool>`.
+#[derive(Debug, Clone, Default)]
+pub struct Members(Vec<usize>);
+
+impl std::ops::Index<usize> for Members {
+    type Output = bool;
+    fn index(&self, i: usize) -> &bool {
+        if self.0.binary_search(&i).is_ok() {
+            &true
+        } else {
+            &false
+        }
+    }
 }
 
 impl States {
     fn new(enum_name: &str, values: &[String], machine: &StateMachine) -> States {
-        let n = values.len();
-        let mut reach = vec![false; n * n];
-        // One walk per value (what `may_observe` does per pair): the states
-        // reachable in one or more transitions, plus the value itself.
-        for (i, from) in values.iter().enumerate() {
-            let mut seen: BTreeSet<&str> = BTreeSet::new();
-            let mut todo = vec![from.as_str()];
-            while let Some(s) = todo.pop() {
-                for next in machine.transitions.get(s).into_iter().flatten() {
-                    if seen.insert(next) {
-                        todo.push(next);
-                    }
-                }
-            }
-            for (j, to) in values.iter().enumerate() {
-                reach[i * n + j] = from == to || seen.contains(to.as_str());
-            }
+        let mut nodes: HashMap<&str, usize> = HashMap::default();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, v) in values.iter().enumerate() {
+            let len = nodes.len();
+            nodes.entry(v.as_str()).or_insert(len);
+            by_name.entry(v.as_str()).or_default().push(i);
         }
+        let node: Vec<usize> = values.iter().map(|v| nodes[v.as_str()]).collect();
+        for name in machine
+            .transitions
+            .iter()
+            .flat_map(|(f, t)| std::iter::once(f).chain(t))
+        {
+            let len = nodes.len();
+            nodes.entry(name.as_str()).or_insert(len);
+        }
+        let mut next = vec![Vec::new(); nodes.len()];
+        for (from, tos) in &machine.transitions {
+            next[nodes[from.as_str()]].extend(tos.iter().map(|t| nodes[t.as_str()]));
+        }
+        let members = |names: &mut dyn Iterator<Item = &String>| {
+            let mut m: Vec<usize> = names
+                .filter_map(|n| by_name.get(n.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            Members(m)
+        };
+        let finals = members(&mut machine.final_states.iter());
         States {
             enum_name: Arc::from(enum_name),
-            final_state: values
-                .iter()
-                .map(|v| machine.final_states.contains(v))
-                .collect(),
+            final_state: (0..values.len()).map(|i| finals[i]).collect(),
             while_state: machine
                 .timeouts
                 .iter()
-                .map(|t| values.iter().map(|v| t.while_states.contains(v)).collect())
+                .map(|t| members(&mut t.while_states.iter()))
+                .collect(),
+            index: values
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, v)| (v.clone(), i))
                 .collect(),
             values: values.to_vec(),
             machine: machine.clone(),
-            reach,
+            reach: (0..next.len()).map(|_| OnceLock::new()).collect(),
+            node,
+            next,
         }
     }
 
     /// The index of a documented value.
     pub fn index(&self, value: &str) -> Option<usize> {
-        self.values.iter().position(|v| v == value)
+        self.index.get(value).copied()
     }
 
-    /// Whether a later poll may observe value `to` after value `from`.
+    /// Whether a later poll may observe value `to` after value `from`: the
+    /// same value, or one reachable through one or more transitions.
     pub fn may_observe(&self, from: usize, to: usize) -> bool {
-        self.reach[from * self.values.len() + to]
+        let (Some(&from), Some(&to)) = (self.node.get(from), self.node.get(to)) else {
+            return false;
+        };
+        if from == to {
+            return true;
+        }
+        if self.next[from].is_empty() {
+            return false;
+        }
+        let row = self.reach[from].get_or_init(|| self.walk(from));
+        row[to / 64] & (1 << (to % 64)) != 0
+    }
+
+    /// The nodes reachable from `from` in one or more transitions.
+    fn walk(&self, from: usize) -> Box<[u64]> {
+        let mut seen = vec![0u64; self.next.len().div_ceil(64)];
+        let mut todo = vec![from];
+        while let Some(s) = todo.pop() {
+            for &n in &self.next[s] {
+                if seen[n / 64] & (1 << (n % 64)) == 0 {
+                    seen[n / 64] |= 1 << (n % 64);
+                    todo.push(n);
+                }
+            }
+        }
+        seen.into_boxed_slice()
+    }
+
+    /// How many reach rows have been worked out (tests: the work is per state
+    /// asked about, not per pair of states).
+    pub fn reach_rows(&self) -> usize {
+        self.reach.iter().filter(|r| r.get().is_some()).count()
     }
 }
 
@@ -183,39 +261,69 @@ pub fn lookup<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v ser
 /// Nested objects only: a value inside an array is not one value per exchange.
 const MAX_DEPTH: usize = 8;
 
+/// Models visited per plan at most: a model may hold itself, and many fields of
+/// one model type nested a few levels deep multiply.
+const MAX_VISITS: usize = 4096;
+
+struct Walk<'s> {
+    spec: &'s Spec,
+    /// The models from the body down to the one being walked.
+    path: Vec<&'s str>,
+    visits: usize,
+}
+
 fn walk(spec: &Spec, ty: &Type, at: &str, out: &mut SequencePlan, depth: usize) {
-    let Type::Named(name) = ty else { return };
-    let Some(model) = spec.model(name) else {
-        return;
+    let mut w = Walk {
+        spec,
+        path: Vec::new(),
+        visits: 0,
     };
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for field in &model.fields {
-        let pointer = push(at, &field.wire_name);
-        let tracked = || Tracked {
-            pointer: pointer.clone(),
-            tokens: pyng_spec::pointer::tokens(&pointer).unwrap_or_default(),
-            name: field.wire_name.clone(),
-            unit: field.constraints.unit,
-            source: field.source.clone().or_else(|| model.source.clone()),
+    w.walk(ty, at, out, depth);
+}
+
+impl<'s> Walk<'s> {
+    fn walk(&mut self, ty: &Type, at: &str, out: &mut SequencePlan, depth: usize) {
+        let spec = self.spec;
+        let Type::Named(name) = ty else { return };
+        let Some(model) = spec.model(name) else {
+            return;
         };
-        if let Type::Named(enum_name) = &field.ty
-            && let Some(TypeDef::Enum(e)) = spec.types.get(enum_name)
-            && e.machine.is_some()
-            && out.status.is_none()
+        // A model inside itself repeats what its first instance says.
+        if depth > MAX_DEPTH
+            || self.visits >= MAX_VISITS
+            || self.path.contains(&model.name.as_str())
         {
-            let mut t = tracked();
-            t.source = e.machine.as_ref().and_then(|m| m.source.clone());
-            out.status = Some((t, enum_name.clone()));
+            return;
         }
-        if field.stable {
-            out.stable.push(tracked());
+        self.visits += 1;
+        self.path.push(&model.name);
+        for field in &model.fields {
+            let pointer = push(at, &field.wire_name);
+            let tracked = || Tracked {
+                pointer: pointer.clone(),
+                tokens: pyng_spec::pointer::tokens(&pointer).unwrap_or_default(),
+                name: field.wire_name.clone(),
+                unit: field.constraints.unit,
+                source: field.source.clone().or_else(|| model.source.clone()),
+            };
+            if let Type::Named(enum_name) = &field.ty
+                && let Some(TypeDef::Enum(e)) = spec.types.get(enum_name)
+                && e.machine.is_some()
+                && out.status.is_none()
+            {
+                let mut t = tracked();
+                t.source = e.machine.as_ref().and_then(|m| m.source.clone());
+                out.status = Some((t, enum_name.clone()));
+            }
+            if field.stable {
+                out.stable.push(tracked());
+            }
+            if field.monotonic {
+                out.monotonic.push(tracked());
+            }
+            self.walk(&field.ty, &pointer, out, depth + 1);
         }
-        if field.monotonic {
-            out.monotonic.push(tracked());
-        }
-        walk(spec, &field.ty, &pointer, out, depth + 1);
+        self.path.pop();
     }
 }
 

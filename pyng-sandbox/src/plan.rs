@@ -189,41 +189,50 @@ impl OpPlan {
 }
 
 /// Models reachable from `ty`, with the pointer of their first instance in a body
-/// (arrays contribute their element 0), depth-first in spec order.
+/// (arrays contribute their element 0), depth-first in spec order. A model inside
+/// itself is not walked again, and the walk stops after [`MAX_VISITS`] models.
 pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> {
-    fn walk<'a>(
+    struct Walk<'a> {
         spec: &'a Spec,
-        ty: &Type,
-        at: &str,
-        depth: usize,
-        out: &mut Vec<(&'a Model, String)>,
-    ) {
-        if depth > 8 {
-            return;
-        }
-        match ty {
-            Type::Array(item) => walk(spec, item, &pointer::push(at, "0"), depth + 1, out),
-            Type::Named(n) => {
-                if let Some(m) = spec.model(n) {
-                    out.push((m, at.to_owned()));
-                    for f in &m.fields {
-                        walk(
-                            spec,
-                            &f.ty,
-                            &pointer::push(at, &f.wire_name),
-                            depth + 1,
-                            out,
-                        );
-                    }
-                }
+        path: Vec<&'a str>,
+        out: Vec<(&'a Model, String)>,
+    }
+    impl<'a> Walk<'a> {
+        fn walk(&mut self, ty: &Type, at: &str, depth: usize) {
+            if depth > 8 || self.out.len() >= MAX_VISITS {
+                return;
             }
-            _ => {}
+            match ty {
+                Type::Array(item) => self.walk(item, &pointer::push(at, "0"), depth + 1),
+                Type::Named(n) => {
+                    let spec = self.spec;
+                    let Some(m) = spec.model(n) else { return };
+                    if self.path.contains(&m.name.as_str()) {
+                        return;
+                    }
+                    self.out.push((m, at.to_owned()));
+                    self.path.push(&m.name);
+                    for f in &m.fields {
+                        self.walk(&f.ty, &pointer::push(at, &f.wire_name), depth + 1);
+                    }
+                    self.path.pop();
+                }
+                _ => {}
+            }
         }
     }
-    let mut out = Vec::new();
-    walk(spec, ty, "", 0, &mut out);
-    out
+    let mut w = Walk {
+        spec,
+        path: Vec::new(),
+        out: Vec::new(),
+    };
+    w.walk(ty, "", 0);
+    w.out
 }
+
+/// Models [`models`] lists at most: many fields of one model type nested a few
+/// levels deep multiply.
+const MAX_VISITS: usize = 4096;
 
 /// Timestamp fields of the models reachable from `ty`, first per wire name.
 pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {
@@ -246,4 +255,45 @@ pub(crate) fn time_fields(spec: &Spec, ty: &Type) -> Vec<TimeField> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = include_str!("../../pyng-spec/tests/fixtures/lint-base.yaml");
+
+    /// A model with four fields of its own type walked 8 deep was 4^8 entries;
+    /// now each model appears once per path, and a model never inside itself.
+    #[test]
+    fn models_of_a_recursive_model_do_not_multiply() {
+        let mut node = String::from(
+            "    Node:\n      type: object\n      properties:\n        items:\n          type: array\n          items:\n            $ref: '#/components/schemas/Node'\n",
+        );
+        for f in ["a", "b", "c", "d"] {
+            node.push_str(&format!(
+                "        {f}:\n          $ref: '#/components/schemas/Node'\n"
+            ));
+        }
+        let text = BASE.replace(
+            "        note:\n          type: string",
+            "        note:\n          $ref: '#/components/schemas/Node'",
+        ) + &node;
+        let spec = pyng_spec::load_str("tree.yaml", &text).unwrap().spec;
+        let found = models(&spec, &Type::Named("Order".into()));
+        let names: Vec<&str> = found.iter().map(|(m, _)| m.name.as_str()).collect();
+        assert_eq!(names, ["Order", "Node", "Line"], "{found:?}");
+        let op = &spec.operations[0];
+        let plan = OpPlan::new(0, &spec, op);
+        assert_eq!(plan.models.len(), 3);
+        let body = pyng_spec::synth::body(
+            &spec,
+            &Type::Named("Order".into()),
+            &pyng_spec::synth::Options {
+                optional: true,
+                ..Default::default()
+            },
+        );
+        assert!(body["note"].is_object(), "{body:#}");
+    }
 }

@@ -22,9 +22,9 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub file: String,
-    /// 1-based; 0 when the position is unknown.
+    /// 1-based; 1 (with column 1) for a problem of the whole file.
     pub line: usize,
-    /// 1-based; 0 when the position is unknown.
+    /// 1-based.
     pub column: usize,
     /// Stable rule id, e.g. `lint.unknown-extension`.
     pub rule: &'static str,

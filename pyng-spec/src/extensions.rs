@@ -24,6 +24,11 @@ pub const KNOWN: &[&str] = &[
     "x-signature",
 ];
 
+/// The longest duration a spec may give (`intervalSeconds`, `afterSeconds`): one
+/// year. Status APIs poll in seconds and expire in minutes to days; anything past
+/// a year is a typo, and the checks add these to timestamps in milliseconds.
+pub const MAX_DURATION_SECONDS: u64 = 31_536_000;
+
 /// Parses `x-source: "file#section"`.
 pub fn parse_source(s: &str) -> Source {
     match s.split_once('#') {

@@ -16,6 +16,7 @@ pub mod ir;
 mod lint;
 mod load;
 mod lower;
+pub mod nesting;
 mod pattern_sample;
 pub mod pointer;
 pub mod signature;

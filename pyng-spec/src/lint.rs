@@ -1,11 +1,13 @@
 //! Semantic lint of a lowered spec: the `x-` rules must name things that exist and
 //! agree with each other, and the documented examples must pass their own spec.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde_json::Value;
 
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
-use crate::extensions::KNOWN;
+use crate::extensions::{KNOWN, MAX_DURATION_SECONDS};
 use crate::ir::*;
 use crate::pointer::push;
 use crate::validate;
@@ -79,12 +81,14 @@ fn err(problems: &mut Vec<Problem>, at: &str, rule: &'static str, message: Strin
 
 fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<Problem>) {
     let at = push(&e.pointer, "x-state-machine");
+    // Sets, not the value list: an enum may have tens of thousands of values.
+    let values: BTreeSet<&str> = e.values.iter().map(String::as_str).collect();
     let check = |states: &mut dyn Iterator<Item = &String>,
                  what: &str,
                  at: &str,
                  problems: &mut Vec<Problem>| {
         for s in states {
-            if !e.values.contains(s) {
+            if !values.contains(s.as_str()) {
                 err(
                     problems,
                     at,
@@ -148,6 +152,9 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 );
             }
         }
+        if let TimeoutLimit::AfterSeconds(s) = t.limit {
+            duration(s, &push(&tat, "afterSeconds"), problems);
+        }
         if let TimeoutLimit::DeadlineField(field) = &t.limit {
             let carriers: Vec<&Model> = models_with_enum(spec, &e.name).collect();
             let ok = carriers.iter().any(|m| {
@@ -171,9 +178,10 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             }
         }
     }
+    let way_out = reaches_final(m);
     for s in &e.values {
         if !m.final_states.contains(s)
-            && !m.final_states.iter().any(|f| m.may_observe(s, f))
+            && !way_out.contains(s.as_str())
             && m.transitions.contains_key(s)
         {
             problems.push(Problem {
@@ -185,6 +193,41 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 message: format!("no final state is reachable from `{s}`"),
             });
         }
+    }
+}
+
+/// The states from which a final state is reachable through one or more
+/// transitions: one walk back from the final states, not one walk per state.
+fn reaches_final(m: &StateMachine) -> BTreeSet<&str> {
+    let mut into: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (from, tos) in &m.transitions {
+        for to in tos {
+            into.entry(to.as_str()).or_default().push(from.as_str());
+        }
+    }
+    let mut out = BTreeSet::new();
+    let mut todo: Vec<&str> = m.final_states.iter().map(String::as_str).collect();
+    while let Some(s) = todo.pop() {
+        for &from in into.get(s).into_iter().flatten() {
+            if out.insert(from) {
+                todo.push(from);
+            }
+        }
+    }
+    out
+}
+
+/// A duration past [`MAX_DURATION_SECONDS`] is refused.
+fn duration(seconds: u64, at: &str, problems: &mut Vec<Problem>) {
+    if seconds > MAX_DURATION_SECONDS {
+        err(
+            problems,
+            at,
+            "lint.duration-range",
+            format!(
+                "{seconds} seconds is more than a year ({MAX_DURATION_SECONDS} s), the longest duration a spec may give"
+            ),
+        );
     }
 }
 
@@ -399,14 +442,19 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             }
         }
     }
-    if let Some(p) = &op.polling
-        && p.interval_seconds == 0
-    {
-        err(
+    if let Some(p) = &op.polling {
+        if p.interval_seconds == 0 {
+            err(
+                problems,
+                &push(at, "x-polling"),
+                "lint.malformed-extension",
+                "the polling interval must be at least 1 second".into(),
+            );
+        }
+        duration(
+            p.interval_seconds,
+            &push(&push(at, "x-polling"), "intervalSeconds"),
             problems,
-            &push(at, "x-polling"),
-            "lint.malformed-extension",
-            "the polling interval must be at least 1 second".into(),
         );
     }
     let ok_body = op

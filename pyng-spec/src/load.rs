@@ -25,8 +25,8 @@ pub fn load_file(path: impl AsRef<Path>) -> Result<Loaded, Diagnostics> {
         Ok(text) => load_str(&file, &text),
         Err(e) => Err(Diagnostics(vec![Diagnostic {
             file,
-            line: 0,
-            column: 0,
+            line: 1,
+            column: 1,
             rule: "lint.unreadable",
             severity: Severity::Error,
             message: format!("cannot read the spec: {e}"),
@@ -64,11 +64,26 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             message,
         }])
     };
+    // A leading byte order mark is not content (editors hide it): the parser would
+    // take it for a document of its own, and columns count from after it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::nesting::check(text).map_err(|at_pos| {
+        at(
+            at_pos.line,
+            at_pos.column,
+            "lint.nesting-depth",
+            format!(
+                "collections nest deeper than {} levels, the loader's limit (specs/README.md)",
+                crate::nesting::MAX_DEPTH
+            ),
+        )
+    })?;
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        // Whole-file errors point at the start of the file; positions are 1-based.
         let (line, column) = e
             .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((0, 0));
+            .map(|l| (l.line().max(1), l.column().max(1)))
+            .unwrap_or((1, 1));
         at(
             line,
             column,
@@ -104,6 +119,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let spec = lowerer.lower_spec(file, &spec_name(file), source_map);
     problems.append(&mut lowerer.problems);
     crate::lint::lint(&spec, &raw, &mut problems);
+    let lines: Vec<&str> = text.lines().collect();
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()
         .map(|p| {
@@ -113,7 +129,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
                 spec.source_map.value(&p.pointer)
             };
             if let Some(offset) = p.offset {
-                pos.column += offset + usize::from(opens_with_quote(text, pos));
+                pos.column += offset + usize::from(opens_with_quote(&lines, pos));
             }
             Diagnostic {
                 file: file.to_owned(),
@@ -138,8 +154,8 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
 }
 
 /// Whether the scalar at `pos` is quoted, so that offsets into its value skip the quote.
-fn opens_with_quote(text: &str, pos: crate::source_map::Position) -> bool {
-    let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or("");
+fn opens_with_quote(lines: &[&str], pos: crate::source_map::Position) -> bool {
+    let line = lines.get(pos.line.saturating_sub(1)).copied().unwrap_or("");
     matches!(
         line.chars().nth(pos.column.saturating_sub(1)),
         Some('"' | '\'')

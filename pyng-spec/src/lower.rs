@@ -13,14 +13,18 @@ use crate::extensions::{self as ext, parse_source};
 use crate::ir::*;
 use crate::pointer::push;
 
+mod refs;
+
 type Exts = IndexMap<String, Value>;
 
 pub(crate) struct Lowerer<'a> {
     doc: &'a oa::OpenAPI,
     pub types: BTreeMap<String, TypeDef>,
     pub problems: Vec<Problem>,
-    /// Component schemas being lowered, to stop on recursive references.
+    /// Anonymous component schemas being lowered, to stop on one that contains itself.
     in_progress: BTreeSet<String>,
+    /// The type each component schema resolved to, so that alias chains are walked once.
+    resolved: BTreeMap<String, Type>,
     /// Compiled `pattern`s, by pattern text.
     patterns: BTreeMap<String, regex::Regex>,
 }
@@ -34,6 +38,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             problems: Vec::new(),
             in_progress: BTreeSet::new(),
+            resolved: BTreeMap::new(),
             patterns: BTreeMap::new(),
         }
     }
@@ -177,60 +182,6 @@ impl<'a> Lowerer<'a> {
             signs_responses,
             source: sig.source.as_deref().map(parse_source),
         })
-    }
-
-    /// Lowers `#/components/schemas/<name>` once; returns the type to refer to it by.
-    fn lower_component(&mut self, name: &str) -> Type {
-        let at = push("/components/schemas", name);
-        let Some(schema) = self
-            .doc
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(name))
-        else {
-            return Type::Any;
-        };
-        let scalar = match schema {
-            oa::ReferenceOr::Reference { reference } => return self.resolve_ref(reference, &at),
-            oa::ReferenceOr::Item(s) => s,
-        };
-        if self.types.contains_key(name) || self.in_progress.contains(name) {
-            return Type::Named(name.to_owned());
-        }
-        self.in_progress.insert(name.to_owned());
-        let ty = self.lower_named(name, scalar, &at);
-        self.in_progress.remove(name);
-        ty
-    }
-
-    fn resolve_ref(&mut self, reference: &str, at: &str) -> Type {
-        match reference.strip_prefix(SCHEMA_PREFIX) {
-            Some(name)
-                if self
-                    .doc
-                    .components
-                    .as_ref()
-                    .is_some_and(|c| c.schemas.contains_key(name)) =>
-            {
-                self.lower_component(name)
-            }
-            Some(name) => {
-                self.error(
-                    &push(at, "$ref"),
-                    "lint.dangling-ref",
-                    format!("`$ref` to `{name}`, which is not in components/schemas"),
-                );
-                Type::Any
-            }
-            None => {
-                self.error(
-                    &push(at, "$ref"),
-                    "lint.dangling-ref",
-                    format!("`$ref` `{reference}` is not a local `{SCHEMA_PREFIX}...` reference"),
-                );
-                Type::Any
-            }
-        }
     }
 
     /// A schema that becomes a named type when it is an object or a string enum, and

@@ -54,7 +54,14 @@ impl SourceMap {
             }
             match pointer::parent(p) {
                 Some(up) => p = up,
-                None => return self.values.get("").copied().unwrap_or_default(),
+                // An empty map (text yaml-rust2 does not parse): the start of the file.
+                None => {
+                    return self
+                        .values
+                        .get("")
+                        .copied()
+                        .unwrap_or(Position { line: 1, column: 1 });
+                }
             }
         }
     }

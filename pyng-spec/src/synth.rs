@@ -32,6 +32,8 @@ pub fn body(spec: &Spec, ty: &Type, options: &Options) -> Value {
         options,
         rng: options.seed ^ 0x9e37_79b9_7f4a_7c15,
         depth: 0,
+        path: Vec::new(),
+        models: 0,
     };
     s.value(ty, None, "item")
 }
@@ -41,9 +43,18 @@ struct Synth<'a> {
     options: &'a Options,
     rng: u64,
     depth: usize,
+    /// The models being synthesised, outermost first: a model that holds itself
+    /// gets an empty list or no optional field there, not another instance.
+    path: Vec<&'a str>,
+    /// Model instances made so far, against [`MAX_MODELS`].
+    models: usize,
 }
 
-impl Synth<'_> {
+/// Model instances in one body at most: many fields of one model type nested a
+/// few levels deep multiply.
+const MAX_MODELS: usize = 4096;
+
+impl<'a> Synth<'a> {
     /// xorshift64*: small, deterministic, good enough for test data.
     fn next(&mut self, below: u64) -> u64 {
         self.rng ^= self.rng >> 12;
@@ -72,6 +83,7 @@ impl Synth<'_> {
             Type::Number => Value::from(self.next(1000)),
             Type::Boolean => Value::Bool(self.next(2) == 1),
             Type::Any => Value::Null,
+            Type::Array(item) if self.recursive(item) => Value::Array(Vec::new()),
             Type::Array(item) => {
                 let count = 1 + self.next(3);
                 let item_name = name.trim_end_matches('s');
@@ -83,14 +95,28 @@ impl Synth<'_> {
             }
             Type::Named(n) => match self.spec.types.get(n) {
                 Some(TypeDef::Enum(e)) => Value::String(self.enum_value(e)),
-                Some(TypeDef::Model(m)) if self.depth < 8 => {
+                Some(TypeDef::Model(m))
+                    if self.depth < 8 && self.models < MAX_MODELS && !self.recursive(ty) =>
+                {
                     self.depth += 1;
+                    self.models += 1;
+                    self.path.push(&m.name);
                     let v = self.model(m);
+                    self.path.pop();
                     self.depth -= 1;
                     v
                 }
                 _ => Value::Null,
             },
+        }
+    }
+
+    /// Whether `ty` names a model being synthesised (directly or as list items).
+    fn recursive(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Named(n) => self.path.contains(&n.as_str()),
+            Type::Array(item) => self.recursive(item),
+            _ => false,
         }
     }
 
@@ -138,7 +164,7 @@ impl Synth<'_> {
             .unwrap_or_default()
     }
 
-    fn model(&mut self, m: &Model) -> Value {
+    fn model(&mut self, m: &'a Model) -> Value {
         let mut obj = Map::new();
         // Enum fields first: presence and outcome rules depend on them.
         let (enums, others): (Vec<&Field>, Vec<&Field>) = m
@@ -175,6 +201,9 @@ impl Synth<'_> {
             .as_ref()
             .is_some_and(|o| o.outcome_field == f.wire_name)
         {
+            return false;
+        }
+        if !f.required && !matches!(f.ty, Type::Array(_)) && self.recursive(&f.ty) {
             return false;
         }
         if let Some(p) = &f.presence {

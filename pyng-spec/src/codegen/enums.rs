@@ -9,6 +9,8 @@
 //! known variants stay exact (the smithy-rs design; a validated `String` newtype,
 //! typify's other option, would lose exhaustive `match`).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
@@ -99,12 +101,13 @@ pub fn enum_def(cx: &Context, e: &EnumDef) -> TokenStream {
 }
 
 fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]) -> TokenStream {
-    let variant = |value: &str| {
-        e.values
-            .iter()
-            .position(|v| v == value)
-            .and_then(|i| variants.get(i))
-    };
+    // Lookups by name and one walk per state with transitions: an enum may have
+    // tens of thousands of values.
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, v) in e.values.iter().enumerate() {
+        index.entry(v.as_str()).or_insert(i);
+    }
+    let variant = |value: &str| index.get(value).and_then(|&i| variants.get(i));
     let finals: Vec<_> = e
         .values
         .iter()
@@ -114,16 +117,21 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
     let initial: Vec<_> = m.initial.iter().filter_map(|v| variant(v)).collect();
     // The observed-by-polling reading, precomputed: `to` may follow `from` when it
     // is reachable through one or more documented transitions.
-    let arms = e.values.iter().filter_map(|from| {
-        let reachable: Vec<_> = e
-            .values
-            .iter()
-            .filter(|to| *to != from && m.may_observe(from, to))
-            .filter_map(|to| variant(to))
-            .collect();
-        let from = variant(from)?;
-        (!reachable.is_empty()).then(|| quote!((Self::#from, #(Self::#reachable)|*)))
-    });
+    let arms = e
+        .values
+        .iter()
+        .filter(|from| m.transitions.contains_key(*from))
+        .filter_map(|from| {
+            let mut reachable: Vec<usize> = reachable_from(m, from)
+                .into_iter()
+                .filter(|to| *to != from.as_str())
+                .filter_map(|to| index.get(to).copied())
+                .collect();
+            reachable.sort_unstable();
+            let reachable: Vec<_> = reachable.iter().filter_map(|&i| variants.get(i)).collect();
+            let from = variant(from)?;
+            (!reachable.is_empty()).then(|| quote!((Self::#from, #(Self::#reachable)|*)))
+        });
     let arms: Vec<_> = arms.collect();
     let body = if arms.is_empty() {
         quote!(self == next)
@@ -159,6 +167,30 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
             }
         }
     }
+}
+
+/// The states reachable from `from` through one or more transitions.
+fn reachable_from<'m>(m: &'m StateMachine, from: &str) -> BTreeSet<&'m str> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&str> = m
+        .transitions
+        .get(from)
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    while let Some(s) = todo.pop() {
+        if seen.insert(s) {
+            todo.extend(
+                m.transitions
+                    .get(s)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+    }
+    seen
 }
 
 fn enum_doc(cx: &Context, e: &EnumDef) -> Doc {

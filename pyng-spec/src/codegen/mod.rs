@@ -76,8 +76,8 @@ pub fn render(spec: &Spec) -> Result<String, GenerateError> {
     let tokens = generate(spec)?;
     let file: syn::File = syn::parse2(tokens).map_err(|e| GenerateError {
         file: spec.file.clone(),
-        line: 0,
-        column: 0,
+        line: 1,
+        column: 1,
         message: format!("the generated code does not parse (a generator bug): {e}"),
     })?;
     Ok(prettyplease::unparse(&file))
@@ -93,8 +93,8 @@ pub fn expand(spec: &Spec) -> Result<TokenStream, GenerateError> {
     let text = render(spec)?;
     text.parse::<TokenStream>().map_err(|e| GenerateError {
         file: spec.file.clone(),
-        line: 0,
-        column: 0,
+        line: 1,
+        column: 1,
         message: format!("the formatted code does not lex (a generator bug): {e}"),
     })
 }
