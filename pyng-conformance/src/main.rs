@@ -61,6 +61,10 @@ struct CheckArgs {
     /// Spec files to load instead of the bundled ones (repeatable).
     #[arg(long = "spec", value_name = "FILE")]
     specs: Vec<PathBuf>,
+    /// The policy file (default: `pyng-conformance.toml` in the working
+    /// directory, when there is one); flags win over it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
     /// Read every path as a bare response body of this operation.
@@ -152,7 +156,12 @@ fn rules(specs: &[PathBuf]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(mut args: CheckArgs) -> ExitCode {
+    match cli::config::find(args.config.as_deref()) {
+        Ok(Some(config)) => apply_config(&mut args, config),
+        Ok(None) => {}
+        Err(e) => return usage(e),
+    }
     let engine = match load(&args.specs) {
         Ok(e) => e,
         Err(code) => return code,
@@ -216,6 +225,26 @@ fn check(args: CheckArgs) -> ExitCode {
         return code;
     }
     verdict(&report)
+}
+
+/// The config file under the flags: a flag given wins, a list flag replaces
+/// the file's list.
+fn apply_config(args: &mut CheckArgs, config: cli::config::Config) {
+    use cli::config::list;
+    if args.specs.is_empty() {
+        args.specs = config.specs;
+    }
+    list(&mut args.report.deny, &config.deny);
+    list(&mut args.report.allow, &config.allow);
+    list(&mut args.ignore_paths, &config.ignore_paths);
+    args.report.strict |= config.strict;
+    args.require_final |= config.require_final;
+    if args.secret_env.is_none() {
+        args.secret_env = config.secret_env;
+    }
+    if args.base_path.is_none() {
+        args.base_path = config.base_path;
+    }
 }
 
 /// A byte-count progress bar, only on a terminal and only for runs worth one.

@@ -2,6 +2,7 @@
 //! (live checking), and what they share with `check` (report output, policy,
 //! durations, secrets from the environment).
 
+pub mod config;
 pub mod duration;
 pub mod env;
 pub mod poll;
