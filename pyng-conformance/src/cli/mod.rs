@@ -4,6 +4,7 @@
 
 pub mod duration;
 pub mod env;
+pub mod help;
 pub mod poll;
 pub mod report;
 pub mod serve;
