@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use cli::report::{ReportArgs, verdict};
 use cli::usage;
 use pyng_conformance::{Engine, Secret};
@@ -17,7 +17,8 @@ use pyng_conformance::{Engine, Secret};
 #[command(
     name = "pyng-conformance",
     version,
-    about = "Check recorded status-API traffic against the pyng-kit specs"
+    about = "Check recorded status-API traffic against the pyng-kit specs",
+    after_help = cli::help::TOP
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,8 +28,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check HAR files, recordings, NDJSON streams or bare bodies (files and directories).
+    #[command(after_help = cli::help::CHECK)]
     Check(CheckArgs),
     /// List every rule with its severity, description and source.
+    #[command(after_help = cli::help::RULES)]
     Rules {
         /// Spec files to load instead of the bundled ones (repeatable).
         #[arg(long = "spec", value_name = "FILE")]
@@ -41,6 +44,7 @@ enum Command {
     /// response as it arrives and the whole sequence at the end.
     Poll(Box<cli::poll::PollArgs>),
     /// Write a generated NDJSON corpus of conformant polling sequences (benchmarks).
+    #[command(after_help = cli::help::GEN_CORPUS)]
     GenCorpus {
         /// Number of exchanges (rounded up to whole sequences).
         #[arg(long, default_value_t = 100_000)]
@@ -50,6 +54,18 @@ enum Command {
         /// Output file (default: stdout).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Write a shell completion script to stdout.
+    #[command(hide = true, after_help = cli::help::COMPLETIONS)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man page (roff) to stdout, or one page per command into DIR.
+    #[command(hide = true, after_help = cli::help::MAN)]
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -110,6 +126,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => cli::serve::run(args),
         Command::Poll(args) => cli::poll::run(*args),
         Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
+        Command::Completions { shell } => cli::help::completions(Cli::command(), shell),
+        Command::Man { out } => cli::help::man(Cli::command(), out.as_deref()),
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod duration;
 pub mod env;
+pub mod help;
 pub mod poll;
 pub mod report;
 pub mod serve;

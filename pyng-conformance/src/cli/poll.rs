@@ -37,6 +37,7 @@ const RESOURCE_SHORTHANDS: [(&str, &str, &str); 3] = [
 ];
 
 #[derive(clap::Args)]
+#[command(after_help = super::help::POLL)]
 pub struct PollArgs {
     /// The server, e.g. http://127.0.0.1:8080 (a path prefix is kept).
     #[arg(long, value_name = "URL")]

@@ -38,7 +38,11 @@ Stopping: Ctrl-C or SIGTERM stops accepting, lets open connections finish for \
 
 Exit codes: 0 stopped after a signal (also when the grace period ran out); \
 130 / 143 (128 + signal number) a second SIGINT / SIGTERM cut the stop short; \
-1 the server failed while running; 2 usage error or address not bindable.";
+1 the server failed while running; 2 usage error or address not bindable.
+
+Examples:
+  pyng-conformance serve
+  pyng-conformance serve --bind 127.0.0.1:0 --time-scale 100 --access-log";
 
 #[derive(clap::Args)]
 #[command(after_help = AFTER_HELP)]
