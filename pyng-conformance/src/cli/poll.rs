@@ -260,6 +260,7 @@ pub fn run(args: PollArgs) -> ExitCode {
                 duration::show(deadline)
             ))));
     }
+    let mut info = args.report.run_info(&engine, false);
     let run = Poller {
         engine: &engine,
         target: &target,
@@ -324,7 +325,8 @@ pub fn run(args: PollArgs) -> ExitCode {
             engine.check_bytes(&file_name, &bytes)
         }
     };
-    if let Err(code) = args.report.emit(&report) {
+    info.finish();
+    if let Err(code) = args.report.emit(&report, &info) {
         return code;
     }
     if let Some(code) = failed {
