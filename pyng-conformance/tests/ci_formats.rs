@@ -233,7 +233,10 @@ fn sarif_validates_against_the_schema() {
         .iter()
         .position(|r| r["id"] == "input.truncated")
         .unwrap();
-    assert_eq!(rules[truncated_rule]["defaultConfiguration"]["level"], "error");
+    assert_eq!(
+        rules[truncated_rule]["defaultConfiguration"]["level"],
+        "error"
+    );
     assert!(rules[truncated_rule]["shortDescription"]["text"].is_string());
     let results = runs[0]["results"].as_array().unwrap();
     let truncated = results
@@ -253,13 +256,20 @@ fn sarif_validates_against_the_schema() {
     assert!(amount["message"]["text"].as_str().unwrap().contains("2940"));
     let loc = &amount["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], SEED);
-    assert!(loc.get("region").is_none(), "a body position is not a file position");
+    assert!(
+        loc.get("region").is_none(),
+        "a body position is not a file position"
+    );
     assert_eq!(amount["properties"]["pointer"], "/data/amountPaid");
     assert_eq!(amount["properties"]["entry"], 0);
     assert_eq!(amount["properties"]["bodyLine"], 46);
     assert!(amount["properties"]["sequence"].is_string());
     let specs = runs[0]["properties"]["specs"].as_array().unwrap();
-    assert!(specs.iter().any(|s| s["title"] == "Pyng Pull Transaction Status API"));
+    assert!(
+        specs
+            .iter()
+            .any(|s| s["title"] == "Pyng Pull Transaction Status API")
+    );
     assert!(results.iter().any(|r| r["level"] == "warning"));
 }
 
@@ -276,9 +286,17 @@ fn github_lines() {
             "pyng-conformance: 2 errors, 0 warnings; 2 files, 2 exchanges checked, 0 unmatched",
         ]
     );
-    let (code, out) = run(&["check", "examples/recordings/mixed-traffic.har", "--format", "github"]);
+    let (code, out) = run(&[
+        "check",
+        "examples/recordings/mixed-traffic.har",
+        "--format",
+        "github",
+    ]);
     assert_eq!(code, 0);
-    assert!(out.lines().next().unwrap().starts_with("::warning file="), "{out}");
+    assert!(
+        out.lines().next().unwrap().starts_with("::warning file="),
+        "{out}"
+    );
 }
 
 #[test]
@@ -286,14 +304,20 @@ fn github_escapes_file_names() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("a,b:c%d.har");
     std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/recordings/truncated.har"),
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/recordings/truncated.har"
+        ),
         &path,
     )
     .unwrap();
     let (code, out) = run(&["check", path.to_str().unwrap(), "--format", "github"]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();
-    assert!(first.contains("a%2Cb%3Ac%25d.har,line=60,col=15,title=input.truncated::"), "{first}");
+    assert!(
+        first.contains("a%2Cb%3Ac%25d.har,line=60,col=15,title=input.truncated::"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -305,9 +329,13 @@ fn json_names_tool_and_specs() {
     assert_eq!(doc["tool"]["version"], env!("CARGO_PKG_VERSION"));
     let specs = doc["specs"].as_array().unwrap();
     assert_eq!(specs.len(), 3);
-    assert!(specs.iter().any(|s| s["title"] == "Pyng Pull Transaction Status API"
-        && s["version"] == "1.0.0"
-        && s["file"] == "specs/pyng/transaction-status.yaml"));
+    assert!(
+        specs
+            .iter()
+            .any(|s| s["title"] == "Pyng Pull Transaction Status API"
+                && s["version"] == "1.0.0"
+                && s["file"] == "specs/pyng/transaction-status.yaml")
+    );
 }
 
 #[test]
