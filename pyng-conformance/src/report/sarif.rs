@@ -167,7 +167,9 @@ pub fn file_uri(file: &str) -> String {
     let encoded = utf8_percent_encode(&path, URI).to_string();
     if path.starts_with('/') {
         format!("file://{encoded}")
-    } else if path.as_bytes().get(1) == Some(&b':') && path.as_bytes()[0].is_ascii_alphabetic() {
+    } else if let [drive, b':', b'/', ..] = path.as_bytes()
+        && drive.is_ascii_alphabetic()
+    {
         format!("file:///{encoded}")
     } else if encoded.split('/').next().is_some_and(|s| s.contains(':')) {
         format!("./{encoded}")
@@ -266,5 +268,6 @@ mod tests {
         assert_eq!(file_uri("/tmp/x#1.json"), "file:///tmp/x%231.json");
         assert_eq!(file_uri("C:\\data\\x.har"), "file:///C:/data/x.har");
         assert_eq!(file_uri("a:b.json"), "./a:b.json");
+        assert_eq!(file_uri("ab:c/d.json"), "./ab:c/d.json");
     }
 }
