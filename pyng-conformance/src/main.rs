@@ -231,6 +231,7 @@ fn check(mut args: CheckArgs) -> ExitCode {
     };
     let bar = progress_bar(total);
     let bare = args.operation.as_deref().map(|op| (op, args.status));
+    let mut info = args.report.run_info(&engine, bare.is_some());
     let report = engine.check_paths_with(&args.paths, bare, &|n| {
         if let Some(b) = &bar {
             b.inc(n);
@@ -239,7 +240,8 @@ fn check(mut args: CheckArgs) -> ExitCode {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Err(code) = args.report.emit(&report) {
+    info.finish();
+    if let Err(code) = args.report.emit(&report, &info) {
         return code;
     }
     verdict(&report)

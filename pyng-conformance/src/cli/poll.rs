@@ -261,6 +261,7 @@ pub fn run(args: PollArgs) -> ExitCode {
                 duration::show(deadline)
             ))));
     }
+    let mut info = args.report.run_info(&engine, false);
     let run = Poller {
         engine: &engine,
         target: &target,
@@ -337,7 +338,8 @@ pub fn run(args: PollArgs) -> ExitCode {
         engine.aborted(&mut report, &file_name, &why);
     }
     engine.finish_run(&mut report, &file_name);
-    if let Err(code) = args.report.emit(&report) {
+    info.finish();
+    if let Err(code) = args.report.emit(&report, &info) {
         return code;
     }
     if let Some(code) = failed {

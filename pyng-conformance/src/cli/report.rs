@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use pyng_conformance::report::{human, json, junit};
+use pyng_conformance::report::{RunInfo, github, human, json, junit, sarif};
 use pyng_conformance::{Engine, Policy, Report};
 
 use super::usage;
@@ -15,12 +15,29 @@ pub enum Format {
     Human,
     Json,
     Junit,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Colour in the human report. `auto`: only on a terminal (stdout, no
+    /// --output), off when NO_COLOR is non-empty or CLICOLOR=0, forced on
+    /// when CLICOLOR_FORCE or FORCE_COLOR is non-empty and not `0` (NO_COLOR
+    /// wins over them). `always`/`never` override the environment.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub color: Color,
     /// Write the report to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -56,17 +73,37 @@ impl ReportArgs {
             .record_sequences(matches!(self.format, Format::Junit)))
     }
 
+    /// What the reports say about the run (specs, rules, skipped rules); the
+    /// run starts now. Call on the configured engine.
+    pub fn run_info(&self, engine: &Engine, bare: bool) -> RunInfo {
+        RunInfo::start(engine)
+            .with_policy(&Policy {
+                deny: self.deny.clone(),
+                allow: self.allow.clone(),
+                strict: self.strict,
+            })
+            .with_bare(bare)
+    }
+
+    fn colour(&self) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => auto_colour(
+                self.output.is_none() && std::io::stdout().is_terminal(),
+                |name| std::env::var_os(name),
+            ),
+        }
+    }
+
     /// Writes the report; `Err` when it cannot be written.
-    pub fn emit(&self, report: &Report) -> Result<(), ExitCode> {
+    pub fn emit(&self, report: &Report, info: &RunInfo) -> Result<(), ExitCode> {
         let text = match self.format {
-            Format::Human => {
-                let colour = self.output.is_none()
-                    && std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                human::render(report, colour)
-            }
-            Format::Json => json::render(report),
-            Format::Junit => junit::render(report),
+            Format::Human => human::render(report, self.colour()),
+            Format::Json => json::render_with(report, info),
+            Format::Junit => junit::render_with(report, info),
+            Format::Sarif => sarif::render(report, info),
+            Format::Github => github::render(report, info),
         };
         let written = match &self.output {
             Some(path) => std::fs::write(path, text.as_bytes()),
@@ -74,6 +111,26 @@ impl ReportArgs {
         };
         written.map_err(|e| usage(format!("cannot write the report: {e}")))
     }
+}
+
+/// `--color auto`: NO_COLOR (non-empty) disables; CLICOLOR_FORCE or
+/// FORCE_COLOR (non-empty, not `0`) forces; CLICOLOR=0 disables; else colour
+/// on a terminal only.
+fn auto_colour(terminal: bool, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if ["CLICOLOR_FORCE", "FORCE_COLOR"]
+        .iter()
+        .any(|n| set(n).is_some_and(|v| v != "0"))
+    {
+        return true;
+    }
+    if set("CLICOLOR").is_some_and(|v| v == "0") {
+        return false;
+    }
+    terminal
 }
 
 /// 1 when any finding is an error, else 0.

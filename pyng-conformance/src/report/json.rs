@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::{RunInfo, SpecInfo, TOOL_NAME, TOOL_VERSION};
 use crate::engine::Report;
 use crate::finding::Finding;
 
@@ -14,9 +15,17 @@ pub const FORMAT_VERSION: u32 = 1;
 #[serde(rename_all = "camelCase")]
 struct JsonReport<'a> {
     format_version: u32,
+    tool: Tool,
+    specs: &'a [SpecInfo],
     findings: &'a [Finding],
     summary: Summary<'a>,
     coverage: &'a crate::coverage::Coverage,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
 }
 
 #[derive(Serialize)]
@@ -32,9 +41,20 @@ struct Summary<'a> {
     rules: BTreeMap<&'a str, usize>,
 }
 
+/// The report without run information (`specs` is empty).
 pub fn render(report: &Report) -> String {
+    render_with(report, &RunInfo::default())
+}
+
+/// The report with the loaded specs of `info`.
+pub fn render_with(report: &Report, info: &RunInfo) -> String {
     let doc = JsonReport {
         format_version: FORMAT_VERSION,
+        tool: Tool {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+        },
+        specs: &info.specs,
         findings: &report.findings,
         summary: Summary {
             files: report.files,
