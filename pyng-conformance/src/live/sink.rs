@@ -18,15 +18,7 @@ struct Stream {
 
 impl Stream {
     fn create(path: &Path) -> std::io::Result<Stream> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "recording".into());
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let tmp = super::record::temp_beside(path);
         Ok(Stream {
             path: path.to_owned(),
             out: BufWriter::new(File::create(&tmp)?),

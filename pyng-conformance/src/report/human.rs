@@ -81,7 +81,6 @@ fn group_key(f: &Finding) -> GroupKey<'_> {
 }
 
 fn groups(findings: &[Finding]) -> Vec<Group<'_>> {
-    let key = group_key;
     let mut index: std::collections::HashMap<GroupKey<'_>, usize> =
         std::collections::HashMap::new();
     let mut out: Vec<Group<'_>> = Vec::new();
@@ -93,10 +92,10 @@ fn groups(findings: &[Finding]) -> Vec<Group<'_>> {
             });
             continue;
         };
-        match index.get(&key(f)) {
+        match index.get(&group_key(f)) {
             Some(&i) => out[i].more_entries.push(entry),
             None => {
-                index.insert(key(f), out.len());
+                index.insert(group_key(f), out.len());
                 out.push(Group {
                     first: f,
                     more_entries: vec![entry],
