@@ -13,7 +13,7 @@ ARG RUST_VERSION=1.95
 FROM rust:${RUST_VERSION}-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked -p pyng-conformance \
+RUN cargo build --release --locked -p pyng-conformance-cli \
     && install -D -m 0755 target/release/pyng-conformance /out/pyng-conformance
 
 FROM debian:bookworm-slim AS runtime

@@ -25,7 +25,7 @@ version="$(st --version | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1)"
 major="${version%%.*}"
 echo "schemathesis.sh: schemathesis $version" >&2
 
-cargo build --quiet -p pyng-conformance
+cargo build --quiet -p pyng-conformance-cli
 bin="$target_dir/debug/pyng-conformance"
 
 # Throwaway credentials for this run only; the server reads them from the

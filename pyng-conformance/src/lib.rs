@@ -22,7 +22,6 @@ pub mod exchange;
 pub mod finding;
 pub mod input;
 pub mod json;
-pub mod live;
 pub mod matcher;
 pub mod plan;
 pub mod position;

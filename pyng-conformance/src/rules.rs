@@ -249,7 +249,7 @@ const STATIC: &[(&str, Severity, &str, &str)] = &[
         "signature.unverifiable",
         Severity::Warning,
         "A signature cannot be re-verified: a secret was redacted from the signed parameters or fields when the traffic was recorded (the signature rules are not evaluated for that exchange).",
-        "`x-signature`; docs/live.md § Credentials",
+        "`x-signature`; pyng-conformance-cli/docs/live.md § Credentials",
     ),
 ];
 

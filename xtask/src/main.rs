@@ -87,7 +87,7 @@ fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> Result<(), Str
         "--quiet",
         "--release",
         "-p",
-        "pyng-conformance",
+        "pyng-conformance-cli",
         "--",
         "gen-corpus",
         "--size",

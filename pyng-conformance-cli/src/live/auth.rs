@@ -284,7 +284,7 @@ fn fetch_token(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Engine;
+    use pyng_conformance::Engine;
 
     #[test]
     fn secrets_never_show_in_debug() {

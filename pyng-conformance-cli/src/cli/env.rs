@@ -1,7 +1,7 @@
 //! Secrets are read from environment variables named on the command line, never
 //! from the command line itself. An empty variable counts as unset.
 
-use pyng_conformance::live::SecretString;
+use pyng_conformance_cli::live::SecretString;
 
 /// `Ok(None)` when unset or empty; `Err` when set but not UTF-8.
 pub fn secret(name: &str) -> Result<Option<SecretString>, String> {

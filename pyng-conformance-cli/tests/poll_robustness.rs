@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 use live_support::fake::{Fake, json, respond};
 use live_support::*;
 use pyng_conformance::Finding;
-use pyng_conformance::live::poller::{End, Observer};
-use pyng_conformance::live::record::{Form, RecordedExchange};
-use pyng_conformance::live::status_line::Progress;
-use pyng_conformance::live::{
+use pyng_conformance_cli::live::poller::{End, Observer};
+use pyng_conformance_cli::live::record::{Form, RecordedExchange};
+use pyng_conformance_cli::live::status_line::Progress;
+use pyng_conformance_cli::live::{
     Auth, BearerSource, ClientConfig, HttpClient, PollConfig, Poller, Recording, Redactor,
     SecretString, Sink, StopSignal, Target,
 };

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::report::terminal::escape_controls;
+use pyng_conformance::report::terminal::escape_controls;
 
 /// What the status line shows.
 #[derive(Debug, Clone, Default)]

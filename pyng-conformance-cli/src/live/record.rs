@@ -16,8 +16,8 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::client::{Request, Response};
-use crate::exchange::{REDACTED, is_secret_header};
-use crate::input::recording::{FORMAT, VERSION};
+use pyng_conformance::exchange::{REDACTED, is_secret_header};
+use pyng_conformance::input::recording::{FORMAT, VERSION};
 
 /// Secrets shorter than this are not searched for in recorded text: they would
 /// match ordinary data. They are still never written by the poller itself.
@@ -485,7 +485,7 @@ pub fn har_entry_json(x: &RecordedExchange) -> Vec<u8> {
 }
 
 fn har_entry(x: &RecordedExchange) -> serde_json::Value {
-    let (_, query) = crate::exchange::split_url(&x.url);
+    let (_, query) = pyng_conformance::exchange::split_url(&x.url);
     let mime = x.response_header("content-type").unwrap_or("");
     let mut content = serde_json::json!({"size": x.body.len(), "mimeType": mime});
     match std::str::from_utf8(&x.body) {
@@ -556,7 +556,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Engine;
+    use pyng_conformance::Engine;
     use std::time::Duration;
 
     fn sample(body: &[u8], redactor: &Redactor) -> RecordedExchange {
@@ -634,7 +634,7 @@ mod tests {
             exchanges: vec![sample(body, &Redactor::default())],
         };
         let engine = Engine::with_bundled_specs().unwrap();
-        let key = |r: crate::Report| {
+        let key = |r: pyng_conformance::Report| {
             r.findings
                 .iter()
                 .map(|f| (f.rule.clone(), f.pointer.clone(), f.entry, f.line, f.column))

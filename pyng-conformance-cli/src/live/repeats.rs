@@ -4,8 +4,8 @@
 //! (`   same error[rule] at /p in entries 1-4`). Every text is escaped: messages
 //! quote response bodies.
 
-use crate::finding::Finding;
-use crate::report::terminal::escape_controls;
+use pyng_conformance::finding::Finding;
+use pyng_conformance::report::terminal::escape_controls;
 
 /// severity, rule, pointer, message.
 type Key = (String, String, Option<String>, String);
@@ -117,7 +117,7 @@ impl Repeats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Severity;
+    use pyng_conformance::finding::Severity;
 
     fn f(rule: &str, message: &str) -> Finding {
         let mut f = Finding::new(rule, Severity::Error, "x", message.to_owned());

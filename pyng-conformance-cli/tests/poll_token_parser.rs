@@ -6,8 +6,8 @@
 use std::time::Instant;
 
 use proptest::prelude::*;
-use pyng_conformance::live::stop::later;
-use pyng_conformance::live::token::parse;
+use pyng_conformance_cli::live::stop::later;
+use pyng_conformance_cli::live::token::parse;
 use serde_json::{Value, json};
 
 fn expires_in() -> impl Strategy<Value = Option<Value>> {

@@ -12,8 +12,8 @@ use pyng_spec::ir::{
 };
 use serde_json::Value;
 
-use crate::exchange::is_secret_header;
-use crate::plan::{SequencePlan, plan};
+use pyng_conformance::exchange::is_secret_header;
+use pyng_conformance::plan::{SequencePlan, plan};
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -327,7 +327,7 @@ fn base(url: &str) -> Result<String, TargetError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Engine;
+    use pyng_conformance::Engine;
 
     fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

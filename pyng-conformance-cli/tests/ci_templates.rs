@@ -92,8 +92,8 @@ while [ $# -gt 0 ]; do
   if [ "$1" = --path ]; then path="$2"; shift; fi
   shift
 done
-grep -q '^name = "pyng-conformance"' "$path/Cargo.toml" \
-  || { echo "cargo shim: '$path' is not the pyng-conformance crate" >&2; exit 99; }
+grep -q '^name = "pyng-conformance-cli"' "$path/Cargo.toml" \
+  || { echo "cargo shim: '$path' is not the pyng-conformance-cli crate" >&2; exit 99; }
 "#,
         );
         write_script(
@@ -316,7 +316,7 @@ fn github_template_fails_the_job_on_findings_after_writing_the_reports() {
     assert!(
         run.machine
             .shim_calls()
-            .contains("cargo install --locked --path .pyng-kit/pyng-conformance"),
+            .contains("cargo install --locked --path .pyng-kit/pyng-conformance-cli"),
         "{}",
         run.machine.shim_calls()
     );
@@ -380,7 +380,7 @@ fn gitlab_template_fails_the_job_on_findings_after_writing_the_report() {
     let calls = machine.shim_calls();
     assert!(calls.contains("git clone"), "{calls}");
     assert!(
-        calls.contains("cargo install --locked --path .pyng-kit/pyng-conformance"),
+        calls.contains("cargo install --locked --path .pyng-kit/pyng-conformance-cli"),
         "{calls}"
     );
     assert_eq!(status, 1, "findings fail the job");
@@ -434,10 +434,8 @@ fn dockerfile_has_the_essentials() {
     let last_from = instructions.iter().rposition(|(k, _)| k == "FROM").unwrap();
     let (build, last) = instructions.split_at(last_from);
     assert!(
-        build
-            .iter()
-            .any(|(k, v)| k == "RUN"
-                && v.contains("cargo build --release --locked -p pyng-conformance")),
+        build.iter().any(|(k, v)| k == "RUN"
+            && v.contains("cargo build --release --locked -p pyng-conformance-cli")),
         "the build stage builds --locked"
     );
     let user = last

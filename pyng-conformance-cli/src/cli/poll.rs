@@ -1,5 +1,5 @@
 //! `pyng-conformance poll`: live checking of one resource. Wiring only: the
-//! target, credentials and loop are `pyng_conformance::live`.
+//! target, credentials and loop are `pyng_conformance_cli::live`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -7,15 +7,15 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use pyng_conformance::Finding;
-use pyng_conformance::live::poller::{Observer, PollRun};
-use pyng_conformance::live::record::{Form, RecordedExchange, write_atomically};
-use pyng_conformance::live::repeats::Repeats;
-use pyng_conformance::live::status_line::{Progress, StatusLine};
-use pyng_conformance::live::{
+use pyng_conformance::report::terminal::escape_controls;
+use pyng_conformance_cli::live::poller::{Observer, PollRun};
+use pyng_conformance_cli::live::record::{Form, RecordedExchange, write_atomically};
+use pyng_conformance_cli::live::repeats::Repeats;
+use pyng_conformance_cli::live::status_line::{Progress, StatusLine};
+use pyng_conformance_cli::live::{
     Auth, BearerSource, ClientConfig, HttpClient, PollConfig, Poller, Redactor, Sink, StopSignal,
     Target,
 };
-use pyng_conformance::report::terminal::escape_controls;
 
 use super::report::{ReportArgs, verdict};
 use super::{duration, env, usage};
@@ -240,7 +240,7 @@ pub fn run(args: PollArgs) -> ExitCode {
     let sink = match Sink::open(
         args.record.as_deref().map(|p| (p, form)),
         args.har.as_deref(),
-        &pyng_conformance::live::Recording::new(spec),
+        &pyng_conformance_cli::live::Recording::new(spec),
     ) {
         Ok(s) => s,
         Err(e) => return usage(e),
@@ -328,7 +328,7 @@ pub fn run(args: PollArgs) -> ExitCode {
     };
     // A run that stopped early says so in every format: what it did not
     // poll is not checked.
-    let interrupted = matches!(end, pyng_conformance::live::poller::End::Interrupted);
+    let interrupted = matches!(end, pyng_conformance_cli::live::poller::End::Interrupted);
     if end.is_failure() || interrupted {
         let why = format!(
             "{} after {polls} poll{}",

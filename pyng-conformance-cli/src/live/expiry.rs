@@ -7,7 +7,7 @@ use pyng_spec::ir::TimeoutLimit;
 use serde_json::Value;
 
 use super::target::Target;
-use crate::checks::sequence::{Observation, observe};
+use pyng_conformance::checks::sequence::{Observation, observe};
 
 #[derive(Debug)]
 pub struct Expiry {
@@ -70,7 +70,7 @@ impl Default for Expiry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Engine;
+    use pyng_conformance::Engine;
     use serde_json::json;
 
     #[test]

@@ -1,0 +1,5 @@
+//! The live side of the `pyng-conformance` command: `poll`'s client, loop and
+//! recorder. The engine it drives is the [`pyng_conformance`] library, which
+//! builds without any of this crate's HTTP, terminal or CLI dependencies.
+
+pub mod live;

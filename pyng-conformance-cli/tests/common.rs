@@ -1,0 +1,75 @@
+//! Shared helpers: build recordings in the kit's format.
+
+#![allow(dead_code)]
+
+use pyng_conformance::{Engine, Report};
+use serde_json::{Value, json};
+
+pub const SECRET: &str = "5ee1e2a9c0ffee00d15ea5e5c0de1234";
+pub const BEARER: &str = "Bearer very-secret-access-token-42";
+
+pub fn engine() -> Engine {
+    Engine::with_bundled_specs()
+        .unwrap()
+        .with_secret(pyng_conformance::Secret::new(SECRET))
+}
+
+pub fn at(seconds: u32) -> String {
+    let total = 5 * 3600 + 30 * 60 + seconds;
+    format!(
+        "2024-11-17T{:02}:{:02}:{:02}.000Z",
+        total / 3600,
+        total / 60 % 60,
+        total % 60
+    )
+}
+
+/// One exchange: seconds after the start, URL, status, body.
+pub fn exchange(t: u32, url: &str, status: u16, body: Value) -> Value {
+    json!({
+        "startedAt": at(t),
+        "request": {"method": "GET", "url": url, "headers": {"Authorization": BEARER}},
+        "response": {"status": status, "headers": {"Content-Type": "application/json"}, "body": body}
+    })
+}
+
+pub fn recording(exchanges: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec_pretty(&json!({
+        "format": "pyng-recording", "version": 1,
+        "spec": {"title": "Pyng Pull Transaction Status API", "version": "1.0.0"},
+        "exchanges": exchanges
+    }))
+    .unwrap()
+}
+
+pub fn check(exchanges: Vec<Value>) -> Report {
+    engine().check_bytes("test.json", &recording(exchanges))
+}
+
+pub fn rules(report: &Report) -> Vec<String> {
+    let mut r: Vec<String> = report.findings.iter().map(|f| f.rule.clone()).collect();
+    r.sort();
+    r.dedup();
+    r
+}
+
+pub const TX: &str = "https://h.example/checkout/site-1/transaction-status?paymentIntentId=pi_1";
+pub const SESSION: &str = "https://h.example/checkout/site-1/session/cs_1/status";
+
+pub fn tx(status: &str) -> Value {
+    let mut data = json!({"transactionStatus": status});
+    if status == "InProgress" || status == "Settled" {
+        data["transactionId"] = json!("t-1");
+        data["transactionUpdated"] = json!(1731821436160_i64);
+    }
+    json!({"data": data, "traceId": "tr"})
+}
+
+pub fn session(status: &str, updated: &str) -> Value {
+    let mut data = json!({"checkoutSessionId": "cs_1", "orderId": "o-1", "siteId": "site-1",
+        "status": status, "expiresAt": "2024-11-17T06:00:00Z", "updatedAt": updated});
+    if status == "Completed" {
+        data["outcome"] = json!("Succeeded");
+    }
+    json!({"data": data, "traceId": "tr"})
+}
