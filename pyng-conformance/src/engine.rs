@@ -33,15 +33,15 @@ mod walk;
 pub const BUNDLED_SPECS: &[(&str, &str)] = &[
     (
         "specs/pyng/checkout-session-status.yaml",
-        include_str!("../../specs/pyng/checkout-session-status.yaml"),
+        include_str!("../specs/pyng/checkout-session-status.yaml"),
     ),
     (
         "specs/pyng/transaction-status.yaml",
-        include_str!("../../specs/pyng/transaction-status.yaml"),
+        include_str!("../specs/pyng/transaction-status.yaml"),
     ),
     (
         "specs/peach/checkout-status.yaml",
-        include_str!("../../specs/peach/checkout-status.yaml"),
+        include_str!("../specs/peach/checkout-status.yaml"),
     ),
 ];
 

@@ -72,6 +72,21 @@ fn rules_that_could_not_run_are_listed_as_not_evaluated() {
     let skipped = &report.coverage.not_evaluated["state.timeout"];
     assert_eq!(skipped.exchanges, 2);
     assert!(skipped.reason.contains("no recorded time"));
+    // JUnit shows the rule as a skipped case, never as a passed one.
+    let xml = pyng_conformance::report::junit::render(&report);
+    let suite = xml
+        .split("<testsuite ")
+        .find(|s| s.starts_with(r#"name="not-evaluated""#))
+        .unwrap_or_else(|| panic!("no not-evaluated suite:\n{xml}"));
+    let case = suite
+        .split("<testcase ")
+        .find(|c| c.starts_with(r#"name="state.timeout""#))
+        .unwrap_or_else(|| panic!("no state.timeout case:\n{xml}"));
+    assert!(
+        case.contains(r#"<skipped message="not evaluated on 2 exchange(s): "#)
+            && !case.contains("<failure"),
+        "{case}"
+    );
     // Signed operations without the secret: presence only.
     let peach = "https://p.example/status?authentication.entityId=8ac7a4ca86c2c24d0168c2caab2e0025&merchantTransactionId=T1&signature=00";
     let no_secret = pyng_conformance::Engine::with_bundled_specs().unwrap();

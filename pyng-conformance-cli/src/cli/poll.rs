@@ -110,9 +110,19 @@ pub struct PollArgs {
     /// Scope to ask the token endpoint for.
     #[arg(long, value_name = "SCOPE")]
     scope: Option<String>,
-    /// Variable holding the signed-query secret (Peach's secret token).
-    #[arg(long, default_value = "PEACH_SECRET", value_name = "NAME")]
-    signing_secret_env: String,
+    /// Variable holding the signed-query secret (Peach's secret token)
+    /// [default: the config's `secret-env`, else PEACH_SECRET].
+    #[arg(long, value_name = "NAME")]
+    signing_secret_env: Option<String>,
+    /// The policy file (default: `pyng-conformance.toml` in the working
+    /// directory, when there is one); flags win over it. `poll` reads its
+    /// specs, deny, allow, strict, secret-env and require-final keys.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Fail the run when the resource never reached a final state of its
+    /// state machine (`state.final-not-reached`).
+    #[arg(long)]
+    require_final: bool,
 
     /// Write the run as a recording (.json document, or .ndjson/.jsonl stream).
     #[arg(long, value_name = "FILE")]
@@ -165,7 +175,39 @@ fn operation_and_params(args: &PollArgs) -> Result<(String, Vec<(String, String)
     Ok((operation, params))
 }
 
-pub fn run(args: PollArgs) -> ExitCode {
+/// The signing secret's variable when neither the flag nor the config names one.
+const DEFAULT_SIGNING_SECRET_ENV: &str = "PEACH_SECRET";
+
+impl PollArgs {
+    fn signing_secret_env(&self) -> &str {
+        self.signing_secret_env
+            .as_deref()
+            .unwrap_or(DEFAULT_SIGNING_SECRET_ENV)
+    }
+
+    /// The config file under the flags, as for `check`; the keys about
+    /// recorded traffic (`base-path`, `ignore-paths`) do not apply to a poll.
+    fn apply_config(&mut self, config: super::config::Config) {
+        use super::config::list;
+        if self.specs.is_empty() {
+            self.specs = config.specs;
+        }
+        list(&mut self.report.deny, &config.deny);
+        list(&mut self.report.allow, &config.allow);
+        self.report.strict |= config.strict;
+        self.require_final |= config.require_final;
+        if self.signing_secret_env.is_none() {
+            self.signing_secret_env = config.secret_env;
+        }
+    }
+}
+
+pub fn run(mut args: PollArgs) -> ExitCode {
+    match super::config::find(args.config.as_deref()) {
+        Ok(Some(config)) => args.apply_config(config),
+        Ok(None) => {}
+        Err(e) => return usage(e),
+    }
     let (operation, params) = match operation_and_params(&args) {
         Ok(x) => x,
         Err(e) => return usage(e),
@@ -178,6 +220,7 @@ pub fn run(args: PollArgs) -> ExitCode {
         Ok(e) => e,
         Err(code) => return code,
     };
+    engine = engine.require_final(args.require_final);
     // The target borrows the specs, so resolve it on a copy of them while the
     // engine (which owns its specs) is configured further.
     let specs = engine.specs().to_vec();
@@ -364,7 +407,7 @@ fn known_secrets(args: &PollArgs, auth: &Auth) -> Redactor {
         &args.token_env,
         &args.client_id_env,
         &args.client_secret_env,
-        &args.signing_secret_env,
+        args.signing_secret_env(),
     ];
     for name in names {
         if let Ok(Some(s)) = env::secret(name) {
@@ -411,12 +454,13 @@ fn credentials(args: &PollArgs, target: &Target<'_>) -> Result<Auth, String> {
         None
     };
     let signing = if target.signature.is_some() {
-        match env::secret(&args.signing_secret_env)? {
+        match env::secret(args.signing_secret_env())? {
             Some(s) => Some(s),
             None => {
                 return Err(format!(
                     "{} uses a signed query: set {} to the signing secret",
-                    target.op.id, args.signing_secret_env
+                    target.op.id,
+                    args.signing_secret_env()
                 ));
             }
         }

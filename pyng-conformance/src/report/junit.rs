@@ -1,7 +1,10 @@
 //! JUnit XML: one suite per input file, one test case per checked polling
 //! sequence (plus an `input` case for problems with the file itself). Errors fail
 //! a case; warnings are listed in its system-out and as `warning` properties.
-//! Rules the policy does not report are skipped cases of a `policy` suite.
+//! Rules the policy does not report are skipped cases of a `policy` suite;
+//! rules that could not be evaluated (no timestamps, no signing secret) are
+//! skipped cases of a `not-evaluated` suite, one per rule, saying why and on how
+//! many exchanges: a skipped rule never shows as passed.
 //!
 //! Classnames are the input file's path with every `.` replaced by `_`
 //! (`examples/recordings/seed-001-examples_har`): Jenkins takes the text before
@@ -107,6 +110,21 @@ pub fn render_with(report: &Report, info: &RunInfo) -> String {
             status.set_message("not reported (--allow)");
             let mut case = TestCase::new(rule.as_str(), status);
             case.set_classname("policy");
+            case.set_time(Duration::ZERO);
+            suite.add_test_case(case);
+        }
+        junit.add_test_suite(suite);
+    }
+    if !report.coverage.not_evaluated.is_empty() {
+        let mut suite = new_suite("not-evaluated", info, timestamp.as_deref());
+        for (rule, why) in &report.coverage.not_evaluated {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!(
+                "not evaluated on {} exchange(s): {}",
+                why.exchanges, why.reason
+            ));
+            let mut case = TestCase::new(rule.as_str(), status);
+            case.set_classname("not-evaluated");
             case.set_time(Duration::ZERO);
             suite.add_test_case(case);
         }
