@@ -4,19 +4,22 @@
 //!   module, formats it and writes `pyng-models/src/generated/`, then prints what
 //!   changed; `--check` writes nothing and fails naming each stale file.
 //! * `cargo xtask diff OLD.yaml NEW.yaml` prints the semantic diff of two specs,
-//!   each change classed breaking or not for a partner.
+//!   each change classed breaking or not for a partner, as text, JSON or
+//!   Markdown; `--fail-on breaking` makes it a PR gate.
 //! * `cargo xtask gen-corpus --size N` writes the benchmark corpus (N exchanges
 //!   of NDJSON) by running `pyng-conformance gen-corpus`, which owns the
 //!   generator (the benchmark uses the same code), so that xtask does not build
 //!   the conformance engine's dependencies for its other commands.
 //!
-//! Exit codes: 0 success, 1 findings (stale files, a spec that does not load),
-//! 2 usage errors.
+//! Exit codes: 0 success, 1 findings (stale files, a spec that does not load,
+//! changes `--fail-on` names), 2 usage errors. A closed stdout (`| head`) ends
+//! the output quietly.
 
 mod diff_cmd;
 mod regenerate;
 mod summary;
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,7 +41,8 @@ enum Command {
         check: bool,
     },
     /// Semantic diff of two spec files, each change classed breaking or not.
-    Diff { old: PathBuf, new: PathBuf },
+    #[command(after_help = DIFF_HELP)]
+    Diff(diff_cmd::DiffArgs),
     /// Write a generated NDJSON corpus of conformant polling sequences (the
     /// benchmark's input) with `pyng-conformance gen-corpus`.
     GenCorpus {
@@ -67,7 +71,16 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Regenerate { check } => regenerate::run(&workspace_root(), check),
-        Command::Diff { old, new } => diff_cmd::run(&old, &new),
+        Command::Diff(args) => match diff_cmd::run(&args, &mut io::stdout().lock()) {
+            Ok(diff_cmd::Verdict::Pass) => Ok(()),
+            Ok(diff_cmd::Verdict::Fail(n)) => Err(match args.fail_on {
+                diff_cmd::FailOn::Breaking => {
+                    format!("{n} breaking change(s) (--fail-on breaking)")
+                }
+                _ => format!("{n} change(s) (--fail-on any)"),
+            }),
+            Err(e) => Err(e),
+        },
         Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
     };
     match result {
@@ -77,6 +90,29 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+const DIFF_HELP: &str = "\
+Exit codes: 0 no change --fail-on names, 1 such changes (or a spec that does not load), 2 usage error.
+
+Examples:
+  git show main:specs/pyng/checkout-session-status.yaml > /tmp/old.yaml
+  cargo xtask diff /tmp/old.yaml specs/pyng/checkout-session-status.yaml --fail-on breaking
+  cargo xtask diff /tmp/old.yaml specs/pyng/checkout-session-status.yaml --format markdown > diff.md";
+
+/// Writes `text` to `out`; a closed pipe (`| head`) ends the output quietly
+/// instead of failing or panicking.
+pub fn write_out(out: &mut dyn Write, text: &str) -> Result<(), String> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write to stdout: {e}")),
+    }
+}
+
+/// One line to stdout, as [`write_out`].
+pub fn say(line: &str) -> Result<(), String> {
+    write_out(&mut io::stdout().lock(), &format!("{line}\n"))
 }
 
 fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> Result<(), String> {

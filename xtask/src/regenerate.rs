@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::summary;
+use crate::{say, summary};
 
 /// Where generated code goes, relative to the workspace root.
 pub const OUT_DIR: &str = "pyng-models/src/generated";
@@ -170,7 +170,10 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
     let changes = stale(root, &wanted);
     if check {
         if changes.is_empty() {
-            println!("generated code is up to date ({} files)", wanted.len());
+            say(&format!(
+                "generated code is up to date ({} files)",
+                wanted.len()
+            ))?;
             return Ok(());
         }
         let mut message = String::from("generated code is stale:\n");
@@ -197,7 +200,7 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
         result.map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     if changes.is_empty() {
-        println!("no changes ({} files up to date)", wanted.len());
+        say(&format!("no changes ({} files up to date)", wanted.len()))?;
     }
     for (path, old, new) in &changes {
         if let Some(under) = path.strip_prefix(&format!("{BUNDLED_DIR}/")) {
@@ -206,13 +209,10 @@ pub fn run(root: &Path, check: bool) -> Result<(), String> {
             } else {
                 "removed with"
             };
-            println!("{path}: {what} {SPECS_DIR}/{under}");
+            say(&format!("{path}: {what} {SPECS_DIR}/{under}"))?;
             continue;
         }
-        println!(
-            "{}",
-            summary::describe(path, old.as_deref(), new.as_deref())
-        );
+        say(&summary::describe(path, old.as_deref(), new.as_deref()))?;
     }
     Ok(())
 }

@@ -184,10 +184,18 @@ pub fn run(args: ServeArgs) -> ExitCode {
             Ok(x) => x,
             Err(e) => return usage(format!("cannot serve on {}: {e}", args.bind)),
         };
-        // stdout, first line: scripts and tests read the address from it.
-        println!("pyng-conformance serve: listening on http://{addr}");
+        // stdout, first line: scripts and tests read the address from it. A
+        // reader that has gone (`| head -1`) does not stop the server.
+        let mut listing = format!("pyng-conformance serve: listening on http://{addr}\n");
         for line in routes {
-            println!("  {line}");
+            listing.push_str(&format!("  {line}\n"));
+        }
+        {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout
+                .write_all(listing.as_bytes())
+                .and_then(|()| stdout.flush());
         }
         if !defaults.is_empty() {
             eprintln!(
