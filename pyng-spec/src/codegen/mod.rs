@@ -20,6 +20,7 @@ mod models;
 mod names;
 mod operations;
 mod support;
+mod surface;
 
 use std::fmt;
 
@@ -30,6 +31,7 @@ use crate::ir::Spec;
 
 pub use context::SUPPORT_NAMES;
 pub use docs::escape as escape_doc_text;
+pub use surface::surface;
 
 /// Why a spec cannot be generated (it loaded and linted, but uses something the
 /// generator does not support). Located like a [`crate::Diagnostic`].

@@ -1,0 +1,238 @@
+//! The public surface of a spec's generated module, as reviewable text: every
+//! type with its Rust and wire names, every field with its type, requiredness,
+//! unit and identity rules, every enum variant with its state-machine role,
+//! transitions and timeouts, every operation with its parameters and
+//! responses, every rule `check()` enforces.
+//!
+//! This is what the insta snapshots hold. The committed code itself is kept
+//! fresh by `cargo xtask regenerate --check` and reviewed in `git diff`; the
+//! snapshot says in a page what a change means for a partner's code, so one
+//! draft change is not reviewed twice as the same text.
+
+use std::fmt::Write;
+
+use proc_macro2::TokenStream;
+
+use super::GenerateError;
+use super::context::Context;
+use super::names;
+use crate::ir::{
+    Constraints, EnumDef, Model, Operation, ParamLocation, Spec, StateMachine, TimeoutLimit, Type,
+};
+
+/// The surface of the module [`super::render`] generates for `spec`.
+pub fn surface(spec: &Spec) -> Result<String, GenerateError> {
+    let cx = Context::new(spec)?;
+    let mut s = String::new();
+    let draft = if spec.draft { ", draft" } else { "" };
+    let _ = writeln!(
+        s,
+        "spec {} {} ({}{draft})",
+        spec.title, spec.version, spec.file
+    );
+    for model in cx.models() {
+        model_surface(&cx, model, &mut s);
+    }
+    for e in cx.enums() {
+        enum_surface(&cx, e, &mut s);
+    }
+    for op in &spec.operations {
+        operation_surface(&cx, op, &mut s);
+    }
+    Ok(s)
+}
+
+/// `Option < Vec < i64 > >` -> `Option<Vec<i64>>`.
+fn tidy(tokens: &TokenStream) -> String {
+    let mut text = tokens.to_string();
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+fn type_name(cx: &Context<'_>, ty: &Type) -> String {
+    tidy(&cx.rust_type(ty))
+}
+
+fn constraints(c: &Constraints) -> String {
+    let mut parts = Vec::new();
+    if let Some(unit) = c.unit {
+        parts.push(format!("unit {}", unit.as_str()));
+    }
+    if let Some(f) = &c.format {
+        parts.push(format!("format {f}"));
+    }
+    if let Some(p) = &c.pattern {
+        parts.push(format!("pattern {p:?}"));
+    }
+    match (c.minimum, c.maximum) {
+        (Some(a), Some(b)) => parts.push(format!("{a}..={b}")),
+        (Some(a), None) => parts.push(format!(">= {a}")),
+        (None, Some(b)) => parts.push(format!("<= {b}")),
+        (None, None) => {}
+    }
+    if !c.allowed.is_empty() {
+        parts.push(format!("one of [{}]", c.allowed.join(", ")));
+    }
+    parts.join(", ")
+}
+
+fn model_surface(cx: &Context<'_>, model: &Model, s: &mut String) {
+    let _ = writeln!(s, "\nstruct {}", cx.type_ident(&model.name));
+    for (i, f) in model.fields.iter().enumerate() {
+        let mut notes = vec![if f.required { "required" } else { "optional" }.to_owned()];
+        if f.nullable {
+            notes.push("nullable".into());
+        }
+        let c = constraints(&f.constraints);
+        if !c.is_empty() {
+            notes.push(c);
+        }
+        if f.stable {
+            notes.push("stable".into());
+        }
+        if f.monotonic {
+            notes.push("monotonic".into());
+        }
+        if let Some(p) = &f.presence {
+            if !p.required_when.is_empty() {
+                notes.push(format!(
+                    "present when {} is {}",
+                    p.status_field,
+                    p.required_when.join("|")
+                ));
+            }
+            if !p.absent_when.is_empty() {
+                notes.push(format!(
+                    "absent when {} is {}",
+                    p.status_field,
+                    p.absent_when.join("|")
+                ));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "  {}: {} <- {:?} ({})",
+            cx.field_ident(model, i),
+            tidy(&cx.field_type(model, f)),
+            f.wire_name,
+            notes.join("; ")
+        );
+    }
+    if let Some(o) = &model.outcome {
+        let map: Vec<String> = o.map.iter().map(|(k, v)| format!("{k} => {v}")).collect();
+        let _ = writeln!(
+            s,
+            "  check outcome: {} decides {} ({})",
+            o.status_field,
+            o.outcome_field,
+            map.join(", ")
+        );
+    }
+    for inv in &model.invariants {
+        let _ = writeln!(s, "  check {}", inv.id);
+    }
+}
+
+fn enum_surface(cx: &Context<'_>, e: &EnumDef, s: &mut String) {
+    let (variants, unknown) = cx.variant_idents(e);
+    let _ = writeln!(s, "\nenum {}", cx.type_ident(&e.name));
+    for (value, ident) in e.values.iter().zip(&variants) {
+        let role = e.machine.as_ref().map_or(String::new(), |m| role(m, value));
+        let _ = writeln!(s, "  {ident} <- {value:?}{role}");
+    }
+    let _ = writeln!(s, "  {unknown}(String) <- any other value");
+    let Some(m) = &e.machine else { return };
+    for (from, to) in &m.transitions {
+        let _ = writeln!(s, "  transition {from} -> {}", to.join(", "));
+    }
+    for t in &m.timeouts {
+        let limit = match &t.limit {
+            TimeoutLimit::AfterSeconds(n) => format!("after {n} s"),
+            TimeoutLimit::DeadlineField(f) => format!("at the deadline field {f}"),
+        };
+        let becomes = if t.becomes.is_empty() {
+            String::new()
+        } else {
+            format!(" -> {}", t.becomes.join(" | "))
+        };
+        let _ = writeln!(
+            s,
+            "  timeout {}: while {} {limit}{becomes}",
+            t.id,
+            t.while_states.join(" | ")
+        );
+    }
+}
+
+fn role(m: &StateMachine, value: &str) -> String {
+    let mut roles = Vec::new();
+    if m.initial.iter().any(|v| v == value) {
+        roles.push("initial");
+    }
+    if m.final_states.contains(value) {
+        roles.push("final");
+    }
+    if roles.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", roles.join(", "))
+    }
+}
+
+fn operation_surface(cx: &Context<'_>, op: &Operation, s: &mut String) {
+    let _ = writeln!(
+        s,
+        "\nmod {} ({} {} {})",
+        names::snake(&op.id),
+        op.id,
+        op.method.to_uppercase(),
+        op.path
+    );
+    for p in &op.params {
+        let at = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let required = if p.required { "required" } else { "optional" };
+        let c = constraints(&p.constraints);
+        let c = if c.is_empty() { c } else { format!(", {c}") };
+        let _ = writeln!(
+            s,
+            "  param {:?} ({at}, {required}{c}): {}",
+            p.name,
+            type_name(cx, &p.ty)
+        );
+    }
+    if !op.one_of_params.is_empty() {
+        let _ = writeln!(s, "  one of params: {}", op.one_of_params.join(", "));
+    }
+    for r in &op.responses {
+        let status = r.status.map_or("default".to_owned(), |n| n.to_string());
+        let body = r
+            .body
+            .as_ref()
+            .map_or("no body".to_owned(), |t| type_name(cx, t));
+        let _ = writeln!(s, "  response {status}: {body}");
+    }
+    if let Some(p) = &op.polling {
+        let _ = writeln!(s, "  polling every {} s", p.interval_seconds);
+    }
+    if !op.resource_key.is_empty() {
+        let _ = writeln!(s, "  resource key: {}", op.resource_key.join(", "));
+    }
+    for e in &op.echo {
+        let _ = writeln!(s, "  echo param {} at {}", e.parameter, e.pointer);
+    }
+    if !op.security.is_empty() {
+        let _ = writeln!(s, "  security: {}", op.security.join(", "));
+    }
+}
