@@ -16,6 +16,8 @@
 //! the output quietly.
 
 mod diff_cmd;
+#[cfg(test)]
+mod draft_loop;
 mod regenerate;
 mod summary;
 
@@ -108,11 +110,6 @@ pub fn write_out(out: &mut dyn Write, text: &str) -> Result<(), String> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(format!("cannot write to stdout: {e}")),
     }
-}
-
-/// One line to stdout, as [`write_out`].
-pub fn say(line: &str) -> Result<(), String> {
-    write_out(&mut io::stdout().lock(), &format!("{line}\n"))
 }
 
 fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> Result<(), String> {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use quote::quote;
 
-use crate::{say, summary};
+use crate::{summary, write_out};
 
 /// Where generated code goes, relative to the workspace root.
 pub const OUT_DIR: &str = "pyng-models/src/generated";
@@ -166,6 +166,12 @@ pub fn stale(
 }
 
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
+    run_to(root, check, &mut std::io::stdout().lock())
+}
+
+/// [`run`], its summary written to `out`.
+pub fn run_to(root: &Path, check: bool, out: &mut dyn std::io::Write) -> Result<(), String> {
+    let mut say = |line: &str| write_out(out, &format!("{line}\n"));
     let wanted = generate_all(root)?;
     let changes = stale(root, &wanted);
     if check {

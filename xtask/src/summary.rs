@@ -1,5 +1,6 @@
 //! What changed in a generated file, in terms of its items: types, fields, enum
-//! variants and operation modules added or removed. Computed from the old and new
+//! variants, state machines (final and initial states, transitions) and
+//! operation modules added or removed. Computed from the old and new
 //! file contents (what is really on disk), not from guesses about the spec.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,7 +47,7 @@ pub fn changes(old: &Items, new: &Items) -> Vec<String> {
                     .map(|m| format!("-{m}"))
                     .collect();
                 if !added.is_empty() || !removed.is_empty() {
-                    let all: Vec<String> = added.into_iter().chain(removed).collect();
+                    let all = word_transitions(added.into_iter().chain(removed).collect());
                     out.push(format!("  ~ {name}: {}", all.join(" ")));
                 }
             }
@@ -56,6 +57,56 @@ pub fn changes(old: &Items, new: &Items) -> Vec<String> {
         out.push(format!("  - {name}"));
     }
     out
+}
+
+/// Transitions are kept as the tokens of `can_transition_to`; a change shows
+/// as one `transitions changed` (`cargo xtask diff` says which).
+fn word_transitions(changes: Vec<String>) -> Vec<String> {
+    let (transitions, mut rest): (Vec<String>, Vec<String>) = changes
+        .into_iter()
+        .partition(|c| c[1..].starts_with(TRANSITIONS));
+    if !transitions.is_empty() {
+        rest.push("transitions changed".to_owned());
+    }
+    rest
+}
+
+const TRANSITIONS: &str = "transitions ";
+
+/// The state-machine members of an `impl` of a generated enum: `final X`,
+/// `initial X` from its `FINAL`/`INITIAL` constants, and its transitions.
+fn machine_members(i: &syn::ItemImpl) -> BTreeSet<String> {
+    let mut members = BTreeSet::new();
+    for item in &i.items {
+        match item {
+            syn::ImplItem::Const(c) if c.ident == "FINAL" || c.ident == "INITIAL" => {
+                let role = if c.ident == "FINAL" {
+                    "final"
+                } else {
+                    "initial"
+                };
+                let mut expr = &c.expr;
+                if let syn::Expr::Reference(r) = expr {
+                    expr = &r.expr;
+                }
+                if let syn::Expr::Array(a) = expr {
+                    for e in &a.elems {
+                        if let syn::Expr::Path(p) = e
+                            && let Some(last) = p.path.segments.last()
+                        {
+                            members.insert(format!("{role} {}", last.ident));
+                        }
+                    }
+                }
+            }
+            syn::ImplItem::Fn(f) if f.sig.ident == "can_transition_to" => {
+                let body = &f.block;
+                members.insert(format!("{TRANSITIONS}{}", quote::quote!(#body)));
+            }
+            _ => {}
+        }
+    }
+    members
 }
 
 /// The items of a Rust file; an unparsable file has none.
@@ -85,6 +136,18 @@ fn collect(items: &[syn::Item], prefix: &str, out: &mut Items) {
                     .map(|v| format!("variant {}", v.ident))
                     .collect();
                 out.insert(format!("enum {prefix}{}", e.ident), variants);
+            }
+            syn::Item::Impl(i) if i.trait_.is_none() => {
+                if let syn::Type::Path(p) = &*i.self_ty
+                    && let Some(last) = p.path.segments.last()
+                {
+                    let members = machine_members(i);
+                    if !members.is_empty() {
+                        out.entry(format!("enum {prefix}{}", last.ident))
+                            .or_default()
+                            .extend(members);
+                    }
+                }
             }
             syn::Item::Mod(m) => {
                 let inner: BTreeSet<String> = m
@@ -131,6 +194,21 @@ mod tests {
             ]
         );
         assert!(describe("f.rs", Some(old), Some(old)).contains("docs or bodies only"));
+        // State machines: final and initial states by name, transitions as a whole.
+        let machine = |finals: &str, arms: &str| {
+            format!(
+                "pub enum S {{ P, Q, R }} impl S {{ pub const FINAL: &'static [Self] = &[{finals}]; \
+                 pub const INITIAL: &'static [Self] = &[Self::P]; \
+                 pub fn can_transition_to(&self, next: &Self) -> bool {{ matches!((self, next), {arms}) }} }}"
+            )
+        };
+        let before = machine("Self::Q", "(Self::P, Self::Q)");
+        let after = machine("Self::Q, Self::R", "(Self::P, Self::Q | Self::R)");
+        assert_eq!(
+            changes(&items(&before), &items(&after)),
+            ["  ~ enum S: +final R transitions changed"]
+        );
+        assert!(changes(&items(&before), &items(&before)).is_empty());
         assert!(describe("f.rs", None, Some(new)).starts_with("f.rs: new, 3 items"));
     }
 }
