@@ -103,8 +103,14 @@ fn same_report_for_any_threads(check: impl Fn(&Engine) -> Report) -> Report {
     let reference = json_and_human(&one);
     for threads in [Some(2), None] {
         let other = json_and_human(&check(&engine(threads)));
-        assert!(other.0 == reference.0, "JSON: {threads:?} threads differ from one");
-        assert!(other.1 == reference.1, "human: {threads:?} threads differ from one");
+        assert!(
+            other.0 == reference.0,
+            "JSON: {threads:?} threads differ from one"
+        );
+        assert!(
+            other.1 == reference.1,
+            "human: {threads:?} threads differ from one"
+        );
     }
     one
 }
@@ -135,7 +141,10 @@ fn a_damaged_corpus_gives_one_report_in_input_order() {
         "http.status-documented",
         "state.final-state-left",
     ] {
-        assert!(report.findings.iter().any(|f| f.rule == rule), "{rule} missing");
+        assert!(
+            report.findings.iter().any(|f| f.rule == rule),
+            "{rule} missing"
+        );
     }
     assert_in_input_order(&report);
     let entries = entries(&report);
@@ -171,7 +180,8 @@ fn damaged_files_on_disk_give_one_report_in_input_order() {
         .iter()
         .map(|l| serde_json::from_str(l).expect("generated JSON"))
         .collect();
-    let recording = serde_json::json!({"format": "pyng-recording", "version": 1, "exchanges": exchanges});
+    let recording =
+        serde_json::json!({"format": "pyng-recording", "version": 1, "exchanges": exchanges});
     let recording = serde_json::to_string_pretty(&recording).expect("JSON");
     // Wrong types, a truncated document, and an NDJSON stream cut mid-line.
     let wrong_types = recording.replacen(r#""status": 200"#, r#""status": "200""#, 3);
@@ -182,10 +192,17 @@ fn damaged_files_on_disk_give_one_report_in_input_order() {
     )
     .unwrap();
     let stream = lines.join("\n");
-    std::fs::write(dir.path().join("c-cut.ndjson"), &stream[..stream.len() - 40]).unwrap();
+    std::fs::write(
+        dir.path().join("c-cut.ndjson"),
+        &stream[..stream.len() - 40],
+    )
+    .unwrap();
     let report = same_report_for_any_threads(|e| e.check_paths(&[dir.path()]));
     for rule in ["input.malformed", "input.truncated"] {
-        assert!(report.findings.iter().any(|f| f.rule == rule), "{rule} missing");
+        assert!(
+            report.findings.iter().any(|f| f.rule == rule),
+            "{rule} missing"
+        );
     }
     assert_in_input_order(&report);
 }
