@@ -12,7 +12,7 @@ use crate::exchange::Exchange;
 use crate::finding::Finding;
 
 /// Items per batch.
-pub(super) const BATCH: usize = 512;
+const BATCH: usize = 512;
 
 /// What the checks of one item give: nothing for a blank line, a problem for
 /// a line that is not a recorded exchange, else a prepared exchange.
