@@ -238,12 +238,8 @@ impl<'e> FileRun<'e> {
     /// in its body.
     fn sequence(&mut self, position: usize, p: Prepared<'_>) {
         self.report.exchanges += 1;
-        let (op_ref, key, observation) = match p.route {
-            Route::Operation {
-                op,
-                key,
-                observation,
-            } => (op, key, observation),
+        let (op_ref, key) = match p.route {
+            Route::Operation { op, key } => (op, key),
             Route::Ignored => {
                 self.report.ignored += 1;
                 return;
@@ -292,7 +288,7 @@ impl<'e> FileRun<'e> {
             r.exchanges += 1;
         }
         let mut findings = p.findings;
-        if let Some((i, obs)) = &observation {
+        if let Some((i, obs)) = &p.observation {
             let at = At {
                 plan: &plans.by_response[*i],
                 interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),

@@ -21,6 +21,9 @@ pub(super) struct Prepared<'a> {
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
     pub route: Route,
+    /// The documented response and what its body says about the resource
+    /// (matched exchanges whose response has a sequence plan).
+    pub observation: Option<(usize, Observation)>,
     pub findings: Vec<Finding>,
     /// The response body, to locate findings in.
     pub body: Cow<'a, [u8]>,
@@ -32,8 +35,6 @@ pub(super) enum Route {
         op: OpRef,
         /// The values of the operation's `x-resource-key` parameters.
         key: Vec<Option<String>>,
-        /// The documented response and what its body says about the resource.
-        observation: Option<(usize, Observation)>,
     },
     /// No operation: `METHOD path` and a hint, for `input.unmatched`.
     Unmatched(String),
@@ -48,6 +49,7 @@ impl Prepared<'_> {
             status: self.status,
             time_ms: self.time_ms,
             route: self.route,
+            observation: self.observation,
             findings: self.findings,
             body: Cow::Owned(self.body.into_owned()),
         }
@@ -69,29 +71,36 @@ impl Engine {
     /// The checks of one exchange on its own.
     pub(super) fn prepare<'a>(&self, ex: Exchange<'a>) -> Prepared<'a> {
         let mut findings = Vec::new();
-        let route = self.check_exchange(&ex, &mut findings);
+        let (route, observation) = self.check_exchange(&ex, &mut findings);
         Prepared {
             entry: ex.entry,
             status: ex.status,
             time_ms: ex.time_ms,
             route,
+            observation,
             findings,
             body: ex.body,
         }
     }
 
-    fn check_exchange(&self, ex: &Exchange<'_>, findings: &mut Vec<Finding>) -> Route {
+    /// The route of `ex` and what its body says about its resource; its
+    /// findings into `findings`.
+    fn check_exchange(
+        &self,
+        ex: &Exchange<'_>,
+        findings: &mut Vec<Finding>,
+    ) -> (Route, Option<(usize, Observation)>) {
         let matched;
         let (op_ref, path_params) = match &ex.operation {
             Some(id) => match self.find_operation(id) {
                 Some(op_ref) => (op_ref, &[][..]),
-                None => return self.unmatched(ex),
+                None => return (self.unmatched(ex), None),
             },
             None => {
                 matched = self.matcher.find(&ex.method, &ex.path);
                 match &matched {
                     Some(m) => (m.op, &m.path_params[..]),
-                    None => return self.unmatched(ex),
+                    None => return (self.unmatched(ex), None),
                 }
             }
         };
@@ -132,15 +141,12 @@ impl Engine {
                 observation = Some((i, seen));
             }
         }
-        Route::Operation {
-            op: op_ref,
-            key: op
-                .resource_key
-                .iter()
-                .map(|k| params.get(k).map(str::to_owned))
-                .collect(),
-            observation,
-        }
+        let key = op
+            .resource_key
+            .iter()
+            .map(|k| params.get(k).map(str::to_owned))
+            .collect();
+        (Route::Operation { op: op_ref, key }, observation)
     }
 
     /// What to say of an exchange that matches no operation.
