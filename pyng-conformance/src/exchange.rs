@@ -79,19 +79,13 @@ pub const REDACTED: &str = "<redacted>";
 /// Headers whose values are credentials and are dropped at ingestion, so that no
 /// report can ever print them.
 pub fn is_secret_header(name: &str) -> bool {
-    // ASCII case-insensitive, without lowercasing into a new string.
-    let contains = |needle: &str| {
-        name.as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    name.eq_ignore_ascii_case("authorization")
-        || name.eq_ignore_ascii_case("proxy-authorization")
-        || name.eq_ignore_ascii_case("cookie")
-        || name.eq_ignore_ascii_case("set-cookie")
-        || contains("api-key")
-        || contains("secret")
-        || contains("token")
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+    ) || ["api-key", "secret", "token"]
+        .iter()
+        .any(|part| name.contains(part))
 }
 
 /// Returns the header as it may be stored: credentials replaced by [`REDACTED`].
@@ -121,68 +115,34 @@ pub fn split_url_cow(url: Cow<'_, str>) -> SplitUrl<'_> {
 /// Splits a URL (absolute or a bare path) into its path and decoded query,
 /// borrowing from `url` where nothing is decoded.
 pub fn split_url(url: &str) -> SplitUrl<'_> {
-    // One pass to the first `?` or `#`: the query runs from a `?` to the next
-    // `#`, a `#` before any `?` ends the URL.
-    let (before_query, query) = match memchr::memchr2(b'?', b'#', url.as_bytes()) {
-        Some(i) if url.as_bytes()[i] == b'?' => {
-            let rest = &url[i + 1..];
-            (&url[..i], cut(rest, b'#').map_or(rest, |(q, _)| q))
-        }
-        Some(i) => (&url[..i], ""),
-        None => (url, ""),
+    let without_fragment = url.split('#').next().unwrap_or_default();
+    let (before_query, query) = without_fragment
+        .split_once('?')
+        .unwrap_or((without_fragment, ""));
+    let path = match before_query.split_once("://") {
+        Some((_, after_scheme)) => match after_scheme.find('/') {
+            Some(i) => &after_scheme[i..],
+            None => "/",
+        },
+        None => before_query,
     };
-    let path = match find_scheme_end(before_query) {
-        Some(scheme_end) => {
-            let after = &before_query[scheme_end + 3..];
-            match cut(after, b'/') {
-                Some((host, _)) => Cow::Borrowed(&after[host.len()..]),
-                None => Cow::Borrowed("/"),
-            }
-        }
-        None => Cow::Borrowed(before_query),
-    };
-    (path, parse_query(query))
-}
-
-/// `s.split_once(c)` for an ASCII `c`, byte-wise (every cut at an ASCII byte
-/// is at a character boundary).
-fn cut(s: &str, c: u8) -> Option<(&str, &str)> {
-    let i = memchr::memchr(c, s.as_bytes())?;
-    Some((&s[..i], &s[i + 1..]))
-}
-
-/// `s.find("://")`.
-fn find_scheme_end(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b':', &b[from..]) {
-        let at = from + i;
-        if b[at + 1..].starts_with(b"//") {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
+    (Cow::Borrowed(path), parse_query(query))
 }
 
 /// Decodes `application/x-www-form-urlencoded`-style query text.
 pub fn parse_query(query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
-    let mut out = Vec::new();
-    let mut rest = query;
-    while !rest.is_empty() {
-        let (pair, next) = cut(rest, b'&').unwrap_or((rest, ""));
-        rest = next;
-        if pair.is_empty() {
-            continue;
-        }
-        let (k, v) = cut(pair, b'=').unwrap_or((pair, ""));
-        out.push((decode(k), decode(v)));
-    }
-    out
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }
 
 fn decode(s: &str) -> Cow<'_, str> {
-    if memchr::memchr2(b'+', b'%', s.as_bytes()).is_none() {
+    if !s.contains(['+', '%']) {
         return Cow::Borrowed(s);
     }
     let plus_as_space = s.replace('+', " ");
@@ -242,7 +202,8 @@ mod tests {
         );
         assert_eq!(split_url("#only").0, "");
         assert_eq!(split_url("x://").0, "/");
-        // The fast path (no `+`, no `%`) decodes as the general one does.
+        assert_eq!(split_url("/a?b#c?d").1, vec![("b".into(), "".into())]);
+        assert_eq!(split_url("/a#b?c=1").1, vec![]);
         let (_, q) = split_url("/x?a=plain&b=%41%2B+c&=v&k&c=%FF&d=é");
         assert_eq!(
             q,
@@ -257,90 +218,22 @@ mod tests {
         );
     }
 
-    /// The string-searching version `split_url` replaced.
-    fn reference_split_url(url: &str) -> (String, Vec<(String, String)>) {
-        let without_fragment = url.split('#').next().unwrap_or("");
-        let (before_query, query) = match without_fragment.split_once('?') {
-            Some((b, q)) => (b, q),
-            None => (without_fragment, ""),
-        };
-        let path = match before_query.find("://") {
-            Some(scheme_end) => {
-                let after = &before_query[scheme_end + 3..];
-                match after.find('/') {
-                    Some(i) => after[i..].to_owned(),
-                    None => "/".to_owned(),
-                }
-            }
-            None => before_query.to_owned(),
-        };
-        let query = query
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                let d = |s: &str| {
-                    percent_encoding::percent_decode_str(&s.replace('+', " "))
-                        .decode_utf8_lossy()
-                        .into_owned()
-                };
-                (d(k), d(v))
-            })
-            .collect();
-        (path, query)
-    }
-
     #[test]
-    fn split_url_matches_the_reference() {
-        let parts = [
-            "", "/", "#", "?", "&", "=", "://", "h", "é", "%", "%4", "%41", "+", "%FF", "a", ":/",
-        ];
-        for a in parts {
-            for b in parts {
-                for c in parts {
-                    for d in ["", "x", "/"] {
-                        let url = format!("{a}{b}{d}{c}");
-                        let (path, query) = split_url(&url);
-                        let query: Vec<(String, String)> = query
-                            .into_iter()
-                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                            .collect();
-                        assert_eq!(
-                            (path.into_owned(), query),
-                            reference_split_url(&url),
-                            "{url}"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn secret_headers_match_lowercasing() {
+    fn secret_headers_are_told_by_name_in_any_case() {
         for name in [
             "Authorization",
             "AUTHORIZATION",
             "x-Api-Key",
             "X-SECRET-1",
-            "tok",
             "TOKEN",
             "Set-Cookie",
-            "cookies",
-            "accept",
-            "",
-            "ÄToken",
             "proxy-authorization",
+            "ÄToken",
         ] {
-            let n = name.to_ascii_lowercase();
-            let reference = n == "authorization"
-                || n == "proxy-authorization"
-                || n == "cookie"
-                || n == "set-cookie"
-                || n.contains("api-key")
-                || n.contains("secret")
-                || n.contains("token");
-            assert_eq!(is_secret_header(name), reference, "{name}");
+            assert!(is_secret_header(name), "{name}");
+        }
+        for name in ["tok", "cookies", "accept", "", "Content-Type"] {
+            assert!(!is_secret_header(name), "{name}");
         }
     }
 

@@ -1,7 +1,6 @@
 //! The report does not depend on the number of threads: one worker checks
-//! NDJSON lines as they are read, several check them in batches, and both must
-//! give the same findings in the same order (problems at once, exchanges'
-//! findings 512 exchanges at a time, idle sequences dropped at the same points).
+//! NDJSON lines as they are read, several check them in batches, and both
+//! give the same findings in the same order (input order).
 
 use std::num::NonZeroUsize;
 

@@ -16,9 +16,6 @@ use crate::finding::{Finding, Severity};
 
 /// Checks the body; when it is JSON, returns what the streaming check kept of
 /// it (the values `want` asks for), for the sequence and signature checks.
-/// `pre` is the streaming check of the body when it was done already, while
-/// the exchange was read.
-#[allow(clippy::too_many_arguments)] // each is a different input of the rules
 pub fn check<'b>(
     schema: &Schema,
     op: &Operation,
@@ -26,15 +23,10 @@ pub fn check<'b>(
     ex: &'b Exchange,
     params: Params<'_>,
     want: Option<&Want>,
-    pre: Option<Streamed<'b>>,
     out: &mut Vec<Finding>,
 ) -> Option<Streamed<'b>> {
     let body_type = response.and_then(|r| r.body.as_ref())?;
-    let checked = match pre {
-        Some(streamed) => Ok(streamed),
-        None => schema.validate(body_type, &ex.body, want),
-    };
-    let mut streamed = match checked {
+    let mut streamed = match schema.validate(body_type, &ex.body, want) {
         Ok(s) => s,
         Err(e) => {
             let (rule, message) = match beyond_limits(&e.message) {

@@ -11,8 +11,7 @@ use crate::exchange::Exchange;
 use crate::finding::Finding;
 
 /// One line as read. Lines after the first are handed over raw, so that the
-/// engine can check and parse them in parallel, in batches, with
-/// [`line_item`].
+/// engine can parse and check them in parallel, with [`parse_line`].
 #[derive(Debug)]
 pub enum Line<'a> {
     /// A header, or a problem with reading.

@@ -1,0 +1,400 @@
+//! The check of one file: items are numbered as they are read, get their
+//! own checks (at once on the calling thread, else in parallel batches),
+//! then their sequence checks in order; the findings are put back in input
+//! order at the end, so the report never depends on threads or batches.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::BufRead;
+use std::sync::Arc;
+
+use pyng_spec::ir::Spec;
+
+use super::Engine;
+use super::coverage::Covered;
+use super::locate::locate;
+use super::prepare::{Prepared, Route};
+use super::report::{Report, SequenceRecord};
+use super::sequences::{SeqKey, Sequences};
+use super::stream::{Batch, Checked};
+use super::threads::Threads;
+use crate::checks::sequence::At;
+use crate::finding::{Finding, Severity};
+use crate::input::ndjson::Line;
+use crate::input::{self, Item, Kind};
+use crate::matcher::OpRef;
+
+/// The position of what concerns the file as a whole: after its entries.
+const WHOLE_FILE: usize = usize::MAX;
+
+pub(super) struct FileRun<'e> {
+    engine: &'e Engine,
+    file: Arc<str>,
+    /// A whole document: its exchanges are checked all at once, their
+    /// sequences in time order.
+    by_time: bool,
+    /// The input position of the next item read.
+    next_position: usize,
+    batch: Batch,
+    /// Exchanges of the last batch, whose sequence checks run while the next
+    /// batch gets its own.
+    ready: Vec<(usize, Prepared<'static>)>,
+    sequences: Sequences,
+    /// Each with the input position of what it is about.
+    findings: Vec<(usize, Finding)>,
+    report: Report,
+    unmatched: usize,
+    first_unmatched: Option<(Option<usize>, String)>,
+    /// What this file's exchanges covered, by operation (named at the end).
+    covered: BTreeMap<OpRef, Covered>,
+    spec_infos: BTreeSet<(String, String)>,
+}
+
+impl<'e> FileRun<'e> {
+    pub fn new(engine: &'e Engine, file: Arc<str>) -> Self {
+        FileRun {
+            engine,
+            file,
+            by_time: false,
+            next_position: 0,
+            batch: Batch::default(),
+            ready: Vec::new(),
+            sequences: Sequences::new(engine.eviction_window),
+            findings: Vec::new(),
+            report: Report {
+                files: 1,
+                ..Report::default()
+            },
+            unmatched: 0,
+            first_unmatched: None,
+            covered: BTreeMap::new(),
+            spec_infos: BTreeSet::new(),
+        }
+    }
+
+    pub fn engine(&self) -> &'e Engine {
+        self.engine
+    }
+
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    pub fn exchanges(&self) -> usize {
+        self.report.exchanges
+    }
+
+    /// How many findings there are so far, for [`Self::findings_since`].
+    pub fn findings_so_far(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// The findings given after the first `before`, in the order given.
+    pub fn findings_since(&self, before: usize) -> Vec<Finding> {
+        self.findings[before..]
+            .iter()
+            .map(|(_, f)| f.clone())
+            .collect()
+    }
+
+    fn on_caller(&self) -> bool {
+        matches!(self.engine.threads, Threads::Caller)
+    }
+
+    fn position(&mut self) -> usize {
+        let position = self.next_position;
+        self.next_position += 1;
+        position
+    }
+
+    fn emit(&mut self, position: usize, f: Finding) {
+        if let Some(f) = self.engine.policy.apply(f) {
+            self.findings.push((position, f));
+        }
+    }
+
+    /// An NDJSON stream, line by line.
+    pub fn read_ndjson(&mut self, reader: &mut dyn BufRead) {
+        let file = self.file.clone();
+        input::ndjson::read_lines(&file, reader, &mut |line| self.push_line(line));
+    }
+
+    /// A HAR file or a recording (`kind`; [`Kind::JsonDocument`]: told by
+    /// its content).
+    pub fn read_document(&mut self, kind: Kind, bytes: &[u8]) {
+        let file = self.file.clone();
+        let bytes = input::strip_bom(bytes);
+        let kind = match kind {
+            Kind::JsonDocument => match input::sniff(bytes) {
+                Ok(Kind::JsonDocument) => {
+                    return self.push(Item::Problem(input::problem(
+                        &file,
+                        None,
+                        "neither a HAR file (`log`) nor a pyng recording (`format`); a bare response body needs --operation".into(),
+                    )));
+                }
+                Ok(k) => k,
+                Err(e) => {
+                    return self.push(Item::Problem(input::syntax_problem(&file, "the file", &e)));
+                }
+            },
+            k => k,
+        };
+        self.by_time = true;
+        let mut sink = |item| self.push(item);
+        match kind {
+            Kind::Har => input::har::read(&file, bytes, &mut sink),
+            _ => input::recording::read(&file, bytes, &mut sink),
+        }
+    }
+
+    pub fn push(&mut self, item: Item) {
+        match item {
+            Item::Exchange(ex) => {
+                let position = self.position();
+                if self.on_caller() && !self.by_time {
+                    let prepared = self.engine.prepare(*ex);
+                    self.sequence(position, prepared);
+                    return;
+                }
+                self.batch.push_exchange(position, ex);
+                if self.batch.is_full() && !self.by_time {
+                    self.run_batch();
+                }
+            }
+            Item::Problem(f) => {
+                let position = self.position();
+                self.emit(position, *f);
+            }
+            Item::SpecInfo { title, version } => {
+                self.spec_infos.insert((title, version));
+            }
+        }
+    }
+
+    fn push_line(&mut self, line: Line<'_>) {
+        let (entry, bytes) = match line {
+            Line::Item(item) => return self.push(item),
+            Line::Raw { entry, bytes } => (entry, bytes),
+        };
+        let position = self.position();
+        if self.on_caller() {
+            let checked = self.engine.check_line(&self.file, entry, bytes);
+            self.checked(position, checked);
+            return;
+        }
+        self.batch.push_line(position, entry, bytes);
+        if self.batch.is_full() {
+            self.run_batch();
+        }
+    }
+
+    fn checked(&mut self, position: usize, checked: Checked<'_>) {
+        match checked {
+            None => {}
+            Some(Err(problem)) => self.emit(position, *problem),
+            Some(Ok(prepared)) => self.sequence(position, prepared),
+        }
+    }
+
+    /// The own checks of the batch; on several threads, the sequence checks
+    /// of the previous batch run meanwhile, so that no core waits.
+    fn run_batch(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        let ready = std::mem::take(&mut self.ready);
+        let (engine, file, on_caller) = (self.engine, self.file.clone(), self.on_caller());
+        let check = move || batch.check(engine, &file, on_caller);
+        let checked = if on_caller || ready.is_empty() {
+            self.sequences_of(ready);
+            check()
+        } else {
+            rayon::join(check, || self.sequences_of(ready)).0
+        };
+        for (position, checked) in checked {
+            match checked {
+                None => {}
+                Some(Err(problem)) => self.emit(position, *problem),
+                Some(Ok(prepared)) => self.ready.push((position, prepared)),
+            }
+        }
+        if self.by_time && self.ready.iter().all(|(_, p)| p.time_ms.is_some()) {
+            self.ready.sort_by_key(|(_, p)| p.time_ms);
+        }
+    }
+
+    fn sequences_of(&mut self, ready: Vec<(usize, Prepared<'static>)>) {
+        for (position, prepared) in ready {
+            self.sequence(position, prepared);
+        }
+    }
+
+    /// Checks everything pushed so far.
+    pub fn flush(&mut self) {
+        self.run_batch();
+        let ready = std::mem::take(&mut self.ready);
+        self.sequences_of(ready);
+    }
+
+    /// The sequence part of a prepared exchange, and its findings, located
+    /// in its body.
+    fn sequence(&mut self, position: usize, p: Prepared<'_>) {
+        self.report.exchanges += 1;
+        let (op_ref, key) = match p.route {
+            Route::Operation { op, key } => (op, key),
+            Route::Ignored => {
+                self.report.ignored += 1;
+                return;
+            }
+            Route::Unmatched(said) => {
+                self.unmatched += 1;
+                if self.first_unmatched.is_none() {
+                    self.first_unmatched = Some((p.entry, said));
+                }
+                return;
+            }
+        };
+        let engine = self.engine;
+        let (_, op) = engine.operation(op_ref);
+        let plans = engine.plans(op_ref);
+        let covered = self.covered.entry(op_ref).or_default();
+        covered.exchanges += 1;
+        *covered.statuses.entry(p.status).or_default() += 1;
+        if engine.secret.is_none() {
+            covered.unsigned_requests += usize::from(plans.signs_requests);
+            covered.unsigned_responses += usize::from(plans.signs_responses);
+        }
+        let key = SeqKey {
+            op: op_ref,
+            values: key,
+        };
+        let (open, opened) = self.sequences.open(key, |key| label(op, &key.values));
+        if opened {
+            covered.sequences += 1;
+            self.report.sequences += 1;
+            if engine.record_sequences {
+                open.record = Some(self.report.sequence_records.len());
+                self.report.sequence_records.push(SequenceRecord {
+                    file: self.file.to_string(),
+                    label: open.label.clone(),
+                    operation: op.id.clone(),
+                    exchanges: 0,
+                });
+            }
+        }
+        open.state.exchanges += 1;
+        if let Some(r) = open
+            .record
+            .and_then(|i| self.report.sequence_records.get_mut(i))
+        {
+            r.exchanges += 1;
+        }
+        let mut findings = p.findings;
+        if let Some((i, obs)) = &p.observation {
+            let at = At {
+                plan: &plans.by_response[*i],
+                interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
+                file: &self.file,
+                entry: p.entry,
+                operation: &op.id,
+            };
+            let before = open.state.last_status();
+            open.state.update(&at, obs, &mut findings);
+            if let Some(states) = &at.plan.states {
+                if let Some(to) = obs.status {
+                    covered.states.insert((*i, to));
+                    let from = before
+                        .filter(|(e, from)| *e == states.enum_name && *from != to)
+                        .map(|(_, from)| from);
+                    if let Some(from) = from {
+                        covered.transitions.insert((*i, from, to));
+                    }
+                }
+                if obs.time_ms.is_none() && !states.machine.timeouts.is_empty() {
+                    covered.untimed += 1;
+                }
+            }
+        }
+        let label = (!findings.is_empty()).then(|| open.label.clone());
+        let last_time = open.state.last_time;
+        self.sequences.updated(last_time);
+        for mut f in findings {
+            f.sequence = label.clone();
+            locate(&mut f, &p.body, engine.secret.as_ref());
+            self.emit(position, f);
+        }
+    }
+
+    /// The report of the file: what concerns it as a whole added, its
+    /// findings in input order, without the signing secret.
+    pub fn finish(mut self) -> Report {
+        self.flush();
+        self.report.unmatched = self.unmatched;
+        if self.unmatched > 0 {
+            let (entry, first) = self.first_unmatched.take().unwrap_or_default();
+            let mut f = Finding::new(
+                "input.unmatched",
+                Severity::Warning,
+                &self.file,
+                format!(
+                    "{} entr{} no operation of the loaded specs (first: {first})",
+                    self.unmatched,
+                    if self.unmatched == 1 {
+                        "y matches"
+                    } else {
+                        "ies match"
+                    }
+                ),
+            );
+            f.entry = entry;
+            self.emit(WHOLE_FILE, f);
+        }
+        for (title, version) in std::mem::take(&mut self.spec_infos) {
+            if let Some(message) = spec_version_mismatch(&self.engine.specs, &title, &version) {
+                let f = Finding::new("input.spec-version", Severity::Warning, &self.file, message);
+                self.emit(WHOLE_FILE, f);
+            }
+        }
+        for (op_ref, c) in std::mem::take(&mut self.covered) {
+            self.engine.cover(op_ref, c, &mut self.report.coverage);
+        }
+        // Stable: the findings of one position stay as the checks gave them.
+        self.findings.sort_by_key(|(position, _)| *position);
+        self.report.findings = self.findings.into_iter().map(|(_, f)| f).collect();
+        self.engine.scrub(&mut self.report.findings);
+        if let Some(secret) = &self.engine.secret {
+            for r in &mut self.report.sequence_records {
+                secret.scrub_string(&mut r.label);
+            }
+        }
+        self.report
+    }
+}
+
+/// What to say of a recording made against `title` `version` when the loaded
+/// specs differ (`None`: a loaded spec is that version).
+fn spec_version_mismatch(specs: &[Spec], title: &str, version: &str) -> Option<String> {
+    let loaded: Vec<&Spec> = specs.iter().filter(|s| s.title == title).collect();
+    if loaded.iter().any(|s| s.version == version) {
+        return None;
+    }
+    Some(if loaded.is_empty() {
+        format!("recorded against `{title}` {version}, which is not among the loaded specs")
+    } else {
+        let versions: Vec<&str> = loaded.iter().map(|s| s.version.as_str()).collect();
+        format!(
+            "recorded against `{title}` {version}; the loaded spec is version {}",
+            versions.join(", ")
+        )
+    })
+}
+
+/// How findings and reports name a sequence: the operation and the resource
+/// key's values.
+fn label(op: &pyng_spec::ir::Operation, values: &[Option<String>]) -> String {
+    let mut label = op.id.clone();
+    for (name, value) in op.resource_key.iter().zip(values) {
+        if let Some(v) = value {
+            label.push_str(&format!(" {name}={v}"));
+        }
+    }
+    label
+}

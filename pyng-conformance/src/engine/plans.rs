@@ -1,0 +1,87 @@
+//! What the engine prepares once per operation: the sequence plan of each
+//! response, the body values the later checks read, and the signing schemes.
+
+use pyng_spec::ir::{Operation, SecurityScheme, Spec};
+use pyng_spec::validate::stream::{WHOLE, Want};
+
+use super::Engine;
+use crate::checks::body;
+use crate::matcher::OpRef;
+use crate::plan::{SequencePlan, plan};
+
+#[derive(Debug)]
+pub(super) struct OpPlans {
+    /// Aligned with the operation's `responses`.
+    pub by_response: Vec<SequencePlan>,
+    /// Aligned with `responses`: the body values the sequence and echo checks
+    /// read, kept by the streaming body check (`None`: nothing).
+    wants: Vec<Option<Want>>,
+    /// A signed-query scheme signs response bodies: with a secret, the response
+    /// signature check reads the whole body.
+    pub signs_responses: bool,
+    /// A signed-query scheme applies to the requests.
+    pub signs_requests: bool,
+}
+
+impl OpPlans {
+    pub fn new(spec: &Spec, op: &Operation) -> OpPlans {
+        let by_response: Vec<SequencePlan> = op
+            .responses
+            .iter()
+            .map(|r| match (&r.body, r.status) {
+                (Some(ty), Some(200..=299)) => plan(spec, ty),
+                _ => SequencePlan::default(),
+            })
+            .collect();
+        let wants = by_response
+            .iter()
+            .map(|p| {
+                let pointers: Vec<&str> = p.pointers().chain(body::echo_pointers(op)).collect();
+                if pointers.is_empty() {
+                    return None;
+                }
+                let mut want = Want::default();
+                pointers.into_iter().for_each(|ptr| want.add_pointer(ptr));
+                Some(want)
+            })
+            .collect();
+        let scheme = |name: &String| spec.security_schemes.get(name);
+        let signs_responses = op.security.iter().any(|name| {
+            matches!(scheme(name), Some(SecurityScheme::SignedQuery(s)) if s.signs_responses)
+        });
+        let signs_requests = op
+            .security
+            .iter()
+            .any(|name| matches!(scheme(name), Some(SecurityScheme::SignedQuery(_))));
+        OpPlans {
+            by_response,
+            wants,
+            signs_responses,
+            signs_requests,
+        }
+    }
+}
+
+impl Engine {
+    /// The documented response `status` selects, and what the body check
+    /// keeps of its body.
+    pub(super) fn response_plan(
+        &self,
+        op_ref: OpRef,
+        status: u16,
+    ) -> (Option<usize>, Option<&Want>) {
+        let (_, op) = self.operation(op_ref);
+        let response_index = op
+            .responses
+            .iter()
+            .position(|r| r.status == Some(status))
+            .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
+        let plans = self.plans(op_ref);
+        let want = match response_index {
+            _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),
+            Some(i) => plans.wants[i].as_ref(),
+            None => None,
+        };
+        (response_index, want)
+    }
+}

@@ -1,0 +1,169 @@
+//! The checks of one exchange on its own (HTTP, request, body, signatures),
+//! which run in parallel; what the sequence checks need of it is kept in a
+//! [`Prepared`].
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use super::Engine;
+use crate::checks::sequence::{Observation, observe};
+use crate::checks::{self, Params, body, http, request, signature};
+use crate::exchange::Exchange;
+use crate::finding::{Finding, Severity};
+use crate::input;
+use crate::matcher::OpRef;
+
+/// An exchange after its own checks, waiting for its sequence.
+pub(super) struct Prepared<'a> {
+    pub entry: Option<usize>,
+    /// The response status.
+    pub status: u16,
+    /// When the request was sent, Unix milliseconds.
+    pub time_ms: Option<i128>,
+    pub route: Route,
+    /// The documented response and what its body says about the resource
+    /// (matched exchanges whose response has a sequence plan).
+    pub observation: Option<(usize, Observation)>,
+    pub findings: Vec<Finding>,
+    /// The response body, to locate findings in.
+    pub body: Cow<'a, [u8]>,
+}
+
+/// What an exchange was matched to.
+pub(super) enum Route {
+    Operation {
+        op: OpRef,
+        /// The values of the operation's `x-resource-key` parameters.
+        key: Vec<Option<String>>,
+    },
+    /// No operation: `METHOD path` and a hint, for `input.unmatched`.
+    Unmatched(String),
+    /// No operation, and `--ignore-path` names the path.
+    Ignored,
+}
+
+impl Prepared<'_> {
+    pub fn into_owned(self) -> Prepared<'static> {
+        Prepared {
+            entry: self.entry,
+            status: self.status,
+            time_ms: self.time_ms,
+            route: self.route,
+            observation: self.observation,
+            findings: self.findings,
+            body: Cow::Owned(self.body.into_owned()),
+        }
+    }
+}
+
+impl Engine {
+    /// The checks of an NDJSON line (`None`: a blank line; an error: a line
+    /// that is not a recorded exchange).
+    pub(super) fn check_line<'a>(
+        &self,
+        file: &Arc<str>,
+        entry: usize,
+        line: &'a [u8],
+    ) -> Option<Result<Prepared<'a>, Box<Finding>>> {
+        input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(ex)))
+    }
+
+    /// The checks of one exchange on its own.
+    pub(super) fn prepare<'a>(&self, ex: Exchange<'a>) -> Prepared<'a> {
+        let mut findings = Vec::new();
+        let (route, observation) = self.check_exchange(&ex, &mut findings);
+        Prepared {
+            entry: ex.entry,
+            status: ex.status,
+            time_ms: ex.time_ms,
+            route,
+            observation,
+            findings,
+            body: ex.body,
+        }
+    }
+
+    /// The route of `ex` and what its body says about its resource; its
+    /// findings into `findings`.
+    fn check_exchange(
+        &self,
+        ex: &Exchange<'_>,
+        findings: &mut Vec<Finding>,
+    ) -> (Route, Option<(usize, Observation)>) {
+        let matched;
+        let (op_ref, path_params) = match &ex.operation {
+            Some(id) => match self.find_operation(id) {
+                Some(op_ref) => (op_ref, &[][..]),
+                None => return (self.unmatched(ex), None),
+            },
+            None => {
+                matched = self.matcher.find(&ex.method, &ex.path);
+                match &matched {
+                    Some(m) => (m.op, &m.path_params[..]),
+                    None => return (self.unmatched(ex), None),
+                }
+            }
+        };
+        let params = Params {
+            path: path_params,
+            query: &ex.query,
+        };
+        let (spec, op) = self.operation(op_ref);
+        if let Some(recorded) = &ex.unreadable_time {
+            findings.push(checks::at_exchange(
+                ex,
+                &op.id,
+                "input.timestamp",
+                Severity::Error,
+                format!(
+                    "the recorded time `{recorded}` is not an RFC 3339 date-time, so the rules that need it (`state.timeout`) are not evaluated for this exchange"
+                ),
+            ));
+        }
+        http::check(op, ex, findings);
+        request::check(spec, op, ex, params, findings);
+        let (response_index, want) = self.response_plan(op_ref, ex.status);
+        let response = response_index.map(|i| &op.responses[i]);
+        let plans = self.plans(op_ref);
+        let schema = &self.schemas[op_ref.spec];
+        let streamed = body::check(schema, op, response, ex, params, want, findings);
+        signature::check_request(spec, op, ex, self.secret.as_ref(), findings);
+        let mut observation = None;
+        if let (Some(body), Some(i)) = (&streamed, response_index) {
+            if self.secret.is_some() && plans.signs_responses {
+                let whole = body.pointer("").unwrap_or_default();
+                signature::check_response(spec, op, ex, &whole, self.secret.as_ref(), findings);
+            }
+            let plan = &plans.by_response[i];
+            if !plan.is_empty() {
+                let mut seen = Observation::default();
+                observe(plan, body, ex.time_ms, &mut seen);
+                observation = Some((i, seen));
+            }
+        }
+        let key = op
+            .resource_key
+            .iter()
+            .map(|k| params.get(k).map(str::to_owned))
+            .collect();
+        (Route::Operation { op: op_ref, key }, observation)
+    }
+
+    /// What to say of an exchange that matches no operation.
+    fn unmatched(&self, ex: &Exchange<'_>) -> Route {
+        if self
+            .ignore_paths
+            .as_ref()
+            .is_some_and(|globs| globs.is_match(ex.path.as_ref()))
+        {
+            return Route::Ignored;
+        }
+        let mut said = format!("{} {}", ex.method, ex.path);
+        if let Some(prefix) = self.matcher.prefix_hint(&ex.method, &ex.path) {
+            said.push_str(&format!(
+                "; it ends like an operation's path: if `{prefix}` is a gateway prefix, `--base-path {prefix}` checks it"
+            ));
+        }
+        Route::Unmatched(said)
+    }
+}
