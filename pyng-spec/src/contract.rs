@@ -149,16 +149,4 @@ impl ResponseContract {
         out.status = Some(status);
         out
     }
-
-    /// Every pointer the sequence rules read, so that a body check that keeps
-    /// only some values keeps these.
-    pub fn pointers(&self) -> impl Iterator<Item = &str> {
-        let deadlines = self.deadlines.iter().flatten();
-        self.status_tracked
-            .iter()
-            .chain(&self.stable)
-            .chain(&self.monotonic)
-            .chain(deadlines)
-            .map(|t| t.pointer.as_str())
-    }
 }

@@ -522,7 +522,10 @@ fn ambiguous_status_field(
     if candidates.len() < 2 {
         return;
     }
-    let pointers: Vec<String> = candidates.iter().map(|c| format!("`{}`", c.pointer)).collect();
+    let pointers: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("`{}`", c.pointer))
+        .collect();
     let code = r.status.map(|s| s.to_string()).unwrap_or_default();
     err(
         problems,

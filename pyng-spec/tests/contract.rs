@@ -104,7 +104,11 @@ fn two_status_fields_at_one_depth_are_ambiguous_and_refused() {
         .iter()
         .find(|d| d.rule == "lint.ambiguous-status-field")
         .unwrap_or_else(|| panic!("{diags:?}"));
-    assert!(d.message.contains("`/inner`") && d.message.contains("`/status`"), "{}", d.message);
+    assert!(
+        d.message.contains("`/inner`") && d.message.contains("`/status`"),
+        "{}",
+        d.message
+    );
     assert!(d.line > 0, "{d:?}");
 }
 
@@ -193,18 +197,30 @@ fn a_clock_starts_at_the_first_observation_in_a_while_state_and_stops_when_it_is
     assert_eq!(clocks.since(work_limit), Some(50_000));
     assert_eq!(clocks.due(&m, work_limit, None), Some(110_000));
     assert_eq!(clocks.due(&m, 1, Some(30_000)), None, "Open was left");
-    assert_eq!(clocks.next_due(&m, |_| Some(1)), Some((work_limit, 110_000)));
+    assert_eq!(
+        clocks.next_due(&m, |_| Some(1)),
+        Some((work_limit, 110_000))
+    );
     assert!(!timeouts::is_late(110_000, 115_000, 5_000));
     assert!(timeouts::is_late(110_000, 115_001, 5_000));
     clocks.observe(&m, done, Some(80_000));
     assert_eq!(clocks.due(&m, work_limit, None), None);
     clocks.observe(&m, working, Some(90_000));
-    assert_eq!(clocks.due(&m, work_limit, None), Some(150_000), "a new stay");
+    assert_eq!(
+        clocks.due(&m, work_limit, None),
+        Some(150_000),
+        "a new stay"
+    );
 }
 
 #[test]
 fn due_never_overflows() {
-    let mut t = nested().enum_def("JobStatus").unwrap().machine.clone().unwrap();
+    let mut t = nested()
+        .enum_def("JobStatus")
+        .unwrap()
+        .machine
+        .clone()
+        .unwrap();
     t.timeouts[0].limit = pyng_spec::ir::TimeoutLimit::AfterSeconds(u64::MAX);
     let due = timeouts::due(&t.timeouts[0], i128::MAX - 1, None);
     assert_eq!(due, Some(i128::MAX));

@@ -57,7 +57,9 @@ pub(super) fn deadlines(
             TimeoutLimit::DeadlineField(f) => Some(Tracked::new(
                 push(&status.model_pointer, f),
                 f,
-                model.and_then(|m| m.field(f)).and_then(|f| f.constraints.unit),
+                model
+                    .and_then(|m| m.field(f))
+                    .and_then(|f| f.constraints.unit),
                 t.source.clone(),
             )),
             TimeoutLimit::AfterSeconds(_) => None,

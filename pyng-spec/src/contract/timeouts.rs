@@ -11,7 +11,7 @@ use std::time::Duration;
 use smallvec::SmallVec;
 
 use super::Machine;
-use crate::ir::{Spec, Timeout, TimeoutLimit};
+use crate::ir::{Spec, StateMachine, Timeout, TimeoutLimit};
 
 /// Per timeout of one machine: when the resource's current stay in the
 /// timeout's `while` states began (Unix milliseconds).
@@ -89,7 +89,17 @@ pub fn longest_timeout(specs: &[Spec]) -> Duration {
     specs
         .iter()
         .flat_map(Spec::state_machines)
-        .flat_map(|(_, m)| &m.timeouts)
+        .map(|(_, m)| longest_in(m))
+        .max()
+        .unwrap_or(Duration::ZERO)
+}
+
+/// The longest `afterSeconds` limit of one machine's timeouts
+/// (`Duration::ZERO` when it has none); see [`longest_timeout`].
+pub fn longest_in(machine: &StateMachine) -> Duration {
+    machine
+        .timeouts
+        .iter()
         .filter_map(|t| match t.limit {
             TimeoutLimit::AfterSeconds(s) => Some(Duration::from_secs(s)),
             TimeoutLimit::DeadlineField(_) => None,
