@@ -223,7 +223,9 @@ fn a_30000_value_state_machine_loads_and_checks_in_linear_space() {
 #[test]
 fn the_engine_tracks_the_shallowest_status_field() {
     let text = include_str!("../../pyng-spec/tests/fixtures/nested-status.yaml");
-    let spec = pyng_spec::load_str("nested-status.yaml", text).unwrap().spec;
+    let spec = pyng_spec::load_str("nested-status.yaml", text)
+        .unwrap()
+        .spec;
     let engine = Engine::from_specs(vec![spec]);
     let exchange = |i: usize, inner: &str, status: &str| {
         json!({

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pyng_spec::contract::{Machine, ResponseContract};
+use pyng_spec::contract::{Machine, OperationContract, ResponseContract};
 use pyng_spec::ir::{Model, Operation, SecurityScheme, SignatureScheme, Spec, Type, Unit};
 use pyng_spec::pointer;
 
@@ -91,13 +91,11 @@ impl OpPlan {
             status,
             models,
             pinned: BTreeSet::new(),
-            echo_fields: op
+            echo_fields: OperationContract::compile(spec, op)
                 .echo
-                .iter()
-                .filter_map(|e| {
-                    let last = pointer::tokens(&e.pointer)?.pop()?;
-                    Some((e.parameter.clone(), last))
-                })
+                .into_iter()
+                .filter(|(_, field)| !field.tokens.is_empty())
+                .map(|(parameter, field)| (parameter, field.name))
                 .collect(),
             bearer,
             signature,
