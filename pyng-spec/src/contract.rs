@@ -56,6 +56,7 @@ pub struct OperationContract {
 }
 
 impl OperationContract {
+    /// Compiles one operation of `spec`.
     pub fn compile(spec: &Spec, op: &Operation) -> OperationContract {
         OperationContract {
             responses: op
@@ -112,7 +113,9 @@ pub struct ResponseContract {
     pub status_tracked: Option<Tracked>,
     /// The status enum's state machine, compiled.
     pub machine: Option<Machine>,
+    /// `x-stable` fields: once present in a sequence, never changed.
     pub stable: Vec<Tracked>,
+    /// `x-monotonic` fields: never going back within a sequence.
     pub monotonic: Vec<Tracked>,
     /// Per timeout of the machine (same order): the deadline field, when the
     /// timeout is a `deadlineField` one.

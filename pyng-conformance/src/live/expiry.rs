@@ -97,4 +97,27 @@ mod tests {
         e.observe(&session, &body, 0);
         assert_eq!(e.remaining(10_000), Some(("session-expiry", 50_000)));
     }
+
+    /// `Job{inner: Delivery{status}, status}`: the live poller reads `/status`
+    /// (as the checker and the sandbox do), and `work-limit` counts from the
+    /// first poll that saw Working.
+    #[test]
+    fn the_countdown_reads_the_shallowest_status_and_counts_from_the_entry() {
+        let text = include_str!("../../../pyng-spec/tests/fixtures/nested-status.yaml");
+        let spec = pyng_spec::load_str("nested-status.yaml", text)
+            .unwrap()
+            .spec;
+        let specs = [spec];
+        let params = [("jobId".to_owned(), "j-1".to_owned())];
+        let job = Target::resolve(&specs, "getJob", "http://h", &params, &[]).unwrap();
+        let body =
+            |status: &str| json!({"jobId": "j-1", "inner": {"status": "Sent"}, "status": status});
+        assert_eq!(job.status_of(&body("Working")).as_deref(), Some("Working"));
+        let mut e = Expiry::new();
+        e.observe(&job, &body("Open"), 0);
+        assert_eq!(e.remaining(0), None, "no deadline in the body");
+        e.observe(&job, &body("Working"), 40_000);
+        e.observe(&job, &body("Working"), 45_000);
+        assert_eq!(e.remaining(45_000), Some(("work-limit", 55_000)));
+    }
 }

@@ -10,11 +10,13 @@ use super::status::StatusField;
 /// A field of a response body that a sequence rule reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tracked {
+    /// JSON pointer to the field in the body.
     pub pointer: String,
     /// `pointer` split into unescaped tokens, once.
     pub tokens: Vec<String>,
     /// The field's wire name.
     pub name: String,
+    /// `x-unit`, for timestamps read as instants.
     pub unit: Option<Unit>,
     /// Where the rule that reads it comes from.
     pub source: Option<Source>,

@@ -20,6 +20,7 @@ pub struct Machine {
     pub enum_name: Arc<str>,
     /// The enum's documented values; an observed status is an index into them.
     pub values: Vec<String>,
+    /// The machine as the spec writes it.
     pub machine: StateMachine,
     final_state: Members,
     /// Per timeout of the machine: its `while` states.
