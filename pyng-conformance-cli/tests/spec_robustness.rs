@@ -202,7 +202,7 @@ fn a_30000_value_state_machine_loads_and_checks_in_linear_space() {
     // Reachability is worked out per state asked about (Open, S7, S29000; `Paid`
     // has no transitions), not as a table of every pair.
     assert_eq!(states.reach_rows(), 3);
-    assert!(states.while_state.is_empty());
+    assert!(states.machine.timeouts.is_empty() && !states.is_while(0, at("Open")));
 
     let engine = Engine::from_specs(vec![spec]);
     let ok = engine.check_bytes("ok.json", &recording(&["Open", "S3", "S29999", "Paid"]));
@@ -214,5 +214,48 @@ fn a_30000_value_state_machine_loads_and_checks_in_linear_space() {
             .any(|f| f.rule == "state.invalid-transition"),
         "{:#?}",
         back.findings
+    );
+}
+
+/// `Job{inner: Delivery{status}, status}`, `inner` listed first: the engine
+/// reads the body's own `/status` (the shallowest state-machine field), as the
+/// sandbox drives it, and not `/inner/status`.
+#[test]
+fn the_engine_tracks_the_shallowest_status_field() {
+    let text = include_str!("../../pyng-spec/tests/fixtures/nested-status.yaml");
+    let spec = pyng_spec::load_str("nested-status.yaml", text)
+        .unwrap()
+        .spec;
+    let engine = Engine::from_specs(vec![spec]);
+    let exchange = |i: usize, inner: &str, status: &str| {
+        json!({
+            "startedAt": format!("2024-11-17T05:30:{:02}.000Z", i * 5),
+            "request": {"method": "GET", "url": "https://api.example.test/jobs/j-1"},
+            "response": {
+                "status": 200,
+                "headers": {"Content-Type": "application/json"},
+                "body": {"jobId": "j-1", "inner": {"status": inner}, "status": status}
+            }
+        })
+    };
+    // The nested status moves forward while the body's own leaves a final state.
+    let bytes = serde_json::to_vec(&json!({
+        "format": "pyng-recording", "version": 1,
+        "spec": {"title": "Nested status fixture", "version": "1.0.0"},
+        "exchanges": [exchange(0, "Queued", "Done"), exchange(1, "Sent", "Open")]
+    }))
+    .unwrap();
+    let report = engine.check_bytes("nested.json", &bytes);
+    let state: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("state."))
+        .map(|f| (f.rule.as_str(), f.pointer.as_deref()))
+        .collect();
+    assert_eq!(
+        state,
+        [("state.final-state-left", Some("/status"))],
+        "{:#?}",
+        report.findings
     );
 }

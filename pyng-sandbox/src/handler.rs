@@ -219,7 +219,7 @@ fn track(
     let header_scenario = match req.headers.get(SCENARIO_HEADER).map(|v| v.to_str()) {
         None => None,
         Some(Ok(text)) => Some(
-            Scenario::parse_strict(text, &status.values)
+            Scenario::parse_strict(text, &status.machine.values)
                 .map_err(|e| refuse_bad(app, plan, &format!("{SCENARIO_HEADER}: {e}")))?,
         ),
         Some(Err(_)) => {
@@ -238,10 +238,10 @@ fn track(
             .or_else(|| {
                 req.key
                     .last()
-                    .and_then(|(_, id)| Scenario::parse_id(id, &status.values))
+                    .and_then(|(_, id)| Scenario::parse_id(id, &status.machine.values))
             })
             .unwrap_or_default();
-        let schedule = match scenario.schedule(&status.machine, &status.values) {
+        let schedule = match scenario.schedule(&status.machine) {
             Ok(s) => s,
             Err(e) => {
                 drop(store);
@@ -275,7 +275,15 @@ fn track(
             .unwrap_or(i64::MAX)
             .saturating_mul(1000);
         store.make_room(app.max_resources);
-        let resource = Resource::new(scenario, schedule, seed, created, ttl_ms, pinned);
+        let resource = Resource::new(
+            &status.machine,
+            scenario,
+            schedule,
+            seed,
+            created,
+            ttl_ms,
+            pinned,
+        );
         store.resources.insert(store_key.clone(), resource);
     }
     let Some(resource) = store.resources.get_mut(&store_key) else {
@@ -305,10 +313,15 @@ async fn respond(
     t: Tracked,
     now: i64,
 ) -> Response {
-    let deadline_field = status.machine.timeouts.iter().find_map(|t| match &t.limit {
-        TimeoutLimit::DeadlineField(f) => Some(f.clone()),
-        TimeoutLimit::AfterSeconds(_) => None,
-    });
+    let deadline_field = status
+        .machine
+        .machine
+        .timeouts
+        .iter()
+        .find_map(|t| match &t.limit {
+            TimeoutLimit::DeadlineField(f) => Some(f.clone()),
+            TimeoutLimit::AfterSeconds(_) => None,
+        });
     let times = Times {
         now_ms: now,
         changed_ms: t.changed_ms,
@@ -425,7 +438,7 @@ fn pin(
         .cloned()
         .collect();
     let mut found = BTreeMap::new();
-    for state in &status.values {
+    for state in &status.machine.values {
         let states = BTreeMap::from([(status.enum_name.clone(), state.clone())]);
         let body = synthesise(spec, ok_type, seed, states, fixed.clone());
         collect_values(&body, &names, &mut found);

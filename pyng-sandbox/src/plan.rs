@@ -4,18 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use pyng_spec::ir::{
-    Model, Operation, SecurityScheme, SignatureScheme, Spec, StateMachine, Type, Unit,
-};
+use pyng_spec::contract::{Machine, OperationContract, ResponseContract};
+use pyng_spec::ir::{Model, Operation, SecurityScheme, SignatureScheme, Spec, Type, Unit};
 use pyng_spec::pointer;
 
-/// The status field: the first field (depth-first from the success body) whose
-/// enum has an `x-state-machine`.
+/// The status field of the success body (`pyng_spec::contract::status`) and
+/// its compiled state machine.
 #[derive(Debug, Clone)]
 pub(crate) struct StatusLoc {
     pub enum_name: String,
-    pub values: Vec<String>,
-    pub machine: StateMachine,
+    pub machine: Machine,
     pub model_name: String,
     /// Pointer to the model instance holding the status field.
     pub model_pointer: String,
@@ -66,18 +64,14 @@ impl OpPlan {
             .into_iter()
             .map(|(m, p)| (m.name.clone(), p))
             .collect();
-        let status = models.iter().find_map(|(name, at)| {
-            let m = spec.model(name)?;
-            m.fields.iter().find_map(|f| {
-                let Type::Named(n) = &f.ty else { return None };
-                let e = spec.enum_def(n)?;
-                Some(StatusLoc {
-                    enum_name: e.name.clone(),
-                    values: e.values.clone(),
-                    machine: e.machine.clone()?,
-                    model_name: m.name.clone(),
-                    model_pointer: at.clone(),
-                })
+        let status = ok_type.as_ref().and_then(|t| {
+            let contract = ResponseContract::of_body(spec, t);
+            let field = contract.status?;
+            Some(StatusLoc {
+                enum_name: field.enum_name,
+                machine: contract.machine?,
+                model_name: field.model,
+                model_pointer: field.model_pointer,
             })
         });
         let mut bearer = false;
@@ -97,13 +91,11 @@ impl OpPlan {
             status,
             models,
             pinned: BTreeSet::new(),
-            echo_fields: op
+            echo_fields: OperationContract::compile(spec, op)
                 .echo
-                .iter()
-                .filter_map(|e| {
-                    let last = pointer::tokens(&e.pointer)?.pop()?;
-                    Some((e.parameter.clone(), last))
-                })
+                .into_iter()
+                .filter(|(_, field)| !field.tokens.is_empty())
+                .map(|(parameter, field)| (parameter, field.name))
                 .collect(),
             bearer,
             signature,
@@ -295,5 +287,29 @@ mod tests {
             },
         );
         assert!(body["note"].is_object(), "{body:#}");
+    }
+
+    /// `Job{inner: Delivery{status}, status}`, `inner` listed first: the
+    /// sandbox drives the body's own status, the one the checker reads.
+    #[test]
+    fn the_status_is_the_shallowest_state_machine_field() {
+        let text = include_str!("../../pyng-spec/tests/fixtures/nested-status.yaml");
+        let spec = pyng_spec::load_str("nested-status.yaml", text)
+            .unwrap()
+            .spec;
+        let plan = OpPlan::new(0, &spec, &spec.operations[0]);
+        let status = plan.status.as_ref().unwrap();
+        assert_eq!(
+            (
+                status.enum_name.as_str(),
+                status.model_name.as_str(),
+                status.model_pointer.as_str()
+            ),
+            ("JobStatus", "Job", "")
+        );
+        let ty = Type::Named("Job".into());
+        let states = BTreeMap::from([(status.enum_name.clone(), "Working".to_owned())]);
+        let body = crate::body::synthesise(&spec, &ty, 7, states, BTreeMap::new());
+        assert_eq!(body["status"], "Working", "{body:#}");
     }
 }

@@ -23,9 +23,7 @@
 //! ignored, so `pi-000001-settle-3.amount-mismatch` works and so does a 32-character
 //! Peach `checkoutId` such as `successful-2.bad-signature.0000000000000000`.
 
-use std::collections::{BTreeSet, VecDeque};
-
-use pyng_spec::ir::StateMachine;
+use pyng_spec::contract::Machine;
 
 use crate::faults::Fault;
 
@@ -215,21 +213,22 @@ impl Scenario {
         s
     }
 
-    /// The state sequence on `machine` (whose enum has `values`).
-    pub fn schedule(&self, machine: &StateMachine, values: &[String]) -> Result<Schedule, String> {
+    /// The state sequence on `machine`.
+    pub fn schedule(&self, machine: &Machine) -> Result<Schedule, String> {
         let initial = machine
+            .machine
             .initial
             .first()
-            .or(values.first())
+            .or(machine.values.first())
             .ok_or("the status enum has no values")?;
         let target = match &self.target {
             Target::State(s) => Some(s.clone()),
             Target::Default => Some(
-                happy_final(machine, initial, values)
+                happy_final(machine, initial)
                     .ok_or("no final state is reachable from the initial state")?,
             ),
             Target::Expire => {
-                if machine.timeouts.is_empty() {
+                if machine.machine.timeouts.is_empty() {
                     return Err("`expire`: the state machine has no timeouts".into());
                 }
                 None
@@ -238,7 +237,8 @@ impl Scenario {
         let mut path = vec![initial.clone()];
         for stop in self.via.iter().chain(target.iter()) {
             let from = path.last().cloned().unwrap_or_default();
-            let leg = shortest_path(machine, &from, stop)
+            let leg = machine
+                .shortest_path(&from, stop)
                 .ok_or_else(|| format!("no transition path from {from} to {stop}"))?;
             path.extend(leg.into_iter().skip(1));
         }
@@ -257,37 +257,12 @@ impl Scenario {
     }
 }
 
-/// Breadth-first shortest path through `transitions` (`[from]` when equal).
-pub(crate) fn shortest_path(machine: &StateMachine, from: &str, to: &str) -> Option<Vec<String>> {
-    let mut prev: std::collections::BTreeMap<&str, &str> = Default::default();
-    let mut seen = BTreeSet::from([from]);
-    let mut queue = VecDeque::from([from]);
-    while let Some(s) = queue.pop_front() {
-        if s == to {
-            let mut path = vec![to.to_owned()];
-            let mut cur = to;
-            while let Some(p) = prev.get(cur) {
-                path.push((*p).to_owned());
-                cur = p;
-            }
-            path.reverse();
-            return Some(path);
-        }
-        for next in machine.transitions.get(s).into_iter().flatten() {
-            if seen.insert(next) {
-                prev.insert(next, s);
-                queue.push_back(next);
-            }
-        }
-    }
-    None
-}
-
 /// The reachable final state furthest from `initial`; ties go to enum order.
-fn happy_final(machine: &StateMachine, initial: &str, values: &[String]) -> Option<String> {
+fn happy_final(machine: &Machine, initial: &str) -> Option<String> {
     let mut best: Option<(usize, &String)> = None;
-    for v in values.iter().filter(|v| machine.final_states.contains(*v)) {
-        if let Some(p) = shortest_path(machine, initial, v)
+    for (i, v) in machine.values.iter().enumerate() {
+        if machine.is_final(i)
+            && let Some(p) = machine.shortest_path(initial, v)
             && best.is_none_or(|(len, _)| p.len() > len)
         {
             best = Some((p.len(), v));
@@ -301,21 +276,20 @@ mod tests {
     use super::*;
     use std::collections::BTreeMap;
 
-    fn tx() -> (StateMachine, Vec<String>) {
+    fn tx() -> (Machine, Vec<String>) {
         let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        (
-            StateMachine {
-                initial: s(&["Pending"]),
-                final_states: s(&["Settled", "Declined", "Expired"]).into_iter().collect(),
-                transitions: BTreeMap::from([
-                    ("Pending".to_owned(), s(&["InProgress", "Expired"])),
-                    ("InProgress".to_owned(), s(&["Settled", "Declined"])),
-                ]),
-                timeouts: Vec::new(),
-                source: None,
-            },
-            s(&["Pending", "InProgress", "Settled", "Declined", "Expired"]),
-        )
+        let values = s(&["Pending", "InProgress", "Settled", "Declined", "Expired"]);
+        let machine = pyng_spec::ir::StateMachine {
+            initial: s(&["Pending"]),
+            final_states: s(&["Settled", "Declined", "Expired"]).into_iter().collect(),
+            transitions: BTreeMap::from([
+                ("Pending".to_owned(), s(&["InProgress", "Expired"])),
+                ("InProgress".to_owned(), s(&["Settled", "Declined"])),
+            ]),
+            timeouts: Vec::new(),
+            source: None,
+        };
+        (Machine::new("TxStatus", &values, &machine), values)
     }
 
     #[test]
@@ -372,7 +346,7 @@ mod tests {
         let sched = |s: &str| {
             Scenario::parse_strict(s, &values)
                 .unwrap()
-                .schedule(&m, &values)
+                .schedule(&m)
                 .unwrap()
         };
         let s = sched("default");
@@ -394,13 +368,13 @@ mod tests {
         assert!(
             Scenario::parse_strict("expire", &values)
                 .unwrap()
-                .schedule(&m, &values)
+                .schedule(&m)
                 .is_err()
         );
         assert!(
             Scenario::parse_strict("expired.via-inprogress", &values)
                 .unwrap()
-                .schedule(&m, &values)
+                .schedule(&m)
                 .is_err()
         );
     }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
-use pyng_spec::ir::{StateMachine, TimeoutLimit};
+use pyng_spec::contract::{Clocks, Machine};
+use pyng_spec::ir::TimeoutLimit;
 
 use crate::faults::{Fault, FaultKind};
 use crate::scenario::{Scenario, Schedule};
@@ -17,7 +18,8 @@ pub(crate) struct Resource {
     pub scenario: Scenario,
     pub schedule: Schedule,
     pub seed: u64,
-    pub created_ms: i64,
+    /// Per timeout: when the resource's stay in its `while` states began.
+    clocks: Clocks,
     /// Deadline of `deadlineField` timeouts.
     pub deadline_ms: i64,
     /// Field values fixed for the resource (see `OpPlan::pinned`).
@@ -47,7 +49,9 @@ pub(crate) struct Step {
 }
 
 impl Resource {
+    /// A resource in its initial state from `created_ms` on.
     pub(crate) fn new(
+        machine: &Machine,
         scenario: Scenario,
         schedule: Schedule,
         seed: u64,
@@ -55,11 +59,15 @@ impl Resource {
         ttl_ms: i64,
         pinned: BTreeMap<String, Value>,
     ) -> Resource {
+        let mut clocks = Clocks::default();
+        if let Some(initial) = schedule.path.first().and_then(|s| machine.index(s)) {
+            clocks.observe(machine, initial, Some(i128::from(created_ms)));
+        }
         Resource {
             scenario,
             schedule,
             seed,
-            created_ms,
+            clocks,
             deadline_ms: created_ms.saturating_add(ttl_ms),
             pinned,
             polls: 0,
@@ -71,7 +79,10 @@ impl Resource {
         }
     }
 
-    fn record(&mut self, state: &str, now_ms: i64) {
+    fn record(&mut self, machine: &Machine, state: &str, now_ms: i64) {
+        if let Some(i) = machine.index(state) {
+            self.clocks.observe(machine, i, Some(i128::from(now_ms)));
+        }
         if self.history.last().map(String::as_str) != Some(state) {
             self.history.push(state.to_owned());
             // max: the clock never goes back, but keep `x-monotonic` fields safe.
@@ -80,11 +91,11 @@ impl Resource {
     }
 
     /// The state of the next request, advancing the schedule.
-    pub(crate) fn step(&mut self, machine: &StateMachine, now_ms: i64) -> Step {
+    pub(crate) fn step(&mut self, machine: &Machine, now_ms: i64) -> Step {
         let request = self.requests;
         self.requests += 1;
         let fault = self.scenario.fault;
-        let is_final = |s: &str| machine.final_states.contains(s);
+        let is_final = |s: &str| machine.index(s).is_some_and(|i| machine.is_final(i));
         if let Some(f) = fault
             && !self.fault_done
         {
@@ -121,7 +132,7 @@ impl Resource {
                     {
                         let state = (*first).clone();
                         self.fault_done = true;
-                        self.record(&state, now_ms);
+                        self.record(machine, &state, now_ms);
                         return Step {
                             state,
                             request,
@@ -136,7 +147,7 @@ impl Resource {
                         && is_final(last)
                     {
                         self.fault_done = true;
-                        self.record(&state, now_ms);
+                        self.record(machine, &state, now_ms);
                         return Step {
                             state,
                             request,
@@ -162,7 +173,7 @@ impl Resource {
             .unwrap_or_else(|| self.schedule.state_at(self.polls).to_owned())
     }
 
-    fn advance(&mut self, machine: &StateMachine, now_ms: i64) -> Step {
+    fn advance(&mut self, machine: &Machine, now_ms: i64) -> Step {
         let mut state = self.schedule.state_at(self.polls).to_owned();
         let mut timeout = None;
         if let Some(t) = &self.timed_out {
@@ -173,7 +184,7 @@ impl Resource {
             timeout = Some(id);
         }
         self.polls = self.polls.saturating_add(1);
-        self.record(&state, now_ms);
+        self.record(machine, &state, now_ms);
         Step {
             state,
             request: 0,
@@ -182,35 +193,45 @@ impl Resource {
         }
     }
 
-    /// The first timeout of the machine that has run out for `state`, and the state
-    /// it moves to: its first `becomes` state observable from where the resource
-    /// is; with no `becomes` (the spec then allows any final state), the first
-    /// observable final state.
+    /// The first timeout of the machine that has come due for `state`, and the
+    /// state it moves to: its first `becomes` state observable from where the
+    /// resource is; with no `becomes` (the spec then allows any final state),
+    /// the first observable final state. A timeout is due by
+    /// `pyng_spec::contract::timeouts`: counted from the resource's entry into
+    /// its `while` states (the initial state at creation), or at the deadline
+    /// the resource's responses show.
     fn fired_timeout(
-        &self,
-        machine: &StateMachine,
+        &mut self,
+        machine: &Machine,
         state: &str,
         now_ms: i64,
     ) -> Option<(String, String)> {
+        let index = machine.index(state)?;
+        let now = i128::from(now_ms);
+        self.clocks.observe(machine, index, Some(now));
         let from = self.history.last().map(String::as_str).unwrap_or(state);
-        for t in &machine.timeouts {
-            if !t.while_states.iter().any(|w| w == state) {
-                continue;
-            }
-            let expired = match &t.limit {
-                TimeoutLimit::AfterSeconds(s) => {
-                    let limit = i64::try_from(*s).unwrap_or(i64::MAX).saturating_mul(1000);
-                    now_ms.saturating_sub(self.created_ms) >= limit
-                }
-                TimeoutLimit::DeadlineField(_) => now_ms > self.deadline_ms,
+        for (i, t) in machine.machine.timeouts.iter().enumerate() {
+            let deadline = match t.limit {
+                TimeoutLimit::DeadlineField(_) => Some(i128::from(self.deadline_ms)),
+                TimeoutLimit::AfterSeconds(_) => None,
             };
-            if !expired {
+            if self
+                .clocks
+                .due(machine, i, deadline)
+                .is_none_or(|due| now < due)
+            {
                 continue;
             }
-            let observable =
-                |s: &&String| machine.may_observe(from, s) && machine.may_observe(state, s);
+            let observable = |s: &&String| {
+                machine.may_observe_names(from, s) && machine.may_observe_names(state, s)
+            };
             let next = if t.becomes.is_empty() {
-                machine.final_states.iter().find(observable).cloned()
+                machine
+                    .machine
+                    .final_states
+                    .iter()
+                    .find(observable)
+                    .cloned()
             } else {
                 t.becomes.iter().find(observable).cloned()
             };
@@ -255,5 +276,68 @@ impl Store {
         if self.tokens.len() >= max {
             self.tokens.clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::OpPlan;
+
+    fn job_machine() -> Machine {
+        let text = include_str!("../../pyng-spec/tests/fixtures/nested-status.yaml");
+        let spec = pyng_spec::load_str("nested-status.yaml", text)
+            .unwrap()
+            .spec;
+        let plan = OpPlan::new(0, &spec, &spec.operations[0]);
+        plan.status.unwrap().machine
+    }
+
+    fn resource(machine: &Machine, scenario: &str, created_ms: i64) -> Resource {
+        let scenario = Scenario::parse_strict(scenario, &machine.values).unwrap();
+        let schedule = scenario.schedule(machine).unwrap();
+        // A deadline far away: only `work-limit` (60 s in Working) may fire.
+        let ttl = 1_000_000_000;
+        Resource::new(
+            machine,
+            scenario,
+            schedule,
+            0,
+            created_ms,
+            ttl,
+            BTreeMap::new(),
+        )
+    }
+
+    /// `work-limit` is 60 s in Working: counted from the poll that first served
+    /// Working, not from the resource's creation.
+    #[test]
+    fn an_after_seconds_timeout_counts_from_the_entry_into_its_while_state() {
+        let m = job_machine();
+        let mut r = resource(&m, "expire.via-working", 0);
+        assert_eq!(r.step(&m, 0).state, "Open");
+        let entered = r.step(&m, 50_000);
+        assert_eq!((entered.state.as_str(), entered.timeout), ("Working", None));
+        // 100 s after creation, 50 s in Working: not yet.
+        let s = r.step(&m, 100_000);
+        assert_eq!((s.state.as_str(), s.timeout), ("Working", None));
+        let s = r.step(&m, 110_000);
+        assert_eq!(s.state, "Failed");
+        assert_eq!(s.timeout.as_deref(), Some("work-limit"));
+        // Once fired, the resource stays where the timeout took it.
+        assert_eq!(r.step(&m, 500_000).state, "Failed");
+    }
+
+    /// The initial state is entered at creation: a timeout on it counts from
+    /// then, however late the first poll comes.
+    #[test]
+    fn the_initial_state_is_entered_at_creation() {
+        let m = job_machine();
+        let mut r = resource(&m, "expire", 0);
+        r.deadline_ms = 30_000;
+        assert_eq!(r.step(&m, 10_000).state, "Open");
+        let s = r.step(&m, 30_000);
+        assert_eq!(s.state, "Failed");
+        assert_eq!(s.timeout.as_deref(), Some("offer-expiry"));
     }
 }

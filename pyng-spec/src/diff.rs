@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::contract::Machine;
 use crate::ir::{EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -368,10 +369,11 @@ impl Differ {
         // Compare what a poller may observe, not how the edges are written.
         let states: BTreeSet<&String> = va.iter().chain(vb).collect();
         let observable = |m: &StateMachine| -> BTreeSet<(&String, &String)> {
+            let m = Machine::new(name, &[], m);
             let mut pairs = BTreeSet::new();
             for from in &states {
                 for to in &states {
-                    if from != to && m.may_observe(from, to) {
+                    if from != to && m.may_observe_names(from, to) {
                         pairs.insert((*from, *to));
                     }
                 }

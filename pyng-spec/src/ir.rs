@@ -237,24 +237,11 @@ pub struct StateMachine {
 impl StateMachine {
     /// Whether a later poll may observe `to` after `from`: the same state, or one
     /// reachable through one or more documented transitions (states may be skipped
-    /// between polls, never re-entered backwards, never left once final).
+    /// between polls, never re-entered backwards, never left once final). Compiles
+    /// the machine on every call: a consumer that asks repeatedly holds a
+    /// [`crate::contract::Machine`].
     pub fn may_observe(&self, from: &str, to: &str) -> bool {
-        if from == to {
-            return true;
-        }
-        let mut seen = BTreeSet::new();
-        let mut todo = vec![from];
-        while let Some(s) = todo.pop() {
-            for next in self.transitions.get(s).into_iter().flatten() {
-                if next == to {
-                    return true;
-                }
-                if seen.insert(next.as_str()) {
-                    todo.push(next);
-                }
-            }
-        }
-        false
+        crate::contract::Machine::new("", &[], self).may_observe_names(from, to)
     }
 }
 

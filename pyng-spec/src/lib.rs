@@ -8,6 +8,7 @@
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+pub mod contract;
 pub mod diag;
 pub mod diff;
 pub mod expr;

@@ -502,7 +502,42 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         for ex in &r.examples {
             examples(spec, body, ex, problems);
         }
+        ambiguous_status_field(spec, op, r, body, problems);
     }
+}
+
+/// A success body with two status fields at the same depth: which one the
+/// state is read from would come down to property order.
+fn ambiguous_status_field(
+    spec: &Spec,
+    op: &Operation,
+    r: &Response,
+    body: &Type,
+    problems: &mut Vec<Problem>,
+) {
+    if !r.status.is_some_and(|s| (200..300).contains(&s)) {
+        return;
+    }
+    let candidates = crate::contract::status::candidates(spec, body);
+    if candidates.len() < 2 {
+        return;
+    }
+    let pointers: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("`{}`", c.pointer))
+        .collect();
+    let code = r.status.map(|s| s.to_string()).unwrap_or_default();
+    err(
+        problems,
+        &push(&push(&op.pointer, "responses"), &code),
+        "lint.ambiguous-status-field",
+        format!(
+            "the {code} response of {} has {} status fields at the same depth ({}): the status is the shallowest field whose enum has an `x-state-machine`, so keep one of them there or move the others deeper",
+            op.id,
+            candidates.len(),
+            pointers.join(", ")
+        ),
+    );
 }
 
 fn pointer_resolves(spec: &Spec, ty: &Type, pointer: &str) -> bool {

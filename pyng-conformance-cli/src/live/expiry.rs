@@ -1,9 +1,8 @@
-//! Time left before the resource should leave its current state, from the
-//! state machine's `timeouts`: `afterSeconds` counted from the first observation
-//! in one of the `while` states, or the body's `deadlineField`. Shown in the
+//! Time left before the resource should leave its current state: the timeout
+//! of the state machine due first, by `pyng_spec::contract::timeouts`. Shown in the
 //! status line; the checks themselves are the engine's `state.timeout`.
 
-use pyng_spec::ir::TimeoutLimit;
+use pyng_spec::contract::Clocks;
 use serde_json::Value;
 
 use super::target::Target;
@@ -11,8 +10,8 @@ use pyng_conformance::checks::sequence::{Observation, observe};
 
 #[derive(Debug)]
 pub struct Expiry {
-    /// Per timeout: when the resource was first seen in one of its `while` states.
-    since: Vec<Option<i128>>,
+    /// Per timeout: when the resource's stay in its `while` states began.
+    clocks: Clocks,
     /// The nearest expiry for the last observed state: timeout id and Unix ms.
     next: Option<(String, i128)>,
 }
@@ -20,36 +19,25 @@ pub struct Expiry {
 impl Expiry {
     pub fn new() -> Expiry {
         Expiry {
-            since: Vec::new(),
+            clocks: Clocks::default(),
             next: None,
         }
     }
 
-    /// Takes one success body observed at `now_ms` in `state`.
-    pub fn observe(&mut self, target: &Target<'_>, body: &Value, state: &str, now_ms: i128) {
-        let Some(machine) = target.machine() else {
+    /// Takes one success body observed at `now_ms`.
+    pub fn observe(&mut self, target: &Target<'_>, body: &Value, now_ms: i128) {
+        let Some(machine) = &target.plan.states else {
             return;
         };
         let mut obs = Observation::default();
         observe(&target.plan, body, Some(now_ms), &mut obs);
-        self.since.resize(machine.timeouts.len(), None);
-        self.next = None;
-        for (i, t) in machine.timeouts.iter().enumerate() {
-            if !t.while_states.iter().any(|s| s == state) {
-                self.since[i] = None;
-                continue;
-            }
-            let since = *self.since[i].get_or_insert(now_ms);
-            let at = match &t.limit {
-                TimeoutLimit::AfterSeconds(s) => Some(since + i128::from(*s) * 1000),
-                TimeoutLimit::DeadlineField(_) => obs.deadlines.get(i).copied().flatten(),
-            };
-            if let Some(at) = at
-                && self.next.as_ref().is_none_or(|(_, n)| at < *n)
-            {
-                self.next = Some((t.id.clone(), at));
-            }
-        }
+        let Some(state) = obs.status else { return };
+        self.clocks.observe(machine, state, Some(now_ms));
+        let deadline = |t: usize| obs.deadlines.get(t).copied().flatten();
+        self.next = self
+            .clocks
+            .next_due(machine, deadline)
+            .and_then(|(t, at)| Some((machine.machine.timeouts.get(t)?.id.clone(), at)));
     }
 
     /// The nearest timeout of the current state: its id and milliseconds left
@@ -89,11 +77,11 @@ mod tests {
         .unwrap();
         let mut e = Expiry::new();
         let body = json!({"data": {"transactionStatus": "Pending"}});
-        e.observe(&tx, &body, "Pending", 1_000);
-        e.observe(&tx, &body, "Pending", 6_000);
+        e.observe(&tx, &body, 1_000);
+        e.observe(&tx, &body, 6_000);
         assert_eq!(e.remaining(6_000), Some(("qr-code-expiry", 55_000)));
         let settled = json!({"data": {"transactionStatus": "Settled"}});
-        e.observe(&tx, &settled, "Settled", 7_000);
+        e.observe(&tx, &settled, 7_000);
         assert_eq!(e.remaining(7_000), None);
 
         let session = Target::resolve(
@@ -106,7 +94,30 @@ mod tests {
         .unwrap();
         let mut e = Expiry::new();
         let body = json!({"data": {"status": "Created", "expiresAt": "1970-01-01T00:01:00Z"}});
-        e.observe(&session, &body, "Created", 0);
+        e.observe(&session, &body, 0);
         assert_eq!(e.remaining(10_000), Some(("session-expiry", 50_000)));
+    }
+
+    /// `Job{inner: Delivery{status}, status}`: the live poller reads `/status`
+    /// (as the checker and the sandbox do), and `work-limit` counts from the
+    /// first poll that saw Working.
+    #[test]
+    fn the_countdown_reads_the_shallowest_status_and_counts_from_the_entry() {
+        let text = include_str!("../../../pyng-spec/tests/fixtures/nested-status.yaml");
+        let spec = pyng_spec::load_str("nested-status.yaml", text)
+            .unwrap()
+            .spec;
+        let specs = [spec];
+        let params = [("jobId".to_owned(), "j-1".to_owned())];
+        let job = Target::resolve(&specs, "getJob", "http://h", &params, &[]).unwrap();
+        let body =
+            |status: &str| json!({"jobId": "j-1", "inner": {"status": "Sent"}, "status": status});
+        assert_eq!(job.status_of(&body("Working")).as_deref(), Some("Working"));
+        let mut e = Expiry::new();
+        e.observe(&job, &body("Open"), 0);
+        assert_eq!(e.remaining(0), None, "no deadline in the body");
+        e.observe(&job, &body("Working"), 40_000);
+        e.observe(&job, &body("Working"), 45_000);
+        assert_eq!(e.remaining(45_000), Some(("work-limit", 55_000)));
     }
 }

@@ -197,8 +197,7 @@ impl Run<'_, '_> {
                 .ok()
                 .and_then(|body| {
                     let state = self.target.status_of(&body)?;
-                    self.expiry
-                        .observe(self.target, &body, &state, x.started_ms);
+                    self.expiry.observe(self.target, &body, x.started_ms);
                     Some(state)
                 })
         } else {

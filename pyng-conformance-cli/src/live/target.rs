@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use pyng_spec::ir::{
-    Operation, ParamLocation, SecurityScheme, SignatureScheme, Spec, StateMachine, TimeoutLimit,
-    Type,
+    Operation, ParamLocation, SecurityScheme, SignatureScheme, Spec, StateMachine,
 };
 use serde_json::Value;
 
 use pyng_conformance::exchange::is_secret_header;
-use pyng_conformance::plan::{SequencePlan, plan};
+use pyng_conformance::plan::SequencePlan;
+use pyng_spec::contract::ResponseContract;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -143,8 +143,9 @@ impl<'s> Target<'s> {
                 ));
             }
         }
-        let plan = success_body(op)
-            .map(|ty| plan(spec, ty))
+        let plan = pyng_spec::contract::success_response(op)
+            .and_then(|i| op.responses.get(i))
+            .map(|r| SequencePlan::from(ResponseContract::of_response(spec, r)))
             .unwrap_or_default();
         Ok(Target {
             spec,
@@ -240,17 +241,16 @@ impl<'s> Target<'s> {
     }
 
     /// The state machine of the status field of the success body.
-    pub fn machine(&self) -> Option<&'s StateMachine> {
-        let (_, enum_name) = self.plan.status.as_ref()?;
-        self.spec.enum_def(enum_name)?.machine.as_ref()
+    pub fn machine(&self) -> Option<&StateMachine> {
+        self.plan.states.as_ref().map(|m| &m.machine)
     }
 
     /// The documented status value in a success body, if any.
     pub fn status_of(&self, body: &Value) -> Option<String> {
-        let (tracked, enum_name) = self.plan.status.as_ref()?;
+        let (tracked, _) = self.plan.status.as_ref()?;
+        let states = self.plan.states.as_ref()?;
         let s = body.pointer(&tracked.pointer)?.as_str()?;
-        let e = self.spec.enum_def(enum_name)?;
-        e.values.iter().any(|v| v == s).then(|| s.to_owned())
+        states.index(s).map(|_| s.to_owned())
     }
 
     /// The states that end polling: the machine's `final` states.
@@ -274,27 +274,12 @@ impl<'s> Target<'s> {
     pub fn default_deadline(&self) -> Duration {
         let longest = self
             .machine()
-            .into_iter()
-            .flat_map(|m| &m.timeouts)
-            .filter_map(|t| match t.limit {
-                TimeoutLimit::AfterSeconds(s) => Some(s),
-                TimeoutLimit::DeadlineField(_) => None,
-            })
-            .max()
-            .unwrap_or(0);
+            .map(pyng_spec::contract::timeouts::longest_in)
+            .unwrap_or_default();
         let interval = self.interval().unwrap_or_default();
         // Saturating: a spec may say `u64::MAX` seconds.
-        DEFAULT_DEADLINE
-            .max(Duration::from_secs(longest).saturating_add(interval.saturating_mul(2)))
+        DEFAULT_DEADLINE.max(longest.saturating_add(interval.saturating_mul(2)))
     }
-}
-
-/// The body type of the operation's first 2xx response that has one.
-fn success_body(op: &Operation) -> Option<&Type> {
-    op.responses
-        .iter()
-        .filter(|r| matches!(r.status, Some(200..=299)))
-        .find_map(|r| r.body.as_ref())
 }
 
 /// Validates and normalises a base URL.

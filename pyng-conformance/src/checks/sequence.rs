@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use pyng_spec::contract::{Clocks, timeouts};
 use pyng_spec::ir::{TimeoutLimit, Unit};
 use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
@@ -89,7 +90,7 @@ pub fn observe<B: Body + ?Sized>(
     // A deadline is read only while its timeout applies (its `while`
     // states): no check looks at it otherwise.
     let applies = |i: usize| match (status, &plan.states) {
-        (Some(s), Some(states)) => states.while_state.get(i).is_some_and(|w| w[s]),
+        (Some(s), Some(states)) => states.is_while(i, s),
         _ => false,
     };
     out.time_ms = time_ms;
@@ -135,8 +136,8 @@ pub struct SequenceState {
     /// The last status: its enum and its index in that enum's
     /// [`States::values`].
     last_status: Option<(Arc<str>, usize)>,
-    /// Per timeout: when the resource was first seen in one of its `while` states.
-    while_since: SmallVec<[Option<i128>; 2]>,
+    /// Per timeout: when the resource's stay in its `while` states began.
+    clocks: Clocks,
     /// Per timeout: already reported, so a long stall is one finding.
     timed_out: SmallVec<[bool; 4]>,
     stable: SmallVec<[Option<Stable>; 2]>,
@@ -193,7 +194,7 @@ impl SequenceState {
             });
             if !same_enum {
                 self.last_status = None;
-                self.while_since.clear();
+                self.clocks.reset();
                 self.timed_out.clear();
             }
             self.transition(at, tracked, states, status, out);
@@ -263,7 +264,7 @@ impl SequenceState {
         };
         let m = &states.machine;
         let name = |i: usize| states.values[i].as_str();
-        if states.final_state[from] && from != to {
+        if states.is_final(from) && from != to {
             out.push(at.finding(
                 "state.final-state-left",
                 &t.pointer,
@@ -300,17 +301,21 @@ impl SequenceState {
         out: &mut Vec<Finding>,
     ) {
         let m = &states.machine;
-        self.while_since.resize(m.timeouts.len(), None);
+        self.clocks.observe(states, status, obs.time_ms);
         self.timed_out.resize(m.timeouts.len(), false);
         let tolerance_ms = i128::from(at.interval_seconds) * 1000;
         for (i, timeout) in m.timeouts.iter().enumerate() {
-            if !states.while_state[i][status] {
-                self.while_since[i] = None;
+            let (Some(now), Some(since)) = (obs.time_ms, self.clocks.since(i)) else {
+                continue;
+            };
+            if self.timed_out[i] {
                 continue;
             }
-            let Some(now) = obs.time_ms else { continue };
-            let since = *self.while_since[i].get_or_insert(now);
-            if self.timed_out[i] {
+            let deadline = obs.deadlines.get(i).copied().flatten();
+            let Some(due) = timeouts::due(timeout, since, deadline) else {
+                continue;
+            };
+            if !timeouts::is_late(due, now, tolerance_ms) {
                 continue;
             }
             let status = states.values[status].as_str();
@@ -326,42 +331,30 @@ impl SequenceState {
                     timeout.becomes.join(" or ")
                 }
             };
-            let late = match &timeout.limit {
-                TimeoutLimit::AfterSeconds(limit) => {
-                    let waited = now - since;
-                    (waited > i128::from(*limit) * 1000 + tolerance_ms).then(|| {
-                        format!(
-                            "`{}` is still {status} {} s after it was first seen in {}; the limit is {limit} s (+{} s polling tolerance) and it should have become {}",
-                            t.name,
-                            waited / 1000,
-                            timeout.while_states.join("/"),
-                            at.interval_seconds,
-                            expected()
-                        )
-                    })
-                }
-                TimeoutLimit::DeadlineField(field) => {
-                    let deadline = obs.deadlines.get(i).copied().flatten();
-                    deadline.filter(|d| now > d + tolerance_ms).map(|d| {
-                        format!(
-                            "`{}` is still {status} {} s after its `{field}` (+{} s polling tolerance); it should have become {}",
-                            t.name,
-                            (now - d) / 1000,
-                            at.interval_seconds,
-                            expected()
-                        )
-                    })
-                }
+            let message = match &timeout.limit {
+                TimeoutLimit::AfterSeconds(limit) => format!(
+                    "`{}` is still {status} {} s after it was first seen in {}; the limit is {limit} s (+{} s polling tolerance) and it should have become {}",
+                    t.name,
+                    (now - since) / 1000,
+                    timeout.while_states.join("/"),
+                    at.interval_seconds,
+                    expected()
+                ),
+                TimeoutLimit::DeadlineField(field) => format!(
+                    "`{}` is still {status} {} s after its `{field}` (+{} s polling tolerance); it should have become {}",
+                    t.name,
+                    (now - due) / 1000,
+                    at.interval_seconds,
+                    expected()
+                ),
             };
-            if let Some(message) = late {
-                self.timed_out[i] = true;
-                out.push(at.finding(
-                    "state.timeout",
-                    &t.pointer,
-                    format!("timeout `{}`: {message}", timeout.id),
-                    timeout.source.as_ref().or(m.source.as_ref()),
-                ));
-            }
+            self.timed_out[i] = true;
+            out.push(at.finding(
+                "state.timeout",
+                &t.pointer,
+                format!("timeout `{}`: {message}", timeout.id),
+                timeout.source.as_ref().or(m.source.as_ref()),
+            ));
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use pyng_spec::ir::{Spec, TimeoutLimit};
+use pyng_spec::ir::Spec;
 
 /// The three specs shipped with the kit, embedded at build time.
 pub const BUNDLED_SPECS: &[(&str, &str)] = &[
@@ -48,16 +48,7 @@ const LATE_POLL_TOLERANCE: Duration = Duration::from_secs(10 * 60);
 /// history, so every timeout can still be seen to pass. (A `deadlineField`
 /// timeout is read from each response and needs no history.)
 pub(super) fn eviction_window(specs: &[Spec]) -> Duration {
-    let longest_timeout = specs
-        .iter()
-        .flat_map(Spec::state_machines)
-        .flat_map(|(_, machine)| &machine.timeouts)
-        .filter_map(|t| match t.limit {
-            TimeoutLimit::AfterSeconds(seconds) => Some(seconds),
-            TimeoutLimit::DeadlineField(_) => None,
-        })
-        .max()
-        .unwrap_or(0);
+    let longest_timeout = pyng_spec::contract::longest_timeout(specs);
     let longest_interval = specs
         .iter()
         .flat_map(|s| &s.operations)
@@ -65,13 +56,15 @@ pub(super) fn eviction_window(specs: &[Spec]) -> Duration {
         .map(|p| p.interval_seconds)
         .max()
         .unwrap_or(0);
-    Duration::from_secs(longest_timeout.saturating_add(longest_interval))
+    longest_timeout
+        .saturating_add(Duration::from_secs(longest_interval))
         .saturating_add(LATE_POLL_TOLERANCE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pyng_spec::ir::TimeoutLimit;
 
     #[test]
     fn the_window_is_the_longest_timeout_and_interval_plus_the_tolerance() {

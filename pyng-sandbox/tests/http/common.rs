@@ -230,24 +230,10 @@ pub fn ok_type(op: &Operation) -> Type {
         .expect("a 200 body")
 }
 
-/// Pointer of the status field and its enum name (first field whose enum has a
-/// state machine, depth-first from the success body).
+/// Pointer of the status field and its enum name, by the contract's rule.
 pub fn status_pointer(spec: &Spec, ty: &Type) -> (String, String) {
-    fn walk(spec: &Spec, ty: &Type, at: String) -> Option<(String, String)> {
-        let Type::Named(n) = ty else { return None };
-        let m = spec.model(n)?;
-        for f in &m.fields {
-            if let Type::Named(e) = &f.ty
-                && spec.enum_def(e).is_some_and(|e| e.machine.is_some())
-            {
-                return Some((format!("{at}/{}", f.wire_name), e.clone()));
-            }
-        }
-        m.fields
-            .iter()
-            .find_map(|f| walk(spec, &f.ty, format!("{at}/{}", f.wire_name)))
-    }
-    walk(spec, ty, String::new()).expect("a status field")
+    let s = pyng_spec::contract::status::status_field(spec, ty).expect("a status field");
+    (s.pointer, s.enum_name)
 }
 
 /// Error-severity findings of `body` against `ty`.

@@ -210,6 +210,51 @@ async fn every_state_of_every_spec_is_reached_through_valid_bodies() {
     handle.shutdown().await.unwrap();
 }
 
+/// `Job{inner: Delivery{status}, status}`, `inner` listed first: the sandbox
+/// drives the body's own `/status` (the field the checker reads), and the
+/// nested one is just another field.
+#[tokio::test]
+async fn the_shallowest_status_field_is_the_one_driven() {
+    let text = include_str!("../../../pyng-spec/tests/fixtures/nested-status.yaml");
+    let spec = pyng_spec::load_str("nested-status.yaml", text)
+        .unwrap()
+        .spec;
+    let mut c = config();
+    c.specs = vec![spec.clone()];
+    let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
+    let op = &spec.operations[0];
+    assert_eq!(status_pointer(&spec, &ok_type(op)).0, "/status");
+    for target_state in ["Done", "Failed", "Working"] {
+        let id = fresh_id();
+        let scenario = format!("{target_state}-2");
+        let resps = poll(addr, &spec, op, &id, Some(&scenario), 4).await;
+        let states = check_sequence(&spec, op, &id, &resps);
+        assert_eq!(
+            states.first().map(String::as_str),
+            Some("Open"),
+            "{states:?}"
+        );
+        assert_eq!(
+            states.last().map(String::as_str),
+            Some(target_state),
+            "{states:?}"
+        );
+        for r in &resps {
+            let inner = r
+                .json()
+                .pointer("/inner/status")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            assert!(
+                matches!(inner.as_deref(), Some("Queued" | "Sent")),
+                "{}",
+                r.body
+            );
+        }
+    }
+    handle.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn happy_paths_visit_every_intermediate_state_and_via_picks_the_path() {
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();

@@ -9,13 +9,14 @@
 //! known variants stay exact (the smithy-rs design; a validated `String` newtype,
 //! typify's other option, would lose exhaustive `match`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::context::Context;
 use super::docs::{self, Doc};
+use crate::contract::Machine;
 use crate::ir::{EnumDef, StateMachine, TimeoutLimit};
 
 pub fn enum_def(cx: &Context, e: &EnumDef) -> TokenStream {
@@ -117,18 +118,19 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
     let initial: Vec<_> = m.initial.iter().filter_map(|v| variant(v)).collect();
     // The observed-by-polling reading, precomputed: `to` may follow `from` when it
     // is reachable through one or more documented transitions.
+    let compiled = Machine::new(&e.name, &e.values, m);
     let arms = e
         .values
         .iter()
-        .filter(|from| m.transitions.contains_key(*from))
-        .filter_map(|from| {
-            let mut reachable: Vec<usize> = reachable_from(m, from)
+        .enumerate()
+        .filter(|(_, from)| m.transitions.contains_key(*from))
+        .filter_map(|(i, from)| {
+            let reachable: Vec<_> = compiled
+                .reachable(i)
                 .into_iter()
-                .filter(|to| *to != from.as_str())
-                .filter_map(|to| index.get(to).copied())
+                .filter(|&to| e.values[to] != *from)
+                .filter_map(|to| variants.get(to))
                 .collect();
-            reachable.sort_unstable();
-            let reachable: Vec<_> = reachable.iter().filter_map(|&i| variants.get(i)).collect();
             let from = variant(from)?;
             (!reachable.is_empty()).then(|| quote!((Self::#from, #(Self::#reachable)|*)))
         });
@@ -167,30 +169,6 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
             }
         }
     }
-}
-
-/// The states reachable from `from` through one or more transitions.
-fn reachable_from<'m>(m: &'m StateMachine, from: &str) -> BTreeSet<&'m str> {
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<&str> = m
-        .transitions
-        .get(from)
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    while let Some(s) = todo.pop() {
-        if seen.insert(s) {
-            todo.extend(
-                m.transitions
-                    .get(s)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
-        }
-    }
-    seen
 }
 
 fn enum_doc(cx: &Context, e: &EnumDef) -> Doc {
