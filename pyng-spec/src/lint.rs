@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::registry::RuleId;
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
 use crate::extensions::{KNOWN, MAX_DURATION_SECONDS};
@@ -58,7 +59,7 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                 }
                 if !names && key.starts_with("x-") {
                     if !KNOWN.contains(&key.as_str()) {
-                        problems.push(Problem::error(&here, "lint.unknown-extension", format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
+                        problems.push(Problem::new(&here, RuleId::LintUnknownExtension, format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
                     }
                     // Extension values are checked by their typed forms.
                     continue;
@@ -75,8 +76,8 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-fn err(problems: &mut Vec<Problem>, at: &str, rule: &'static str, message: String) {
-    problems.push(Problem::error(at, rule, message));
+fn err(problems: &mut Vec<Problem>, at: &str, rule: RuleId, message: String) {
+    problems.push(Problem::new(at, rule, message));
 }
 
 fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<Problem>) {
@@ -92,7 +93,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     at,
-                    "lint.unknown-state",
+                    RuleId::LintUnknownState,
                     format!("{what} `{s}` is not a value of {}", e.name),
                 );
             }
@@ -123,7 +124,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             err(
                 problems,
                 &tat,
-                "lint.final-state-left",
+                RuleId::LintFinalStateLeft,
                 format!("`{from}` is final but has outgoing transitions"),
             );
         }
@@ -147,7 +148,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     &push(&tat, "while"),
-                    "lint.unknown-state",
+                    RuleId::LintUnknownState,
                     format!("timeout `{}` applies to final state `{s}`", t.id),
                 );
             }
@@ -169,7 +170,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     &push(&tat, "deadlineField"),
-                    "lint.unknown-field",
+                    RuleId::LintUnknownField,
                     format!(
                         "deadline field `{field}` is not a timestamp field (with an `x-unit` timestamp unit) of a model that carries {}",
                         e.name
@@ -184,14 +185,11 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             && !way_out.contains(s.as_str())
             && m.transitions.contains_key(s)
         {
-            problems.push(Problem {
-                pointer: at.clone(),
-                at_key: false,
-                offset: None,
-                rule: "lint.no-way-out",
-                severity: Severity::Warning,
-                message: format!("no final state is reachable from `{s}`"),
-            });
+            problems.push(Problem::new(
+                at.clone(),
+                RuleId::LintNoWayOut,
+                format!("no final state is reachable from `{s}`"),
+            ));
         }
     }
 }
@@ -223,7 +221,7 @@ fn duration(seconds: u64, at: &str, problems: &mut Vec<Problem>) {
         err(
             problems,
             at,
-            "lint.duration-range",
+            RuleId::LintDurationRange,
             format!(
                 "{seconds} seconds is more than a year ({MAX_DURATION_SECONDS} s), the longest duration a spec may give"
             ),
@@ -259,7 +257,7 @@ fn status_enum<'a>(
         err(
             problems,
             at,
-            "lint.unknown-field",
+            RuleId::LintUnknownField,
             format!("`{field}` is not an enum-typed property of {}", m.name),
         );
     }
@@ -276,7 +274,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                         err(
                             problems,
                             &at,
-                            "lint.unknown-state",
+                            RuleId::LintUnknownState,
                             format!("`{s}` is not a value of {}", e.name),
                         );
                     }
@@ -306,7 +304,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("`{s}` is not a final state of {}", status.name),
                     );
                 }
@@ -314,7 +312,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("`{out}` is not a value of {}", outcome.name),
                     );
                 }
@@ -324,7 +322,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("final state `{f}` has no outcome"),
                     );
                 }
@@ -336,7 +334,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &inv.pointer,
-                "lint.invariant-id",
+                RuleId::LintInvariantId,
                 format!("invariant id `{}` must be `amount.<name>`", inv.id),
             );
         }
@@ -344,9 +342,9 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
             if let Err(message) = resolve_ref(spec, m, &r.path.segments, r.sum_array) {
                 let offset = char_offset(&inv.expr.source, r.span.start);
                 problems.push(
-                    Problem::error(
+                    Problem::new(
                         &inv.pointer,
-                        "lint.invariant-field",
+                        RuleId::LintInvariantField,
                         format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
                     )
                     .at_offset(offset),
@@ -408,7 +406,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("path template names `{{{name}}}`, which is not a declared path parameter"),
             );
         }
@@ -422,7 +420,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("path parameter `{}` is not in the path template", p.name),
             );
         }
@@ -436,7 +434,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                 err(
                     problems,
                     &push(at, key),
-                    "lint.unknown-parameter",
+                    RuleId::LintUnknownParameter,
                     format!("`{n}` is not a parameter of {}", op.id),
                 );
             }
@@ -447,7 +445,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &push(at, "x-polling"),
-                "lint.malformed-extension",
+                RuleId::LintMalformedExtension,
                 "the polling interval must be at least 1 second".into(),
             );
         }
@@ -468,7 +466,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &eat,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("`{}` is not a parameter of {}", e.parameter, op.id),
             );
         }
@@ -479,7 +477,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &push(&eat, "pointer"),
-                "lint.unknown-field",
+                RuleId::LintUnknownField,
                 format!(
                     "`{}` does not name a property of the success response",
                     e.pointer
@@ -492,7 +490,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.dangling-ref",
+                RuleId::LintDanglingRef,
                 format!("security scheme `{name}` is not defined"),
             );
         }
@@ -531,9 +529,9 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
     let findings = validate::validate(spec, body, &ex.value);
     for f in &findings {
         if f.severity == Severity::Error && !ex.expected_violations.contains(&f.rule) {
-            problems.push(Problem::error(
+            problems.push(Problem::new(
                 push(&ex.pointer, "").trim_end_matches('/').to_owned() + &f.pointer,
-                "lint.example-violation",
+                RuleId::LintExampleViolation,
                 format!("example `{}` breaks {}: {} (list the rule in `x-expected-violations` if the document's example is known to be wrong)", ex.name, f.rule, f.message),
             ));
         }
@@ -543,9 +541,9 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
             let at = crate::pointer::parent(&ex.pointer)
                 .map(|p| push(p, "x-expected-violations"))
                 .unwrap_or_default();
-            problems.push(Problem::error(
+            problems.push(Problem::new(
                 at,
-                "lint.stale-expected-violation",
+                RuleId::LintStaleExpectedViolation,
                 format!("example `{}` lists `{expected}` in `x-expected-violations`, but does not break it", ex.name),
             ));
         }

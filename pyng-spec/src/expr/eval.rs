@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::ast::{Expr, ExprKind, Invariant, Path, Segment};
+use crate::registry::messages;
 
 /// A value the language computes with: integer cents, or an exact decimal
 /// (from a decimal literal or a decimal string such as `"14.99"`).
@@ -107,10 +108,11 @@ pub fn evaluate(inv: &Invariant, instance: &Value) -> Evaluation {
         Err(e) => Evaluation::Error(e),
         Ok((Some(l), Some(r))) if inv.op.holds(l.num.cmp_value(&r.num)) => Evaluation::Holds,
         Ok((Some(l), Some(r))) => Evaluation::Violated(Violation {
-            message: format!(
-                "{inv} does not hold: left side is {}, right side is {}",
-                l.num, r.num
-            ),
+            message: messages::INVARIANT_VIOLATED.render(&[
+                ("invariant", inv),
+                ("lhs", &l.num),
+                ("rhs", &r.num),
+            ]),
             lhs: l.num,
             rhs: r.num,
             operands: cx.operands,
@@ -258,10 +260,8 @@ impl Ctx {
             };
             item.origin.get_or_insert(pointer);
             total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| {
-                let message = format!(
-                    "arithmetic overflow in the sum over {over} adding {}",
-                    item.num
-                );
+                let message =
+                    messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]);
                 EvalError {
                     pointer: item.origin.clone(),
                     message,
@@ -283,7 +283,7 @@ fn overflow(e: &Expr, a: &Val, b: Option<&Val>) -> EvalError {
             .origin
             .clone()
             .or_else(|| b.and_then(|b| b.origin.clone())),
-        message: format!("arithmetic overflow in {e} (operands {operands})"),
+        message: messages::OVERFLOW.render(&[("expr", e), ("operands", &operands)]),
     }
 }
 
