@@ -565,6 +565,10 @@ pub mod messages {
     pub const OVERFLOW: Template = Template {
         text: "arithmetic overflow in {expr} (operands {operands})",
     };
+    /// The `{operands}` of [`OVERFLOW`] for a binary operator.
+    pub const OPERAND_PAIR: Template = Template {
+        text: "{a} and {b}",
+    };
     /// The `{reason}` of [`INVARIANT_UNEVALUABLE`] for an element of a `sum`.
     pub const SUM_OVERFLOW: Template = Template {
         text: "arithmetic overflow in the sum over {over} adding {item}",
@@ -594,7 +598,13 @@ pub mod messages {
 
     /// The messages of the invariant family.
     pub const INVARIANT: &[Template] =
-        &[INVARIANT_VIOLATED, INVARIANT_UNEVALUABLE, OVERFLOW, SUM_OVERFLOW];
+        &[
+        INVARIANT_VIOLATED,
+        INVARIANT_UNEVALUABLE,
+        OVERFLOW,
+        OPERAND_PAIR,
+        SUM_OVERFLOW,
+    ];
 
     /// Every template: of the fixed rules, then of the invariants.
     pub fn all() -> impl Iterator<Item = Template> {

@@ -11,6 +11,7 @@ use super::GenerateError;
 use super::context::{Context, is_option};
 use super::invariants;
 use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
+use crate::registry::{Message, RuleId, messages};
 
 pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
@@ -157,14 +158,15 @@ fn presence(
     let id = cx.field_ident(m, index);
     let ptr = ptr_fmt("at", &f.wire_name);
     let mut checks = Vec::new();
-    let violation = |verb: &str| {
-        let message = fmt_lit(&format!(
-            "`{}` must be {verb} when {} is ",
-            f.wire_name, p.status_field
-        )) + "{status}";
+    let rule = RuleId::StateConditionalPresence.name();
+    let violation = |message: Message| {
+        let message = message.template.format_string(&[
+            ("property", &f.wire_name),
+            ("status_field", &p.status_field),
+        ]);
         quote! {
             out.push(Violation {
-                rule: "state.conditional-presence",
+                rule: #rule,
                 pointer: format!(#ptr),
                 message: format!(#message),
             });
@@ -173,12 +175,12 @@ fn presence(
     // A required, non-nullable field is always present once deserialized.
     if !p.required_when.is_empty() && is_option(f) {
         let values = &p.required_when;
-        let push = violation("present");
+        let push = violation(messages::MUST_BE_PRESENT);
         checks.push(quote!(if self.#id.is_none() && matches!(status, #(#values)|*) { #push }));
     }
     if !p.absent_when.is_empty() {
         let values = &p.absent_when;
-        let push = violation("absent");
+        let push = violation(messages::MUST_BE_ABSENT);
         checks.push(if is_option(f) {
             quote!(if self.#id.is_some() && matches!(status, #(#values)|*) { #push })
         } else {
@@ -197,14 +199,16 @@ fn presence(
 
 fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, GenerateError> {
     let ptr = ptr_fmt("at", &rule.outcome_field);
-    let (o, s) = (fmt_lit(&rule.outcome_field), fmt_lit(&rule.status_field));
-    let not_final = format!(
-        "`{o}` is {{outcome}} while {s} is {{status}}, which is not final: the outcome must be absent before a final status"
-    );
-    let mismatch = format!("`{o}` is {{outcome}} but {s} {{status}} implies {{expected}}");
+    let known = [
+        ("outcome_field", rule.outcome_field.as_str()),
+        ("status_field", rule.status_field.as_str()),
+    ];
+    let not_final = messages::OUTCOME_BEFORE_FINAL.template.format_string(&known);
+    let mismatch = messages::OUTCOME_MISMATCH.template.format_string(&known);
+    let id = RuleId::StateStatusOutcome.name();
     let push_not_final = quote! {
         out.push(Violation {
-            rule: "state.status-outcome",
+            rule: #id,
             pointer: format!(#ptr),
             message: format!(#not_final),
         })
@@ -221,7 +225,7 @@ fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, G
             match expected {
                 None => #push_not_final,
                 Some(expected) if expected != outcome => out.push(Violation {
-                    rule: "state.status-outcome",
+                    rule: #id,
                     pointer: format!(#ptr),
                     message: format!(#mismatch),
                 }),

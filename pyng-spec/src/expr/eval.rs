@@ -275,7 +275,7 @@ impl Ctx {
 
 fn overflow(e: &Expr, a: &Val, b: Option<&Val>) -> EvalError {
     let operands = match b {
-        Some(b) => format!("{} and {}", a.num, b.num),
+        Some(b) => messages::OPERAND_PAIR.render(&[("a", &a.num), ("b", &b.num)]),
         None => a.num.to_string(),
     };
     EvalError {
