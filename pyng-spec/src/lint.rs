@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::registry::RuleId;
+use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
 use crate::extensions::{KNOWN, MAX_DURATION_SECONDS};
@@ -330,7 +330,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
         }
     }
     for inv in &m.invariants {
-        if !inv.id.starts_with("amount.") {
+        if crate::registry::lookup(&inv.id) != Some(Entry::Family(&INVARIANTS)) {
             err(
                 problems,
                 &inv.pointer,
