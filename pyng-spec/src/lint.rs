@@ -5,16 +5,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
-use crate::extensions::{KNOWN, MAX_DURATION_SECONDS};
+use crate::extensions::{MAX_DURATION_SECONDS, extension};
 use crate::ir::*;
 use crate::pointer::push;
+use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::validate;
+
+mod placement;
 
 pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
     unknown_extensions(raw, "", problems);
+    placement::misplaced_extensions(raw, problems);
     for t in spec.types.values() {
         match t {
             TypeDef::Enum(e) => {
@@ -58,7 +61,7 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                     continue;
                 }
                 if !names && key.starts_with("x-") {
-                    if !KNOWN.contains(&key.as_str()) {
+                    if extension(key).is_none() {
                         problems.push(Problem::new(&here, RuleId::LintUnknownExtension, format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
                     }
                     // Extension values are checked by their typed forms.

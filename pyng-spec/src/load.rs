@@ -5,10 +5,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::registry::RuleId;
 use crate::diag::{Diagnostic, Diagnostics, Problem};
 use crate::ir::Spec;
 use crate::lower::Lowerer;
+use crate::registry::RuleId;
 use crate::source_map::SourceMap;
 
 /// A spec that loaded, with any warnings.

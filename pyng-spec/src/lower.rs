@@ -8,11 +8,11 @@ use openapiv3 as oa;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::registry::RuleId;
 use crate::diag::Problem;
 use crate::extensions::{self as ext, parse_source};
 use crate::ir::*;
 use crate::pointer::push;
+use crate::registry::RuleId;
 
 mod refs;
 

@@ -597,8 +597,7 @@ pub mod messages {
     ];
 
     /// The messages of the invariant family.
-    pub const INVARIANT: &[Template] =
-        &[
+    pub const INVARIANT: &[Template] = &[
         INVARIANT_VIOLATED,
         INVARIANT_UNEVALUABLE,
         OVERFLOW,
@@ -657,11 +656,9 @@ mod tests {
         for t in messages::all() {
             for piece in t.pieces() {
                 match piece {
-                    Piece::Text(text) => assert!(
-                        !text.contains(['{', '}']),
-                        "stray brace in {:?}",
-                        t.text
-                    ),
+                    Piece::Text(text) => {
+                        assert!(!text.contains(['{', '}']), "stray brace in {:?}", t.text)
+                    }
                     Piece::Hole(h) => assert!(
                         !h.is_empty() && h.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
                         "hole {h:?} in {:?}",
@@ -692,7 +689,13 @@ mod tests {
         );
         assert_eq!(
             t.holes().collect::<Vec<_>>(),
-            ["outcome_field", "outcome", "status_field", "status", "expected"]
+            [
+                "outcome_field",
+                "outcome",
+                "status_field",
+                "status",
+                "expected"
+            ]
         );
         assert_eq!(
             messages::TYPE.template.render(&[("expected", &"string")]),

@@ -203,7 +203,9 @@ fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, G
         ("outcome_field", rule.outcome_field.as_str()),
         ("status_field", rule.status_field.as_str()),
     ];
-    let not_final = messages::OUTCOME_BEFORE_FINAL.template.format_string(&known);
+    let not_final = messages::OUTCOME_BEFORE_FINAL
+        .template
+        .format_string(&known);
     let mismatch = messages::OUTCOME_MISMATCH.template.format_string(&known);
     let id = RuleId::StateStatusOutcome.name();
     let push_not_final = quote! {

@@ -260,8 +260,7 @@ impl Ctx {
             };
             item.origin.get_or_insert(pointer);
             total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| {
-                let message =
-                    messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]);
+                let message = messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]);
                 EvalError {
                     pointer: item.origin.clone(),
                     message,

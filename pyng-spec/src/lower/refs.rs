@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 use openapiv3 as oa;
 
 use super::{Lowerer, SCHEMA_PREFIX};
-use crate::registry::RuleId;
 use crate::diag::Problem;
 use crate::ir::Type;
 use crate::pointer::push;
+use crate::registry::RuleId;
 
 /// Anonymous component schemas (arrays of arrays ...) nested through `$ref`s
 /// deeper than this are refused; models and enums never count towards it.

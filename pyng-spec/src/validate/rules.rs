@@ -38,7 +38,12 @@ pub(crate) enum Rel<'a> {
 }
 
 impl Issue<'_> {
-    fn new<'a>(rule: RuleRef<'a>, at: Rel<'a>, message: String, source: Option<&'a Source>) -> Issue<'a> {
+    fn new<'a>(
+        rule: RuleRef<'a>,
+        at: Rel<'a>,
+        message: String,
+        source: Option<&'a Source>,
+    ) -> Issue<'a> {
         Issue {
             rule,
             message,
@@ -79,8 +84,14 @@ impl Issue<'_> {
 
 /// A `null` where `field` (none for an array item or the body) is not nullable.
 pub(crate) fn null(field: Option<&Field>) -> Option<Issue<'_>> {
-    (!field.is_some_and(|f| f.nullable))
-        .then(|| Issue::of(msg::NULL, Rel::Here, &[], field.and_then(|f| f.source.as_ref())))
+    (!field.is_some_and(|f| f.nullable)).then(|| {
+        Issue::of(
+            msg::NULL,
+            Rel::Here,
+            &[],
+            field.and_then(|f| f.source.as_ref()),
+        )
+    })
 }
 
 /// The JSON type name of a number, as [`super::json_type`] gives it.
@@ -156,7 +167,12 @@ pub(crate) fn integer<'a>(
             } else {
                 n.to_string()
             };
-            Issue::of(msg::INT64_APPROXIMATE, Rel::Here, &[("value", &shown)], source)
+            Issue::of(
+                msg::INT64_APPROXIMATE,
+                Rel::Here,
+                &[("value", &shown)],
+                source,
+            )
         } else {
             type_error("integer", &n.to_string(), source)
         };
@@ -185,7 +201,12 @@ pub(crate) fn integer<'a>(
         ));
     }
     if c.format.as_deref() == Some("int32") && i32::try_from(i).is_err() {
-        out.push(Issue::of(msg::INT32_RANGE, Rel::Here, &[("value", &i)], source));
+        out.push(Issue::of(
+            msg::INT32_RANGE,
+            Rel::Here,
+            &[("value", &i)],
+            source,
+        ));
     }
 }
 
@@ -204,7 +225,12 @@ pub(crate) fn enum_value<'a>(e: &'a EnumDef, s: &str) -> Option<Issue<'a>> {
     Some(Issue::of(
         msg::NOT_AN_ENUM_VALUE,
         Rel::Here,
-        &[("value", &s), ("enum", &e.name), ("values", &values), ("hint", &hint)],
+        &[
+            ("value", &s),
+            ("enum", &e.name),
+            ("values", &values),
+            ("hint", &hint),
+        ],
         e.source.as_ref(),
     ))
 }
@@ -236,10 +262,20 @@ pub(crate) fn presence<'a>(
     ];
     let key = || Rel::Key(&f.wire_name);
     if !present && p.required_when.iter().any(|s| s == status) {
-        out.push(Issue::of(msg::MUST_BE_PRESENT, key(), &args, p.source.as_ref()));
+        out.push(Issue::of(
+            msg::MUST_BE_PRESENT,
+            key(),
+            &args,
+            p.source.as_ref(),
+        ));
     }
     if present && p.absent_when.iter().any(|s| s == status) {
-        out.push(Issue::of(msg::MUST_BE_ABSENT, key(), &args, p.source.as_ref()));
+        out.push(Issue::of(
+            msg::MUST_BE_ABSENT,
+            key(),
+            &args,
+            p.source.as_ref(),
+        ));
     }
 }
 
