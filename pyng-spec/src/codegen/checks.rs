@@ -12,6 +12,7 @@ use super::context::{Context, is_option};
 use super::invariants;
 use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
 use crate::registry::{Message, RuleId, messages};
+use crate::validate::order::{self, FieldRule, Phase};
 
 pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
@@ -27,41 +28,37 @@ pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError>
         });
     }
     let mut stmts = Vec::new();
-    for (i, f) in m.fields.iter().enumerate() {
-        let id = cx.field_ident(m, i);
-        if cx.type_is_checked(&f.ty) {
-            let ptr = ptr_fmt("at", &f.wire_name);
-            let value = quote!(v);
-            let inner = child(&f.ty, &value, &quote!(&p), 0);
-            stmts.push(if is_option(f) {
-                quote! {
-                    if let Some(v) = &self.#id {
-                        let p = format!(#ptr);
-                        #inner
-                    }
-                }
-            } else {
-                quote! {
-                    {
-                        let v = &self.#id;
-                        let p = format!(#ptr);
-                        #inner
-                    }
-                }
-            });
-        }
-        if let Some(p) = &f.presence {
-            stmts.push(presence(cx, m, f, i, p)?);
-        }
-    }
-    if let Some(rule) = &m.outcome {
-        stmts.push(outcome(cx, m, rule)?);
-    }
     let mut methods = Vec::new();
-    for (i, inv) in m.invariants.iter().enumerate() {
-        let compiled = invariants::invariant(cx, m, inv, i)?;
-        stmts.push(compiled.call);
-        methods.push(compiled.method);
+    // In the report order the interpreter uses; schema rules (required,
+    // undocumented, the value's type) are deserialization's.
+    for phase in order::phases(m) {
+        match phase {
+            Phase::Field { index, rule } => {
+                let Some(f) = m.fields.get(index) else {
+                    continue;
+                };
+                match (rule, &f.presence) {
+                    (FieldRule::Value, _) if cx.type_is_checked(&f.ty) => {
+                        stmts.push(field_check(cx, m, f, index));
+                    }
+                    (FieldRule::Presence, Some(p)) => stmts.push(presence(cx, m, f, index, p)?),
+                    _ => {}
+                }
+            }
+            Phase::Undocumented => {}
+            Phase::Outcome => {
+                if let Some(rule) = &m.outcome {
+                    stmts.push(outcome(cx, m, rule)?);
+                }
+            }
+            Phase::Invariant(i) => {
+                if let Some(inv) = m.invariants.get(i) {
+                    let compiled = invariants::invariant(cx, m, inv, i)?;
+                    stmts.push(compiled.call);
+                    methods.push(compiled.method);
+                }
+            }
+        }
     }
     Ok(quote! {
         impl #ident {
@@ -82,6 +79,29 @@ pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError>
             #(#methods)*
         }
     })
+}
+
+/// The rules inside the value of field `index` (a model, or an array of them).
+fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
+    let id = cx.field_ident(m, index);
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let inner = child(&f.ty, &quote!(v), &quote!(&p), 0);
+    if is_option(f) {
+        quote! {
+            if let Some(v) = &self.#id {
+                let p = format!(#ptr);
+                #inner
+            }
+        }
+    } else {
+        quote! {
+            {
+                let v = &self.#id;
+                let p = format!(#ptr);
+                #inner
+            }
+        }
+    }
 }
 
 /// Recursion into a contained value `v` (a reference) at pointer `p` (a String).

@@ -6,7 +6,6 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
-use super::same::same;
 use super::want::Capture;
 
 /// A kept value. Containers kept whole are plain `Value`s; partly kept ones
@@ -61,7 +60,7 @@ impl<'de> ObjAcc<'de> {
             ObjAcc::Whole(map) => {
                 map.insert(key.to_string(), v.into_value());
             }
-            ObjAcc::Part(entries) => match entries.iter_mut().find(|(k, _)| same(k, key)) {
+            ObjAcc::Part(entries) => match entries.iter_mut().find(|(k, _)| k == key) {
                 Some(slot) => slot.1 = v,
                 None => entries.push((key.clone(), v)),
             },
@@ -125,7 +124,7 @@ impl<'a, 'de> View<'a, 'de> {
         match self {
             View::K(Kept::Obj(entries)) => Ok(entries
                 .iter()
-                .find(|(k, _)| same(k, key))
+                .find(|(k, _)| k == key)
                 .map(|(_, v)| View::K(v))),
             View::K(Kept::Value(Value::Object(map))) | View::V(Value::Object(map)) => {
                 Ok(map.get(key).map(View::V))
