@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Number, Value};
+use serde_json::Number;
 
 use crate::expr::{self, Evaluation};
 use crate::ir::*;
@@ -318,9 +318,9 @@ pub(crate) fn outcome<'a>(
 
 /// One `x-invariants` entry on a model instance (the whole instance, or any
 /// value holding at least the fields the invariant reads).
-pub(crate) fn invariant<'a>(inv: &'a InvariantDef, instance: &Value) -> Option<Issue<'a>> {
+pub(crate) fn invariant<I: expr::Instance>(inv: &InvariantDef, instance: I) -> Option<Issue<'_>> {
     let rule = RuleRef::Invariant(&inv.id);
-    match expr::evaluate(&inv.expr, instance) {
+    match expr::evaluate_on(&inv.expr, instance) {
         Evaluation::Holds | Evaluation::NotApplicable { .. } => None,
         Evaluation::Violated(v) => {
             let mut pointers = v.operands.into_iter().map(|o| o.pointer);

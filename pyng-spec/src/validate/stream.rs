@@ -29,7 +29,6 @@ mod compile;
 mod ctx;
 mod kept;
 mod object;
-mod quiet;
 mod visit;
 mod want;
 

@@ -223,6 +223,34 @@ impl<'a> View<'a, '_> {
     }
 }
 
+impl<'a, 'de> crate::expr::Instance for View<'a, 'de> {
+    type Elements = Items<'a, 'de>;
+
+    fn member(self, name: &str) -> Result<Option<Self>, ()> {
+        self.get(name)
+    }
+    fn elements(self) -> Result<Self::Elements, ()> {
+        self.items()
+    }
+    fn is_null(self) -> bool {
+        View::is_null(self)
+    }
+    fn number(self) -> Option<Number> {
+        self.as_number().cloned()
+    }
+    fn string(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn kind(self) -> &'static str {
+        match self {
+            View::K(Kept::Str(_)) => "a string",
+            View::K(Kept::Arr(_)) => "an array",
+            View::K(Kept::Obj(_)) => "an object",
+            View::K(Kept::Value(v)) | View::V(v) => crate::expr::kind(v),
+        }
+    }
+}
+
 /// The elements of an array, as views.
 pub(super) enum Items<'a, 'de> {
     K(std::slice::Iter<'a, Kept<'de>>),
@@ -235,6 +263,52 @@ impl<'a, 'de> Iterator for Items<'a, 'de> {
         match self {
             Items::K(i) => i.next().map(View::K),
             Items::V(i) => i.next().map(View::V),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Evaluation, evaluate, parse, quiet};
+    use serde_json::json;
+
+    /// On a view, quiet exactly when the evaluation of the parsed value finds
+    /// nothing to report.
+    #[test]
+    fn agrees_with_the_reference() {
+        let exprs = [
+            "a == b + c",
+            "a >= b * c",
+            "a == sum(xs[*], v ?? w - (sum(ds[*].n) ?? 0))",
+            "a == sum(xs[*].v)",
+            "-a >= 0 - 10",
+            "a == 1.50 * b",
+            "a != b",
+        ];
+        let values = [
+            json!({"a": 3, "b": 1, "c": 2}),
+            json!({"a": 3, "b": 1, "c": 3}),
+            json!({"a": "1.50", "b": 1}),
+            json!({"a": "x", "b": 1, "c": 1}),
+            json!({"a": 9_223_372_036_854_775_807_i64, "b": 9_223_372_036_854_775_807_i64, "c": 1}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 1}]}, null]}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 2}]}]}),
+            json!({"a": 5, "xs": {"v": 1}}),
+            json!({"a": 5, "xs": [1, 2]}),
+            json!({"a": null, "b": 1}),
+            json!({"a": 1.5, "b": 1}),
+            json!({"a": -11}),
+        ];
+        for e in exprs {
+            let inv = parse(e).unwrap();
+            for v in &values {
+                let reference = matches!(
+                    evaluate(&inv, v),
+                    Evaluation::Holds | Evaluation::NotApplicable { .. }
+                );
+                assert_eq!(quiet(&inv, View::V(v)), reference, "{e} on {v}");
+            }
         }
     }
 }

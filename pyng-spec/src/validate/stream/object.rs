@@ -188,11 +188,10 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
             }
             Phase::Invariant(i) => {
                 if let (Some(inv), Some(view)) = (m.invariants.get(i), view)
-                    && !super::quiet::quiet(&inv.expr, view)
+                    && !crate::expr::quiet(&inv.expr, view)
                 {
-                    // The reference evaluator words the finding.
-                    let instance = kept.clone().map(|k| k.into_value()).unwrap_or_default();
-                    cx.report(rules::invariant(inv, &instance), Some(phase));
+                    // Traced only when there is a finding to word.
+                    cx.report(rules::invariant(inv, view), Some(phase));
                 }
             }
         }
