@@ -155,9 +155,15 @@ impl Compiler<'_, '_> {
                     }
                 }
             }
-            ExprKind::Add(a, b) => self.binary(e, a, b, quote!(i64::checked_add), m, inst, base)?,
-            ExprKind::Sub(a, b) => self.binary(e, a, b, quote!(i64::checked_sub), m, inst, base)?,
-            ExprKind::Mul(a, b) => self.binary(e, a, b, quote!(i64::checked_mul), m, inst, base)?,
+            ExprKind::Add(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_add), m, inst, base)?
+            }
+            ExprKind::Sub(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_sub), m, inst, base)?
+            }
+            ExprKind::Mul(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_mul), m, inst, base)?
+            }
             ExprKind::Coalesce(a, b) => {
                 let a = self.expr(a, m, inst, base)?;
                 let b = self.expr(b, m, inst, base)?;
@@ -179,11 +185,11 @@ impl Compiler<'_, '_> {
         })
     }
 
+    /// `e` is `a op b`.
     fn binary(
         &mut self,
         e: &Expr,
-        a: &Expr,
-        b: &Expr,
+        (a, b): (&Expr, &Expr),
         op: TokenStream,
         m: &Model,
         inst: &TokenStream,
