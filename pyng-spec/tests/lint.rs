@@ -323,6 +323,7 @@ fn misplaced_extensions_are_refused_where_they_stand() {
             expected_at("x-polling", 0),       // on a path item
             expected_at("x-stable", 1),        // on an operation
             expected_at("x-echo", 0),          // on a parameter
+            expected_at("x-echo", 1),          // on the Responses object
             expected_at("x-outcome", 0),       // on a response
             expected_at("x-state-machine", 0), // on an object schema
             expected_at("x-stable", 3),        // beside a `$ref`

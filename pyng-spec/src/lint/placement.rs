@@ -21,10 +21,12 @@ pub(super) fn misplaced_extensions(raw: &Value, problems: &mut Vec<Problem>) {
 enum Node {
     Root,
     Info,
+    Paths,
     PathItem,
     Operation,
     Parameter,
     RequestBody,
+    Responses,
     Response,
     Header,
     MediaType,
@@ -62,13 +64,33 @@ impl Walk<'_> {
         }
     }
 
-    /// Every child of a map of names (`properties`, `schemas`, `responses`...).
+    /// Every child of a map of names (`properties`, `schemas`...).
     fn names(&mut self, value: &Value, at: &str, node: Node) {
         if let Value::Object(map) = value {
             for (name, child) in map {
                 self.node(child, &push(at, name), node);
             }
         }
+    }
+
+    /// The Paths or Responses object: names, and `x-` keys that are its own
+    /// extensions (OAS 3.0.3 § Paths Object), none of which is read there.
+    fn extensible_names(&mut self, value: &Value, at: &str, node: Node, this: Node) {
+        if let Value::Object(map) = value {
+            for (name, child) in map {
+                let here = push(at, name);
+                match extension(name) {
+                    Some(ext) => self.misplaced(&here, name, this, ext.places),
+                    None => self.node(child, &here, node),
+                }
+            }
+        }
+    }
+
+    fn misplaced(&mut self, at: &str, key: &str, node: Node, allowed: &[Place]) {
+        let message = message(key, node, allowed);
+        let problem = Problem::new(at, RuleId::LintMisplacedExtension, message);
+        self.problems.push(problem.at_key());
     }
 
     fn list(&mut self, value: &Value, at: &str, node: Node) {
@@ -89,14 +111,7 @@ impl Walk<'_> {
                 if let Some(ext) = extension(key)
                     && !ext.places.iter().any(|p| places.contains(p))
                 {
-                    self.problems.push(
-                        Problem::new(
-                            &here,
-                            RuleId::LintMisplacedExtension,
-                            message(key, node, ext.places),
-                        )
-                        .at_key(),
-                    );
+                    self.misplaced(&here, key, node, ext.places);
                 }
                 continue;
             }
@@ -115,7 +130,9 @@ impl Walk<'_> {
             (_, "example" | "default" | "enum") => {}
             (Node::Example, "value") => {}
             (Node::Root, "info") => self.node(child, at, Node::Info),
-            (Node::Root, "paths") => self.names(child, at, Node::PathItem),
+            (Node::Root, "paths") => {
+                self.extensible_names(child, at, Node::PathItem, Node::Paths);
+            }
             (Node::Root, "components") => self.node(child, at, Node::Components),
             (Node::PathItem, "parameters") | (Node::Operation, "parameters") => {
                 self.list(child, at, Node::Parameter);
@@ -124,7 +141,9 @@ impl Walk<'_> {
                 self.node(child, at, Node::Operation);
             }
             (Node::Operation, "requestBody") => self.node(child, at, Node::RequestBody),
-            (Node::Operation, "responses") => self.names(child, at, Node::Response),
+            (Node::Operation, "responses") => {
+                self.extensible_names(child, at, Node::Response, Node::Responses);
+            }
             (Node::Parameter, "schema") => self.node(
                 child,
                 at,
@@ -204,6 +223,8 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
             places
         }
         Node::Root
+        | Node::Paths
+        | Node::Responses
         | Node::PathItem
         | Node::RequestBody
         | Node::Header
@@ -217,10 +238,12 @@ fn message(key: &str, node: Node, allowed: &[Place]) -> String {
     let here = match node {
         Node::Root => "the document root",
         Node::Info => "`info`",
+        Node::Paths => "`paths`",
         Node::PathItem => "a path item",
         Node::Operation => "an operation",
         Node::Parameter => "a parameter",
         Node::RequestBody => "a request body",
+        Node::Responses => "`responses`",
         Node::Response => "a response",
         Node::Header => "a header",
         Node::MediaType => "a media type",
