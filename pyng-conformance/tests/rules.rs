@@ -650,6 +650,17 @@ fn each_rule_fails_and_passes() {
             "{rule}: the failing case did not trigger it: {:#?}",
             bad.findings
         );
+        // Without a policy, every finding has the severity its rule is registered with.
+        for f in &bad.findings {
+            let entry = pyng_spec::registry::lookup(&f.rule)
+                .unwrap_or_else(|| panic!("{} is not registered", f.rule));
+            assert_eq!(
+                f.severity,
+                entry.severity().into(),
+                "{}: reported with another severity than the registry's",
+                f.rule
+            );
+        }
         let good = passing();
         assert!(
             !good.findings.iter().any(|f| f.rule == *rule),
@@ -665,7 +676,7 @@ fn every_catalogued_rule_has_a_case() {
     for r in &catalogue {
         assert!(
             CASES.iter().any(|(id, _, _)| *id == r.id),
-            "no test case for {}",
+            "no test case for {}: add a (rule, failing, passing) entry to CASES in pyng-conformance/tests/rules.rs",
             r.id
         );
     }

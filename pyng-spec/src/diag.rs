@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::registry::RuleId;
+
 /// How bad a problem is. Errors reject a spec; warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -75,23 +77,18 @@ pub(crate) struct Problem {
     pub at_key: bool,
     /// Character offset inside a one-line scalar (e.g. into an invariant expression).
     pub offset: Option<usize>,
-    pub rule: &'static str,
-    pub severity: Severity,
+    pub rule: RuleId,
     pub message: String,
 }
 
 impl Problem {
-    pub fn error(
-        pointer: impl Into<String>,
-        rule: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A problem with the rule's registered severity.
+    pub fn new(pointer: impl Into<String>, rule: RuleId, message: impl Into<String>) -> Self {
         Problem {
             pointer: pointer.into(),
             at_key: false,
             offset: None,
             rule,
-            severity: Severity::Error,
             message: message.into(),
         }
     }

@@ -1,28 +1,160 @@
-//! The `x-` vocabulary: typed forms of each extension's value. `specs/README.md`
-//! documents every key; [`KNOWN`] is the list the linter accepts.
+//! The `x-` vocabulary: every key, where it may stand ([`EXTENSIONS`]), and the
+//! typed forms of their values. `specs/README.md` documents every key; the
+//! linter refuses a key that is not in the table (`lint.unknown-extension`) and
+//! one that stands where the loader does not read it (`lint.misplaced-extension`).
 
 use serde::Deserialize;
 
 use crate::ir::Source;
 
-/// Every extension key the specs may use.
-pub const KNOWN: &[&str] = &[
-    "x-draft",
-    "x-source",
-    "x-polling",
-    "x-resource-key",
-    "x-one-of-parameters",
-    "x-echo",
-    "x-expected-violations",
-    "x-stable",
-    "x-monotonic",
-    "x-presence",
-    "x-unit",
-    "x-invariants",
-    "x-outcome",
-    "x-state-machine",
-    "x-signature",
+/// A kind of place in an OpenAPI document where the loader reads extensions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// The `info` object.
+    Info,
+    /// An operation object (`paths./p.get`).
+    Operation,
+    /// A parameter object.
+    Parameter,
+    /// The schema of a parameter.
+    ParameterSchema,
+    /// A response object.
+    Response,
+    /// An entry of a media type's `examples`.
+    Example,
+    /// A security scheme.
+    SecurityScheme,
+    /// A schema under `properties` (inline, not a `$ref`).
+    Property,
+    /// A schema of `type: object` (a model).
+    ObjectSchema,
+    /// A schema of `type: string` with an `enum`.
+    EnumSchema,
+}
+
+impl Place {
+    /// The place's name in the `where` column of specs/README.md.
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::Info => "`info`",
+            Place::Operation => "operation",
+            Place::Parameter => "parameter",
+            Place::ParameterSchema => "parameter schema",
+            Place::Response => "response",
+            Place::Example => "example object",
+            Place::SecurityScheme => "security scheme",
+            Place::Property => "property",
+            Place::ObjectSchema => "object schema",
+            Place::EnumSchema => "string enum schema",
+        }
+    }
+
+    /// The place in a sentence ("an operation").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Place::Info => "`info`",
+            Place::Operation => "an operation",
+            Place::Parameter => "a parameter",
+            Place::ParameterSchema => "a parameter's schema",
+            Place::Response => "a response",
+            Place::Example => "an example object",
+            Place::SecurityScheme => "a security scheme",
+            Place::Property => "a property schema",
+            Place::ObjectSchema => "an object schema",
+            Place::EnumSchema => "a string enum schema",
+        }
+    }
+}
+
+/// One `x-` key of the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extension {
+    pub key: &'static str,
+    /// Where the loader reads it; anywhere else it would have no effect.
+    pub places: &'static [Place],
+}
+
+use Place::*;
+
+/// Every extension key the specs may use, with where it may stand. Extensions
+/// inside an extension's value (`x-source` in `x-polling`) belong to that
+/// value's typed form, not to this table.
+pub const EXTENSIONS: &[Extension] = &[
+    Extension {
+        key: "x-draft",
+        places: &[Info],
+    },
+    Extension {
+        key: "x-source",
+        places: &[
+            Info,
+            Operation,
+            Parameter,
+            Response,
+            Example,
+            Property,
+            ObjectSchema,
+            EnumSchema,
+        ],
+    },
+    Extension {
+        key: "x-polling",
+        places: &[Operation],
+    },
+    Extension {
+        key: "x-resource-key",
+        places: &[Operation],
+    },
+    Extension {
+        key: "x-one-of-parameters",
+        places: &[Operation],
+    },
+    Extension {
+        key: "x-echo",
+        places: &[Operation],
+    },
+    Extension {
+        key: "x-expected-violations",
+        places: &[Example],
+    },
+    Extension {
+        key: "x-stable",
+        places: &[Property],
+    },
+    Extension {
+        key: "x-monotonic",
+        places: &[Property],
+    },
+    Extension {
+        key: "x-presence",
+        places: &[Property],
+    },
+    Extension {
+        key: "x-unit",
+        places: &[Property, ParameterSchema],
+    },
+    Extension {
+        key: "x-invariants",
+        places: &[ObjectSchema],
+    },
+    Extension {
+        key: "x-outcome",
+        places: &[ObjectSchema],
+    },
+    Extension {
+        key: "x-state-machine",
+        places: &[EnumSchema],
+    },
+    Extension {
+        key: "x-signature",
+        places: &[SecurityScheme],
+    },
 ];
+
+/// The vocabulary entry of `key`.
+pub fn extension(key: &str) -> Option<&'static Extension> {
+    EXTENSIONS.iter().find(|e| e.key == key)
+}
 
 /// The longest duration a spec may give (`intervalSeconds`, `afterSeconds`): one
 /// year. Status APIs poll in seconds and expire in minutes to days; anything past

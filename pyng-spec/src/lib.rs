@@ -20,6 +20,7 @@ mod lower;
 pub mod nesting;
 mod pattern_sample;
 pub mod pointer;
+pub mod registry;
 pub mod signature;
 pub mod source_map;
 pub mod synth;

@@ -7,13 +7,17 @@ use serde_json::Value;
 
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
-use crate::extensions::{KNOWN, MAX_DURATION_SECONDS};
+use crate::extensions::{MAX_DURATION_SECONDS, extension};
 use crate::ir::*;
 use crate::pointer::push;
+use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::validate;
+
+mod placement;
 
 pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
     unknown_extensions(raw, "", problems);
+    placement::misplaced_extensions(raw, problems);
     for t in spec.types.values() {
         match t {
             TypeDef::Enum(e) => {
@@ -57,8 +61,8 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                     continue;
                 }
                 if !names && key.starts_with("x-") {
-                    if !KNOWN.contains(&key.as_str()) {
-                        problems.push(Problem::error(&here, "lint.unknown-extension", format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
+                    if extension(key).is_none() {
+                        problems.push(Problem::new(&here, RuleId::LintUnknownExtension, format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
                     }
                     // Extension values are checked by their typed forms.
                     continue;
@@ -75,8 +79,8 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-fn err(problems: &mut Vec<Problem>, at: &str, rule: &'static str, message: String) {
-    problems.push(Problem::error(at, rule, message));
+fn err(problems: &mut Vec<Problem>, at: &str, rule: RuleId, message: String) {
+    problems.push(Problem::new(at, rule, message));
 }
 
 fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<Problem>) {
@@ -92,7 +96,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     at,
-                    "lint.unknown-state",
+                    RuleId::LintUnknownState,
                     format!("{what} `{s}` is not a value of {}", e.name),
                 );
             }
@@ -123,7 +127,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             err(
                 problems,
                 &tat,
-                "lint.final-state-left",
+                RuleId::LintFinalStateLeft,
                 format!("`{from}` is final but has outgoing transitions"),
             );
         }
@@ -147,7 +151,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     &push(&tat, "while"),
-                    "lint.unknown-state",
+                    RuleId::LintUnknownState,
                     format!("timeout `{}` applies to final state `{s}`", t.id),
                 );
             }
@@ -169,7 +173,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     &push(&tat, "deadlineField"),
-                    "lint.unknown-field",
+                    RuleId::LintUnknownField,
                     format!(
                         "deadline field `{field}` is not a timestamp field (with an `x-unit` timestamp unit) of a model that carries {}",
                         e.name
@@ -184,14 +188,11 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             && !way_out.contains(s.as_str())
             && m.transitions.contains_key(s)
         {
-            problems.push(Problem {
-                pointer: at.clone(),
-                at_key: false,
-                offset: None,
-                rule: "lint.no-way-out",
-                severity: Severity::Warning,
-                message: format!("no final state is reachable from `{s}`"),
-            });
+            problems.push(Problem::new(
+                at.clone(),
+                RuleId::LintNoWayOut,
+                format!("no final state is reachable from `{s}`"),
+            ));
         }
     }
 }
@@ -223,7 +224,7 @@ fn duration(seconds: u64, at: &str, problems: &mut Vec<Problem>) {
         err(
             problems,
             at,
-            "lint.duration-range",
+            RuleId::LintDurationRange,
             format!(
                 "{seconds} seconds is more than a year ({MAX_DURATION_SECONDS} s), the longest duration a spec may give"
             ),
@@ -259,7 +260,7 @@ fn status_enum<'a>(
         err(
             problems,
             at,
-            "lint.unknown-field",
+            RuleId::LintUnknownField,
             format!("`{field}` is not an enum-typed property of {}", m.name),
         );
     }
@@ -276,7 +277,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                         err(
                             problems,
                             &at,
-                            "lint.unknown-state",
+                            RuleId::LintUnknownState,
                             format!("`{s}` is not a value of {}", e.name),
                         );
                     }
@@ -306,7 +307,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("`{s}` is not a final state of {}", status.name),
                     );
                 }
@@ -314,7 +315,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("`{out}` is not a value of {}", outcome.name),
                     );
                 }
@@ -324,7 +325,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     err(
                         problems,
                         &push(&at, "map"),
-                        "lint.unknown-state",
+                        RuleId::LintUnknownState,
                         format!("final state `{f}` has no outcome"),
                     );
                 }
@@ -332,11 +333,11 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
         }
     }
     for inv in &m.invariants {
-        if !inv.id.starts_with("amount.") {
+        if crate::registry::lookup(&inv.id) != Some(Entry::Family(&INVARIANTS)) {
             err(
                 problems,
                 &inv.pointer,
-                "lint.invariant-id",
+                RuleId::LintInvariantId,
                 format!("invariant id `{}` must be `amount.<name>`", inv.id),
             );
         }
@@ -344,9 +345,9 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
             if let Err(message) = resolve_ref(spec, m, &r.path.segments, r.sum_array) {
                 let offset = char_offset(&inv.expr.source, r.span.start);
                 problems.push(
-                    Problem::error(
+                    Problem::new(
                         &inv.pointer,
-                        "lint.invariant-field",
+                        RuleId::LintInvariantField,
                         format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
                     )
                     .at_offset(offset),
@@ -408,7 +409,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("path template names `{{{name}}}`, which is not a declared path parameter"),
             );
         }
@@ -422,7 +423,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("path parameter `{}` is not in the path template", p.name),
             );
         }
@@ -436,7 +437,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                 err(
                     problems,
                     &push(at, key),
-                    "lint.unknown-parameter",
+                    RuleId::LintUnknownParameter,
                     format!("`{n}` is not a parameter of {}", op.id),
                 );
             }
@@ -447,7 +448,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &push(at, "x-polling"),
-                "lint.malformed-extension",
+                RuleId::LintMalformedExtension,
                 "the polling interval must be at least 1 second".into(),
             );
         }
@@ -468,7 +469,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &eat,
-                "lint.unknown-parameter",
+                RuleId::LintUnknownParameter,
                 format!("`{}` is not a parameter of {}", e.parameter, op.id),
             );
         }
@@ -479,7 +480,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 &push(&eat, "pointer"),
-                "lint.unknown-field",
+                RuleId::LintUnknownField,
                 format!(
                     "`{}` does not name a property of the success response",
                     e.pointer
@@ -492,7 +493,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             err(
                 problems,
                 at,
-                "lint.dangling-ref",
+                RuleId::LintDanglingRef,
                 format!("security scheme `{name}` is not defined"),
             );
         }
@@ -530,7 +531,7 @@ fn ambiguous_status_field(
     err(
         problems,
         &push(&push(&op.pointer, "responses"), &code),
-        "lint.ambiguous-status-field",
+        RuleId::LintAmbiguousStatusField,
         format!(
             "the {code} response of {} has {} status fields at the same depth ({}): the status is the shallowest field whose enum has an `x-state-machine`, so keep one of them there or move the others deeper",
             op.id,
@@ -566,9 +567,9 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
     let findings = validate::validate(spec, body, &ex.value);
     for f in &findings {
         if f.severity == Severity::Error && !ex.expected_violations.contains(&f.rule) {
-            problems.push(Problem::error(
+            problems.push(Problem::new(
                 push(&ex.pointer, "").trim_end_matches('/').to_owned() + &f.pointer,
-                "lint.example-violation",
+                RuleId::LintExampleViolation,
                 format!("example `{}` breaks {}: {} (list the rule in `x-expected-violations` if the document's example is known to be wrong)", ex.name, f.rule, f.message),
             ));
         }
@@ -578,9 +579,9 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
             let at = crate::pointer::parent(&ex.pointer)
                 .map(|p| push(p, "x-expected-violations"))
                 .unwrap_or_default();
-            problems.push(Problem::error(
+            problems.push(Problem::new(
                 at,
-                "lint.stale-expected-violation",
+                RuleId::LintStaleExpectedViolation,
                 format!("example `{}` lists `{expected}` in `x-expected-violations`, but does not break it", ex.name),
             ));
         }

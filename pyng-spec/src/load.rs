@@ -5,9 +5,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Problem, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Problem};
 use crate::ir::Spec;
 use crate::lower::Lowerer;
+use crate::registry::RuleId;
 use crate::source_map::SourceMap;
 
 /// A spec that loaded, with any warnings.
@@ -27,8 +28,8 @@ pub fn load_file(path: impl AsRef<Path>) -> Result<Loaded, Diagnostics> {
             file,
             line: 1,
             column: 1,
-            rule: "lint.unreadable",
-            severity: Severity::Error,
+            rule: RuleId::LintUnreadable.name(),
+            severity: RuleId::LintUnreadable.severity(),
             message: format!("cannot read the spec: {e}"),
         }])),
     }
@@ -54,13 +55,13 @@ pub fn spec_name(file: &str) -> String {
 
 /// Loads and lints a spec from text; `file` names it in diagnostics.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
-    let at = |line: usize, column: usize, rule: &'static str, message: String| {
+    let at = |line: usize, column: usize, rule: RuleId, message: String| {
         Diagnostics(vec![Diagnostic {
             file: file.to_owned(),
             line,
             column,
-            rule,
-            severity: Severity::Error,
+            rule: rule.name(),
+            severity: rule.severity(),
             message,
         }])
     };
@@ -71,7 +72,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
         at(
             at_pos.line,
             at_pos.column,
-            "lint.nesting-depth",
+            RuleId::LintNestingDepth,
             format!(
                 "collections nest deeper than {} levels, the loader's limit (specs/README.md)",
                 crate::nesting::MAX_DEPTH
@@ -87,19 +88,19 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
         at(
             line,
             column,
-            "lint.yaml-syntax",
+            RuleId::LintYamlSyntax,
             format!("YAML syntax: {e}"),
         )
     })?;
     let source_map = SourceMap::build(text);
-    let raw = yaml_to_json(yaml).map_err(|m| at(1, 1, "lint.yaml-syntax", m))?;
+    let raw = yaml_to_json(yaml).map_err(|m| at(1, 1, RuleId::LintYamlSyntax, m))?;
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let pos = source_map.key(&pointer);
         at(
             pos.line,
             pos.column,
-            "lint.openapi-structure",
+            RuleId::LintOpenapiStructure,
             format!(
                 "not a valid OpenAPI 3.0 document at `{}`: {}",
                 e.path(),
@@ -109,9 +110,9 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     })?;
     let mut problems = Vec::new();
     if !doc.openapi.starts_with("3.0.") {
-        problems.push(Problem::error(
+        problems.push(Problem::new(
             "/openapi",
-            "lint.openapi-structure",
+            RuleId::LintOpenapiStructure,
             format!("OpenAPI 3.0.x is required, found {}", doc.openapi),
         ));
     }
@@ -135,8 +136,8 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
                 file: file.to_owned(),
                 line: pos.line,
                 column: pos.column,
-                rule: p.rule,
-                severity: p.severity,
+                rule: p.rule.name(),
+                severity: p.rule.severity(),
                 message: p.message,
             }
         })

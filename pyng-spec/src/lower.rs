@@ -12,6 +12,7 @@ use crate::diag::Problem;
 use crate::extensions::{self as ext, parse_source};
 use crate::ir::*;
 use crate::pointer::push;
+use crate::registry::RuleId;
 
 mod refs;
 
@@ -43,8 +44,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn error(&mut self, pointer: &str, rule: &'static str, message: impl Into<String>) {
-        self.problems.push(Problem::error(pointer, rule, message));
+    fn error(&mut self, pointer: &str, rule: RuleId, message: impl Into<String>) {
+        self.problems.push(Problem::new(pointer, rule, message));
     }
 
     /// Reads an extension into its typed form, reporting a malformed one.
@@ -55,7 +56,7 @@ impl<'a> Lowerer<'a> {
             Err(e) => {
                 self.error(
                     &push(at, key),
-                    "lint.malformed-extension",
+                    RuleId::LintMalformedExtension,
                     format!("`{key}` is malformed: {e}"),
                 );
                 None
@@ -111,7 +112,7 @@ impl<'a> Lowerer<'a> {
             let oa::ReferenceOr::Item(item) = item else {
                 self.error(
                     &at,
-                    "lint.unsupported",
+                    RuleId::LintUnsupported,
                     "a `$ref` path item is not supported",
                 );
                 continue;
@@ -160,7 +161,7 @@ impl<'a> Lowerer<'a> {
             if got != want {
                 self.error(
                     &push(&at, key),
-                    "lint.malformed-extension",
+                    RuleId::LintMalformedExtension,
                     format!("`{key}` must be `{want}` (the only one supported), found `{got}`"),
                 );
             }
@@ -171,7 +172,7 @@ impl<'a> Lowerer<'a> {
             Some(other) => {
                 self.error(
                     &push(&at, "responses"),
-                    "lint.malformed-extension",
+                    RuleId::LintMalformedExtension,
                     format!("`responses` must be `body-field`, found `{other}`"),
                 );
                 false
@@ -235,7 +236,7 @@ impl<'a> Lowerer<'a> {
             oa::SchemaKind::Type(oa::Type::Object(_)) => {
                 self.error(
                     at,
-                    "lint.unsupported",
+                    RuleId::LintUnsupported,
                     "object-typed parameters are not supported by the kit",
                 );
                 Type::Any
@@ -243,7 +244,7 @@ impl<'a> Lowerer<'a> {
             _ => {
                 self.error(
                     at,
-                    "lint.unsupported",
+                    RuleId::LintUnsupported,
                     "oneOf/allOf/anyOf/not schemas are not supported by the kit",
                 );
                 Type::Any
@@ -284,7 +285,7 @@ impl<'a> Lowerer<'a> {
             if !obj.properties.contains_key(required) {
                 self.error(
                     &push(at, "required"),
-                    "lint.unknown-field",
+                    RuleId::LintUnknownField,
                     format!("`{required}` is required but is not a property of `{name}`"),
                 );
             }
@@ -307,9 +308,9 @@ impl<'a> Lowerer<'a> {
                     pointer: iat,
                 }),
                 Err(e) => self.problems.push(
-                    Problem::error(
+                    Problem::new(
                         &iat,
-                        "lint.invariant-syntax",
+                        RuleId::LintInvariantSyntax,
                         format!("invariant `{}`: {}", inv.id, e.message),
                     )
                     .at_offset(crate::lint::char_offset(&inv.expr, e.offset)),
@@ -396,7 +397,7 @@ impl<'a> Lowerer<'a> {
                         }
                         Err(e) => self.error(
                             &push(at, "pattern"),
-                            "lint.bad-pattern",
+                            RuleId::LintBadPattern,
                             format!("pattern does not compile: {e}"),
                         ),
                     }
@@ -416,7 +417,7 @@ impl<'a> Lowerer<'a> {
         if let Some(unit) = self.ext::<String>(&schema.schema_data.extensions, "x-unit", at) {
             match Unit::parse(&unit) {
                 Some(u) => c.unit = Some(u),
-                None => self.error(&push(at, "x-unit"), "lint.malformed-extension", format!("unknown unit `{unit}` (known: cents, unix-millis, unix-seconds, rfc3339, decimal-major)")),
+                None => self.error(&push(at, "x-unit"), RuleId::LintMalformedExtension, format!("unknown unit `{unit}` (known: cents, unix-millis, unix-seconds, rfc3339, decimal-major)")),
             }
         }
         c
@@ -445,7 +446,7 @@ impl<'a> Lowerer<'a> {
                         (Some(s), None) => TimeoutLimit::AfterSeconds(s),
                         (None, Some(f)) => TimeoutLimit::DeadlineField(f),
                         _ => {
-                            self.error(&tat, "lint.malformed-extension", format!("timeout `{}` needs exactly one of `afterSeconds` and `deadlineField`", t.id));
+                            self.error(&tat, RuleId::LintMalformedExtension, format!("timeout `{}` needs exactly one of `afterSeconds` and `deadlineField`", t.id));
                             return None;
                         }
                     };
@@ -482,7 +483,7 @@ impl<'a> Lowerer<'a> {
         let Some(id) = op.operation_id.clone() else {
             self.error(
                 at,
-                "lint.missing-operation-id",
+                RuleId::LintMissingOperationId,
                 "every operation needs an `operationId` (it names the generated items)",
             );
             return None;
@@ -500,7 +501,7 @@ impl<'a> Lowerer<'a> {
             let oa::ReferenceOr::Item(param) = param else {
                 self.error(
                     &pat,
-                    "lint.unsupported",
+                    RuleId::LintUnsupported,
                     "`$ref` parameters are not supported",
                 );
                 continue;
@@ -564,7 +565,7 @@ impl<'a> Lowerer<'a> {
             let oa::ReferenceOr::Item(response) = response else {
                 self.error(
                     &at,
-                    "lint.unsupported",
+                    RuleId::LintUnsupported,
                     "`$ref` responses are not supported",
                 );
                 continue;
@@ -659,7 +660,7 @@ impl<'a> Lowerer<'a> {
                 let oa::ReferenceOr::Item(example) = example else {
                     self.error(
                         &eat,
-                        "lint.unsupported",
+                        RuleId::LintUnsupported,
                         "`$ref` examples are not supported",
                     );
                     continue;

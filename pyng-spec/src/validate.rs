@@ -8,6 +8,7 @@
 //! deserializing it, without building the document. A differential test keeps
 //! them in agreement finding for finding.
 
+pub mod order;
 mod rules;
 pub mod stream;
 
@@ -16,6 +17,7 @@ use serde_json::{Map, Value};
 use crate::diag::Severity;
 use crate::ir::*;
 use crate::pointer::push;
+use order::{FieldRule, Phase};
 use rules::Issue;
 
 pub use rules::parse_rfc3339;
@@ -146,33 +148,54 @@ impl<'a> Validator<'a> {
 
     fn model(&mut self, m: &'a Model, obj: &Map<String, Value>, instance: &Value, at: &str) {
         let status = |field: &str| obj.get(field).and_then(Value::as_str);
-        for f in &m.fields {
-            match obj.get(&f.wire_name) {
-                Some(v) => self.value(&f.ty, v, &push(at, &f.wire_name), Some(f)),
-                None if f.required => self.place(Some(rules::required(m, f)), at),
-                None => {}
+        for phase in order::phases(m) {
+            match phase {
+                Phase::Field { index, rule } => {
+                    let Some(f) = m.fields.get(index) else {
+                        continue;
+                    };
+                    let value = obj.get(&f.wire_name);
+                    match (rule, value) {
+                        (FieldRule::Value, Some(v)) => {
+                            self.value(&f.ty, v, &push(at, &f.wire_name), Some(f));
+                        }
+                        (FieldRule::Value, None) if f.required => {
+                            self.place(Some(rules::required(m, f)), at);
+                        }
+                        (FieldRule::Value, None) => {}
+                        (FieldRule::Presence, _) => {
+                            if let Some(p) = &f.presence {
+                                let present = value.is_some_and(|v| !v.is_null());
+                                let s = status(&p.status_field);
+                                rules::presence(f, p, s, present, &mut self.issues);
+                                self.place_all(at);
+                            }
+                        }
+                    }
+                }
+                Phase::Undocumented => {
+                    for key in obj.keys() {
+                        if m.field(key).is_none() {
+                            self.findings.push(rules::undocumented(m, key).place(at));
+                        }
+                    }
+                }
+                Phase::Outcome => {
+                    if let Some(rule) = &m.outcome {
+                        let issue = rules::outcome(
+                            rule,
+                            status(&rule.status_field),
+                            status(&rule.outcome_field),
+                        );
+                        self.place(issue, at);
+                    }
+                }
+                Phase::Invariant(i) => {
+                    if let Some(inv) = m.invariants.get(i) {
+                        self.place(rules::invariant(inv, instance), at);
+                    }
+                }
             }
-            if let Some(p) = &f.presence {
-                let present = obj.get(&f.wire_name).is_some_and(|v| !v.is_null());
-                rules::presence(f, p, status(&p.status_field), present, &mut self.issues);
-                self.place_all(at);
-            }
-        }
-        for key in obj.keys() {
-            if m.field(key).is_none() {
-                self.findings.push(rules::undocumented(m, key).place(at));
-            }
-        }
-        if let Some(rule) = &m.outcome {
-            let issue = rules::outcome(
-                rule,
-                status(&rule.status_field),
-                status(&rule.outcome_field),
-            );
-            self.place(issue, at);
-        }
-        for inv in &m.invariants {
-            self.place(rules::invariant(inv, instance), at);
         }
     }
 }

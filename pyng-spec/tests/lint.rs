@@ -288,3 +288,121 @@ fn diagnostics_render_as_file_line_column() {
         "fixture.yaml:5:3: error[lint.unknown-extension]: unknown extension `x-drafty`; the vocabulary is documented in specs/README.md"
     );
 }
+
+/// Every known `x-` key that stands where the loader does not read it is
+/// `lint.misplaced-extension`, at the key; the well-placed ones are not.
+#[test]
+fn misplaced_extensions_are_refused_where_they_stand() {
+    let text = include_str!("fixtures/misplaced-extensions.yaml");
+    let diags = match load_str("misplaced.yaml", text) {
+        Ok(_) => panic!("a spec with misplaced extensions loads"),
+        Err(d) => d.0,
+    };
+    let misplaced: Vec<(usize, usize, &str)> = diags
+        .iter()
+        .filter(|d| d.rule == "lint.misplaced-extension")
+        .map(|d| {
+            let line = text.lines().nth(d.line - 1).unwrap();
+            let key = line[d.column - 1..].split(':').next().unwrap();
+            (d.line, d.column, key)
+        })
+        .collect();
+    let expected_at = |marker: &'static str, nth: usize| {
+        let (i, line) = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with(marker))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("`{marker}` #{nth} not in the fixture"));
+        (i + 1, line.find(marker).unwrap() + 1, marker)
+    };
+    assert_eq!(
+        misplaced,
+        [
+            expected_at("x-stable", 0),        // on info
+            expected_at("x-polling", 0),       // on a path item
+            expected_at("x-stable", 1),        // on an operation
+            expected_at("x-echo", 0),          // on a parameter
+            expected_at("x-echo", 1),          // on the Responses object
+            expected_at("x-outcome", 0),       // on a response
+            expected_at("x-state-machine", 0), // on an object schema
+            expected_at("x-stable", 3),        // beside a `$ref`
+            expected_at("x-invariants", 0),    // on an integer property
+            expected_at("x-unit", 3),          // on an array's items
+            expected_at("x-stable", 4),        // on a component enum schema
+        ],
+        "{diags:#?}"
+    );
+    for d in diags
+        .iter()
+        .filter(|d| d.rule == "lint.misplaced-extension")
+    {
+        assert!(d.message.contains("has no effect on"), "{d}");
+        assert!(d.message.contains("it applies to"), "{d}");
+    }
+}
+
+#[test]
+fn misplaced_extension_on_an_operation() {
+    expect(
+        "      operationId: getOrderStatus\n",
+        "      operationId: getOrderStatus\n      x-stable: true\n",
+        "lint.misplaced-extension",
+        "`x-stable` has no effect on an operation; it applies to a property schema",
+        "x-stable",
+    );
+    expect_column(
+        "      operationId: getOrderStatus\n",
+        "      operationId: getOrderStatus\n      x-stable: true\n",
+        "lint.misplaced-extension",
+        "x-stable",
+    );
+}
+
+#[test]
+fn well_placed_extensions_and_unknown_ones_are_not_misplaced() {
+    let (_, diags) = lint(
+        "        orderId:\n          type: string\n",
+        "        orderId:\n          type: string\n          x-stable: true\n          x-source: \"doc.md#Order\"\n",
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (_, diags) = lint("  x-draft: true", "  x-drafty: true");
+    assert_eq!(
+        diags.iter().map(|d| d.rule).collect::<Vec<_>>(),
+        ["lint.unknown-extension"]
+    );
+}
+
+/// The `where` column of the vocabulary in specs/README.md is the placement
+/// table the linter enforces.
+#[test]
+fn the_documented_placement_is_the_enforced_one() {
+    use pyng_spec::extensions::EXTENSIONS;
+    let readme = include_str!("../../specs/README.md");
+    let mut documented = Vec::new();
+    for line in readme.lines() {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let Some(key) = cells[0].strip_prefix("| `x-") else {
+            continue;
+        };
+        let key = format!("x-{}", key.trim_end_matches('`'));
+        if key.contains('.') {
+            continue; // a member of another extension's value
+        }
+        // "a, b; also ..." -> ["a", "b"]
+        let places = cells[1].split(';').next().unwrap();
+        let places: Vec<String> = places.split(", ").map(str::to_owned).collect();
+        documented.push((key, places));
+    }
+    let enforced: Vec<(String, Vec<String>)> = EXTENSIONS
+        .iter()
+        .map(|e| {
+            let places = e.places.iter().map(|p| p.name().to_owned()).collect();
+            (e.key.to_owned(), places)
+        })
+        .collect();
+    let (mut documented, mut enforced) = (documented, enforced);
+    documented.sort();
+    enforced.sort();
+    assert_eq!(documented, enforced);
+}

@@ -10,9 +10,16 @@
 use pyng_spec::ir::{Operation, Response};
 use pyng_spec::validate::stream::{Schema, Streamed, Want};
 
+use pyng_spec::registry::RuleId;
+
 use super::{Params, at_exchange};
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
+
+/// A finding of a registered rule on the exchange, with its registered severity.
+fn finding(ex: &Exchange, op: &Operation, rule: RuleId, message: String) -> Finding {
+    at_exchange(ex, &op.id, rule.name(), rule.severity().into(), message)
+}
 
 /// Checks the body; when it is JSON, returns what the streaming check kept of
 /// it (the values `want` asks for), for the sequence and signature checks.
@@ -32,22 +39,22 @@ pub fn check<'b>(
             let (rule, message) = match beyond_limits(&e.message) {
                 Some(found) => found,
                 None if ex.body.is_empty() => (
-                    "schema.not-json",
+                    RuleId::SchemaNotJson,
                     "the response body is not JSON: the body is empty".to_owned(),
                 ),
                 None if e.eof => (
-                    "schema.not-json",
+                    RuleId::SchemaNotJson,
                     format!(
                         "the response body is not JSON: the body is truncated: {}",
                         e.message
                     ),
                 ),
                 None => (
-                    "schema.not-json",
+                    RuleId::SchemaNotJson,
                     format!("the response body is not JSON: {}", e.message),
                 ),
             };
-            let mut f = at_exchange(ex, &op.id, rule, Severity::Error, message).with_source(
+            let mut f = finding(ex, op, rule, message).with_source(
                 response
                     .and_then(|r| r.source.as_ref())
                     .or(op.source.as_ref()),
@@ -61,11 +68,10 @@ pub fn check<'b>(
         }
     };
     for pointer in std::mem::take(&mut streamed.duplicate_keys) {
-        let mut f = at_exchange(
+        let mut f = finding(
             ex,
-            &op.id,
-            "schema.duplicate-key",
-            Severity::Error,
+            op,
+            RuleId::SchemaDuplicateKey,
             format!(
                 "the key at `{pointer}` occurs more than once in its object; readers disagree on which value wins"
             ),
@@ -109,11 +115,10 @@ fn echo(
             Some(Ok(text)) => serde_json::Value::String(text.to_owned()),
             Some(Err(other)) => other,
         };
-        let mut f = at_exchange(
+        let mut f = finding(
             ex,
-            &op.id,
-            "identity.echo",
-            Severity::Error,
+            op,
+            RuleId::IdentityEcho,
             format!(
                 "the request's `{}` is `{sent}` but the body says {got} at `{}`",
                 e.parameter, e.pointer
@@ -128,17 +133,17 @@ fn echo(
 /// Valid JSON that the reader stops on: a number beyond the range of a double
 /// (`1e400`) or nesting beyond serde_json's 128 levels. Reported as what it is
 /// (the body is not checked), never as "not JSON".
-pub(crate) fn beyond_limits(message: &str) -> Option<(&'static str, String)> {
+pub(crate) fn beyond_limits(message: &str) -> Option<(RuleId, String)> {
     if message.starts_with("number out of range") {
         Some((
-            "schema.number-range",
+            RuleId::SchemaNumberRange,
             format!(
                 "the body holds a number beyond the range of a 64-bit float (about ±1.8e308), which the kit cannot check; the body is not checked further ({message})"
             ),
         ))
     } else if message.starts_with("recursion limit exceeded") {
         Some((
-            "schema.too-deep",
+            RuleId::SchemaTooDeep,
             format!(
                 "the body nests arrays and objects deeper than 128 levels, the most the kit reads; the body is not checked further ({message})"
             ),

@@ -147,7 +147,7 @@ impl LineItem {
         {
             let mut operands = Vec::new();
             match self.invariant_0(at, &mut operands) {
-                Ok(Some((l, r))) if l < r => {
+                Ok(Some((lhs, rhs))) if lhs < rhs => {
                     out.push(Violation {
                         rule: "amount.subtotal-covers-units",
                         pointer: operands
@@ -155,17 +155,18 @@ impl LineItem {
                             .next()
                             .unwrap_or_else(|| at.to_owned()),
                         message: format!(
-                            "amountSubtotal >= quantity * amountPerUnit does not hold: left side is {l}, right side is {r}"
+                            "amountSubtotal >= quantity * amountPerUnit does not hold: left side is {lhs}, right side is {rhs}"
                         ),
                     })
                 }
                 Ok(_) => {}
-                Err(e) => {
+                Err(Overflow { pointer, reason }) => {
                     out.push(Violation {
                         rule: "amount.subtotal-covers-units",
-                        pointer: e.pointer.unwrap_or_else(|| at.to_owned()),
-                        message: "`amountSubtotal >= quantity * amountPerUnit` cannot be evaluated: arithmetic overflow"
-                            .to_owned(),
+                        pointer: pointer.unwrap_or_else(|| at.to_owned()),
+                        message: format!(
+                            "`amountSubtotal >= quantity * amountPerUnit` cannot be evaluated: {reason}"
+                        ),
                     })
                 }
             }
@@ -173,7 +174,7 @@ impl LineItem {
         {
             let mut operands = Vec::new();
             match self.invariant_1(at, &mut operands) {
-                Ok(Some((l, r))) if l != r => {
+                Ok(Some((lhs, rhs))) if lhs != rhs => {
                     out.push(Violation {
                         rule: "amount.line-total-after-discounts",
                         pointer: operands
@@ -181,17 +182,18 @@ impl LineItem {
                             .next()
                             .unwrap_or_else(|| at.to_owned()),
                         message: format!(
-                            "amountTotal == amountSubtotal - (sum(discounts[*].amount) ?? 0) does not hold: left side is {l}, right side is {r}"
+                            "amountTotal == amountSubtotal - (sum(discounts[*].amount) ?? 0) does not hold: left side is {lhs}, right side is {rhs}"
                         ),
                     })
                 }
                 Ok(_) => {}
-                Err(e) => {
+                Err(Overflow { pointer, reason }) => {
                     out.push(Violation {
                         rule: "amount.line-total-after-discounts",
-                        pointer: e.pointer.unwrap_or_else(|| at.to_owned()),
-                        message: "`amountTotal == amountSubtotal - (sum(discounts[*].amount) ?? 0)` cannot be evaluated: arithmetic overflow"
-                            .to_owned(),
+                        pointer: pointer.unwrap_or_else(|| at.to_owned()),
+                        message: format!(
+                            "`amountTotal == amountSubtotal - (sum(discounts[*].amount) ?? 0)` cannot be evaluated: {reason}"
+                        ),
                     })
                 }
             }
@@ -218,7 +220,9 @@ impl LineItem {
                 ),
             );
             match (l, r) {
-                (Some(l), Some(r)) => Some(l.combine(r, i64::checked_mul)?),
+                (Some(l), Some(r)) => {
+                    Some(l.combine(r, i64::checked_mul, "quantity * amountPerUnit")?)
+                }
                 _ => None,
             }
         };
@@ -259,7 +263,11 @@ impl LineItem {
                             if let Some(el7) = el4.amount.as_ref() {
                                 let p8 = format!("{p5}/amount");
                                 total3 = total3
-                                    .sum_add(Amount::read(*el7, p8.clone(), operands), &p8)?;
+                                    .sum_add(
+                                        Amount::read(*el7, p8.clone(), operands),
+                                        &p8,
+                                        "discounts[*].amount",
+                                    )?;
                             }
                         }
                         Some(total3)
@@ -274,7 +282,16 @@ impl LineItem {
                 }
             };
             match (l, r) {
-                (Some(l), Some(r)) => Some(l.combine(r, i64::checked_sub)?),
+                (Some(l), Some(r)) => {
+                    Some(
+                        l
+                            .combine(
+                                r,
+                                i64::checked_sub,
+                                "amountSubtotal - (sum(discounts[*].amount) ?? 0)",
+                            )?,
+                    )
+                }
                 _ => None,
             }
         };
@@ -447,7 +464,7 @@ impl TransactionStatusResponse {
         {
             let mut operands = Vec::new();
             match self.invariant_0(at, &mut operands) {
-                Ok(Some((l, r))) if l != r => {
+                Ok(Some((lhs, rhs))) if lhs != rhs => {
                     out.push(Violation {
                         rule: "amount.paid-equals-line-totals",
                         pointer: operands
@@ -455,17 +472,18 @@ impl TransactionStatusResponse {
                             .next()
                             .unwrap_or_else(|| at.to_owned()),
                         message: format!(
-                            "amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0)) does not hold: left side is {l}, right side is {r}"
+                            "amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0)) does not hold: left side is {lhs}, right side is {rhs}"
                         ),
                     })
                 }
                 Ok(_) => {}
-                Err(e) => {
+                Err(Overflow { pointer, reason }) => {
                     out.push(Violation {
                         rule: "amount.paid-equals-line-totals",
-                        pointer: e.pointer.unwrap_or_else(|| at.to_owned()),
-                        message: "`amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0))` cannot be evaluated: arithmetic overflow"
-                            .to_owned(),
+                        pointer: pointer.unwrap_or_else(|| at.to_owned()),
+                        message: format!(
+                            "`amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0))` cannot be evaluated: {reason}"
+                        ),
                     })
                 }
             }
@@ -523,7 +541,11 @@ impl TransactionStatusResponse {
                                                     if let Some(el13) = el10.amount.as_ref() {
                                                         let p14 = format!("{p11}/amount");
                                                         total9 = total9
-                                                            .sum_add(Amount::read(*el13, p14.clone(), operands), &p14)?;
+                                                            .sum_add(
+                                                                Amount::read(*el13, p14.clone(), operands),
+                                                                &p14,
+                                                                "discounts[*].amount",
+                                                            )?;
                                                     }
                                                 }
                                                 Some(total9)
@@ -538,7 +560,16 @@ impl TransactionStatusResponse {
                                         }
                                     };
                                     match (l, r) {
-                                        (Some(l), Some(r)) => Some(l.combine(r, i64::checked_sub)?),
+                                        (Some(l), Some(r)) => {
+                                            Some(
+                                                l
+                                                    .combine(
+                                                        r,
+                                                        i64::checked_sub,
+                                                        "amountSubtotal - (sum(discounts[*].amount) ?? 0)",
+                                                    )?,
+                                            )
+                                        }
                                         _ => None,
                                     }
                                 }
@@ -546,7 +577,7 @@ impl TransactionStatusResponse {
                         }
                     };
                     match item {
-                        Some(v) => total3 = total3.sum_add(v, &p5)?,
+                        Some(v) => total3 = total3.sum_add(v, &p5, "lineItems[*]")?,
                         None => operands.truncate(mark17),
                     }
                 }
@@ -899,6 +930,8 @@ struct Amount {
 #[derive(Debug)]
 struct Overflow {
     pointer: Option<String>,
+    /// Why, worded as the interpreter words it.
+    reason: String,
 }
 #[allow(dead_code)]
 impl Amount {
@@ -913,7 +946,8 @@ impl Amount {
             origin: Some(pointer),
         }
     }
-    fn neg(self) -> Result<Self, Overflow> {
+    /// `-self`; `expr` is the negation's text.
+    fn neg(self, expr: &str) -> Result<Self, Overflow> {
         match self.value.checked_neg() {
             Some(value) => {
                 Ok(Amount {
@@ -921,23 +955,42 @@ impl Amount {
                     origin: self.origin,
                 })
             }
-            None => Err(Overflow { pointer: self.origin }),
+            None => {
+                let operands = self.value;
+                Err(Overflow {
+                    pointer: self.origin,
+                    reason: format!(
+                        "arithmetic overflow in {expr} (operands {operands})"
+                    ),
+                })
+            }
         }
     }
+    /// `self op other`; `expr` is the operation's text.
     fn combine(
         self,
         other: Self,
         op: fn(i64, i64) -> Option<i64>,
+        expr: &str,
     ) -> Result<Self, Overflow> {
         let origin = self.origin.or(other.origin);
         match op(self.value, other.value) {
             Some(value) => Ok(Amount { value, origin }),
-            None => Err(Overflow { pointer: origin }),
+            None => {
+                let (a, b) = (self.value, other.value);
+                let operands = format!("{a} and {b}");
+                Err(Overflow {
+                    pointer: origin,
+                    reason: format!(
+                        "arithmetic overflow in {expr} (operands {operands})"
+                    ),
+                })
+            }
         }
     }
-    /// Adds one element of a `sum`; an element without a field origin is
-    /// blamed on the element itself.
-    fn sum_add(self, item: Self, element: &str) -> Result<Self, Overflow> {
+    /// Adds one element of a `sum` over `over`; an element without a field
+    /// origin is blamed on the element itself.
+    fn sum_add(self, item: Self, element: &str, over: &str) -> Result<Self, Overflow> {
         let item_origin = item.origin.unwrap_or_else(|| element.to_owned());
         match self.value.checked_add(item.value) {
             Some(value) => {
@@ -947,8 +1000,12 @@ impl Amount {
                 })
             }
             None => {
+                let item = item.value;
                 Err(Overflow {
                     pointer: Some(item_origin),
+                    reason: format!(
+                        "arithmetic overflow in the sum over {over} adding {item}"
+                    ),
                 })
             }
         }

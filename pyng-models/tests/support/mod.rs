@@ -31,10 +31,10 @@ pub fn load(rel: &str) -> Spec {
 }
 
 /// What a generated type does with a body: the re-serialized value and the
-/// `(rule, pointer)` pairs its `check()` reports.
+/// `(rule, pointer, message)` its `check()` reports.
 pub struct Outcome {
     pub reserialized: Value,
-    pub violations: Vec<(String, String)>,
+    pub violations: Vec<(String, String, String)>,
 }
 
 pub type Run = fn(&Value) -> Result<Outcome, String>;
@@ -54,14 +54,17 @@ where
 /// The generated `check()`s have no common trait (generated code is
 /// self-contained); this one adapts them for the table.
 pub trait Check {
-    fn violations(&self) -> Vec<(String, String)>;
+    fn violations(&self) -> Vec<(String, String, String)>;
 }
 
 macro_rules! checks {
     ($($t:ty),* $(,)?) => {$(
         impl Check for $t {
-            fn violations(&self) -> Vec<(String, String)> {
-                self.check().into_iter().map(|v| (v.rule.to_owned(), v.pointer)).collect()
+            fn violations(&self) -> Vec<(String, String, String)> {
+                self.check()
+                    .into_iter()
+                    .map(|v| (v.rule.to_owned(), v.pointer, v.message))
+                    .collect()
             }
         }
     )*};

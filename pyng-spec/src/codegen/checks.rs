@@ -11,6 +11,8 @@ use super::GenerateError;
 use super::context::{Context, is_option};
 use super::invariants;
 use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
+use crate::registry::{Message, RuleId, messages};
+use crate::validate::order::{self, FieldRule, Phase};
 
 pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
@@ -26,41 +28,37 @@ pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError>
         });
     }
     let mut stmts = Vec::new();
-    for (i, f) in m.fields.iter().enumerate() {
-        let id = cx.field_ident(m, i);
-        if cx.type_is_checked(&f.ty) {
-            let ptr = ptr_fmt("at", &f.wire_name);
-            let value = quote!(v);
-            let inner = child(&f.ty, &value, &quote!(&p), 0);
-            stmts.push(if is_option(f) {
-                quote! {
-                    if let Some(v) = &self.#id {
-                        let p = format!(#ptr);
-                        #inner
-                    }
-                }
-            } else {
-                quote! {
-                    {
-                        let v = &self.#id;
-                        let p = format!(#ptr);
-                        #inner
-                    }
-                }
-            });
-        }
-        if let Some(p) = &f.presence {
-            stmts.push(presence(cx, m, f, i, p)?);
-        }
-    }
-    if let Some(rule) = &m.outcome {
-        stmts.push(outcome(cx, m, rule)?);
-    }
     let mut methods = Vec::new();
-    for (i, inv) in m.invariants.iter().enumerate() {
-        let compiled = invariants::invariant(cx, m, inv, i)?;
-        stmts.push(compiled.call);
-        methods.push(compiled.method);
+    // In the report order the interpreter uses; schema rules (required,
+    // undocumented, the value's type) are deserialization's.
+    for phase in order::phases(m) {
+        match phase {
+            Phase::Field { index, rule } => {
+                let Some(f) = m.fields.get(index) else {
+                    continue;
+                };
+                match (rule, &f.presence) {
+                    (FieldRule::Value, _) if cx.type_is_checked(&f.ty) => {
+                        stmts.push(field_check(cx, m, f, index));
+                    }
+                    (FieldRule::Presence, Some(p)) => stmts.push(presence(cx, m, f, index, p)?),
+                    _ => {}
+                }
+            }
+            Phase::Undocumented => {}
+            Phase::Outcome => {
+                if let Some(rule) = &m.outcome {
+                    stmts.push(outcome(cx, m, rule)?);
+                }
+            }
+            Phase::Invariant(i) => {
+                if let Some(inv) = m.invariants.get(i) {
+                    let compiled = invariants::invariant(cx, m, inv, i)?;
+                    stmts.push(compiled.call);
+                    methods.push(compiled.method);
+                }
+            }
+        }
     }
     Ok(quote! {
         impl #ident {
@@ -81,6 +79,29 @@ pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError>
             #(#methods)*
         }
     })
+}
+
+/// The rules inside the value of field `index` (a model, or an array of them).
+fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
+    let id = cx.field_ident(m, index);
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let inner = child(&f.ty, &quote!(v), &quote!(&p), 0);
+    if is_option(f) {
+        quote! {
+            if let Some(v) = &self.#id {
+                let p = format!(#ptr);
+                #inner
+            }
+        }
+    } else {
+        quote! {
+            {
+                let v = &self.#id;
+                let p = format!(#ptr);
+                #inner
+            }
+        }
+    }
 }
 
 /// Recursion into a contained value `v` (a reference) at pointer `p` (a String).
@@ -157,14 +178,15 @@ fn presence(
     let id = cx.field_ident(m, index);
     let ptr = ptr_fmt("at", &f.wire_name);
     let mut checks = Vec::new();
-    let violation = |verb: &str| {
-        let message = fmt_lit(&format!(
-            "`{}` must be {verb} when {} is ",
-            f.wire_name, p.status_field
-        )) + "{status}";
+    let rule = RuleId::StateConditionalPresence.name();
+    let violation = |message: Message| {
+        let message = message.template.format_string(&[
+            ("property", &f.wire_name),
+            ("status_field", &p.status_field),
+        ]);
         quote! {
             out.push(Violation {
-                rule: "state.conditional-presence",
+                rule: #rule,
                 pointer: format!(#ptr),
                 message: format!(#message),
             });
@@ -173,12 +195,12 @@ fn presence(
     // A required, non-nullable field is always present once deserialized.
     if !p.required_when.is_empty() && is_option(f) {
         let values = &p.required_when;
-        let push = violation("present");
+        let push = violation(messages::MUST_BE_PRESENT);
         checks.push(quote!(if self.#id.is_none() && matches!(status, #(#values)|*) { #push }));
     }
     if !p.absent_when.is_empty() {
         let values = &p.absent_when;
-        let push = violation("absent");
+        let push = violation(messages::MUST_BE_ABSENT);
         checks.push(if is_option(f) {
             quote!(if self.#id.is_some() && matches!(status, #(#values)|*) { #push })
         } else {
@@ -197,14 +219,18 @@ fn presence(
 
 fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, GenerateError> {
     let ptr = ptr_fmt("at", &rule.outcome_field);
-    let (o, s) = (fmt_lit(&rule.outcome_field), fmt_lit(&rule.status_field));
-    let not_final = format!(
-        "`{o}` is {{outcome}} while {s} is {{status}}, which is not final: the outcome must be absent before a final status"
-    );
-    let mismatch = format!("`{o}` is {{outcome}} but {s} {{status}} implies {{expected}}");
+    let known = [
+        ("outcome_field", rule.outcome_field.as_str()),
+        ("status_field", rule.status_field.as_str()),
+    ];
+    let not_final = messages::OUTCOME_BEFORE_FINAL
+        .template
+        .format_string(&known);
+    let mismatch = messages::OUTCOME_MISMATCH.template.format_string(&known);
+    let id = RuleId::StateStatusOutcome.name();
     let push_not_final = quote! {
         out.push(Violation {
-            rule: "state.status-outcome",
+            rule: #id,
             pointer: format!(#ptr),
             message: format!(#not_final),
         })
@@ -221,7 +247,7 @@ fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, G
             match expected {
                 None => #push_not_final,
                 Some(expected) if expected != outcome => out.push(Violation {
-                    rule: "state.status-outcome",
+                    rule: #id,
                     pointer: format!(#ptr),
                     message: format!(#mismatch),
                 }),

@@ -1,6 +1,6 @@
 //! `x-invariants` expressions compiled to Rust, with the interpreter's semantics
 //! (`crate::expr::evaluate`) reproduced exactly, because the differential test
-//! holds the two to the same (rule, pointer) on every input:
+//! holds the two to the same (rule, pointer, message) on every input:
 //!
 //! * a value is `Option<Amount>`: `None` is *absent* (missing or null field,
 //!   missing array under `sum`); arithmetic on absent is absent, and a comparison
@@ -11,7 +11,8 @@
 //!   overflow anywhere is reported); `a ?? b` does not evaluate `b` when `a` is
 //!   present, and forgets the reads of `a` when it is not;
 //! * every field read is recorded in `operands`; a violation is reported at the
-//!   first one, as `validate` does.
+//!   first one, as `validate` does; messages are the registry's templates
+//!   (`crate::registry::messages`), as the interpreter renders them.
 //!
 //! Only integer (cents) arithmetic is generated. A decimal literal or a field that
 //! is not an integer (e.g. a `decimal-major` string) is a generation error rather
@@ -25,6 +26,7 @@ use super::checks::{fmt_lit, ptr_fmt};
 use super::context::{Context, is_option};
 use crate::expr::{CmpOp, Expr, ExprKind, Path, Segment};
 use crate::ir::{InvariantDef, Model, Type};
+use crate::registry::messages;
 
 pub struct Compiled {
     /// The `invariant_*` method evaluating both sides.
@@ -39,7 +41,12 @@ pub fn invariant(
     inv: &InvariantDef,
     index: usize,
 ) -> Result<Compiled, GenerateError> {
-    let mut c = Compiler { cx, inv, next: 0 };
+    let mut c = Compiler {
+        cx,
+        inv,
+        next: 0,
+        over: String::new(),
+    };
     let at = format_ident!("at");
     let this = quote!(self);
     let lhs = c.expr(&inv.expr.lhs, m, &this, &at)?;
@@ -61,32 +68,30 @@ pub fn invariant(
     };
     // The comparison fails when its negation holds.
     let fails = match inv.expr.op {
-        CmpOp::Eq => quote!(l != r),
-        CmpOp::Ne => quote!(l == r),
-        CmpOp::Lt => quote!(l >= r),
-        CmpOp::Le => quote!(l > r),
-        CmpOp::Gt => quote!(l <= r),
-        CmpOp::Ge => quote!(l < r),
+        CmpOp::Eq => quote!(lhs != rhs),
+        CmpOp::Ne => quote!(lhs == rhs),
+        CmpOp::Lt => quote!(lhs >= rhs),
+        CmpOp::Le => quote!(lhs > rhs),
+        CmpOp::Gt => quote!(lhs <= rhs),
+        CmpOp::Ge => quote!(lhs < rhs),
     };
-    let violated = format!(
-        "{} does not hold: left side is {{l}}, right side is {{r}}",
-        fmt_lit(&text)
-    );
-    let overflow = format!("`{text}` cannot be evaluated: arithmetic overflow");
+    let known = [("invariant", text.as_str())];
+    let violated = messages::INVARIANT_VIOLATED.format_string(&known);
+    let unevaluable = messages::INVARIANT_UNEVALUABLE.format_string(&known);
     let call = quote! {
         {
             let mut operands = Vec::new();
             match self.#name(at, &mut operands) {
-                Ok(Some((l, r))) if #fails => out.push(Violation {
+                Ok(Some((lhs, rhs))) if #fails => out.push(Violation {
                     rule: #id,
                     pointer: operands.into_iter().next().unwrap_or_else(|| at.to_owned()),
                     message: format!(#violated),
                 }),
                 Ok(_) => {}
-                Err(e) => out.push(Violation {
+                Err(Overflow { pointer, reason }) => out.push(Violation {
                     rule: #id,
-                    pointer: e.pointer.unwrap_or_else(|| at.to_owned()),
-                    message: #overflow.to_owned(),
+                    pointer: pointer.unwrap_or_else(|| at.to_owned()),
+                    message: format!(#unevaluable),
                 }),
             }
         }
@@ -98,6 +103,8 @@ struct Compiler<'c, 'a> {
     cx: &'c Context<'a>,
     inv: &'c InvariantDef,
     next: usize,
+    /// The path of the innermost `sum` being compiled, for its overflow message.
+    over: String,
 }
 
 impl Compiler<'_, '_> {
@@ -137,19 +144,26 @@ impl Compiler<'_, '_> {
             ExprKind::Sum { over, each } => self.sum(over, each.as_deref(), m, inst, base)?,
             ExprKind::Neg(a) => {
                 let a = self.expr(a, m, inst, base)?;
+                let text = e.to_string();
                 quote! {
                     {
                         let a = #a;
                         match a {
-                            Some(v) => Some(v.neg()?),
+                            Some(v) => Some(v.neg(#text)?),
                             None => None,
                         }
                     }
                 }
             }
-            ExprKind::Add(a, b) => self.binary(a, b, quote!(i64::checked_add), m, inst, base)?,
-            ExprKind::Sub(a, b) => self.binary(a, b, quote!(i64::checked_sub), m, inst, base)?,
-            ExprKind::Mul(a, b) => self.binary(a, b, quote!(i64::checked_mul), m, inst, base)?,
+            ExprKind::Add(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_add), m, inst, base)?
+            }
+            ExprKind::Sub(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_sub), m, inst, base)?
+            }
+            ExprKind::Mul(a, b) => {
+                self.binary(e, (a, b), quote!(i64::checked_mul), m, inst, base)?
+            }
             ExprKind::Coalesce(a, b) => {
                 let a = self.expr(a, m, inst, base)?;
                 let b = self.expr(b, m, inst, base)?;
@@ -171,10 +185,11 @@ impl Compiler<'_, '_> {
         })
     }
 
+    /// `e` is `a op b`.
     fn binary(
         &mut self,
-        a: &Expr,
-        b: &Expr,
+        e: &Expr,
+        (a, b): (&Expr, &Expr),
         op: TokenStream,
         m: &Model,
         inst: &TokenStream,
@@ -182,12 +197,13 @@ impl Compiler<'_, '_> {
     ) -> Result<TokenStream, GenerateError> {
         let a = self.expr(a, m, inst, base)?;
         let b = self.expr(b, m, inst, base)?;
+        let text = e.to_string();
         Ok(quote! {
             {
                 let l = #a;
                 let r = #b;
                 match (l, r) {
-                    (Some(l), Some(r)) => Some(l.combine(r, #op)?),
+                    (Some(l), Some(r)) => Some(l.combine(r, #op, #text)?),
                     _ => None,
                 }
             }
@@ -277,6 +293,7 @@ impl Compiler<'_, '_> {
         let array_at = self.fresh("p");
         let total = self.fresh("total");
         let ptr = format!("{{{base}}}{}", fmt_lit(&suffix));
+        let outer = std::mem::replace(&mut self.over, over.to_string());
         let body = self.fan_out(
             &over.segments[first_each..],
             &ty,
@@ -284,7 +301,9 @@ impl Compiler<'_, '_> {
             &array_at,
             each,
             &total,
-        )?;
+        );
+        self.over = outer;
+        let body = body?;
         let compute = quote! {
             let #array_at = format!(#ptr);
             let mut #total = Amount::literal(0);
@@ -382,8 +401,9 @@ impl Compiler<'_, '_> {
                         self.unsupported("`sum` over values that are not integers".to_owned())
                     );
                 }
+                let over = &self.over;
                 Ok(quote! {
-                    #total = #total.sum_add(Amount::read(*#cur, #cur_at.clone(), operands), &#cur_at)?;
+                    #total = #total.sum_add(Amount::read(*#cur, #cur_at.clone(), operands), &#cur_at, #over)?;
                 })
             }
             Some(e) => {
@@ -392,11 +412,12 @@ impl Compiler<'_, '_> {
                 })?;
                 let inner = self.expr(e, model, &quote!(#cur), cur_at)?;
                 let mark = self.fresh("mark");
+                let over = &self.over;
                 Ok(quote! {
                     let #mark = operands.len();
                     let item = #inner;
                     match item {
-                        Some(v) => #total = #total.sum_add(v, &#cur_at)?,
+                        Some(v) => #total = #total.sum_add(v, &#cur_at, #over)?,
                         None => operands.truncate(#mark),
                     }
                 })

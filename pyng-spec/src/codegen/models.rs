@@ -10,6 +10,7 @@ use super::checks;
 use super::context::Context;
 use super::docs::{self, Doc};
 use crate::ir::{Field, Model, Presence};
+use crate::registry::RuleId;
 
 pub fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
@@ -37,7 +38,8 @@ pub fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
             .map(|(s, out)| format!("{s} -> {out}"))
             .collect();
         doc.markdown(format!(
-            "Rule `state.status-outcome`: {} is absent while {} is not final, and after a final status it is the mapped outcome ({}).",
+            "Rule `{}`: {} is absent while {} is not final, and after a final status it is the mapped outcome ({}).",
+            RuleId::StateStatusOutcome,
             docs::code(&o.outcome_field),
             docs::code(&o.status_field),
             docs::code_list(&pairs)
@@ -139,5 +141,9 @@ fn presence_doc(p: &Presence) -> String {
             docs::code_list(&p.absent_when)
         ));
     }
-    format!("Rule `state.conditional-presence`: {}.", parts.join("; "))
+    format!(
+        "Rule `{}`: {}.",
+        RuleId::StateConditionalPresence,
+        parts.join("; ")
+    )
 }

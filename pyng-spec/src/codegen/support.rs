@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::context::Context;
+use crate::registry::messages;
 
 pub fn support(cx: &Context) -> TokenStream {
     let mut out = TokenStream::new();
@@ -129,6 +130,9 @@ fn percent_encode() -> TokenStream {
 }
 
 fn amount() -> TokenStream {
+    let overflow = messages::OVERFLOW.format_string(&[]);
+    let pair = messages::OPERAND_PAIR.format_string(&[]);
+    let sum_overflow = messages::SUM_OVERFLOW.format_string(&[]);
     quote! {
         /// A present value while an invariant is evaluated, with the pointer blamed
         /// if arithmetic on it overflows.
@@ -143,6 +147,8 @@ fn amount() -> TokenStream {
         #[derive(Debug)]
         struct Overflow {
             pointer: Option<String>,
+            /// Why, worded as the interpreter words it.
+            reason: String,
         }
 
         // Every expression form has a helper; a spec's invariants use a subset.
@@ -158,28 +164,40 @@ fn amount() -> TokenStream {
                 Amount { value, origin: Some(pointer) }
             }
 
-            fn neg(self) -> Result<Self, Overflow> {
+            /// `-self`; `expr` is the negation's text.
+            fn neg(self, expr: &str) -> Result<Self, Overflow> {
                 match self.value.checked_neg() {
                     Some(value) => Ok(Amount { value, origin: self.origin }),
-                    None => Err(Overflow { pointer: self.origin }),
+                    None => {
+                        let operands = self.value;
+                        Err(Overflow { pointer: self.origin, reason: format!(#overflow) })
+                    }
                 }
             }
 
-            fn combine(self, other: Self, op: fn(i64, i64) -> Option<i64>) -> Result<Self, Overflow> {
+            /// `self op other`; `expr` is the operation's text.
+            fn combine(self, other: Self, op: fn(i64, i64) -> Option<i64>, expr: &str) -> Result<Self, Overflow> {
                 let origin = self.origin.or(other.origin);
                 match op(self.value, other.value) {
                     Some(value) => Ok(Amount { value, origin }),
-                    None => Err(Overflow { pointer: origin }),
+                    None => {
+                        let (a, b) = (self.value, other.value);
+                        let operands = format!(#pair);
+                        Err(Overflow { pointer: origin, reason: format!(#overflow) })
+                    }
                 }
             }
 
-            /// Adds one element of a `sum`; an element without a field origin is
-            /// blamed on the element itself.
-            fn sum_add(self, item: Self, element: &str) -> Result<Self, Overflow> {
+            /// Adds one element of a `sum` over `over`; an element without a field
+            /// origin is blamed on the element itself.
+            fn sum_add(self, item: Self, element: &str, over: &str) -> Result<Self, Overflow> {
                 let item_origin = item.origin.unwrap_or_else(|| element.to_owned());
                 match self.value.checked_add(item.value) {
                     Some(value) => Ok(Amount { value, origin: Some(self.origin.unwrap_or(item_origin)) }),
-                    None => Err(Overflow { pointer: Some(item_origin) }),
+                    None => {
+                        let item = item.value;
+                        Err(Overflow { pointer: Some(item_origin), reason: format!(#sum_overflow) })
+                    }
                 }
             }
         }

@@ -1,4 +1,6 @@
-//! Evaluation against a `serde_json::Value` instance.
+//! Evaluation against an instance: a `serde_json::Value`, or (for the
+//! streaming validator) the values it kept of a body. One evaluator, traced
+//! (pointers, operands, absent values) when a finding needs the detail.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -7,6 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::ast::{Expr, ExprKind, Invariant, Path, Segment};
+use crate::registry::messages;
 
 /// A value the language computes with: integer cents, or an exact decimal
 /// (from a decimal literal or a decimal string such as `"14.99"`).
@@ -85,35 +88,36 @@ pub struct EvalError {
     pub message: String,
 }
 
-impl EvalError {
-    fn at(pointer: &str, message: impl Into<String>) -> Self {
-        EvalError {
-            pointer: Some(pointer.to_owned()),
-            message: message.into(),
-        }
-    }
-}
-
 /// Checks `inv` against `instance`, the JSON object it is attached to.
 ///
 /// Both sides are always evaluated, so an error anywhere is reported even
 /// when the other side is absent; errors win over not-applicable.
 pub fn evaluate(inv: &Invariant, instance: &Value) -> Evaluation {
-    let mut cx = Ctx::default();
-    let sides = cx
-        .eval(&inv.lhs, instance, "")
-        .and_then(|l| Ok((l, cx.eval(&inv.rhs, instance, "")?)));
-    match sides {
-        Err(e) => Evaluation::Error(e),
+    evaluate_on(inv, instance)
+}
+
+/// [`evaluate`] on any [`Instance`].
+pub(crate) fn evaluate_on<I: Instance>(inv: &Invariant, instance: I) -> Evaluation {
+    let mut cx = Ctx::<String>::default();
+    match cx.sides(inv, instance, String::new()) {
+        Err(e) => Evaluation::Error(EvalError {
+            pointer: e.pointer,
+            message: e.message,
+        }),
         Ok((Some(l), Some(r))) if inv.op.holds(l.num.cmp_value(&r.num)) => Evaluation::Holds,
         Ok((Some(l), Some(r))) => Evaluation::Violated(Violation {
-            message: format!(
-                "{inv} does not hold: left side is {}, right side is {}",
-                l.num, r.num
-            ),
+            message: messages::INVARIANT_VIOLATED.render(&[
+                ("invariant", inv),
+                ("lhs", &l.num),
+                ("rhs", &r.num),
+            ]),
             lhs: l.num,
             rhs: r.num,
-            operands: cx.operands,
+            operands: cx
+                .operands
+                .into_iter()
+                .map(|(pointer, value)| Operand { pointer, value })
+                .collect(),
         }),
         Ok(_) => {
             let mut absent = cx.absent;
@@ -124,28 +128,141 @@ pub fn evaluate(inv: &Invariant, instance: &Value) -> Evaluation {
     }
 }
 
-/// A present value, with the pointer to blame if arithmetic on it fails.
-struct Val {
-    num: Num,
-    origin: Option<String>,
+/// Whether [`evaluate`] would find nothing to report (the invariant holds or
+/// does not apply) on `instance`: the same evaluation, without the pointers,
+/// operands and messages only a finding needs.
+pub(crate) fn quiet<I: Instance>(inv: &Invariant, instance: I) -> bool {
+    match Ctx::<()>::default().sides(inv, instance, ()) {
+        Err(_) => false,
+        Ok((Some(l), Some(r))) => inv.op.holds(l.num.cmp_value(&r.num)),
+        Ok(_) => true,
+    }
 }
 
-impl Val {
+/// A JSON value the evaluator reads: a parsed `Value`, or the projection the
+/// streaming validator keeps of a body.
+pub(crate) trait Instance: Copy {
+    type Elements: Iterator<Item = Self>;
+    /// The property `name` (`Ok(None)` when missing); `Err` when this is not
+    /// an object.
+    fn member(self, name: &str) -> Result<Option<Self>, ()>;
+    /// The elements; `Err` when this is not an array.
+    fn elements(self) -> Result<Self::Elements, ()>;
+    fn is_null(self) -> bool;
+    fn number(self) -> Option<serde_json::Number>;
+    fn string(&self) -> Option<&str>;
+    /// "an object", "a string"...: the kind of value, for messages.
+    fn kind(self) -> &'static str;
+}
+
+impl<'v> Instance for &'v Value {
+    type Elements = std::slice::Iter<'v, Value>;
+
+    fn member(self, name: &str) -> Result<Option<Self>, ()> {
+        self.as_object().map(|m| m.get(name)).ok_or(())
+    }
+    fn elements(self) -> Result<Self::Elements, ()> {
+        self.as_array().map(|a| a.iter()).ok_or(())
+    }
+    fn is_null(self) -> bool {
+        Value::is_null(self)
+    }
+    fn number(self) -> Option<serde_json::Number> {
+        self.as_number().cloned()
+    }
+    fn string(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn kind(self) -> &'static str {
+        kind(self)
+    }
+}
+
+/// Where a value read is, as far as the caller needs it: an RFC 6901 pointer
+/// (relative to the instance) for a finding, nothing for a yes/no answer.
+trait Trail: Clone {
+    /// Whether operands and absent values are recorded.
+    const TRACED: bool;
+    fn member(&self, name: &str) -> Self;
+    fn element(&self, i: usize) -> Self;
+}
+
+impl Trail for String {
+    const TRACED: bool = true;
+    fn member(&self, name: &str) -> Self {
+        format!("{self}/{}", escape(name))
+    }
+    fn element(&self, i: usize) -> Self {
+        format!("{self}/{i}")
+    }
+}
+
+impl Trail for () {
+    const TRACED: bool = false;
+    fn member(&self, _: &str) -> Self {}
+    fn element(&self, _: usize) -> Self {}
+}
+
+/// Malformed data or an overflow, at a place of the instance.
+struct Fail<T> {
+    pointer: Option<T>,
+    message: String,
+}
+
+impl<T> Fail<T> {
+    fn at(pointer: &T, message: impl Into<String>) -> Self
+    where
+        T: Clone,
+    {
+        Fail {
+            pointer: Some(pointer.clone()),
+            message: message.into(),
+        }
+    }
+}
+
+/// A present value, with the place to blame if arithmetic on it fails.
+struct Val<T> {
+    num: Num,
+    origin: Option<T>,
+}
+
+impl<T> Val<T> {
     fn literal(num: Num) -> Self {
         Val { num, origin: None }
     }
 }
 
-/// What has been read so far; `None` results mean "absent".
-#[derive(Default)]
-struct Ctx {
-    operands: Vec<Operand>,
-    absent: Vec<String>,
+/// What has been read so far (when traced); `None` results mean "absent".
+struct Ctx<T> {
+    operands: Vec<(T, Num)>,
+    absent: Vec<T>,
 }
 
-type EvalResult = Result<Option<Val>, EvalError>;
+impl<T> Default for Ctx<T> {
+    fn default() -> Self {
+        Ctx {
+            operands: Vec::new(),
+            absent: Vec::new(),
+        }
+    }
+}
 
-impl Ctx {
+type EvalResult<T> = Result<Option<Val<T>>, Fail<T>>;
+
+impl<T: Trail> Ctx<T> {
+    /// Both sides; the right one is not evaluated when the left one fails.
+    #[allow(clippy::type_complexity)]
+    fn sides<I: Instance>(
+        &mut self,
+        inv: &Invariant,
+        instance: I,
+        root: T,
+    ) -> Result<(Option<Val<T>>, Option<Val<T>>), Fail<T>> {
+        let l = self.eval(&inv.lhs, instance, &root)?;
+        Ok((l, self.eval(&inv.rhs, instance, &root)?))
+    }
+
     fn mark(&self) -> (usize, usize) {
         (self.operands.len(), self.absent.len())
     }
@@ -157,9 +274,15 @@ impl Ctx {
         self.absent.truncate(absent);
     }
 
-    /// `at` is the instance the expression is relative to, `base` its
-    /// pointer from the root instance.
-    fn eval(&mut self, e: &Expr, at: &Value, base: &str) -> EvalResult {
+    fn absent(&mut self, at: T) {
+        if T::TRACED {
+            self.absent.push(at);
+        }
+    }
+
+    /// `at` is the instance the expression is relative to, `base` its place
+    /// from the root instance.
+    fn eval<I: Instance>(&mut self, e: &Expr, at: I, base: &T) -> EvalResult<T> {
         let (a, b, op) = match &e.kind {
             ExprKind::Int(n) => return Ok(Some(Val::literal(Num::Int(*n)))),
             ExprKind::Decimal(d) => return Ok(Some(Val::literal(Num::Dec(*d)))),
@@ -205,67 +328,64 @@ impl Ctx {
         }))
     }
 
-    fn field(&mut self, path: &Path, at: &Value, base: &str) -> EvalResult {
+    fn field<I: Instance>(&mut self, path: &Path, at: I, base: &T) -> EvalResult<T> {
         if path.has_each() {
             // Only reachable for hand-built trees; the parser rejects it.
-            return Err(EvalError::at(base, format!("path {path} needs sum(...)")));
+            return Err(Fail::at(base, format!("path {path} needs sum(...)")));
         }
         match walk(&path.segments, at, base)? {
-            Walk::Absent(pointer) => {
-                self.absent.push(pointer);
+            Walk::Absent(place) => {
+                self.absent(place);
                 Ok(None)
             }
-            Walk::Found(found) => {
-                let Some((value, pointer)) = found.into_iter().next() else {
-                    return Ok(None);
-                };
-                self.read(value, pointer).map(Some)
-            }
+            Walk::Found(found) => match found.into_iter().next() {
+                Some((value, place)) => self.read(value, place).map(Some),
+                None => Ok(None),
+            },
         }
     }
 
     /// Reads a leaf number and records it as an operand.
-    fn read(&mut self, value: &Value, pointer: String) -> Result<Val, EvalError> {
-        let num = read_num(value, &pointer)?;
-        self.operands.push(Operand {
-            pointer: pointer.clone(),
-            value: num,
-        });
+    fn read<I: Instance>(&mut self, value: I, place: T) -> Result<Val<T>, Fail<T>> {
+        let num = read_num(value, &place)?;
+        if T::TRACED {
+            self.operands.push((place.clone(), num));
+        }
         Ok(Val {
             num,
-            origin: Some(pointer),
+            origin: Some(place),
         })
     }
 
-    fn sum(&mut self, over: &Path, each: Option<&Expr>, at: &Value, base: &str) -> EvalResult {
+    fn sum<I: Instance>(
+        &mut self,
+        over: &Path,
+        each: Option<&Expr>,
+        at: I,
+        base: &T,
+    ) -> EvalResult<T> {
         let found = match walk(&over.segments, at, base)? {
-            Walk::Absent(pointer) => {
-                self.absent.push(pointer);
+            Walk::Absent(place) => {
+                self.absent(place);
                 return Ok(None);
             }
             Walk::Found(found) => found,
         };
         let mut total = Val::literal(Num::Int(0));
-        for (value, pointer) in found {
+        for (value, place) in found {
             let mark = self.mark();
             let item = match each {
-                Some(e) => self.eval(e, value, &pointer)?,
-                None => Some(self.read(value, pointer.clone())?),
+                Some(e) => self.eval(e, value, &place)?,
+                None => Some(self.read(value, place.clone())?),
             };
             let Some(mut item) = item else {
                 self.reset(mark);
                 continue;
             };
-            item.origin.get_or_insert(pointer);
-            total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| {
-                let message = format!(
-                    "arithmetic overflow in the sum over {over} adding {}",
-                    item.num
-                );
-                EvalError {
-                    pointer: item.origin.clone(),
-                    message,
-                }
+            item.origin.get_or_insert(place);
+            total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| Fail {
+                pointer: item.origin.clone(),
+                message: messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]),
             })?;
             total.origin = total.origin.or(item.origin);
         }
@@ -273,24 +393,23 @@ impl Ctx {
     }
 }
 
-fn overflow(e: &Expr, a: &Val, b: Option<&Val>) -> EvalError {
+fn overflow<T: Clone>(e: &Expr, a: &Val<T>, b: Option<&Val<T>>) -> Fail<T> {
     let operands = match b {
-        Some(b) => format!("{} and {}", a.num, b.num),
+        Some(b) => messages::OPERAND_PAIR.render(&[("a", &a.num), ("b", &b.num)]),
         None => a.num.to_string(),
     };
-    EvalError {
+    Fail {
         pointer: a
             .origin
             .clone()
             .or_else(|| b.and_then(|b| b.origin.clone())),
-        message: format!("arithmetic overflow in {e} (operands {operands})"),
+        message: messages::OVERFLOW.render(&[("expr", e), ("operands", &operands)]),
     }
 }
 
-/// The arithmetic operators, shared with the streaming validator's fast
-/// pre-check so that both compute exactly the same way.
+/// The arithmetic operators.
 #[derive(Clone, Copy)]
-pub(crate) enum Op {
+enum Op {
     Add,
     Sub,
     Mul,
@@ -299,7 +418,7 @@ pub(crate) enum Op {
 impl Op {
     /// Checked and exact: `None` on i64 overflow, Decimal overflow, or a
     /// Decimal result that would have to be rounded.
-    pub(crate) fn apply(self, a: Num, b: Num) -> Option<Num> {
+    fn apply(self, a: Num, b: Num) -> Option<Num> {
         if let (Num::Int(x), Num::Int(y)) = (a, b) {
             return match self {
                 Op::Add => x.checked_add(y),
@@ -324,48 +443,52 @@ impl Op {
     }
 }
 
-enum Walk<'v> {
-    /// The values reached, with their pointers (one for a path without
-    /// `[*]`; any number with it).
-    Found(Vec<(&'v Value, String)>),
+enum Walk<I, T> {
+    /// The values reached, with their places (one for a path without `[*]`;
+    /// any number with it).
+    Found(Vec<(I, T)>),
     /// The path stopped at a missing or null field before any `[*]`.
-    Absent(String),
+    Absent(T),
 }
 
 /// Follows `segments` from `at`. Iterative (a path may be arbitrarily
 /// long). Once past a `[*]`, missing fields and null elements just drop
 /// out, so `sum(a[*].b[*].c)` behaves like `sum(a[*], sum(b[*].c))`.
-fn walk<'v>(segments: &[Segment], at: &'v Value, base: &str) -> Result<Walk<'v>, EvalError> {
-    let mut frontier = vec![(at, base.to_owned())];
+fn walk<I: Instance, T: Trail>(
+    segments: &[Segment],
+    at: I,
+    base: &T,
+) -> Result<Walk<I, T>, Fail<T>> {
+    let mut frontier = vec![(at, base.clone())];
     let mut fanned_out = false;
     for seg in segments {
         let mut next = Vec::with_capacity(frontier.len());
-        for (value, pointer) in frontier {
-            match (seg, value) {
-                (Segment::Field(name), Value::Object(map)) => {
-                    let child = format!("{pointer}/{}", escape(name));
-                    match map.get(name) {
-                        Some(Value::Null) | None if !fanned_out => return Ok(Walk::Absent(child)),
-                        Some(Value::Null) | None => {}
-                        Some(v) => next.push((v, child)),
+        for (value, place) in frontier {
+            match seg {
+                Segment::Field(name) => match value.member(name) {
+                    Ok(found) => {
+                        let child = place.member(name);
+                        match found.filter(|v| !v.is_null()) {
+                            None if !fanned_out => return Ok(Walk::Absent(child)),
+                            None => {}
+                            Some(v) => next.push((v, child)),
+                        }
                     }
-                }
-                (Segment::Each, Value::Array(items)) => {
-                    let present = items.iter().enumerate().filter(|(_, v)| !v.is_null());
-                    next.extend(present.map(|(i, v)| (v, format!("{pointer}/{i}"))));
-                }
-                (Segment::Field(_), other) => {
-                    return Err(EvalError::at(
-                        &pointer,
-                        format!("expected an object, found {}", kind(other)),
-                    ));
-                }
-                (Segment::Each, other) => {
-                    return Err(EvalError::at(
-                        &pointer,
-                        format!("expected an array, found {}", kind(other)),
-                    ));
-                }
+                    Err(()) => {
+                        let message = format!("expected an object, found {}", value.kind());
+                        return Err(Fail::at(&place, message));
+                    }
+                },
+                Segment::Each => match value.elements() {
+                    Ok(items) => {
+                        let present = items.enumerate().filter(|(_, v)| !v.is_null());
+                        next.extend(present.map(|(i, v)| (v, place.element(i))));
+                    }
+                    Err(()) => {
+                        let message = format!("expected an array, found {}", value.kind());
+                        return Err(Fail::at(&place, message));
+                    }
+                },
             }
         }
         fanned_out |= *seg == Segment::Each;
@@ -379,7 +502,8 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-fn kind(v: &Value) -> &'static str {
+/// The kind of a JSON value, for messages.
+pub(crate) fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -391,35 +515,35 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// An integer that fits i64, or a plain decimal string `-?[0-9]+(\.[0-9]+)?`.
-fn read_num(v: &Value, pointer: &str) -> Result<Num, EvalError> {
-    match v {
-        Value::Number(n) => n.as_i64().map(Num::Int).ok_or_else(|| {
-            EvalError::at(
-                pointer,
-                format!("value out of range for integer cents: {n}"),
-            )
-        }),
-        Value::String(s) if is_plain_decimal(s) => Decimal::from_str_exact(s)
+fn read_num<I: Instance, T: Clone>(v: I, place: &T) -> Result<Num, Fail<T>> {
+    if let Some(n) = v.number() {
+        return n
+            .as_i64()
+            .map(Num::Int)
+            .ok_or_else(|| Fail::at(place, format!("value out of range for integer cents: {n}")));
+    }
+    match v.string() {
+        Some(s) if is_plain_decimal(s) => Decimal::from_str_exact(s)
             .map(Num::Dec)
-            .map_err(|_| EvalError::at(pointer, format!("decimal string out of range: {s:?}"))),
-        Value::String(s) => {
+            .map_err(|_| Fail::at(place, format!("decimal string out of range: {s:?}"))),
+        Some(s) => {
             // Quote a prefix only: the message is for humans, the string may be huge.
             let shown: String = s.chars().take(40).collect();
             let more = if shown.len() < s.len() { "..." } else { "" };
-            Err(EvalError::at(
-                pointer,
+            Err(Fail::at(
+                place,
                 format!("expected a number, found the string {shown:?}{more}"),
             ))
         }
-        other => Err(EvalError::at(
-            pointer,
-            format!("expected a number, found {}", kind(other)),
+        None => Err(Fail::at(
+            place,
+            format!("expected a number, found {}", v.kind()),
         )),
     }
 }
 
 /// `-?[0-9]+(\.[0-9]+)?`: the decimal strings the language computes with.
-pub(crate) fn is_plain_decimal(s: &str) -> bool {
+fn is_plain_decimal(s: &str) -> bool {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let unsigned = s.strip_prefix('-').unwrap_or(s);
     match unsigned.split_once('.') {

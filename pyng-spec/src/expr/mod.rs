@@ -40,7 +40,7 @@ mod parse;
 
 pub use ast::{CmpOp, Expr, ExprKind, FieldRef, Invariant, Path, Segment, Span};
 pub use eval::{EvalError, Evaluation, Num, Operand, Violation, evaluate};
-pub(crate) use eval::{Op, is_plain_decimal};
+pub(crate) use eval::{Instance, evaluate_on, kind, quiet};
 pub use parse::{MAX_DEPTH, ParseError, parse};
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use super::{Lowerer, SCHEMA_PREFIX};
 use crate::diag::Problem;
 use crate::ir::Type;
 use crate::pointer::push;
+use crate::registry::RuleId;
 
 /// Anonymous component schemas (arrays of arrays ...) nested through `$ref`s
 /// deeper than this are refused; models and enums never count towards it.
@@ -58,7 +59,7 @@ impl<'a> Lowerer<'a> {
         match self.local_target(reference) {
             Ok(name) => self.component_type(name),
             Err(message) => {
-                self.error(&push(at, "$ref"), "lint.dangling-ref", message);
+                self.error(&push(at, "$ref"), RuleId::LintDanglingRef, message);
                 Type::Any
             }
         }
@@ -98,7 +99,7 @@ impl<'a> Lowerer<'a> {
             let next = match self.local_target(reference) {
                 Ok(next) => next,
                 Err(message) => {
-                    self.error(&ref_at, "lint.dangling-ref", message);
+                    self.error(&ref_at, RuleId::LintDanglingRef, message);
                     break Type::Any;
                 }
             };
@@ -109,9 +110,9 @@ impl<'a> Lowerer<'a> {
                 let start = chain.iter().position(|n| *n == next).unwrap_or(0);
                 let cycle: Vec<&str> = chain[start..].iter().copied().chain([next]).collect();
                 self.problems.push(
-                    Problem::error(
+                    Problem::new(
                         &ref_at,
-                        "lint.ref-cycle",
+                        RuleId::LintRefCycle,
                         format!(
                             "`$ref` cycle: {} (an alias must end at a schema)",
                             cycle.join(" -> ")
@@ -139,9 +140,9 @@ impl<'a> Lowerer<'a> {
         }
         let at = component_at(name);
         if self.in_progress.contains(name) {
-            self.problems.push(Problem::error(
+            self.problems.push(Problem::new(
                 &at,
-                "lint.ref-cycle",
+                RuleId::LintRefCycle,
                 format!("`{name}` contains itself through `$ref`s without an object in between"),
             ));
             return Type::Any;
@@ -149,7 +150,7 @@ impl<'a> Lowerer<'a> {
         if self.in_progress.len() >= MAX_ANONYMOUS_DEPTH {
             self.error(
                 &at,
-                "lint.ref-cycle",
+                RuleId::LintRefCycle,
                 format!("`{name}` nests more than {MAX_ANONYMOUS_DEPTH} non-object schemas through `$ref`s"),
             );
             return Type::Any;

@@ -1,24 +1,25 @@
 //! The per-body rules as pure functions over the facts they need (a string, a
 //! number, whether a field is present...), shared by the DOM validator
 //! ([`super::validate`]) and the streaming one ([`super::stream`]), so both
-//! produce the same rule ids, severities and messages by construction. They
+//! produce the same rule ids, severities and messages by construction. Ids,
+//! severities and message templates come from [`crate::registry`]. The rules
 //! return [`Issue`]s without a pointer: each validator knows where it is and
 //! builds the pointer only when there is an issue.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Number, Value};
+use serde_json::Number;
 
-use crate::diag::Severity;
 use crate::expr::{self, Evaluation};
 use crate::ir::*;
 use crate::pointer::push;
+use crate::registry::messages as msg;
+use crate::registry::{Message, RuleRef};
 
 /// A broken rule, relative to the value (or model instance) it was found at.
 #[derive(Debug)]
 pub(crate) struct Issue<'a> {
-    pub rule: &'a str,
-    pub severity: Severity,
+    pub rule: RuleRef<'a>,
     pub message: String,
     pub source: Option<&'a Source>,
     pub at: Rel<'a>,
@@ -38,20 +39,29 @@ pub(crate) enum Rel<'a> {
 
 impl Issue<'_> {
     fn new<'a>(
-        rule: &'a str,
-        severity: Severity,
+        rule: RuleRef<'a>,
         at: Rel<'a>,
         message: String,
         source: Option<&'a Source>,
     ) -> Issue<'a> {
         Issue {
             rule,
-            severity,
             message,
             source,
             at,
             related: Vec::new(),
         }
+    }
+
+    /// An issue of a fixed rule, worded by `message`.
+    fn of<'a>(
+        message: Message,
+        at: Rel<'a>,
+        args: &[(&str, &dyn std::fmt::Display)],
+        source: Option<&'a Source>,
+    ) -> Issue<'a> {
+        let text = message.template.render(args);
+        Issue::new(RuleRef::Fixed(message.rule), at, text, source)
     }
 
     /// The finding, given the pointer of the value the issue is relative to.
@@ -62,8 +72,8 @@ impl Issue<'_> {
             Rel::Suffix(s) => format!("{at}{s}"),
         };
         super::Finding {
-            rule: self.rule.to_owned(),
-            severity: self.severity,
+            rule: self.rule.name().to_owned(),
+            severity: self.rule.severity(),
             pointer,
             message: self.message,
             source: self.source.cloned(),
@@ -72,16 +82,13 @@ impl Issue<'_> {
     }
 }
 
-const ERR: Severity = Severity::Error;
-
 /// A `null` where `field` (none for an array item or the body) is not nullable.
 pub(crate) fn null(field: Option<&Field>) -> Option<Issue<'_>> {
     (!field.is_some_and(|f| f.nullable)).then(|| {
-        Issue::new(
-            "schema.nullable",
-            ERR,
+        Issue::of(
+            msg::NULL,
             Rel::Here,
-            "null is not allowed here (the schema is not nullable)".into(),
+            &[],
             field.and_then(|f| f.source.as_ref()),
         )
     })
@@ -93,11 +100,10 @@ pub(crate) fn number_type(n: &Number) -> &'static str {
 }
 
 pub(crate) fn type_error<'a>(expected: &str, found: &str, source: Option<&'a Source>) -> Issue<'a> {
-    Issue::new(
-        "schema.type",
-        ERR,
+    Issue::of(
+        msg::TYPE,
         Rel::Here,
-        format!("expected {expected}, found {found}"),
+        &[("expected", &expected), ("found", &found)],
         source,
     )
 }
@@ -111,11 +117,11 @@ pub(crate) fn string<'a>(
 ) {
     let Some(c) = c else { return };
     if !c.allowed.is_empty() && !c.allowed.iter().any(|a| a == s) {
-        out.push(Issue::new(
-            "schema.enum",
-            ERR,
+        let allowed = quoted(&c.allowed);
+        out.push(Issue::of(
+            msg::NOT_ALLOWED,
             Rel::Here,
-            format!("`{s}` is not one of {}", quoted(&c.allowed)),
+            &[("value", &s), ("allowed", &allowed)],
             source,
         ));
     }
@@ -123,23 +129,18 @@ pub(crate) fn string<'a>(
         && let Some(re) = patterns.get(pattern)
         && !re.is_match(s)
     {
-        out.push(Issue::new(
-            "schema.pattern",
-            ERR,
+        out.push(Issue::of(
+            msg::PATTERN,
             Rel::Here,
-            format!("`{}` does not match the pattern `{pattern}`", shorten(s)),
+            &[("value", &shorten(s)), ("pattern", pattern)],
             source,
         ));
     }
     if c.unit == Some(Unit::Rfc3339) && parse_rfc3339(s).is_none() {
-        out.push(Issue::new(
-            "schema.timestamp-format",
-            Severity::Warning,
+        out.push(Issue::of(
+            msg::TIMESTAMP,
             Rel::Here,
-            format!(
-                "`{}` is not an RFC 3339 timestamp (the format the spec assumes)",
-                shorten(s)
-            ),
+            &[("value", &shorten(s))],
             source,
         ));
     }
@@ -153,8 +154,8 @@ pub(crate) fn integer<'a>(
     out: &mut Vec<Issue<'a>>,
 ) {
     let Some(i) = n.as_i64() else {
-        let (rule, message) = if n.is_u64() {
-            ("schema.format", format!("{n} is out of the int64 range"))
+        let issue = if n.is_u64() {
+            Issue::of(msg::INT64_RANGE, Rel::Here, &[("value", n)], source)
         } else if let Some(big) = n
             .as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() >= 2f64.powi(63))
@@ -166,47 +167,44 @@ pub(crate) fn integer<'a>(
             } else {
                 n.to_string()
             };
-            (
-                "schema.format",
-                format!(
-                    "{shown} is out of the int64 range (an integer this large is read only approximately)"
-                ),
+            Issue::of(
+                msg::INT64_APPROXIMATE,
+                Rel::Here,
+                &[("value", &shown)],
+                source,
             )
         } else {
-            ("schema.type", format!("expected integer, found {n}"))
+            type_error("integer", &n.to_string(), source)
         };
-        out.push(Issue::new(rule, ERR, Rel::Here, message, source));
+        out.push(issue);
         return;
     };
     let Some(c) = c else { return };
     if let Some(min) = c.minimum
         && i < min
     {
-        out.push(Issue::new(
-            "schema.minimum",
-            ERR,
+        out.push(Issue::of(
+            msg::MINIMUM,
             Rel::Here,
-            format!("{i} is less than the minimum {min}"),
+            &[("value", &i), ("minimum", &min)],
             source,
         ));
     }
     if let Some(max) = c.maximum
         && i > max
     {
-        out.push(Issue::new(
-            "schema.maximum",
-            ERR,
+        out.push(Issue::of(
+            msg::MAXIMUM,
             Rel::Here,
-            format!("{i} is greater than the maximum {max}"),
+            &[("value", &i), ("maximum", &max)],
             source,
         ));
     }
     if c.format.as_deref() == Some("int32") && i32::try_from(i).is_err() {
-        out.push(Issue::new(
-            "schema.format",
-            ERR,
+        out.push(Issue::of(
+            msg::INT32_RANGE,
             Rel::Here,
-            format!("{i} is out of the int32 range"),
+            &[("value", &i)],
             source,
         ));
     }
@@ -221,31 +219,28 @@ pub(crate) fn enum_value<'a>(e: &'a EnumDef, s: &str) -> Option<Issue<'a>> {
         .values
         .iter()
         .find(|v| v.eq_ignore_ascii_case(s))
-        .map(|v| format!(" (values are case-sensitive: did you mean `{v}`?)"))
+        .map(|v| msg::CASE_HINT.template.render(&[("suggestion", v)]))
         .unwrap_or_default();
-    Some(Issue::new(
-        "schema.enum",
-        ERR,
+    let values = quoted(&e.values);
+    Some(Issue::of(
+        msg::NOT_AN_ENUM_VALUE,
         Rel::Here,
-        format!(
-            "`{s}` is not a documented {} value; expected one of {}{hint}",
-            e.name,
-            quoted(&e.values)
-        ),
+        &[
+            ("value", &s),
+            ("enum", &e.name),
+            ("values", &values),
+            ("hint", &hint),
+        ],
         e.source.as_ref(),
     ))
 }
 
 /// A required field missing from an instance of `m`.
 pub(crate) fn required<'a>(m: &'a Model, f: &'a Field) -> Issue<'a> {
-    Issue::new(
-        "schema.required",
-        ERR,
+    Issue::of(
+        msg::REQUIRED,
         Rel::Key(&f.wire_name),
-        format!(
-            "required property `{}` of {} is missing",
-            f.wire_name, m.name
-        ),
+        &[("property", &f.wire_name), ("model", &m.name)],
         f.source.as_ref().or(m.source.as_ref()),
     )
 }
@@ -260,38 +255,35 @@ pub(crate) fn presence<'a>(
     out: &mut Vec<Issue<'a>>,
 ) {
     let Some(status) = status else { return };
+    let args: [(&str, &dyn std::fmt::Display); 3] = [
+        ("property", &f.wire_name),
+        ("status_field", &p.status_field),
+        ("status", &status),
+    ];
+    let key = || Rel::Key(&f.wire_name);
     if !present && p.required_when.iter().any(|s| s == status) {
-        out.push(Issue::new(
-            "state.conditional-presence",
-            ERR,
-            Rel::Key(&f.wire_name),
-            format!(
-                "`{}` must be present when {} is {status}",
-                f.wire_name, p.status_field
-            ),
+        out.push(Issue::of(
+            msg::MUST_BE_PRESENT,
+            key(),
+            &args,
             p.source.as_ref(),
         ));
     }
     if present && p.absent_when.iter().any(|s| s == status) {
-        out.push(Issue::new(
-            "state.conditional-presence",
-            ERR,
-            Rel::Key(&f.wire_name),
-            format!(
-                "`{}` must be absent when {} is {status}",
-                f.wire_name, p.status_field
-            ),
+        out.push(Issue::of(
+            msg::MUST_BE_ABSENT,
+            key(),
+            &args,
             p.source.as_ref(),
         ));
     }
 }
 
 pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Issue<'a> {
-    Issue::new(
-        "schema.undocumented-property",
-        Severity::Warning,
+    Issue::of(
+        msg::UNDOCUMENTED,
         Rel::Key(key),
-        format!("`{key}` is not a documented property of {}", m.name),
+        &[("property", &key), ("model", &m.name)],
         m.source.as_ref(),
     )
 }
@@ -302,47 +294,47 @@ pub(crate) fn outcome<'a>(
     status: Option<&str>,
     outcome: Option<&str>,
 ) -> Option<Issue<'a>> {
-    let status = status?;
-    let at = Rel::Key(&rule.outcome_field);
-    let message = match (rule.map.get(status), outcome) {
-        (None, Some(o)) => format!(
-            "`{}` is {o} while {} is {status}, which is not terminal: the outcome must be absent before a terminal status",
-            rule.outcome_field, rule.status_field
-        ),
-        (Some(expected), Some(o)) if expected != o => format!(
-            "`{}` is {o} but {} {status} implies {expected}",
-            rule.outcome_field, rule.status_field
-        ),
-        _ => return None,
+    let (status, outcome) = (status?, outcome?);
+    let expected = rule.map.get(status);
+    let message = match expected {
+        None => msg::OUTCOME_BEFORE_FINAL,
+        Some(expected) if expected != outcome => msg::OUTCOME_MISMATCH,
+        Some(_) => return None,
     };
-    Some(Issue::new(
-        "state.status-outcome",
-        ERR,
-        at,
+    let expected = expected.map_or("", String::as_str);
+    Some(Issue::of(
         message,
+        Rel::Key(&rule.outcome_field),
+        &[
+            ("outcome_field", &rule.outcome_field),
+            ("outcome", &outcome),
+            ("status_field", &rule.status_field),
+            ("status", &status),
+            ("expected", &expected),
+        ],
         rule.source.as_ref(),
     ))
 }
 
 /// One `x-invariants` entry on a model instance (the whole instance, or any
 /// value holding at least the fields the invariant reads).
-pub(crate) fn invariant<'a>(inv: &'a InvariantDef, instance: &Value) -> Option<Issue<'a>> {
-    match expr::evaluate(&inv.expr, instance) {
+pub(crate) fn invariant<I: expr::Instance>(inv: &InvariantDef, instance: I) -> Option<Issue<'_>> {
+    let rule = RuleRef::Invariant(&inv.id);
+    match expr::evaluate_on(&inv.expr, instance) {
         Evaluation::Holds | Evaluation::NotApplicable { .. } => None,
         Evaluation::Violated(v) => {
             let mut pointers = v.operands.into_iter().map(|o| o.pointer);
             let first = pointers.next().map_or(Rel::Here, Rel::Suffix);
-            let mut issue = Issue::new(&inv.id, ERR, first, v.message, inv.source.as_ref());
+            let mut issue = Issue::new(rule, first, v.message, inv.source.as_ref());
             issue.related = pointers.collect();
             Some(issue)
         }
-        Evaluation::Error(e) => Some(Issue::new(
-            &inv.id,
-            ERR,
-            Rel::Suffix(e.pointer.unwrap_or_default()),
-            format!("`{}` cannot be evaluated: {}", inv.expr, e.message),
-            inv.source.as_ref(),
-        )),
+        Evaluation::Error(e) => {
+            let message = msg::INVARIANT_UNEVALUABLE
+                .render(&[("invariant", &inv.expr), ("reason", &e.message)]);
+            let at = Rel::Suffix(e.pointer.unwrap_or_default());
+            Some(Issue::new(rule, at, message, inv.source.as_ref()))
+        }
     }
 }
 

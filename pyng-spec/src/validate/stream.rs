@@ -29,8 +29,6 @@ mod compile;
 mod ctx;
 mod kept;
 mod object;
-mod quiet;
-mod same;
 mod visit;
 mod want;
 
@@ -183,7 +181,7 @@ impl<'de> DeserializeSeed<'de> for BodySeed<'_> {
 
 /// The bundled transaction-status spec, for this module's tests.
 #[cfg(test)]
-fn transaction_status_spec() -> crate::ir::Spec {
+pub(crate) fn transaction_status_spec() -> crate::ir::Spec {
     crate::load::load_str(
         "transaction-status.yaml",
         include_str!("../../../specs/pyng/transaction-status.yaml"),

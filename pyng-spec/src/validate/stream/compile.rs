@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::want::Want;
 use crate::ir::{EnumDef, Model, Spec, Type, TypeDef};
+use crate::validate::order::{self, Phase};
 
 /// A resolved [`Type`].
 #[derive(Debug, Clone)]
@@ -29,20 +30,14 @@ pub(super) struct CModel {
     /// What `x-presence`, `x-outcome` and `x-invariants` read, if any of them
     /// is declared.
     pub local: Option<Want>,
-    /// Per field: the wire name's length and first and last bytes, compared
-    /// before the whole name (most keys differ there).
-    sketches: Vec<(usize, u8, u8)>,
+    /// The model's rules in report order.
+    pub phases: Vec<Phase>,
 }
 
 impl CModel {
     /// The index of the field named `key`.
-    #[inline]
     pub fn field(&self, key: &str) -> Option<usize> {
-        let sketch = sketch(key);
-        self.sketches
-            .iter()
-            .zip(&self.model.fields)
-            .position(|(s, f)| *s == sketch && super::same::same(&f.wire_name, key))
+        self.model.fields.iter().position(|f| f.wire_name == key)
     }
 }
 
@@ -84,12 +79,11 @@ impl Schema {
             match def {
                 TypeDef::Model(m) => {
                     let types = m.fields.iter().map(|f| schema.resolve(&f.ty)).collect();
-                    let sketches = m.fields.iter().map(|f| sketch(&f.wire_name)).collect();
                     schema.models.push(CModel {
                         model: m.clone(),
                         types,
                         local: local_want(m),
-                        sketches,
+                        phases: order::phases(m).collect(),
                     });
                 }
                 TypeDef::Enum(e) => schema.enums.push(e.clone()),
@@ -110,14 +104,6 @@ impl Schema {
             Type::Named(n) => self.names.get(n).cloned().unwrap_or(CType::Any),
         }
     }
-}
-
-/// Length, first and last byte (0 for an empty name).
-#[inline]
-fn sketch(name: &str) -> (usize, u8, u8) {
-    let b = name.as_bytes();
-    let byte = |o: Option<&u8>| o.copied().unwrap_or(0);
-    (b.len(), byte(b.first()), byte(b.last()))
 }
 
 fn local_want(m: &Model) -> Option<Want> {

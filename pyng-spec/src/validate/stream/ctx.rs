@@ -1,15 +1,15 @@
-//! The state of one streaming validation: where the deserializer is (a cheap
-//! stack of key indices and array indices, turned into an RFC 6901 pointer
-//! only when something is reported), the findings so far with the key that
-//! restores the DOM validator's order, and the duplicate keys.
+//! The state of one streaming validation: where the deserializer is (a stack
+//! of key indices and array indices, turned into an RFC 6901 pointer only when
+//! something is reported), the findings so far with their place in the report
+//! order, and the duplicate keys.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::collections::HashSet;
 
 use super::compile::Schema;
 use crate::pointer::push;
 use crate::validate::Finding;
+use crate::validate::order::Phase;
 use crate::validate::rules::Issue;
 
 /// Objects with more keys than this detect duplicates with a hash set.
@@ -22,6 +22,14 @@ pub(super) enum Seg {
     Index(usize),
 }
 
+/// One level of a finding's place in the report order: a model's rule phase,
+/// or an array element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Step {
+    Phase(Phase),
+    Item(usize),
+}
+
 #[derive(Debug)]
 pub(super) struct Ctx<'s, 'de> {
     pub schema: &'s Schema,
@@ -29,39 +37,23 @@ pub(super) struct Ctx<'s, 'de> {
     /// and pointers; borrowed from the body unless they contain escapes).
     pub keys: Vec<Cow<'de, str>>,
     pub path: Vec<Seg>,
-    /// The position in the DOM validator's traversal: per model property
-    /// `[0, field index, 0]`, per array element `[index]`. Sorting findings by
-    /// it (stably) gives the DOM order, whatever order the keys come in.
-    pub order: Vec<usize>,
-    pub findings: Vec<(Vec<usize>, Finding)>,
+    /// Where the current value is in the report order (see
+    /// [`crate::validate::order`]). Sorting findings by it (stably) gives the
+    /// DOM validator's order, whatever order the keys come in.
+    pub order: Vec<Step>,
+    pub findings: Vec<(Vec<Step>, Finding)>,
     /// Scratch for rules that report several issues at once.
     pub issues: Vec<Issue<'s>>,
     pub dups: Vec<String>,
 }
 
-/// The position stacks, kept empty from one body to the next on a thread:
-/// no allocation per body, and plain `Vec` operations for every key.
-#[derive(Default)]
-struct Stacks {
-    keys: Vec<Cow<'static, str>>,
-    path: Vec<Seg>,
-    order: Vec<usize>,
-}
-
-thread_local! {
-    static SPARE: Cell<Stacks> = Cell::new(Stacks::default());
-}
-
 impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
-        // A nested validation on the same thread finds no spare stacks and
-        // starts with new ones.
-        let spare = SPARE.try_with(Cell::take).unwrap_or_default();
         Ctx {
             schema,
-            keys: spare.keys,
-            path: spare.path,
-            order: spare.order,
+            keys: Vec::new(),
+            path: Vec::new(),
+            order: Vec::new(),
             findings: Vec::new(),
             issues: Vec::new(),
             dups: Vec::new(),
@@ -80,40 +72,38 @@ impl<'s, 'de> Ctx<'s, 'de> {
         p
     }
 
-    /// Places the scratch issues at the current value, ordered after the
-    /// current position by `tail`.
-    #[inline]
-    pub fn flush(&mut self, tail: &[usize]) {
-        if !self.issues.is_empty() {
-            self.place_issues(tail);
+    /// Places the scratch issues at the current value; `phase` is the model
+    /// rule they come from when the current value is a model instance.
+    pub fn flush(&mut self, phase: Option<Phase>) {
+        if self.issues.is_empty() {
+            return;
         }
-    }
-
-    #[cold]
-    fn place_issues(&mut self, tail: &[usize]) {
         let at = self.pointer();
-        for issue in self.issues.drain(..) {
-            let mut key = self.order.to_vec();
-            key.extend_from_slice(tail);
-            self.findings.push((key, issue.place(&at)));
+        let issues = std::mem::take(&mut self.issues);
+        for issue in issues {
+            self.push(issue.place(&at), phase);
         }
     }
 
-    pub fn report(&mut self, issue: Option<Issue<'s>>, tail: &[usize]) {
+    /// Adds a finding at the current place in the report order.
+    pub fn push(&mut self, finding: Finding, phase: Option<Phase>) {
+        let mut key = self.order.clone();
+        key.extend(phase.map(Step::Phase));
+        self.findings.push((key, finding));
+    }
+
+    pub fn report(&mut self, issue: Option<Issue<'s>>, phase: Option<Phase>) {
         if let Some(i) = issue {
             self.issues.push(i);
-            self.flush(tail);
+            self.flush(phase);
         }
     }
 
     /// Forgets the findings of an earlier value of model property `field`: a
     /// duplicate key replaces it, as in a parsed `Value` (the last one wins).
     pub fn forget(&mut self, field: usize) {
-        if self.findings.is_empty() {
-            return;
-        }
-        let mut prefix = self.order.to_vec();
-        prefix.extend([0, field, 0]);
+        let mut prefix = self.order.clone();
+        prefix.push(Step::Phase(Phase::value(field)));
         self.findings.retain(|(k, _)| !k.starts_with(&prefix));
     }
 
@@ -140,56 +130,10 @@ impl<'s, 'de> Ctx<'s, 'de> {
         dup
     }
 
-    /// The findings in the DOM validator's order.
+    /// The findings in the report order.
     pub fn finish(&mut self) -> Vec<Finding> {
         let mut f = std::mem::take(&mut self.findings);
         f.sort_by(|a, b| a.0.cmp(&b.0));
         f.into_iter().map(|(_, f)| f).collect()
-    }
-}
-
-impl Drop for Ctx<'_, '_> {
-    fn drop(&mut self) {
-        let mut keys = std::mem::take(&mut self.keys);
-        keys.clear();
-        // Empty, so no key outlives the body; an in-place collect keeps the
-        // allocation.
-        let keys: Vec<Cow<'static, str>> = keys.into_iter().map(|_| unreachable!()).collect();
-        let mut path = std::mem::take(&mut self.path);
-        path.clear();
-        let mut order = std::mem::take(&mut self.order);
-        order.clear();
-        // Not during thread teardown, where the spare may be gone already.
-        let _ = SPARE.try_with(|s| s.set(Stacks { keys, path, order }));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The stacks of one body are handed, empty, to the next one on the thread.
-    #[test]
-    fn stacks_are_reused_empty() {
-        let spec = super::super::transaction_status_spec();
-        let schema = Schema::new(&spec);
-        let text = String::from("k");
-        let capacity = {
-            let mut cx = Ctx::new(&schema);
-            for _ in 0..100 {
-                cx.keys.push(Cow::Borrowed(text.as_str()));
-                cx.path.push(Seg::Index(1));
-                cx.order.push(1);
-            }
-            cx.keys.capacity()
-        };
-        drop(text);
-        let cx = Ctx::new(&schema);
-        assert!(cx.keys.is_empty() && cx.path.is_empty() && cx.order.is_empty());
-        assert_eq!(cx.keys.capacity(), capacity);
-        assert!(cx.path.capacity() >= 100 && cx.order.capacity() >= 100);
-        // Nested: the inner one starts afresh.
-        let inner = Ctx::new(&schema);
-        assert_eq!(inner.keys.capacity(), 0);
     }
 }

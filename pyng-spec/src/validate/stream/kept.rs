@@ -6,7 +6,6 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
-use super::same::same;
 use super::want::Capture;
 
 /// A kept value. Containers kept whole are plain `Value`s; partly kept ones
@@ -61,7 +60,7 @@ impl<'de> ObjAcc<'de> {
             ObjAcc::Whole(map) => {
                 map.insert(key.to_string(), v.into_value());
             }
-            ObjAcc::Part(entries) => match entries.iter_mut().find(|(k, _)| same(k, key)) {
+            ObjAcc::Part(entries) => match entries.iter_mut().find(|(k, _)| k == key) {
                 Some(slot) => slot.1 = v,
                 None => entries.push((key.clone(), v)),
             },
@@ -125,7 +124,7 @@ impl<'a, 'de> View<'a, 'de> {
         match self {
             View::K(Kept::Obj(entries)) => Ok(entries
                 .iter()
-                .find(|(k, _)| same(k, key))
+                .find(|(k, _)| k == key)
                 .map(|(_, v)| View::K(v))),
             View::K(Kept::Value(Value::Object(map))) | View::V(Value::Object(map)) => {
                 Ok(map.get(key).map(View::V))
@@ -224,6 +223,34 @@ impl<'a> View<'a, '_> {
     }
 }
 
+impl<'a, 'de> crate::expr::Instance for View<'a, 'de> {
+    type Elements = Items<'a, 'de>;
+
+    fn member(self, name: &str) -> Result<Option<Self>, ()> {
+        self.get(name)
+    }
+    fn elements(self) -> Result<Self::Elements, ()> {
+        self.items()
+    }
+    fn is_null(self) -> bool {
+        View::is_null(self)
+    }
+    fn number(self) -> Option<Number> {
+        self.as_number().cloned()
+    }
+    fn string(&self) -> Option<&str> {
+        self.as_str()
+    }
+    fn kind(self) -> &'static str {
+        match self {
+            View::K(Kept::Str(_)) => "a string",
+            View::K(Kept::Arr(_)) => "an array",
+            View::K(Kept::Obj(_)) => "an object",
+            View::K(Kept::Value(v)) | View::V(v) => crate::expr::kind(v),
+        }
+    }
+}
+
 /// The elements of an array, as views.
 pub(super) enum Items<'a, 'de> {
     K(std::slice::Iter<'a, Kept<'de>>),
@@ -236,6 +263,52 @@ impl<'a, 'de> Iterator for Items<'a, 'de> {
         match self {
             Items::K(i) => i.next().map(View::K),
             Items::V(i) => i.next().map(View::V),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::{Evaluation, evaluate, parse, quiet};
+    use serde_json::json;
+
+    /// On a view, quiet exactly when the evaluation of the parsed value finds
+    /// nothing to report.
+    #[test]
+    fn agrees_with_the_reference() {
+        let exprs = [
+            "a == b + c",
+            "a >= b * c",
+            "a == sum(xs[*], v ?? w - (sum(ds[*].n) ?? 0))",
+            "a == sum(xs[*].v)",
+            "-a >= 0 - 10",
+            "a == 1.50 * b",
+            "a != b",
+        ];
+        let values = [
+            json!({"a": 3, "b": 1, "c": 2}),
+            json!({"a": 3, "b": 1, "c": 3}),
+            json!({"a": "1.50", "b": 1}),
+            json!({"a": "x", "b": 1, "c": 1}),
+            json!({"a": 9_223_372_036_854_775_807_i64, "b": 9_223_372_036_854_775_807_i64, "c": 1}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 1}]}, null]}),
+            json!({"a": 5, "xs": [{"v": 2}, {"w": 4, "ds": [{"n": 2}]}]}),
+            json!({"a": 5, "xs": {"v": 1}}),
+            json!({"a": 5, "xs": [1, 2]}),
+            json!({"a": null, "b": 1}),
+            json!({"a": 1.5, "b": 1}),
+            json!({"a": -11}),
+        ];
+        for e in exprs {
+            let inv = parse(e).unwrap();
+            for v in &values {
+                let reference = matches!(
+                    evaluate(&inv, v),
+                    Evaluation::Holds | Evaluation::NotApplicable { .. }
+                );
+                assert_eq!(quiet(&inv, View::V(v)), reference, "{e} on {v}");
+            }
         }
     }
 }

@@ -7,9 +7,10 @@ use std::collections::HashSet;
 
 use serde::de::MapAccess;
 
-use super::ctx::Seg;
+use super::ctx::{Seg, Step};
 use super::kept::{ObjAcc, View};
 use super::visit::{KeySeed, Node, Out};
+use crate::validate::order::{FieldRule, Phase};
 use crate::validate::rules;
 
 /// Which model properties were seen (and were not null), in one object.
@@ -94,7 +95,6 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
     }
     let mut out = ObjAcc::new(&cap);
     let (mut seen, mut present) = (Bits::new(m.fields.len()), Bits::new(m.fields.len()));
-    let mut undocumented = 0;
     let start = cx.keys.len();
     let mut set: Option<HashSet<Cow<'de, str>>> = None;
     while let Some(key) = map.next_key_seed(KeySeed)? {
@@ -112,12 +112,10 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
             None => {
                 let dup = cx.is_dup(start, &key, &mut set);
                 if !dup {
-                    // At the first occurrence, as `Map::keys` orders them.
+                    // At the first occurrence, as `Map::keys` orders them (the
+                    // sort is stable).
                     let f = rules::undocumented(m, &key).place(&cx.pointer());
-                    let mut order = cx.order.to_vec();
-                    order.extend([1, undocumented]);
-                    cx.findings.push((order, f));
-                    undocumented += 1;
+                    cx.push(f, Some(Phase::Undocumented));
                 }
                 dup
             }
@@ -127,14 +125,14 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
         cx.path.push(Seg::Key(k));
         let v = match fi {
             Some(fi) => {
-                cx.order.extend_from_slice(&[0, fi, 0]);
+                cx.order.push(Step::Phase(Phase::value(fi)));
                 let v = map.next_value_seed(Node {
                     cx: &mut *cx,
                     ty: Some(&cm.types[fi]),
                     field: Some(&m.fields[fi]),
                     cap: child,
                 });
-                cx.order.truncate(cx.order.len() - 3);
+                cx.order.pop();
                 let v = v?;
                 seen.put(fi, true);
                 present.put(fi, !v.null);
@@ -162,26 +160,39 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
     let kept = out.finish();
     let view = kept.as_ref().map(View::K);
     let text = |name: &str| view?.get(name).ok()??.as_str();
-    for (fi, f) in m.fields.iter().enumerate() {
-        if !seen.get(fi) && f.required {
-            cx.report(Some(rules::required(m, f)), &[0, fi, 0]);
-        }
-        if let Some(p) = &f.presence {
-            let status = text(&p.status_field);
-            rules::presence(f, p, status, present.get(fi), &mut cx.issues);
-            cx.flush(&[0, fi, 1]);
-        }
-    }
-    if let Some(rule) = &m.outcome {
-        let issue = rules::outcome(rule, text(&rule.status_field), text(&rule.outcome_field));
-        cx.report(issue, &[2]);
-    }
-    if let Some(view) = view {
-        for (i, inv) in m.invariants.iter().enumerate() {
-            if !super::quiet::quiet(&inv.expr, view) {
-                // The reference evaluator words the finding.
-                let instance = kept.clone().map(|k| k.into_value()).unwrap_or_default();
-                cx.report(rules::invariant(inv, &instance), &[3, i]);
+    for &phase in &cm.phases {
+        match phase {
+            Phase::Field { index, rule } => {
+                let Some(f) = m.fields.get(index) else {
+                    continue;
+                };
+                match (rule, &f.presence) {
+                    (FieldRule::Value, _) if !seen.get(index) && f.required => {
+                        cx.report(Some(rules::required(m, f)), Some(phase));
+                    }
+                    (FieldRule::Presence, Some(p)) => {
+                        let status = text(&p.status_field);
+                        rules::presence(f, p, status, present.get(index), &mut cx.issues);
+                        cx.flush(Some(phase));
+                    }
+                    _ => {}
+                }
+            }
+            // Reported as the keys come.
+            Phase::Undocumented => {}
+            Phase::Outcome => {
+                if let Some(rule) = &m.outcome {
+                    let (status, outcome) = (text(&rule.status_field), text(&rule.outcome_field));
+                    cx.report(rules::outcome(rule, status, outcome), Some(phase));
+                }
+            }
+            Phase::Invariant(i) => {
+                if let (Some(inv), Some(view)) = (m.invariants.get(i), view)
+                    && !crate::expr::quiet(&inv.expr, view)
+                {
+                    // Traced only when there is a finding to word.
+                    cx.report(rules::invariant(inv, view), Some(phase));
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 
 use super::compile::CType;
-use super::ctx::{Ctx, Seg};
+use super::ctx::{Ctx, Seg, Step};
 use super::kept::{ArrAcc, Kept};
 use super::want::Capture;
 use crate::ir::{Field, Source};
@@ -62,7 +62,7 @@ impl<'s, 'de> Node<'_, 's, 'de> {
             Some(CType::Enum(i)) => ("string", schema.enums[*i].source.as_ref()),
         };
         self.cx
-            .report(Some(rules::type_error(expected, found, source)), &[]);
+            .report(Some(rules::type_error(expected, found, source)), None);
     }
 
     fn number(mut self, n: Number) -> Out<'de> {
@@ -70,7 +70,7 @@ impl<'s, 'de> Node<'_, 's, 'de> {
             Some(CType::Integer) => {
                 let c = self.field.map(|f| &f.constraints);
                 rules::integer(&n, c, self.source(), &mut self.cx.issues);
-                self.cx.flush(&[]);
+                self.cx.flush(None);
             }
             None | Some(CType::Any | CType::Number) => {}
             Some(_) => self.mismatch(rules::number_type(&n)),
@@ -80,7 +80,7 @@ impl<'s, 'de> Node<'_, 's, 'de> {
 
     fn null(self) -> Out<'de> {
         if self.ty.is_some() {
-            self.cx.report(rules::null(self.field), &[]);
+            self.cx.report(rules::null(self.field), None);
         }
         Out {
             value: self.cap.is_some().then_some(Kept::Value(Value::Null)),
@@ -94,9 +94,11 @@ impl<'s, 'de> Node<'_, 's, 'de> {
             Some(CType::String) => {
                 let c = self.field.map(|f| &f.constraints);
                 rules::string(&schema.patterns, s, c, self.source(), &mut self.cx.issues);
-                self.cx.flush(&[]);
+                self.cx.flush(None);
             }
-            Some(CType::Enum(i)) => self.cx.report(rules::enum_value(&schema.enums[*i], s), &[]),
+            Some(CType::Enum(i)) => self
+                .cx
+                .report(rules::enum_value(&schema.enums[*i], s), None),
             None | Some(CType::Any) => {}
             Some(_) => self.mismatch("string"),
         }
@@ -182,7 +184,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             let wanted = child.is_some();
             cx.path.push(Seg::Index(i));
             if item.is_some() {
-                cx.order.push(i);
+                cx.order.push(Step::Item(i));
             }
             let next = seq.next_element_seed(Node {
                 cx: &mut *cx,

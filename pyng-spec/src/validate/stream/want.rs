@@ -77,10 +77,7 @@ impl Want {
         if self.lengths & length_bit(key) == 0 {
             return None;
         }
-        self.keys
-            .iter()
-            .find(|(k, _, _)| super::same::same(k, key))
-            .map(|e| &e.2)
+        self.keys.iter().find(|(k, _, _)| k == key).map(|e| &e.2)
     }
 
     pub(super) fn index(&self, i: usize) -> impl Iterator<Item = &Want> {

@@ -1,0 +1,261 @@
+//! `lint.misplaced-extension`: a known `x-` key where the loader does not read
+//! it (an `x-stable` on an operation, an `x-unit` beside a `$ref`) would be
+//! silently ignored. The walk follows the OpenAPI 3.0.3 object structure, so it
+//! knows what kind of object each key stands in; the places each key may stand
+//! are [`crate::extensions::EXTENSIONS`].
+
+use serde_json::{Map, Value};
+
+use crate::diag::Problem;
+use crate::extensions::{Place, extension};
+use crate::pointer::push;
+use crate::registry::RuleId;
+
+pub(super) fn misplaced_extensions(raw: &Value, problems: &mut Vec<Problem>) {
+    let mut walk = Walk { problems };
+    walk.node(raw, "", Node::Root);
+}
+
+/// What an object of the document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Root,
+    Info,
+    Paths,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    Header,
+    MediaType,
+    Example,
+    Components,
+    SecurityScheme,
+    /// `property`: under `properties`; `parameter`: a parameter's schema.
+    Schema {
+        property: bool,
+        parameter: bool,
+    },
+    /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
+    /// the vocabulary is read there.
+    Other,
+}
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+struct Walk<'p> {
+    problems: &'p mut Vec<Problem>,
+}
+
+impl Walk<'_> {
+    fn node(&mut self, value: &Value, at: &str, node: Node) {
+        match value {
+            Value::Object(map) => self.object(map, at, node),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.node(item, &push(at, &i.to_string()), Node::Other);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Every child of a map of names (`properties`, `schemas`...).
+    fn names(&mut self, value: &Value, at: &str, node: Node) {
+        if let Value::Object(map) = value {
+            for (name, child) in map {
+                self.node(child, &push(at, name), node);
+            }
+        }
+    }
+
+    /// The Paths or Responses object: names, and `x-` keys that are its own
+    /// extensions (OAS 3.0.3 § Paths Object), none of which is read there.
+    fn extensible_names(&mut self, value: &Value, at: &str, node: Node, this: Node) {
+        if let Value::Object(map) = value {
+            for (name, child) in map {
+                let here = push(at, name);
+                match extension(name) {
+                    Some(ext) => self.misplaced(&here, name, this, ext.places),
+                    None => self.node(child, &here, node),
+                }
+            }
+        }
+    }
+
+    fn misplaced(&mut self, at: &str, key: &str, node: Node, allowed: &[Place]) {
+        let message = message(key, node, allowed);
+        let problem = Problem::new(at, RuleId::LintMisplacedExtension, message);
+        self.problems.push(problem.at_key());
+    }
+
+    fn list(&mut self, value: &Value, at: &str, node: Node) {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                self.node(item, &push(at, &i.to_string()), node);
+            }
+        }
+    }
+
+    fn object(&mut self, map: &Map<String, Value>, at: &str, node: Node) {
+        let places = places(map, node);
+        for (key, child) in map {
+            let here = push(at, key);
+            if key.starts_with("x-") {
+                // Unknown keys are `lint.unknown-extension`; the values of known
+                // ones are read by their typed forms.
+                if let Some(ext) = extension(key)
+                    && !ext.places.iter().any(|p| places.contains(p))
+                {
+                    self.misplaced(&here, key, node, ext.places);
+                }
+                continue;
+            }
+            self.child(node, key, child, &here);
+        }
+    }
+
+    /// Descends into the member `key` of an object of kind `node`.
+    fn child(&mut self, node: Node, key: &str, child: &Value, at: &str) {
+        let schema = Node::Schema {
+            property: false,
+            parameter: false,
+        };
+        match (node, key) {
+            // Data, not spec.
+            (_, "example" | "default" | "enum") => {}
+            (Node::Example, "value") => {}
+            (Node::Root, "info") => self.node(child, at, Node::Info),
+            (Node::Root, "paths") => {
+                self.extensible_names(child, at, Node::PathItem, Node::Paths);
+            }
+            (Node::Root, "components") => self.node(child, at, Node::Components),
+            (Node::PathItem, "parameters") | (Node::Operation, "parameters") => {
+                self.list(child, at, Node::Parameter);
+            }
+            (Node::PathItem, method) if METHODS.contains(&method) => {
+                self.node(child, at, Node::Operation);
+            }
+            (Node::Operation, "requestBody") => self.node(child, at, Node::RequestBody),
+            (Node::Operation, "responses") => {
+                self.extensible_names(child, at, Node::Response, Node::Responses);
+            }
+            (Node::Parameter, "schema") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: true,
+                },
+            ),
+            (Node::Parameter | Node::RequestBody | Node::Response | Node::Header, "content") => {
+                self.names(child, at, Node::MediaType);
+            }
+            (Node::Response, "headers") => self.names(child, at, Node::Header),
+            (Node::Header | Node::MediaType, "schema") => self.node(child, at, schema),
+            (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
+                self.names(child, at, Node::Example);
+            }
+            (Node::Components, "schemas") => self.names(child, at, schema),
+            (Node::Components, "securitySchemes") => {
+                self.names(child, at, Node::SecurityScheme);
+            }
+            (Node::Components, "parameters") => self.names(child, at, Node::Parameter),
+            (Node::Components, "responses") => self.names(child, at, Node::Response),
+            (Node::Components, "examples") => self.names(child, at, Node::Example),
+            (Node::Components, "requestBodies") => self.names(child, at, Node::RequestBody),
+            (Node::Components, "headers") => self.names(child, at, Node::Header),
+            (Node::Schema { .. }, "properties") => self.names(
+                child,
+                at,
+                Node::Schema {
+                    property: true,
+                    parameter: false,
+                },
+            ),
+            (Node::Schema { .. }, "items" | "additionalProperties" | "not") => {
+                self.node(child, at, schema);
+            }
+            (Node::Schema { .. }, "allOf" | "oneOf" | "anyOf") => self.list(child, at, schema),
+            _ => self.node(child, at, Node::Other),
+        }
+    }
+}
+
+/// The places an object of kind `node` with members `map` is.
+fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
+    let one = |p| vec![p];
+    match node {
+        Node::Info => one(Place::Info),
+        Node::Operation => one(Place::Operation),
+        Node::Parameter => one(Place::Parameter),
+        Node::Response => one(Place::Response),
+        Node::Example => one(Place::Example),
+        Node::SecurityScheme => one(Place::SecurityScheme),
+        // Members beside a `$ref` are not read (OAS 3.0.3 § Reference Object).
+        Node::Schema { .. } if map.contains_key("$ref") => Vec::new(),
+        Node::Schema {
+            property,
+            parameter,
+        } => {
+            let ty = map.get("type").and_then(Value::as_str);
+            let has_enum = map
+                .get("enum")
+                .and_then(Value::as_array)
+                .is_some_and(|e| !e.is_empty());
+            let mut places = Vec::new();
+            if property {
+                places.push(Place::Property);
+            }
+            if parameter {
+                places.push(Place::ParameterSchema);
+            }
+            if ty == Some("object") {
+                places.push(Place::ObjectSchema);
+            }
+            if ty == Some("string") && has_enum {
+                places.push(Place::EnumSchema);
+            }
+            places
+        }
+        Node::Root
+        | Node::Paths
+        | Node::Responses
+        | Node::PathItem
+        | Node::RequestBody
+        | Node::Header
+        | Node::MediaType
+        | Node::Components
+        | Node::Other => Vec::new(),
+    }
+}
+
+fn message(key: &str, node: Node, allowed: &[Place]) -> String {
+    let here = match node {
+        Node::Root => "the document root",
+        Node::Info => "`info`",
+        Node::Paths => "`paths`",
+        Node::PathItem => "a path item",
+        Node::Operation => "an operation",
+        Node::Parameter => "a parameter",
+        Node::RequestBody => "a request body",
+        Node::Responses => "`responses`",
+        Node::Response => "a response",
+        Node::Header => "a header",
+        Node::MediaType => "a media type",
+        Node::Example => "an example object",
+        Node::Components => "`components`",
+        Node::SecurityScheme => "a security scheme",
+        Node::Schema { .. } => "this schema",
+        Node::Other => "this object",
+    };
+    let allowed: Vec<&str> = allowed.iter().map(|p| p.describe()).collect();
+    format!(
+        "`{key}` has no effect on {here}; it applies to {} (specs/README.md, the `x-` vocabulary)",
+        allowed.join(", ")
+    )
+}

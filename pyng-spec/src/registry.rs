@@ -1,0 +1,708 @@
+//! The rule registry: every rule id the kit can emit, with its severity, what it
+//! checks, where it comes from and (for the per-value rules) the templates its
+//! messages are rendered from. The linter, both body validators, the generated
+//! `check()` (through the codegen core, at generation time) and the conformance
+//! catalogue all read this table, so a rule cannot be worded, graded or named
+//! differently in two places.
+//!
+//! Emitters name a rule by [`RuleId`], so an unregistered id does not compile.
+//! The invariant ids (`amount.*`) are written in the specs: they are one
+//! [`Family`] entry, [`INVARIANTS`].
+//!
+//! The `x-` keys and where each may stand are in [`crate::extensions`]
+//! ([`crate::extensions::EXTENSIONS`]), beside their typed forms.
+
+use std::fmt;
+
+use crate::diag::Severity;
+
+/// Which part of the kit evaluates a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// The loader and linter, on a spec document (`lint.*`).
+    Spec,
+    /// The body validators (`validate`, `validate::stream`), on one JSON value.
+    /// `generated`: the generated `check()` evaluates it too (the others are
+    /// what typed deserialization itself enforces).
+    Value { generated: bool },
+    /// The conformance engine, on recorded or live traffic.
+    Traffic,
+}
+
+/// One registered rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub id: RuleId,
+    /// The stable id, `category.name`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub stage: Stage,
+    /// What the rule requires, in one sentence.
+    pub description: &'static str,
+    /// The spec construct or document the rule comes from.
+    pub source: &'static str,
+}
+
+impl Rule {
+    /// The category: the part of the id before the first dot.
+    pub fn category(&self) -> &'static str {
+        category(self.name)
+    }
+}
+
+/// The part of a rule id before the first dot.
+pub fn category(id: &str) -> &str {
+    id.split('.').next().unwrap_or(id)
+}
+
+macro_rules! registry {
+    ($($variant:ident = $name:literal, $severity:ident, $stage:expr, $description:literal, $source:literal;)*) => {
+        /// A registered rule; [`RuleId::rule`] has its entry.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $(#[doc = $description] $variant,)*
+        }
+
+        /// Every fixed rule, in the order `pyng-conformance rules` lists them.
+        pub const RULES: &[Rule] = &[
+            $(Rule {
+                id: RuleId::$variant,
+                name: $name,
+                severity: Severity::$severity,
+                stage: $stage,
+                description: $description,
+                source: $source,
+            },)*
+        ];
+    };
+}
+
+const SPEC: Stage = Stage::Spec;
+const TRAFFIC: Stage = Stage::Traffic;
+const VALUE: Stage = Stage::Value { generated: false };
+const GENERATED: Stage = Stage::Value { generated: true };
+
+registry! {
+    InputUnreadable = "input.unreadable", Error, TRAFFIC,
+        "A file or directory cannot be read.",
+        "the run's inputs";
+    InputMalformed = "input.malformed", Error, TRAFFIC,
+        "A file, HAR entry, recorded exchange or NDJSON line is not in the expected format.",
+        "HAR 1.2; docs/recording-format.md";
+    InputTruncated = "input.truncated", Error, TRAFFIC,
+        "A HAR file or recording ends before its JSON is complete.",
+        "HAR 1.2; docs/recording-format.md";
+    InputSkipped = "input.skipped", Warning, TRAFFIC,
+        "A directory walk met a FIFO, socket or device with a recording's name and did not read it (it could block the run).",
+        "the run's inputs";
+    InputTimestamp = "input.timestamp", Error, TRAFFIC,
+        "A recorded time (`startedAt`, HAR `startedDateTime`) is an RFC 3339 date-time; without one the timeout rules are not evaluated for the exchange.",
+        "HAR 1.2; docs/recording-format.md `startedAt`";
+    InputAborted = "input.aborted", Error, TRAFFIC,
+        "A live run (`poll`) ends as planned: a refused request, an unreachable server, failed authentication or a signal stops it early, and what it did not poll is not checked.",
+        "the run's inputs";
+    InputNothingChecked = "input.nothing-checked", Error, TRAFFIC,
+        "A run checks at least one exchange: no input, no exchange, or only entries that match no operation is an error, never a pass.",
+        "the run's inputs";
+    InputUnmatched = "input.unmatched", Warning, TRAFFIC,
+        "Entries whose method and path match no operation of the loaded specs (reported once per file).",
+        "the specs' `paths`";
+    InputSpecVersion = "input.spec-version", Warning, TRAFFIC,
+        "The recording was made against a spec title/version that is not loaded.",
+        "docs/recording-format.md `spec`; the specs' `info.version`";
+    SchemaNumberRange = "schema.number-range", Error, TRAFFIC,
+        "A body's number is within the range of a 64-bit float; beyond it (`1e400`) the body cannot be checked.",
+        "RFC 8259 § 6 (implementations may limit the range of numbers)";
+    SchemaTooDeep = "schema.too-deep", Error, TRAFFIC,
+        "A body nests arrays and objects at most 128 levels deep; deeper, the body cannot be checked.",
+        "RFC 8259 § 9 (implementations may limit the depth of nesting)";
+    StateFinalNotReached = "state.final-not-reached", Error, TRAFFIC,
+        "With --require-final: the traffic of every exercised state-machine operation reaches one of its final states.",
+        "`x-state-machine.final`";
+    HttpStatusDocumented = "http.status-documented", Error, TRAFFIC,
+        "The response status code is documented for the operation.",
+        "the operation's `responses`";
+    HttpRequestParameters = "http.request-parameters", Error, TRAFFIC,
+        "The recorded request sends every required parameter, each matching its `pattern` and `enum`.",
+        "the operation's `parameters`";
+    HttpRequestOneOf = "http.request-one-of", Error, TRAFFIC,
+        "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",
+        "the operation's `x-one-of-parameters`";
+    HttpContentType = "http.content-type", Error, TRAFFIC,
+        "A response documented as JSON is recorded with a JSON Content-Type.",
+        "the response's `content` media type";
+    SchemaNotJson = "schema.not-json", Error, TRAFFIC,
+        "A response body documented as JSON is not JSON (empty, truncated or broken).",
+        "the response's `content` media type";
+    SchemaDuplicateKey = "schema.duplicate-key", Error, TRAFFIC,
+        "A JSON object repeats a key (RFC 8259: names SHOULD be unique; readers disagree on which wins).",
+        "RFC 8259 § 4";
+    SchemaRequired = "schema.required", Error, VALUE,
+        "A required property is missing.",
+        "schema `required`";
+    SchemaType = "schema.type", Error, VALUE,
+        "A value has the wrong JSON type.",
+        "schema `type`";
+    SchemaEnum = "schema.enum", Error, VALUE,
+        "A string is not one of the documented values (case-sensitive).",
+        "schema `enum`";
+    SchemaFormat = "schema.format", Error, VALUE,
+        "An integer is out of the range of its `format` (int32, int64).",
+        "schema `format`";
+    SchemaMinimum = "schema.minimum", Error, VALUE,
+        "A number is below its `minimum`.",
+        "schema `minimum`";
+    SchemaMaximum = "schema.maximum", Error, VALUE,
+        "A number is above its `maximum`.",
+        "schema `maximum`";
+    SchemaPattern = "schema.pattern", Error, VALUE,
+        "A string does not match its `pattern`.",
+        "schema `pattern`";
+    SchemaNullable = "schema.nullable", Error, VALUE,
+        "null where the schema is not `nullable` (OAS 3.0.3).",
+        "schema `nullable`";
+    SchemaUndocumentedProperty = "schema.undocumented-property", Warning, VALUE,
+        "A property the schema does not document.",
+        "schema `properties`";
+    SchemaTimestampFormat = "schema.timestamp-format", Warning, VALUE,
+        "A timestamp that is not RFC 3339 where the spec assumes it (`x-unit: rfc3339`).",
+        "`x-unit`";
+    StateFinalStateLeft = "state.final-state-left", Error, TRAFFIC,
+        "A later poll shows a different status after a final one.",
+        "`x-state-machine.final`";
+    StateInvalidTransition = "state.invalid-transition", Error, TRAFFIC,
+        "A later poll shows a status not reachable from the previous one (backwards or undocumented); skipped states are fine.",
+        "`x-state-machine.transitions`";
+    StateTimeout = "state.timeout", Error, TRAFFIC,
+        "A resource stays in a state past its timeout (or its deadline field), with one polling interval of tolerance.",
+        "`x-state-machine.timeouts`, `x-polling`";
+    StateStatusOutcome = "state.status-outcome", Error, GENERATED,
+        "The outcome is absent before a final status and matches the final status after.",
+        "`x-outcome`";
+    StateConditionalPresence = "state.conditional-presence", Error, GENERATED,
+        "A property present or absent depending on the status.",
+        "`x-presence`";
+    StateMonotonic = "state.monotonic", Error, TRAFFIC,
+        "A last-updated timestamp goes back within a sequence.",
+        "`x-monotonic`";
+    IdentityEcho = "identity.echo", Error, TRAFFIC,
+        "A request parameter is repeated unchanged in the body.",
+        "`x-echo`";
+    IdentityStable = "identity.stable", Error, TRAFFIC,
+        "An id never changes within a polling sequence once present.",
+        "`x-stable`";
+    SignatureRequest = "signature.request", Error, TRAFFIC,
+        "A request of a signed-query operation carries a signature that verifies with the configured secret.",
+        "`x-signature` (provider-facts.md § Peach Payments)";
+    SignatureResponse = "signature.response", Error, TRAFFIC,
+        "A response's signature field verifies with the configured secret.",
+        "`x-signature.responses: body-field`";
+    SignatureUnverifiable = "signature.unverifiable", Warning, TRAFFIC,
+        "A signature cannot be re-verified: a secret was redacted from the signed parameters or fields when the traffic was recorded (the signature rules are not evaluated for that exchange).",
+        "`x-signature`; pyng-conformance-cli/docs/live.md § Credentials";
+
+    LintUnreadable = "lint.unreadable", Error, SPEC,
+        "The spec file can be read.",
+        "the spec file";
+    LintNestingDepth = "lint.nesting-depth", Error, SPEC,
+        "YAML collections nest at most 64 levels deep.",
+        "specs/README.md § Limits";
+    LintYamlSyntax = "lint.yaml-syntax", Error, SPEC,
+        "The spec is well-formed YAML (or JSON).",
+        "YAML 1.2";
+    LintOpenapiStructure = "lint.openapi-structure", Error, SPEC,
+        "The document is an OpenAPI 3.0.3 document.",
+        "OpenAPI 3.0.3";
+    LintUnsupported = "lint.unsupported", Error, SPEC,
+        "The spec uses only the OpenAPI constructs the kit implements.",
+        "OpenAPI 3.0.3; specs/README.md";
+    LintMalformedExtension = "lint.malformed-extension", Error, SPEC,
+        "An `x-` extension's value has the documented shape.",
+        "specs/README.md § The `x-` vocabulary";
+    LintUnknownExtension = "lint.unknown-extension", Error, SPEC,
+        "Every `x-` key is one of the documented vocabulary.",
+        "specs/README.md § The `x-` vocabulary";
+    LintMisplacedExtension = "lint.misplaced-extension", Error, SPEC,
+        "An `x-` key stands only where the vocabulary says it applies (an extension elsewhere would be ignored).",
+        "specs/README.md § The `x-` vocabulary, column `where`";
+    LintUnknownField = "lint.unknown-field", Error, SPEC,
+        "An extension names only properties the schema has.",
+        "`x-presence`, `x-outcome`, `x-echo`, `x-state-machine.timeouts`";
+    LintUnknownState = "lint.unknown-state", Error, SPEC,
+        "An extension names only states of the enum it is about.",
+        "`x-state-machine`, `x-presence`, `x-outcome`";
+    LintFinalStateLeft = "lint.final-state-left", Error, SPEC,
+        "A final state has no outgoing transitions.",
+        "`x-state-machine`";
+    LintNoWayOut = "lint.no-way-out", Warning, SPEC,
+        "From every state with transitions some final state is reachable.",
+        "`x-state-machine`";
+    LintDurationRange = "lint.duration-range", Error, SPEC,
+        "Durations are at most one year.",
+        "specs/README.md § Limits";
+    LintInvariantSyntax = "lint.invariant-syntax", Error, SPEC,
+        "An invariant is an expression of the invariant language.",
+        "`x-invariants`; specs/README.md § expression language";
+    LintInvariantId = "lint.invariant-id", Error, SPEC,
+        "An invariant id is `amount.<name>`.",
+        "`x-invariants`";
+    LintInvariantField = "lint.invariant-field", Error, SPEC,
+        "An invariant reads only fields that exist and hold numbers.",
+        "`x-invariants`";
+    LintBadPattern = "lint.bad-pattern", Error, SPEC,
+        "A `pattern` is a regular expression the checker can run.",
+        "schema `pattern`";
+    LintMissingOperationId = "lint.missing-operation-id", Error, SPEC,
+        "Every operation has an `operationId`.",
+        "the operation's `operationId`";
+    LintUnknownParameter = "lint.unknown-parameter", Error, SPEC,
+        "An extension names only parameters the operation has.",
+        "`x-resource-key`, `x-one-of-parameters`, `x-echo`, `x-signature`";
+    LintDanglingRef = "lint.dangling-ref", Error, SPEC,
+        "Every `$ref` names a component that exists.",
+        "OpenAPI 3.0.3 `$ref`";
+    LintAmbiguousStatusField = "lint.ambiguous-status-field", Error, SPEC,
+        "A response has one status field: no two state-machine fields at the same, shallowest depth.",
+        "`x-state-machine`; specs/README.md § The status field";
+    LintRefCycle = "lint.ref-cycle", Error, SPEC,
+        "`$ref` alias chains end at a schema.",
+        "specs/README.md § Limits";
+    LintExampleViolation = "lint.example-violation", Error, SPEC,
+        "Every documented example passes its own spec (or lists the rules it breaks).",
+        "the response's `examples`, `x-expected-violations`";
+    LintStaleExpectedViolation = "lint.stale-expected-violation", Error, SPEC,
+        "Every rule an example's `x-expected-violations` lists does fire on it.",
+        "`x-expected-violations`";
+}
+
+impl RuleId {
+    /// Every registered id, in table order.
+    pub fn all() -> impl Iterator<Item = RuleId> {
+        RULES.iter().map(|r| r.id)
+    }
+
+    /// The registry entry.
+    pub fn rule(self) -> &'static Rule {
+        // The table is built from the enum by one macro, in declaration order.
+        &RULES[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.rule().name
+    }
+
+    pub fn severity(self) -> Severity {
+        self.rule().severity
+    }
+
+    /// The id registered under `name`.
+    pub fn from_name(name: &str) -> Option<RuleId> {
+        RULES.iter().find(|r| r.name == name).map(|r| r.id)
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A family of rules whose ids are written in the specs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Family {
+    /// Every id of the family starts with it.
+    pub prefix: &'static str,
+    pub severity: Severity,
+    pub stage: Stage,
+    /// Used when the spec gives none.
+    pub description: &'static str,
+    pub source: &'static str,
+}
+
+/// The `x-invariants` ids, `amount.<name>`.
+pub const INVARIANTS: Family = Family {
+    prefix: "amount.",
+    severity: Severity::Error,
+    stage: GENERATED,
+    description: "Amount invariant",
+    source: "`x-invariants`",
+};
+
+/// What a rule id is registered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    Rule(&'static Rule),
+    Family(&'static Family),
+}
+
+impl Entry {
+    pub fn stage(self) -> Stage {
+        match self {
+            Entry::Rule(r) => r.stage,
+            Entry::Family(f) => f.stage,
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Entry::Rule(r) => r.severity,
+            Entry::Family(f) => f.severity,
+        }
+    }
+}
+
+/// The registry entry of any rule id, fixed or of a family.
+pub fn lookup(id: &str) -> Option<Entry> {
+    if let Some(r) = RULES.iter().find(|r| r.name == id) {
+        return Some(Entry::Rule(r));
+    }
+    (id.len() > INVARIANTS.prefix.len() && id.starts_with(INVARIANTS.prefix))
+        .then_some(Entry::Family(&INVARIANTS))
+}
+
+/// The rule a finding names: a fixed one, or an invariant id from a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleRef<'a> {
+    Fixed(RuleId),
+    Invariant(&'a str),
+}
+
+impl RuleRef<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            RuleRef::Fixed(id) => id.name(),
+            RuleRef::Invariant(id) => id,
+        }
+    }
+
+    pub fn severity(&self) -> Severity {
+        match self {
+            RuleRef::Fixed(id) => id.severity(),
+            RuleRef::Invariant(_) => INVARIANTS.severity,
+        }
+    }
+}
+
+/// A message with named holes, `{name}`. The interpreter renders it with
+/// [`Template::render`]; the codegen core turns it into a `format!` string with
+/// [`Template::format_string`], the holes known at generation time filled in
+/// and the others left for the generated code's variables of the same names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Template {
+    pub text: &'static str,
+}
+
+/// A message of a fixed rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message {
+    pub rule: RuleId,
+    pub template: Template,
+}
+
+/// A piece of a template: literal text or a hole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'t> {
+    Text(&'t str),
+    Hole(&'t str),
+}
+
+impl Template {
+    /// The pieces in order. Text has no braces (a test holds every template
+    /// to that), so every `{...}` is a hole.
+    pub fn pieces(&self) -> impl Iterator<Item = Piece<'static>> {
+        let mut rest = self.text;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            if let Some(after) = rest.strip_prefix('{')
+                && let Some((name, tail)) = after.split_once('}')
+            {
+                rest = tail;
+                return Some(Piece::Hole(name));
+            }
+            // A `{` past the start, or one without `}` (then all the rest is text).
+            let end = rest
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '{')
+                .map_or(rest.len(), |(i, _)| i);
+            let (text, tail) = rest.split_at(end);
+            rest = tail;
+            Some(Piece::Text(text))
+        })
+    }
+
+    /// The names of the holes.
+    pub fn holes(&self) -> impl Iterator<Item = &'static str> {
+        self.pieces().filter_map(|p| match p {
+            Piece::Hole(h) => Some(h),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The message, each hole replaced by its argument (a hole without one is
+    /// kept as written).
+    pub fn render(&self, args: &[(&str, &dyn fmt::Display)]) -> String {
+        use fmt::Write;
+        let mut out = String::with_capacity(self.text.len() + 32);
+        for piece in self.pieces() {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Hole(h) => match args.iter().find(|(name, _)| *name == h) {
+                    Some((_, value)) => {
+                        let _ = write!(out, "{value}");
+                    }
+                    None => {
+                        let _ = write!(out, "{{{h}}}");
+                    }
+                },
+            }
+        }
+        out
+    }
+
+    /// A `format!` string: the holes in `known` replaced by their (escaped)
+    /// values, the others left as `{name}` for variables in scope.
+    pub fn format_string(&self, known: &[(&str, &str)]) -> String {
+        let escape = |s: &str| s.replace('{', "{{").replace('}', "}}");
+        let mut out = String::new();
+        for piece in self.pieces() {
+            match piece {
+                Piece::Text(t) => out.push_str(&escape(t)),
+                Piece::Hole(h) => match known.iter().find(|(name, _)| *name == h) {
+                    Some((_, value)) => out.push_str(&escape(value)),
+                    None => {
+                        out.push('{');
+                        out.push_str(h);
+                        out.push('}');
+                    }
+                },
+            }
+        }
+        out
+    }
+}
+
+/// The messages of the per-value rules.
+pub mod messages {
+    use super::{Message, RuleId, Template};
+
+    const fn t(rule: RuleId, text: &'static str) -> Message {
+        Message {
+            rule,
+            template: Template { text },
+        }
+    }
+
+    pub const NULL: Message = t(
+        RuleId::SchemaNullable,
+        "null is not allowed here (the schema is not nullable)",
+    );
+    pub const TYPE: Message = t(RuleId::SchemaType, "expected {expected}, found {found}");
+    pub const NOT_ALLOWED: Message = t(RuleId::SchemaEnum, "`{value}` is not one of {allowed}");
+    pub const NOT_AN_ENUM_VALUE: Message = t(
+        RuleId::SchemaEnum,
+        "`{value}` is not a documented {enum} value; expected one of {values}{hint}",
+    );
+    /// The `{hint}` of [`NOT_AN_ENUM_VALUE`] when only the case differs.
+    pub const CASE_HINT: Message = t(
+        RuleId::SchemaEnum,
+        " (values are case-sensitive: did you mean `{suggestion}`?)",
+    );
+    pub const PATTERN: Message = t(
+        RuleId::SchemaPattern,
+        "`{value}` does not match the pattern `{pattern}`",
+    );
+    pub const TIMESTAMP: Message = t(
+        RuleId::SchemaTimestampFormat,
+        "`{value}` is not an RFC 3339 timestamp (the format the spec assumes)",
+    );
+    pub const INT64_RANGE: Message = t(RuleId::SchemaFormat, "{value} is out of the int64 range");
+    pub const INT64_APPROXIMATE: Message = t(
+        RuleId::SchemaFormat,
+        "{value} is out of the int64 range (an integer this large is read only approximately)",
+    );
+    pub const INT32_RANGE: Message = t(RuleId::SchemaFormat, "{value} is out of the int32 range");
+    pub const MINIMUM: Message = t(
+        RuleId::SchemaMinimum,
+        "{value} is less than the minimum {minimum}",
+    );
+    pub const MAXIMUM: Message = t(
+        RuleId::SchemaMaximum,
+        "{value} is greater than the maximum {maximum}",
+    );
+    pub const REQUIRED: Message = t(
+        RuleId::SchemaRequired,
+        "required property `{property}` of {model} is missing",
+    );
+    pub const UNDOCUMENTED: Message = t(
+        RuleId::SchemaUndocumentedProperty,
+        "`{property}` is not a documented property of {model}",
+    );
+    pub const MUST_BE_PRESENT: Message = t(
+        RuleId::StateConditionalPresence,
+        "`{property}` must be present when {status_field} is {status}",
+    );
+    pub const MUST_BE_ABSENT: Message = t(
+        RuleId::StateConditionalPresence,
+        "`{property}` must be absent when {status_field} is {status}",
+    );
+    pub const OUTCOME_BEFORE_FINAL: Message = t(
+        RuleId::StateStatusOutcome,
+        "`{outcome_field}` is {outcome} while {status_field} is {status}, which is not final: the outcome must be absent before a final status",
+    );
+    pub const OUTCOME_MISMATCH: Message = t(
+        RuleId::StateStatusOutcome,
+        "`{outcome_field}` is {outcome} but {status_field} {status} implies {expected}",
+    );
+    /// An invariant (of [`super::INVARIANTS`]) whose comparison fails.
+    pub const INVARIANT_VIOLATED: Template = Template {
+        text: "{invariant} does not hold: left side is {lhs}, right side is {rhs}",
+    };
+    /// An invariant that cannot be evaluated on the instance.
+    pub const INVARIANT_UNEVALUABLE: Template = Template {
+        text: "`{invariant}` cannot be evaluated: {reason}",
+    };
+    /// The `{reason}` of [`INVARIANT_UNEVALUABLE`] for `+ - *` and unary `-`.
+    pub const OVERFLOW: Template = Template {
+        text: "arithmetic overflow in {expr} (operands {operands})",
+    };
+    /// The `{operands}` of [`OVERFLOW`] for a binary operator.
+    pub const OPERAND_PAIR: Template = Template {
+        text: "{a} and {b}",
+    };
+    /// The `{reason}` of [`INVARIANT_UNEVALUABLE`] for an element of a `sum`.
+    pub const SUM_OVERFLOW: Template = Template {
+        text: "arithmetic overflow in the sum over {over} adding {item}",
+    };
+
+    /// Every message of a fixed rule above.
+    pub const FIXED: &[Message] = &[
+        NULL,
+        TYPE,
+        NOT_ALLOWED,
+        NOT_AN_ENUM_VALUE,
+        CASE_HINT,
+        PATTERN,
+        TIMESTAMP,
+        INT64_RANGE,
+        INT64_APPROXIMATE,
+        INT32_RANGE,
+        MINIMUM,
+        MAXIMUM,
+        REQUIRED,
+        UNDOCUMENTED,
+        MUST_BE_PRESENT,
+        MUST_BE_ABSENT,
+        OUTCOME_BEFORE_FINAL,
+        OUTCOME_MISMATCH,
+    ];
+
+    /// The messages of the invariant family.
+    pub const INVARIANT: &[Template] = &[
+        INVARIANT_VIOLATED,
+        INVARIANT_UNEVALUABLE,
+        OVERFLOW,
+        OPERAND_PAIR,
+        SUM_OVERFLOW,
+    ];
+
+    /// Every template: of the fixed rules, then of the invariants.
+    pub fn all() -> impl Iterator<Item = Template> {
+        FIXED
+            .iter()
+            .map(|m| m.template)
+            .chain(INVARIANT.iter().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_indexed_by_their_id_and_names_are_unique() {
+        let mut names = std::collections::BTreeSet::new();
+        for (i, r) in RULES.iter().enumerate() {
+            assert_eq!(r.id as usize, i, "{}", r.name);
+            assert_eq!(r.id.rule(), r);
+            assert!(names.insert(r.name), "{} registered twice", r.name);
+            let (category, name) = r.name.split_once('.').expect("category.name");
+            assert!(!category.is_empty() && !name.is_empty(), "{}", r.name);
+            assert_eq!(RuleId::from_name(r.name), Some(r.id));
+            assert!(
+                !r.name.starts_with(INVARIANTS.prefix),
+                "{} is in the invariant family's namespace",
+                r.name
+            );
+            assert_eq!(r.stage == Stage::Spec, r.category() == "lint", "{}", r.name);
+        }
+    }
+
+    #[test]
+    fn lookup_finds_fixed_rules_and_the_invariant_family() {
+        assert_eq!(
+            lookup("schema.type"),
+            Some(Entry::Rule(RuleId::SchemaType.rule()))
+        );
+        assert_eq!(
+            lookup("amount.paid-equals-line-totals"),
+            Some(Entry::Family(&INVARIANTS))
+        );
+        assert_eq!(lookup("amount."), None);
+        assert_eq!(lookup("schema.nope"), None);
+    }
+
+    #[test]
+    fn templates_have_no_stray_braces() {
+        for t in messages::all() {
+            for piece in t.pieces() {
+                match piece {
+                    Piece::Text(text) => {
+                        assert!(!text.contains(['{', '}']), "stray brace in {:?}", t.text)
+                    }
+                    Piece::Hole(h) => assert!(
+                        !h.is_empty() && h.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                        "hole {h:?} in {:?}",
+                        t.text
+                    ),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn render_and_format_string_fill_the_same_holes() {
+        let t = messages::OUTCOME_MISMATCH.template;
+        let rendered = t.render(&[
+            ("outcome_field", &"outcome"),
+            ("outcome", &"Failed"),
+            ("status_field", &"st{x}"),
+            ("status", &"Done"),
+            ("expected", &"Succeeded"),
+        ]);
+        assert_eq!(
+            rendered,
+            "`outcome` is Failed but st{x} Done implies Succeeded"
+        );
+        assert_eq!(
+            t.format_string(&[("outcome_field", "outcome"), ("status_field", "st{x}")]),
+            "`outcome` is {outcome} but st{{x}} {status} implies {expected}"
+        );
+        assert_eq!(
+            t.holes().collect::<Vec<_>>(),
+            [
+                "outcome_field",
+                "outcome",
+                "status_field",
+                "status",
+                "expected"
+            ]
+        );
+        assert_eq!(
+            messages::TYPE.template.render(&[("expected", &"string")]),
+            "expected string, found {found}"
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The rules of a model in their one fixed order, which is also the order their
+//! findings come out: per field (in spec order) its value's own findings (or its
+//! absence, `schema.required`) and then its `x-presence`; the undocumented
+//! properties (in the body's key order); `x-outcome`; the `x-invariants` in spec
+//! order. The DOM validator runs the phases in this order, the streaming one
+//! sorts by them, and the codegen core emits `check()` in it.
+
+use crate::ir::Model;
+
+/// One rule phase of a model instance. The derived order is the report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// Field `index` of the model.
+    Field { index: usize, rule: FieldRule },
+    /// `schema.undocumented-property`, for every key the model does not document.
+    Undocumented,
+    /// `x-outcome`.
+    Outcome,
+    /// Entry `index` of `x-invariants`.
+    Invariant(usize),
+}
+
+/// The rules of one field, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldRule {
+    /// The value's own rules (schema, and everything inside it), or
+    /// `schema.required` when it is missing.
+    Value,
+    /// The field's `x-presence`.
+    Presence,
+}
+
+impl Phase {
+    pub fn value(index: usize) -> Phase {
+        Phase::Field {
+            index,
+            rule: FieldRule::Value,
+        }
+    }
+
+    pub fn presence(index: usize) -> Phase {
+        Phase::Field {
+            index,
+            rule: FieldRule::Presence,
+        }
+    }
+}
+
+/// The phases `m` has, in order.
+pub fn phases(m: &Model) -> impl Iterator<Item = Phase> + '_ {
+    let fields = m.fields.iter().enumerate().flat_map(|(i, f)| {
+        let presence = f.presence.is_some().then(|| Phase::presence(i));
+        std::iter::once(Phase::value(i)).chain(presence)
+    });
+    let outcome = m.outcome.is_some().then_some(Phase::Outcome);
+    let invariants = (0..m.invariants.len()).map(Phase::Invariant);
+    fields
+        .chain(std::iter::once(Phase::Undocumented))
+        .chain(outcome)
+        .chain(invariants)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The iteration order and the sort order are the same order.
+    #[test]
+    fn phases_come_sorted() {
+        let spec = crate::validate::stream::transaction_status_spec();
+        let mut checked = 0;
+        for def in spec.types.values() {
+            if let crate::ir::TypeDef::Model(m) = def {
+                let listed: Vec<Phase> = phases(m).collect();
+                let mut sorted = listed.clone();
+                sorted.sort();
+                assert_eq!(listed, sorted, "{}", m.name);
+                assert_eq!(
+                    listed.len(),
+                    m.fields.len()
+                        + m.fields.iter().filter(|f| f.presence.is_some()).count()
+                        + 1
+                        + usize::from(m.outcome.is_some())
+                        + m.invariants.len()
+                );
+                checked += usize::from(!m.invariants.is_empty());
+            }
+        }
+        assert!(checked > 0, "no model with invariants in the spec");
+    }
+}
