@@ -21,26 +21,34 @@ pub struct Coverage {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// What a run saw of one operation.
 pub struct OperationCoverage {
+    /// Exchanges checked against the operation.
     pub exchanges: usize,
+    /// Polling sequences (resources) among them.
     pub sequences: usize,
     /// Status code -> exchanges.
     pub statuses_seen: BTreeMap<u16, usize>,
     /// As the spec writes them (`200`, `default`).
     pub statuses_documented: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The states and transitions of its status field's state machine, if it has one.
     pub state_machine: Option<MachineCoverage>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
+/// What a run saw of one state machine, against what the spec documents.
 pub struct MachineCoverage {
     /// The body field that carries the state.
     pub field: String,
+    /// How many states the spec documents.
     pub states_documented: usize,
     /// The documented final states.
     pub final_states: Vec<String>,
+    /// The documented states observed at least once.
     pub states_seen: BTreeSet<String>,
+    /// How many transitions the spec documents.
     pub transitions_documented: usize,
     /// Documented transitions `from -> to` seen between two consecutive polls.
     pub transitions_seen: BTreeSet<String>,
@@ -50,7 +58,9 @@ pub struct MachineCoverage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// A rule that applied to some exchanges but could not run on them.
 pub struct NotEvaluated {
+    /// Why it could not run (no recorded time, no signing secret, ...).
     pub reason: String,
     /// Exchanges it could not run on.
     pub exchanges: usize,

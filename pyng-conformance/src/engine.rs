@@ -41,9 +41,11 @@ use plans::OpPlans;
 use threads::Threads;
 
 #[derive(Debug)]
+/// Why an engine cannot be built or a call cannot run.
 pub enum EngineError {
     /// A spec does not load; the diagnostics say where and why.
     Spec(pyng_spec::Diagnostics),
+    /// No loaded spec has an operation with this id.
     UnknownOperation(String),
     /// The engine's thread pool cannot be started.
     Threads(String),
@@ -104,6 +106,7 @@ impl Engine {
             .map_err(EngineError::Spec)
     }
 
+    /// An engine for `specs` (already loaded and linted).
     pub fn from_specs(specs: Vec<Spec>) -> Engine {
         let plans = specs
             .iter()
@@ -189,6 +192,7 @@ impl Engine {
         self
     }
 
+    /// The severity policy (`--deny`, `--allow`, `--strict`).
     pub fn with_policy(mut self, policy: Policy) -> Engine {
         self.policy = policy;
         self
@@ -200,10 +204,12 @@ impl Engine {
         self
     }
 
+    /// The loaded specs.
     pub fn specs(&self) -> &[Spec] {
         &self.specs
     }
 
+    /// Every rule this engine can report: the fixed ones and the loaded specs' invariants.
     pub fn rules(&self) -> Vec<Rule> {
         rules::catalogue(&self.specs)
     }

@@ -11,6 +11,7 @@ pub struct Exchange<'a> {
     pub file: Arc<str>,
     /// 0-based index in the recording; `None` for a bare body.
     pub entry: Option<usize>,
+    /// The request method, as recorded.
     pub method: Cow<'a, str>,
     /// The path without query, percent-encoded as recorded.
     pub path: Cow<'a, str>,
@@ -18,6 +19,7 @@ pub struct Exchange<'a> {
     pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Request headers with credentials already redacted (see [`redact_header`]).
     pub request_headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The response status code.
     pub status: u16,
     /// `Content-Type` of the response, `None` when not recorded.
     pub content_type: Option<Cow<'a, str>>,
@@ -33,6 +35,7 @@ pub struct Exchange<'a> {
 }
 
 impl Exchange<'_> {
+    /// The first value of the query parameter `name`, percent-decoded.
     pub fn query_param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()

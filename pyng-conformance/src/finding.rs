@@ -7,7 +7,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Reported; fails the run only with `--strict`.
     Warning,
+    /// Fails the run (exit status 1).
     Error,
 }
 
@@ -34,7 +36,9 @@ impl std::fmt::Display for Severity {
 pub struct Finding {
     /// Stable rule id, `category.name`.
     pub rule: String,
+    /// How bad it is, after the policy.
     pub severity: Severity,
+    /// What is wrong, in one sentence.
     pub message: String,
     /// The input file (or the name given to [`crate::Engine::check_bytes`]).
     pub file: String,
@@ -55,6 +59,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The operation the exchange matched.
     pub operation: Option<String>,
     /// The polling sequence the exchange belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +70,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `rule` in `file`, not yet located.
     pub fn new(rule: impl Into<String>, severity: Severity, file: &str, message: String) -> Self {
         Finding {
             rule: rule.into(),
@@ -82,11 +88,13 @@ impl Finding {
         }
     }
 
+    /// The finding with the spec fact it comes from.
     pub fn with_source(mut self, source: Option<&pyng_spec::ir::Source>) -> Self {
         self.source = source.map(ToString::to_string);
         self
     }
 
+    /// Whether it is an error (fails the run).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -98,10 +106,13 @@ impl Finding {
 pub struct Snippet {
     /// 1-based number of the first quoted line.
     pub first_line: usize,
+    /// The quoted lines of the body around the finding.
     pub lines: Vec<String>,
     /// Index into `lines` of the line holding the value, and the 1-based column
     /// within the (possibly shortened) line and the length of the caret.
     pub mark_line: usize,
+    /// 1-based column of the first marked character.
     pub mark_column: usize,
+    /// How many characters are marked.
     pub mark_len: usize,
 }

@@ -13,21 +13,21 @@
 //! assert!(findings.iter().any(|f| f.rule == "schema.required"));
 //! # Ok::<(), pyng_conformance::EngineError>(())
 //! ```
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod checks;
+mod checks;
 pub mod corpus;
 pub mod coverage;
-pub mod engine;
+mod engine;
 pub mod exchange;
-pub mod finding;
+mod finding;
 pub mod input;
-pub mod json;
-pub mod matcher;
+mod matcher;
 pub mod plan;
-pub mod position;
+mod position;
 pub mod report;
-pub mod rules;
-pub mod scrub;
+mod rules;
+mod scrub;
 
 pub use checks::signature::Secret;
 pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};

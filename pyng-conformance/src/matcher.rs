@@ -8,7 +8,7 @@ use smallvec::SmallVec;
 
 /// An operation of a loaded spec: indices into the engine's specs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct OpRef {
+pub(crate) struct OpRef {
     pub spec: usize,
     pub op: usize,
 }
@@ -29,7 +29,7 @@ struct Route {
 
 /// Routes of all operations.
 #[derive(Debug, Clone, Default)]
-pub struct Matcher {
+pub(crate) struct Matcher {
     routes: Vec<Route>,
     /// A gateway prefix the specs do not know (`--base-path`), without a
     /// trailing `/`: stripped from a path that starts with it.
@@ -39,14 +39,14 @@ pub struct Matcher {
 /// A matched request: the operation and its decoded path parameters (names
 /// borrowed from the route, values from the path unless they were decoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match<'r, 'p> {
+pub(crate) struct Match<'r, 'p> {
     pub op: OpRef,
     /// Inline: a template has a few parameters.
     pub path_params: SmallVec<[(&'r str, Cow<'p, str>); 2]>,
 }
 
 impl Matcher {
-    pub fn new(specs: &[Spec]) -> Matcher {
+    pub(crate) fn new(specs: &[Spec]) -> Matcher {
         let mut routes = Vec::new();
         for (si, spec) in specs.iter().enumerate() {
             for (oi, op) in spec.operations.iter().enumerate() {
@@ -79,7 +79,7 @@ impl Matcher {
     }
 
     /// Paths that start with `prefix` (`/gateway/v1`) are matched without it.
-    pub fn with_base_path(mut self, prefix: &str) -> Matcher {
+    pub(crate) fn with_base_path(mut self, prefix: &str) -> Matcher {
         let trimmed = prefix.trim_end_matches('/');
         self.base_path = (!trimmed.is_empty()).then(|| {
             if trimmed.starts_with('/') {
@@ -106,7 +106,7 @@ impl Matcher {
     /// For a path that matches no operation: the prefix behind which it
     /// would match one (`/gw` for `GET /gw/checkout/s/transaction-status`),
     /// to suggest `--base-path`.
-    pub fn prefix_hint(&self, method: &str, path: &str) -> Option<String> {
+    pub(crate) fn prefix_hint(&self, method: &str, path: &str) -> Option<String> {
         let parts: Vec<&str> = split(self.strip_base(path)).collect();
         (1..parts.len()).find_map(|skip| {
             let rest = format!("/{}", parts[skip..].join("/"));
@@ -116,7 +116,7 @@ impl Matcher {
         })
     }
 
-    pub fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
+    pub(crate) fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
         self.find_here(method, self.strip_base(path))
     }
 

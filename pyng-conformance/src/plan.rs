@@ -3,15 +3,19 @@
 //! JSON pointer, and the status enum's compiled state machine. All of it is
 //! `pyng_spec::contract`'s; this is the shape the engine reads it in.
 
+pub use crate::checks::sequence::{Observation, observe};
 use pyng_spec::contract::ResponseContract;
 pub use pyng_spec::contract::{Machine as States, Tracked};
 use pyng_spec::ir::{Spec, Type};
 
 #[derive(Debug, Clone, Default)]
+/// What the sequence checks read from one documented response's body.
 pub struct SequencePlan {
     /// The status field and the enum that carries the state machine.
     pub status: Option<(Tracked, String)>,
+    /// `x-stable` fields: never changed within a sequence once present.
     pub stable: Vec<Tracked>,
+    /// `x-monotonic` fields: never going back within a sequence.
     pub monotonic: Vec<Tracked>,
     /// Per timeout of the machine (same order): the deadline field, when the
     /// timeout is a `deadlineField` one.
@@ -21,6 +25,7 @@ pub struct SequencePlan {
 }
 
 impl SequencePlan {
+    /// Whether there is nothing to track for a sequence.
     pub fn is_empty(&self) -> bool {
         self.status.is_none() && self.stable.is_empty() && self.monotonic.is_empty()
     }

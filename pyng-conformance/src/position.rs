@@ -6,7 +6,7 @@ use crate::finding::Snippet;
 /// Where a value sits in the text: byte range plus 1-based line and column
 /// (column counted in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Located {
+pub(crate) struct Located {
     pub start: usize,
     pub end: usize,
     pub line: usize,
@@ -16,7 +16,7 @@ pub struct Located {
 /// Finds the value at `pointer`, or the closest ancestor that exists (a missing
 /// required property points at its parent object). With duplicate keys the last
 /// occurrence wins, as in the parsed value. `None` when the text is not JSON.
-pub fn locate(text: &[u8], pointer: &str) -> Option<Located> {
+pub(crate) fn locate(text: &[u8], pointer: &str) -> Option<Located> {
     let tokens = pyng_spec::pointer::tokens(pointer)?;
     let mut s = Scanner { b: text, i: 0 };
     s.ws();
@@ -53,7 +53,7 @@ pub fn locate(text: &[u8], pointer: &str) -> Option<Located> {
 }
 
 /// 1-based line and character column of a byte offset.
-pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -72,7 +72,7 @@ pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
 /// to a window around the value so minified bodies stay readable. Only the
 /// quoted lines are looked at: a body of millions of lines, or one line of
 /// megabytes, costs no memory beyond the window.
-pub fn snippet(text: &[u8], at: Located, context: usize) -> Snippet {
+pub(crate) fn snippet(text: &[u8], at: Located, context: usize) -> Snippet {
     const WIDTH: usize = 100;
     let anchor = at.start.min(text.len());
     let start_of = |i: usize| memchr::memrchr(b'\n', &text[..i]).map_or(0, |p| p + 1);

@@ -9,9 +9,13 @@ use serde::Serialize;
 use crate::finding::{Finding, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A rule as `pyng-conformance rules` lists it.
 pub struct Rule {
+    /// The stable id, `category.name`.
     pub id: String,
+    /// Its severity under the policy.
     pub severity: Severity,
+    /// What it checks.
     pub description: String,
     /// What in the specs (or the documents) drives the rule.
     pub source: String,
@@ -20,7 +24,7 @@ pub struct Rule {
 /// Every rule a run can report: the registered traffic and body rules
 /// (`pyng_spec::registry`, whose `lint.*` rules are spec problems, reported by
 /// the loader) and the `amount.*` invariants of the loaded specs.
-pub fn catalogue(specs: &[Spec]) -> Vec<Rule> {
+pub(crate) fn catalogue(specs: &[Spec]) -> Vec<Rule> {
     let mut rules: Vec<Rule> = RULES
         .iter()
         .filter(|r| r.stage != Stage::Spec)
@@ -69,7 +73,9 @@ pub fn catalogue(specs: &[Spec]) -> Vec<Rule> {
 /// `--deny`, `--allow` (a rule id or a category such as `schema`) and `--strict`.
 #[derive(Debug, Clone, Default)]
 pub struct Policy {
+    /// Rules (or `category` prefixes) made errors.
     pub deny: Vec<String>,
+    /// Rules (or `category` prefixes) not reported.
     pub allow: Vec<String>,
     /// Warnings count as errors.
     pub strict: bool,

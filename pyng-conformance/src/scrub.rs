@@ -9,7 +9,7 @@ use crate::exchange::REDACTED;
 
 /// `text` with every occurrence of `secret`, plain or encoded, replaced by
 /// [`REDACTED`]. An empty secret redacts nothing.
-pub fn scrub<'t>(text: &'t str, secret: &str) -> Cow<'t, str> {
+pub(crate) fn scrub<'t>(text: &'t str, secret: &str) -> Cow<'t, str> {
     if secret.is_empty() {
         return Cow::Borrowed(text);
     }

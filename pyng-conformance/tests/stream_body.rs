@@ -8,7 +8,8 @@ use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use pyng_conformance::Engine;
-use pyng_conformance::json;
+#[path = "stream_body/json.rs"]
+mod json;
 use pyng_spec::ir::Type;
 use pyng_spec::validate::stream::Schema;
 

@@ -6,7 +6,7 @@ use pyng_spec::contract::Clocks;
 use serde_json::Value;
 
 use super::target::Target;
-use pyng_conformance::checks::sequence::{Observation, observe};
+use pyng_conformance::plan::{Observation, observe};
 
 #[derive(Debug)]
 pub struct Expiry {

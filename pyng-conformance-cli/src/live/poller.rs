@@ -18,9 +18,9 @@ use super::sink::Sink;
 use super::status_line::Progress;
 use super::stop::{StopSignal, later};
 use super::target::Target;
-use pyng_conformance::engine::{Engine, Session};
-use pyng_conformance::finding::Finding;
+use pyng_conformance::Finding;
 use pyng_conformance::input::recording::exchange_item;
+use pyng_conformance::{Engine, Session};
 
 /// How often the status line is refreshed while waiting.
 const TICK: Duration = Duration::from_millis(250);

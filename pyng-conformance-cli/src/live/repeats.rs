@@ -4,7 +4,7 @@
 //! (`   same error[rule] at /p in entries 1-4`). Every text is escaped: messages
 //! quote response bodies.
 
-use pyng_conformance::finding::Finding;
+use pyng_conformance::Finding;
 use pyng_conformance::report::terminal::escape_controls;
 
 /// severity, rule, pointer, message.
@@ -117,7 +117,7 @@ impl Repeats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pyng_conformance::finding::Severity;
+    use pyng_conformance::Severity;
 
     fn f(rule: &str, message: &str) -> Finding {
         let mut f = Finding::new(rule, Severity::Error, "x", message.to_owned());

@@ -23,7 +23,7 @@ fn finding(ex: &Exchange, op: &Operation, rule: RuleId, message: String) -> Find
 
 /// Checks the body; when it is JSON, returns what the streaming check kept of
 /// it (the values `want` asks for), for the sequence and signature checks.
-pub fn check<'b>(
+pub(crate) fn check<'b>(
     schema: &Schema,
     op: &Operation,
     response: Option<&Response>,
@@ -92,7 +92,7 @@ pub fn check<'b>(
 }
 
 /// The pointers [`check`] reads for `x-echo` (add them to its `want`).
-pub fn echo_pointers(op: &Operation) -> impl Iterator<Item = &str> {
+pub(crate) fn echo_pointers(op: &Operation) -> impl Iterator<Item = &str> {
     op.echo.iter().map(|e| e.pointer.as_str())
 }
 

@@ -7,7 +7,7 @@ use super::at_exchange;
 use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 
-pub fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
+pub(crate) fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
     let Some(response) = op.response(ex.status) else {
         let documented: Vec<String> = op
             .responses
@@ -60,7 +60,7 @@ pub fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
 }
 
 /// `application/json`, `application/json;charset=UTF-8`, `application/problem+json`.
-pub fn is_json(content_type: &str) -> bool {
+pub(crate) fn is_json(content_type: &str) -> bool {
     let essence = match memchr::memchr(b';', content_type.as_bytes()) {
         Some(i) => &content_type[..i],
         None => content_type,

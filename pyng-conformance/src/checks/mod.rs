@@ -2,11 +2,11 @@
 //! ([`http`]), its request ([`request`]), its body ([`body`]), its signatures ([`signature`]), and a
 //! polling sequence ([`sequence`]).
 
-pub mod body;
-pub mod http;
-pub mod request;
-pub mod sequence;
-pub mod signature;
+pub(crate) mod body;
+pub(crate) mod http;
+pub(crate) mod request;
+pub(crate) mod sequence;
+pub(crate) mod signature;
 
 use std::borrow::Cow;
 
@@ -17,14 +17,14 @@ use crate::finding::{Finding, Severity};
 /// parameters of the matched template first, then the recorded query (both
 /// decoded). Borrowed where they are, not gathered in one list.
 #[derive(Debug, Clone, Copy)]
-pub struct Params<'a> {
+pub(crate) struct Params<'a> {
     pub path: &'a [(&'a str, Cow<'a, str>)],
     pub query: &'a [(Cow<'a, str>, Cow<'a, str>)],
 }
 
 impl<'a> Params<'a> {
     /// The first parameter called `name`.
-    pub fn get(&self, name: &str) -> Option<&'a str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
         let path = self.path.iter().find(|(k, _)| *k == name);
         match path {
             Some((_, v)) => Some(v),
@@ -38,7 +38,7 @@ impl<'a> Params<'a> {
 }
 
 /// A finding about one exchange.
-pub fn at_exchange(
+pub(crate) fn at_exchange(
     ex: &Exchange<'_>,
     operation: &str,
     rule: &str,

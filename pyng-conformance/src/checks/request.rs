@@ -11,7 +11,7 @@ use crate::finding::{Finding, Severity};
 
 /// `params` are the path parameters taken from the matched template plus the
 /// recorded query parameters.
-pub fn check(
+pub(crate) fn check(
     spec: &Spec,
     op: &Operation,
     ex: &Exchange,

@@ -19,6 +19,7 @@ use crate::plan::{SequencePlan, States, Tracked, lookup};
 /// the sequence checks, and its parts per open sequence.
 #[derive(Debug, Clone, Default)]
 pub struct Observation {
+    /// When the exchange was recorded (Unix ms), if known.
     pub time_ms: Option<i128>,
     /// A documented value of the state-machine enum, as its index in
     /// [`States::values`].
@@ -131,7 +132,7 @@ fn instant<B: Body + ?Sized>(t: &Tracked, body: &B) -> Option<i128> {
 
 /// The running state of one sequence.
 #[derive(Debug, Clone, Default)]
-pub struct SequenceState {
+pub(crate) struct SequenceState {
     pub exchanges: usize,
     /// The last status: its enum and its index in that enum's
     /// [`States::values`].
@@ -147,7 +148,7 @@ pub struct SequenceState {
 
 /// Context for the findings of one observation.
 #[derive(Debug)]
-pub struct At<'a> {
+pub(crate) struct At<'a> {
     pub plan: &'a SequencePlan,
     pub interval_seconds: u64,
     /// The file, exchange and operation the findings are about (a finding is
@@ -175,11 +176,11 @@ impl At<'_> {
 
 impl SequenceState {
     /// The last status seen: its enum and its index in that enum's values.
-    pub fn last_status(&self) -> Option<(Arc<str>, usize)> {
+    pub(crate) fn last_status(&self) -> Option<(Arc<str>, usize)> {
         self.last_status.clone()
     }
 
-    pub fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
+    pub(crate) fn update(&mut self, at: &At<'_>, obs: &Observation, out: &mut Vec<Finding>) {
         if let Some(t) = obs.time_ms {
             self.last_time = Some(self.last_time.map_or(t, |l| l.max(t)));
         }

@@ -33,6 +33,7 @@ fn holds_redacted(v: &Value, skip: &str) -> bool {
 pub struct Secret(Vec<u8>);
 
 impl Secret {
+    /// A secret from its bytes (never printed: `Debug` redacts it).
     pub fn new(bytes: impl Into<Vec<u8>>) -> Secret {
         Secret(bytes.into())
     }
@@ -95,7 +96,7 @@ fn schemes<'a>(spec: &'a Spec, op: &'a Operation) -> impl Iterator<Item = &'a Si
         })
 }
 
-pub fn check_request(
+pub(crate) fn check_request(
     spec: &Spec,
     op: &Operation,
     ex: &Exchange,
@@ -162,7 +163,7 @@ pub fn check_request(
     }
 }
 
-pub fn check_response(
+pub(crate) fn check_response(
     spec: &Spec,
     op: &Operation,
     ex: &Exchange,

@@ -50,7 +50,7 @@ pub(super) struct FileRun<'e> {
 }
 
 impl<'e> FileRun<'e> {
-    pub fn new(engine: &'e Engine, file: Arc<str>) -> Self {
+    pub(super) fn new(engine: &'e Engine, file: Arc<str>) -> Self {
         FileRun {
             engine,
             file,
@@ -71,25 +71,25 @@ impl<'e> FileRun<'e> {
         }
     }
 
-    pub fn engine(&self) -> &'e Engine {
+    pub(super) fn engine(&self) -> &'e Engine {
         self.engine
     }
 
-    pub fn file(&self) -> &str {
+    pub(super) fn file(&self) -> &str {
         &self.file
     }
 
-    pub fn exchanges(&self) -> usize {
+    pub(super) fn exchanges(&self) -> usize {
         self.report.exchanges
     }
 
     /// How many findings there are so far, for [`Self::findings_since`].
-    pub fn findings_so_far(&self) -> usize {
+    pub(super) fn findings_so_far(&self) -> usize {
         self.findings.len()
     }
 
     /// The findings given after the first `before`, in the order given.
-    pub fn findings_since(&self, before: usize) -> Vec<Finding> {
+    pub(super) fn findings_since(&self, before: usize) -> Vec<Finding> {
         self.findings[before..]
             .iter()
             .map(|(_, f)| f.clone())
@@ -113,14 +113,14 @@ impl<'e> FileRun<'e> {
     }
 
     /// An NDJSON stream, line by line.
-    pub fn read_ndjson(&mut self, reader: &mut dyn BufRead) {
+    pub(super) fn read_ndjson(&mut self, reader: &mut dyn BufRead) {
         let file = self.file.clone();
         input::ndjson::read_lines(&file, reader, &mut |line| self.push_line(line));
     }
 
     /// A HAR file or a recording (`kind`; [`Kind::JsonDocument`]: told by
     /// its content).
-    pub fn read_document(&mut self, kind: Kind, bytes: &[u8]) {
+    pub(super) fn read_document(&mut self, kind: Kind, bytes: &[u8]) {
         let file = self.file.clone();
         let bytes = input::strip_bom(bytes);
         let kind = match kind {
@@ -147,7 +147,7 @@ impl<'e> FileRun<'e> {
         }
     }
 
-    pub fn push(&mut self, item: Item) {
+    pub(super) fn push(&mut self, item: Item) {
         match item {
             Item::Exchange(ex) => {
                 let position = self.position();
@@ -228,7 +228,7 @@ impl<'e> FileRun<'e> {
     }
 
     /// Checks everything pushed so far.
-    pub fn flush(&mut self) {
+    pub(super) fn flush(&mut self) {
         self.run_batch();
         let ready = std::mem::take(&mut self.ready);
         self.sequences_of(ready);
@@ -325,7 +325,7 @@ impl<'e> FileRun<'e> {
 
     /// The report of the file: what concerns it as a whole added, its
     /// findings in input order, without the signing secret.
-    pub fn finish(mut self) -> Report {
+    pub(super) fn finish(mut self) -> Report {
         self.flush();
         self.report.unmatched = self.unmatched;
         if self.unmatched > 0 {

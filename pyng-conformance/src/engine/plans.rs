@@ -24,7 +24,7 @@ pub(super) struct OpPlans {
 }
 
 impl OpPlans {
-    pub fn new(spec: &Spec, op: &Operation) -> OpPlans {
+    pub(super) fn new(spec: &Spec, op: &Operation) -> OpPlans {
         let by_response: Vec<SequencePlan> = op
             .responses
             .iter()

@@ -43,7 +43,7 @@ pub(super) enum Route {
 }
 
 impl Prepared<'_> {
-    pub fn into_owned(self) -> Prepared<'static> {
+    pub(super) fn into_owned(self) -> Prepared<'static> {
         Prepared {
             entry: self.entry,
             status: self.status,

@@ -8,9 +8,13 @@ use crate::finding::{Finding, Severity};
 /// One checked polling sequence (for the JUnit report).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SequenceRecord {
+    /// The input file.
     pub file: String,
+    /// The sequence's label (operation and resource key values).
     pub label: String,
+    /// The operation id.
     pub operation: String,
+    /// Exchanges in the sequence.
     pub exchanges: usize,
 }
 
@@ -20,13 +24,16 @@ pub struct Report {
     /// In input order: by file, then by entry, then as the checks of one
     /// entry give them; what concerns a file or the run as a whole after.
     pub findings: Vec<Finding>,
+    /// Input files read.
     pub files: usize,
+    /// Exchanges checked (matched to an operation).
     pub exchanges: usize,
     /// Exchanges no operation of the loaded specs matches (not checked).
     pub unmatched: usize,
     /// Exchanges matching no operation whose path `--ignore-path` names
     /// (not checked, not reported as unmatched).
     pub ignored: usize,
+    /// Polling sequences checked.
     pub sequences: usize,
     /// What was checked against what the specs document, and what could not be.
     pub coverage: Coverage,
@@ -35,9 +42,11 @@ pub struct Report {
 }
 
 impl Report {
+    /// Findings of error severity.
     pub fn errors(&self) -> usize {
         self.findings.iter().filter(|f| f.is_error()).count()
     }
+    /// Findings of warning severity.
     pub fn warnings(&self) -> usize {
         self.findings.len() - self.errors()
     }

@@ -42,7 +42,7 @@ pub(super) struct Sequences {
 }
 
 impl Sequences {
-    pub fn new(window: Duration) -> Sequences {
+    pub(super) fn new(window: Duration) -> Sequences {
         Sequences {
             open: foldhash::HashMap::default(),
             window_ms: i128::try_from(window.as_millis()).unwrap_or(i128::MAX),
@@ -53,7 +53,7 @@ impl Sequences {
 
     /// The open sequence of `key`, opened (named by `label`) if there is
     /// none; `true` when it was just opened.
-    pub fn open(
+    pub(super) fn open(
         &mut self,
         key: SeqKey,
         label: impl FnOnce(&SeqKey) -> String,
@@ -74,7 +74,7 @@ impl Sequences {
 
     /// After a sequence's update: notes when it was polled and, every
     /// [`EVICTION_EVERY`] updates, closes the idle sequences.
-    pub fn updated(&mut self, last_time: Option<i128>) {
+    pub(super) fn updated(&mut self, last_time: Option<i128>) {
         if let Some(t) = last_time {
             self.latest_ms = Some(self.latest_ms.map_or(t, |l| l.max(t)));
         }

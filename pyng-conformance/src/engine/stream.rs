@@ -36,24 +36,24 @@ enum Pending {
 }
 
 impl Batch {
-    pub fn push_exchange(&mut self, position: usize, ex: Box<Exchange<'static>>) {
+    pub(super) fn push_exchange(&mut self, position: usize, ex: Box<Exchange<'static>>) {
         self.items.push((position, Pending::Exchange(ex)));
     }
 
-    pub fn push_line(&mut self, position: usize, entry: usize, line: &[u8]) {
+    pub(super) fn push_line(&mut self, position: usize, entry: usize, line: &[u8]) {
         let start = self.lines.len();
         self.lines.extend_from_slice(line);
         let range = start..self.lines.len();
         self.items.push((position, Pending::Line { entry, range }));
     }
 
-    pub fn is_full(&self) -> bool {
+    pub(super) fn is_full(&self) -> bool {
         self.items.len() >= BATCH
     }
 
     /// The checks of every item, in parallel unless `on_caller`; in input
     /// order.
-    pub fn check(
+    pub(super) fn check(
         self,
         engine: &Engine,
         file: &Arc<str>,

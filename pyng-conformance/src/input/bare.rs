@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use crate::exchange::Exchange;
 
-pub fn exchange(file: &Arc<str>, operation: &str, status: u16, body: Vec<u8>) -> Exchange<'static> {
+pub(crate) fn exchange(
+    file: &Arc<str>,
+    operation: &str,
+    status: u16,
+    body: Vec<u8>,
+) -> Exchange<'static> {
     Exchange {
         file: file.clone(),
         entry: None,

@@ -59,7 +59,7 @@ struct Header {
     value: String,
 }
 
-pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
+pub(crate) fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     let har: Har = match serde_json::from_slice(bytes) {
         Ok(h) => h,
         Err(e) => return sink(Item::Problem(syntax_problem(file, "the HAR file", &e))),

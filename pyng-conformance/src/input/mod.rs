@@ -1,9 +1,9 @@
 //! Readers: every supported input is turned into [`Exchange`]s, and every problem
 //! with the input itself into an `input.*` finding; nothing here stops a run.
 
-pub mod bare;
-pub mod har;
-pub mod ndjson;
+pub(crate) mod bare;
+pub(crate) mod har;
+pub(crate) mod ndjson;
 pub mod recording;
 
 use std::path::Path;
@@ -14,12 +14,15 @@ use crate::finding::{Finding, Severity};
 /// What a reader produces, in file order.
 #[derive(Debug)]
 pub enum Item {
+    /// One recorded exchange.
     Exchange(Box<Exchange<'static>>),
     /// A problem with the input (malformed entry, truncated file...).
     Problem(Box<Finding>),
     /// The spec a recording says it was made against.
     SpecInfo {
+        /// The spec title the recording names.
         title: String,
+        /// The spec version the recording names.
         version: String,
     },
 }
@@ -27,8 +30,11 @@ pub enum Item {
 /// The input kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// HAR 1.2.
     Har,
+    /// The kit's recording document (`docs/recording-format.md`).
     Recording,
+    /// The kit's recording format as NDJSON, one exchange per line.
     Ndjson,
     /// Decided from the content: a HAR or a recording.
     JsonDocument,
@@ -108,6 +114,7 @@ pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Find
     Box::new(f)
 }
 
+/// An `input.malformed` finding of `file` (entry `entry`, if known).
 pub fn problem(file: &str, entry: Option<usize>, message: String) -> Box<Finding> {
     let mut f = Finding::new("input.malformed", Severity::Error, file, message);
     f.entry = entry;

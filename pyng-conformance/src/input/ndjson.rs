@@ -13,35 +13,16 @@ use crate::finding::Finding;
 /// One line as read. Lines after the first are handed over raw, so that the
 /// engine can parse and check them in parallel, with [`parse_line`].
 #[derive(Debug)]
-pub enum Line<'a> {
+pub(crate) enum Line<'a> {
     /// A header, or a problem with reading.
     Item(Item),
     /// A line (without its end), not yet checked.
     Raw { entry: usize, bytes: &'a [u8] },
 }
 
-pub fn read(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Item)) {
-    read_lines(file, reader, &mut |line| match line {
-        Line::Item(i) => sink(i),
-        Line::Raw { entry, bytes } => {
-            if let Some(item) = line_item(file, entry, bytes) {
-                sink(item);
-            }
-        }
-    });
-}
-
-/// What one line stands for: an exchange, a problem (not UTF-8, not a valid
-/// exchange), or nothing (a blank line).
-pub fn line_item(file: &Arc<str>, entry: usize, bytes: &[u8]) -> Option<Item> {
-    parse_line(file, entry, bytes).map(|line| match line {
-        Ok(ex) => Item::Exchange(Box::new(ex.into_owned())),
-        Err(problem) => Item::Problem(problem),
-    })
-}
-
-/// [`line_item`] with the exchange borrowing from the line.
-pub fn parse_line<'a>(
+/// What one line stands for: an exchange borrowing from the line, a problem
+/// (not UTF-8, not a valid exchange), or nothing (a blank line).
+pub(crate) fn parse_line<'a>(
     file: &Arc<str>,
     entry: usize,
     bytes: &'a [u8],
@@ -60,12 +41,17 @@ pub fn parse_line<'a>(
 /// The longest NDJSON line read (64 MiB, four times the largest body `poll`
 /// accepts): a stream's memory stays bounded whatever it holds; a longer line
 /// is an `input.malformed` finding and the lines after it are still read.
-pub const MAX_LINE: usize = 64 << 20;
+pub(crate) const MAX_LINE: usize = 64 << 20;
 
-/// [`read`] without checking or parsing the lines after the first. A line
+/// The lines of an NDJSON input, without checking or parsing those after the
+/// first (the header). A line
 /// that is whole in the reader's buffer is handed over without a copy (for
 /// bytes in memory, every line).
-pub fn read_lines(file: &Arc<str>, reader: &mut dyn BufRead, sink: &mut dyn FnMut(Line<'_>)) {
+pub(crate) fn read_lines(
+    file: &Arc<str>,
+    reader: &mut dyn BufRead,
+    sink: &mut dyn FnMut(Line<'_>),
+) {
     read_lines_up_to(file, reader, MAX_LINE, sink);
 }
 

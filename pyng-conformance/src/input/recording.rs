@@ -14,6 +14,7 @@ use crate::finding::Finding;
 
 /// The value of `format`.
 pub const FORMAT: &str = "pyng-recording";
+/// The recording format version this reader reads and `poll` writes.
 pub const VERSION: u32 = 1;
 
 #[derive(Deserialize)]
@@ -29,14 +30,20 @@ struct Recording {
 /// The header of a recording (and the optional first line of an NDJSON one).
 #[derive(Debug, Deserialize)]
 pub struct Header {
+    /// Always [`FORMAT`].
     pub format: String,
+    /// The format version ([`VERSION`]).
     pub version: u32,
+    /// The spec the traffic was recorded against, if known.
     pub spec: Option<SpecRef>,
 }
 
 #[derive(Debug, Deserialize)]
+/// The spec a recording names.
 pub struct SpecRef {
+    /// The spec's `info.title`.
     pub title: String,
+    /// The spec's `info.version`.
     pub version: String,
 }
 
@@ -96,6 +103,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     }
 }
 
+/// Reads a recording document, handing each exchange (or problem) to `sink`.
 pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     let rec: Recording = match serde_json::from_slice(bytes) {
         Ok(r) => r,
@@ -115,6 +123,7 @@ pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     }
 }
 
+/// Whether a recording's `format` and `version` are ones this reader reads.
 pub fn check_header(format: &str, version: u32) -> Result<(), String> {
     if format != FORMAT {
         return Err(format!("`format` is `{format}`, expected `{FORMAT}`"));

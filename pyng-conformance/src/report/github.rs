@@ -22,6 +22,7 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The report as GitHub Actions workflow commands, one annotation per finding.
 pub fn render(report: &Report, info: &RunInfo) -> String {
     let mut out = String::new();
     for f in &report.findings {

@@ -32,6 +32,7 @@ const PLAIN: Style = Style {
     reset: "",
 };
 
+/// The report for a terminal or a log; `colour` adds ANSI colours.
 pub fn render(report: &Report, colour: bool) -> String {
     let s = if colour { &COLOUR } else { &PLAIN };
     let mut out = String::new();

@@ -34,6 +34,7 @@ pub fn classname(file: &str) -> String {
     file.replace('.', "_")
 }
 
+/// The report as JUnit XML, with the run's information.
 pub fn render_with(report: &Report, info: &RunInfo) -> String {
     // file -> case name -> findings
     let mut files: BTreeMap<&str, BTreeMap<String, Vec<&Finding>>> = BTreeMap::new();

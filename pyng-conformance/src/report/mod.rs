@@ -32,8 +32,11 @@ pub fn by_rule(report: &Report) -> BTreeMap<&str, usize> {
 /// One loaded spec, as the reports name it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SpecInfo {
+    /// The spec's `info.title`.
     pub title: String,
+    /// The spec's `info.version`.
     pub version: String,
+    /// The file it was loaded from.
     pub file: String,
 }
 
@@ -42,7 +45,9 @@ pub struct SpecInfo {
 /// `RunInfo::default()` knows none of it (what `render(&Report)` uses).
 #[derive(Debug, Clone, Default)]
 pub struct RunInfo {
+    /// The loaded specs.
     pub specs: Vec<SpecInfo>,
+    /// The rules the run could report.
     pub rules: Vec<Rule>,
     /// Rule ids the policy (`--allow`) does not report.
     pub skipped: Vec<String>,
@@ -92,6 +97,7 @@ impl RunInfo {
         self
     }
 
+    /// Whether the inputs were bare bodies (their positions are file positions).
     pub fn with_bare(mut self, bare: bool) -> RunInfo {
         self.bare = bare;
         self

@@ -13,6 +13,7 @@ use super::{RunInfo, SpecInfo, TOOL_NAME, TOOL_VERSION, input_position};
 use crate::engine::Report;
 use crate::finding::{Finding, Severity};
 
+/// The SARIF 2.1.0 schema the report names.
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 #[derive(Serialize)]
@@ -178,6 +179,7 @@ pub fn file_uri(file: &str) -> String {
     }
 }
 
+/// The report as SARIF 2.1.0.
 pub fn render(report: &Report, info: &RunInfo) -> String {
     let index: HashMap<&str, usize> = info
         .rules
