@@ -2,4 +2,6 @@
 //! recorder. The engine it drives is the [`pyng_conformance`] library, which
 //! builds without any of this crate's HTTP, terminal or CLI dependencies.
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod live;

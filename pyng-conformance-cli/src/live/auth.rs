@@ -18,10 +18,12 @@ use super::target::Target;
 pub struct SecretString(String);
 
 impl SecretString {
+    /// A secret from its text.
     pub fn new(value: impl Into<String>) -> SecretString {
         SecretString(value.into())
     }
 
+    /// The secret's text, for the one place that sends it.
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -40,9 +42,13 @@ pub enum BearerSource {
     Token(SecretString),
     /// OAuth 2.0 client credentials (RFC 6749 § 4.4) at `token_url`, HTTP Basic.
     ClientCredentials {
+        /// The token endpoint.
         token_url: String,
+        /// The client id (sent form-encoded in HTTP Basic).
         client_id: SecretString,
+        /// The client secret.
         client_secret: SecretString,
+        /// The scope to ask for, if any.
         scope: Option<String>,
     },
 }
@@ -58,6 +64,7 @@ impl std::fmt::Display for AuthError {
 }
 
 #[derive(Debug)]
+/// The credentials of a poll: a bearer token source and a signing secret.
 pub struct Auth {
     bearer: Option<BearerSource>,
     /// A token from the token endpoint and when to stop using it.
@@ -66,6 +73,7 @@ pub struct Auth {
 }
 
 impl Auth {
+    /// Credentials from a bearer source and a signing secret, either optional.
     pub fn new(bearer: Option<BearerSource>, signing_secret: Option<SecretString>) -> Auth {
         Auth {
             bearer,
@@ -92,6 +100,7 @@ impl Auth {
         None
     }
 
+    /// The signed-query secret, if one was given.
     pub fn signing_secret(&self) -> Option<&SecretString> {
         self.signing_secret.as_ref()
     }

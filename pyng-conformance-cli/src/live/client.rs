@@ -11,7 +11,9 @@ use super::stop::StopSignal;
 pub const MAX_BODY: u64 = 16 << 20;
 
 #[derive(Debug, Clone)]
+/// Timeouts and retries of the live client.
 pub struct ClientConfig {
+    /// How long a connection may take to open.
     pub connect_timeout: Duration,
     /// Limit for the response head and for the body, each.
     pub read_timeout: Duration,
@@ -36,25 +38,37 @@ impl Default for ClientConfig {
 }
 
 #[derive(Debug, Clone)]
+/// A request as sent.
 pub struct Request {
+    /// The HTTP method.
     pub method: String,
+    /// The full URL, query included.
     pub url: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body (empty for a GET).
     pub body: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
+/// A response as received.
 pub struct Response {
+    /// The status code.
     pub status: u16,
+    /// The reason phrase.
     pub status_text: String,
+    /// Header names and values, in order.
     pub headers: Vec<(String, String)>,
+    /// The body, at most the client's body limit.
     pub body: Vec<u8>,
     /// Wall-clock time the request was sent, Unix milliseconds.
     pub started_ms: i128,
+    /// From sending the request to the end of the body.
     pub elapsed: Duration,
 }
 
 impl Response {
+    /// The first header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
@@ -79,9 +93,11 @@ pub enum Failure {
 /// A request that got no (usable) response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
+    /// What went wrong (redacted).
     pub message: String,
     /// Worth another attempt (timeouts, refused or reset connections).
     pub retriable: bool,
+    /// Which kind of failure it was.
     pub kind: Failure,
 }
 
@@ -104,13 +120,19 @@ impl std::fmt::Display for TransportError {
 pub enum Event<'a> {
     /// A response arrived (also one that will be retried).
     Response(&'a Response),
-    /// Another attempt follows after `wait`.
-    Retrying { reason: String, wait: Duration },
+    /// Another attempt follows.
+    Retrying {
+        /// Why the last attempt is retried.
+        reason: String,
+        /// How long until the next attempt.
+        wait: Duration,
+    },
 }
 
 /// The end of [`HttpClient::send`].
 #[derive(Debug)]
 pub enum Sent {
+    /// A usable response.
     Response(Response),
     /// No response after every attempt.
     Unreachable(TransportError),
@@ -127,6 +149,7 @@ pub struct WallClock {
 }
 
 impl WallClock {
+    /// The system clock.
     pub fn new() -> WallClock {
         let start_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -137,6 +160,7 @@ impl WallClock {
         }
     }
 
+    /// Now, in Unix milliseconds.
     pub fn now_ms(&self) -> i128 {
         self.start_ms + self.start.elapsed().as_millis() as i128
     }
@@ -149,6 +173,7 @@ impl Default for WallClock {
 }
 
 #[derive(Debug)]
+/// A blocking HTTP client with timeouts, retries and `Retry-After`.
 pub struct HttpClient {
     agent: ureq::Agent,
     config: ClientConfig,
@@ -156,6 +181,7 @@ pub struct HttpClient {
 }
 
 impl HttpClient {
+    /// A client with `config`.
     pub fn new(config: ClientConfig) -> HttpClient {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .timeout_connect(Some(config.connect_timeout))
@@ -176,10 +202,12 @@ impl HttpClient {
         }
     }
 
+    /// The clock the client stamps exchanges with.
     pub fn clock(&self) -> WallClock {
         self.clock
     }
 
+    /// The client's settings.
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }

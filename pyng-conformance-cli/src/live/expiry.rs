@@ -9,6 +9,7 @@ use super::target::Target;
 use pyng_conformance::plan::{Observation, observe};
 
 #[derive(Debug)]
+/// The countdown to the next state-machine timeout of the polled resource.
 pub struct Expiry {
     /// Per timeout: when the resource's stay in its `while` states began.
     clocks: Clocks,
@@ -17,6 +18,7 @@ pub struct Expiry {
 }
 
 impl Expiry {
+    /// A countdown with nothing observed yet.
     pub fn new() -> Expiry {
         Expiry {
             clocks: Clocks::default(),

@@ -26,6 +26,7 @@ use pyng_conformance::{Engine, Session};
 const TICK: Duration = Duration::from_millis(250);
 
 #[derive(Debug, Clone)]
+/// How a poll runs: interval, deadline, confirmation of final states.
 pub struct PollConfig {
     /// Between the starts of two polls.
     pub interval: Duration,
@@ -41,6 +42,7 @@ pub struct PollConfig {
 pub enum End {
     /// A final state was seen (and confirmed).
     Final(String),
+    /// The deadline passed before a final state was seen.
     Deadline,
     /// Ctrl-C (or SIGTERM).
     Interrupted,
@@ -52,7 +54,9 @@ pub enum End {
     /// The server blames the request (see [`aborts`]): polling again would
     /// get the same answer. `detail` is a redacted excerpt of the body.
     Refused {
+        /// The response status.
         status: u16,
+        /// A redacted excerpt of the body.
         detail: String,
     },
 }
@@ -106,9 +110,11 @@ pub struct PollRun {
     pub recording: Recording,
     /// How many exchanges were recorded (streamed or kept).
     pub recorded: usize,
+    /// Why the poll ended.
     pub end: End,
     /// Findings as they were reported live (per exchange, sequence included).
     pub live_findings: Vec<Finding>,
+    /// How many polls were sent.
     pub polls: usize,
     /// Every secret of the run (a fetched token included): for anything the
     /// caller prints.
@@ -133,12 +139,19 @@ pub trait Observer {
     fn progress(&mut self, p: &Progress);
 }
 
+/// One poll of one resource: what it needs, borrowed for its run.
 pub struct Poller<'a, 's> {
+    /// The engine that checks each response.
     pub engine: &'a Engine,
+    /// What to poll.
     pub target: &'a Target<'s>,
+    /// The HTTP client.
     pub client: &'a HttpClient,
+    /// The credentials (a token fetched during the run is kept here).
     pub auth: &'a mut Auth,
+    /// Set by Ctrl-C or SIGTERM.
     pub stop: &'a StopSignal,
+    /// Interval, deadline and confirmation.
     pub config: PollConfig,
     /// The `file` of findings: the recording's path when one is written.
     pub file_name: String,
@@ -235,6 +248,7 @@ impl Run<'_, '_> {
 }
 
 impl Poller<'_, '_> {
+    /// Polls until a final state, the deadline, a stop or an error.
     pub fn run(self, observer: &mut dyn Observer) -> PollRun {
         let Poller {
             engine,

@@ -79,6 +79,7 @@ fn forms(secret: &str) -> Vec<String> {
 }
 
 impl Redactor {
+    /// Redacts `secret` too (ignored when empty).
     pub fn add(&mut self, secret: &str) {
         if secret.len() < MIN_SCRUBBED_LEN || self.secrets.iter().any(|s| s == secret) {
             return;
@@ -92,10 +93,12 @@ impl Redactor {
         self.needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
+    /// Whether no secret is known.
     pub fn is_empty(&self) -> bool {
         self.secrets.is_empty()
     }
 
+    /// `s` with every known secret replaced.
     pub fn text(&self, s: &str) -> String {
         if self.secrets.is_empty() {
             return s.to_owned();
@@ -104,6 +107,7 @@ impl Redactor {
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
+    /// `b` with every known secret replaced.
     pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
         let mut out = b.to_vec();
         for needle in &self.needles {
@@ -150,6 +154,7 @@ impl Redactor {
         out
     }
 
+    /// `headers` with credentials and known secrets replaced.
     pub fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
         headers
             .iter()
@@ -197,18 +202,28 @@ fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
 /// One request and its response, redacted.
 #[derive(Debug, Clone)]
 pub struct RecordedExchange {
+    /// When the request was sent (Unix ms).
     pub started_ms: i128,
+    /// How long the exchange took (ms).
     pub elapsed_ms: i128,
+    /// The request method.
     pub method: String,
+    /// The request URL (redacted).
     pub url: String,
+    /// The request headers (redacted).
     pub request_headers: Vec<(String, String)>,
+    /// The response status.
     pub status: u16,
+    /// The reason phrase.
     pub status_text: String,
+    /// The response headers (redacted).
     pub response_headers: Vec<(String, String)>,
+    /// The response body (redacted).
     pub body: Vec<u8>,
 }
 
 impl RecordedExchange {
+    /// The exchange of `req` and `resp`, redacted by `redactor`.
     pub fn capture(req: &Request, resp: &Response, redactor: &Redactor) -> RecordedExchange {
         RecordedExchange {
             started_ms: resp.started_ms,
@@ -223,6 +238,7 @@ impl RecordedExchange {
         }
     }
 
+    /// The first response header `name` (case-insensitive).
     pub fn response_header(&self, name: &str) -> Option<&str> {
         self.response_headers
             .iter()
@@ -341,13 +357,16 @@ struct SpecRef<'a> {
 pub struct Recording {
     /// `info.title` and `info.version` of the spec of the polled operation.
     pub spec: Option<(String, String)>,
+    /// The exchanges, in order.
     pub exchanges: Vec<RecordedExchange>,
 }
 
 /// The form a recording is written in, from the file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
+    /// One JSON document (`.json`).
     Document,
+    /// One exchange per line (`.ndjson`, `.jsonl`).
     Ndjson,
 }
 
@@ -361,6 +380,7 @@ impl Form {
         }
     }
 
+    /// The form `path`'s extension asks for.
     pub fn of(path: &Path) -> Form {
         let name = path
             .file_name()
@@ -376,6 +396,7 @@ impl Form {
 }
 
 impl Recording {
+    /// An empty recording of the spec with this title and version.
     pub fn new(spec: Option<(String, String)>) -> Recording {
         Recording {
             spec,
@@ -452,6 +473,7 @@ impl Recording {
             .into_bytes()
     }
 
+    /// The bytes that close a streamed HAR document.
     pub fn har_tail() -> &'static [u8] {
         b"\n]}}\n"
     }

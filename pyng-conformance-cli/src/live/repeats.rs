@@ -19,6 +19,7 @@ struct Group {
 }
 
 #[derive(Default)]
+/// Live finding lines, with findings repeated by the following exchanges grouped.
 pub struct Repeats {
     open: Vec<Group>,
 }

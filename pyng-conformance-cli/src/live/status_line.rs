@@ -13,16 +13,24 @@ use pyng_conformance::report::terminal::escape_controls;
 /// What the status line shows.
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
+    /// What is polled (operation and resource).
     pub label: String,
+    /// Polls sent so far.
     pub polls: usize,
+    /// The last state seen.
     pub state: Option<String>,
+    /// The last response status.
     pub last_status: Option<u16>,
+    /// Time since the poll started.
     pub elapsed: Duration,
+    /// Time left before the deadline.
     pub deadline_in: Duration,
     /// The nearest state-machine timeout: id and milliseconds left (negative
     /// when overdue).
     pub expiry: Option<(String, i128)>,
+    /// Errors found so far.
     pub errors: usize,
+    /// Warnings found so far.
     pub warnings: usize,
 }
 
@@ -36,6 +44,7 @@ pub fn clock(ms: i128) -> String {
     }
 }
 
+/// The status line's text for `p`.
 pub fn render(p: &Progress) -> String {
     let mut parts = vec![p.label.clone()];
     parts.push(match (&p.state, p.last_status) {
@@ -66,11 +75,13 @@ pub fn render(p: &Progress) -> String {
 }
 
 #[derive(Debug)]
+/// The live status line on a terminal (drawn by indicatif; off elsewhere).
 pub struct StatusLine {
     bar: Option<ProgressBar>,
 }
 
 impl StatusLine {
+    /// A status line, drawn only if `enabled`.
     pub fn new(enabled: bool) -> StatusLine {
         if enabled {
             StatusLine::on(ProgressDrawTarget::stderr())
@@ -88,12 +99,14 @@ impl StatusLine {
         StatusLine { bar: Some(bar) }
     }
 
+    /// Shows `p`.
     pub fn show(&mut self, p: &Progress) {
         if let Some(bar) = &self.bar {
             bar.set_message(render(p));
         }
     }
 
+    /// Removes the line from the terminal.
     pub fn clear(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();

@@ -17,6 +17,7 @@ pub fn later(at: Instant, d: Duration) -> Instant {
 }
 
 #[derive(Debug, Clone, Default)]
+/// The flag Ctrl-C sets; the poll loop waits on it between polls.
 pub struct StopSignal {
     inner: Arc<Inner>,
 }
@@ -29,6 +30,7 @@ struct Inner {
 }
 
 impl StopSignal {
+    /// A flag not yet set.
     pub fn new() -> StopSignal {
         StopSignal::default()
     }
@@ -41,6 +43,7 @@ impl StopSignal {
         self.inner.wake.notify_all();
     }
 
+    /// Whether a stop was asked for.
     pub fn is_stopped(&self) -> bool {
         self.inner.stopped.load(Ordering::SeqCst)
     }

@@ -44,7 +44,9 @@ fn err<T>(message: impl Into<String>) -> Result<T, TargetError> {
 /// One resource of one operation.
 #[derive(Debug)]
 pub struct Target<'s> {
+    /// The spec of the polled operation.
     pub spec: &'s Spec,
+    /// The polled operation.
     pub op: &'s Operation,
     /// `scheme://authority[/prefix]`, without a trailing slash.
     base_url: String,
@@ -160,6 +162,7 @@ impl<'s> Target<'s> {
         })
     }
 
+    /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }

@@ -11,6 +11,7 @@ use serde_json::Value;
 /// A usable token and for how long the server says it lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// The bearer token.
     pub access_token: String,
     /// `None`: no (usable) `expires_in`; the token is renewed on a 401.
     pub expires_in: Option<Duration>,
