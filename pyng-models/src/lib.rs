@@ -12,6 +12,7 @@
 //!   enums `is_final()`, `FINAL`, `can_transition_to()`;
 //! * a module per operation: method, path template, `path()`, `Query`, `Response`.
 #![deny(warnings)]
+#![warn(missing_docs, unreachable_pub)]
 
 // prettyplease formats the generated files; rustfmt must not reformat them, or
 // `cargo xtask regenerate --check` would see them as stale.

@@ -424,7 +424,12 @@ pub enum ResponseError {
     /// The status code is not documented for the operation.
     UndocumentedStatus(u16),
     /// The body does not deserialize as the documented type for the status.
-    Body { status: u16, error: ::serde_json::Error },
+    Body {
+        /// The response's status code.
+        status: u16,
+        /// Where and why the body does not deserialize.
+        error: ::serde_json::Error,
+    },
 }
 impl ::std::fmt::Display for ResponseError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -83,7 +83,9 @@ fn response_error() -> TokenStream {
             UndocumentedStatus(u16),
             /// The body does not deserialize as the documented type for the status.
             Body {
+                /// The response's status code.
                 status: u16,
+                /// Where and why the body does not deserialize.
                 error: ::serde_json::Error,
             },
         }
