@@ -333,15 +333,18 @@ impl<T: Trail> Ctx<T> {
             // Only reachable for hand-built trees; the parser rejects it.
             return Err(Fail::at(base, format!("path {path} needs sum(...)")));
         }
-        match walk(&path.segments, at, base)? {
-            Walk::Absent(place) => {
+        let mut found = None;
+        let reached = walk(&path.segments, at, base.clone(), false, &mut |v, place| {
+            found = Some((v, place));
+            Ok(())
+        })?;
+        match (reached, found) {
+            (Reached::Absent(place), _) => {
                 self.absent(place);
                 Ok(None)
             }
-            Walk::Found(found) => match found.into_iter().next() {
-                Some((value, place)) => self.read(value, place).map(Some),
-                None => Ok(None),
-            },
+            (Reached::All, Some((value, place))) => self.read(value, place).map(Some),
+            (Reached::All, None) => Ok(None),
         }
     }
 
@@ -364,32 +367,38 @@ impl<T: Trail> Ctx<T> {
         at: I,
         base: &T,
     ) -> EvalResult<T> {
-        let found = match walk(&over.segments, at, base)? {
-            Walk::Absent(place) => {
-                self.absent(place);
-                return Ok(None);
-            }
-            Walk::Found(found) => found,
-        };
         let mut total = Val::literal(Num::Int(0));
-        for (value, place) in found {
-            let mark = self.mark();
-            let item = match each {
-                Some(e) => self.eval(e, value, &place)?,
-                None => Some(self.read(value, place.clone())?),
-            };
-            let Some(mut item) = item else {
-                self.reset(mark);
-                continue;
-            };
-            item.origin.get_or_insert(place);
-            total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| Fail {
-                pointer: item.origin.clone(),
-                message: messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]),
-            })?;
-            total.origin = total.origin.or(item.origin);
+        let reached = walk(
+            &over.segments,
+            at,
+            base.clone(),
+            false,
+            &mut |value, place| {
+                let mark = self.mark();
+                let item = match each {
+                    Some(e) => self.eval(e, value, &place)?,
+                    None => Some(self.read(value, place.clone())?),
+                };
+                let Some(mut item) = item else {
+                    self.reset(mark);
+                    return Ok(());
+                };
+                item.origin.get_or_insert(place);
+                total.num = Op::Add.apply(total.num, item.num).ok_or_else(|| Fail {
+                    pointer: item.origin.clone(),
+                    message: messages::SUM_OVERFLOW.render(&[("over", over), ("item", &item.num)]),
+                })?;
+                total.origin = total.origin.take().or(item.origin);
+                Ok(())
+            },
+        )?;
+        match reached {
+            Reached::Absent(place) => {
+                self.absent(place);
+                Ok(None)
+            }
+            Reached::All => Ok(Some(total)),
         }
-        Ok(Some(total))
     }
 }
 
@@ -443,58 +452,60 @@ impl Op {
     }
 }
 
-enum Walk<I, T> {
-    /// The values reached, with their places (one for a path without `[*]`;
-    /// any number with it).
-    Found(Vec<(I, T)>),
-    /// The path stopped at a missing or null field before any `[*]`.
+/// How far a path reached.
+enum Reached<T> {
+    /// Every value it names was visited.
+    All,
+    /// It stopped at a missing or null field before any `[*]`.
     Absent(T),
 }
 
-/// Follows `segments` from `at`. Iterative (a path may be arbitrarily
-/// long). Once past a `[*]`, missing fields and null elements just drop
-/// out, so `sum(a[*].b[*].c)` behaves like `sum(a[*], sum(b[*].c))`.
-fn walk<I: Instance, T: Trail>(
+/// Visits every value `segments` reach from `at`, in document order. Past a
+/// `[*]` (`fanned_out`), missing fields and null elements just drop out, so
+/// `sum(a[*].b[*].c)` behaves like `sum(a[*], sum(b[*].c))`. Each level of
+/// recursion descends one level into the value, so the depth is bounded by
+/// the value's.
+fn walk<I, T, F>(
     segments: &[Segment],
     at: I,
-    base: &T,
-) -> Result<Walk<I, T>, Fail<T>> {
-    let mut frontier = vec![(at, base.clone())];
-    let mut fanned_out = false;
-    for seg in segments {
-        let mut next = Vec::with_capacity(frontier.len());
-        for (value, place) in frontier {
-            match seg {
-                Segment::Field(name) => match value.member(name) {
-                    Ok(found) => {
-                        let child = place.member(name);
-                        match found.filter(|v| !v.is_null()) {
-                            None if !fanned_out => return Ok(Walk::Absent(child)),
-                            None => {}
-                            Some(v) => next.push((v, child)),
-                        }
-                    }
-                    Err(()) => {
-                        let message = format!("expected an object, found {}", value.kind());
-                        return Err(Fail::at(&place, message));
-                    }
-                },
-                Segment::Each => match value.elements() {
-                    Ok(items) => {
-                        let present = items.enumerate().filter(|(_, v)| !v.is_null());
-                        next.extend(present.map(|(i, v)| (v, place.element(i))));
-                    }
-                    Err(()) => {
-                        let message = format!("expected an array, found {}", value.kind());
-                        return Err(Fail::at(&place, message));
-                    }
-                },
+    place: T,
+    fanned_out: bool,
+    visit: &mut F,
+) -> Result<Reached<T>, Fail<T>>
+where
+    I: Instance,
+    T: Trail,
+    F: FnMut(I, T) -> Result<(), Fail<T>>,
+{
+    let Some((seg, rest)) = segments.split_first() else {
+        visit(at, place)?;
+        return Ok(Reached::All);
+    };
+    match seg {
+        Segment::Field(name) => match at.member(name) {
+            Ok(found) => match found.filter(|v| !v.is_null()) {
+                Some(v) => walk(rest, v, place.member(name), fanned_out, visit),
+                None if !fanned_out => Ok(Reached::Absent(place.member(name))),
+                None => Ok(Reached::All),
+            },
+            Err(()) => {
+                let message = format!("expected an object, found {}", at.kind());
+                Err(Fail::at(&place, message))
             }
-        }
-        fanned_out |= *seg == Segment::Each;
-        frontier = next;
+        },
+        Segment::Each => match at.elements() {
+            Ok(items) => {
+                for (i, v) in items.enumerate().filter(|(_, v)| !v.is_null()) {
+                    walk(rest, v, place.element(i), true, visit)?;
+                }
+                Ok(Reached::All)
+            }
+            Err(()) => {
+                let message = format!("expected an array, found {}", at.kind());
+                Err(Fail::at(&place, message))
+            }
+        },
     }
-    Ok(Walk::Found(frontier))
 }
 
 /// RFC 6901 escaping of one reference token.

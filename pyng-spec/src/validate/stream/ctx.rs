@@ -49,11 +49,13 @@ pub(super) struct Ctx<'s, 'de> {
 
 impl<'s, 'de> Ctx<'s, 'de> {
     pub fn new(schema: &'s Schema) -> Self {
+        // Room for a body of ordinary depth, so that the stacks do not regrow.
+        const DEPTH: usize = 16;
         Ctx {
             schema,
-            keys: Vec::new(),
-            path: Vec::new(),
-            order: Vec::new(),
+            keys: Vec::with_capacity(DEPTH),
+            path: Vec::with_capacity(DEPTH),
+            order: Vec::with_capacity(DEPTH),
             findings: Vec::new(),
             issues: Vec::new(),
             dups: Vec::new(),
@@ -74,6 +76,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
 
     /// Places the scratch issues at the current value; `phase` is the model
     /// rule they come from when the current value is a model instance.
+    #[inline]
     pub fn flush(&mut self, phase: Option<Phase>) {
         if self.issues.is_empty() {
             return;
