@@ -21,6 +21,7 @@ pub struct SandboxConfig {
     /// HTTP Basic credentials accepted by `POST /checkout/oauth2/token`. An empty
     /// secret accepts no client.
     pub client_id: String,
+    /// The client secret that goes with `client_id`.
     pub client_secret: String,
     /// Bearer tokens accepted besides the ones the token endpoint issues; they never
     /// expire.

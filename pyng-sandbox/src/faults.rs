@@ -48,12 +48,16 @@ pub enum Fault {
 /// When and how a fault acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FaultKind {
+    /// Changes the body of every 200 response of the sequence.
     Body,
+    /// Changes how the sequence moves between states.
     Sequence,
+    /// Acts on the transport of the sequence's first request.
     Transport,
 }
 
 impl Fault {
+    /// Every fault, in the order the README lists them.
     pub const ALL: [Fault; 11] = [
         Fault::AmountMismatch,
         Fault::StateRegression,
@@ -68,6 +72,7 @@ impl Fault {
         Fault::BadSignature,
     ];
 
+    /// The fault's name in a scenario (`amount-mismatch`, ...).
     pub fn name(self) -> &'static str {
         match self {
             Fault::AmountMismatch => "amount-mismatch",
@@ -91,6 +96,7 @@ impl Fault {
             .find(|f| f.name().eq_ignore_ascii_case(s))
     }
 
+    /// When and how the fault acts.
     pub fn kind(self) -> FaultKind {
         match self {
             Fault::StateRegression | Fault::LeaveFinal => FaultKind::Sequence,
