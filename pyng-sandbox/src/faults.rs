@@ -57,7 +57,7 @@ pub enum FaultKind {
 }
 
 impl Fault {
-    /// Every fault, in the order the README lists them.
+    /// Every fault.
     pub const ALL: [Fault; 11] = [
         Fault::AmountMismatch,
         Fault::StateRegression,
