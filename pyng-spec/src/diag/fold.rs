@@ -31,12 +31,12 @@ pub(crate) fn fold(items: Vec<Located>) -> Vec<Diagnostic> {
         .collect();
     let mut out: Vec<Option<Diagnostic>> = items.into_iter().map(|i| Some(i.diagnostic)).collect();
     for (i, root) in roots.iter().enumerate() {
-        if let Some(root) = *root {
-            if let Some(consequence) = out[i].take() {
-                if let Some(r) = out[root].as_mut() {
-                    r.consequences.push(consequence);
-                }
-            }
+        // A root is never itself folded (it needs nothing), so it is still there.
+        if let Some(root) = *root
+            && let Some(consequence) = out[i].take()
+            && let Some(r) = out[root].as_mut()
+        {
+            r.consequences.push(consequence);
         }
     }
     out.into_iter().flatten().collect()
