@@ -62,10 +62,12 @@ fn try_expand(input: TokenStream, manifest_dir: Option<&Path>) -> syn::Result<To
     })?;
     // Diagnostics name the file as written in the invocation.
     let loaded = pyng_spec::load_str(&rel, &text).map_err(|diagnostics| {
-        let list: Vec<String> = diagnostics.errors().map(ToString::to_string).collect();
+        let shown = diagnostics
+            .only_errors()
+            .render(&text, pyng_spec::Style::Plain);
         error(format!(
-            "the spec `{rel}` does not load:\n{}",
-            list.join("\n")
+            "the spec `{rel}` does not load:\n\n{}",
+            shown.trim_end()
         ))
     })?;
     let items = pyng_spec::codegen::expand(&loaded.spec).map_err(|e| error(e.to_string()))?;

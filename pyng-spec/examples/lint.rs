@@ -1,30 +1,77 @@
 //! Lints spec files: `cargo run -p pyng-spec --example lint -- specs/pyng/*.yaml`.
-//! Exit 0 when every spec is clean, 1 when any has an error, 2 without arguments.
+//! Each problem is shown with the spec's lines around it; colour on a terminal
+//! (`--color always|never|auto`, `NO_COLOR` honoured).
+//! Exit 0 when every spec is clean, 1 when any has an error, 2 on a usage error.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use pyng_spec::{Diagnostics, Style};
+
+const USAGE: &str = "usage: lint [--color auto|always|never] SPEC.yaml...";
+
 fn main() -> ExitCode {
-    let files: Vec<String> = std::env::args().skip(1).collect();
+    let mut style = None;
+    let mut files = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let choice = match arg.strip_prefix("--color") {
+            Some("") => args.next(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => {
+                files.push(arg);
+                continue;
+            }
+        };
+        style = match choice.as_deref() {
+            Some("always") => Some(Style::Colour),
+            Some("never") => Some(Style::Plain),
+            Some("auto") => None,
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        };
+    }
     if files.is_empty() {
-        eprintln!("usage: lint SPEC.yaml...");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
+    let style = style.unwrap_or_else(|| Style::for_terminal(std::io::stdout().is_terminal()));
+    let mut out = std::io::stdout().lock();
     let mut failed = false;
     for file in &files {
-        match pyng_spec::load_file(file) {
-            Ok(loaded) => {
-                print!("{}", loaded.warnings);
-                println!("{file}: ok");
+        let (text, result) = match std::fs::read_to_string(file) {
+            Ok(text) => {
+                let result = pyng_spec::load_str(file, &text);
+                (text, result)
             }
+            // `load_file` words an unreadable file the way every front-end does.
+            Err(_) => (String::new(), pyng_spec::load_file(file)),
+        };
+        let shown = match &result {
+            Ok(loaded) => format!("{}{file}: ok\n", render(&loaded.warnings, &text, style)),
             Err(diagnostics) => {
-                print!("{diagnostics}");
                 failed = true;
+                render(diagnostics, &text, style)
             }
+        };
+        // A closed pipe (`| head`) ends the output, not the run's verdict.
+        if out.write_all(shown.as_bytes()).is_err() {
+            break;
         }
     }
     if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn render(diagnostics: &Diagnostics, text: &str, style: Style) -> String {
+    if diagnostics.0.is_empty() {
+        String::new()
+    } else {
+        diagnostics.render(text, style)
     }
 }

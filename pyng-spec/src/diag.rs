@@ -4,6 +4,12 @@ use std::fmt;
 
 use crate::registry::RuleId;
 
+mod fold;
+mod render;
+
+pub(crate) use fold::{Located, fold};
+pub use render::Style;
+
 /// How bad a problem is. Errors reject a spec; warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -32,6 +38,27 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
+    /// What to change, where the linter can tell (`did you mean `Expired`?`).
+    pub help: Option<String>,
+    /// Problems that follow from this one (the checks that read what this one
+    /// leaves missing); fixing this one fixes them.
+    pub consequences: Vec<Diagnostic>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with no help and no consequences.
+    pub fn new(file: &str, line: usize, column: usize, rule: RuleId, message: String) -> Self {
+        Diagnostic {
+            file: file.to_owned(),
+            line,
+            column,
+            rule: rule.name(),
+            severity: rule.severity(),
+            message,
+            help: None,
+            consequences: Vec::new(),
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -54,6 +81,17 @@ impl Diagnostics {
     }
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.severity == Severity::Error)
+    }
+    /// Only the errors.
+    pub fn only_errors(&self) -> Diagnostics {
+        Diagnostics(self.errors().cloned().collect())
+    }
+    /// Each diagnostic with the lines of `source` (the text it was found in)
+    /// around it, a caret at the offending token, its help and its
+    /// consequences: what a person reads. The [`Display`](fmt::Display) form
+    /// is one line a diagnostic, for logs and tools.
+    pub fn render(&self, source: &str, style: Style) -> String {
+        render::render(&self.0, source, style)
     }
 }
 
@@ -79,6 +117,14 @@ pub(crate) struct Problem {
     pub offset: Option<usize>,
     pub rule: RuleId,
     pub message: String,
+    pub help: Option<String>,
+    /// Pointers of nodes whose absence this problem may follow from (a check
+    /// that found no state machine, fields of unresolved type).
+    pub needs: Vec<String>,
+    /// The pointer of the node this problem leaves missing (the extension a
+    /// misspelt key stands for, the field of a dangling `$ref`): problems that
+    /// need it, or something under it, are its consequences.
+    pub leaves_missing: Option<String>,
 }
 
 impl Problem {
@@ -90,7 +136,22 @@ impl Problem {
             offset: None,
             rule,
             message: message.into(),
+            help: None,
+            needs: Vec::new(),
+            leaves_missing: None,
         }
+    }
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+    pub fn needs(mut self, pointers: impl IntoIterator<Item = String>) -> Self {
+        self.needs.extend(pointers);
+        self
+    }
+    pub fn leaves_missing(mut self, pointer: impl Into<String>) -> Self {
+        self.leaves_missing = Some(pointer.into());
+        self
     }
     pub fn at_offset(mut self, offset: usize) -> Self {
         self.offset = Some(offset);

@@ -23,8 +23,9 @@ pub mod pointer;
 pub mod registry;
 pub mod signature;
 pub mod source_map;
+mod suggest;
 pub mod synth;
 pub mod validate;
 
-pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use diag::{Diagnostic, Diagnostics, Severity, Style};
 pub use load::{Loaded, load_file, load_str, spec_name};

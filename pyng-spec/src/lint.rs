@@ -7,10 +7,11 @@ use serde_json::Value;
 
 use crate::diag::{Problem, Severity};
 use crate::expr::Segment;
-use crate::extensions::{MAX_DURATION_SECONDS, extension};
+use crate::extensions::{EXTENSIONS, MAX_DURATION_SECONDS, extension};
 use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::{Entry, INVARIANTS, RuleId};
+use crate::suggest;
 use crate::validate;
 
 mod placement;
@@ -62,7 +63,7 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                 }
                 if !names && key.starts_with("x-") {
                     if extension(key).is_none() {
-                        problems.push(Problem::new(&here, RuleId::LintUnknownExtension, format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md")).at_key());
+                        problems.push(unknown_extension(at, key));
                     }
                     // Extension values are checked by their typed forms.
                     continue;
@@ -79,6 +80,23 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
     }
 }
 
+/// An unknown `x-` key; when it is a near miss of a known one, what reads that
+/// extension finds it missing, so its problems follow from this one.
+fn unknown_extension(at: &str, key: &str) -> Problem {
+    let meant = suggest::closest(key, EXTENSIONS.iter().map(|e| e.key));
+    let problem = Problem::new(
+        push(at, key),
+        RuleId::LintUnknownExtension,
+        format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md"),
+    )
+    .at_key()
+    .with_help(meant.map(|m| format!("did you mean `{m}`?")));
+    match meant {
+        Some(m) => problem.leaves_missing(push(at, m)),
+        None => problem,
+    }
+}
+
 fn err(problems: &mut Vec<Problem>, at: &str, rule: RuleId, message: String) {
     problems.push(Problem::new(at, rule, message));
 }
@@ -87,42 +105,50 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
     let at = push(&e.pointer, "x-state-machine");
     // Sets, not the value list: an enum may have tens of thousands of values.
     let values: BTreeSet<&str> = e.values.iter().map(String::as_str).collect();
-    let check = |states: &mut dyn Iterator<Item = &String>,
-                 what: &str,
-                 at: &str,
-                 problems: &mut Vec<Problem>| {
-        for s in states {
-            if !values.contains(s.as_str()) {
-                err(
-                    problems,
-                    at,
-                    RuleId::LintUnknownState,
-                    format!("{what} `{s}` is not a value of {}", e.name),
-                );
-            }
+    // Each state is reported at its own token: a list item, or a map key.
+    let check = |state: &str, what: &str, at: String, at_key: bool, problems: &mut Vec<Problem>| {
+        if !values.contains(state) {
+            let problem = Problem::new(
+                at,
+                RuleId::LintUnknownState,
+                format!("{what} `{state}` is not a value of {}", e.name),
+            )
+            .with_help(suggest::did_you_mean(
+                state,
+                e.values.iter().map(String::as_str),
+            ));
+            problems.push(if at_key { problem.at_key() } else { problem });
         }
     };
-    check(
-        &mut m.initial.iter(),
-        "initial state",
-        &push(&at, "initial"),
-        problems,
-    );
-    check(
-        &mut m.final_states.iter(),
-        "final state",
-        &push(&at, "final"),
-        problems,
-    );
+    let items = |at: &str, list: &str| {
+        let list = push(at, list);
+        move |i: usize| push(&list, &i.to_string())
+    };
+    let initial = items(&at, "initial");
+    for (i, s) in m.initial.iter().enumerate() {
+        check(s, "initial state", initial(i), false, problems);
+    }
+    let fin = items(&at, "final");
+    for (i, s) in m.final_states.iter().enumerate() {
+        let before = problems.len();
+        check(s, "final state", fin(i), false, problems);
+        // What reads the final states misses this one.
+        if let Some(p) = problems.get_mut(before) {
+            p.leaves_missing = Some(fin(i));
+        }
+    }
     for (from, tos) in &m.transitions {
         let tat = push(&push(&at, "transitions"), from);
-        check(
-            &mut std::iter::once(from),
-            "transition source",
-            &tat,
-            problems,
-        );
-        check(&mut tos.iter(), "transition target", &tat, problems);
+        check(from, "transition source", tat.clone(), true, problems);
+        for (i, to) in tos.iter().enumerate() {
+            check(
+                to,
+                "transition target",
+                push(&tat, &i.to_string()),
+                false,
+                problems,
+            );
+        }
         if m.final_states.contains(from) && !tos.is_empty() {
             err(
                 problems,
@@ -134,23 +160,19 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
     }
     for (i, t) in m.timeouts.iter().enumerate() {
         let tat = push(&push(&at, "timeouts"), &i.to_string());
-        check(
-            &mut t.while_states.iter(),
-            "timeout state",
-            &push(&tat, "while"),
-            problems,
-        );
-        check(
-            &mut t.becomes.iter(),
-            "timeout target",
-            &push(&tat, "becomes"),
-            problems,
-        );
-        for s in &t.while_states {
+        let whiles = items(&tat, "while");
+        for (i, s) in t.while_states.iter().enumerate() {
+            check(s, "timeout state", whiles(i), false, problems);
+        }
+        let becomes = items(&tat, "becomes");
+        for (i, s) in t.becomes.iter().enumerate() {
+            check(s, "timeout target", becomes(i), false, problems);
+        }
+        for (i, s) in t.while_states.iter().enumerate() {
             if m.final_states.contains(s) {
                 err(
                     problems,
-                    &push(&tat, "while"),
+                    &whiles(i),
                     RuleId::LintUnknownState,
                     format!("timeout `{}` applies to final state `{s}`", t.id),
                 );
@@ -170,14 +192,26 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 })
             });
             if !ok {
-                err(
-                    problems,
-                    &push(&tat, "deadlineField"),
-                    RuleId::LintUnknownField,
-                    format!(
-                        "deadline field `{field}` is not a timestamp field (with an `x-unit` timestamp unit) of a model that carries {}",
-                        e.name
-                    ),
+                let names = carriers
+                    .iter()
+                    .flat_map(|m| m.fields.iter().map(|f| f.wire_name.as_str()));
+                // Without a carrier, the enum may be what an unresolved field was meant to be.
+                let unresolved = if carriers.is_empty() {
+                    untyped_fields(spec)
+                } else {
+                    Vec::new()
+                };
+                problems.push(
+                    Problem::new(
+                        push(&tat, "deadlineField"),
+                        RuleId::LintUnknownField,
+                        format!(
+                            "deadline field `{field}` is not a timestamp field (with an `x-unit` timestamp unit) of a model that carries {}",
+                            e.name
+                        ),
+                    )
+                    .with_help(suggest::did_you_mean(field, names))
+                    .needs(unresolved),
                 );
             }
         }
@@ -195,6 +229,20 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             ));
         }
     }
+}
+
+/// The pointers of the fields whose type did not resolve (a dangling `$ref`).
+fn untyped_fields(spec: &Spec) -> Vec<String> {
+    spec.types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Model(m) => Some(m),
+            TypeDef::Enum(_) => None,
+        })
+        .flat_map(|m| &m.fields)
+        .filter(|f| f.ty == Type::Any)
+        .map(|f| f.pointer.clone())
+        .collect()
 }
 
 /// The states from which a final state is reachable through one or more
@@ -257,11 +305,19 @@ fn status_enum<'a>(
         _ => None,
     });
     if found.is_none() {
-        err(
-            problems,
-            at,
-            RuleId::LintUnknownField,
-            format!("`{field}` is not an enum-typed property of {}", m.name),
+        let names = m.fields.iter().map(|f| f.wire_name.as_str());
+        let untyped = m
+            .field(field)
+            .filter(|f| f.ty == Type::Any)
+            .map(|f| f.pointer.clone());
+        problems.push(
+            Problem::new(
+                at,
+                RuleId::LintUnknownField,
+                format!("`{field}` is not an enum-typed property of {}", m.name),
+            )
+            .with_help(suggest::did_you_mean(field, names))
+            .needs(untyped),
         );
     }
     found
@@ -272,14 +328,25 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
         if let Some(p) = &f.presence {
             let at = push(&f.pointer, "x-presence");
             if let Some(e) = status_enum(spec, m, &p.status_field, &push(&at, "field"), problems) {
-                for s in p.required_when.iter().chain(&p.absent_when) {
-                    if !e.values.contains(s) {
-                        err(
-                            problems,
-                            &at,
-                            RuleId::LintUnknownState,
-                            format!("`{s}` is not a value of {}", e.name),
-                        );
+                let lists = [
+                    ("requiredWhen", &p.required_when),
+                    ("absentWhen", &p.absent_when),
+                ];
+                for (key, states) in lists {
+                    for (i, s) in states.iter().enumerate() {
+                        if !e.values.contains(s) {
+                            problems.push(
+                                Problem::new(
+                                    push(&push(&at, key), &i.to_string()),
+                                    RuleId::LintUnknownState,
+                                    format!("`{s}` is not a value of {}", e.name),
+                                )
+                                .with_help(suggest::did_you_mean(
+                                    s,
+                                    e.values.iter().map(String::as_str),
+                                )),
+                            );
+                        }
                     }
                 }
             }
@@ -302,31 +369,65 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
             problems,
         );
         if let (Some(status), Some(outcome)) = (status, outcome) {
+            let map_at = push(&at, "map");
+            // Without a state machine no state is final: that follows from its absence.
+            let machine_at = push(&status.pointer, "x-state-machine");
+            let final_states = status.machine.iter().flat_map(|mc| &mc.final_states);
+            // A final state that is no value of the enum is reported at its entry;
+            // the outcome map's problems with final states follow from it.
+            let final_entry = |i: usize| push(&push(&machine_at, "final"), &i.to_string());
+            let bad_finals: Vec<String> = final_states
+                .clone()
+                .enumerate()
+                .filter(|(_, f)| !status.values.contains(f))
+                .map(|(i, _)| final_entry(i))
+                .collect();
             for (s, out) in &o.map {
                 if !status.is_final(s) {
-                    err(
-                        problems,
-                        &push(&at, "map"),
-                        RuleId::LintUnknownState,
-                        format!("`{s}` is not a final state of {}", status.name),
+                    problems.push(
+                        Problem::new(
+                            push(&map_at, s),
+                            RuleId::LintUnknownState,
+                            format!("`{s}` is not a final state of {}", status.name),
+                        )
+                        .at_key()
+                        .with_help(suggest::did_you_mean(
+                            s,
+                            final_states.clone().map(String::as_str),
+                        ))
+                        .needs(status.machine.is_none().then(|| machine_at.clone()))
+                        .needs(bad_finals.iter().cloned()),
                     );
                 }
                 if !outcome.values.contains(out) {
-                    err(
-                        problems,
-                        &push(&at, "map"),
-                        RuleId::LintUnknownState,
-                        format!("`{out}` is not a value of {}", outcome.name),
+                    problems.push(
+                        Problem::new(
+                            push(&map_at, s),
+                            RuleId::LintUnknownState,
+                            format!("`{out}` is not a value of {}", outcome.name),
+                        )
+                        .with_help(suggest::did_you_mean(
+                            out,
+                            outcome.values.iter().map(String::as_str),
+                        )),
                     );
                 }
             }
-            for f in status.machine.iter().flat_map(|mc| &mc.final_states) {
+            for (i, f) in final_states.enumerate() {
                 if !o.map.contains_key(f) {
-                    err(
-                        problems,
-                        &push(&at, "map"),
-                        RuleId::LintUnknownState,
-                        format!("final state `{f}` has no outcome"),
+                    let unknown = !status.values.contains(f);
+                    problems.push(
+                        Problem::new(
+                            &map_at,
+                            RuleId::LintFinalStateWithoutOutcome,
+                            format!("final state `{f}` has no outcome"),
+                        )
+                        .at_key()
+                        .with_help(Some(format!(
+                            "add `{f}: <a value of {}>` to the map",
+                            outcome.name
+                        )))
+                        .needs(unknown.then(|| final_entry(i))),
                     );
                 }
             }
@@ -342,7 +443,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
             );
         }
         for r in inv.expr.field_refs() {
-            if let Err(message) = resolve_ref(spec, m, &r.path.segments, r.sum_array) {
+            if let Err((message, help)) = resolve_ref(spec, m, &r.path.segments, r.sum_array) {
                 let offset = char_offset(&inv.expr.source, r.span.start);
                 problems.push(
                     Problem::new(
@@ -350,7 +451,10 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                         RuleId::LintInvariantField,
                         format!("invariant `{}` reads `{}`: {message}", inv.id, r.path),
                     )
-                    .at_offset(offset),
+                    .at_offset(offset)
+                    .with_help(help)
+                    // The examples checked against it read nothing there.
+                    .leaves_missing(&inv.pointer),
                 );
             }
         }
@@ -358,33 +462,44 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
 }
 
 /// Checks that a field path exists and ends at a number (or at an array for the
-/// array argument of `sum`).
+/// array argument of `sum`); the error has its message and, for a misspelt
+/// property, the closest one.
 fn resolve_ref(
     spec: &Spec,
     root: &Model,
     segments: &[Segment],
     array_end: bool,
-) -> Result<(), String> {
+) -> Result<(), (String, Option<String>)> {
+    let plain = |message: String| (message, None);
     let mut ty = Type::Named(root.name.clone());
     let mut unit = None;
     for seg in segments {
         ty = match (seg, &ty) {
             (Segment::Field(name), Type::Named(n)) => {
-                let f = spec
-                    .model(n)
-                    .and_then(|m| m.field(name))
-                    .ok_or_else(|| format!("`{name}` is not a property of {n}"))?;
+                let model = spec.model(n);
+                let f = model.and_then(|m| m.field(name)).ok_or_else(|| {
+                    let names = model
+                        .into_iter()
+                        .flat_map(|m| &m.fields)
+                        .map(|f| f.wire_name.as_str());
+                    (
+                        format!("`{name}` is not a property of {n}"),
+                        suggest::did_you_mean(name, names),
+                    )
+                })?;
                 unit = f.constraints.unit;
                 f.ty.clone()
             }
             (Segment::Each, Type::Array(item)) => (**item).clone(),
             (Segment::Each, _) => {
-                return Err("[*] applies to something that is not an array".into());
+                return Err(plain(
+                    "[*] applies to something that is not an array".into(),
+                ));
             }
             (Segment::Field(name), _) => {
-                return Err(format!(
+                return Err(plain(format!(
                     "looks up `{name}` in something that is not an object"
-                ));
+                )));
             }
         };
     }
@@ -394,7 +509,7 @@ fn resolve_ref(
     // The array argument of `sum` ends in `[*]`, which resolved above only on an array.
     match (array_end, numeric) {
         (true, _) | (false, true) => Ok(()),
-        (false, false) => Err("wrong type: invariants compute on integers (cents) or decimal strings (x-unit: decimal-major)".into()),
+        (false, false) => Err(plain("wrong type: invariants compute on integers (cents) or decimal strings (x-unit: decimal-major)".into())),
     }
 }
 
@@ -432,13 +547,15 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         ("x-resource-key", &op.resource_key),
         ("x-one-of-parameters", &op.one_of_params),
     ] {
-        for n in names {
+        for (i, n) in names.iter().enumerate() {
             if op.param(n).is_none() {
-                err(
-                    problems,
-                    &push(at, key),
-                    RuleId::LintUnknownParameter,
-                    format!("`{n}` is not a parameter of {}", op.id),
+                problems.push(
+                    Problem::new(
+                        push(&push(at, key), &i.to_string()),
+                        RuleId::LintUnknownParameter,
+                        format!("`{n}` is not a parameter of {}", op.id),
+                    )
+                    .with_help(param_help(op, n)),
                 );
             }
         }
@@ -466,11 +583,13 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
     for (i, e) in op.echo.iter().enumerate() {
         let eat = push(&push(at, "x-echo"), &i.to_string());
         if op.param(&e.parameter).is_none() {
-            err(
-                problems,
-                &eat,
-                RuleId::LintUnknownParameter,
-                format!("`{}` is not a parameter of {}", e.parameter, op.id),
+            problems.push(
+                Problem::new(
+                    push(&eat, "parameter"),
+                    RuleId::LintUnknownParameter,
+                    format!("`{}` is not a parameter of {}", e.parameter, op.id),
+                )
+                .with_help(param_help(op, &e.parameter)),
             );
         }
         let resolves = ok_body
@@ -505,6 +624,10 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
         }
         ambiguous_status_field(spec, op, r, body, problems);
     }
+}
+
+fn param_help(op: &Operation, name: &str) -> Option<String> {
+    suggest::did_you_mean(name, op.params.iter().map(|p| p.name.as_str()))
 }
 
 /// A success body with two status fields at the same depth: which one the
@@ -567,11 +690,14 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
     let findings = validate::validate(spec, body, &ex.value);
     for f in &findings {
         if f.severity == Severity::Error && !ex.expected_violations.contains(&f.rule) {
-            problems.push(Problem::new(
-                push(&ex.pointer, "").trim_end_matches('/').to_owned() + &f.pointer,
-                RuleId::LintExampleViolation,
-                format!("example `{}` breaks {}: {} (list the rule in `x-expected-violations` if the document's example is known to be wrong)", ex.name, f.rule, f.message),
-            ));
+            problems.push(
+                Problem::new(
+                    push(&ex.pointer, "").trim_end_matches('/').to_owned() + &f.pointer,
+                    RuleId::LintExampleViolation,
+                    format!("example `{}` breaks {}: {} (list the rule in `x-expected-violations` if the document's example is known to be wrong)", ex.name, f.rule, f.message),
+                )
+                .needs(invariant_pointers(spec, &f.rule)),
+            );
         }
     }
     for expected in &ex.expected_violations {
@@ -586,6 +712,20 @@ fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>)
             ));
         }
     }
+}
+
+/// Where the invariants with id `rule` are written (none for a fixed rule).
+fn invariant_pointers(spec: &Spec, rule: &str) -> Vec<String> {
+    spec.types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Model(m) => Some(m),
+            TypeDef::Enum(_) => None,
+        })
+        .flat_map(|m| &m.invariants)
+        .filter(|inv| inv.id == rule)
+        .map(|inv| inv.pointer.clone())
+        .collect()
 }
 
 /// Characters before byte `at` of `text` (columns count characters).

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::diag::{Diagnostic, Diagnostics, Problem};
+use crate::diag::{Diagnostic, Diagnostics, Located, Problem};
 use crate::ir::Spec;
 use crate::lower::Lowerer;
 use crate::registry::RuleId;
@@ -24,14 +24,13 @@ pub fn load_file(path: impl AsRef<Path>) -> Result<Loaded, Diagnostics> {
     let file = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => load_str(&file, &text),
-        Err(e) => Err(Diagnostics(vec![Diagnostic {
-            file,
-            line: 1,
-            column: 1,
-            rule: RuleId::LintUnreadable.name(),
-            severity: RuleId::LintUnreadable.severity(),
-            message: format!("cannot read the spec: {e}"),
-        }])),
+        Err(e) => Err(Diagnostics(vec![Diagnostic::new(
+            &file,
+            1,
+            1,
+            RuleId::LintUnreadable,
+            format!("cannot read the spec: {e}"),
+        )])),
     }
 }
 
@@ -56,14 +55,7 @@ pub fn spec_name(file: &str) -> String {
 /// Loads and lints a spec from text; `file` names it in diagnostics.
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let at = |line: usize, column: usize, rule: RuleId, message: String| {
-        Diagnostics(vec![Diagnostic {
-            file: file.to_owned(),
-            line,
-            column,
-            rule: rule.name(),
-            severity: rule.severity(),
-            message,
-        }])
+        Diagnostics(vec![Diagnostic::new(file, line, column, rule, message)])
     };
     // A leading byte order mark is not content (editors hide it): the parser would
     // take it for a document of its own, and columns count from after it.
@@ -121,7 +113,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     problems.append(&mut lowerer.problems);
     crate::lint::lint(&spec, &raw, &mut problems);
     let lines: Vec<&str> = text.lines().collect();
-    let mut diagnostics: Vec<Diagnostic> = problems
+    let mut located: Vec<Located> = problems
         .into_iter()
         .map(|p| {
             let mut pos = if p.at_key {
@@ -132,18 +124,19 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             if let Some(offset) = p.offset {
                 pos.column += offset + usize::from(opens_with_quote(&lines, pos));
             }
-            Diagnostic {
-                file: file.to_owned(),
-                line: pos.line,
-                column: pos.column,
-                rule: p.rule.name(),
-                severity: p.rule.severity(),
-                message: p.message,
+            let mut diagnostic = Diagnostic::new(file, pos.line, pos.column, p.rule, p.message);
+            diagnostic.help = p.help;
+            Located {
+                diagnostic,
+                needs: p.needs,
+                leaves_missing: p.leaves_missing,
             }
         })
         .collect();
-    diagnostics.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
-    diagnostics.dedup();
+    let key = |d: &Diagnostic| (d.line, d.column, d.rule, d.message.clone());
+    located.sort_by_key(|l| key(&l.diagnostic));
+    located.dedup_by(|a, b| a.diagnostic == b.diagnostic);
+    let diagnostics = crate::diag::fold(located);
     let diagnostics = Diagnostics(diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);

@@ -313,7 +313,8 @@ impl<'a> Lowerer<'a> {
                         RuleId::LintInvariantSyntax,
                         format!("invariant `{}`: {}", inv.id, e.message),
                     )
-                    .at_offset(crate::lint::char_offset(&inv.expr, e.offset)),
+                    .at_offset(crate::lint::char_offset(&inv.expr, e.offset))
+                    .with_help(e.help),
                 ),
             }
         }

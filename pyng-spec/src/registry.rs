@@ -231,6 +231,9 @@ registry! {
     LintUnknownState = "lint.unknown-state", Error, SPEC,
         "An extension names only states of the enum it is about.",
         "`x-state-machine`, `x-presence`, `x-outcome`";
+    LintFinalStateWithoutOutcome = "lint.final-state-without-outcome", Error, SPEC,
+        "`x-outcome.map` gives an outcome for every final state of the status enum.",
+        "`x-outcome`, `x-state-machine.final`";
     LintFinalStateLeft = "lint.final-state-left", Error, SPEC,
         "A final state has no outgoing transitions.",
         "`x-state-machine`";

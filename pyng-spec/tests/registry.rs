@@ -64,6 +64,15 @@ const SPEC_CASES: &[SpecCase] = &[
     ("lint.unknown-state", || {
         edited("Open: [Paid, Void]", "Open: [Paid, Refunded]")
     }),
+    ("lint.ambiguous-status-field", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n        state:\n          $ref: \"#/components/schemas/OrderStatus\"\n",
+        )
+    }),
+    ("lint.final-state-without-outcome", || {
+        lint_text(&VALUES.replacen("map: {Done: Good}", "map: {}", 1))
+    }),
     ("lint.final-state-left", || {
         edited(
             "          Open: [Paid, Void]\n",

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use quote::quote;
@@ -34,15 +35,17 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<String, String>, String> {
         let text = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {rel}: {e}"))?;
         // Load by the relative path: it is what diagnostics and docs show, and it
         // does not depend on where the checkout lives.
+        // Problems reach stderr: coloured when it is a terminal.
+        let style = pyng_spec::Style::for_terminal(std::io::stderr().is_terminal());
         let loaded = match pyng_spec::load_str(&rel, &text) {
             Ok(l) => l,
             Err(diagnostics) => {
-                failures.push(diagnostics.to_string());
+                failures.push(diagnostics.render(&text, style));
                 continue;
             }
         };
-        for w in &loaded.warnings.0 {
-            eprintln!("{w}");
+        if !loaded.warnings.0.is_empty() {
+            eprint!("{}", loaded.warnings.render(&text, style));
         }
         let code = match pyng_spec::codegen::render(&loaded.spec) {
             Ok(code) => code,

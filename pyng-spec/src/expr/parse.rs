@@ -16,12 +16,27 @@ pub const MAX_DEPTH: u32 = 64;
 pub struct ParseError {
     pub offset: usize,
     pub message: String,
+    /// What the author probably meant, where the mistake is a common one.
+    pub help: Option<String>,
 }
 
 fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, ParseError> {
     Err(ParseError {
         offset,
         message: message.into(),
+        help: None,
+    })
+}
+
+fn err_with_help<T>(
+    offset: usize,
+    message: impl Into<String>,
+    help: impl Into<String>,
+) -> Result<T, ParseError> {
+    Err(ParseError {
+        offset,
+        message: message.into(),
+        help: Some(help.into()),
     })
 }
 
@@ -133,13 +148,29 @@ impl Lexer<'_> {
             '?' if two("??") => (Tok::Coalesce, 2),
             '?' => return err(start, "expected '??'"),
             '=' if two("==") => (Tok::Cmp(CmpOp::Eq), 2),
-            '=' => return err(start, "expected '=='"),
+            '=' if two("=>") => return err_with_help(start, "expected '=='", "did you mean `>=`?"),
+            '=' if two("=<") => return err_with_help(start, "expected '=='", "did you mean `<=`?"),
+            '=' => return err_with_help(start, "expected '=='", "did you mean `==`?"),
             '!' if two("!=") => (Tok::Cmp(CmpOp::Ne), 2),
             '!' => return err(start, "expected '!='"),
             '<' if two("<=") => (Tok::Cmp(CmpOp::Le), 2),
             '<' => (Tok::Cmp(CmpOp::Lt), 1),
             '>' if two(">=") => (Tok::Cmp(CmpOp::Ge), 2),
             '>' => (Tok::Cmp(CmpOp::Gt), 1),
+            '&' | '|' => {
+                return err_with_help(
+                    start,
+                    format!("unexpected character {c:?}"),
+                    "an invariant is one comparison: write two invariants",
+                );
+            }
+            '/' => {
+                return err_with_help(
+                    start,
+                    "unexpected character '/'",
+                    "no division, by design: arithmetic stays exact; multiply the other side instead",
+                );
+            }
             other => return err(start, format!("unexpected character {other:?}")),
         };
         Ok(self.token(tok.0, tok.1))

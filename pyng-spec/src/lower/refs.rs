@@ -37,6 +37,14 @@ impl<'a> Lowerer<'a> {
         doc.components.as_ref()?.schemas.get(name)
     }
 
+    /// `did you mean` the component schema closest to a dangling `$ref`'s target.
+    fn ref_help(&self, reference: &str) -> Option<String> {
+        let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+        let schemas = &self.doc.components.as_ref()?.schemas;
+        let target = crate::suggest::closest(name, schemas.keys().map(String::as_str))?;
+        Some(format!("did you mean `{SCHEMA_PREFIX}{target}`?"))
+    }
+
     /// The component a `$ref` names (as the document spells its key, so that it
     /// lives as long as the document), or the message of a dangling one.
     fn local_target(&self, reference: &str) -> Result<&'a str, String> {
@@ -59,7 +67,11 @@ impl<'a> Lowerer<'a> {
         match self.local_target(reference) {
             Ok(name) => self.component_type(name),
             Err(message) => {
-                self.error(&push(at, "$ref"), RuleId::LintDanglingRef, message);
+                // What reads the node holding the `$ref` finds no type there.
+                let problem = Problem::new(push(at, "$ref"), RuleId::LintDanglingRef, message)
+                    .with_help(self.ref_help(reference))
+                    .leaves_missing(at);
+                self.problems.push(problem);
                 Type::Any
             }
         }
@@ -99,7 +111,10 @@ impl<'a> Lowerer<'a> {
             let next = match self.local_target(reference) {
                 Ok(next) => next,
                 Err(message) => {
-                    self.error(&ref_at, RuleId::LintDanglingRef, message);
+                    let problem = Problem::new(&ref_at, RuleId::LintDanglingRef, message)
+                        .with_help(self.ref_help(reference))
+                        .leaves_missing(component_at(current));
+                    self.problems.push(problem);
                     break Type::Any;
                 }
             };
