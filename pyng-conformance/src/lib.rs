@@ -23,6 +23,7 @@ pub mod finding;
 pub mod input;
 pub mod json;
 pub mod matcher;
+pub mod origin;
 pub mod plan;
 pub mod position;
 pub mod report;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::exchange::Exchange;
+use crate::origin::{BodyForm, Origin};
 
 pub fn exchange(file: &Arc<str>, operation: &str, status: u16, body: Vec<u8>) -> Exchange<'static> {
     Exchange {
@@ -11,6 +12,10 @@ pub fn exchange(file: &Arc<str>, operation: &str, status: u16, body: Vec<u8>) ->
         status,
         body: body.into(),
         operation: Some(operation.to_owned()),
+        origin: Some(Origin {
+            exchange: (1, 1),
+            body: Some((1, 1, BodyForm::Verbatim)),
+        }),
         ..Exchange::default()
     }
 }
