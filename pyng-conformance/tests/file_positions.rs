@@ -35,7 +35,10 @@ fn at_pointer<'r>(findings: &'r [Finding], pointer: &str) -> &'r Finding {
 }
 
 fn value_at<'f>(file: &'f str, f: &Finding) -> &'f str {
-    let (line, column) = (f.file_line.expect("fileLine"), f.file_column.expect("fileColumn"));
+    let (line, column) = (
+        f.file_line.expect("fileLine"),
+        f.file_column.expect("fileColumn"),
+    );
     text_at(file, line, column)
 }
 
@@ -102,7 +105,10 @@ fn json_string_bodies_map_through_their_escapes() {
     for (field, name) in [("har", "t.har"), ("bodyText", "t.json")] {
         for pretty in [false, true] {
             let file = string_body_file(field, pretty);
-            assert!(file.contains(r#"\\u00e9"#) && file.contains("\\\\c"), "{file}");
+            assert!(
+                file.contains(r#"\\u00e9"#) && file.contains("\\\\c"),
+                "{file}"
+            );
             let report = engine().check_bytes(name, file.as_bytes());
             let f = at_pointer(&report.findings, BAD);
             let there = value_at(&file, f);

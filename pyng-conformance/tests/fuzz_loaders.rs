@@ -108,7 +108,11 @@ fn assert_in_file(report: &pyng_conformance::Report, input: &[u8]) -> Result<(),
         prop_assert!((1..=lines.len()).contains(&line), "{f:?}");
         if let Some(column) = f.file_column {
             let width = lines[line - 1].chars().count();
-            prop_assert!((1..=width + 1).contains(&column), "{f:?} in {:?}", lines[line - 1]);
+            prop_assert!(
+                (1..=width + 1).contains(&column),
+                "{f:?} in {:?}",
+                lines[line - 1]
+            );
         }
     }
     Ok(())

@@ -109,7 +109,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Literal<'a> {
                 // Without the position inside the literal: serde adds the
                 // position in the document.
                 let message = e.to_string();
-                let message = message.rsplit_once(" at line ").map_or(&*message, |(m, _)| m);
+                let message = message
+                    .rsplit_once(" at line ")
+                    .map_or(&*message, |(m, _)| m);
                 Err(D::Error::custom(message))
             }
         }
