@@ -28,6 +28,22 @@ fn run_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
     )
 }
 
+/// Line `line` (1-based) of the seed HAR file.
+fn seed_line(line: usize) -> String {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/recordings/seed-001-examples.har"
+    ))
+    .unwrap();
+    text.lines().nth(line - 1).unwrap_or_default().to_owned()
+}
+
+/// The seed HAR file's text from `line` and character `column` (1-based) to
+/// the end of that line.
+fn seed_at(line: usize, column: usize) -> String {
+    seed_line(line).chars().skip(column - 1).collect()
+}
+
 fn run(args: &[&str]) -> (i32, String) {
     run_env(args, &[("NO_COLOR", "1")])
 }
@@ -145,8 +161,10 @@ fn junit_attributes() {
         Some("examples/recordings/seed-001-examples_har")
     );
     assert!(seed.iter().any(|c| c.failed));
-    // A body finding of a HAR is located in the body, not the file: no line.
-    assert!(seed.iter().all(|c| get(&c.attrs, "line").is_none()));
+    // A body finding of a HAR is located in the file, at its value.
+    let failed = seed.iter().find(|c| c.failed).unwrap();
+    let line: usize = get(&failed.attrs, "line").unwrap().parse().unwrap();
+    assert!(seed_line(line).contains("2940"), "{line}");
     let truncated = junit
         .cases
         .iter()
@@ -256,10 +274,11 @@ fn sarif_validates_against_the_schema() {
     assert!(amount["message"]["text"].as_str().unwrap().contains("2940"));
     let loc = &amount["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], SEED);
-    assert!(
-        loc.get("region").is_none(),
-        "a body position is not a file position"
+    let (line, column) = (
+        loc["region"]["startLine"].as_u64().unwrap() as usize,
+        loc["region"]["startColumn"].as_u64().unwrap() as usize,
     );
+    assert!(seed_at(line, column).starts_with("2940"), "{line}:{column}");
     assert_eq!(amount["properties"]["pointer"], "/data/amountPaid");
     assert_eq!(amount["properties"]["entry"], 0);
     assert_eq!(amount["properties"]["bodyLine"], 46);
@@ -281,11 +300,13 @@ fn github_lines() {
     assert_eq!(
         lines,
         [
-            "::error file=examples/recordings/seed-001-examples.har,title=amount.paid-equals-line-totals::amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0)) does not hold: left side is 2940, right side is 2440 (entry 0, /data/amountPaid)",
+            "::error file=examples/recordings/seed-001-examples.har,line=45,col=1262,title=amount.paid-equals-line-totals::amountPaid == sum(lineItems[*], amountTotal ?? amountSubtotal - (sum(discounts[*].amount) ?? 0)) does not hold: left side is 2940, right side is 2440 (entry 0, /data/amountPaid)",
             "::error file=examples/recordings/truncated.har,line=60,col=15,title=input.truncated::the HAR file ends early (truncated?): EOF while parsing a value at line 60 column 15",
             "pyng-conformance: 2 errors, 0 warnings; 2 files, 2 exchanges checked, 0 unmatched",
         ]
     );
+    // Line 45, column 1262 is the offending value in the file.
+    assert!(seed_at(45, 1262).starts_with("2940"));
     let (code, out) = run(&[
         "check",
         "examples/recordings/mixed-traffic.har",

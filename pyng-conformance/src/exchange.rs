@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use crate::origin::Origin;
+
 /// One recorded request/response pair. Text borrows from the input where it
 /// can (`'a`); readers that hand exchanges on keep `Exchange<'static>`.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +34,9 @@ pub struct Exchange<'a> {
     pub unreadable_time: Option<Box<str>>,
     /// Set by a bare-body check: the operation is given, not matched.
     pub operation: Option<String>,
+    /// Where the exchange and its body are in the input file, when the
+    /// reader worked it out as it read (NDJSON lines, bare bodies).
+    pub origin: Option<Origin<'a>>,
 }
 
 impl Exchange<'_> {
@@ -58,6 +63,7 @@ impl Exchange<'_> {
             time_ms: self.time_ms,
             unreadable_time: self.unreadable_time,
             operation: self.operation,
+            origin: self.origin.map(Origin::into_owned),
         }
     }
 }

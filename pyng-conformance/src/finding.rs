@@ -55,6 +55,17 @@ pub struct Finding {
     /// 1-based column (in characters) in the response body text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// 1-based line in the input file of the offending value; of the
+    /// exchange when the finding is not located in its body.
+    #[serde(rename = "fileLine", skip_serializing_if = "Option::is_none")]
+    pub file_line: Option<usize>,
+    /// 1-based column (in characters) in the input file, with `file_line`.
+    #[serde(rename = "fileColumn", skip_serializing_if = "Option::is_none")]
+    pub file_column: Option<usize>,
+    /// Byte offset in the body text of the offending value: what the file
+    /// position of a body written as a JSON string is worked out from.
+    #[serde(skip)]
+    pub body_offset: Option<usize>,
     /// The spec fact the rule comes from: `<seed file> § <section>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -81,6 +92,9 @@ impl Finding {
             pointer: None,
             line: None,
             column: None,
+            file_line: None,
+            file_column: None,
+            body_offset: None,
             source: None,
             operation: None,
             sequence: None,

@@ -23,6 +23,7 @@ pub mod exchange;
 mod finding;
 pub mod input;
 mod matcher;
+mod origin;
 pub mod plan;
 mod position;
 pub mod report;

@@ -7,7 +7,7 @@
 mod common;
 
 use proptest::prelude::*;
-use pyng_conformance::report::{human, json, junit};
+use pyng_conformance::report::{RunInfo, github, human, json, junit, sarif};
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
 
@@ -91,6 +91,30 @@ fn assert_sound(report: &pyng_conformance::Report) -> Result<(), TestCaseError> 
         "raw control character in {text:?}"
     );
     prop_assert!(junit::render(report).starts_with("<?xml"));
+    let info = RunInfo::default();
+    prop_assert!(github::render(report, &info).ends_with('\n'));
+    prop_assert!(serde_json::from_str::<serde_json::Value>(&sarif::render(report, &info)).is_ok());
+    Ok(())
+}
+
+/// Every file position is a place in `input`: a line it has, a column of
+/// that line (or just after its end).
+fn assert_in_file(report: &pyng_conformance::Report, input: &[u8]) -> Result<(), TestCaseError> {
+    let text = String::from_utf8_lossy(input);
+    let lines: Vec<&str> = text.split('\n').collect();
+    for f in &report.findings {
+        prop_assert!(f.file_column.is_none() || f.file_line.is_some(), "{f:?}");
+        let Some(line) = f.file_line else { continue };
+        prop_assert!((1..=lines.len()).contains(&line), "{f:?}");
+        if let Some(column) = f.file_column {
+            let width = lines[line - 1].chars().count();
+            prop_assert!(
+                (1..=width + 1).contains(&column),
+                "{f:?} in {:?}",
+                lines[line - 1]
+            );
+        }
+    }
     Ok(())
 }
 
@@ -103,6 +127,7 @@ proptest! {
         let report = common::engine().check_bytes("fuzz.har", &bytes);
         prop_assert_eq!(report.files, 1);
         assert_sound(&report)?;
+        assert_in_file(&report, &bytes)?;
     }
 
     #[test]
@@ -111,6 +136,7 @@ proptest! {
         let report = common::engine().check_bytes("fuzz.json", &bytes);
         prop_assert_eq!(report.files, 1);
         assert_sound(&report)?;
+        assert_in_file(&report, &bytes)?;
     }
 
     #[test]
@@ -119,6 +145,7 @@ proptest! {
         let report = common::engine().check_bytes("fuzz.ndjson", &bytes);
         prop_assert_eq!(report.files, 1);
         assert_sound(&report)?;
+        assert_in_file(&report, &bytes)?;
     }
 
     #[test]
@@ -128,5 +155,6 @@ proptest! {
         let findings = engine.check_body("getTransactionStatus", 200, &bytes).unwrap();
         let report = pyng_conformance::Report { findings, ..Default::default() };
         assert_sound(&report)?;
+        assert_in_file(&report, &bytes)?;
     }
 }

@@ -22,6 +22,7 @@ use crate::finding::{Finding, Severity};
 use crate::input::ndjson::Line;
 use crate::input::{self, Item, Kind};
 use crate::matcher::OpRef;
+use crate::origin::Origin;
 
 /// The position of what concerns the file as a whole: after its entries.
 const WHOLE_FILE: usize = usize::MAX;
@@ -144,6 +145,38 @@ impl<'e> FileRun<'e> {
         match kind {
             Kind::Har => input::har::read(&file, bytes, &mut sink),
             _ => input::recording::read(&file, bytes, &mut sink),
+        }
+        self.flush();
+        self.place_in_document(kind, bytes);
+    }
+
+    /// The file positions of the findings of a document's entries, worked
+    /// out from the document now that every entry is checked: a clean
+    /// document costs nothing.
+    fn place_in_document(&mut self, kind: Kind, bytes: &[u8]) {
+        let mut wanted: Vec<usize> = self
+            .findings
+            .iter()
+            .filter(|(_, f)| f.file_line.is_none())
+            .filter_map(|(_, f)| f.entry)
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        wanted.sort_unstable();
+        wanted.dedup();
+        let origins: BTreeMap<usize, Origin<'_>> = match kind {
+            Kind::Har => input::har::origins(bytes, &wanted),
+            _ => input::recording::origins(bytes, &wanted),
+        }
+        .into_iter()
+        .collect();
+        for (_, f) in &mut self.findings {
+            if let Some(origin) = f.entry.and_then(|e| origins.get(&e))
+                && f.file_line.is_none()
+            {
+                origin.place(f);
+            }
         }
     }
 
@@ -319,6 +352,9 @@ impl<'e> FileRun<'e> {
         for mut f in findings {
             f.sequence = label.clone();
             locate(&mut f, &p.body, engine.secret.as_ref());
+            if let Some(origin) = &p.origin {
+                origin.place(&mut f);
+            }
             self.emit(position, f);
         }
     }

@@ -15,6 +15,7 @@ pub(super) fn locate(f: &mut Finding, body: &[u8], secret: Option<&Secret>) {
         if let (Some(line), Some(column)) = (f.line, f.column) {
             // A syntax error: quote the body around its position.
             let offset = offset_of(quoted, line, column);
+            f.body_offset = Some(offset_of(body, line, column));
             let at = position::Located {
                 start: offset,
                 end: (offset + 1).min(quoted.len()),
@@ -30,6 +31,7 @@ pub(super) fn locate(f: &mut Finding, body: &[u8], secret: Option<&Secret>) {
     if let Some(at) = position::locate(body, pointer) {
         f.line = Some(at.line);
         f.column = Some(at.column);
+        f.body_offset = Some(at.start);
         let quoted_at = match &clean {
             Some(c) => position::locate(c, pointer),
             None => Some(at),

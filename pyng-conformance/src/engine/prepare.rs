@@ -12,6 +12,7 @@ use crate::exchange::Exchange;
 use crate::finding::{Finding, Severity};
 use crate::input;
 use crate::matcher::OpRef;
+use crate::origin::Origin;
 
 /// An exchange after its own checks, waiting for its sequence.
 pub(super) struct Prepared<'a> {
@@ -27,6 +28,8 @@ pub(super) struct Prepared<'a> {
     pub findings: Vec<Finding>,
     /// The response body, to locate findings in.
     pub body: Cow<'a, [u8]>,
+    /// Where the exchange and its body are in the file, when known as read.
+    pub origin: Option<Origin<'a>>,
 }
 
 /// What an exchange was matched to.
@@ -52,6 +55,7 @@ impl Prepared<'_> {
             observation: self.observation,
             findings: self.findings,
             body: Cow::Owned(self.body.into_owned()),
+            origin: self.origin.map(Origin::into_owned),
         }
     }
 }
@@ -80,6 +84,7 @@ impl Engine {
             observation,
             findings,
             body: ex.body,
+            origin: ex.origin,
         }
     }
 

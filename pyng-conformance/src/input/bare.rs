@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::exchange::Exchange;
+use crate::origin::{BodyForm, Origin};
 
 pub(crate) fn exchange(
     file: &Arc<str>,
@@ -16,6 +17,10 @@ pub(crate) fn exchange(
         status,
         body: body.into(),
         operation: Some(operation.to_owned()),
+        origin: Some(Origin {
+            exchange: (1, 1),
+            body: Some((1, 1, BodyForm::Verbatim)),
+        }),
         ..Exchange::default()
     }
 }

@@ -9,15 +9,38 @@ use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
 use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
+use crate::origin::{BodyForm, BodySpan, Cursor, Origin, offset_in};
 
 #[derive(Deserialize)]
-struct Har {
-    log: Log,
+struct Har<'a> {
+    #[serde(borrow)]
+    log: Log<'a>,
 }
 
 #[derive(Deserialize)]
-struct Log {
-    entries: Vec<Box<RawValue>>,
+struct Log<'a> {
+    #[serde(borrow)]
+    entries: Vec<&'a RawValue>,
+}
+
+/// What [`origins`] reads of an entry: where its response text is.
+#[derive(Deserialize)]
+struct EntryText<'a> {
+    #[serde(borrow)]
+    response: ResponseText<'a>,
+}
+
+#[derive(Deserialize)]
+struct ResponseText<'a> {
+    #[serde(default, borrow)]
+    content: ContentText<'a>,
+}
+
+#[derive(Deserialize, Default)]
+struct ContentText<'a> {
+    #[serde(borrow)]
+    text: Option<&'a RawValue>,
+    encoding: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +102,36 @@ pub(crate) fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     }
 }
 
+/// Where the entries `wanted` and their response texts are in the HAR
+/// `bytes` (as [`read`] read it): a second read, made only for findings.
+pub(crate) fn origins<'a>(bytes: &'a [u8], wanted: &[usize]) -> Vec<(usize, Origin<'a>)> {
+    let Ok(har) = serde_json::from_slice::<Har<'a>>(bytes) else {
+        return Vec::new();
+    };
+    let mut cursor = Cursor::new(bytes);
+    wanted
+        .iter()
+        .filter_map(|&i| {
+            let text = har.log.entries.get(i)?.get();
+            let start = offset_in(bytes, text)?;
+            let body = serde_json::from_str::<EntryText<'a>>(text)
+                .ok()
+                .and_then(|e| {
+                    let raw = e.response.content.text?.get();
+                    let form = match e.response.content.encoding.as_deref() {
+                        Some("base64") => BodyForm::Base64,
+                        _ => BodyForm::JsonString(Cow::Borrowed(raw)),
+                    };
+                    Some(BodySpan {
+                        start: offset_in(bytes, raw)?,
+                        form,
+                    })
+                });
+            Some((i, cursor.origin(start, body)))
+        })
+        .collect()
+}
+
 fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, String> {
     let (path, query) = split_url_cow(Cow::Owned(e.request.url));
     let body = match (
@@ -116,5 +169,6 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, St
         time_ms,
         unreadable_time,
         operation: None,
+        origin: None,
     })
 }

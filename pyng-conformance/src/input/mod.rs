@@ -110,6 +110,8 @@ pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Find
     if e.line() > 0 {
         f.line = Some(e.line());
         f.column = Some(e.column().max(1));
+        f.file_line = f.line;
+        f.file_column = f.column;
     }
     Box::new(f)
 }

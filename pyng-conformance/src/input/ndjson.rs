@@ -9,6 +9,7 @@ use super::recording::{Header, check_header, parse_exchange};
 use super::{Item, problem};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
+use crate::origin::{self, offset_in};
 
 /// One line as read. Lines after the first are handed over raw, so that the
 /// engine can parse and check them in parallel, with [`parse_line`].
@@ -27,15 +28,26 @@ pub(crate) fn parse_line<'a>(
     entry: usize,
     bytes: &'a [u8],
 ) -> Option<Result<Exchange<'a>, Box<Finding>>> {
+    let on_line = |mut f: Box<Finding>| {
+        f.file_line = Some(entry + 1);
+        f
+    };
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Some(Err(problem(
+        return Some(Err(on_line(problem(
             file,
             Some(entry),
             format!("line {} is not UTF-8", entry + 1),
-        )));
+        ))));
     };
     let text = text.trim();
-    (!text.is_empty()).then(|| parse_exchange(file, entry, text))
+    (!text.is_empty()).then(|| match parse_exchange(file, entry, text) {
+        Ok((mut ex, body)) => {
+            let start = offset_in(bytes, text).unwrap_or_default();
+            ex.origin = Some(origin::on_line(bytes, entry + 1, start, body));
+            Ok(ex)
+        }
+        Err(f) => Err(on_line(f)),
+    })
 }
 
 /// The longest NDJSON line read (64 MiB, four times the largest body `poll`

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use super::{Item, decode_base64, problem, syntax_problem};
 use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
 use crate::finding::Finding;
+use crate::origin::{BodyForm, BodySpan, Cursor, Origin, offset_in};
 
 /// The value of `format`.
 pub const FORMAT: &str = "pyng-recording";
@@ -18,13 +19,14 @@ pub const FORMAT: &str = "pyng-recording";
 pub const VERSION: u32 = 1;
 
 #[derive(Deserialize)]
-struct Recording {
+struct Recording<'a> {
     format: String,
     version: u32,
     spec: Option<SpecRef>,
     // Required: a recording without it (or with it misspelled) would be read
     // as an empty one.
-    exchanges: Vec<Box<RawValue>>,
+    #[serde(borrow)]
+    exchanges: Vec<&'a RawValue>,
 }
 
 /// The header of a recording (and the optional first line of an NDJSON one).
@@ -81,10 +83,46 @@ struct Response<'a> {
     body: Option<&'a RawValue>,
     /// A body that is not JSON (or not valid JSON), as text.
     #[serde(borrow)]
-    body_text: Option<Cow<'a, str>>,
+    body_text: Option<Literal<'a>>,
     /// A body that is not UTF-8.
     #[serde(borrow)]
-    body_base64: Option<Cow<'a, str>>,
+    body_base64: Option<Literal<'a>>,
+}
+
+/// A string with its literal as written (quotes and escapes), for the
+/// position of the body in the file.
+struct Literal<'a> {
+    raw: &'a RawValue,
+    text: Cow<'a, str>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Literal<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected};
+        let raw = <&'a RawValue>::deserialize(d)?;
+        let unexpected = match raw.get().as_bytes().first() {
+            Some(b'"') => None,
+            Some(b'{') => Some(Unexpected::Map),
+            Some(b'[') => Some(Unexpected::Seq),
+            Some(b't' | b'f') => Some(Unexpected::Other("boolean")),
+            _ => Some(Unexpected::Other("number")),
+        };
+        if let Some(u) = unexpected {
+            return Err(D::Error::invalid_type(u, &"a string"));
+        }
+        match serde_json::from_str::<Str<'a>>(raw.get()) {
+            Ok(Str(text)) => Ok(Literal { raw, text }),
+            Err(e) => {
+                // Without the position inside the literal: serde adds the
+                // position in the document.
+                let message = e.to_string();
+                let message = message
+                    .rsplit_once(" at line ")
+                    .map_or(&*message, |(m, _)| m);
+                Err(D::Error::custom(message))
+            }
+        }
+    }
 }
 
 /// A header object: sorted by name, a repeated name keeps its last value.
@@ -123,6 +161,42 @@ pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     }
 }
 
+/// Where the exchanges `wanted` and their bodies are in the recording
+/// `bytes` (as [`read`] read it): a second read, made only for findings.
+pub fn origins<'a>(bytes: &'a [u8], wanted: &[usize]) -> Vec<(usize, Origin<'a>)> {
+    let Ok(rec) = serde_json::from_slice::<Recording<'a>>(bytes) else {
+        return Vec::new();
+    };
+    let mut cursor = Cursor::new(bytes);
+    wanted
+        .iter()
+        .filter_map(|&i| {
+            let text = rec.exchanges.get(i)?.get();
+            let start = offset_in(bytes, text)?;
+            let body = serde_json::from_str::<RecordedExchange<'a>>(text)
+                .ok()
+                .and_then(|x| body_span(text, &x.response))
+                .map(|b| BodySpan {
+                    start: start + b.start,
+                    form: b.form,
+                });
+            Some((i, cursor.origin(start, body)))
+        })
+        .collect()
+}
+
+/// Where the body of `r` starts in `text`, the exchange object it was read from.
+fn body_span<'a>(text: &str, r: &Response<'a>) -> Option<BodySpan<'a>> {
+    let (raw, form) = match (r.body, &r.body_text, &r.body_base64) {
+        (Some(raw), _, _) => (raw, BodyForm::Verbatim),
+        (None, Some(t), _) => (t.raw, BodyForm::JsonString(Cow::Borrowed(t.raw.get()))),
+        (None, None, Some(b)) => (b.raw, BodyForm::Base64),
+        (None, None, None) => return None,
+    };
+    let start = offset_in(text.as_bytes(), raw.get())?;
+    Some(BodySpan { start, form })
+}
+
 /// Whether a recording's `format` and `version` are ones this reader reads.
 pub fn check_header(format: &str, version: u32) -> Result<(), String> {
     if format != FORMAT {
@@ -139,17 +213,17 @@ pub fn check_header(format: &str, version: u32) -> Result<(), String> {
 /// One exchange object (a recording's array element or an NDJSON line).
 pub fn exchange_item(file: &Arc<str>, entry: usize, text: &str) -> Item {
     match parse_exchange(file, entry, text) {
-        Ok(ex) => Item::Exchange(Box::new(ex.into_owned())),
+        Ok((ex, _)) => Item::Exchange(Box::new(ex.into_owned())),
         Err(problem) => Item::Problem(problem),
     }
 }
 
-/// [`exchange_item`] borrowing from `text`.
+/// [`exchange_item`] borrowing from `text`, and where its body starts in `text`.
 pub fn parse_exchange<'a>(
     file: &Arc<str>,
     entry: usize,
     text: &'a str,
-) -> Result<Exchange<'a>, Box<Finding>> {
+) -> Result<(Exchange<'a>, Option<BodySpan<'a>>), Box<Finding>> {
     let parsed: RecordedExchange<'a> = serde_json::from_str(text).map_err(|e| {
         problem(
             file,
@@ -157,7 +231,10 @@ pub fn parse_exchange<'a>(
             format!("exchange {entry} is not a valid recorded exchange: {e}"),
         )
     })?;
-    exchange(file, entry, parsed).map_err(|message| problem(file, Some(entry), message))
+    let span = body_span(text, &parsed.response);
+    exchange(file, entry, parsed)
+        .map(|ex| (ex, span))
+        .map_err(|message| problem(file, Some(entry), message))
 }
 
 fn exchange<'a>(
@@ -166,7 +243,9 @@ fn exchange<'a>(
     x: RecordedExchange<'a>,
 ) -> Result<Exchange<'a>, String> {
     let r = x.response;
-    let body: Cow<'a, [u8]> = match (r.body, r.body_text, r.body_base64) {
+    let body_text = r.body_text.map(|t| t.text);
+    let body_base64 = r.body_base64.map(|b| b.text);
+    let body: Cow<'a, [u8]> = match (r.body, body_text, body_base64) {
         (Some(raw), None, None) => Cow::Borrowed(raw.get().as_bytes()),
         (None, Some(Cow::Borrowed(text)), None) => Cow::Borrowed(text.as_bytes()),
         (None, Some(Cow::Owned(text)), None) => Cow::Owned(text.into_bytes()),
@@ -209,6 +288,7 @@ fn exchange<'a>(
         time_ms,
         unreadable_time,
         operation: None,
+        origin: None,
     })
 }
 

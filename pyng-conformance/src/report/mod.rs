@@ -112,11 +112,14 @@ impl RunInfo {
 }
 
 /// Where a finding sits in its **input file**, when that is known: line and
-/// column (1-based). Known for `input.*` findings and bare bodies (whose
-/// `line`/`column` are file positions) and, line only, for NDJSON inputs (the
-/// exchange's line). Body findings of HAR files and recordings are located
-/// inside the body text, not the file: `None`.
+/// column (1-based, the column in characters). Known for the offending value
+/// of a body finding (see [`crate::origin`]), for the exchange of any other
+/// finding of an entry, for `input.*` findings with a position, and for bare
+/// bodies (whose `line`/`column` are file positions).
 pub fn input_position(f: &Finding, info: &RunInfo) -> Option<(usize, Option<usize>)> {
+    if let Some(line) = f.file_line {
+        return Some((line, f.file_column));
+    }
     if info.bare || f.rule.starts_with("input.") {
         return f.line.map(|l| (l, f.column));
     }

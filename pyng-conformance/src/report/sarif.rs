@@ -234,7 +234,8 @@ fn result<'a>(f: &'a Finding, info: &RunInfo, index: &HashMap<&str, usize>) -> S
         start_line: line,
         start_column: column,
     });
-    let in_body = region.is_none() && !f.rule.starts_with("input.");
+    // `line`/`column` are body positions unless they are the file's own.
+    let in_body = !info.bare && !f.rule.starts_with("input.");
     SarifResult {
         rule_id: &f.rule,
         rule_index: index.get(f.rule.as_str()).copied(),
