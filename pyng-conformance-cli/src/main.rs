@@ -140,7 +140,9 @@ fn gen_corpus(size: usize, seed: u64, output: Option<PathBuf>) -> ExitCode {
         }),
         None => {
             let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-            pyng_conformance::corpus::write(&mut w, size, seed).and_then(|()| w.flush())
+            cli::quiet_on_closed_pipe(
+                pyng_conformance::corpus::write(&mut w, size, seed).and_then(|()| w.flush()),
+            )
         }
     };
     match written {
@@ -170,8 +172,10 @@ fn rules(specs: &[PathBuf]) -> ExitCode {
             r.id, r.severity, r.description, "", r.source
         ));
     }
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    ExitCode::SUCCESS
+    match cli::write_stdout(out.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage(format!("cannot write the rules: {e}")),
+    }
 }
 
 fn check(mut args: CheckArgs) -> ExitCode {

@@ -1,7 +1,6 @@
 //! The `after_help` text of each subcommand (exit codes and examples), and the
 //! hidden `completions` and `man` subcommands that render the clap `Command`.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -75,7 +74,7 @@ pub fn completions(mut cmd: clap::Command, shell: clap_complete::Shell) -> ExitC
     let name = cmd.get_name().to_owned();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut cmd, name, &mut out);
-    match std::io::stdout().write_all(&out) {
+    match super::write_stdout(&out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => usage(format!("cannot write the completions: {e}")),
     }
@@ -90,7 +89,7 @@ pub fn man(cmd: clap::Command, out: Option<&Path>) -> ExitCode {
             let mut page = Vec::new();
             clap_mangen::Man::new(cmd)
                 .render(&mut page)
-                .and_then(|()| std::io::stdout().write_all(&page))
+                .and_then(|()| super::write_stdout(&page))
         }
     };
     match written {

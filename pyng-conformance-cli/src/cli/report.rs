@@ -1,6 +1,6 @@
 //! Report output and severity policy, shared by `check` and `poll`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -107,7 +107,7 @@ impl ReportArgs {
         };
         let written = match &self.output {
             Some(path) => std::fs::write(path, text.as_bytes()),
-            None => std::io::stdout().write_all(text.as_bytes()),
+            None => super::write_stdout(text.as_bytes()),
         };
         written.map_err(|e| usage(format!("cannot write the report: {e}")))
     }
