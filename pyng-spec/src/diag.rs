@@ -83,7 +83,7 @@ pub(crate) struct Problem {
 
 impl Problem {
     /// A problem with the rule's registered severity.
-    pub fn new(pointer: impl Into<String>, rule: RuleId, message: impl Into<String>) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, rule: RuleId, message: impl Into<String>) -> Self {
         Problem {
             pointer: pointer.into(),
             at_key: false,
@@ -92,11 +92,11 @@ impl Problem {
             message: message.into(),
         }
     }
-    pub fn at_offset(mut self, offset: usize) -> Self {
+    pub(crate) fn at_offset(mut self, offset: usize) -> Self {
         self.offset = Some(offset);
         self
     }
-    pub fn at_key(mut self) -> Self {
+    pub(crate) fn at_key(mut self) -> Self {
         self.at_key = true;
         self
     }

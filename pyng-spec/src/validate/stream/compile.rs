@@ -36,7 +36,7 @@ pub(super) struct CModel {
 
 impl CModel {
     /// The index of the field named `key`.
-    pub fn field(&self, key: &str) -> Option<usize> {
+    pub(super) fn field(&self, key: &str) -> Option<usize> {
         self.model.fields.iter().position(|f| f.wire_name == key)
     }
 }
