@@ -7,7 +7,9 @@ use crate::registry::RuleId;
 /// How bad a problem is. Errors reject a spec; warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Reported; the spec still loads.
     Warning,
+    /// The spec is rejected.
     Error,
 }
 
@@ -23,6 +25,7 @@ impl fmt::Display for Severity {
 /// One lint finding against a spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The spec file as given to the loader.
     pub file: String,
     /// 1-based; 1 (with column 1) for a problem of the whole file.
     pub line: usize,
@@ -30,7 +33,9 @@ pub struct Diagnostic {
     pub column: usize,
     /// Stable rule id, e.g. `lint.unknown-extension`.
     pub rule: &'static str,
+    /// How bad the problem is.
     pub severity: Severity,
+    /// What is wrong, for humans.
     pub message: String,
 }
 
@@ -49,9 +54,11 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether any diagnostic is an error (the spec is rejected).
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }
+    /// The diagnostics of severity error, in order.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.severity == Severity::Error)
     }

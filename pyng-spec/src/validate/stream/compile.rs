@@ -52,6 +52,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// Compiles every model and enum of `spec`.
     pub fn new(spec: &Spec) -> Schema {
         let mut names = foldhash::HashMap::default();
         let (mut nm, mut ne) = (0, 0);
