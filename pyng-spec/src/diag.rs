@@ -90,7 +90,11 @@ pub(crate) struct Problem {
 
 impl Problem {
     /// A problem with the rule's registered severity.
-    pub(crate) fn new(pointer: impl Into<String>, rule: RuleId, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        pointer: impl Into<String>,
+        rule: RuleId,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             pointer: pointer.into(),
             at_key: false,
