@@ -41,7 +41,7 @@ impl CModel {
     }
 }
 
-/// A spec compiled for [`super::validate`]; build it once per spec.
+/// A spec compiled for [`Schema::validate`]; build it once per spec.
 #[derive(Debug)]
 pub struct Schema {
     pub(super) models: Vec<CModel>,
