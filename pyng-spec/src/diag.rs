@@ -13,7 +13,9 @@ pub use render::Style;
 /// How bad a problem is. Errors reject a spec; warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Reported; the spec still loads.
     Warning,
+    /// The spec is rejected.
     Error,
 }
 
@@ -29,6 +31,7 @@ impl fmt::Display for Severity {
 /// One lint finding against a spec file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The spec file as given to the loader.
     pub file: String,
     /// 1-based; 1 (with column 1) for a problem of the whole file.
     pub line: usize,
@@ -36,7 +39,9 @@ pub struct Diagnostic {
     pub column: usize,
     /// Stable rule id, e.g. `lint.unknown-extension`.
     pub rule: &'static str,
+    /// How bad the problem is.
     pub severity: Severity,
+    /// What is wrong, for humans.
     pub message: String,
     /// What to change, where the linter can tell (`did you mean `Expired`?`).
     pub help: Option<String>,
@@ -76,9 +81,11 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Whether any diagnostic is an error (the spec is rejected).
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }
+    /// The diagnostics of severity error, in order.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.severity == Severity::Error)
     }
@@ -129,7 +136,11 @@ pub(crate) struct Problem {
 
 impl Problem {
     /// A problem with the rule's registered severity.
-    pub fn new(pointer: impl Into<String>, rule: RuleId, message: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        pointer: impl Into<String>,
+        rule: RuleId,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             pointer: pointer.into(),
             at_key: false,
@@ -141,23 +152,23 @@ impl Problem {
             leaves_missing: None,
         }
     }
-    pub fn with_help(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }
-    pub fn needs(mut self, pointers: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn needs(mut self, pointers: impl IntoIterator<Item = String>) -> Self {
         self.needs.extend(pointers);
         self
     }
-    pub fn leaves_missing(mut self, pointer: impl Into<String>) -> Self {
+    pub(crate) fn leaves_missing(mut self, pointer: impl Into<String>) -> Self {
         self.leaves_missing = Some(pointer.into());
         self
     }
-    pub fn at_offset(mut self, offset: usize) -> Self {
+    pub(crate) fn at_offset(mut self, offset: usize) -> Self {
         self.offset = Some(offset);
         self
     }
-    pub fn at_key(mut self) -> Self {
+    pub(crate) fn at_key(mut self) -> Self {
         self.at_key = true;
         self
     }

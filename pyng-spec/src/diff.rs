@@ -15,9 +15,12 @@ use std::fmt;
 use crate::contract::Machine;
 use crate::ir::{EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef};
 
+/// How a change affects a partner (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {
+    /// Code or data that works against the old spec may fail against the new one.
     Breaking,
+    /// Nothing that works against the old spec stops working.
     NonBreaking,
 }
 
@@ -33,42 +36,75 @@ impl fmt::Display for Class {
 /// What kind of change, for tests and tools; [`Change::detail`] says it for humans.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// A model or enum appears.
     TypeAdded,
+    /// A model or enum disappears.
     TypeRemoved,
+    /// A type changes between model and enum.
     TypeKindChanged,
+    /// A model gains a property (breaking when it is required).
     FieldAdded,
+    /// A model loses a property.
     FieldRemoved,
+    /// A property becomes required.
     FieldMadeRequired,
+    /// A property becomes optional.
     FieldMadeOptional,
+    /// A property's type changes.
     FieldTypeChanged,
+    /// A property becomes nullable or stops being nullable.
     FieldNullabilityChanged,
+    /// An enum gains a value.
     EnumValueAdded,
+    /// An enum loses a value.
     EnumValueRemoved,
+    /// A state machine's `final` states change.
     FinalStatesChanged,
+    /// A state machine's `initial` states change.
     InitialStatesChanged,
+    /// What a poller may observe changes, the transitions are rewritten, or a state
+    /// machine appears or disappears.
     TransitionsChanged,
+    /// A state machine's timeout appears, disappears or changes.
     TimeoutsChanged,
+    /// An invariant, `x-outcome` or `x-presence` rule changes.
     RuleChanged,
+    /// An operation appears.
     OperationAdded,
+    /// An operation disappears.
     OperationRemoved,
+    /// An operation's method or path changes.
     OperationMoved,
+    /// An operation gains a parameter (breaking when it is required).
     ParameterAdded,
+    /// An operation loses a parameter.
     ParameterRemoved,
+    /// A parameter becomes required or optional.
     ParameterRequirednessChanged,
+    /// A parameter's location or type changes.
     ParameterTypeChanged,
+    /// A response status is documented that was not.
     ResponseAdded,
+    /// A response status is no longer documented.
     ResponseRemoved,
+    /// A response's body type changes.
     ResponseBodyChanged,
+    /// `x-polling`'s interval changes.
     PollingChanged,
+    /// `info.version` or `x-draft` changes.
     InfoChanged,
 }
 
+/// One semantic change between two specs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
+    /// Whether it breaks partners.
     pub class: Class,
+    /// What kind of change it is.
     pub kind: Kind,
     /// What changed: `LineItem.amountTotal`, `getTransactionStatus 404`, ...
     pub at: String,
+    /// What changed, in words (`type string -> integer`, `field removed`, ...).
     pub detail: String,
 }
 

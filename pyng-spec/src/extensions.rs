@@ -69,6 +69,7 @@ impl Place {
 /// One `x-` key of the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Extension {
+    /// The key, e.g. `x-stable`.
     pub key: &'static str,
     /// Where the loader reads it; anywhere else it would have no effect.
     pub places: &'static [Place],
@@ -177,96 +178,98 @@ pub fn parse_source(s: &str) -> Source {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct PollingExt {
-    pub interval_seconds: u64,
+pub(crate) struct PollingExt {
+    pub(crate) interval_seconds: u64,
+    // Accepted so that a spec may explain its interval; the IR does not keep it.
+    #[allow(dead_code)]
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct EchoExt {
-    pub parameter: String,
-    pub pointer: String,
+pub(crate) struct EchoExt {
+    pub(crate) parameter: String,
+    pub(crate) pointer: String,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct PresenceExt {
-    pub field: String,
+pub(crate) struct PresenceExt {
+    pub(crate) field: String,
     #[serde(default)]
-    pub required_when: Vec<String>,
+    pub(crate) required_when: Vec<String>,
     #[serde(default)]
-    pub absent_when: Vec<String>,
+    pub(crate) absent_when: Vec<String>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct InvariantExt {
-    pub id: String,
+pub(crate) struct InvariantExt {
+    pub(crate) id: String,
     #[serde(default)]
-    pub description: Option<String>,
-    pub expr: String,
+    pub(crate) description: Option<String>,
+    pub(crate) expr: String,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct OutcomeExt {
-    pub status_field: String,
-    pub outcome_field: String,
-    pub map: indexmap::IndexMap<String, String>,
+pub(crate) struct OutcomeExt {
+    pub(crate) status_field: String,
+    pub(crate) outcome_field: String,
+    pub(crate) map: indexmap::IndexMap<String, String>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct StateMachineExt {
+pub(crate) struct StateMachineExt {
     #[serde(default)]
-    pub initial: Vec<String>,
+    pub(crate) initial: Vec<String>,
     #[serde(rename = "final")]
-    pub final_states: Vec<String>,
+    pub(crate) final_states: Vec<String>,
     #[serde(default)]
-    pub transitions: indexmap::IndexMap<String, Vec<String>>,
+    pub(crate) transitions: indexmap::IndexMap<String, Vec<String>>,
     #[serde(default)]
-    pub timeouts: Vec<TimeoutExt>,
+    pub(crate) timeouts: Vec<TimeoutExt>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct TimeoutExt {
-    pub id: String,
+pub(crate) struct TimeoutExt {
+    pub(crate) id: String,
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(rename = "while")]
-    pub while_states: Vec<String>,
+    pub(crate) while_states: Vec<String>,
     #[serde(default)]
-    pub after_seconds: Option<u64>,
+    pub(crate) after_seconds: Option<u64>,
     #[serde(default)]
-    pub deadline_field: Option<String>,
+    pub(crate) deadline_field: Option<String>,
     #[serde(default)]
-    pub becomes: Vec<String>,
+    pub(crate) becomes: Vec<String>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct SignatureExt {
-    pub algorithm: String,
-    pub encoding: String,
-    pub parameter: String,
-    pub canonical: String,
+pub(crate) struct SignatureExt {
+    pub(crate) algorithm: String,
+    pub(crate) encoding: String,
+    pub(crate) parameter: String,
+    pub(crate) canonical: String,
     #[serde(default)]
-    pub responses: Option<String>,
+    pub(crate) responses: Option<String>,
     #[serde(rename = "x-source")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
 }

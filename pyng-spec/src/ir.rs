@@ -10,7 +10,9 @@ use crate::source_map::SourceMap;
 /// Where a fact comes from: a seed document (or reference page) and a section.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
+    /// The seed document's file name, or the reference page (e.g. `provider-facts.md`).
     pub document: String,
+    /// The section within the document (the part after `#`); `None` for the whole document.
     pub section: Option<String>,
 }
 
@@ -30,32 +32,43 @@ pub struct Spec {
     pub file: String,
     /// Stable name derived from the file name, e.g. `transaction_status`.
     pub name: String,
+    /// `info.title`.
     pub title: String,
+    /// `info.version`.
     pub version: String,
+    /// `info.description`.
     pub description: Option<String>,
+    /// `x-draft`: the contract is a draft and may change.
     pub draft: bool,
+    /// `x-source` of `info`.
     pub source: Option<Source>,
+    /// The `servers` URLs, in spec order.
     pub servers: Vec<String>,
     /// Sorted by operation id.
     pub operations: Vec<Operation>,
     /// Models and enums by name.
     pub types: BTreeMap<String, TypeDef>,
+    /// `components.securitySchemes` by name.
     pub security_schemes: BTreeMap<String, SecurityScheme>,
+    /// Line and column of every JSON pointer into the spec's file, for diagnostics.
     pub source_map: SourceMap,
     /// Every `pattern` of the spec, compiled once at load.
     pub patterns: BTreeMap<String, regex::Regex>,
 }
 
 impl Spec {
+    /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.id == id)
     }
+    /// The model named `name`; `None` when there is none or it is an enum.
     pub fn model(&self, name: &str) -> Option<&Model> {
         match self.types.get(name) {
             Some(TypeDef::Model(m)) => Some(m),
             _ => None,
         }
     }
+    /// The enum named `name`; `None` when there is none or it is a model.
     pub fn enum_def(&self, name: &str) -> Option<&EnumDef> {
         match self.types.get(name) {
             Some(TypeDef::Enum(e)) => Some(e),
@@ -71,21 +84,29 @@ impl Spec {
     }
 }
 
+/// A named type of [`Spec::types`].
 #[derive(Debug, Clone)]
 pub enum TypeDef {
+    /// An object schema.
     Model(Model),
+    /// A string enum schema.
     Enum(EnumDef),
 }
 
 /// The type of a field, parameter or body.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
+    /// `type: string`; a string enum is [`Type::Named`] except in a parameter.
     String,
+    /// `type: integer`.
     Integer,
+    /// `type: number`.
     Number,
+    /// `type: boolean`.
     Boolean,
     /// A named model or enum in [`Spec::types`].
     Named(String),
+    /// `type: array` of its `items` (`Any` items when `items` is missing).
     Array(Box<Type>),
     /// No schema constraints (e.g. `{}`).
     Any,
@@ -94,14 +115,20 @@ pub enum Type {
 /// Units of numeric and timestamp values (`x-unit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
+    /// `cents`: an integer amount in minor currency units.
     Cents,
+    /// `unix-millis`: milliseconds since the Unix epoch.
     UnixMillis,
+    /// `unix-seconds`: seconds since the Unix epoch.
     UnixSeconds,
+    /// `rfc3339`: an RFC 3339 timestamp string.
     Rfc3339,
+    /// `decimal-major`: a decimal string in major currency units, computed exactly.
     DecimalMajor,
 }
 
 impl Unit {
+    /// The unit an `x-unit` value names; `None` for an unknown one.
     pub fn parse(s: &str) -> Option<Unit> {
         Some(match s {
             "cents" => Unit::Cents,
@@ -112,6 +139,7 @@ impl Unit {
             _ => return None,
         })
     }
+    /// The unit's `x-unit` spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Cents => "cents",
@@ -126,49 +154,70 @@ impl Unit {
 /// An object schema.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The type name: the component's name, or one derived from where an inline schema stands.
     pub name: String,
+    /// The schema's `description`.
     pub description: Option<String>,
+    /// `x-source`.
     pub source: Option<Source>,
     /// In spec order.
     pub fields: Vec<Field>,
+    /// `x-invariants`, in spec order.
     pub invariants: Vec<InvariantDef>,
+    /// `x-outcome`.
     pub outcome: Option<OutcomeRule>,
     /// Pointer to the schema in the spec document.
     pub pointer: String,
 }
 
 impl Model {
+    /// The field with this wire name.
     pub fn field(&self, wire_name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.wire_name == wire_name)
     }
 }
 
+/// A property of a [`Model`].
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// The property's name in JSON.
     pub wire_name: String,
+    /// The property's type.
     pub ty: Type,
+    /// Listed in the object's `required`.
     pub required: bool,
+    /// `nullable: true`: the value may be JSON `null`.
     pub nullable: bool,
+    /// The property schema's `description`.
     pub description: Option<String>,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// Value constraints of the property schema (none for a `$ref`).
     pub constraints: Constraints,
     /// Once present in a polling sequence, the value never changes (`x-stable`).
     pub stable: bool,
     /// Never decreases across a polling sequence (`x-monotonic`).
     pub monotonic: bool,
+    /// `x-presence`.
     pub presence: Option<Presence>,
     /// The schema's `example`, used to synthesise bodies.
     pub example: Option<serde_json::Value>,
+    /// Pointer to the property schema in the spec document.
     pub pointer: String,
 }
 
 /// Value constraints of a scalar schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
+    /// `minimum` of an integer schema (inclusive).
     pub minimum: Option<i64>,
+    /// `maximum` of an integer schema (inclusive).
     pub maximum: Option<i64>,
+    /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
+    /// `format` (e.g. `int64`, `date-time`).
     pub format: Option<String>,
+    /// `x-unit`.
     pub unit: Option<Unit>,
     /// Allowed values of an inline enum of a non-named schema (e.g. a header).
     pub allowed: Vec<String>,
@@ -177,19 +226,26 @@ pub struct Constraints {
 /// `x-presence`: a field present or absent depending on a status field's value.
 #[derive(Debug, Clone)]
 pub struct Presence {
+    /// The enum property whose value decides (`field`).
     pub status_field: String,
+    /// Values of the status field under which this field must be present (`requiredWhen`).
     pub required_when: Vec<String>,
+    /// Values of the status field under which this field must be absent (`absentWhen`).
     pub absent_when: Vec<String>,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
 /// `x-outcome`: the outcome field is absent before a final status and matches it after.
 #[derive(Debug, Clone)]
 pub struct OutcomeRule {
+    /// The status property (`statusField`).
     pub status_field: String,
+    /// The outcome property (`outcomeField`).
     pub outcome_field: String,
     /// Final status -> the outcome it implies.
     pub map: BTreeMap<String, String>,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
@@ -198,24 +254,35 @@ pub struct OutcomeRule {
 pub struct InvariantDef {
     /// Stable rule id, `amount.<name>`.
     pub id: String,
+    /// The invariant's `description`.
     pub description: Option<String>,
+    /// The parsed `expr`.
     pub expr: expr::Invariant,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// Pointer to the invariant's `expr` in the spec document.
     pub pointer: String,
 }
 
 /// A string enum, with its state machine when it is a status.
 #[derive(Debug, Clone)]
 pub struct EnumDef {
+    /// The type name: the component's name, or one derived from where an inline schema stands.
     pub name: String,
+    /// The schema's `description`.
     pub description: Option<String>,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// The `enum` values, in spec order.
     pub values: Vec<String>,
+    /// `x-state-machine`, when the enum is a status.
     pub machine: Option<StateMachine>,
+    /// Pointer to the enum schema in the spec document.
     pub pointer: String,
 }
 
 impl EnumDef {
+    /// Whether `value` is a final state of the enum's state machine (`false` without one).
     pub fn is_final(&self, value: &str) -> bool {
         self.machine
             .as_ref()
@@ -226,11 +293,15 @@ impl EnumDef {
 /// `x-state-machine`: transitions as observed by polling.
 #[derive(Debug, Clone)]
 pub struct StateMachine {
+    /// `initial`: the states a resource starts in.
     pub initial: Vec<String>,
+    /// `final`: the states a resource never leaves.
     pub final_states: BTreeSet<String>,
     /// Direct successors; a poll may observe any state reachable through them.
     pub transitions: BTreeMap<String, Vec<String>>,
+    /// `timeouts`, in spec order.
     pub timeouts: Vec<Timeout>,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
@@ -245,18 +316,24 @@ impl StateMachine {
     }
 }
 
+/// An `x-state-machine.timeouts[]` entry: how long a resource may stay in some states.
 #[derive(Debug, Clone)]
 pub struct Timeout {
+    /// Stable id of the timeout, named in findings.
     pub id: String,
+    /// The timeout's `description`.
     pub description: Option<String>,
     /// The states the resource may not stay in past the limit.
     pub while_states: Vec<String>,
+    /// When the limit passes: `afterSeconds` or `deadlineField`.
     pub limit: TimeoutLimit,
     /// The states expected once the limit has passed (all final states when empty).
     pub becomes: Vec<String>,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
+/// When a [`Timeout`] is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimeoutLimit {
     /// Counted from the first observation in one of the `while` states.
@@ -265,34 +342,50 @@ pub enum TimeoutLimit {
     DeadlineField(String),
 }
 
+/// An operation of `paths`.
 #[derive(Debug, Clone)]
 pub struct Operation {
+    /// `operationId`; it names the generated items.
     pub id: String,
+    /// The HTTP method, upper case.
     pub method: String,
+    /// The path template, e.g. `/payments/{id}`.
     pub path: String,
+    /// The operation's `summary`.
     pub summary: Option<String>,
+    /// The operation's `description`.
     pub description: Option<String>,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// Path, query and header parameters, path-item ones first; cookie parameters and
+    /// the `Accept`, `Content-Type` and `Authorization` headers (which OpenAPI ignores)
+    /// are left out.
     pub params: Vec<Param>,
+    /// The responses with a status code in spec order, then `default`.
     pub responses: Vec<Response>,
+    /// `x-polling`.
     pub polling: Option<Polling>,
     /// Parameters that identify the polled resource (`x-resource-key`).
     pub resource_key: Vec<String>,
     /// Exactly one of these parameters must be given (`x-one-of-parameters`).
     pub one_of_params: Vec<String>,
+    /// `x-echo` entries, in spec order.
     pub echo: Vec<Echo>,
     /// Names of the security schemes that apply.
     pub security: Vec<String>,
+    /// Pointer to the operation object in the spec document.
     pub pointer: String,
 }
 
 impl Operation {
+    /// The response documented for `status`, else the `default` one.
     pub fn response(&self, status: u16) -> Option<&Response> {
         self.responses
             .iter()
             .find(|r| r.status == Some(status))
             .or_else(|| self.responses.iter().find(|r| r.status.is_none()))
     }
+    /// The parameter named `name`.
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params.iter().find(|p| p.name == name)
     }
@@ -311,74 +404,110 @@ impl Operation {
     }
 }
 
+/// Where a parameter is sent (its `in`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ParamLocation {
+    /// In the path template.
     Path,
+    /// In the query string.
     Query,
+    /// In a request header.
     Header,
 }
 
+/// A request parameter of an [`Operation`].
 #[derive(Debug, Clone)]
 pub struct Param {
+    /// The parameter's name.
     pub name: String,
+    /// Where it is sent.
     pub location: ParamLocation,
+    /// `required: true`.
     pub required: bool,
+    /// The parameter's `description`.
     pub description: Option<String>,
+    /// The type of its schema (`String` for a `content` parameter).
     pub ty: Type,
+    /// Value constraints of its inline schema (none for a `$ref` or `content`).
     pub constraints: Constraints,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// The parameter's `example`.
     pub example: Option<serde_json::Value>,
 }
 
+/// A response of an [`Operation`].
 #[derive(Debug, Clone)]
 pub struct Response {
     /// `None` for `default`.
     pub status: Option<u16>,
+    /// The response's `description`.
     pub description: String,
+    /// The media type read: the first `application/json...` one, else the first listed.
     pub content_type: Option<String>,
+    /// The schema of that media type; `None` without content or schema.
     pub body: Option<Type>,
+    /// The media type's `example` (named `example`), then its `examples`.
     pub examples: Vec<Example>,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
+/// A documented example body of a [`Response`].
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// Its key under `examples`, or `example` for a media type's single `example`.
     pub name: String,
+    /// The example's `summary`.
     pub summary: Option<String>,
+    /// The example body.
     pub value: serde_json::Value,
     /// Rule ids this documented example is known to break (`x-expected-violations`).
     pub expected_violations: Vec<String>,
+    /// `x-source`.
     pub source: Option<Source>,
+    /// Pointer to the example's value in the spec document.
     pub pointer: String,
 }
 
+/// `x-polling`: how often a client should poll an operation.
 #[derive(Debug, Clone)]
 pub struct Polling {
+    /// `intervalSeconds`: the recommended interval, in seconds; one interval is also
+    /// the tolerance of timeout checks.
     pub interval_seconds: u64,
+    /// `x-source`.
     pub source: Option<Source>,
 }
 
 /// `x-echo`: a request parameter repeated in the response body.
 #[derive(Debug, Clone)]
 pub struct Echo {
+    /// The request parameter whose value is repeated.
     pub parameter: String,
     /// RFC 6901 pointer into the response body.
     pub pointer: String,
 }
 
+/// A security scheme of `components.securitySchemes`, as far as the kit checks it.
 #[derive(Debug, Clone)]
 pub enum SecurityScheme {
+    /// HTTP bearer authentication.
     Bearer,
     /// `x-signature`: an HMAC over the query parameters.
     SignedQuery(SignatureScheme),
+    /// Any other scheme; the kit does not check it.
     Other,
 }
 
+/// The `x-signature` scheme of an API key: an HMAC-SHA256, hex-encoded, over
+/// the query parameters but the signature, sorted by key.
 #[derive(Debug, Clone)]
 pub struct SignatureScheme {
     /// The query parameter (and response body field) carrying the signature.
     pub parameter: String,
     /// Whether responses carry a signature in a body field of the same name.
     pub signs_responses: bool,
+    /// `x-source`.
     pub source: Option<Source>,
 }

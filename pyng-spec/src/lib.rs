@@ -6,6 +6,8 @@
 //! the IR, and [`expr`] is the invariant expression language. The generator core
 //! lives in [`codegen`] behind the `codegen` feature.
 
+#![warn(missing_docs, unreachable_pub)]
+
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod contract;

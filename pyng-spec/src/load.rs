@@ -14,7 +14,9 @@ use crate::source_map::SourceMap;
 /// A spec that loaded, with any warnings.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    /// The spec's IR.
     pub spec: Spec,
+    /// The lint findings of severity warning (an error would have rejected the spec).
     pub warnings: Diagnostics,
 }
 

@@ -33,7 +33,7 @@ pub(crate) struct Lowerer<'a> {
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Lowerer<'a> {
-    pub fn new(doc: &'a oa::OpenAPI) -> Self {
+    pub(crate) fn new(doc: &'a oa::OpenAPI) -> Self {
         Lowerer {
             doc,
             types: BTreeMap::new(),
@@ -73,7 +73,7 @@ impl<'a> Lowerer<'a> {
         self.ext::<bool>(exts, key, at).unwrap_or(false)
     }
 
-    pub fn lower_spec(
+    pub(crate) fn lower_spec(
         &mut self,
         file: &str,
         name: &str,
@@ -693,7 +693,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// `lineItems` -> `LineItems`, `result.code` -> `ResultCode`.
-pub fn pascal(s: &str) -> String {
+pub(crate) fn pascal(s: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
     for c in s.chars() {

@@ -11,7 +11,9 @@ pub const MAX_DEPTH: usize = 64;
 /// A 1-based line and column where the nesting first goes past [`MAX_DEPTH`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooDeep {
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
 }
 

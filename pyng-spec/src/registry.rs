@@ -22,9 +22,11 @@ pub enum Stage {
     /// The loader and linter, on a spec document (`lint.*`).
     Spec,
     /// The body validators (`validate`, `validate::stream`), on one JSON value.
-    /// `generated`: the generated `check()` evaluates it too (the others are
-    /// what typed deserialization itself enforces).
-    Value { generated: bool },
+    Value {
+        /// The generated `check()` evaluates it too (the others are what typed
+        /// deserialization itself enforces).
+        generated: bool,
+    },
     /// The conformance engine, on recorded or live traffic.
     Traffic,
 }
@@ -32,10 +34,13 @@ pub enum Stage {
 /// One registered rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
+    /// The variant that names the rule in code.
     pub id: RuleId,
     /// The stable id, `category.name`.
     pub name: &'static str,
+    /// Its grade when it fires.
     pub severity: Severity,
+    /// Which part of the kit evaluates it.
     pub stage: Stage,
     /// What the rule requires, in one sentence.
     pub description: &'static str,
@@ -290,10 +295,12 @@ impl RuleId {
         &RULES[self as usize]
     }
 
+    /// The stable id, `category.name`.
     pub fn name(self) -> &'static str {
         self.rule().name
     }
 
+    /// The registered severity.
     pub fn severity(self) -> Severity {
         self.rule().severity
     }
@@ -315,10 +322,13 @@ impl fmt::Display for RuleId {
 pub struct Family {
     /// Every id of the family starts with it.
     pub prefix: &'static str,
+    /// The severity of every rule of the family.
     pub severity: Severity,
+    /// Which part of the kit evaluates the family's rules.
     pub stage: Stage,
     /// Used when the spec gives none.
     pub description: &'static str,
+    /// The spec construct the family comes from.
     pub source: &'static str,
 }
 
@@ -334,11 +344,14 @@ pub const INVARIANTS: Family = Family {
 /// What a rule id is registered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entry {
+    /// A fixed rule of the table.
     Rule(&'static Rule),
+    /// A rule of a family, e.g. an `amount.*` invariant.
     Family(&'static Family),
 }
 
 impl Entry {
+    /// Which part of the kit evaluates the rule.
     pub fn stage(self) -> Stage {
         match self {
             Entry::Rule(r) => r.stage,
@@ -346,6 +359,7 @@ impl Entry {
         }
     }
 
+    /// The rule's registered severity.
     pub fn severity(self) -> Severity {
         match self {
             Entry::Rule(r) => r.severity,
@@ -366,11 +380,14 @@ pub fn lookup(id: &str) -> Option<Entry> {
 /// The rule a finding names: a fixed one, or an invariant id from a spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleRef<'a> {
+    /// A rule of the table.
     Fixed(RuleId),
+    /// An invariant id from a spec's `x-invariants`, `amount.<name>`.
     Invariant(&'a str),
 }
 
 impl RuleRef<'_> {
+    /// The rule id as findings show it.
     pub fn name(&self) -> &str {
         match self {
             RuleRef::Fixed(id) => id.name(),
@@ -378,6 +395,7 @@ impl RuleRef<'_> {
         }
     }
 
+    /// The rule's registered severity (every invariant has [`INVARIANTS`]'s).
     pub fn severity(&self) -> Severity {
         match self {
             RuleRef::Fixed(id) => id.severity(),
@@ -392,20 +410,25 @@ impl RuleRef<'_> {
 /// and the others left for the generated code's variables of the same names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Template {
+    /// The message, `{name}` marking each hole.
     pub text: &'static str,
 }
 
 /// A message of a fixed rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Message {
+    /// The rule the message reports.
     pub rule: RuleId,
+    /// Its wording.
     pub template: Template,
 }
 
 /// A piece of a template: literal text or a hole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Piece<'t> {
+    /// Literal text, without braces.
     Text(&'t str),
+    /// The name of a hole, without its braces.
     Hole(&'t str),
 }
 
@@ -498,12 +521,17 @@ pub mod messages {
         }
     }
 
+    /// `schema.nullable`: a `null` where the schema is not nullable.
     pub const NULL: Message = t(
         RuleId::SchemaNullable,
         "null is not allowed here (the schema is not nullable)",
     );
+    /// `schema.type`: a value of the wrong JSON type.
     pub const TYPE: Message = t(RuleId::SchemaType, "expected {expected}, found {found}");
+    /// `schema.enum`: a value outside an inline enum.
     pub const NOT_ALLOWED: Message = t(RuleId::SchemaEnum, "`{value}` is not one of {allowed}");
+    /// `schema.enum`: a value that is not one of a named enum's values; `{hint}` is
+    /// [`CASE_HINT`] or empty.
     pub const NOT_AN_ENUM_VALUE: Message = t(
         RuleId::SchemaEnum,
         "`{value}` is not a documented {enum} value; expected one of {values}{hint}",
@@ -513,48 +541,62 @@ pub mod messages {
         RuleId::SchemaEnum,
         " (values are case-sensitive: did you mean `{suggestion}`?)",
     );
+    /// `schema.pattern`: a string that does not match its `pattern`.
     pub const PATTERN: Message = t(
         RuleId::SchemaPattern,
         "`{value}` does not match the pattern `{pattern}`",
     );
+    /// `schema.timestamp-format`: an `x-unit: rfc3339` string that is not an RFC 3339 timestamp.
     pub const TIMESTAMP: Message = t(
         RuleId::SchemaTimestampFormat,
         "`{value}` is not an RFC 3339 timestamp (the format the spec assumes)",
     );
+    /// `schema.format`: an integer above the `int64` range that still fits 64 bits.
     pub const INT64_RANGE: Message = t(RuleId::SchemaFormat, "{value} is out of the int64 range");
+    /// `schema.format`: an integer literal beyond 64 bits, read as the nearest float.
     pub const INT64_APPROXIMATE: Message = t(
         RuleId::SchemaFormat,
         "{value} is out of the int64 range (an integer this large is read only approximately)",
     );
+    /// `schema.format`: an `int32` integer out of range.
     pub const INT32_RANGE: Message = t(RuleId::SchemaFormat, "{value} is out of the int32 range");
+    /// `schema.minimum`: an integer below `minimum`.
     pub const MINIMUM: Message = t(
         RuleId::SchemaMinimum,
         "{value} is less than the minimum {minimum}",
     );
+    /// `schema.maximum`: an integer above `maximum`.
     pub const MAXIMUM: Message = t(
         RuleId::SchemaMaximum,
         "{value} is greater than the maximum {maximum}",
     );
+    /// `schema.required`: a required property missing.
     pub const REQUIRED: Message = t(
         RuleId::SchemaRequired,
         "required property `{property}` of {model} is missing",
     );
+    /// `schema.undocumented-property`: a property the model does not list.
     pub const UNDOCUMENTED: Message = t(
         RuleId::SchemaUndocumentedProperty,
         "`{property}` is not a documented property of {model}",
     );
+    /// `state.conditional-presence`: a property absent where `x-presence` requires it.
     pub const MUST_BE_PRESENT: Message = t(
         RuleId::StateConditionalPresence,
         "`{property}` must be present when {status_field} is {status}",
     );
+    /// `state.conditional-presence`: a property present where `x-presence` forbids it.
     pub const MUST_BE_ABSENT: Message = t(
         RuleId::StateConditionalPresence,
         "`{property}` must be absent when {status_field} is {status}",
     );
+    /// `state.status-outcome`: an outcome while the status is not final (`x-outcome`).
     pub const OUTCOME_BEFORE_FINAL: Message = t(
         RuleId::StateStatusOutcome,
         "`{outcome_field}` is {outcome} while {status_field} is {status}, which is not final: the outcome must be absent before a final status",
     );
+    /// `state.status-outcome`: an outcome other than the one its final status maps to
+    /// (`x-outcome`).
     pub const OUTCOME_MISMATCH: Message = t(
         RuleId::StateStatusOutcome,
         "`{outcome_field}` is {outcome} but {status_field} {status} implies {expected}",

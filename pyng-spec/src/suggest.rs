@@ -4,7 +4,10 @@
 /// first (`created` -> `Created`), else the one fewest edits away, if that is
 /// close enough to be a typo rather than another name. Ties go to the earlier
 /// candidate, so the answer follows the spec's order.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     // Past this a name is not a typo of another, and distances get costly.
     const LONGEST: usize = 256;
     if name.chars().count() > LONGEST {
@@ -34,7 +37,7 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `did you mean `X`?` for [`closest`], the form every help line uses.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

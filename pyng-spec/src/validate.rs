@@ -8,7 +8,7 @@
 //! deserializing it, without building the document. A differential test keeps
 //! them in agreement finding for finding.
 
-pub mod order;
+pub(crate) mod order;
 mod rules;
 pub mod stream;
 
@@ -27,9 +27,11 @@ pub use rules::parse_rfc3339;
 pub struct Finding {
     /// Stable rule id, `category.name`.
     pub rule: String,
+    /// The rule's registered severity.
     pub severity: Severity,
     /// RFC 6901 pointer into the body at the offending value.
     pub pointer: String,
+    /// What is wrong, for humans.
     pub message: String,
     /// The spec fact the rule comes from.
     pub source: Option<Source>,

@@ -14,7 +14,7 @@ use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
 use crate::registry::{Message, RuleId, messages};
 use crate::validate::order::{self, FieldRule, Phase};
 
-pub fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
+pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
     if !cx.is_checked(&m.name) {
         return Ok(quote! {
@@ -264,12 +264,12 @@ fn outcome(cx: &Context, m: &Model, rule: &OutcomeRule) -> Result<TokenStream, G
 }
 
 /// Escapes text for use inside a `format!` string literal.
-pub fn fmt_lit(s: &str) -> String {
+pub(super) fn fmt_lit(s: &str) -> String {
     s.replace('{', "{{").replace('}', "}}")
 }
 
 /// A `format!` string for the pointer `{base}/<wire>`, with `wire` escaped for
 /// RFC 6901 and for `format!`.
-pub fn ptr_fmt(base: &str, wire: &str) -> String {
+pub(super) fn ptr_fmt(base: &str, wire: &str) -> String {
     format!("{{{base}}}/{}", fmt_lit(&crate::pointer::escape(wire)))
 }

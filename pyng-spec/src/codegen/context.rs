@@ -18,7 +18,7 @@ pub const SUPPORT_NAMES: &[&str] = &[
     "Overflow",
 ];
 
-pub struct Context<'a> {
+pub(super) struct Context<'a> {
     pub spec: &'a Spec,
     type_names: BTreeMap<String, String>,
     /// Per model, the Rust field names in field order.
@@ -32,7 +32,7 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(spec: &'a Spec) -> Result<Self, GenerateError> {
+    pub(super) fn new(spec: &'a Spec) -> Result<Self, GenerateError> {
         let mut types = Scope::with_reserved(SUPPORT_NAMES);
         let mut type_names = BTreeMap::new();
         for name in spec.types.keys() {
@@ -85,33 +85,33 @@ impl<'a> Context<'a> {
         Ok(cx)
     }
 
-    pub fn models(&self) -> impl Iterator<Item = &'a Model> {
+    pub(super) fn models(&self) -> impl Iterator<Item = &'a Model> {
         self.spec.types.values().filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
             TypeDef::Enum(_) => None,
         })
     }
 
-    pub fn enums(&self) -> impl Iterator<Item = &'a EnumDef> {
+    pub(super) fn enums(&self) -> impl Iterator<Item = &'a EnumDef> {
         self.spec.types.values().filter_map(|t| match t {
             TypeDef::Enum(e) => Some(e),
             TypeDef::Model(_) => None,
         })
     }
 
-    pub fn has_models(&self) -> bool {
+    pub(super) fn has_models(&self) -> bool {
         self.models().next().is_some()
     }
 
-    pub fn has_enums(&self) -> bool {
+    pub(super) fn has_enums(&self) -> bool {
         self.enums().next().is_some()
     }
 
-    pub fn has_invariants(&self) -> bool {
+    pub(super) fn has_invariants(&self) -> bool {
         self.models().any(|m| !m.invariants.is_empty())
     }
 
-    pub fn type_ident(&self, name: &str) -> Ident {
+    pub(super) fn type_ident(&self, name: &str) -> Ident {
         let n = self
             .type_names
             .get(name)
@@ -120,7 +120,7 @@ impl<'a> Context<'a> {
         names::ident(n)
     }
 
-    pub fn field_ident(&self, model: &Model, index: usize) -> Ident {
+    pub(super) fn field_ident(&self, model: &Model, index: usize) -> Ident {
         let n = self
             .field_names
             .get(&model.name)
@@ -131,12 +131,12 @@ impl<'a> Context<'a> {
     }
 
     /// The field and its Rust name, by wire name.
-    pub fn field(&self, model: &'a Model, wire: &str) -> Option<(&'a Field, Ident)> {
+    pub(super) fn field(&self, model: &'a Model, wire: &str) -> Option<(&'a Field, Ident)> {
         let i = model.fields.iter().position(|f| f.wire_name == wire)?;
         Some((&model.fields[i], self.field_ident(model, i)))
     }
 
-    pub fn variant_idents(&self, e: &EnumDef) -> (Vec<Ident>, Ident) {
+    pub(super) fn variant_idents(&self, e: &EnumDef) -> (Vec<Ident>, Ident) {
         match self.variant_names.get(&e.name) {
             Some((vs, unknown)) => (
                 vs.iter().map(|v| names::ident(v)).collect(),
@@ -146,7 +146,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn model_of(&self, ty: &Type) -> Option<&'a Model> {
+    pub(super) fn model_of(&self, ty: &Type) -> Option<&'a Model> {
         match ty {
             Type::Named(n) => self.spec.model(n),
             _ => None,
@@ -154,12 +154,12 @@ impl<'a> Context<'a> {
     }
 
     /// Whether `check()` on this model can report anything.
-    pub fn is_checked(&self, model: &str) -> bool {
+    pub(super) fn is_checked(&self, model: &str) -> bool {
         self.checked.contains(model)
     }
 
     /// Whether a value of this type contains a model whose check can report.
-    pub fn type_is_checked(&self, ty: &Type) -> bool {
+    pub(super) fn type_is_checked(&self, ty: &Type) -> bool {
         match ty {
             Type::Named(n) => self.is_checked(n),
             Type::Array(inner) => self.type_is_checked(inner),
@@ -168,13 +168,13 @@ impl<'a> Context<'a> {
     }
 
     /// The Rust type of a field (without the `Option` for optional fields).
-    pub fn rust_type(&self, ty: &Type) -> TokenStream {
+    pub(super) fn rust_type(&self, ty: &Type) -> TokenStream {
         self.rust_type_in(ty, &quote!())
     }
 
     /// [`Self::rust_type`] with named types behind `prefix` (`super::` from an
     /// operation module).
-    pub fn rust_type_in(&self, ty: &Type, prefix: &TokenStream) -> TokenStream {
+    pub(super) fn rust_type_in(&self, ty: &Type, prefix: &TokenStream) -> TokenStream {
         match ty {
             Type::String => quote!(String),
             Type::Integer => quote!(i64),
@@ -192,7 +192,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn field_type(&self, model: &Model, field: &Field) -> TokenStream {
+    pub(super) fn field_type(&self, model: &Model, field: &Field) -> TokenStream {
         let mut ty = self.rust_type(&field.ty);
         if self
             .boxed
@@ -206,7 +206,7 @@ impl<'a> Context<'a> {
         ty
     }
 
-    pub fn error(&self, pointer: &str, message: String) -> GenerateError {
+    pub(super) fn error(&self, pointer: &str, message: String) -> GenerateError {
         error_at(self.spec, pointer, message)
     }
 
@@ -277,7 +277,7 @@ impl<'a> Context<'a> {
 }
 
 /// Whether a field is an `Option` in Rust: optional, or nullable.
-pub fn is_option(field: &Field) -> bool {
+pub(super) fn is_option(field: &Field) -> bool {
     !field.required || field.nullable
 }
 

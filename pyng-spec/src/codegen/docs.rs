@@ -15,17 +15,17 @@ const WIDTH: usize = 88;
 
 /// Accumulates the paragraphs of one doc comment.
 #[derive(Debug, Default)]
-pub struct Doc {
+pub(super) struct Doc {
     paragraphs: Vec<String>,
 }
 
 impl Doc {
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Doc::default()
     }
 
     /// Spec prose: escaped.
-    pub fn text(&mut self, text: &str) -> &mut Self {
+    pub(super) fn text(&mut self, text: &str) -> &mut Self {
         let t = escape(text);
         if !t.is_empty() {
             self.paragraphs.push(t);
@@ -33,7 +33,7 @@ impl Doc {
         self
     }
 
-    pub fn opt_text(&mut self, text: Option<&str>) -> &mut Self {
+    pub(super) fn opt_text(&mut self, text: Option<&str>) -> &mut Self {
         if let Some(t) = text {
             self.text(t);
         }
@@ -41,19 +41,19 @@ impl Doc {
     }
 
     /// Markdown written by the generator itself (already safe).
-    pub fn markdown(&mut self, md: String) -> &mut Self {
+    pub(super) fn markdown(&mut self, md: String) -> &mut Self {
         self.paragraphs.push(md);
         self
     }
 
-    pub fn source(&mut self, source: Option<&Source>) -> &mut Self {
+    pub(super) fn source(&mut self, source: Option<&Source>) -> &mut Self {
         if let Some(s) = source {
             self.markdown(provenance(s));
         }
         self
     }
 
-    pub fn draft(&mut self, draft: bool) -> &mut Self {
+    pub(super) fn draft(&mut self, draft: bool) -> &mut Self {
         if draft {
             self.markdown(DRAFT.to_owned());
         }
@@ -61,7 +61,7 @@ impl Doc {
     }
 
     /// `#[doc = "..."]` attributes, one per line, a blank line between paragraphs.
-    pub fn attrs(&self) -> TokenStream {
+    pub(super) fn attrs(&self) -> TokenStream {
         let mut lines: Vec<String> = Vec::new();
         for (i, p) in self.paragraphs.iter().enumerate() {
             if i > 0 {
@@ -82,11 +82,11 @@ impl Doc {
 }
 
 /// The draft marker carried by every item of a draft spec.
-pub const DRAFT: &str =
+pub(super) const DRAFT: &str =
     "**Draft:** the source document is a draft contract; this item may change before release.";
 
 /// ``*Source:* `001_x.txt`, section "Line Items".``
-pub fn provenance(s: &Source) -> String {
+pub(super) fn provenance(s: &Source) -> String {
     match &s.section {
         Some(section) => format!(
             "*Source:* {}, section \u{201c}{}\u{201d}.",
@@ -98,7 +98,7 @@ pub fn provenance(s: &Source) -> String {
 }
 
 /// Inline code for any text (a fence longer than any backtick run inside).
-pub fn code(s: &str) -> String {
+pub(super) fn code(s: &str) -> String {
     let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     if longest == 0 {
         return format!("`{s}`");
@@ -108,7 +108,7 @@ pub fn code(s: &str) -> String {
 }
 
 /// A list of values as inline code: `` `a`, `b` ``.
-pub fn code_list<S: AsRef<str>>(values: &[S]) -> String {
+pub(super) fn code_list<S: AsRef<str>>(values: &[S]) -> String {
     values
         .iter()
         .map(|v| code(v.as_ref()))

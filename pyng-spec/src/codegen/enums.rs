@@ -19,7 +19,7 @@ use super::docs::{self, Doc};
 use crate::contract::Machine;
 use crate::ir::{EnumDef, StateMachine, TimeoutLimit};
 
-pub fn enum_def(cx: &Context, e: &EnumDef) -> TokenStream {
+pub(super) fn enum_def(cx: &Context, e: &EnumDef) -> TokenStream {
     let ident = cx.type_ident(&e.name);
     let (variants, unknown) = cx.variant_idents(e);
     let values = &e.values;

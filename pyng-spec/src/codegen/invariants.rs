@@ -28,14 +28,14 @@ use crate::expr::{CmpOp, Expr, ExprKind, Path, Segment};
 use crate::ir::{InvariantDef, Model, Type};
 use crate::registry::messages;
 
-pub struct Compiled {
+pub(super) struct Compiled {
     /// The `invariant_*` method evaluating both sides.
     pub method: TokenStream,
     /// The statement in `check_at` that calls it and reports.
     pub call: TokenStream,
 }
 
-pub fn invariant(
+pub(super) fn invariant(
     cx: &Context,
     m: &Model,
     inv: &InvariantDef,

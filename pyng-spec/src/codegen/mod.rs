@@ -37,9 +37,13 @@ pub use surface::surface;
 /// generator does not support). Located like a [`crate::Diagnostic`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerateError {
+    /// The spec file as given to the loader.
     pub file: String,
+    /// 1-based line of the construct the generator refuses.
     pub line: usize,
+    /// 1-based column, in characters.
     pub column: usize,
+    /// What is unsupported, for humans.
     pub message: String,
 }
 

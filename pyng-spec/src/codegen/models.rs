@@ -12,7 +12,7 @@ use super::docs::{self, Doc};
 use crate::ir::{Field, Model, Presence};
 use crate::registry::RuleId;
 
-pub fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
+pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
     let ident = cx.type_ident(&m.name);
     let mut doc = Doc::new();
     doc.opt_text(m.description.as_deref());

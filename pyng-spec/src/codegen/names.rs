@@ -19,7 +19,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// `transactionStatus` -> `transaction_status`, `result.code` -> `result_code`.
-pub fn snake(name: &str) -> String {
+pub(super) fn snake(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -36,7 +36,7 @@ pub fn snake(name: &str) -> String {
 }
 
 /// `in-progress` -> `InProgress`, `application/json` -> `ApplicationJson`.
-pub fn camel(name: &str) -> String {
+pub(super) fn camel(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -52,7 +52,7 @@ pub fn camel(name: &str) -> String {
 }
 
 /// An identifier for a name that may be a keyword (`type` -> `r#type`).
-pub fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
@@ -64,19 +64,19 @@ pub fn ident(name: &str) -> Ident {
 
 /// Hands out unique names within one scope, in request order.
 #[derive(Debug, Default)]
-pub struct Scope {
+pub(super) struct Scope {
     taken: BTreeSet<String>,
 }
 
 impl Scope {
-    pub fn with_reserved(reserved: &[&str]) -> Self {
+    pub(super) fn with_reserved(reserved: &[&str]) -> Self {
         Scope {
             taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
         }
     }
 
     /// `base`, or `base2`, `base3`, ... (`base_2` for snake case) if taken.
-    pub fn claim(&mut self, base: &str) -> String {
+    pub(super) fn claim(&mut self, base: &str) -> String {
         let sep = if base.contains('_') || base.starts_with(|c: char| c.is_ascii_lowercase()) {
             "_"
         } else {

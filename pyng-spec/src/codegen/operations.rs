@@ -11,7 +11,7 @@ use super::docs::{self, Doc};
 use super::names::{self, Scope};
 use crate::ir::{Operation, Param, ParamLocation, Response, Spec, Type};
 
-pub fn needs_percent_encoding(spec: &Spec) -> bool {
+pub(super) fn needs_percent_encoding(spec: &Spec) -> bool {
     spec.operations.iter().any(|op| {
         op.params
             .iter()
@@ -19,7 +19,7 @@ pub fn needs_percent_encoding(spec: &Spec) -> bool {
     })
 }
 
-pub fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateError> {
+pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateError> {
     let module = names::ident(&names::snake(&op.id));
     let doc = operation_doc(cx, op).attrs();
     let method = op.method.to_uppercase();

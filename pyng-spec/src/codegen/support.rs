@@ -8,7 +8,7 @@ use quote::quote;
 use super::context::Context;
 use crate::registry::messages;
 
-pub fn support(cx: &Context) -> TokenStream {
+pub(super) fn support(cx: &Context) -> TokenStream {
     let mut out = TokenStream::new();
     if cx.has_models() {
         out.extend(violation());

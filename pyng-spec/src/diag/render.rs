@@ -9,7 +9,9 @@ use super::{Diagnostic, Severity};
 /// Colours on or off; [`Style::for_terminal`] decides the usual way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
+    /// No escape codes: logs, files, tests.
     Plain,
+    /// ANSI colours: a terminal.
     Colour,
 }
 

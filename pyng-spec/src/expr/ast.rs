@@ -10,11 +10,14 @@ use rust_decimal::Decimal;
 /// hand (not by the parser) carry `Span::default()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub start: usize,
+    /// Byte offset one past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -25,17 +28,25 @@ impl Span {
     }
 }
 
+/// A comparison operator of an invariant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CmpOp {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
 impl CmpOp {
+    /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
             CmpOp::Eq => "==",
@@ -63,19 +74,26 @@ impl CmpOp {
 /// One parsed `x-invariants` entry: exactly one comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invariant {
+    /// The comparison.
     pub op: CmpOp,
+    /// The left side.
     pub lhs: Expr,
+    /// The right side.
     pub rhs: Expr,
     /// The text it was parsed from; spans index into it.
     pub source: String,
 }
 
+/// An expression node with its position in the invariant's text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
+    /// What the node is.
     pub kind: ExprKind,
+    /// Where it was parsed from.
     pub span: Span,
 }
 
+/// The kinds of expression node.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     /// Integer literal (the parser only produces non-negative ones; `-5` is
@@ -89,12 +107,19 @@ pub enum ExprKind {
     /// `over` contains `[*]`), else `sum(over, each)` (`over` ends in `[*]`
     /// and `each` is evaluated with every element as the instance).
     Sum {
+        /// The path summed over; contains `[*]`.
         over: Path,
+        /// The expression evaluated per element, with the element as the instance;
+        /// `None` sums the leaves `over` reaches.
         each: Option<Box<Expr>>,
     },
+    /// `-a`
     Neg(Box<Expr>),
+    /// `a + b`
     Add(Box<Expr>, Box<Expr>),
+    /// `a - b`
     Sub(Box<Expr>, Box<Expr>),
+    /// `a * b`
     Mul(Box<Expr>, Box<Expr>),
     /// `a ?? b`: `a` if present, else `b`.
     Coalesce(Box<Expr>, Box<Expr>),
@@ -229,10 +254,13 @@ impl Invariant {
 /// A dotted path such as `lineItems[*].amountTotal` or `data."result.code"`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Path {
+    /// The segments, in order.
     pub segments: Vec<Segment>,
+    /// Where the path was parsed from.
     pub span: Span,
 }
 
+/// One segment of a [`Path`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
     /// An object key (the wire name, unescaped).
@@ -242,6 +270,7 @@ pub enum Segment {
 }
 
 impl Path {
+    /// A path without a source position, for building trees by hand.
     pub fn new(segments: Vec<Segment>) -> Self {
         Path {
             segments,
@@ -249,10 +278,12 @@ impl Path {
         }
     }
 
+    /// Whether the path contains `[*]`.
     pub fn has_each(&self) -> bool {
         self.segments.contains(&Segment::Each)
     }
 
+    /// Whether the path's last segment is `[*]`.
     pub fn ends_with_each(&self) -> bool {
         self.segments.last() == Some(&Segment::Each)
     }

@@ -15,7 +15,9 @@ use crate::registry::messages;
 /// (from a decimal literal or a decimal string such as `"14.99"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Num {
+    /// A JSON integer fitting i64, or an integer literal.
     Int(i64),
+    /// A decimal literal or decimal string, with its scale.
     Dec(Decimal),
 }
 
@@ -50,32 +52,41 @@ impl fmt::Display for Num {
 /// The outcome of checking one invariant on one instance.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Evaluation {
+    /// Both sides are present and the comparison holds.
     Holds,
     /// A side was absent (a missing or null field, or a missing array under
-    /// `sum`), so the rule does not apply. `absent` lists the JSON pointers
-    /// (relative to the instance) whose absence made it so.
+    /// `sum`), so the rule does not apply.
     NotApplicable {
+        /// The JSON pointers (relative to the instance) whose absence made it so.
         absent: Vec<String>,
     },
+    /// Both sides are present and the comparison fails.
     Violated(Violation),
+    /// The instance's data cannot be evaluated (wrong type, out of range, overflow).
     Error(EvalError),
 }
 
+/// A failed comparison: the two sides' values and what they were computed from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Violation {
+    /// The left side's value.
     pub lhs: Num,
+    /// The right side's value.
     pub rhs: Num,
     /// Every field value that contributed to either side, in evaluation
     /// order (values discarded by `??` or by an absent `sum` element are
     /// left out).
     pub operands: Vec<Operand>,
+    /// The rendered finding message ([`messages::INVARIANT_VIOLATED`]).
     pub message: String,
 }
 
+/// A field value read while evaluating an invariant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operand {
     /// RFC 6901 pointer relative to the instance (`/lineItems/2/amountTotal`).
     pub pointer: String,
+    /// The value read there.
     pub value: Num,
 }
 
@@ -84,7 +95,10 @@ pub struct Operand {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct EvalError {
+    /// RFC 6901 pointer relative to the instance; `None` when no value of the
+    /// instance is at fault.
     pub pointer: Option<String>,
+    /// What is wrong, for humans.
     pub message: String,
 }
 

@@ -14,7 +14,9 @@ pub const MAX_DEPTH: u32 = 64;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at byte {offset})")]
 pub struct ParseError {
+    /// Byte offset into the invariant's text.
     pub offset: usize,
+    /// What is wrong, for humans.
     pub message: String,
     /// What the author probably meant, where the mistake is a common one.
     pub help: Option<String>,

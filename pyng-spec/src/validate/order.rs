@@ -9,7 +9,7 @@ use crate::ir::Model;
 
 /// One rule phase of a model instance. The derived order is the report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// Field `index` of the model.
     Field { index: usize, rule: FieldRule },
     /// `schema.undocumented-property`, for every key the model does not document.
@@ -22,7 +22,7 @@ pub enum Phase {
 
 /// The rules of one field, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FieldRule {
+pub(crate) enum FieldRule {
     /// The value's own rules (schema, and everything inside it), or
     /// `schema.required` when it is missing.
     Value,
@@ -31,14 +31,14 @@ pub enum FieldRule {
 }
 
 impl Phase {
-    pub fn value(index: usize) -> Phase {
+    pub(crate) fn value(index: usize) -> Phase {
         Phase::Field {
             index,
             rule: FieldRule::Value,
         }
     }
 
-    pub fn presence(index: usize) -> Phase {
+    pub(crate) fn presence(index: usize) -> Phase {
         Phase::Field {
             index,
             rule: FieldRule::Presence,
@@ -47,7 +47,7 @@ impl Phase {
 }
 
 /// The phases `m` has, in order.
-pub fn phases(m: &Model) -> impl Iterator<Item = Phase> + '_ {
+pub(crate) fn phases(m: &Model) -> impl Iterator<Item = Phase> + '_ {
     let fields = m.fields.iter().enumerate().flat_map(|(i, f)| {
         let presence = f.presence.is_some().then(|| Phase::presence(i));
         std::iter::once(Phase::value(i)).chain(presence)

@@ -65,7 +65,7 @@ impl Issue<'_> {
     }
 
     /// The finding, given the pointer of the value the issue is relative to.
-    pub fn place(self, at: &str) -> super::Finding {
+    pub(super) fn place(self, at: &str) -> super::Finding {
         let pointer = match self.at {
             Rel::Here => at.to_owned(),
             Rel::Key(k) => push(at, k),

@@ -92,9 +92,11 @@ impl Streamed<'_> {
 /// A body that is not JSON.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
+    /// serde_json's description of the error.
     pub message: String,
     /// 1-based; 0 when unknown.
     pub line: usize,
+    /// 1-based; 0 when unknown.
     pub column: usize,
     /// The text ended early (a truncated body).
     pub eof: bool,

@@ -36,12 +36,12 @@ pub(super) struct CModel {
 
 impl CModel {
     /// The index of the field named `key`.
-    pub fn field(&self, key: &str) -> Option<usize> {
+    pub(super) fn field(&self, key: &str) -> Option<usize> {
         self.model.fields.iter().position(|f| f.wire_name == key)
     }
 }
 
-/// A spec compiled for [`super::validate`]; build it once per spec.
+/// A spec compiled for [`Schema::validate`]; build it once per spec.
 #[derive(Debug)]
 pub struct Schema {
     pub(super) models: Vec<CModel>,
@@ -52,6 +52,7 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// Compiles every model and enum of `spec`.
     pub fn new(spec: &Spec) -> Schema {
         let mut names = foldhash::HashMap::default();
         let (mut nm, mut ne) = (0, 0);

@@ -48,7 +48,7 @@ pub(super) struct Ctx<'s, 'de> {
 }
 
 impl<'s, 'de> Ctx<'s, 'de> {
-    pub fn new(schema: &'s Schema) -> Self {
+    pub(super) fn new(schema: &'s Schema) -> Self {
         // Room for a body of ordinary depth, so that the stacks do not regrow.
         const DEPTH: usize = 16;
         Ctx {
@@ -63,7 +63,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     }
 
     /// The pointer of the current value.
-    pub fn pointer(&self) -> String {
+    pub(super) fn pointer(&self) -> String {
         let mut p = String::new();
         for seg in &self.path {
             match *seg {
@@ -77,7 +77,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     /// Places the scratch issues at the current value; `phase` is the model
     /// rule they come from when the current value is a model instance.
     #[inline]
-    pub fn flush(&mut self, phase: Option<Phase>) {
+    pub(super) fn flush(&mut self, phase: Option<Phase>) {
         if self.issues.is_empty() {
             return;
         }
@@ -89,13 +89,13 @@ impl<'s, 'de> Ctx<'s, 'de> {
     }
 
     /// Adds a finding at the current place in the report order.
-    pub fn push(&mut self, finding: Finding, phase: Option<Phase>) {
+    pub(super) fn push(&mut self, finding: Finding, phase: Option<Phase>) {
         let mut key = self.order.clone();
         key.extend(phase.map(Step::Phase));
         self.findings.push((key, finding));
     }
 
-    pub fn report(&mut self, issue: Option<Issue<'s>>, phase: Option<Phase>) {
+    pub(super) fn report(&mut self, issue: Option<Issue<'s>>, phase: Option<Phase>) {
         if let Some(i) = issue {
             self.issues.push(i);
             self.flush(phase);
@@ -104,7 +104,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
 
     /// Forgets the findings of an earlier value of model property `field`: a
     /// duplicate key replaces it, as in a parsed `Value` (the last one wins).
-    pub fn forget(&mut self, field: usize) {
+    pub(super) fn forget(&mut self, field: usize) {
         let mut prefix = self.order.clone();
         prefix.push(Step::Phase(Phase::value(field)));
         self.findings.retain(|(k, _)| !k.starts_with(&prefix));
@@ -114,7 +114,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     /// start at `start`; `set` takes over from a linear scan for big objects.
     // A `&Cow` so that a borrowed key goes into the set without a copy.
     #[allow(clippy::ptr_arg)]
-    pub fn is_dup(
+    pub(super) fn is_dup(
         &self,
         start: usize,
         key: &Cow<'de, str>,
@@ -134,7 +134,7 @@ impl<'s, 'de> Ctx<'s, 'de> {
     }
 
     /// The findings in the report order.
-    pub fn finish(&mut self) -> Vec<Finding> {
+    pub(super) fn finish(&mut self) -> Vec<Finding> {
         let mut f = std::mem::take(&mut self.findings);
         f.sort_by(|a, b| a.0.cmp(&b.0));
         f.into_iter().map(|(_, f)| f).collect()

@@ -21,7 +21,7 @@ pub(super) enum Kept<'de> {
 }
 
 impl<'de> Kept<'de> {
-    pub fn into_value(self) -> Value {
+    pub(super) fn into_value(self) -> Value {
         match self {
             Kept::Value(v) => v,
             Kept::Str(s) => Value::String(s.into_owned()),
@@ -44,7 +44,7 @@ pub(super) enum ObjAcc<'de> {
 }
 
 impl<'de> ObjAcc<'de> {
-    pub fn new(cap: &Capture<'_>) -> Self {
+    pub(super) fn new(cap: &Capture<'_>) -> Self {
         match cap {
             Capture::None => ObjAcc::Nothing,
             Capture::Full => ObjAcc::Whole(Map::new()),
@@ -54,7 +54,7 @@ impl<'de> ObjAcc<'de> {
 
     // A `&Cow` so that a borrowed key is kept without a copy.
     #[allow(clippy::ptr_arg)]
-    pub fn insert(&mut self, key: &Cow<'de, str>, v: Kept<'de>) {
+    pub(super) fn insert(&mut self, key: &Cow<'de, str>, v: Kept<'de>) {
         match self {
             ObjAcc::Nothing => {}
             ObjAcc::Whole(map) => {
@@ -67,7 +67,7 @@ impl<'de> ObjAcc<'de> {
         }
     }
 
-    pub fn finish(self) -> Option<Kept<'de>> {
+    pub(super) fn finish(self) -> Option<Kept<'de>> {
         match self {
             ObjAcc::Nothing => None,
             ObjAcc::Whole(map) => Some(Kept::Value(Value::Object(map))),
@@ -84,7 +84,7 @@ pub(super) enum ArrAcc<'de> {
 }
 
 impl<'de> ArrAcc<'de> {
-    pub fn new(cap: &Capture<'_>) -> Self {
+    pub(super) fn new(cap: &Capture<'_>) -> Self {
         match cap {
             Capture::None => ArrAcc::Nothing,
             Capture::Full => ArrAcc::Whole(Vec::new()),
@@ -94,7 +94,7 @@ impl<'de> ArrAcc<'de> {
 
     /// `v` is `None` for an element nobody asked for: a placeholder keeps the
     /// indexes.
-    pub fn push(&mut self, v: Option<Kept<'de>>) {
+    pub(super) fn push(&mut self, v: Option<Kept<'de>>) {
         match self {
             ArrAcc::Nothing => {}
             ArrAcc::Whole(items) => items.push(v.map_or(Value::Null, Kept::into_value)),
@@ -102,7 +102,7 @@ impl<'de> ArrAcc<'de> {
         }
     }
 
-    pub fn finish(self) -> Option<Kept<'de>> {
+    pub(super) fn finish(self) -> Option<Kept<'de>> {
         match self {
             ArrAcc::Nothing => None,
             ArrAcc::Whole(items) => Some(Kept::Value(Value::Array(items))),
@@ -120,7 +120,7 @@ pub(super) enum View<'a, 'de> {
 
 impl<'a, 'de> View<'a, 'de> {
     /// The property `key`, when this is an object; `Err` when it is not one.
-    pub fn get(self, key: &str) -> Result<Option<Self>, ()> {
+    pub(super) fn get(self, key: &str) -> Result<Option<Self>, ()> {
         match self {
             View::K(Kept::Obj(entries)) => Ok(entries
                 .iter()
@@ -134,7 +134,7 @@ impl<'a, 'de> View<'a, 'de> {
     }
 
     /// The elements, when this is an array.
-    pub fn items(self) -> Result<Items<'a, 'de>, ()> {
+    pub(super) fn items(self) -> Result<Items<'a, 'de>, ()> {
         match self {
             View::K(Kept::Arr(items)) => Ok(Items::K(items.iter())),
             View::K(Kept::Value(Value::Array(items))) | View::V(Value::Array(items)) => {
@@ -144,14 +144,14 @@ impl<'a, 'de> View<'a, 'de> {
         }
     }
 
-    pub fn is_null(self) -> bool {
+    pub(super) fn is_null(self) -> bool {
         matches!(
             self,
             View::K(Kept::Value(Value::Null)) | View::V(Value::Null)
         )
     }
 
-    pub fn as_str(self) -> Option<&'a str> {
+    pub(super) fn as_str(self) -> Option<&'a str> {
         match self {
             View::K(Kept::Str(s)) => Some(s),
             View::K(Kept::Value(Value::String(s))) | View::V(Value::String(s)) => Some(s),
@@ -159,7 +159,7 @@ impl<'a, 'de> View<'a, 'de> {
         }
     }
 
-    pub fn as_number(self) -> Option<&'a Number> {
+    pub(super) fn as_number(self) -> Option<&'a Number> {
         match self {
             View::K(Kept::Value(Value::Number(n))) | View::V(Value::Number(n)) => Some(n),
             _ => None,
@@ -169,7 +169,7 @@ impl<'a, 'de> View<'a, 'de> {
 
 impl<'a> View<'a, '_> {
     /// What `Value::pointer` finds at the RFC 6901 `pointer`.
-    pub fn pointer(self, pointer: &str) -> Option<Self> {
+    pub(super) fn pointer(self, pointer: &str) -> Option<Self> {
         if pointer.is_empty() {
             return Some(self);
         }
@@ -188,7 +188,7 @@ impl<'a> View<'a, '_> {
     }
 
     /// The property or element an unescaped pointer token names.
-    pub fn child(self, token: &str) -> Option<Self> {
+    pub(super) fn child(self, token: &str) -> Option<Self> {
         match self.get(token) {
             Ok(child) => child,
             Err(()) => self.index(token),
@@ -211,11 +211,11 @@ impl<'a> View<'a, '_> {
     }
 
     /// A string as text, anything else as a `Value`.
-    pub fn text(self) -> Result<&'a str, Value> {
+    pub(super) fn text(self) -> Result<&'a str, Value> {
         self.as_str().ok_or_else(|| self.to_value())
     }
 
-    pub fn to_value(self) -> Value {
+    pub(super) fn to_value(self) -> Value {
         match self {
             View::K(k) => k.clone().into_value(),
             View::V(v) => v.clone(),

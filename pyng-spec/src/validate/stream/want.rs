@@ -112,14 +112,14 @@ pub(super) struct Wants<'w> {
 
 impl<'w> Wants<'w> {
     #[inline]
-    pub fn push(&mut self, w: &'w Want) {
+    pub(super) fn push(&mut self, w: &'w Want) {
         match self.inline.iter_mut().find(|s| s.is_none()) {
             Some(slot) => *slot = Some(w),
             None => self.spill.push(w),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &'w Want> + '_ {
+    pub(super) fn iter(&self) -> impl Iterator<Item = &'w Want> + '_ {
         self.inline
             .iter()
             .map_while(|w| *w)
@@ -140,7 +140,7 @@ pub(super) enum Capture<'w> {
 }
 
 impl<'w> Capture<'w> {
-    pub fn of(w: Option<&'w Want>) -> Capture<'w> {
+    pub(super) fn of(w: Option<&'w Want>) -> Capture<'w> {
         let mut c = Capture::None;
         if let Some(w) = w {
             c.add(w);
@@ -149,13 +149,13 @@ impl<'w> Capture<'w> {
     }
 
     #[inline]
-    pub fn is_some(&self) -> bool {
+    pub(super) fn is_some(&self) -> bool {
         !matches!(self, Capture::None)
     }
 
     /// Also keeps what `w` names.
     #[inline]
-    pub fn add(&mut self, w: &'w Want) {
+    pub(super) fn add(&mut self, w: &'w Want) {
         match self {
             Capture::Full => {}
             _ if w.is_whole() => *self = Capture::Full,
@@ -170,7 +170,7 @@ impl<'w> Capture<'w> {
 
     /// What to keep of the property `key` of an object kept this way.
     #[inline]
-    pub fn key(&self, key: &str) -> Capture<'w> {
+    pub(super) fn key(&self, key: &str) -> Capture<'w> {
         match self {
             Capture::None => Capture::None,
             Capture::Full => Capture::Full,
@@ -194,7 +194,7 @@ impl<'w> Capture<'w> {
     }
 
     /// What to keep of element `i` of an array kept this way.
-    pub fn index(&self, i: usize) -> Capture<'w> {
+    pub(super) fn index(&self, i: usize) -> Capture<'w> {
         match self {
             Capture::None => Capture::None,
             Capture::Full => Capture::Full,
