@@ -286,6 +286,7 @@ mod tests {
                 ("Pending".to_owned(), s(&["InProgress", "Expired"])),
                 ("InProgress".to_owned(), s(&["Settled", "Declined"])),
             ]),
+            corrections: BTreeMap::new(),
             timeouts: Vec::new(),
             source: None,
         };

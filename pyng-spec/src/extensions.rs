@@ -235,6 +235,8 @@ pub struct StateMachineExt {
     #[serde(default)]
     pub transitions: indexmap::IndexMap<String, Vec<String>>,
     #[serde(default)]
+    pub corrections: indexmap::IndexMap<String, Vec<String>>,
+    #[serde(default)]
     pub timeouts: Vec<TimeoutExt>,
     #[serde(rename = "x-source")]
     pub source: Option<String>,
