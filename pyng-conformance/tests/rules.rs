@@ -62,6 +62,63 @@ components:
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
 
+/// A checkout whose `cancelled` the provider documents may later be
+/// corrected to `successful`; no bundled spec documents a correction.
+const CORRECTIONS_SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Corrections, version: "1"}
+paths:
+  /checkouts/{id}:
+    get:
+      operationId: getCheckout
+      x-resource-key: [id]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Checkout"}
+components:
+  schemas:
+    Checkout:
+      type: object
+      required: [status]
+      properties:
+        status: {$ref: "#/components/schemas/CheckoutState"}
+    CheckoutState:
+      type: string
+      enum: [pending, successful, cancelled, expired]
+      x-state-machine:
+        initial: [pending]
+        final: [successful, cancelled, expired]
+        transitions:
+          pending: [successful, cancelled, expired]
+        corrections:
+          cancelled: [successful]
+"##;
+
+/// The rules of a sequence of `CheckoutState` statuses, one second apart,
+/// against [`CORRECTIONS_SPEC`].
+fn correction_sequence(statuses: &[&str]) -> Report {
+    let engine = Engine::from_specs(vec![
+        pyng_spec::load_str("corrections.yaml", CORRECTIONS_SPEC)
+            .unwrap()
+            .spec,
+    ]);
+    let text: Vec<String> = statuses
+        .iter()
+        .enumerate()
+        .map(|(t, s)| {
+            format!(
+                r#"{{"startedAt":"2024-01-01T00:00:0{t}Z","request":{{"method":"GET","url":"https://h/checkouts/1"}},"response":{{"status":200,"headers":{{"Content-Type":"application/json"}},"body":{{"status":"{s}"}}}}}}"#
+            )
+        })
+        .collect();
+    engine.check_bytes("r.ndjson", text.join("\n").as_bytes())
+}
+
 /// A directory with a clean recording and, if asked, a FIFO named like one.
 fn walk_with_fifo(fifo: bool) -> Report {
     let dir = tempfile::tempdir().unwrap();
@@ -426,6 +483,11 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "state.correction",
+        || correction_sequence(&["pending", "cancelled", "successful"]),
+        || correction_sequence(&["pending", "successful", "successful"]),
+    ),
+    (
         "state.invalid-transition",
         || {
             check(vec![
@@ -678,6 +740,39 @@ fn every_catalogued_rule_has_a_case() {
             CASES.iter().any(|(id, _, _)| *id == r.id),
             "no test case for {}: add a (rule, failing, passing) entry to CASES in pyng-conformance/tests/rules.rs",
             r.id
+        );
+    }
+}
+
+#[test]
+fn a_documented_correction_is_a_warning_and_any_other_move_out_of_a_final_state_an_error() {
+    let rules = |r: &Report| -> Vec<(String, bool)> {
+        r.findings
+            .iter()
+            .map(|f| (f.rule.clone(), f.is_error()))
+            .collect()
+    };
+    let corrected = correction_sequence(&["pending", "cancelled", "successful"]);
+    assert_eq!(rules(&corrected), [("state.correction".to_owned(), false)]);
+    assert!(
+        corrected.findings[0]
+            .message
+            .contains("`status` is successful after cancelled"),
+        "{}",
+        corrected.findings[0].message
+    );
+    // Final states stay final: not corrected back, not to another final state,
+    // and the corrected state is left only as the spec says.
+    for statuses in [
+        ["pending", "cancelled", "pending"],
+        ["pending", "cancelled", "expired"],
+        ["cancelled", "successful", "cancelled"],
+    ] {
+        let r = correction_sequence(&statuses);
+        assert!(
+            rules(&r).contains(&("state.final-state-left".to_owned(), true)),
+            "{statuses:?}: {:#?}",
+            r.findings
         );
     }
 }

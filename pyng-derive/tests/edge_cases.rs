@@ -86,6 +86,30 @@ fn a_documented_value_named_unknown_is_not_the_catch_all() {
 }
 
 #[test]
+fn a_documented_correction_leaves_a_final_state_that_stays_final() {
+    let model = spec();
+    let machine = pyng_spec::contract::Machine::of(model.enum_def("LedgerState").unwrap()).unwrap();
+    // The generated answer is the contract's, for every pair of documented values.
+    for (i, from) in LedgerState::ALL.iter().enumerate() {
+        for (j, to) in LedgerState::ALL.iter().enumerate() {
+            assert_eq!(
+                from.can_correct_to(to),
+                machine.may_correct(i, j),
+                "{from} -> {to}"
+            );
+        }
+    }
+    assert!(LedgerState::V3ds.can_correct_to(&LedgerState::Done));
+    assert!(LedgerState::V3ds.is_final());
+    assert!(!LedgerState::V3ds.can_transition_to(&LedgerState::Done));
+    assert!(!LedgerState::Done.can_correct_to(&LedgerState::V3ds));
+    assert!(!LedgerState::InProgress.can_correct_to(&LedgerState::Done));
+    let unknown: LedgerState = "refunded".into();
+    assert!(!unknown.can_correct_to(&LedgerState::Done));
+    assert!(!LedgerState::V3ds.can_correct_to(&unknown));
+}
+
+#[test]
 fn integer_and_enum_parameters() {
     assert_eq!(op::path("a b", 7), "/ledgers/a%20b/pages/7");
     let q = op::Query {

@@ -5,6 +5,7 @@
 //! scenario := part (SEP part)*            SEP: '.', '+' or ' ' ('+' arrives as ' ' in a query)
 //! part     := outcome ['-' number]        at most one
 //!           | 'via-' state                the path passes through this state
+//!           | 'correct-' state            then a documented correction, at most one
 //!           | fault                       at most one
 //! outcome  := state | 'expire' | 'default'
 //! ```
@@ -17,6 +18,9 @@
 //! state machine fires; its `number` is the TTL in sandbox seconds for
 //! `deadlineField` timeouts. `default` (or no outcome) is the final state furthest
 //! from the initial state, ties broken by enum order: the "happy path".
+//! `correct-<state>` plays a correction the spec documents
+//! (`x-state-machine.corrections`): after the outcome, the path goes on to `state`
+//! through the corrections, and `number` counts the polls to it.
 //!
 //! In a header the whole value must parse. In a resource id the scenario is found
 //! inside: tokens before the outcome (`pi-`, a counter) and unrecognised parts are
@@ -34,6 +38,8 @@ pub struct Scenario {
     /// Polls before the target (or, for `expire`, the deadline TTL in seconds).
     pub number: Option<u64>,
     pub via: Vec<String>,
+    /// The state a documented correction leads to after the outcome.
+    pub correct: Option<String>,
     pub fault: Option<Fault>,
 }
 
@@ -76,6 +82,7 @@ impl Default for Scenario {
             target: Target::Default,
             number: None,
             via: Vec::new(),
+            correct: None,
             fault: None,
         }
     }
@@ -108,6 +115,13 @@ fn outcome(word: &str, values: &[String]) -> Option<Target> {
     match_state(word, values).map(|v| Target::State(v.clone()))
 }
 
+/// The state named after `prefix` (`via-`, `correct-`) in `part`, if it has it.
+fn prefixed<'a>(part: &'a str, prefix: &str) -> Option<&'a str> {
+    part.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and(part.get(prefix.len()..))
+}
+
 fn is_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.parse::<u64>().is_ok()
 }
@@ -122,14 +136,16 @@ impl Scenario {
                 if sc.fault.replace(f).is_some() {
                     return Err("more than one fault".into());
                 }
-            } else if let Some(state) = part
-                .get(..4)
-                .filter(|p| p.eq_ignore_ascii_case("via-"))
-                .and(part.get(4..))
-            {
+            } else if let Some(state) = prefixed(part, "via-") {
                 let v = match_state(state, values)
                     .ok_or_else(|| format!("`{state}` is not a state ({})", values.join(", ")))?;
                 sc.via.push(v.clone());
+            } else if let Some(state) = prefixed(part, "correct-") {
+                let v = match_state(state, values)
+                    .ok_or_else(|| format!("`{state}` is not a state ({})", values.join(", ")))?;
+                if sc.correct.replace(v.clone()).is_some() {
+                    return Err("more than one correction".into());
+                }
             } else {
                 let (word, number) = match part.split_once('-') {
                     Some((w, n)) if is_number(n) => (w, n.parse().ok()),
@@ -166,13 +182,15 @@ impl Scenario {
                 }
                 continue;
             }
-            if let Some(state) = part
-                .get(..4)
-                .filter(|p| p.eq_ignore_ascii_case("via-"))
-                .and(part.get(4..))
+            if let Some(state) = prefixed(part, "via-")
                 && let Some(v) = match_state(state, values)
             {
                 sc.via.push(v.clone());
+                found = true;
+                continue;
+            }
+            if let Some(v) = prefixed(part, "correct-").and_then(|s| match_state(s, values)) {
+                sc.correct.get_or_insert_with(|| v.clone());
                 found = true;
                 continue;
             }
@@ -205,6 +223,9 @@ impl Scenario {
         }
         for v in &self.via {
             s.push_str(&format!(".via-{}", v.to_ascii_lowercase()));
+        }
+        if let Some(v) = &self.correct {
+            s.push_str(&format!(".correct-{}", v.to_ascii_lowercase()));
         }
         if let Some(f) = self.fault {
             s.push('.');
@@ -243,6 +264,23 @@ impl Scenario {
             path.extend(leg.into_iter().skip(1));
         }
         let expire = self.target == Target::Expire;
+        if let Some(to) = &self.correct {
+            let from = path.last().cloned().unwrap_or_default();
+            if expire {
+                return Err(format!(
+                    "`correct-{to}` needs an outcome to correct, not `expire`"
+                ));
+            }
+            if !machine.may_correct_names(&from, to) {
+                return Err(format!(
+                    "the spec documents no correction from {from} to {to} (`x-state-machine.corrections`)"
+                ));
+            }
+            let leg = machine
+                .shortest_corrected_path(&from, to)
+                .ok_or_else(|| format!("no correction path from {from} to {to}"))?;
+            path.extend(leg.into_iter().skip(1));
+        }
         let steps = (path.len() - 1) as u64;
         Ok(Schedule {
             polls: if expire {
@@ -286,10 +324,81 @@ mod tests {
                 ("Pending".to_owned(), s(&["InProgress", "Expired"])),
                 ("InProgress".to_owned(), s(&["Settled", "Declined"])),
             ]),
+            corrections: BTreeMap::new(),
             timeouts: Vec::new(),
             source: None,
         };
         (Machine::new("TxStatus", &values, &machine), values)
+    }
+
+    /// Peach-like, with a documented correction `cancelled -> successful`.
+    fn corrected() -> (Machine, Vec<String>) {
+        let s = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let values = s(&["pending", "successful", "cancelled", "expired"]);
+        let machine = pyng_spec::ir::StateMachine {
+            initial: s(&["pending"]),
+            final_states: s(&["successful", "cancelled", "expired"])
+                .into_iter()
+                .collect(),
+            transitions: BTreeMap::from([(
+                "pending".to_owned(),
+                s(&["successful", "cancelled", "expired"]),
+            )]),
+            corrections: BTreeMap::from([("cancelled".to_owned(), s(&["successful"]))]),
+            timeouts: Vec::new(),
+            source: None,
+        };
+        (Machine::new("CheckoutStatus", &values, &machine), values)
+    }
+
+    #[test]
+    fn a_correction_is_played_after_the_outcome() {
+        let (m, values) = corrected();
+        let sc = Scenario::parse_strict("cancel.correct-success", &values).unwrap();
+        assert_eq!(sc.correct.as_deref(), Some("successful"));
+        assert_eq!(sc.canonical(), "cancelled.correct-successful");
+        assert_eq!(
+            Scenario::parse_strict(&sc.canonical(), &values).unwrap(),
+            sc
+        );
+        let s = sc.schedule(&m).unwrap();
+        assert_eq!(s.path, ["pending", "cancelled", "successful"]);
+        assert_eq!(
+            (0..4).map(|n| s.state_at(n)).collect::<Vec<_>>(),
+            ["pending", "cancelled", "successful", "successful"]
+        );
+        // Every step of the path is a transition or the documented correction.
+        for w in s.path.windows(2) {
+            assert!(
+                m.may_observe_names(&w[0], &w[1]) || m.may_correct_names(&w[0], &w[1]),
+                "{w:?}"
+            );
+        }
+        // In a resource id too.
+        let sc = Scenario::parse_id("order-cancelled.correct-successful", &values).unwrap();
+        assert_eq!(
+            (sc.target, sc.correct),
+            (Target::State("cancelled".into()), Some("successful".into()))
+        );
+        // Only what the spec documents.
+        for bad in ["expired.correct-successful", "successful.correct-cancelled"] {
+            let err = Scenario::parse_strict(bad, &values)
+                .unwrap()
+                .schedule(&m)
+                .unwrap_err();
+            assert!(err.contains("documents no correction"), "{bad}: {err}");
+        }
+        assert!(
+            Scenario::parse_strict("cancelled.correct-success.correct-success", &values).is_err()
+        );
+        assert!(Scenario::parse_strict("cancelled.correct-nope", &values).is_err());
+        let (tx, tx_values) = tx();
+        assert!(
+            Scenario::parse_strict("declined.correct-settled", &tx_values)
+                .unwrap()
+                .schedule(&tx)
+                .is_err()
+        );
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! observed by polling, initial states). Everything else is **non-breaking**:
 //! additions of optional things, removed responses, rule, timeout, polling and
 //! documentation changes.
+//!
+//! Corrections (`x-state-machine.corrections`) are compared as what a poller may
+//! observe only through one. A new correction is breaking: a partner that acts
+//! once on a final state and stops polling misses the corrected status. A
+//! removed one is non-breaking: the final state it left stays final, which code
+//! that handled the correction already copes with.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -65,6 +71,10 @@ pub enum Kind {
     /// What a poller may observe changes, the transitions are rewritten, or a state
     /// machine appears or disappears.
     TransitionsChanged,
+    /// A documented correction (a move out of a final state) appears.
+    CorrectionsAdded,
+    /// A documented correction disappears.
+    CorrectionsRemoved,
     /// A state machine's timeout appears, disappears or changes.
     TimeoutsChanged,
     /// An invariant, `x-outcome` or `x-presence` rule changes.
@@ -439,6 +449,45 @@ impl Differ {
                 Kind::TransitionsChanged,
                 name,
                 "transitions rewritten; what a poller may observe is unchanged",
+            );
+        }
+        let corrected = |m: &StateMachine| -> BTreeSet<(&String, &String)> {
+            let m = Machine::new(name, &[], m);
+            let mut pairs = BTreeSet::new();
+            if m.has_corrections() {
+                for from in &states {
+                    for to in &states {
+                        if m.may_correct_names(from, to) {
+                            pairs.insert((*from, *to));
+                        }
+                    }
+                }
+            }
+            pairs
+        };
+        let (ca, cb) = (corrected(a), corrected(b));
+        let pairs = |p: &BTreeSet<(&String, &String)>, q: &BTreeSet<(&String, &String)>| {
+            p.difference(q)
+                .map(|(f, t)| format!("{f} -> {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let added = pairs(&cb, &ca);
+        if !added.is_empty() {
+            self.push(
+                Class::Breaking,
+                Kind::CorrectionsAdded,
+                name,
+                format!("a later poll may now show, through a documented correction out of a final state: {added}"),
+            );
+        }
+        let removed = pairs(&ca, &cb);
+        if !removed.is_empty() {
+            self.push(
+                Class::NonBreaking,
+                Kind::CorrectionsRemoved,
+                name,
+                format!("no longer a documented correction: {removed}"),
             );
         }
         let timeouts = |m: &StateMachine| -> BTreeMap<String, String> {

@@ -238,6 +238,8 @@ pub(crate) struct StateMachineExt {
     #[serde(default)]
     pub(crate) transitions: indexmap::IndexMap<String, Vec<String>>,
     #[serde(default)]
+    pub(crate) corrections: indexmap::IndexMap<String, Vec<String>>,
+    #[serde(default)]
     pub(crate) timeouts: Vec<TimeoutExt>,
     #[serde(rename = "x-source")]
     pub(crate) source: Option<String>,

@@ -299,6 +299,10 @@ pub struct StateMachine {
     pub final_states: BTreeSet<String>,
     /// Direct successors; a poll may observe any state reachable through them.
     pub transitions: BTreeMap<String, Vec<String>>,
+    /// Moves out of a final state that the provider documents as corrections
+    /// (`cancelled` later `successful`): final states stay final for every other
+    /// purpose, and traffic that shows one is a warning, not an error.
+    pub corrections: BTreeMap<String, Vec<String>>,
     /// `timeouts`, in spec order.
     pub timeouts: Vec<Timeout>,
     /// `x-source`.

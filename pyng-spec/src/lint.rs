@@ -158,6 +158,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
             );
         }
     }
+    corrections(e, m, &values, &at, problems);
     for (i, t) in m.timeouts.iter().enumerate() {
         let tat = push(&push(&at, "timeouts"), &i.to_string());
         let whiles = items(&tat, "while");
@@ -243,6 +244,54 @@ fn untyped_fields(spec: &Spec) -> Vec<String> {
         .filter(|f| f.ty == Type::Any)
         .map(|f| f.pointer.clone())
         .collect()
+}
+
+/// `x-state-machine.corrections`: each leads from a final state of the enum to
+/// another of its states.
+fn corrections(
+    e: &EnumDef,
+    m: &StateMachine,
+    values: &BTreeSet<&str>,
+    at: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for (from, tos) in &m.corrections {
+        let cat = push(&push(at, "corrections"), from);
+        if !values.contains(from.as_str()) {
+            err(
+                problems,
+                &cat,
+                RuleId::LintUnknownState,
+                format!("correction source `{from}` is not a value of {}", e.name),
+            );
+        } else if !m.final_states.contains(from) {
+            err(
+                problems,
+                &cat,
+                RuleId::LintBadCorrection,
+                format!(
+                    "`{from}` is not a final state: a correction leaves a final state (write a move out of `{from}` under `transitions`)"
+                ),
+            );
+        }
+        for to in tos {
+            if !values.contains(to.as_str()) {
+                err(
+                    problems,
+                    &cat,
+                    RuleId::LintUnknownState,
+                    format!("correction target `{to}` is not a value of {}", e.name),
+                );
+            } else if to == from {
+                err(
+                    problems,
+                    &cat,
+                    RuleId::LintBadCorrection,
+                    format!("`{from}` is corrected to itself: a correction leads to another state"),
+                );
+            }
+        }
+    }
 }
 
 /// The states from which a final state is reachable through one or more

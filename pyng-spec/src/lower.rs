@@ -437,6 +437,7 @@ impl<'a> Lowerer<'a> {
             initial: m.initial,
             final_states: m.final_states.into_iter().collect(),
             transitions: m.transitions.into_iter().collect(),
+            corrections: m.corrections.into_iter().collect(),
             timeouts: m
                 .timeouts
                 .into_iter()

@@ -178,6 +178,9 @@ registry! {
     StateInvalidTransition = "state.invalid-transition", Error, TRAFFIC,
         "A later poll shows a status not reachable from the previous one (backwards or undocumented); skipped states are fine.",
         "`x-state-machine.transitions`";
+    StateCorrection = "state.correction", Warning, TRAFFIC,
+        "A later poll shows a status after a final one that the provider documents as a correction (reported, not an error; any other move out of a final state is `state.final-state-left`).",
+        "`x-state-machine.corrections`";
     StateTimeout = "state.timeout", Error, TRAFFIC,
         "A resource stays in a state past its timeout (or its deadline field), with one polling interval of tolerance.",
         "`x-state-machine.timeouts`, `x-polling`";
@@ -242,6 +245,9 @@ registry! {
     LintFinalStateLeft = "lint.final-state-left", Error, SPEC,
         "A final state has no outgoing transitions.",
         "`x-state-machine`";
+    LintBadCorrection = "lint.bad-correction", Error, SPEC,
+        "A correction leads from a final state to another state.",
+        "`x-state-machine.corrections`";
     LintNoWayOut = "lint.no-way-out", Warning, SPEC,
         "From every state with transitions some final state is reachable.",
         "`x-state-machine`";

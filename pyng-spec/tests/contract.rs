@@ -135,6 +135,7 @@ fn machine(transitions: &[(&str, &[&str])], finals: &[&str]) -> StateMachine {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.iter().map(|s| (*s).to_owned()).collect()))
             .collect(),
+        corrections: Default::default(),
         timeouts: Vec::new(),
         source: None,
     }
@@ -172,6 +173,72 @@ fn reachability_follows_transitions_through_cycles_and_names_only_transitions_me
     assert_eq!(m.shortest_path("c", "a"), None);
     // The IR's by-name question is the same one.
     assert!(sm.may_observe("a", "d") && !sm.may_observe("c", "a"));
+}
+
+#[test]
+fn a_correction_leaves_a_final_state_which_stays_final_for_everything_else() {
+    // Peach-like: cancelled and uncertain end an attempt; cancelled may later be
+    // corrected to successful, which may in turn be corrected to refunded.
+    let mut sm = machine(
+        &[("pending", &["successful", "cancelled"])],
+        &["successful", "cancelled", "refunded"],
+    );
+    sm.corrections = [
+        ("cancelled".to_owned(), vec!["successful".to_owned()]),
+        ("successful".to_owned(), vec!["refunded".to_owned()]),
+    ]
+    .into();
+    let values = ["pending", "successful", "cancelled", "refunded"].map(str::to_owned);
+    let m = Machine::new("E", &values, &sm);
+    let at = |v: &str| m.index(v).unwrap();
+    assert!(m.has_corrections());
+    assert!(m.is_final(at("cancelled")) && m.is_final(at("successful")));
+    // What a poller may observe is unchanged: the final state is never left.
+    assert!(!m.may_observe(at("cancelled"), at("successful")));
+    assert!(m.reachable(at("cancelled")).is_empty());
+    assert_eq!(
+        m.reachable(at("pending")),
+        [at("successful"), at("cancelled")]
+    );
+    // Through a correction, and through two with the middle state skipped.
+    assert!(m.may_correct(at("cancelled"), at("successful")));
+    assert!(m.may_correct(at("cancelled"), at("refunded")));
+    assert!(m.may_correct_names("successful", "refunded"));
+    // From before the final state: `refunded` only through a correction,
+    // `successful` by a transition, so not a correction.
+    assert!(m.may_correct(at("pending"), at("refunded")));
+    assert!(!m.may_correct(at("pending"), at("successful")));
+    // Never backwards, never to itself, never undocumented.
+    assert!(!m.may_correct(at("successful"), at("cancelled")));
+    assert!(!m.may_correct(at("cancelled"), at("cancelled")));
+    assert!(!m.may_correct(at("cancelled"), at("pending")));
+    assert!(!m.may_correct(99, at("pending")));
+    assert_eq!(
+        m.correctable(at("cancelled")),
+        [at("successful"), at("refunded")]
+    );
+    assert_eq!(m.correctable(at("pending")), [at("refunded")]);
+    assert!(m.correctable(at("refunded")).is_empty());
+    assert_eq!(m.shortest_path("cancelled", "refunded"), None);
+    assert_eq!(
+        m.shortest_corrected_path("pending", "refunded").unwrap(),
+        ["pending", "successful", "refunded"].map(str::to_owned)
+    );
+    assert_eq!(
+        m.shortest_corrected_path("cancelled", "refunded").unwrap(),
+        ["cancelled", "successful", "refunded"].map(str::to_owned)
+    );
+}
+
+#[test]
+fn a_machine_without_corrections_corrects_nothing() {
+    let sm = machine(&[("a", &["b"])], &["b"]);
+    let values = ["a", "b"].map(str::to_owned);
+    let m = Machine::new("E", &values, &sm);
+    assert!(!m.has_corrections());
+    assert!(!m.may_correct(1, 0) && !m.may_correct(0, 1));
+    assert!(m.correctable(1).is_empty());
+    assert_eq!(m.shortest_corrected_path("b", "a"), None);
 }
 
 #[test]

@@ -157,6 +157,58 @@ fn final_state_left() {
     );
 }
 
+const TRANSITIONS: &str = "          Open: [Paid, Void]\n";
+
+fn with_corrections(corrections: &str) -> String {
+    format!("{TRANSITIONS}        corrections:\n{corrections}")
+}
+
+#[test]
+fn a_documented_correction_out_of_a_final_state_is_clean() {
+    let (_, diags) = lint(TRANSITIONS, &with_corrections("          Void: [Paid]\n"));
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn a_correction_starts_at_a_final_state() {
+    expect(
+        TRANSITIONS,
+        &with_corrections("          Open: [Void]\n"),
+        "lint.bad-correction",
+        "`Open` is not a final state: a correction leaves a final state",
+        "Open: [Void]",
+    );
+}
+
+#[test]
+fn a_correction_leads_to_another_state() {
+    expect(
+        TRANSITIONS,
+        &with_corrections("          Void: [Void]\n"),
+        "lint.bad-correction",
+        "`Void` is corrected to itself",
+        "Void: [Void]",
+    );
+}
+
+#[test]
+fn a_correction_names_states_of_the_enum() {
+    expect(
+        TRANSITIONS,
+        &with_corrections("          Void: [Refunded]\n"),
+        "lint.unknown-state",
+        "correction target `Refunded` is not a value of OrderStatus",
+        "Void: [Refunded]",
+    );
+    expect(
+        TRANSITIONS,
+        &with_corrections("          Voided: [Paid]\n"),
+        "lint.unknown-state",
+        "correction source `Voided` is not a value of OrderStatus",
+        "Voided: [Paid]",
+    );
+}
+
 #[test]
 fn invariant_names_unknown_field() {
     expect(

@@ -79,6 +79,12 @@ const SPEC_CASES: &[SpecCase] = &[
             "          Open: [Paid, Void]\n          Paid: [Open]\n",
         )
     }),
+    ("lint.bad-correction", || {
+        edited(
+            "          Open: [Paid, Void]\n",
+            "          Open: [Paid, Void]\n        corrections:\n          Open: [Void]\n",
+        )
+    }),
     ("lint.no-way-out", || {
         let text = BASE.replacen(
             "enum: [Open, Paid, Void]",

@@ -227,6 +227,45 @@ fn transition_added_or_removed_is_breaking() {
     );
 }
 
+const BUSY: &str = "          Busy: [Done, Failed]\n";
+
+fn corrected(corrections: &str) -> String {
+    format!("{BUSY}        corrections:\n{corrections}")
+}
+
+#[test]
+fn a_correction_added_is_breaking_and_one_removed_is_not() {
+    let c = one(
+        BUSY,
+        &corrected("          Failed: [Done]\n"),
+        Kind::CorrectionsAdded,
+        Class::Breaking,
+    );
+    assert!(c.detail.ends_with(": Failed -> Done"), "{}", c.detail);
+    // Removed: the old spec has it, the new one does not.
+    let old = BASE.replacen(BUSY, &corrected("          Failed: [Done]\n"), 1);
+    let c = diff(&load(&old), &load(BASE));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::CorrectionsRemoved, Class::NonBreaking)
+    );
+    assert!(c[0].detail.ends_with(": Failed -> Done"), "{}", c[0].detail);
+    // Changing which state a correction leads to is both.
+    let new = BASE.replacen(BUSY, &corrected("          Done: [Failed]\n"), 1);
+    let kinds: Vec<(Kind, Class)> = diff(&load(&old), &load(&new))
+        .iter()
+        .map(|c| (c.kind, c.class))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Kind::CorrectionsAdded, Class::Breaking),
+            (Kind::CorrectionsRemoved, Class::NonBreaking)
+        ]
+    );
+}
+
 #[test]
 fn rewriting_transitions_without_changing_what_a_poller_sees_is_not_breaking() {
     // New -> Done was already observable through Busy.

@@ -1,5 +1,6 @@
 //! What changed in a generated file, in terms of its items: types, fields, enum
-//! variants, state machines (final and initial states, transitions) and
+//! variants, state machines (final and initial states, transitions,
+//! corrections) and
 //! operation modules added or removed. Computed from the old and new
 //! file contents (what is really on disk), not from guesses about the spec.
 
@@ -59,22 +60,27 @@ pub fn changes(old: &Items, new: &Items) -> Vec<String> {
     out
 }
 
-/// Transitions are kept as the tokens of `can_transition_to`; a change shows
-/// as one `transitions changed` (`cargo xtask diff` says which).
+/// Transitions and corrections are kept as the tokens of `can_transition_to`
+/// and `can_correct_to`; a change shows as one `transitions changed` or
+/// `corrections changed` (`cargo xtask diff` says which).
 fn word_transitions(changes: Vec<String>) -> Vec<String> {
-    let (transitions, mut rest): (Vec<String>, Vec<String>) = changes
-        .into_iter()
-        .partition(|c| c[1..].starts_with(TRANSITIONS));
-    if !transitions.is_empty() {
-        rest.push("transitions changed".to_owned());
+    let mut rest = changes;
+    for prefix in [TRANSITIONS, CORRECTIONS] {
+        let before = rest.len();
+        rest.retain(|c| !c[1..].starts_with(prefix));
+        if rest.len() != before {
+            rest.push(format!("{prefix}changed"));
+        }
     }
     rest
 }
 
 const TRANSITIONS: &str = "transitions ";
+const CORRECTIONS: &str = "corrections ";
 
 /// The state-machine members of an `impl` of a generated enum: `final X`,
-/// `initial X` from its `FINAL`/`INITIAL` constants, and its transitions.
+/// `initial X` from its `FINAL`/`INITIAL` constants, its transitions and its
+/// corrections.
 fn machine_members(i: &syn::ItemImpl) -> BTreeSet<String> {
     let mut members = BTreeSet::new();
     for item in &i.items {
@@ -102,6 +108,10 @@ fn machine_members(i: &syn::ItemImpl) -> BTreeSet<String> {
             syn::ImplItem::Fn(f) if f.sig.ident == "can_transition_to" => {
                 let body = &f.block;
                 members.insert(format!("{TRANSITIONS}{}", quote::quote!(#body)));
+            }
+            syn::ImplItem::Fn(f) if f.sig.ident == "can_correct_to" => {
+                let body = &f.block;
+                members.insert(format!("{CORRECTIONS}{}", quote::quote!(#body)));
             }
             _ => {}
         }
@@ -209,6 +219,23 @@ mod tests {
             ["  ~ enum S: +final R transitions changed"]
         );
         assert!(changes(&items(&before), &items(&before)).is_empty());
+        let corrected = |arms: &str| {
+            format!(
+                "pub enum S {{ P, Q, R }} impl S {{ pub const FINAL: &'static [Self] = &[Self::Q, Self::R]; \
+                 pub fn can_correct_to(&self, next: &Self) -> bool {{ {arms} }} }}"
+            )
+        };
+        assert_eq!(
+            changes(
+                &items(&corrected("let _ = next; false")),
+                &items(&corrected("matches!((self, next), (Self::Q, Self::R))"))
+            ),
+            ["  ~ enum S: corrections changed"]
+        );
+        assert_eq!(
+            changes(&items(&before), &items(&corrected("false"))),
+            ["  ~ enum S: +final R -initial P transitions changed corrections changed"]
+        );
         assert!(describe("f.rs", None, Some(new)).starts_with("f.rs: new, 3 items"));
     }
 }

@@ -265,7 +265,21 @@ impl SequenceState {
         };
         let m = &states.machine;
         let name = |i: usize| states.values[i].as_str();
-        if states.is_final(from) && from != to {
+        if states.may_correct(from, to) {
+            let mut f = at.finding(
+                "state.correction",
+                &t.pointer,
+                format!(
+                    "`{}` is {} after {}, which only a documented correction out of a final state explains (`x-state-machine.corrections`)",
+                    t.name,
+                    name(to),
+                    name(from)
+                ),
+                m.source.as_ref(),
+            );
+            f.severity = Severity::Warning;
+            out.push(f);
+        } else if states.is_final(from) && from != to {
             out.push(at.finding(
                 "state.final-state-left",
                 &t.pointer,

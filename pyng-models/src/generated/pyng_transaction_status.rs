@@ -684,6 +684,16 @@ impl TransactionStatusEnum {
                 Self::Declined)
             )
     }
+    /// Whether a later poll may observe `next` after `self` only through a
+    /// correction the provider documents (`x-state-machine.corrections`):
+    /// a move out of a final state, which stays final for
+    /// [`Self::is_final`] and [`Self::can_transition_to`]. Code that acts on
+    /// a final state once can ask this to learn that a later poll may still
+    /// change it. An unknown value is never corrected.
+    pub fn can_correct_to(&self, next: &Self) -> bool {
+        let _ = next;
+        false
+    }
 }
 impl ::std::fmt::Display for TransactionStatusEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

@@ -140,6 +140,26 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
     } else {
         quote!(self == next || matches!((self, next), #(#arms)|*))
     };
+    let corrections: Vec<_> = e
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, from)| {
+            let to: Vec<_> = compiled
+                .correctable(i)
+                .into_iter()
+                .filter_map(|to| variants.get(to))
+                .collect();
+            let from = variant(from)?;
+            (!to.is_empty()).then(|| quote!((Self::#from, #(Self::#to)|*)))
+        })
+        .collect();
+    let correct_body = if corrections.is_empty() {
+        // No correction documented: `next` is read so the signature stays one.
+        quote!(let _ = next; false)
+    } else {
+        quote!(matches!((self, next), #(#corrections)|*))
+    };
     let finals_body = if finals.is_empty() {
         quote!(false)
     } else {
@@ -167,6 +187,16 @@ fn machine_impl(ident: &Ident, e: &EnumDef, m: &StateMachine, variants: &[Ident]
             pub fn can_transition_to(&self, next: &Self) -> bool {
                 #body
             }
+
+            /// Whether a later poll may observe `next` after `self` only through a
+            /// correction the provider documents (`x-state-machine.corrections`):
+            /// a move out of a final state, which stays final for
+            /// [`Self::is_final`] and [`Self::can_transition_to`]. Code that acts on
+            /// a final state once can ask this to learn that a later poll may still
+            /// change it. An unknown value is never corrected.
+            pub fn can_correct_to(&self, next: &Self) -> bool {
+                #correct_body
+            }
         }
     }
 }
@@ -192,6 +222,13 @@ fn enum_doc(cx: &Context, e: &EnumDef) -> Doc {
         for (from, to) in &m.transitions {
             doc.markdown(format!(
                 "Transition {} -> {}.",
+                docs::code(from),
+                docs::code_list(to)
+            ));
+        }
+        for (from, to) in &m.corrections {
+            doc.markdown(format!(
+                "Correction {} -> {} (a documented move out of a final state).",
                 docs::code(from),
                 docs::code_list(to)
             ));

@@ -1,7 +1,7 @@
 //! The public surface of a spec's generated module, as reviewable text: every
 //! type with its Rust and wire names, every field with its type, requiredness,
 //! unit and identity rules, every enum variant with its state-machine role,
-//! transitions and timeouts, every operation with its parameters and
+//! transitions, corrections and timeouts, every operation with its parameters and
 //! responses, every rule `check()` enforces.
 //!
 //! This is what the insta snapshots hold. The committed code itself is kept
@@ -152,6 +152,9 @@ fn enum_surface(cx: &Context<'_>, e: &EnumDef, s: &mut String) {
     let Some(m) = &e.machine else { return };
     for (from, to) in &m.transitions {
         let _ = writeln!(s, "  transition {from} -> {}", to.join(", "));
+    }
+    for (from, to) in &m.corrections {
+        let _ = writeln!(s, "  correction {from} -> {}", to.join(", "));
     }
     for t in &m.timeouts {
         let limit = match &t.limit {

@@ -1,5 +1,6 @@
 //! A state machine compiled over the indices of its enum's values: final
-//! states, `while` states per timeout, and what a later poll may observe.
+//! states, `while` states per timeout, what a later poll may observe, and what
+//! it may observe only through a documented correction out of a final state.
 //!
 //! Linear in the size of the spec: an enum may have tens of thousands of
 //! values, so nothing here is a table of value pairs. What a state reaches is
@@ -41,6 +42,11 @@ pub struct Machine {
     /// Per node: the nodes reachable in one or more transitions, a bit set,
     /// filled on first use.
     reach: Vec<OnceLock<Box<[u64]>>>,
+    /// Direct successors by node through transitions and corrections; empty
+    /// when the machine documents no correction.
+    corrected: Vec<Vec<usize>>,
+    /// As `reach`, over `corrected`.
+    reach_corrected: Vec<OnceLock<Box<[u64]>>>,
 }
 
 /// A set of value indices, sorted.
@@ -80,6 +86,7 @@ impl Machine {
         for name in machine
             .transitions
             .iter()
+            .chain(&machine.corrections)
             .flat_map(|(f, t)| std::iter::once(f).chain(t))
         {
             add(name, &mut node_of);
@@ -88,6 +95,16 @@ impl Machine {
         for (from, tos) in &machine.transitions {
             if let Some(&f) = node_of.get(from.as_str()) {
                 next[f].extend(tos.iter().filter_map(|t| node_of.get(t.as_str()).copied()));
+            }
+        }
+        let mut corrected = Vec::new();
+        if machine.corrections.values().any(|tos| !tos.is_empty()) {
+            corrected = next.clone();
+            for (from, tos) in &machine.corrections {
+                if let Some(&f) = node_of.get(from.as_str()) {
+                    corrected[f]
+                        .extend(tos.iter().filter_map(|t| node_of.get(t.as_str()).copied()));
+                }
             }
         }
         let mut value_of = vec![None; names.len()];
@@ -121,6 +138,8 @@ impl Machine {
             values: values.to_vec(),
             machine: machine.clone(),
             reach: (0..next.len()).map(|_| OnceLock::new()).collect(),
+            reach_corrected: (0..corrected.len()).map(|_| OnceLock::new()).collect(),
+            corrected,
             node,
             names,
             node_of,
@@ -167,6 +186,56 @@ impl Machine {
         }
     }
 
+    /// Whether the machine documents any correction.
+    pub fn has_corrections(&self) -> bool {
+        !self.corrected.is_empty()
+    }
+
+    /// Whether a later poll may observe value `to` after value `from` only
+    /// through a documented correction: [`Machine::may_observe`] says no, and
+    /// `to` is reachable through transitions and at least one correction (states
+    /// may be skipped between polls here too). The checker reports such a move
+    /// as `state.correction`, a warning; every other move out of a final state
+    /// stays an error.
+    pub fn may_correct(&self, from: usize, to: usize) -> bool {
+        match (self.node.get(from), self.node.get(to)) {
+            (Some(&from), Some(&to)) => {
+                from != to && !self.node_reaches(from, to) && self.node_corrects(from, to)
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Machine::may_correct`] by name.
+    pub fn may_correct_names(&self, from: &str, to: &str) -> bool {
+        match (self.node_of.get(from), self.node_of.get(to)) {
+            (Some(&from), Some(&to)) => {
+                from != to && !self.node_reaches(from, to) && self.node_corrects(from, to)
+            }
+            _ => false,
+        }
+    }
+
+    /// The values a later poll may observe after value `from` only through a
+    /// correction ([`Machine::may_correct`]), each once, in index order.
+    pub fn correctable(&self, from: usize) -> Vec<usize> {
+        let Some(&node) = self.node.get(from) else {
+            return Vec::new();
+        };
+        if self.corrected.get(node).is_none_or(Vec::is_empty) {
+            return Vec::new();
+        }
+        let row = self.row_corrected(node);
+        let mut out: Vec<usize> = (0..self.names.len())
+            .filter(|&n| n != node && row[n / 64] & (1 << (n % 64)) != 0)
+            .filter(|&n| !self.node_reaches(node, n))
+            .filter_map(|n| self.value_of[n])
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The values reachable from value `from` through one or more transitions,
     /// each once (by the index of its first occurrence), in index order.
     pub fn reachable(&self, from: usize) -> Vec<usize> {
@@ -188,6 +257,18 @@ impl Machine {
     /// A shortest path of documented transitions from `from` to `to`, both
     /// included (`[from]` when equal); ties go to the transitions' order.
     pub fn shortest_path(&self, from: &str, to: &str) -> Option<Vec<String>> {
+        self.path_over(&self.next, from, to)
+    }
+
+    /// As [`Machine::shortest_path`], through transitions and corrections.
+    pub fn shortest_corrected_path(&self, from: &str, to: &str) -> Option<Vec<String>> {
+        if self.corrected.is_empty() {
+            return self.shortest_path(from, to);
+        }
+        self.path_over(&self.corrected, from, to)
+    }
+
+    fn path_over(&self, next: &[Vec<usize>], from: &str, to: &str) -> Option<Vec<String>> {
         if from == to {
             return Some(vec![from.to_owned()]);
         }
@@ -195,7 +276,7 @@ impl Machine {
         let mut prev: Vec<Option<usize>> = vec![None; self.names.len()];
         let mut queue = VecDeque::from([start]);
         while let Some(s) = queue.pop_front() {
-            for &n in &self.next[s] {
+            for &n in next.get(s).into_iter().flatten() {
                 if n == start || prev[n].is_some() {
                     continue;
                 }
@@ -224,22 +305,18 @@ impl Machine {
     }
 
     fn row(&self, from: usize) -> &[u64] {
-        self.reach[from].get_or_init(|| self.walk(from))
+        self.reach[from].get_or_init(|| walk(&self.next, from))
     }
 
-    /// The nodes reachable from `from` in one or more transitions.
-    fn walk(&self, from: usize) -> Box<[u64]> {
-        let mut seen = vec![0u64; self.next.len().div_ceil(64)];
-        let mut todo = vec![from];
-        while let Some(s) = todo.pop() {
-            for &n in &self.next[s] {
-                if seen[n / 64] & (1 << (n % 64)) == 0 {
-                    seen[n / 64] |= 1 << (n % 64);
-                    todo.push(n);
-                }
-            }
+    fn node_corrects(&self, from: usize, to: usize) -> bool {
+        if self.corrected.get(from).is_none_or(Vec::is_empty) {
+            return false;
         }
-        seen.into_boxed_slice()
+        self.row_corrected(from)[to / 64] & (1 << (to % 64)) != 0
+    }
+
+    fn row_corrected(&self, from: usize) -> &[u64] {
+        self.reach_corrected[from].get_or_init(|| walk(&self.corrected, from))
     }
 
     /// How many reach rows have been worked out (tests: the work is per state
@@ -247,4 +324,19 @@ impl Machine {
     pub fn reach_rows(&self) -> usize {
         self.reach.iter().filter(|r| r.get().is_some()).count()
     }
+}
+
+/// The nodes reachable from `from` in one or more steps of `next`.
+fn walk(next: &[Vec<usize>], from: usize) -> Box<[u64]> {
+    let mut seen = vec![0u64; next.len().div_ceil(64)];
+    let mut todo = vec![from];
+    while let Some(s) = todo.pop() {
+        for &n in &next[s] {
+            if seen[n / 64] & (1 << (n % 64)) == 0 {
+                seen[n / 64] |= 1 << (n % 64);
+                todo.push(n);
+            }
+        }
+    }
+    seen.into_boxed_slice()
 }
