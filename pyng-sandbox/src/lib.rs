@@ -28,6 +28,7 @@
 //! The server bounds every wait (request-head, body and write timeouts, a cap on
 //! connections, a shutdown grace period; `SandboxConfig` and `README.md`) and can
 //! write an access log that carries no credential (`access_log`, `log`).
+#![warn(missing_docs, unreachable_pub)]
 
 mod app;
 mod auth;

@@ -34,18 +34,24 @@ use crate::faults::Fault;
 /// A parsed scenario, its state names resolved against the status enum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
+    /// What the scenario ends in.
     pub target: Target,
     /// Polls before the target (or, for `expire`, the deadline TTL in seconds).
     pub number: Option<u64>,
+    /// States the path must go through (`via-<state>`), in order.
     pub via: Vec<String>,
     /// The state a documented correction leads to after the outcome.
     pub correct: Option<String>,
+    /// The fault injected into the sequence, if any.
     pub fault: Option<Fault>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// What a scenario ends in.
 pub enum Target {
+    /// The final state furthest from the initial one (ties: enum order).
     Default,
+    /// Stay until a timeout of the state machine fires.
     Expire,
     /// An enum value, spelled as in the spec.
     State(String),
@@ -55,7 +61,9 @@ pub enum Target {
 /// shows `path[n * (len - 1) / polls]` before `polls` and the last state after.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
+    /// The states shown, from the initial one to the target.
     pub path: Vec<String>,
+    /// Polls over which the path is spread.
     pub polls: u64,
     /// Stay on the last state until a timeout fires.
     pub expire: bool,
@@ -64,6 +72,7 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// The state poll `poll` (0-based) shows.
     pub fn state_at(&self, poll: u64) -> &str {
         let last = self.path.len().saturating_sub(1);
         let i = if poll >= self.polls || last == 0 {
