@@ -174,7 +174,7 @@ fn state_machine(spec: &Spec, e: &EnumDef, m: &StateMachine, problems: &mut Vec<
                 err(
                     problems,
                     &whiles(i),
-                    RuleId::LintUnknownState,
+                    RuleId::LintTimeoutInFinalState,
                     format!("timeout `{}` applies to final state `{s}`", t.id),
                 );
             }
@@ -436,7 +436,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     problems.push(
                         Problem::new(
                             push(&map_at, s),
-                            RuleId::LintUnknownState,
+                            RuleId::LintOutcomeNotFinal,
                             format!("`{s}` is not a final state of {}", status.name),
                         )
                         .at_key()
@@ -452,7 +452,7 @@ fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
                     problems.push(
                         Problem::new(
                             push(&map_at, s),
-                            RuleId::LintUnknownState,
+                            RuleId::LintUnknownOutcome,
                             format!("`{out}` is not a value of {}", outcome.name),
                         )
                         .with_help(suggest::did_you_mean(

@@ -239,6 +239,15 @@ registry! {
     LintUnknownState = "lint.unknown-state", Error, SPEC,
         "An extension names only states of the enum it is about.",
         "`x-state-machine`, `x-presence`, `x-outcome`";
+    LintTimeoutInFinalState = "lint.timeout-in-final-state", Error, SPEC,
+        "A timeout's `while` states are not final (a final state is never left, so it cannot time out).",
+        "`x-state-machine.timeouts`";
+    LintOutcomeNotFinal = "lint.outcome-not-final", Error, SPEC,
+        "`x-outcome.map` gives outcomes for final states only.",
+        "`x-outcome`, `x-state-machine.final`";
+    LintUnknownOutcome = "lint.unknown-outcome", Error, SPEC,
+        "`x-outcome.map` maps to values of the outcome enum.",
+        "`x-outcome`";
     LintFinalStateWithoutOutcome = "lint.final-state-without-outcome", Error, SPEC,
         "`x-outcome.map` gives an outcome for every final state of the status enum.",
         "`x-outcome`, `x-state-machine.final`";

@@ -82,7 +82,7 @@ fn a_misspelt_extension_comes_first_with_its_consequences_folded() {
     let folded: Vec<&str> = d.consequences.iter().map(|c| c.rule).collect();
     assert_eq!(
         folded,
-        ["lint.unknown-state", "lint.unknown-state"],
+        ["lint.outcome-not-final", "lint.outcome-not-final"],
         "{d:#?}"
     );
     insta::assert_snapshot!(rendered(
@@ -146,7 +146,7 @@ fn an_outcome_key_that_is_not_final_is_marked_at_the_key() {
         "          Open: Settled\n          Paid: Settled\n",
         "Open",
     );
-    assert_eq!(d.rule, "lint.unknown-state");
+    assert_eq!(d.rule, "lint.outcome-not-final");
     assert_eq!(d.column, column);
 }
 

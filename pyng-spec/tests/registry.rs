@@ -70,6 +70,18 @@ const SPEC_CASES: &[SpecCase] = &[
             "        note:\n          type: string\n        state:\n          $ref: \"#/components/schemas/OrderStatus\"\n",
         )
     }),
+    ("lint.timeout-in-final-state", || {
+        edited(
+            "          Open: [Paid, Void]\n",
+            "          Open: [Paid, Void]\n        timeouts:\n          - {id: t, while: [Paid], afterSeconds: 60}\n",
+        )
+    }),
+    ("lint.outcome-not-final", || {
+        lint_text(&VALUES.replacen("map: {Done: Good}", "map: {Done: Good, Open: Good}", 1))
+    }),
+    ("lint.unknown-outcome", || {
+        lint_text(&VALUES.replacen("map: {Done: Good}", "map: {Done: Bad}", 1))
+    }),
     ("lint.final-state-without-outcome", || {
         lint_text(&VALUES.replacen("map: {Done: Good}", "map: {}", 1))
     }),
