@@ -1,6 +1,8 @@
 //! `check` on hostile file trees and encodings: every file read once, nothing
 //! that can block, a BOM tolerated.
 
+// The engine tests' helpers (recordings, exchanges), shared rather than copied.
+#[path = "../../pyng-conformance/tests/common/mod.rs"]
 mod common;
 
 use std::path::Path;

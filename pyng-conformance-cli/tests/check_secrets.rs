@@ -1,6 +1,8 @@
 //! `check --secret-env`: the signing secret never reaches any output, however
 //! the input quotes it (plain, JSON-escaped, percent-encoded).
 
+// The engine tests' helpers (recordings, exchanges), shared rather than copied.
+#[path = "../../pyng-conformance/tests/common/mod.rs"]
 mod common;
 
 use std::process::Command;

@@ -1,5 +1,7 @@
 //! A run that did not check something never looks like one that did.
 
+// The engine tests' helpers (recordings, exchanges), shared rather than copied.
+#[path = "../../pyng-conformance/tests/common/mod.rs"]
 mod common;
 
 use common::*;
