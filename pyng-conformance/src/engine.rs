@@ -5,6 +5,7 @@
 //! checks ([`prepare`], in parallel), then its sequence's ([`file_run`], in
 //! order); findings are put back in input order when the file is done.
 
+use pyng_spec::registry::RuleId;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use pyng_spec::ir::{Operation, Spec};
 use rayon::prelude::*;
 
 use crate::checks::signature::Secret;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::{self, Item, Kind};
 use crate::matcher::{Matcher, OpRef};
 use crate::rules::{self, Policy, Rule};
@@ -312,9 +313,8 @@ impl Engine {
                     files: 1,
                     ..Report::default()
                 };
-                let f = Finding::new(
-                    "input.unreadable",
-                    Severity::Error,
+                let f = Finding::of(
+                    RuleId::InputUnreadable,
                     &name,
                     format!("cannot read {name}: {e}"),
                 );

@@ -102,6 +102,11 @@ impl Finding {
         }
     }
 
+    /// A finding of the registered rule `id`, at its registered severity.
+    pub(crate) fn of(id: pyng_spec::registry::RuleId, file: &str, message: String) -> Self {
+        Finding::new(id.name(), id.severity().into(), file, message)
+    }
+
     /// The finding with the spec fact it comes from.
     pub fn with_source(mut self, source: Option<&pyng_spec::ir::Source>) -> Self {
         self.source = source.map(ToString::to_string);

@@ -12,13 +12,13 @@ use pyng_spec::validate::stream::{Schema, Streamed, Want};
 
 use pyng_spec::registry::RuleId;
 
-use super::{Params, at_exchange};
+use super::{Params, at_exchange, of_exchange};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 
 /// A finding of a registered rule on the exchange, with its registered severity.
 fn finding(ex: &Exchange, op: &Operation, rule: RuleId, message: String) -> Finding {
-    at_exchange(ex, &op.id, rule.name(), rule.severity().into(), message)
+    at_exchange(ex, &op.id, rule, message)
 }
 
 /// Checks the body; when it is JSON, returns what the streaming check kept of
@@ -80,8 +80,9 @@ pub(crate) fn check<'b>(
         out.push(f);
     }
     for v in std::mem::take(&mut streamed.findings) {
-        let mut f = at_exchange(ex, &op.id, &v.rule, v.severity.into(), v.message)
-            .with_source(v.source.as_ref());
+        // The validator's rule: a registered one or an invariant the spec names.
+        let found = Finding::new(&v.rule, v.severity.into(), &ex.file, v.message);
+        let mut f = of_exchange(ex, &op.id, found).with_source(v.source.as_ref());
         f.pointer = Some(v.pointer);
         out.push(f);
     }

@@ -2,10 +2,11 @@
 //! is declared JSON where the spec says JSON.
 
 use pyng_spec::ir::Operation;
+use pyng_spec::registry::RuleId;
 
 use super::at_exchange;
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 pub(crate) fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
     let Some(response) = op.response(ex.status) else {
@@ -18,8 +19,7 @@ pub(crate) fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
             at_exchange(
                 ex,
                 &op.id,
-                "http.status-documented",
-                Severity::Error,
+                RuleId::HttpStatusDocumented,
                 format!(
                     "status {} is not documented for {}; documented: {}",
                     ex.status,
@@ -47,8 +47,7 @@ pub(crate) fn check(op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) {
             at_exchange(
                 ex,
                 &op.id,
-                "http.content-type",
-                Severity::Error,
+                RuleId::HttpContentType,
                 match other {
                     Some(ct) => format!("Content-Type is `{ct}`; the spec documents `{expected}`"),
                     None => format!("no Content-Type recorded; the spec documents `{expected}`"),

@@ -8,10 +8,11 @@ pub(crate) mod request;
 pub(crate) mod sequence;
 pub(crate) mod signature;
 
+use pyng_spec::registry::RuleId;
 use std::borrow::Cow;
 
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 /// The request's parameters as the checks read them, by name: the path
 /// parameters of the matched template first, then the recorded query (both
@@ -37,15 +38,18 @@ impl<'a> Params<'a> {
     }
 }
 
-/// A finding about one exchange.
+/// A finding of the registered rule `rule` about one exchange.
 pub(crate) fn at_exchange(
     ex: &Exchange<'_>,
     operation: &str,
-    rule: &str,
-    severity: Severity,
+    rule: RuleId,
     message: String,
 ) -> Finding {
-    let mut f = Finding::new(rule, severity, &ex.file, message);
+    of_exchange(ex, operation, Finding::of(rule, &ex.file, message))
+}
+
+/// `f`, located at the exchange `ex` of `operation`.
+pub(crate) fn of_exchange(ex: &Exchange<'_>, operation: &str, mut f: Finding) -> Finding {
     f.entry = ex.entry;
     f.operation = Some(operation.to_owned());
     f

@@ -4,10 +4,11 @@
 //! checked for it.
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
+use pyng_spec::registry::RuleId;
 
 use super::{Params, at_exchange};
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 /// `params` are the path parameters taken from the matched template plus the
 /// recorded query parameters.
@@ -22,8 +23,8 @@ pub(crate) fn check(
         return;
     }
     let value = |name: &str| params.get(name);
-    let mut problem = |rule: &str, message: String, source| {
-        out.push(at_exchange(ex, &op.id, rule, Severity::Error, message).with_source(source));
+    let mut problem = |rule: RuleId, message: String, source| {
+        out.push(at_exchange(ex, &op.id, rule, message).with_source(source));
     };
     for p in op
         .params
@@ -34,7 +35,7 @@ pub(crate) fn check(
         let Some(v) = value(&p.name) else {
             if p.required {
                 problem(
-                    "http.request-parameters",
+                    RuleId::HttpRequestParameters,
                     format!("the request lacks the required parameter `{}`", p.name),
                     source,
                 );
@@ -46,7 +47,7 @@ pub(crate) fn check(
             && spec.patterns.get(pattern).is_some_and(|re| !re.is_match(v))
         {
             problem(
-                "http.request-parameters",
+                RuleId::HttpRequestParameters,
                 format!(
                     "parameter `{}` does not match the pattern `{pattern}`",
                     p.name
@@ -56,7 +57,7 @@ pub(crate) fn check(
         }
         if !c.allowed.is_empty() && !c.allowed.iter().any(|a| a == v) {
             problem(
-                "http.request-parameters",
+                RuleId::HttpRequestParameters,
                 format!(
                     "parameter `{}` is not one of {}",
                     p.name,
@@ -83,7 +84,7 @@ pub(crate) fn check(
                     sent.join(" and ")
                 )
             };
-            problem("http.request-one-of", message, op.source.as_ref());
+            problem(RuleId::HttpRequestOneOf, message, op.source.as_ref());
         }
     }
 }

@@ -3,6 +3,7 @@
 //! reduced to a small [`Observation`], so a sequence's state stays a few values
 //! however long it is.
 
+use pyng_spec::registry::RuleId;
 use std::sync::Arc;
 
 use pyng_spec::contract::{Clocks, timeouts};
@@ -11,7 +12,7 @@ use pyng_spec::validate::stream::Streamed;
 use serde_json::Value;
 use smallvec::SmallVec;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::plan::{SequencePlan, States, Tracked, lookup};
 
 /// What one successful response says about the resource. Small and inline
@@ -161,12 +162,12 @@ pub(crate) struct At<'a> {
 impl At<'_> {
     fn finding(
         &self,
-        rule: &str,
+        rule: RuleId,
         pointer: &str,
         message: String,
         source: Option<&pyng_spec::ir::Source>,
     ) -> Finding {
-        let mut f = Finding::new(rule, Severity::Error, self.file, message);
+        let mut f = Finding::of(rule, self.file, message);
         f.entry = self.entry;
         f.operation = Some(self.operation.to_owned());
         f.pointer = Some(pointer.to_owned());
@@ -211,7 +212,7 @@ impl SequenceState {
             match prev {
                 Some(p) if p != cur => {
                     out.push(at.finding(
-                        "identity.stable",
+                        RuleId::IdentityStable,
                         &t.pointer,
                         format!(
                             "`{}` changed within the sequence: {p} before, {cur} now",
@@ -238,7 +239,7 @@ impl SequenceState {
                 && cur < p
             {
                 out.push(at.finding(
-                    "state.monotonic",
+                    RuleId::StateMonotonic,
                     &t.pointer,
                     format!(
                         "`{}` went back in time by {} ms within the sequence",
@@ -266,8 +267,8 @@ impl SequenceState {
         let m = &states.machine;
         let name = |i: usize| states.values[i].as_str();
         if states.may_correct(from, to) {
-            let mut f = at.finding(
-                "state.correction",
+            out.push(at.finding(
+                RuleId::StateCorrection,
                 &t.pointer,
                 format!(
                     "`{}` is {} after {}, which only a documented correction out of a final state explains (`x-state-machine.corrections`)",
@@ -276,12 +277,10 @@ impl SequenceState {
                     name(from)
                 ),
                 m.source.as_ref(),
-            );
-            f.severity = Severity::Warning;
-            out.push(f);
+            ));
         } else if states.is_final(from) && from != to {
             out.push(at.finding(
-                "state.final-state-left",
+                RuleId::StateFinalStateLeft,
                 &t.pointer,
                 format!(
                     "`{}` is {} after the final state {}: a final state is never left",
@@ -294,7 +293,7 @@ impl SequenceState {
         } else if !states.may_observe(from, to) {
             let (from, to) = (name(from), name(to));
             out.push(at.finding(
-                "state.invalid-transition",
+                RuleId::StateInvalidTransition,
                 &t.pointer,
                 format!(
                     "`{}` went from {from} to {to}, which is not reachable from {from} (allowed next: {})",
@@ -365,7 +364,7 @@ impl SequenceState {
             };
             self.timed_out[i] = true;
             out.push(at.finding(
-                "state.timeout",
+                RuleId::StateTimeout,
                 &t.pointer,
                 format!("timeout `{}`: {message}", timeout.id),
                 timeout.source.as_ref().or(m.source.as_ref()),

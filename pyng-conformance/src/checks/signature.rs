@@ -5,17 +5,18 @@
 //! server signs with too.
 
 use pyng_spec::ir::{Operation, SecurityScheme, SignatureScheme, Spec};
+use pyng_spec::registry::RuleId;
 use serde_json::Value;
 
 use super::at_exchange;
 use crate::exchange::{Exchange, REDACTED};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 /// A recording redacts secret values wherever they appear, signed parameters
 /// and fields included; the signature over the original values then cannot be
 /// recomputed. The `<redacted>` marker in the signed text says so: the check is
 /// not evaluated (a warning says why) rather than failed or passed.
-const UNVERIFIABLE: &str = "signature.unverifiable";
+const UNVERIFIABLE: RuleId = RuleId::SignatureUnverifiable;
 
 fn holds_redacted(v: &Value, skip: &str) -> bool {
     match v {
@@ -113,8 +114,7 @@ pub(crate) fn check_request(
                 at_exchange(
                     ex,
                     &op.id,
-                    "signature.request",
-                    Severity::Error,
+                    RuleId::SignatureRequest,
                     format!("the request carries no `{}` parameter", scheme.parameter),
                 )
                 .with_source(scheme.source.as_ref()),
@@ -131,7 +131,6 @@ pub(crate) fn check_request(
                     ex,
                     &op.id,
                     UNVERIFIABLE,
-                    Severity::Warning,
                     format!(
                         "the request's `{}` cannot be re-verified: a secret was redacted from the signed parameters when recording (signature.request not evaluated)",
                         scheme.parameter
@@ -150,8 +149,7 @@ pub(crate) fn check_request(
                 at_exchange(
                     ex,
                     &op.id,
-                    "signature.request",
-                    Severity::Error,
+                    RuleId::SignatureRequest,
                     format!(
                         "the request's `{}` does not match the HMAC-SHA256 of its other parameters under the configured secret",
                         scheme.parameter
@@ -184,7 +182,6 @@ pub(crate) fn check_response(
                 ex,
                 &op.id,
                 UNVERIFIABLE,
-                Severity::Warning,
                 format!(
                     "the response's `{}` cannot be re-verified: a secret was redacted from the signed fields when recording (signature.response not evaluated)",
                     scheme.parameter
@@ -200,8 +197,7 @@ pub(crate) fn check_response(
             let mut f = at_exchange(
                 ex,
                 &op.id,
-                "signature.response",
-                Severity::Error,
+                RuleId::SignatureResponse,
                 format!(
                     "the response's `{}` field does not match the HMAC-SHA256 of its other fields under the configured secret",
                     scheme.parameter

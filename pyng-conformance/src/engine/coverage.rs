@@ -1,6 +1,7 @@
 //! What one file's exchanges covered, tallied by operation index while the
 //! file is checked and named once at its end; and what the specs document.
 
+use pyng_spec::registry::RuleId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Engine, Report};
@@ -62,15 +63,15 @@ impl Engine {
             "no signing secret was given (--secret-env): only the signature's presence is checked";
         for (rule, count, why) in [
             (
-                "state.timeout",
+                RuleId::StateTimeout,
                 c.untimed,
                 "the exchange has no recorded time (startedAt / startedDateTime missing or unreadable)",
             ),
-            ("signature.request", c.unsigned_requests, no_secret),
-            ("signature.response", c.unsigned_responses, no_secret),
+            (RuleId::SignatureRequest, c.unsigned_requests, no_secret),
+            (RuleId::SignatureResponse, c.unsigned_responses, no_secret),
         ] {
             if count > 0 {
-                skipped.skipped(rule, count, why);
+                skipped.skipped(rule.name(), count, why);
             }
         }
         into.merge(skipped);

@@ -3,6 +3,7 @@
 //! then their sequence checks in order; the findings are put back in input
 //! order at the end, so the report never depends on threads or batches.
 
+use pyng_spec::registry::RuleId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use super::sequences::{SeqKey, Sequences};
 use super::stream::{Batch, Checked};
 use super::threads::Threads;
 use crate::checks::sequence::At;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::ndjson::Line;
 use crate::input::{self, Item, Kind};
 use crate::matcher::OpRef;
@@ -366,9 +367,8 @@ impl<'e> FileRun<'e> {
         self.report.unmatched = self.unmatched;
         if self.unmatched > 0 {
             let (entry, first) = self.first_unmatched.take().unwrap_or_default();
-            let mut f = Finding::new(
-                "input.unmatched",
-                Severity::Warning,
+            let mut f = Finding::of(
+                RuleId::InputUnmatched,
                 &self.file,
                 format!(
                     "{} entr{} no operation of the loaded specs (first: {first})",
@@ -385,7 +385,7 @@ impl<'e> FileRun<'e> {
         }
         for (title, version) in std::mem::take(&mut self.spec_infos) {
             if let Some(message) = spec_version_mismatch(&self.engine.specs, &title, &version) {
-                let f = Finding::new("input.spec-version", Severity::Warning, &self.file, message);
+                let f = Finding::of(RuleId::InputSpecVersion, &self.file, message);
                 self.emit(WHOLE_FILE, f);
             }
         }

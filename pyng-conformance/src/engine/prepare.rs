@@ -2,6 +2,7 @@
 //! which run in parallel; what the sequence checks need of it is kept in a
 //! [`Prepared`].
 
+use pyng_spec::registry::RuleId;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use super::Engine;
 use crate::checks::sequence::{Observation, observe};
 use crate::checks::{self, Params, body, http, request, signature};
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input;
 use crate::matcher::OpRef;
 use crate::origin::Origin;
@@ -118,8 +119,7 @@ impl Engine {
             findings.push(checks::at_exchange(
                 ex,
                 &op.id,
-                "input.timestamp",
-                Severity::Error,
+                RuleId::InputTimestamp,
                 format!(
                     "the recorded time `{recorded}` is not an RFC 3339 date-time, so the rules that need it (`state.timeout`) are not evaluated for this exchange"
                 ),

@@ -3,7 +3,8 @@
 
 use super::Engine;
 use crate::coverage::Coverage;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
+use pyng_spec::registry::RuleId;
 
 /// One checked polling sequence (for the JUnit report).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,9 +80,8 @@ impl Engine {
         }
         if report.checked() == 0 {
             let plural = |n: usize| if n == 1 { "" } else { "s" };
-            let f = Finding::new(
-                "input.nothing-checked",
-                Severity::Error,
+            let f = Finding::of(
+                RuleId::InputNothingChecked,
                 inputs,
                 format!(
                     "no exchange was checked: {} file{}, {} exchange{}, {} matching no operation of the loaded specs, {} ignored; a run that checked nothing does not pass",
@@ -100,9 +100,8 @@ impl Engine {
     /// Says in `report` that the run stopped before its end (`why`): an
     /// `input.aborted` error, so that no format reads as a pass.
     pub fn aborted(&self, report: &mut Report, inputs: &str, why: &str) {
-        let f = Finding::new(
-            "input.aborted",
-            Severity::Error,
+        let f = Finding::of(
+            RuleId::InputAborted,
             inputs,
             format!("the run stopped before its end ({why}): what it did not reach is not checked"),
         );
@@ -118,9 +117,8 @@ impl Engine {
             if o.exchanges == 0 || m.reached_final() {
                 continue;
             }
-            let mut f = Finding::new(
-                "state.final-not-reached",
-                Severity::Error,
+            let mut f = Finding::of(
+                RuleId::StateFinalNotReached,
                 inputs,
                 format!(
                     "no poll of {id} in this run saw a final state of `{}` ({}); seen: {} (--require-final)",

@@ -3,12 +3,13 @@
 //! it, and nothing that could block a read (FIFOs, sockets, devices) unless it
 //! was named on the command line.
 
+use pyng_spec::registry::RuleId;
 use std::collections::HashSet;
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 
 use crate::engine::Report;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::input::Kind;
 use crate::rules::Policy;
 
@@ -106,9 +107,8 @@ impl<'p> Walk<'p> {
 
     fn unreadable(&mut self, path: &Path, message: String) {
         self.report.files += 1;
-        let f = Finding::new(
-            "input.unreadable",
-            Severity::Error,
+        let f = Finding::of(
+            RuleId::InputUnreadable,
             &path.display().to_string(),
             message,
         );
@@ -119,9 +119,8 @@ impl<'p> Walk<'p> {
     /// block the run forever, so a walk leaves it and says so.
     fn skipped(&mut self, path: &Path, meta: &Metadata) {
         let what = file_kind(meta);
-        let f = Finding::new(
-            "input.skipped",
-            Severity::Warning,
+        let f = Finding::of(
+            RuleId::InputSkipped,
             &path.display().to_string(),
             format!(
                 "{} is {what}, not a regular file: a directory walk does not read it (name it as an argument to read it)",

@@ -6,10 +6,11 @@ pub(crate) mod har;
 pub(crate) mod ndjson;
 pub mod recording;
 
+use pyng_spec::registry::RuleId;
 use std::path::Path;
 
 use crate::exchange::Exchange;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 /// What a reader produces, in file order.
 #[derive(Debug)]
@@ -86,27 +87,27 @@ pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Find
     let text = e.to_string();
     let (rule, message) = if e.is_eof() {
         (
-            "input.truncated",
+            RuleId::InputTruncated,
             format!("{what} ends early (truncated?): {e}"),
         )
     } else if text.starts_with("recursion limit exceeded") {
         (
-            "input.malformed",
+            RuleId::InputMalformed,
             format!(
                 "{what} nests arrays and objects deeper than 128 levels, the most the kit reads, so it is not read: {e}"
             ),
         )
     } else if text.starts_with("number out of range") {
         (
-            "input.malformed",
+            RuleId::InputMalformed,
             format!(
                 "{what} holds a number beyond the range of a 64-bit float, so it is not read: {e}"
             ),
         )
     } else {
-        ("input.malformed", format!("{what} is not valid: {e}"))
+        (RuleId::InputMalformed, format!("{what} is not valid: {e}"))
     };
-    let mut f = Finding::new(rule, Severity::Error, file, message);
+    let mut f = Finding::of(rule, file, message);
     if e.line() > 0 {
         f.line = Some(e.line());
         f.column = Some(e.column().max(1));
@@ -118,7 +119,7 @@ pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Find
 
 /// An `input.malformed` finding of `file` (entry `entry`, if known).
 pub fn problem(file: &str, entry: Option<usize>, message: String) -> Box<Finding> {
-    let mut f = Finding::new("input.malformed", Severity::Error, file, message);
+    let mut f = Finding::of(RuleId::InputMalformed, file, message);
     f.entry = entry;
     Box::new(f)
 }
