@@ -5,24 +5,15 @@
 #[path = "../../pyng-conformance/tests/common/mod.rs"]
 mod common;
 
-use std::process::Command;
+mod binary;
 
 use serde_json::json;
 
 const ENV: &str = "PYNG_TEST_SIGNING_SECRET";
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pyng-conformance"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env(ENV, common::SECRET)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let here = env!("CARGO_MANIFEST_DIR").as_ref();
+    binary::run_in(here, args, &[("NO_COLOR", "1"), (ENV, common::SECRET)])
 }
 
 /// A recording whose request and bodies quote the secret in every encoding.

@@ -2,7 +2,7 @@
 //! (validated against the SARIF 2.1.0 schema), GitHub workflow commands
 //! (exact lines), the JSON report's tool and specs, and `--color`.
 
-use std::process::Command;
+mod binary;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -11,21 +11,8 @@ const SEED: &str = "examples/recordings/seed-001-examples.har";
 const TRUNCATED: &str = "examples/recordings/truncated.har";
 
 fn run_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pyng-conformance"));
-    cmd.args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("PEACH_TEST_SECRET", "5ee1e2a9c0ffee00d15ea5e5c0de1234");
-    for name in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR"] {
-        cmd.env_remove(name);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    let (code, stdout, _) = binary::run_in(binary::ROOT.as_ref(), args, env);
+    (code, stdout)
 }
 
 /// Line `line` (1-based) of the seed HAR file.

@@ -1,20 +1,9 @@
 //! The binary: exit codes, formats, usage errors.
 
-use std::process::Command;
+mod binary;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pyng-conformance"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("NO_COLOR", "1")
-        .env("PEACH_TEST_SECRET", "5ee1e2a9c0ffee00d15ea5e5c0de1234")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    binary::run_in(binary::ROOT.as_ref(), args, &[("NO_COLOR", "1")])
 }
 
 #[test]

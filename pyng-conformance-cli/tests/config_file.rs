@@ -1,24 +1,14 @@
 //! `pyng-conformance.toml`: the policy written once, found in the working
 //! directory or given with `--config`; flags win; an unknown key is an error.
 
+mod binary;
+
 use std::path::Path;
-use std::process::Command;
 
 const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/recordings");
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pyng-conformance"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("PEACH_TEST_SECRET", "5ee1e2a9c0ffee00d15ea5e5c0de1234")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    binary::run_in(dir, args, &[("NO_COLOR", "1")])
 }
 
 #[test]
