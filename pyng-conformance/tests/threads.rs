@@ -2,33 +2,12 @@
 //! NDJSON lines as they are read, several check them in batches, and both
 //! give the same findings in the same order (input order).
 
+mod common;
+
 use std::num::NonZeroUsize;
 
+use common::damaged_corpus;
 use pyng_conformance::Engine;
-
-/// A generated corpus with a third of its lines damaged in ways that give
-/// problems, body findings and sequence findings, interleaved.
-fn damaged_corpus() -> Vec<u8> {
-    let corpus = pyng_conformance::corpus::generate(6_000, 11);
-    let text = String::from_utf8(corpus).expect("generated corpus is UTF-8");
-    let mut out = String::new();
-    for (i, line) in text.lines().enumerate() {
-        let damaged = match i % 17 {
-            0 => line[..line.len() / 2].to_owned(),
-            3 => String::new(),
-            5 => line.replacen(r#""traceId""#, r#""traceId":"a","traceId""#, 1),
-            7 => line.replacen("InProgress", "Settled", 1),
-            9 => line.replacen("Pending", "Settled", 1),
-            11 => line.replacen(r#""status":200"#, r#""status":500"#, 1),
-            13 => line.replacen(r#""data":{"#, r#""data":{"orderId":7,"#, 1),
-            15 => line.replacen(r#""body":"#, r#""bodyText":"{\"data\":1}","x":"#, 1),
-            _ => line.to_owned(),
-        };
-        out.push_str(&damaged);
-        out.push('\n');
-    }
-    out.into_bytes()
-}
 
 fn report_with_threads(threads: usize, bytes: &[u8]) -> String {
     let engine = Engine::with_bundled_specs().expect("bundled specs load");
@@ -42,7 +21,7 @@ fn report_with_threads(threads: usize, bytes: &[u8]) -> String {
 
 #[test]
 fn one_thread_and_several_give_the_same_report() {
-    let bytes = damaged_corpus();
+    let bytes = damaged_corpus(6_000, 11);
     let one = report_with_threads(1, &bytes);
     let two = report_with_threads(2, &bytes);
     let three = report_with_threads(3, &bytes);

@@ -73,3 +73,37 @@ pub fn session(status: &str, updated: &str) -> Value {
     }
     json!({"data": data, "traceId": "tr"})
 }
+
+/// The lines of a generated corpus.
+pub fn corpus_lines(exchanges: usize, seed: u64) -> Vec<String> {
+    let corpus = pyng_conformance::corpus::generate(exchanges, seed);
+    String::from_utf8(corpus)
+        .expect("generated corpus is UTF-8")
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A generated corpus damaged in ways that give problems, body findings and
+/// sequence findings, interleaved.
+pub fn damaged_corpus(exchanges: usize, seed: u64) -> Vec<u8> {
+    let mut out = String::new();
+    for (i, line) in corpus_lines(exchanges, seed).iter().enumerate() {
+        let damaged = match i % 19 {
+            0 => line[..line.len() / 2].to_owned(),
+            2 => String::new(),
+            4 => line.replacen(r#""traceId""#, r#""traceId":"a","traceId""#, 1),
+            6 => line.replacen("InProgress", "Settled", 1),
+            8 => line.replacen("Pending", "Settled", 1),
+            10 => line.replacen(r#""status":200"#, r#""status":500"#, 1),
+            12 => line.replacen(r#""data":{"#, r#""data":{"orderId":7,"#, 1),
+            14 => line.replacen(r#""body":"#, r#""bodyText":"{\"data\":1}","x":"#, 1),
+            16 => line.replacen(r#""status":200"#, r#""status":"200""#, 1),
+            17 => "{\"request\":[],".to_owned(),
+            _ => line.to_owned(),
+        };
+        out.push_str(&damaged);
+        out.push('\n');
+    }
+    out.into_bytes()
+}
