@@ -8,7 +8,7 @@ mod fold;
 mod render;
 
 pub(crate) use fold::{Located, fold};
-pub use render::Style;
+pub use render::{Style, colour_wanted};
 
 /// How bad a problem is. Errors reject a spec; warnings are reported only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -68,7 +68,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Verdict, String> {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            pyng_spec::Style::for_terminal(io::stdout().is_terminal()) == pyng_spec::Style::Colour
         }
     };
     let text = match args.format {

@@ -89,7 +89,7 @@ impl ReportArgs {
         match self.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => auto_colour(
+            Color::Auto => pyng_spec::diag::colour_wanted(
                 self.output.is_none() && std::io::stdout().is_terminal(),
                 |name| std::env::var_os(name),
             ),
@@ -111,26 +111,6 @@ impl ReportArgs {
         };
         written.map_err(|e| usage(format!("cannot write the report: {e}")))
     }
-}
-
-/// `--color auto`: NO_COLOR (non-empty) disables; CLICOLOR_FORCE or
-/// FORCE_COLOR (non-empty, not `0`) forces; CLICOLOR=0 disables; else colour
-/// on a terminal only.
-fn auto_colour(terminal: bool, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
-    let set = |name: &str| var(name).filter(|v| !v.is_empty());
-    if set("NO_COLOR").is_some() {
-        return false;
-    }
-    if ["CLICOLOR_FORCE", "FORCE_COLOR"]
-        .iter()
-        .any(|n| set(n).is_some_and(|v| v != "0"))
-    {
-        return true;
-    }
-    if set("CLICOLOR").is_some_and(|v| v == "0") {
-        return false;
-    }
-    terminal
 }
 
 /// 1 when any finding is an error, else 0.

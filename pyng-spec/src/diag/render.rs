@@ -16,15 +16,36 @@ pub enum Style {
 }
 
 impl Style {
-    /// Colour only on a terminal, and never with `NO_COLOR` set (no-color.org).
+    /// The usual choice for output to a terminal (`is_terminal`) or not, read
+    /// from the environment: see [`colour_wanted`].
     pub fn for_terminal(is_terminal: bool) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if is_terminal && !no_color {
+        if colour_wanted(is_terminal, |name| std::env::var_os(name)) {
             Style::Colour
         } else {
             Style::Plain
         }
     }
+}
+
+/// Whether `--color auto` colours, the one rule every binary of the kit
+/// follows: `NO_COLOR` (non-empty) disables; `CLICOLOR_FORCE` or `FORCE_COLOR`
+/// (non-empty, not `0`) forces; `CLICOLOR=0` disables; else colour on a
+/// terminal only. `var` reads an environment variable.
+pub fn colour_wanted(terminal: bool, var: impl Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    let set = |name: &str| var(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if ["CLICOLOR_FORCE", "FORCE_COLOR"]
+        .iter()
+        .any(|n| set(n).is_some_and(|v| v != "0"))
+    {
+        return true;
+    }
+    if set("CLICOLOR").is_some_and(|v| v == "0") {
+        return false;
+    }
+    terminal
 }
 
 struct Codes {
@@ -208,6 +229,33 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_the_terminal_and_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        assert!(colour_wanted(true, env(&[])));
+        assert!(!colour_wanted(false, env(&[])));
+        assert!(!colour_wanted(true, env(&[("NO_COLOR", "1")])));
+        assert!(
+            colour_wanted(true, env(&[("NO_COLOR", "")])),
+            "empty is unset"
+        );
+        assert!(colour_wanted(false, env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(colour_wanted(false, env(&[("FORCE_COLOR", "true")])));
+        assert!(!colour_wanted(false, env(&[("FORCE_COLOR", "0")])));
+        assert!(!colour_wanted(true, env(&[("CLICOLOR", "0")])));
+        assert!(!colour_wanted(
+            false,
+            env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
+        ));
+    }
 
     #[test]
     fn the_caret_covers_the_token() {
