@@ -180,8 +180,6 @@ pub fn parse_source(s: &str) -> Source {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct PollingExt {
     pub(crate) interval_seconds: u64,
-    // Accepted so that a spec may explain its interval; the IR does not keep it.
-    #[allow(dead_code)]
     #[serde(default)]
     pub(crate) description: Option<String>,
     #[serde(rename = "x-source")]

@@ -480,6 +480,9 @@ pub struct Polling {
     /// `intervalSeconds`: the recommended interval, in seconds; one interval is also
     /// the tolerance of timeout checks.
     pub interval_seconds: u64,
+    /// `description`: why this interval (a rate limit, say); shown in the
+    /// generated docs.
+    pub description: Option<String>,
     /// `x-source`.
     pub source: Option<Source>,
 }

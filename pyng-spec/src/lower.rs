@@ -579,6 +579,7 @@ impl<'a> Lowerer<'a> {
             .ext::<ext::PollingExt>(exts, "x-polling", at)
             .map(|p| Polling {
                 interval_seconds: p.interval_seconds,
+                description: p.description,
                 source: p.source.as_deref().map(parse_source),
             });
         let echo = self

@@ -275,6 +275,10 @@ pub mod get_checkout_status {
     /// The path template, parameters in braces.
     pub const PATH_TEMPLATE: &str = "/status";
     /// The recommended polling interval (`x-polling`), in seconds.
+    ///
+    /// Peach allows two status requests per minute per merchant.
+    ///
+    /// *Source:* `provider-facts.md`, section “Peach Payments”.
     pub const POLLING_INTERVAL_SECONDS: u64 = 30;
     /// The request path (the template has no parameters).
     pub fn path() -> String {

@@ -462,6 +462,8 @@ pub mod get_checkout_session_status {
     /// The path template, parameters in braces.
     pub const PATH_TEMPLATE: &str = "/checkout/{siteId}/session/{checkoutSessionId}/status";
     /// The recommended polling interval (`x-polling`), in seconds.
+    ///
+    /// *Source:* `001_2020593368484f7b.txt`, section “Recommended polling interval”.
     pub const POLLING_INTERVAL_SECONDS: u64 = 5;
     /// The request path, with `siteId`, `checkoutSessionId` percent-encoded.
     pub fn path(site_id: &str, checkout_session_id: &str) -> String {

@@ -30,8 +30,13 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
     let response = response_enum(cx, op)?;
     let polling = op.polling.as_ref().map(|p| {
         let s = proc_macro2::Literal::u64_unsuffixed(p.interval_seconds);
+        let mut doc = Doc::new();
+        doc.markdown("The recommended polling interval (`x-polling`), in seconds.".to_owned());
+        doc.opt_text(p.description.as_deref());
+        doc.source(p.source.as_ref());
+        let doc = doc.attrs();
         quote! {
-            /// The recommended polling interval (`x-polling`), in seconds.
+            #doc
             pub const POLLING_INTERVAL_SECONDS: u64 = #s;
         }
     });

@@ -227,7 +227,11 @@ fn operation_surface(cx: &Context<'_>, op: &Operation, s: &mut String) {
         let _ = writeln!(s, "  response {status}: {body}");
     }
     if let Some(p) = &op.polling {
-        let _ = writeln!(s, "  polling every {} s", p.interval_seconds);
+        let why = p
+            .description
+            .as_deref()
+            .map_or(String::new(), |d| format!(": {}", d.trim()));
+        let _ = writeln!(s, "  polling every {} s{why}", p.interval_seconds);
     }
     if !op.resource_key.is_empty() {
         let _ = writeln!(s, "  resource key: {}", op.resource_key.join(", "));
