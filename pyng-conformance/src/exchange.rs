@@ -124,6 +124,12 @@ pub fn split_url_cow(url: Cow<'_, str>) -> SplitUrl<'_> {
 /// Splits a URL (absolute or a bare path) into its path and decoded query,
 /// borrowing from `url` where nothing is decoded.
 pub fn split_url(url: &str) -> SplitUrl<'_> {
+    let (path, query) = path_and_query(url);
+    (Cow::Borrowed(path), parse_query(query))
+}
+
+/// The path of a URL (absolute or a bare path) and its query text, undecoded.
+pub(crate) fn path_and_query(url: &str) -> (&str, &str) {
     let without_fragment = url.split('#').next().unwrap_or_default();
     let (before_query, query) = without_fragment
         .split_once('?')
@@ -135,7 +141,7 @@ pub fn split_url(url: &str) -> SplitUrl<'_> {
         },
         None => before_query,
     };
-    (Cow::Borrowed(path), parse_query(query))
+    (path, query)
 }
 
 /// Decodes `application/x-www-form-urlencoded`-style query text.

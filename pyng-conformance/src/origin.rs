@@ -22,7 +22,7 @@ pub enum BodyForm<'a> {
 
 /// Where a body starts in the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodySpan<'a> {
+pub(crate) struct BodySpan<'a> {
     /// Byte offset of the body (verbatim) or of its string's opening quote.
     pub start: usize,
     pub form: BodyForm<'a>,

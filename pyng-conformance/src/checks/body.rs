@@ -8,7 +8,7 @@
 //! building it, and keeps only the values later checks read (the `want`).
 
 use pyng_spec::ir::{Operation, Response};
-use pyng_spec::validate::stream::{Schema, Streamed, Want};
+use pyng_spec::validate::stream::{Schema, Streamed, SyntaxError, Want};
 
 use pyng_spec::registry::RuleId;
 
@@ -21,19 +21,34 @@ fn finding(ex: &Exchange, op: &Operation, rule: RuleId, message: String) -> Find
     at_exchange(ex, &op.id, rule, message)
 }
 
-/// Checks the body; when it is JSON, returns what the streaming check kept of
-/// it (the values `want` asks for), for the sequence and signature checks.
-pub(crate) fn check<'b>(
+/// The streaming check of the body of `ex` as the documented `response`
+/// (`None`: no body is documented), keeping the values `want` asks for:
+/// `checked` when the reader already ran it as it read the body.
+pub(crate) fn stream<'b>(
     schema: &Schema,
+    response: Option<&Response>,
+    ex: &'b Exchange,
+    want: Option<&Want>,
+    checked: Option<Streamed<'b>>,
+) -> Option<Result<Streamed<'b>, SyntaxError>> {
+    let body_type = response.and_then(|r| r.body.as_ref())?;
+    Some(match checked {
+        Some(streamed) => Ok(streamed),
+        None => schema.validate(body_type, &ex.body, want),
+    })
+}
+
+/// Reports the body's check ([`stream`]); when the body is JSON, returns what
+/// the check kept of it, for the sequence and signature checks.
+pub(crate) fn check<'b>(
     op: &Operation,
     response: Option<&Response>,
     ex: &'b Exchange,
     params: Params<'_>,
-    want: Option<&Want>,
+    streamed: Option<Result<Streamed<'b>, SyntaxError>>,
     out: &mut Vec<Finding>,
 ) -> Option<Streamed<'b>> {
-    let body_type = response.and_then(|r| r.body.as_ref())?;
-    let mut streamed = match schema.validate(body_type, &ex.body, want) {
+    let mut streamed = match streamed? {
         Ok(s) => s,
         Err(e) => {
             let (rule, message) = match beyond_limits(&e.message) {

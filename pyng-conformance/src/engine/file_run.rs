@@ -350,10 +350,14 @@ impl<'e> FileRun<'e> {
         let label = (!findings.is_empty()).then(|| open.label.clone());
         let last_time = open.state.last_time;
         self.sequences.updated(last_time);
+        if findings.is_empty() {
+            return;
+        }
+        let (body, origin) = p.text.body(&self.file);
         for mut f in findings {
             f.sequence = label.clone();
-            locate(&mut f, &p.body, engine.secret.as_ref());
-            if let Some(origin) = &p.origin {
+            locate(&mut f, &body, engine.secret.as_ref());
+            if let Some(origin) = &origin {
                 origin.place(&mut f);
             }
             self.emit(position, f);

@@ -2,10 +2,12 @@
 //! response, the body values the later checks read, and the signing schemes.
 
 use pyng_spec::ir::{Operation, SecurityScheme, Spec};
-use pyng_spec::validate::stream::{WHOLE, Want};
+use pyng_spec::validate::stream::{BodySeed, WHOLE, Want};
 
 use super::Engine;
 use crate::checks::body;
+use crate::exchange::path_and_query;
+use crate::input::recording::BodyCheck;
 use crate::matcher::OpRef;
 use crate::plan::{SequencePlan, plan};
 
@@ -83,5 +85,19 @@ impl Engine {
             None => None,
         };
         (response_index, want)
+    }
+}
+
+/// The body of an NDJSON line is checked as the line is read, as the
+/// response that [`Engine::response_plan`] selects for the route the
+/// matcher finds: what `check_exchange` would check it as afterwards.
+impl BodyCheck for Engine {
+    fn body_seed(&self, method: &str, url: &str, status: u16) -> Option<BodySeed<'_>> {
+        let (path, _) = path_and_query(url);
+        let op_ref = self.matcher.find(method, path)?.op;
+        let (response_index, want) = self.response_plan(op_ref, status);
+        let (_, op) = self.operation(op_ref);
+        let body_type = op.responses.get(response_index?)?.body.as_ref()?;
+        Some(self.schemas[op_ref.spec].seed(body_type, want))
     }
 }

@@ -14,6 +14,7 @@ use crate::finding::Finding;
 use crate::input;
 use crate::matcher::OpRef;
 use crate::origin::Origin;
+use pyng_spec::validate::stream::Streamed;
 
 /// An exchange after its own checks, waiting for its sequence.
 pub(super) struct Prepared<'a> {
@@ -27,10 +28,47 @@ pub(super) struct Prepared<'a> {
     /// (matched exchanges whose response has a sequence plan).
     pub observation: Option<(usize, Observation)>,
     pub findings: Vec<Finding>,
-    /// The response body, to locate findings in.
-    pub body: Cow<'a, [u8]>,
-    /// Where the exchange and its body are in the file, when known as read.
-    pub origin: Option<Origin<'a>>,
+    /// Where to locate findings.
+    pub text: Text<'a>,
+}
+
+/// What findings are located in.
+pub(super) enum Text<'a> {
+    /// The response body, and where the exchange and its body are in the
+    /// file when known as read.
+    Body {
+        body: Cow<'a, [u8]>,
+        origin: Option<Origin<'a>>,
+    },
+    /// An NDJSON line (number `entry + 1`), read again for its body and
+    /// positions only when there are findings to locate.
+    Line { entry: usize, line: Cow<'a, [u8]> },
+}
+
+impl Text<'_> {
+    /// The body and the file position of the exchange and its body.
+    pub(super) fn body(&self, file: &Arc<str>) -> (Cow<'_, [u8]>, Option<Origin<'_>>) {
+        match self {
+            Text::Body { body, origin } => (Cow::Borrowed(body), origin.clone()),
+            Text::Line { entry, line } => match input::ndjson::locate_line(file, *entry, line) {
+                Some((body, origin)) => (body, Some(origin)),
+                None => (Cow::Borrowed(&[]), None),
+            },
+        }
+    }
+
+    fn into_owned(self) -> Text<'static> {
+        match self {
+            Text::Body { body, origin } => Text::Body {
+                body: Cow::Owned(body.into_owned()),
+                origin: origin.map(Origin::into_owned),
+            },
+            Text::Line { entry, line } => Text::Line {
+                entry,
+                line: Cow::Owned(line.into_owned()),
+            },
+        }
+    }
 }
 
 /// What an exchange was matched to.
@@ -55,8 +93,7 @@ impl Prepared<'_> {
             route: self.route,
             observation: self.observation,
             findings: self.findings,
-            body: Cow::Owned(self.body.into_owned()),
-            origin: self.origin.map(Origin::into_owned),
+            text: self.text.into_owned(),
         }
     }
 }
@@ -70,13 +107,27 @@ impl Engine {
         entry: usize,
         line: &'a [u8],
     ) -> Option<Result<Prepared<'a>, Box<Finding>>> {
-        input::ndjson::parse_line(file, entry, line).map(|read| read.map(|ex| self.prepare(ex)))
+        let read = input::ndjson::parse_line(file, entry, line, Some(self))?;
+        Some(read.map(|parsed| {
+            let mut prepared = self.prepare_checked(parsed.exchange, parsed.checked);
+            prepared.text = Text::Line {
+                entry,
+                line: Cow::Borrowed(line),
+            };
+            prepared
+        }))
     }
 
     /// The checks of one exchange on its own.
     pub(super) fn prepare<'a>(&self, ex: Exchange<'a>) -> Prepared<'a> {
+        self.prepare_checked(ex, None)
+    }
+
+    /// [`Self::prepare`] of an exchange whose body may have been checked as
+    /// it was read (`checked`, see [`input::recording::BodyCheck`]).
+    fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
-        let (route, observation) = self.check_exchange(&ex, &mut findings);
+        let (route, observation) = self.check_exchange(&ex, checked, &mut findings);
         Prepared {
             entry: ex.entry,
             status: ex.status,
@@ -84,16 +135,19 @@ impl Engine {
             route,
             observation,
             findings,
-            body: ex.body,
-            origin: ex.origin,
+            text: Text::Body {
+                body: ex.body,
+                origin: ex.origin,
+            },
         }
     }
 
     /// The route of `ex` and what its body says about its resource; its
     /// findings into `findings`.
-    fn check_exchange(
+    fn check_exchange<'b>(
         &self,
-        ex: &Exchange<'_>,
+        ex: &Exchange<'b>,
+        checked: Option<Streamed<'b>>,
         findings: &mut Vec<Finding>,
     ) -> (Route, Option<(usize, Observation)>) {
         let matched;
@@ -131,7 +185,8 @@ impl Engine {
         let response = response_index.map(|i| &op.responses[i]);
         let plans = self.plans(op_ref);
         let schema = &self.schemas[op_ref.spec];
-        let streamed = body::check(schema, op, response, ex, params, want, findings);
+        let streamed = body::stream(schema, response, ex, want, checked);
+        let streamed = body::check(op, response, ex, params, streamed, findings);
         signature::check_request(spec, op, ex, self.secret.as_ref(), findings);
         let mut observation = None;
         if let (Some(body), Some(i)) = (&streamed, response_index) {

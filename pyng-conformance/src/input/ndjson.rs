@@ -2,14 +2,14 @@
 //! objects), optionally preceded by a header line with `format`, `version` and
 //! `spec`. Read line by line in constant memory; `entry` is the 0-based line.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
 
-use super::recording::{Header, check_header, parse_exchange};
+use super::recording::{BodyCheck, Header, Parsed, check_header, parse_exchange};
 use super::{Item, problem};
-use crate::exchange::Exchange;
 use crate::finding::Finding;
-use crate::origin::{self, offset_in};
+use crate::origin::{self, Origin, offset_in};
 
 /// One line as read. Lines after the first are handed over raw, so that the
 /// engine can parse and check them in parallel, with [`parse_line`].
@@ -22,12 +22,14 @@ pub(crate) enum Line<'a> {
 }
 
 /// What one line stands for: an exchange borrowing from the line, a problem
-/// (not UTF-8, not a valid exchange), or nothing (a blank line).
+/// (not UTF-8, not a valid exchange), or nothing (a blank line). With
+/// `check`, the body is checked as the line is read (see [`BodyCheck`]).
 pub(crate) fn parse_line<'a>(
     file: &Arc<str>,
     entry: usize,
     bytes: &'a [u8],
-) -> Option<Result<Exchange<'a>, Box<Finding>>> {
+    check: Option<&dyn BodyCheck>,
+) -> Option<Result<Parsed<'a>, Box<Finding>>> {
     let on_line = |mut f: Box<Finding>| {
         f.file_line = Some(entry + 1);
         f
@@ -40,14 +42,21 @@ pub(crate) fn parse_line<'a>(
         ))));
     };
     let text = text.trim();
-    (!text.is_empty()).then(|| match parse_exchange(file, entry, text) {
-        Ok((mut ex, body)) => {
-            let start = offset_in(bytes, text).unwrap_or_default();
-            ex.origin = Some(origin::on_line(bytes, entry + 1, start, body));
-            Ok(ex)
-        }
-        Err(f) => Err(on_line(f)),
-    })
+    (!text.is_empty()).then(|| parse_exchange(file, entry, text, check).map_err(on_line))
+}
+
+/// The body of the exchange on line `entry` (number `entry + 1`) and where it
+/// and its body are in the file: the line read again, only for findings.
+pub(crate) fn locate_line<'a>(
+    file: &Arc<str>,
+    entry: usize,
+    bytes: &'a [u8],
+) -> Option<(Cow<'a, [u8]>, Origin<'a>)> {
+    let parsed = parse_line(file, entry, bytes, None)?.ok()?;
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    let start = offset_in(bytes, text).unwrap_or_default();
+    let origin = origin::on_line(bytes, entry + 1, start, parsed.body_span);
+    Some((parsed.exchange.body, origin))
 }
 
 /// The longest NDJSON line read (64 MiB, four times the largest body `poll`

@@ -8,6 +8,12 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+mod object;
+
+pub(crate) use object::BodyCheck;
+use object::{Body, RecordedExchange, Response};
+use pyng_spec::validate::stream::Streamed;
+
 use super::{Item, decode_base64, problem, syntax_problem};
 use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
 use crate::finding::Finding;
@@ -49,49 +55,9 @@ pub struct SpecRef {
     pub version: String,
 }
 
-/// One exchange object, borrowing from the text wherever JSON allows (strings
-/// without escapes, the body): the owned [`Exchange`] is built from it once.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RecordedExchange<'a> {
-    #[serde(borrow)]
-    started_at: Option<Str<'a>>,
-    #[serde(borrow)]
-    request: Request<'a>,
-    #[serde(borrow)]
-    response: Response<'a>,
-}
-
-#[derive(Deserialize)]
-struct Request<'a> {
-    #[serde(borrow)]
-    method: Cow<'a, str>,
-    #[serde(borrow)]
-    url: Cow<'a, str>,
-    #[serde(default, borrow)]
-    headers: Headers<'a>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Response<'a> {
-    status: u16,
-    #[serde(default, borrow)]
-    headers: Headers<'a>,
-    /// The body as the JSON it was, byte for byte.
-    #[serde(borrow)]
-    body: Option<&'a RawValue>,
-    /// A body that is not JSON (or not valid JSON), as text.
-    #[serde(borrow)]
-    body_text: Option<Literal<'a>>,
-    /// A body that is not UTF-8.
-    #[serde(borrow)]
-    body_base64: Option<Literal<'a>>,
-}
-
 /// A string with its literal as written (quotes and escapes), for the
 /// position of the body in the file.
-struct Literal<'a> {
+pub(super) struct Literal<'a> {
     raw: &'a RawValue,
     text: Cow<'a, str>,
 }
@@ -127,11 +93,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Literal<'a> {
 
 /// A header object: sorted by name, a repeated name keeps its last value.
 #[derive(Default, Deserialize)]
-struct Headers<'a>(#[serde(borrow)] BTreeMap<Str<'a>, Str<'a>>);
+pub(super) struct Headers<'a>(#[serde(borrow)] BTreeMap<Str<'a>, Str<'a>>);
 
 /// A string, borrowed when it has no escapes.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct Str<'a>(Cow<'a, str>);
+pub(super) struct Str<'a>(Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -173,7 +139,7 @@ pub fn origins<'a>(bytes: &'a [u8], wanted: &[usize]) -> Vec<(usize, Origin<'a>)
         .filter_map(|&i| {
             let text = rec.exchanges.get(i)?.get();
             let start = offset_in(bytes, text)?;
-            let body = serde_json::from_str::<RecordedExchange<'a>>(text)
+            let body = object::read(text, None)
                 .ok()
                 .and_then(|x| body_span(text, &x.response))
                 .map(|b| BodySpan {
@@ -187,8 +153,10 @@ pub fn origins<'a>(bytes: &'a [u8], wanted: &[usize]) -> Vec<(usize, Origin<'a>)
 
 /// Where the body of `r` starts in `text`, the exchange object it was read from.
 fn body_span<'a>(text: &str, r: &Response<'a>) -> Option<BodySpan<'a>> {
-    let (raw, form) = match (r.body, &r.body_text, &r.body_base64) {
-        (Some(raw), _, _) => (raw, BodyForm::Verbatim),
+    let (raw, form) = match (&r.body, &r.body_text, &r.body_base64) {
+        (Some(Body::Raw(raw)), _, _) => (*raw, BodyForm::Verbatim),
+        // Checked as it was read: where it was is not kept.
+        (Some(Body::Checked(_)), _, _) => return None,
         (None, Some(t), _) => (t.raw, BodyForm::JsonString(Cow::Borrowed(t.raw.get()))),
         (None, None, Some(b)) => (b.raw, BodyForm::Base64),
         (None, None, None) => return None,
@@ -212,28 +180,52 @@ pub fn check_header(format: &str, version: u32) -> Result<(), String> {
 
 /// One exchange object (a recording's array element or an NDJSON line).
 pub fn exchange_item(file: &Arc<str>, entry: usize, text: &str) -> Item {
-    match parse_exchange(file, entry, text) {
-        Ok((ex, _)) => Item::Exchange(Box::new(ex.into_owned())),
+    match parse_exchange(file, entry, text, None) {
+        Ok(parsed) => Item::Exchange(Box::new(parsed.exchange.into_owned())),
         Err(problem) => Item::Problem(problem),
     }
 }
 
-/// [`exchange_item`] borrowing from `text`, and where its body starts in `text`.
-pub fn parse_exchange<'a>(
+/// An exchange object as read, borrowing from its text.
+pub(crate) struct Parsed<'a> {
+    /// Its `body` is empty when [`Self::checked`] holds the body's check.
+    pub exchange: Exchange<'a>,
+    /// Where the body starts in the text, for a body kept as read.
+    pub body_span: Option<BodySpan<'a>>,
+    /// The body's streaming check, when the [`BodyCheck`] ran it as the
+    /// body was read (read the text again without a check for its bytes).
+    pub checked: Option<Streamed<'a>>,
+}
+
+/// [`exchange_item`] borrowing from `text`; with `check`, the body is checked
+/// as it is read where the keys' order allows it.
+pub(crate) fn parse_exchange<'a>(
     file: &Arc<str>,
     entry: usize,
     text: &'a str,
-) -> Result<(Exchange<'a>, Option<BodySpan<'a>>), Box<Finding>> {
-    let parsed: RecordedExchange<'a> = serde_json::from_str(text).map_err(|e| {
-        problem(
-            file,
-            Some(entry),
-            format!("exchange {entry} is not a valid recorded exchange: {e}"),
-        )
-    })?;
-    let span = body_span(text, &parsed.response);
+    check: Option<&dyn BodyCheck>,
+) -> Result<Parsed<'a>, Box<Finding>> {
+    let parsed = match object::read(text, check) {
+        Ok(parsed) => parsed,
+        // Read again without the check, for the reader's own error, or for a
+        // body the validator stops on (a number beyond a double's range)
+        // that the body check names for what it is.
+        Err(_) if check.is_some() => return parse_exchange(file, entry, text, None),
+        Err(e) => {
+            return Err(problem(
+                file,
+                Some(entry),
+                format!("exchange {entry} is not a valid recorded exchange: {e}"),
+            ));
+        }
+    };
+    let body_span = body_span(text, &parsed.response);
     exchange(file, entry, parsed)
-        .map(|ex| (ex, span))
+        .map(|(exchange, checked)| Parsed {
+            exchange,
+            body_span,
+            checked,
+        })
         .map_err(|message| problem(file, Some(entry), message))
 }
 
@@ -241,12 +233,17 @@ fn exchange<'a>(
     file: &Arc<str>,
     entry: usize,
     x: RecordedExchange<'a>,
-) -> Result<Exchange<'a>, String> {
+) -> Result<(Exchange<'a>, Option<Streamed<'a>>), String> {
     let r = x.response;
     let body_text = r.body_text.map(|t| t.text);
     let body_base64 = r.body_base64.map(|b| b.text);
+    let mut checked = None;
     let body: Cow<'a, [u8]> = match (r.body, body_text, body_base64) {
-        (Some(raw), None, None) => Cow::Borrowed(raw.get().as_bytes()),
+        (Some(Body::Raw(raw)), None, None) => Cow::Borrowed(raw.get().as_bytes()),
+        (Some(Body::Checked(streamed)), None, None) => {
+            checked = Some(streamed);
+            Cow::Borrowed(&[])
+        }
         (None, Some(Cow::Borrowed(text)), None) => Cow::Borrowed(text.as_bytes()),
         (None, Some(Cow::Owned(text)), None) => Cow::Owned(text.into_bytes()),
         (None, None, Some(b64)) => Cow::Owned(
@@ -269,7 +266,7 @@ fn exchange<'a>(
         .into_iter()
         .find(|(name, _)| name.0.eq_ignore_ascii_case("content-type"))
         .map(|(_, value)| value.0);
-    Ok(Exchange {
+    let exchange = Exchange {
         file: file.clone(),
         entry: Some(entry),
         method: x.request.method,
@@ -289,7 +286,8 @@ fn exchange<'a>(
         unreadable_time,
         operation: None,
         origin: None,
-    })
+    };
+    Ok((exchange, checked))
 }
 
 #[cfg(test)]
