@@ -14,6 +14,18 @@ fn size() -> usize {
 }
 
 static CORPUS: LazyLock<Vec<u8>> = LazyLock::new(|| pyng_conformance::corpus::generate(size(), 42));
+/// The same corpus with every object's keys in name order (as `jq -S` or a
+/// serialized `serde_json::Value` writes them): the body comes before the
+/// status, so it is kept and checked after its line is read.
+static SORTED_KEYS: LazyLock<Vec<u8>> = LazyLock::new(|| {
+    let mut out = Vec::with_capacity(CORPUS.len());
+    for line in lines(&CORPUS) {
+        let v: serde_json::Value = serde_json::from_slice(line).expect("generated JSON");
+        serde_json::to_writer(&mut out, &v).expect("to memory");
+        out.push(b'\n');
+    }
+    out
+});
 static ENGINE: LazyLock<Engine> =
     LazyLock::new(|| Engine::with_bundled_specs().expect("bundled specs load"));
 /// Checks on the calling thread: no thread is started, as for the parse
@@ -160,6 +172,12 @@ fn parse_value_all_cores(b: divan::Bencher) {
 #[divan::bench(sample_count = 10)]
 fn full_check_one_thread(b: divan::Bencher) {
     counters(b).bench(|| ENGINE_ONE_THREAD.check_bytes("corpus.ndjson", &CORPUS));
+}
+
+/// [`full_check_one_thread`] on keys in name order: the body after its line.
+#[divan::bench(sample_count = 10)]
+fn full_check_one_thread_sorted_keys(b: divan::Bencher) {
+    counters(b).bench(|| ENGINE_ONE_THREAD.check_bytes("sorted.ndjson", &SORTED_KEYS));
 }
 
 /// The full check on all cores.
