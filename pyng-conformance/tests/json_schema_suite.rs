@@ -190,7 +190,7 @@ fn generated_code_answers_as_the_suite() {
             }
         }
     }
-    let mut answers = generated::run("json-schema-suite", modules);
+    let mut answers = generated::run("generated", modules);
     answers.append(&mut unchecked);
     let mut outcomes = Vec::new();
     for (group, plan) in &prepared {
@@ -232,7 +232,7 @@ fn generated_code_that_does_not_compile_fails_only_its_group() {
     let good = generated::Module::new("probe#0", &spec, good_cases.iter().collect()).unwrap();
     let mut bad = generated::Module::new("probe#1", &spec, bad_cases.iter().collect()).unwrap();
     bad.code.push_str("const BROKEN: u8 = \"not a number\";\n");
-    let answers = generated::run("json-schema-suite-probe", vec![bad, good]);
+    let answers = generated::run("probe", vec![bad, good]);
     assert_eq!(answers.get("probe#0.0"), Some(&Answer::Valid));
     assert!(
         matches!(answers.get("probe#0.1"), Some(Answer::Invalid(why)) if why[0].contains("does not deserialize")),

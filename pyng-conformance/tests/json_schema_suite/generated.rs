@@ -1,5 +1,5 @@
 //! Layer (d): the code `pyng_spec::codegen` generates for each group, compiled
-//! as one crate (a module per group) under `target/tmp/`, offline, with the
+//! as one crate (a module per group) under `target/tmp/json-schema-suite/`, offline, with the
 //! workspace's lockfile; a generated `main` deserializes each case through the
 //! operation's `Response::parse`, calls `check()` and prints one line per case.
 
@@ -113,10 +113,10 @@ fn report(id: &str, outcome: std::thread::Result<Result<Vec<&'static str>, Strin
 /// Builds the crate `package` (leaving out modules that do not compile) and
 /// runs it: the answer for every case id of `modules`.
 pub fn run(package: &str, modules: Vec<Module<'_>>) -> BTreeMap<String, Answer> {
-    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("json-schema-suite");
     let dir = tmp.join(package);
     // One target directory for every such crate: serde is built once.
-    let target = tmp.join("json-schema-suite-target");
+    let target = tmp.join("target");
     let mut answers = BTreeMap::new();
     let mut kept = modules;
     loop {

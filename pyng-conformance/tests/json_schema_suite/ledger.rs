@@ -233,3 +233,35 @@ fn between(text: &str, begin: &str, end: &str) -> Option<(usize, usize)> {
     let len = text[start..].find(end)?;
     Some((start, start + len))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failing(layer: Layer, id: &str) -> Outcome {
+        Outcome {
+            layer,
+            case_id: id.to_owned(),
+            description: "d".to_owned(),
+            verdict: Verdict::Fail("why".to_owned()),
+        }
+    }
+
+    #[test]
+    fn a_refresh_rewrites_only_the_layers_that_ran() {
+        let old = "# header\nvalidate a.json#0.0  # d\ncodegen b.json#1.2  # kept\n";
+        let outcomes = [
+            failing(Layer::Validate, "c.json#0.1"),
+            Outcome {
+                verdict: Verdict::Pass,
+                ..failing(Layer::Validate, "a.json#0.0")
+            },
+        ];
+        let new = known_gaps(old, &[Layer::Validate, Layer::Stream], &outcomes);
+        let entries: Vec<&str> = new.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            entries,
+            ["validate c.json#0.1  # d", "codegen b.json#1.2  # kept"]
+        );
+    }
+}
