@@ -189,12 +189,12 @@ impl<'a> Lowerer<'a> {
     /// an anonymous type otherwise.
     fn lower_named(&mut self, name: &str, schema: &oa::Schema, at: &str) -> Type {
         let data = &schema.schema_data;
+        if let Some(obj) = object_type(schema) {
+            let model = self.lower_model(name, data, &obj, at);
+            self.types.insert(name.to_owned(), TypeDef::Model(model));
+            return Type::Named(name.to_owned());
+        }
         match &schema.schema_kind {
-            oa::SchemaKind::Type(oa::Type::Object(obj)) => {
-                let model = self.lower_model(name, data, obj, at);
-                self.types.insert(name.to_owned(), TypeDef::Model(model));
-                Type::Named(name.to_owned())
-            }
             oa::SchemaKind::Type(oa::Type::String(s)) if !s.enumeration.is_empty() => {
                 let def = self.lower_enum(name, data, s, at);
                 self.types.insert(name.to_owned(), TypeDef::Enum(def));
@@ -217,6 +217,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_anonymous(&mut self, name_hint: &str, schema: &oa::Schema, at: &str) -> Type {
+        // Object schemas of fields and bodies are named by `lower_named`; only a
+        // parameter's schema gets here.
+        if object_type(schema).is_some() {
+            self.error(
+                at,
+                RuleId::LintUnsupported,
+                "object-typed parameters are not supported by the kit",
+            );
+            return Type::Any;
+        }
         match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::String(_)) => Type::String,
             oa::SchemaKind::Type(oa::Type::Integer(_)) => Type::Integer,
@@ -231,24 +241,9 @@ impl<'a> Lowerer<'a> {
                 None => Type::Array(Box::new(Type::Any)),
             },
             oa::SchemaKind::Any(_) => Type::Any,
-            // Object schemas of fields and bodies are named by `lower_named`; only a
-            // parameter's schema gets here.
-            oa::SchemaKind::Type(oa::Type::Object(_)) => {
-                self.error(
-                    at,
-                    RuleId::LintUnsupported,
-                    "object-typed parameters are not supported by the kit",
-                );
-                Type::Any
-            }
-            _ => {
-                self.error(
-                    at,
-                    RuleId::LintUnsupported,
-                    "oneOf/allOf/anyOf/not schemas are not supported by the kit",
-                );
-                Type::Any
-            }
+            // Composition is refused by the keyword lint (`lint/keywords.rs`),
+            // at the keyword; "any value" here is never checked against.
+            _ => Type::Any,
         }
     }
 
@@ -691,6 +686,37 @@ impl<'a> Lowerer<'a> {
             examples,
             source: self.source(&response.extensions, at),
         }
+    }
+}
+
+/// The object a schema describes: `type: object`, or no `type` but object
+/// keywords (`properties`...) and no composition, as the keyword lint reads it
+/// (`schema_keywords::is_typeless_object`).
+pub(crate) fn object_type(schema: &oa::Schema) -> Option<std::borrow::Cow<'_, oa::ObjectType>> {
+    use std::borrow::Cow;
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::Object(obj)) => Some(Cow::Borrowed(obj)),
+        oa::SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && (!any.properties.is_empty()
+                    || !any.required.is_empty()
+                    || any.additional_properties.is_some()
+                    || any.min_properties.is_some()
+                    || any.max_properties.is_some()) =>
+        {
+            Some(Cow::Owned(oa::ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                min_properties: any.min_properties,
+                max_properties: any.max_properties,
+            }))
+        }
+        _ => None,
     }
 }
 

@@ -50,6 +50,18 @@ pub fn validate(spec: &Spec, ty: &Type, body: &Value) -> Vec<Finding> {
     v.findings
 }
 
+/// Validates `value` as a value of field `f` (its type and its constraints), as
+/// the field's own schema says: for a property's `default`.
+pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Finding> {
+    let mut v = Validator {
+        spec,
+        findings: Vec::new(),
+        issues: Vec::new(),
+    };
+    v.value(&f.ty, value, "", Some(f));
+    v.findings
+}
+
 struct Validator<'a> {
     spec: &'a Spec,
     findings: Vec<Finding>,

@@ -46,6 +46,24 @@ const SPEC_CASES: &[SpecCase] = &[
             "        note:\n          oneOf: [{type: string}]\n",
         )
     }),
+    ("lint.unchecked-format", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n          format: date-time\n",
+        )
+    }),
+    ("lint.ref-siblings", || {
+        edited(
+            "$ref: \"#/components/schemas/OrderStatus\"\n",
+            "$ref: \"#/components/schemas/OrderStatus\"\n          description: ignored\n",
+        )
+    }),
+    ("lint.default-violation", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n          default: 7\n",
+        )
+    }),
     ("lint.malformed-extension", || {
         edited("x-unit: cents\n        note", "x-unit: euros\n        note")
     }),
