@@ -9,6 +9,15 @@
 //! additions of optional things, removed responses, rule, timeout, polling and
 //! documentation changes.
 //!
+//! Value constraints of a response property are classed by what may now
+//! arrive: a partner reads responses, so a constraint that admits more values
+//! (a lower `minLength`, a higher or removed `maxLength`) is breaking and one
+//! that admits fewer is not. For `maxLength` this is oasdiff's grading
+//! (`response-property-max-length-increased` and `-unset` are errors,
+//! `-decreased` is information); a lowered `minLength` is breaking on the same
+//! reasoning. Request bodies are not in the IR yet, so there is no request
+//! direction to class (it would be the reverse: narrowing breaks senders).
+//!
 //! Corrections (`x-state-machine.corrections`) are compared as what a poller may
 //! observe only through one. A new correction is breaking: a partner that acts
 //! once on a final state and stops polling misses the corrected status. A
@@ -60,6 +69,9 @@ pub enum Kind {
     FieldTypeChanged,
     /// A property becomes nullable or stops being nullable.
     FieldNullabilityChanged,
+    /// A property's value constraints change (`minLength`, `maxLength`):
+    /// breaking when values the old spec ruled out may now arrive.
+    FieldConstraintChanged,
     /// An enum gains a value.
     EnumValueAdded,
     /// An enum loses a value.
@@ -328,6 +340,7 @@ impl Differ {
             ),
             _ => {}
         }
+        self.lengths(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -344,6 +357,41 @@ impl Differ {
                 at,
                 "conditional presence (x-presence) changed",
             );
+        }
+    }
+
+    /// `minLength`/`maxLength` of a response property: a partner reads the
+    /// values, so admitting more (a lower minimum, a higher or no maximum) is
+    /// breaking, admitting fewer is not.
+    fn lengths(&mut self, at: &str, a: &Field, b: &Field) {
+        let bounds = |f: &Field| {
+            (
+                f.constraints.min_length.unwrap_or(0),
+                f.constraints.max_length.unwrap_or(u64::MAX),
+            )
+        };
+        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
+        if (a_min, a_max) == (b_min, b_max) {
+            return;
+        }
+        let show = |(min, max): (u64, u64)| match max {
+            u64::MAX => format!("{min}.."),
+            max => format!("{min}..={max}"),
+        };
+        let detail = format!(
+            "length {} -> {}",
+            show((a_min, a_max)),
+            show((b_min, b_max))
+        );
+        if b_min < a_min || b_max > a_max {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: strings of lengths the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
         }
     }
 

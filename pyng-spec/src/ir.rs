@@ -213,6 +213,10 @@ pub struct Constraints {
     pub minimum: Option<i64>,
     /// `maximum` of an integer schema (inclusive).
     pub maximum: Option<i64>,
+    /// `minLength` of a string schema, in Unicode code points.
+    pub min_length: Option<u64>,
+    /// `maxLength` of a string schema, in Unicode code points.
+    pub max_length: Option<u64>,
     /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
     /// `format` (e.g. `int64`, `date-time`).

@@ -375,6 +375,8 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::String(s)) => {
                 c.pattern = s.pattern.clone();
+                c.min_length = s.min_length.map(|n| n as u64);
+                c.max_length = s.max_length.map(|n| n as u64);
                 if let oa::VariantOrUnknownOrEmpty::Unknown(f) = &s.format {
                     c.format = Some(f.clone());
                 } else if let oa::VariantOrUnknownOrEmpty::Item(f) = &s.format {

@@ -160,6 +160,12 @@ registry! {
     SchemaMaximum = "schema.maximum", Error, VALUE,
         "A number is above its `maximum`.",
         "schema `maximum`";
+    SchemaMinLength = "schema.min-length", Error, GENERATED,
+        "A string has at least `minLength` characters (Unicode code points).",
+        "schema `minLength`";
+    SchemaMaxLength = "schema.max-length", Error, GENERATED,
+        "A string has at most `maxLength` characters (Unicode code points).",
+        "schema `maxLength`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -225,7 +231,7 @@ registry! {
         "The spec uses only the OpenAPI constructs the kit implements.",
         "OpenAPI 3.0.3; specs/README.md";
     LintUncheckedFormat = "lint.unchecked-format", Warning, SPEC,
-        "A schema's `format` is one the kit checks where it stands (`int64` on integers, `int32` on integer properties); any other is not checked, and the spec says so.",
+        "A schema's `format` is one the kit checks where it stands (`int64` on integers but parameters, `int32` on integer properties); any other is not checked, and the spec says so.",
         "schema `format`; specs/README.md § Supported OpenAPI 3.0.3";
     LintRefSiblings = "lint.ref-siblings", Warning, SPEC,
         "A schema `$ref` stands alone: OpenAPI 3.0.3 ignores the members beside it.",
@@ -594,6 +600,16 @@ pub mod messages {
         RuleId::SchemaMaximum,
         "{value} is greater than the maximum {maximum}",
     );
+    /// `schema.min-length`: a string shorter than `minLength`.
+    pub const MIN_LENGTH: Message = t(
+        RuleId::SchemaMinLength,
+        "the length {length} is below the minimum length {min_length} (in characters)",
+    );
+    /// `schema.max-length`: a string longer than `maxLength`.
+    pub const MAX_LENGTH: Message = t(
+        RuleId::SchemaMaxLength,
+        "the length {length} is above the maximum length {max_length} (in characters)",
+    );
     /// `schema.required`: a required property missing.
     pub const REQUIRED: Message = t(
         RuleId::SchemaRequired,
@@ -660,6 +676,8 @@ pub mod messages {
         INT32_RANGE,
         MINIMUM,
         MAXIMUM,
+        MIN_LENGTH,
+        MAX_LENGTH,
         REQUIRED,
         UNDOCUMENTED,
         MUST_BE_PRESENT,

@@ -72,6 +72,9 @@ pub enum Support {
 pub enum Where {
     /// Every schema.
     Anywhere,
+    /// Every schema but a parameter's (the request check reads a parameter's
+    /// `pattern` and `enum` only).
+    Body,
     /// An inline schema under `properties`.
     Property,
     /// An inline schema under `properties`, or a parameter's `schema`.
@@ -84,6 +87,7 @@ impl Where {
     pub fn allows(self, property: bool, parameter: bool) -> bool {
         match self {
             Where::Anywhere => true,
+            Where::Body => !parameter,
             Where::Property => property,
             Where::PropertyOrParameter => property || parameter,
         }
@@ -93,6 +97,7 @@ impl Where {
     pub fn describe(self) -> &'static str {
         match self {
             Where::Anywhere => "every schema",
+            Where::Body => "every schema but a parameter's",
             Where::Property => "an inline property schema",
             Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
         }
@@ -185,14 +190,26 @@ pub const KEYWORDS: &[Keyword] = &[
         "an integer bound of an integer; on `number` refused",
     ),
     refused("exclusiveMinimum", NUMERIC, Some(false), "not checked yet"),
-    refused("maxLength", &[String], None, "not checked yet"),
-    refused("minLength", &[String], None, "not checked yet"),
+    enforced(
+        "maxLength",
+        &[RuleId::SchemaMaxLength],
+        &[String],
+        Where::Property,
+        "in Unicode code points; not beside `enum`",
+    ),
+    enforced(
+        "minLength",
+        &[RuleId::SchemaMinLength],
+        &[String],
+        Where::Property,
+        "in Unicode code points; not beside `enum`",
+    ),
     enforced(
         "pattern",
         &[RuleId::SchemaPattern, RuleId::LintBadPattern],
         &[String],
         Where::PropertyOrParameter,
-        "Rust `regex` syntax (no lookaround, no backreferences)",
+        "Rust `regex` syntax (no lookaround, no backreferences); not beside `enum`",
     ),
     refused("maxItems", &[Array], None, "not checked yet"),
     refused("minItems", &[Array], None, "not checked yet"),
@@ -250,7 +267,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers, `int32` on integer properties; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -323,7 +340,7 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 /// The formats the kit checks: the format, the type it applies to, and where.
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
     ("int32", Integer, Where::Property),
-    ("int64", Integer, Where::Anywhere),
+    ("int64", Integer, Where::Body),
 ];
 
 /// The composition keywords: beside them a schema's `type` says nothing the kit reads.

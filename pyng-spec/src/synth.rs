@@ -129,13 +129,38 @@ impl<'a> Synth<'a> {
             hex32.repeat(2),
         ];
         let regex = pattern.and_then(|p| self.spec.patterns.get(p));
-        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s));
-        candidates
-            .iter()
-            .find(|c| matches(c))
-            .cloned()
-            .or_else(|| pattern.and_then(crate::pattern_sample::smallest_match))
-            .unwrap_or_else(|| candidates[0].clone())
+        let c = field.map(|f| &f.constraints);
+        let (min, max) = (
+            c.and_then(|c| c.min_length).unwrap_or(0),
+            c.and_then(|c| c.max_length).unwrap_or(u64::MAX),
+        );
+        let fits = |s: &str| (min..=max).contains(&(s.chars().count() as u64));
+        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s)) && fits(s);
+        let smallest = pattern.and_then(crate::pattern_sample::smallest_match);
+        // The smallest match, and it grown to the minimum length by repeating
+        // its last character (`[a-z]+` with a `minLength`).
+        let grown = smallest.iter().flat_map(|s| {
+            let missing = min.saturating_sub(s.chars().count() as u64) as usize;
+            let longer = s
+                .chars()
+                .last()
+                .map(|c| format!("{s}{}", c.to_string().repeat(missing)));
+            std::iter::once(s.clone()).chain(longer)
+        });
+        let found = candidates.iter().cloned().chain(grown).find(|c| matches(c));
+        match (found, pattern) {
+            (Some(s), _) => s,
+            // Without a pattern, any characters do: cut or pad to the lengths.
+            (None, None) => {
+                let cut: String = candidates[0].chars().take(max.min(64) as usize).collect();
+                let padding = min.saturating_sub(cut.chars().count() as u64) as usize;
+                cut + &"x".repeat(padding)
+            }
+            // A pattern no candidate meets within the lengths: its smallest match.
+            (None, Some(p)) => {
+                crate::pattern_sample::smallest_match(p).unwrap_or_else(|| candidates[0].clone())
+            }
+        }
     }
 
     fn integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {

@@ -225,6 +225,7 @@ components:
       required: [id]
       properties:
         id: {type: string, pattern: "^[a-z]+$"}
+        code: {type: string, minLength: 2, maxLength: 3}
         small: {type: integer, format: int32, minimum: 0, maximum: 10}
         at: {type: string, x-unit: rfc3339}
         kind: {type: string, enum: [A, B]}
@@ -255,6 +256,8 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.minimum", r#"{"id": "a", "small": -1}"#),
     ("schema.maximum", r#"{"id": "a", "small": 11}"#),
     ("schema.pattern", r#"{"id": "A"}"#),
+    ("schema.min-length", r#"{"id": "a", "code": "é"}"#),
+    ("schema.max-length", r#"{"id": "a", "code": "abcd"}"#),
     ("schema.nullable", r#"{"id": null}"#),
     ("schema.undocumented-property", r#"{"id": "a", "zzz": 1}"#),
     (

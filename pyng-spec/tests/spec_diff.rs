@@ -415,3 +415,55 @@ fn timeout_changes_are_not_breaking() {
     );
     assert_eq!(c.detail, "timeout `busy-limit` added");
 }
+
+#[test]
+fn string_lengths_breaking_when_they_admit_more() {
+    let from = "note: {type: string}";
+    let bounded = "note: {type: string, minLength: 2, maxLength: 8}";
+    // A new bound narrows what arrives: partners that read the field cope.
+    one(
+        from,
+        bounded,
+        Kind::FieldConstraintChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, bounded, 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        (
+            "note: {type: string, minLength: 3, maxLength: 8}",
+            Class::NonBreaking,
+        ),
+        (
+            "note: {type: string, minLength: 2, maxLength: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "note: {type: string, minLength: 1, maxLength: 8}",
+            Class::Breaking,
+        ),
+        (
+            "note: {type: string, minLength: 2, maxLength: 9}",
+            Class::Breaking,
+        ),
+        ("note: {type: string, minLength: 2}", Class::Breaking),
+        (
+            "note: {type: string, minLength: 3, maxLength: 9}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+    let c = between("note: {type: string, minLength: 1, maxLength: 9}");
+    assert_eq!(
+        c[0].detail,
+        "length 2..=8 -> 1..=9: strings of lengths the old spec ruled out may now arrive"
+    );
+}

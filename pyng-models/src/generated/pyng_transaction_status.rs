@@ -135,7 +135,8 @@ pub struct LineItem {
 }
 impl LineItem {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths) on this value and every value
+    /// it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {
@@ -318,7 +319,8 @@ pub struct TransactionStatusEnvelope {
 }
 impl TransactionStatusEnvelope {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths) on this value and every value
+    /// it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {
@@ -397,7 +399,8 @@ pub struct TransactionStatusResponse {
 }
 impl TransactionStatusResponse {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths) on this value and every value
+    /// it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {

@@ -1,8 +1,9 @@
 //! `check()`: the per-value rules of a model, compiled to Rust. Mirrors
 //! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
 //! pointers relative to the value checked), for the categories a typed value can
-//! still break: conditional presence, status/outcome, amount invariants. Schema
-//! rules (types, required fields) are enforced by deserialization itself.
+//! still break: conditional presence, status/outcome, amount invariants, string
+//! lengths. Schema rules (types, required fields) are enforced by
+//! deserialization itself.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,11 +39,14 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                     continue;
                 };
                 match (rule, &f.presence) {
-                    (FieldRule::Value, _) if cx.type_is_checked(&f.ty) => {
-                        stmts.push(field_check(cx, m, f, index));
+                    (FieldRule::Value, _) => {
+                        stmts.extend(length(cx, m, f, index));
+                        if cx.type_is_checked(&f.ty) {
+                            stmts.push(field_check(cx, m, f, index));
+                        }
                     }
                     (FieldRule::Presence, Some(p)) => stmts.push(presence(cx, m, f, index, p)?),
-                    _ => {}
+                    (FieldRule::Presence, None) => {}
                 }
             }
             Phase::Undocumented => {}
@@ -63,7 +67,8 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
     Ok(quote! {
         impl #ident {
             /// Checks the spec's per-value rules (amount invariants, status/outcome,
-            /// conditional presence) on this value and every value it contains.
+            /// conditional presence, string lengths) on this value and every value
+            /// it contains.
             /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
             /// spec and of `pyng_spec::validate`.
             pub fn check(&self) -> Vec<Violation> {
@@ -78,6 +83,63 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 
             #(#methods)*
         }
+    })
+}
+
+/// Whether field `f`'s own value has rules `check()` evaluates (beside those of
+/// the models inside it): a string's `minLength`/`maxLength`.
+pub(super) fn has_value_rules(f: &Field) -> bool {
+    f.ty == Type::String
+        && (f.constraints.min_length.is_some() || f.constraints.max_length.is_some())
+}
+
+/// `schema.min-length`/`schema.max-length` of string field `index`, counted in
+/// Unicode code points as the interpreter counts them.
+fn length(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
+    if !has_value_rules(f) {
+        return None;
+    }
+    let id = cx.field_ident(m, index);
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let bounds = [
+        (
+            f.constraints.min_length,
+            messages::MIN_LENGTH,
+            "min_length",
+            quote!(<),
+        ),
+        (
+            f.constraints.max_length,
+            messages::MAX_LENGTH,
+            "max_length",
+            quote!(>),
+        ),
+    ];
+    let mut checks = Vec::new();
+    for (bound, message, hole, cmp) in bounds {
+        let Some(bound) = bound else { continue };
+        let rule = message.rule.name();
+        let text = message
+            .template
+            .format_string(&[(hole, &bound.to_string())]);
+        checks.push(quote! {
+            if length #cmp #bound {
+                out.push(Violation {
+                    rule: #rule,
+                    pointer: format!(#ptr),
+                    message: format!(#text),
+                });
+            }
+        });
+    }
+    let body = quote! {
+        let length = v.chars().count() as u64;
+        #(#checks)*
+    };
+    Some(if is_option(f) {
+        quote!(if let Some(v) = &self.#id { #body })
+    } else {
+        quote!({ let v = &self.#id; #body })
     })
 }
 

@@ -111,6 +111,12 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(p) = &f.constraints.pattern {
         facts.push(format!("pattern {}", docs::code(p)));
     }
+    if let Some(min) = f.constraints.min_length {
+        facts.push(format!("at least {min} characters"));
+    }
+    if let Some(max) = f.constraints.max_length {
+        facts.push(format!("at most {max} characters"));
+    }
     if f.stable {
         facts.push("stable: never changes once present in a polling sequence".to_owned());
     }

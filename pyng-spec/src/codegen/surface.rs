@@ -78,6 +78,12 @@ fn constraints(c: &Constraints) -> String {
         (None, Some(b)) => parts.push(format!("<= {b}")),
         (None, None) => {}
     }
+    match (c.min_length, c.max_length) {
+        (Some(a), Some(b)) => parts.push(format!("length {a}..={b}")),
+        (Some(a), None) => parts.push(format!("length >= {a}")),
+        (None, Some(b)) => parts.push(format!("length <= {b}")),
+        (None, None) => {}
+    }
     if !c.allowed.is_empty() {
         parts.push(format!("one of [{}]", c.allowed.join(", ")));
     }

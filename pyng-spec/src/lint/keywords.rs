@@ -57,6 +57,10 @@ fn refuse(problems: &mut Vec<Problem>, at: &str, message: String, help: Option<S
     );
 }
 
+/// The longest `minLength`/`maxLength`: bodies the sandbox synthesises hold
+/// strings this long, and no status field needs more.
+const MAX_LENGTH_BOUND: u64 = 1 << 20;
+
 const SEE: &str = "specs/README.md § Supported OpenAPI 3.0.3";
 
 fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
@@ -170,6 +174,14 @@ fn value_rules(
 ) {
     let at = push(&s.pointer, key);
     match key {
+        "pattern" | "minLength" | "maxLength" if s.members.contains_key("enum") => refuse(
+            problems,
+            &at,
+            format!(
+                "`{key}` beside `enum` is not checked: the kit checks a string enum by its values"
+            ),
+            Some("keep the values that satisfy it and drop it".into()),
+        ),
         "enum" => {
             let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
             if items.is_empty() {
@@ -180,7 +192,12 @@ fn value_rules(
                     None,
                 );
             }
-            if let Some(other) = items.iter().find(|v| !v.is_string()) {
+            // OAS 3.0.3: a nullable enum lists `null` among its values.
+            let nullable = s.members.get("nullable") == Some(&Value::Bool(true));
+            let other = items
+                .iter()
+                .find(|v| !(v.is_string() || (nullable && v.is_null())));
+            if let Some(other) = other {
                 refuse(
                     problems,
                     &at,
@@ -190,6 +207,16 @@ fn value_rules(
                         .then(|| "to allow null, write `nullable: true` on a property".into()),
                 );
             }
+        }
+        "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
+            refuse(
+                problems,
+                &at,
+                format!(
+                    "`{key}: {value}` is past the kit's limit of {MAX_LENGTH_BOUND} characters"
+                ),
+                Some("specs/README.md § Limits".into()),
+            );
         }
         "minimum" | "maximum" if value.as_i64().is_none() => refuse(
             problems,

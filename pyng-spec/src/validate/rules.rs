@@ -125,6 +125,7 @@ pub(crate) fn string<'a>(
             source,
         ));
     }
+    length(s, c, source, out);
     if let Some(pattern) = &c.pattern
         && let Some(re) = patterns.get(pattern)
         && !re.is_match(s)
@@ -141,6 +142,35 @@ pub(crate) fn string<'a>(
             msg::TIMESTAMP,
             Rel::Here,
             &[("value", &shorten(s))],
+            source,
+        ));
+    }
+}
+
+/// `minLength` and `maxLength`, counted in Unicode code points (JSON Schema's
+/// "characters"), not bytes or UTF-16 units.
+fn length<'a>(s: &str, c: &Constraints, source: Option<&'a Source>, out: &mut Vec<Issue<'a>>) {
+    if c.min_length.is_none() && c.max_length.is_none() {
+        return;
+    }
+    let length = s.chars().count() as u64;
+    if let Some(min) = c.min_length
+        && length < min
+    {
+        out.push(Issue::of(
+            msg::MIN_LENGTH,
+            Rel::Here,
+            &[("length", &length), ("min_length", &min)],
+            source,
+        ));
+    }
+    if let Some(max) = c.max_length
+        && length > max
+    {
+        out.push(Issue::of(
+            msg::MAX_LENGTH,
+            Rel::Here,
+            &[("length", &length), ("max_length", &max)],
             source,
         ));
     }
