@@ -37,8 +37,9 @@ fn peach_body(signature_ok: bool) -> Value {
     json!({"status": "pending", "signature": sig})
 }
 
-/// A tiny spec with a `maximum`, which no bundled spec uses.
-fn maximum_engine() -> Engine {
+/// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
+/// `multipleOf`, `minLength`, `maxLength`).
+fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -58,6 +59,8 @@ components:
       type: object
       properties:
         n: {type: integer, maximum: 10}
+        m: {type: integer, multipleOf: 5}
+        s: {type: string, minLength: 2, maxLength: 3}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -391,14 +394,59 @@ const CASES: &[Case] = &[
     (
         "schema.maximum",
         || Report {
-            findings: maximum_engine()
+            findings: keywords_engine()
                 .check_body("getT", 200, br#"{"n": 11}"#)
                 .unwrap(),
             ..Report::default()
         },
         || Report {
-            findings: maximum_engine()
+            findings: keywords_engine()
                 .check_body("getT", 200, br#"{"n": 10}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.multiple-of",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"m": 7}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"m": 10}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.min-length",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "\u00e9"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "\u00e9\u00e9"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.max-length",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abcd"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abc"}"#)
                 .unwrap(),
             ..Report::default()
         },

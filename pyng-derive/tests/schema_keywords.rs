@@ -1,5 +1,6 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
-//! an object schema without `type`): the generated model deserializes and
+//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, an object
+//! schema without `type`): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
 //! (same rule, pointer and message), on strings counted in Unicode code points.
@@ -72,24 +73,43 @@ fn lengths_count_code_points_in_both() {
     // "😀" is one code point (two UTF-16 units, four bytes); "é" written as
     // e + a combining accent is two.
     let cases = [
-        (json!({"code": "AB"}), 0),
-        (json!({"code": "A"}), 1),
-        (json!({"code": "ABCDE"}), 1),
-        (json!({"code": "😀😀😀😀"}), 0),
-        (json!({"code": "😀😀😀😀😀"}), 1),
-        (json!({"code": "ab", "label": "e\u{301}"}), 0),
-        (json!({"code": "ab", "label": "é"}), 1),
-        (json!({"code": "ab", "label": null}), 0),
-        (json!({"code": "ab", "note": "long"}), 1),
+        (json!({"code": "AB", "rank": 0}), 0),
+        (json!({"code": "A", "rank": 0}), 1),
+        (json!({"code": "ABCDE", "rank": 0}), 1),
+        (json!({"code": "😀😀😀😀", "rank": 0}), 0),
+        (json!({"code": "😀😀😀😀😀", "rank": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "label": "e\u{301}"}), 0),
+        (json!({"code": "ab", "rank": 0, "label": "é"}), 1),
+        (json!({"code": "ab", "rank": 0, "label": null}), 0),
+        (json!({"code": "ab", "rank": 0, "note": "long"}), 1),
         (
-            json!({"code": "ab", "parts": [{"name": ""}, {"name": "abc"}, {"name": "ab"}]}),
+            json!({"code": "ab", "rank": 0, "parts": [{"name": ""}, {"name": "abc"}, {"name": "ab"}]}),
             2,
         ),
     ];
-    for (body, count) in cases {
+    let integers = [
+        (
+            json!({"code": "ab", "rank": -3, "count": 5, "small": 2147483647}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": -4}), 1),
+        (json!({"code": "ab", "rank": 4}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 100}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 7}), 1),
+        (json!({"code": "ab", "rank": 0, "count": -7}), 2),
+        (
+            json!({"code": "ab", "rank": i64::MIN, "count": i64::MIN}),
+            3,
+        ),
+        (json!({"code": "ab", "rank": 0, "small": 2147483648i64}), 1),
+        (json!({"code": "ab", "rank": 0, "small": null}), 0),
+    ];
+    for (body, count) in cases.into_iter().chain(integers) {
         assert_eq!(agree(&spec, &body), Ok(count), "{body}");
     }
-    let (_, found) = generated(&json!({"code": "A", "parts": [{"name": "abc"}]})).unwrap();
+    let (_, found) =
+        generated(&json!({"code": "A", "rank": 9, "parts": [{"name": "abc"}]})).unwrap();
     assert_eq!(
         found,
         [
@@ -97,6 +117,11 @@ fn lengths_count_code_points_in_both() {
                 "schema.max-length".to_owned(),
                 "/parts/0/name".to_owned(),
                 "the length 3 is above the maximum length 2 (in characters)".to_owned()
+            ),
+            (
+                "schema.maximum".to_owned(),
+                "/rank".to_owned(),
+                "9 is greater than the maximum 3".to_owned()
             ),
             (
                 "schema.min-length".to_owned(),
@@ -109,8 +134,8 @@ fn lengths_count_code_points_in_both() {
 
 #[test]
 fn a_model_without_type_is_a_struct() {
-    let (round_trip, _) = generated(&json!({"code": "ab", "parts": []})).unwrap();
-    assert_eq!(round_trip, json!({"code": "ab", "parts": []}));
+    let (round_trip, _) = generated(&json!({"code": "ab", "rank": 0, "parts": []})).unwrap();
+    assert_eq!(round_trip, json!({"code": "ab", "rank": 0, "parts": []}));
     assert!(generated(&json!([1, 2, 3])).is_err());
 }
 
@@ -122,7 +147,7 @@ fn agree_on_generated_bodies() {
     let strategy = prop_oneof![
         3 => shaped,
         1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
-            json!({"code": code, "label": label, "parts": [{"name": "é"}]})
+            json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})
         }),
     ];
     let mut runner = TestRunner::new(Config {
@@ -130,9 +155,31 @@ fn agree_on_generated_bodies() {
         failure_persistence: None,
         ..Config::default()
     });
+    let hit = std::cell::RefCell::new(std::collections::BTreeSet::new());
     runner
         .run(&strategy, |body| {
-            agree(&spec, &body).map(|_| ()).map_err(TestCaseError::fail)
+            agree(&spec, &body).map_err(TestCaseError::fail)?;
+            hit.borrow_mut().extend(
+                interpreter(&spec, &body)
+                    .into_iter()
+                    .map(|(rule, _, _)| rule),
+            );
+            Ok(())
         })
         .unwrap();
+    // The bodies must reach every rule of the fixture, or agreement proves little.
+    let hit = hit.into_inner();
+    for rule in [
+        "schema.min-length",
+        "schema.max-length",
+        "schema.minimum",
+        "schema.maximum",
+        "schema.multiple-of",
+        "schema.format",
+    ] {
+        assert!(
+            hit.contains(rule),
+            "no generated body broke {rule}: {hit:?}"
+        );
+    }
 }

@@ -11,8 +11,9 @@
 //!
 //! Value constraints of a response property are classed by what may now
 //! arrive: a partner reads responses, so a constraint that admits more values
-//! (a lower `minLength`, a higher or removed `maxLength`) is breaking and one
-//! that admits fewer is not. For `maxLength` this is oasdiff's grading
+//! (a lower `minLength`, a higher or removed `maxLength`, a lower or inclusive
+//! `minimum`, a `multipleOf` that does not divide into the old one) is breaking
+//! and one that admits fewer is not. For `maxLength` this is oasdiff's grading
 //! (`response-property-max-length-increased` and `-unset` are errors,
 //! `-decreased` is information); a lowered `minLength` is breaking on the same
 //! reasoning. Request bodies are not in the IR yet, so there is no request
@@ -69,7 +70,8 @@ pub enum Kind {
     FieldTypeChanged,
     /// A property becomes nullable or stops being nullable.
     FieldNullabilityChanged,
-    /// A property's value constraints change (`minLength`, `maxLength`):
+    /// A property's value constraints change (`minLength`, `maxLength`,
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
     /// An enum gains a value.
@@ -341,6 +343,7 @@ impl Differ {
             _ => {}
         }
         self.lengths(at, a, b);
+        self.integer_bounds(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -389,6 +392,50 @@ impl Differ {
                 Kind::FieldConstraintChanged,
                 at,
                 format!("{detail}: strings of lengths the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `minimum`/`maximum` (exclusive or not) and `multipleOf` of a response
+    /// integer, compared as the values they admit: breaking when the new spec
+    /// admits one the old did not (a lower bound, a `multipleOf` that is not a
+    /// multiple of the old one).
+    fn integer_bounds(&mut self, at: &str, a: &Field, b: &Field) {
+        let admits = |f: &Field| {
+            let c = &f.constraints;
+            let lo = c.minimum.map_or(i128::from(i64::MIN), |m| {
+                i128::from(m) + i128::from(c.exclusive_minimum)
+            });
+            let hi = c.maximum.map_or(i128::from(i64::MAX), |m| {
+                i128::from(m) - i128::from(c.exclusive_maximum)
+            });
+            (lo, hi, i128::from(c.multiple_of.unwrap_or(1)))
+        };
+        let ((a_lo, a_hi, a_step), (b_lo, b_hi, b_step)) = (admits(a), admits(b));
+        if (a_lo, a_hi, a_step) == (b_lo, b_hi, b_step) {
+            return;
+        }
+        let show = |(lo, hi, step): (i128, i128, i128)| {
+            let range = format!("{lo}..={hi}");
+            if step == 1 {
+                range
+            } else {
+                format!("{range}, multiple of {step}")
+            }
+        };
+        let detail = format!(
+            "integer values {} -> {}",
+            show((a_lo, a_hi, a_step)),
+            show((b_lo, b_hi, b_step))
+        );
+        if b_lo < a_lo || b_hi > a_hi || b_step % a_step != 0 {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: values the old spec ruled out may now arrive"),
             );
         } else {
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);

@@ -209,10 +209,16 @@ pub struct Field {
 /// Value constraints of a scalar schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
-    /// `minimum` of an integer schema (inclusive).
+    /// `minimum` of an integer schema (inclusive unless `exclusive_minimum`).
     pub minimum: Option<i64>,
-    /// `maximum` of an integer schema (inclusive).
+    /// `exclusiveMinimum: true`: the value must be greater than `minimum`.
+    pub exclusive_minimum: bool,
+    /// `maximum` of an integer schema (inclusive unless `exclusive_maximum`).
     pub maximum: Option<i64>,
+    /// `exclusiveMaximum: true`: the value must be less than `maximum`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf` of an integer schema (positive).
+    pub multiple_of: Option<i64>,
     /// `minLength` of a string schema, in Unicode code points.
     pub min_length: Option<u64>,
     /// `maxLength` of a string schema, in Unicode code points.

@@ -404,6 +404,10 @@ impl<'a> Lowerer<'a> {
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {
                 c.minimum = i.minimum;
                 c.maximum = i.maximum;
+                // Without their bound the flags say nothing (the lint refuses them).
+                c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
+                c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
+                c.multiple_of = i.multiple_of;
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &i.format {
                     c.format = serde_json::to_value(f)
                         .ok()

@@ -151,15 +151,18 @@ registry! {
     SchemaEnum = "schema.enum", Error, VALUE,
         "A string is not one of the documented values (case-sensitive).",
         "schema `enum`";
-    SchemaFormat = "schema.format", Error, VALUE,
+    SchemaFormat = "schema.format", Error, GENERATED,
         "An integer is out of the range of its `format` (int32, int64).",
         "schema `format`";
-    SchemaMinimum = "schema.minimum", Error, VALUE,
-        "A number is below its `minimum`.",
-        "schema `minimum`";
-    SchemaMaximum = "schema.maximum", Error, VALUE,
-        "A number is above its `maximum`.",
-        "schema `maximum`";
+    SchemaMinimum = "schema.minimum", Error, GENERATED,
+        "An integer is at least its `minimum` (greater than it with `exclusiveMinimum: true`).",
+        "schema `minimum`, `exclusiveMinimum`";
+    SchemaMaximum = "schema.maximum", Error, GENERATED,
+        "An integer is at most its `maximum` (less than it with `exclusiveMaximum: true`).",
+        "schema `maximum`, `exclusiveMaximum`";
+    SchemaMultipleOf = "schema.multiple-of", Error, GENERATED,
+        "An integer is a multiple of its `multipleOf`.",
+        "schema `multipleOf`";
     SchemaMinLength = "schema.min-length", Error, GENERATED,
         "A string has at least `minLength` characters (Unicode code points).",
         "schema `minLength`";
@@ -600,6 +603,21 @@ pub mod messages {
         RuleId::SchemaMaximum,
         "{value} is greater than the maximum {maximum}",
     );
+    /// `schema.minimum`: an integer not above an exclusive `minimum`.
+    pub const EXCLUSIVE_MINIMUM: Message = t(
+        RuleId::SchemaMinimum,
+        "{value} is not greater than the exclusive minimum {minimum}",
+    );
+    /// `schema.maximum`: an integer not below an exclusive `maximum`.
+    pub const EXCLUSIVE_MAXIMUM: Message = t(
+        RuleId::SchemaMaximum,
+        "{value} is not less than the exclusive maximum {maximum}",
+    );
+    /// `schema.multiple-of`: an integer that is not a multiple of `multipleOf`.
+    pub const MULTIPLE_OF: Message = t(
+        RuleId::SchemaMultipleOf,
+        "{value} is not a multiple of {multiple_of}",
+    );
     /// `schema.min-length`: a string shorter than `minLength`.
     pub const MIN_LENGTH: Message = t(
         RuleId::SchemaMinLength,
@@ -676,6 +694,9 @@ pub mod messages {
         INT32_RANGE,
         MINIMUM,
         MAXIMUM,
+        EXCLUSIVE_MINIMUM,
+        EXCLUSIVE_MAXIMUM,
+        MULTIPLE_OF,
         MIN_LENGTH,
         MAX_LENGTH,
         REQUIRED,

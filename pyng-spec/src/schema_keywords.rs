@@ -173,7 +173,13 @@ const fn refused(
 /// specification lists them, then `$ref` (a Reference Object in a schema's place).
 pub const KEYWORDS: &[Keyword] = &[
     annotation("title", "documentation"),
-    refused("multipleOf", NUMERIC, None, "not checked yet"),
+    enforced(
+        "multipleOf",
+        &[RuleId::SchemaMultipleOf],
+        &[Integer],
+        Where::Property,
+        "a positive integer, on integers; on `number` refused",
+    ),
     enforced(
         "maximum",
         &[RuleId::SchemaMaximum],
@@ -181,7 +187,16 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Property,
         "an integer bound of an integer; on `number` refused",
     ),
-    refused("exclusiveMaximum", NUMERIC, Some(false), "not checked yet"),
+    Keyword {
+        name: "exclusiveMaximum",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaMaximum],
+        },
+        applies_to: &[Integer],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "beside `maximum`; on `number` refused",
+    },
     enforced(
         "minimum",
         &[RuleId::SchemaMinimum],
@@ -189,7 +204,16 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Property,
         "an integer bound of an integer; on `number` refused",
     ),
-    refused("exclusiveMinimum", NUMERIC, Some(false), "not checked yet"),
+    Keyword {
+        name: "exclusiveMinimum",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaMinimum],
+        },
+        applies_to: &[Integer],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "beside `minimum`; on `number` refused",
+    },
     enforced(
         "maxLength",
         &[RuleId::SchemaMaxLength],
@@ -320,7 +344,6 @@ pub const KEYWORDS: &[Keyword] = &[
     ),
 ];
 
-const NUMERIC: &[JsonType] = &[Integer, Number];
 const NUMERIC_OR_STRING: &[JsonType] = &[Integer, Number, String];
 
 /// The table entry for a Schema Object field.

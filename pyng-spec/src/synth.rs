@@ -164,6 +164,15 @@ impl<'a> Synth<'a> {
     }
 
     fn integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {
+        let preferred = self.preferred_integer(field, unit);
+        match field {
+            Some(f) => within_bounds(preferred, &f.constraints),
+            None => preferred,
+        }
+    }
+
+    /// The integer a unit suggests, or a small one at the minimum.
+    fn preferred_integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {
         let c = field.map(|f| &f.constraints);
         let min = c.and_then(|c| c.minimum).unwrap_or(0);
         match unit {
@@ -270,6 +279,35 @@ fn satisfy(inv: &expr::Invariant, instance: &mut Value) {
     if let Some(obj) = instance.as_object_mut() {
         obj.insert(name.clone(), value);
     }
+}
+
+/// `preferred` if it meets the integer constraints (bounds, exclusive or not,
+/// `multipleOf`, the int32 range), else the multiple of `multipleOf` nearest the
+/// lower bound (or below the upper one) that does; `preferred` when none does.
+fn within_bounds(preferred: i64, c: &crate::ir::Constraints) -> i64 {
+    let mut lo = c.minimum.map_or(i128::from(i64::MIN), |m| {
+        i128::from(m) + i128::from(c.exclusive_minimum)
+    });
+    let mut hi = c.maximum.map_or(i128::from(i64::MAX), |m| {
+        i128::from(m) - i128::from(c.exclusive_maximum)
+    });
+    if c.format.as_deref() == Some("int32") {
+        lo = lo.max(i128::from(i32::MIN));
+        hi = hi.min(i128::from(i32::MAX));
+    }
+    let step = i128::from(c.multiple_of.unwrap_or(1).max(1));
+    let fits = |v: i128| v >= lo && v <= hi && v % step == 0;
+    if fits(i128::from(preferred)) {
+        return preferred;
+    }
+    let start = if c.minimum.is_some() { lo } else { hi.min(1) };
+    let up = start.div_euclid(step) * step + if start.rem_euclid(step) == 0 { 0 } else { step };
+    let down = hi.div_euclid(step) * step;
+    [up, down]
+        .into_iter()
+        .find(|v| fits(*v))
+        .and_then(|v| i64::try_from(v).ok())
+        .unwrap_or(preferred)
 }
 
 #[cfg(test)]

@@ -467,3 +467,56 @@ fn string_lengths_breaking_when_they_admit_more() {
         "length 2..=8 -> 1..=9: strings of lengths the old spec ruled out may now arrive"
     );
 }
+
+#[test]
+fn integer_bounds_breaking_when_they_admit_more() {
+    let from = "fee: {type: integer, format: int64}";
+    let bounded = "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 5}";
+    one(
+        from,
+        bounded,
+        Kind::FieldConstraintChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, bounded, 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        (
+            "fee: {type: integer, format: int64, minimum: 0, exclusiveMinimum: true, maximum: 100, multipleOf: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 10}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 50, multipleOf: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: -1, maximum: 100, multipleOf: 5}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 3}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, multipleOf: 5}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+}

@@ -2,8 +2,10 @@
 //! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
 //! pointers relative to the value checked), for the categories a typed value can
 //! still break: conditional presence, status/outcome, amount invariants, string
-//! lengths. Schema rules (types, required fields) are enforced by
-//! deserialization itself.
+//! lengths, integer bounds, `multipleOf` and `int32` range. Types, required
+//! fields and the int64 range are enforced by deserialization itself; a
+//! `pattern` is not checked by the generated code (it would need a regex engine
+//! in the models' dependencies).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -40,7 +42,7 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                 };
                 match (rule, &f.presence) {
                     (FieldRule::Value, _) => {
-                        stmts.extend(length(cx, m, f, index));
+                        stmts.extend(value_rules(cx, m, f, index));
                         if cx.type_is_checked(&f.ty) {
                             stmts.push(field_check(cx, m, f, index));
                         }
@@ -67,8 +69,8 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
     Ok(quote! {
         impl #ident {
             /// Checks the spec's per-value rules (amount invariants, status/outcome,
-            /// conditional presence, string lengths) on this value and every value
-            /// it contains.
+            /// conditional presence, string lengths, integer bounds) on this value
+            /// and every value it contains.
             /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
             /// spec and of `pyng_spec::validate`.
             pub fn check(&self) -> Vec<Violation> {
@@ -87,59 +89,107 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 }
 
 /// Whether field `f`'s own value has rules `check()` evaluates (beside those of
-/// the models inside it): a string's `minLength`/`maxLength`.
+/// the models inside it): a string's lengths, an integer's bounds, `multipleOf`
+/// and `int32` range.
 pub(super) fn has_value_rules(f: &Field) -> bool {
-    f.ty == Type::String
-        && (f.constraints.min_length.is_some() || f.constraints.max_length.is_some())
+    let c = &f.constraints;
+    match f.ty {
+        Type::String => c.min_length.is_some() || c.max_length.is_some(),
+        Type::Integer => {
+            c.minimum.is_some()
+                || c.maximum.is_some()
+                || c.multiple_of.is_some()
+                || c.format.as_deref() == Some("int32")
+        }
+        _ => false,
+    }
 }
 
-/// `schema.min-length`/`schema.max-length` of string field `index`, counted in
-/// Unicode code points as the interpreter counts them.
-fn length(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
+/// A `Violation` of `message` at field `f`, its text a `format!` of the
+/// template with `known` holes filled now and the others read from variables.
+fn violation(f: &Field, message: Message, known: &[(&str, &str)]) -> TokenStream {
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let rule = message.rule.name();
+    let text = message.template.format_string(known);
+    quote! {
+        out.push(Violation {
+            rule: #rule,
+            pointer: format!(#ptr),
+            message: format!(#text),
+        });
+    }
+}
+
+/// The rules on field `index`'s own value, as `validate/rules.rs` has them:
+/// a string's `minLength`/`maxLength` in Unicode code points; an integer's
+/// `minimum`/`maximum` (exclusive or not), `multipleOf` and `int32` range.
+fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
     if !has_value_rules(f) {
         return None;
     }
+    let c = &f.constraints;
     let id = cx.field_ident(m, index);
-    let ptr = ptr_fmt("at", &f.wire_name);
-    let bounds = [
-        (
-            f.constraints.min_length,
-            messages::MIN_LENGTH,
-            "min_length",
-            quote!(<),
-        ),
-        (
-            f.constraints.max_length,
-            messages::MAX_LENGTH,
-            "max_length",
-            quote!(>),
-        ),
-    ];
     let mut checks = Vec::new();
-    for (bound, message, hole, cmp) in bounds {
-        let Some(bound) = bound else { continue };
-        let rule = message.rule.name();
-        let text = message
-            .template
-            .format_string(&[(hole, &bound.to_string())]);
-        checks.push(quote! {
-            if length #cmp #bound {
-                out.push(Violation {
-                    rule: #rule,
-                    pointer: format!(#ptr),
-                    message: format!(#text),
+    let (binding, setup) = match f.ty {
+        Type::String => {
+            if let Some(min) = c.min_length {
+                let push = violation(f, messages::MIN_LENGTH, &[("min_length", &min.to_string())]);
+                checks.push(quote!(if length < #min { #push }));
+            }
+            if let Some(max) = c.max_length {
+                let push = violation(f, messages::MAX_LENGTH, &[("max_length", &max.to_string())]);
+                checks.push(quote!(if length > #max { #push }));
+            }
+            (quote!(v), quote!(let length = v.chars().count() as u64;))
+        }
+        _ => {
+            if let Some(min) = c.minimum {
+                let known = [("minimum", min.to_string())];
+                let known: Vec<(&str, &str)> =
+                    known.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                checks.push(if c.exclusive_minimum {
+                    let push = violation(f, messages::EXCLUSIVE_MINIMUM, &known);
+                    quote!(if value <= #min { #push })
+                } else {
+                    let push = violation(f, messages::MINIMUM, &known);
+                    quote!(if value < #min { #push })
                 });
             }
-        });
-    }
-    let body = quote! {
-        let length = v.chars().count() as u64;
-        #(#checks)*
+            if let Some(max) = c.maximum {
+                let known = [("maximum", max.to_string())];
+                let known: Vec<(&str, &str)> =
+                    known.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                checks.push(if c.exclusive_maximum {
+                    let push = violation(f, messages::EXCLUSIVE_MAXIMUM, &known);
+                    quote!(if value >= #max { #push })
+                } else {
+                    let push = violation(f, messages::MAXIMUM, &known);
+                    quote!(if value > #max { #push })
+                });
+            }
+            if let Some(multiple) = c.multiple_of {
+                let push = violation(
+                    f,
+                    messages::MULTIPLE_OF,
+                    &[("multiple_of", &multiple.to_string())],
+                );
+                checks.push(
+                    quote!(if value.checked_rem(#multiple).is_some_and(|r| r != 0) { #push }),
+                );
+            }
+            if c.format.as_deref() == Some("int32") {
+                let push = violation(f, messages::INT32_RANGE, &[]);
+                checks.push(quote!(if i32::try_from(value).is_err() { #push }));
+            }
+            (quote!(value), quote!())
+        }
     };
-    Some(if is_option(f) {
-        quote!(if let Some(v) = &self.#id { #body })
-    } else {
-        quote!({ let v = &self.#id; #body })
+    let body = quote!(#setup #(#checks)*);
+    Some(match (f.ty == Type::String, is_option(f)) {
+        (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
+        (true, false) => quote!({ let #binding = &self.#id; #body }),
+        (false, true) => quote!(if let Some(#binding) = self.#id { #body }),
+        (false, false) => quote!({ let #binding = self.#id; #body }),
     })
 }
 

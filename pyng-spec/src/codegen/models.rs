@@ -102,11 +102,19 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(unit) = f.constraints.unit {
         facts.push(format!("unit {}", docs::code(unit.as_str())));
     }
-    if let Some(min) = f.constraints.minimum {
-        facts.push(format!("minimum {min}"));
+    let c = &f.constraints;
+    match (c.minimum, c.exclusive_minimum) {
+        (Some(min), false) => facts.push(format!("minimum {min}")),
+        (Some(min), true) => facts.push(format!("greater than {min} (exclusive minimum)")),
+        (None, _) => {}
     }
-    if let Some(max) = f.constraints.maximum {
-        facts.push(format!("maximum {max}"));
+    match (c.maximum, c.exclusive_maximum) {
+        (Some(max), false) => facts.push(format!("maximum {max}")),
+        (Some(max), true) => facts.push(format!("less than {max} (exclusive maximum)")),
+        (None, _) => {}
+    }
+    if let Some(m) = c.multiple_of {
+        facts.push(format!("a multiple of {m}"));
     }
     if let Some(p) = &f.constraints.pattern {
         facts.push(format!("pattern {}", docs::code(p)));

@@ -218,6 +218,27 @@ fn value_rules(
                 Some("specs/README.md § Limits".into()),
             );
         }
+        "exclusiveMinimum" | "exclusiveMaximum" => {
+            let bound = if key == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
+            if !s.members.contains_key(bound) {
+                refuse(
+                    problems,
+                    &at,
+                    format!("`{key}: {value}` without `{bound}` has nothing to apply to"),
+                    None,
+                );
+            }
+        }
+        "multipleOf" if value.as_i64().is_none_or(|m| m <= 0) => refuse(
+            problems,
+            &at,
+            format!("`multipleOf: {value}` of an integer is checked only as a positive integer"),
+            None,
+        ),
         "minimum" | "maximum" if value.as_i64().is_none() => refuse(
             problems,
             &at,

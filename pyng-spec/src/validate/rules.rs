@@ -210,23 +210,44 @@ pub(crate) fn integer<'a>(
         return;
     };
     let Some(c) = c else { return };
-    if let Some(min) = c.minimum
-        && i < min
-    {
-        out.push(Issue::of(
-            msg::MINIMUM,
-            Rel::Here,
-            &[("value", &i), ("minimum", &min)],
-            source,
-        ));
+    if let Some(min) = c.minimum {
+        let (below, message) = if c.exclusive_minimum {
+            (i <= min, msg::EXCLUSIVE_MINIMUM)
+        } else {
+            (i < min, msg::MINIMUM)
+        };
+        if below {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &i), ("minimum", &min)],
+                source,
+            ));
+        }
     }
-    if let Some(max) = c.maximum
-        && i > max
+    if let Some(max) = c.maximum {
+        let (above, message) = if c.exclusive_maximum {
+            (i >= max, msg::EXCLUSIVE_MAXIMUM)
+        } else {
+            (i > max, msg::MAXIMUM)
+        };
+        if above {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &i), ("maximum", &max)],
+                source,
+            ));
+        }
+    }
+    // `checked_rem`: `i64::MIN % -1` overflows (the lint keeps `multipleOf` positive).
+    if let Some(m) = c.multiple_of
+        && i.checked_rem(m).is_some_and(|r| r != 0)
     {
         out.push(Issue::of(
-            msg::MAXIMUM,
+            msg::MULTIPLE_OF,
             Rel::Here,
-            &[("value", &i), ("maximum", &max)],
+            &[("value", &i), ("multiple_of", &m)],
             source,
         ));
     }
