@@ -38,7 +38,7 @@ fn peach_body(signature_ok: bool) -> Value {
 }
 
 /// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
-/// `multipleOf`, `minLength`, `maxLength`).
+/// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`).
 fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
@@ -61,6 +61,8 @@ components:
         n: {type: integer, maximum: 10}
         m: {type: integer, multipleOf: 5}
         s: {type: string, minLength: 2, maxLength: 3}
+        old: {type: string, deprecated: true}
+        secret: {type: string, writeOnly: true}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -447,6 +449,36 @@ const CASES: &[Case] = &[
         || Report {
             findings: keywords_engine()
                 .check_body("getT", 200, br#"{"s": "abc"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.deprecated",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"old": "x"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abc"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.write-only",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"secret": "x"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"old": null}"#)
                 .unwrap(),
             ..Report::default()
         },

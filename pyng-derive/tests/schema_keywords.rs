@@ -1,6 +1,6 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
-//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, an object
-//! schema without `type`): the generated model deserializes and
+//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, `deprecated`,
+//! `writeOnly`, an object schema without `type`): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
 //! (same rule, pointer and message), on strings counted in Unicode code points.
@@ -104,6 +104,11 @@ fn lengths_count_code_points_in_both() {
         ),
         (json!({"code": "ab", "rank": 0, "small": 2147483648i64}), 1),
         (json!({"code": "ab", "rank": 0, "small": null}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "legacy": "x", "token": "t"}),
+            2,
+        ),
+        (json!({"code": "ab", "rank": 0, "legacy": null}), 0),
     ];
     for (body, count) in cases.into_iter().chain(integers) {
         assert_eq!(agree(&spec, &body), Ok(count), "{body}");
@@ -176,6 +181,8 @@ fn agree_on_generated_bodies() {
         "schema.maximum",
         "schema.multiple-of",
         "schema.format",
+        "schema.deprecated",
+        "schema.write-only",
     ] {
         assert!(
             hit.contains(rule),

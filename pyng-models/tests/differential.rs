@@ -38,6 +38,8 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.maximum" => fields.any(|f| f.constraints.maximum.is_some()),
         "schema.multiple-of" => fields.any(|f| f.constraints.multiple_of.is_some()),
         "schema.format" => fields.any(|f| f.constraints.format.as_deref() == Some("int32")),
+        "schema.deprecated" => fields.any(|f| f.deprecated),
+        "schema.write-only" => fields.any(|f| f.write_only),
         _ => true,
     }
 }

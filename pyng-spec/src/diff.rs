@@ -74,6 +74,8 @@ pub enum Kind {
     /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
+    /// A property becomes (or stops being) `deprecated` or `writeOnly`.
+    FieldMarkingChanged,
     /// An enum gains a value.
     EnumValueAdded,
     /// An enum loses a value.
@@ -343,6 +345,7 @@ impl Differ {
             _ => {}
         }
         self.lengths(at, a, b);
+        self.markings(at, a, b);
         self.integer_bounds(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
@@ -360,6 +363,42 @@ impl Differ {
                 at,
                 "conditional presence (x-presence) changed",
             );
+        }
+    }
+
+    /// `deprecated` is documentation for a partner (a warning when used);
+    /// `writeOnly` takes the property out of responses, so a partner that reads
+    /// it loses it (breaking), and one that stops being write-only may arrive.
+    fn markings(&mut self, at: &str, a: &Field, b: &Field) {
+        match (a.deprecated, b.deprecated) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "deprecated",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "no longer deprecated",
+            ),
+            _ => {}
+        }
+        match (a.write_only, b.write_only) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "made write-only: responses no longer carry it",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "no longer write-only: responses may carry it",
+            ),
+            _ => {}
         }
     }
 

@@ -184,8 +184,13 @@ pub struct Field {
     pub wire_name: String,
     /// The property's type.
     pub ty: Type,
-    /// Listed in the object's `required`.
+    /// Listed in the object's `required` (and not `writeOnly`: OAS 3.0.3 makes
+    /// such a property required in requests only, and the kit checks responses).
     pub required: bool,
+    /// `deprecated: true`: a value is a warning (it may go away).
+    pub deprecated: bool,
+    /// `writeOnly: true`: sent in requests only; a value in a response is an error.
+    pub write_only: bool,
     /// `nullable: true`: the value may be JSON `null`.
     pub nullable: bool,
     /// The property schema's `description`.

@@ -354,10 +354,13 @@ impl<'a> Lowerer<'a> {
                 absent_when: p.absent_when,
                 source: p.source.as_deref().map(parse_source),
             });
+        let write_only = data.is_some_and(|d| d.write_only);
         Field {
             wire_name: wire_name.to_owned(),
             ty,
-            required,
+            required: required && !write_only,
+            deprecated: data.is_some_and(|d| d.deprecated),
+            write_only,
             nullable: data.is_some_and(|d| d.nullable),
             description: data.and_then(|d| d.description.clone()),
             source: self.source(exts, at),

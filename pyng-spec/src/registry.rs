@@ -175,6 +175,12 @@ registry! {
     SchemaNullable = "schema.nullable", Error, VALUE,
         "null where the schema is not `nullable` (OAS 3.0.3).",
         "schema `nullable`";
+    SchemaDeprecated = "schema.deprecated", Warning, GENERATED,
+        "A property marked `deprecated` has a value (it may be removed).",
+        "schema `deprecated`";
+    SchemaWriteOnly = "schema.write-only", Error, GENERATED,
+        "A property marked `writeOnly` has no value in a response.",
+        "schema `writeOnly`";
     SchemaUndocumentedProperty = "schema.undocumented-property", Warning, VALUE,
         "A property the schema does not document.",
         "schema `properties`";
@@ -633,6 +639,16 @@ pub mod messages {
         RuleId::SchemaRequired,
         "required property `{property}` of {model} is missing",
     );
+    /// `schema.deprecated`: a deprecated property with a value.
+    pub const DEPRECATED: Message = t(
+        RuleId::SchemaDeprecated,
+        "`{property}` of {model} is deprecated",
+    );
+    /// `schema.write-only`: a write-only property with a value in a response.
+    pub const WRITE_ONLY: Message = t(
+        RuleId::SchemaWriteOnly,
+        "`{property}` of {model} is write-only: a response does not carry it",
+    );
     /// `schema.undocumented-property`: a property the model does not list.
     pub const UNDOCUMENTED: Message = t(
         RuleId::SchemaUndocumentedProperty,
@@ -700,6 +716,8 @@ pub mod messages {
         MIN_LENGTH,
         MAX_LENGTH,
         REQUIRED,
+        DEPRECATED,
+        WRITE_ONLY,
         UNDOCUMENTED,
         MUST_BE_PRESENT,
         MUST_BE_ABSENT,

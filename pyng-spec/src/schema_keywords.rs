@@ -320,21 +320,29 @@ pub const KEYWORDS: &[Keyword] = &[
         "readOnly",
         "nothing to check in a response (request bodies are not checked)",
     ),
-    refused(
-        "writeOnly",
-        &[],
-        Some(false),
-        "not checked yet (a response must not carry the property)",
-    ),
+    Keyword {
+        name: "writeOnly",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaWriteOnly],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "a response does not carry the property (and `required` does not apply to it)",
+    },
     annotation("xml", "documentation (bodies are JSON)"),
     annotation("externalDocs", "documentation"),
     annotation("example", "documentation; used to synthesise bodies"),
-    refused(
-        "deprecated",
-        &[],
-        Some(false),
-        "not checked yet (a warning when the property is present)",
-    ),
+    Keyword {
+        name: "deprecated",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaDeprecated],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "a warning when the property has a value",
+    },
     enforced(
         "$ref",
         &[RuleId::LintDanglingRef, RuleId::LintRefSiblings],

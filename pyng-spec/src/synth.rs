@@ -240,6 +240,11 @@ impl<'a> Synth<'a> {
         if !f.required && !matches!(f.ty, Type::Array(_)) && self.recursive(&f.ty) {
             return false;
         }
+        // A response does not carry a write-only property, and a deprecated one
+        // is a warning.
+        if f.write_only || (f.deprecated && !f.required) {
+            return false;
+        }
         if let Some(p) = &f.presence {
             let status = obj
                 .get(&p.status_field)

@@ -177,6 +177,11 @@ impl<'a> Validator<'a> {
                             self.place(Some(rules::required(m, f)), at);
                         }
                         (FieldRule::Value, None) => {}
+                        (FieldRule::Marked, Some(v)) if !v.is_null() => {
+                            rules::marked(m, f, &mut self.issues);
+                            self.place_all(&push(at, &f.wire_name));
+                        }
+                        (FieldRule::Marked, _) => {}
                         (FieldRule::Presence, _) => {
                             if let Some(p) = &f.presence {
                                 let present = value.is_some_and(|v| !v.is_null());

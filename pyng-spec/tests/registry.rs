@@ -227,6 +227,8 @@ components:
         id: {type: string, pattern: "^[a-z]+$"}
         code: {type: string, minLength: 2, maxLength: 3}
         step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
+        old: {type: string, deprecated: true}
+        secret: {type: string, writeOnly: true}
         small: {type: integer, format: int32, minimum: 0, maximum: 10}
         at: {type: string, x-unit: rfc3339}
         kind: {type: string, enum: [A, B]}
@@ -258,6 +260,8 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.maximum", r#"{"id": "a", "small": 11}"#),
     ("schema.pattern", r#"{"id": "A"}"#),
     ("schema.multiple-of", r#"{"id": "a", "step": 7}"#),
+    ("schema.deprecated", r#"{"id": "a", "old": "x"}"#),
+    ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
     ("schema.min-length", r#"{"id": "a", "code": "é"}"#),
     ("schema.max-length", r#"{"id": "a", "code": "abcd"}"#),
     ("schema.nullable", r#"{"id": null}"#),

@@ -520,3 +520,20 @@ fn integer_bounds_breaking_when_they_admit_more() {
         );
     }
 }
+
+#[test]
+fn write_only_is_breaking_and_deprecated_is_not() {
+    let from = "note: {type: string}";
+    one(
+        from,
+        "note: {type: string, deprecated: true}",
+        Kind::FieldMarkingChanged,
+        Class::NonBreaking,
+    );
+    one(
+        from,
+        "note: {type: string, writeOnly: true}",
+        Kind::FieldMarkingChanged,
+        Class::Breaking,
+    );
+}

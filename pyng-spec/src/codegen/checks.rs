@@ -49,6 +49,7 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                     }
                     (FieldRule::Presence, Some(p)) => stmts.push(presence(cx, m, f, index, p)?),
                     (FieldRule::Presence, None) => {}
+                    (FieldRule::Marked, _) => stmts.push(marked(cx, m, f, index)),
                 }
             }
             Phase::Undocumented => {}
@@ -102,6 +103,27 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
                 || c.format.as_deref() == Some("int32")
         }
         _ => false,
+    }
+}
+
+/// `schema.deprecated`/`schema.write-only` of field `index` when it has a value.
+fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
+    let id = cx.field_ident(m, index);
+    let known = [
+        ("property", f.wire_name.as_str()),
+        ("model", m.name.as_str()),
+    ];
+    let mut pushes = Vec::new();
+    if f.deprecated {
+        pushes.push(violation(f, messages::DEPRECATED, &known));
+    }
+    if f.write_only {
+        pushes.push(violation(f, messages::WRITE_ONLY, &known));
+    }
+    if is_option(f) {
+        quote!(if self.#id.is_some() { #(#pushes)* })
+    } else {
+        quote!(#(#pushes)*)
     }
 }
 

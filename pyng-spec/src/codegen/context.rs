@@ -218,6 +218,7 @@ impl<'a> Context<'a> {
                     || m.outcome.is_some()
                     || m.fields.iter().any(|f| f.presence.is_some())
                     || m.fields.iter().any(super::checks::has_value_rules)
+                    || m.fields.iter().any(|f| f.deprecated || f.write_only)
             })
             .map(|m| m.name.clone())
             .collect();

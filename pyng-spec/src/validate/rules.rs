@@ -330,6 +330,28 @@ pub(crate) fn presence<'a>(
     }
 }
 
+/// `deprecated` and `writeOnly` of a field of `m` that has a value.
+pub(crate) fn marked<'a>(m: &'a Model, f: &'a Field, out: &mut Vec<Issue<'a>>) {
+    let args: [(&str, &dyn std::fmt::Display); 2] =
+        [("property", &f.wire_name), ("model", &m.name)];
+    if f.deprecated {
+        out.push(Issue::of(
+            msg::DEPRECATED,
+            Rel::Here,
+            &args,
+            f.source.as_ref(),
+        ));
+    }
+    if f.write_only {
+        out.push(Issue::of(
+            msg::WRITE_ONLY,
+            Rel::Here,
+            &args,
+            f.source.as_ref(),
+        ));
+    }
+}
+
 pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Issue<'a> {
     Issue::of(
         msg::UNDOCUMENTED,

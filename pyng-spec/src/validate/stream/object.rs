@@ -134,6 +134,11 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 });
                 cx.order.pop();
                 let v = v?;
+                let field = &m.fields[fi];
+                if !v.null && (field.deprecated || field.write_only) {
+                    rules::marked(m, field, &mut cx.issues);
+                    cx.flush(Some(Phase::marked(fi)));
+                }
                 seen.put(fi, true);
                 present.put(fi, !v.null);
                 v
