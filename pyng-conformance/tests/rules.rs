@@ -38,7 +38,8 @@ fn peach_body(signature_ok: bool) -> Value {
 }
 
 /// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
-/// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`).
+/// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`,
+/// `additionalProperties: false`).
 fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
@@ -63,6 +64,7 @@ components:
         s: {type: string, minLength: 2, maxLength: 3}
         old: {type: string, deprecated: true}
         secret: {type: string, writeOnly: true}
+        closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -479,6 +481,21 @@ const CASES: &[Case] = &[
         || Report {
             findings: keywords_engine()
                 .check_body("getT", 200, br#"{"old": null}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.additional-property",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"closed": {"b": 1}}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"closed": {"a": 1}}"#)
                 .unwrap(),
             ..Report::default()
         },

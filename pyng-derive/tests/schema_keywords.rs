@@ -138,6 +138,19 @@ fn lengths_count_code_points_in_both() {
 }
 
 #[test]
+fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
+    let spec = spec();
+    let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});
+    assert!(generated(&body).is_err());
+    let found = pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body);
+    let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["schema.additional-property"]);
+    assert_eq!(found[0].pointer, "/parts/0/extra");
+    // An undocumented property of an open model still deserializes (and is dropped).
+    assert!(generated(&json!({"code": "ab", "rank": 0, "extra": 1})).is_ok());
+}
+
+#[test]
 fn a_model_without_type_is_a_struct() {
     let (round_trip, _) = generated(&json!({"code": "ab", "rank": 0, "parts": []})).unwrap();
     assert_eq!(round_trip, json!({"code": "ab", "rank": 0, "parts": []}));

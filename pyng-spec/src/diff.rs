@@ -29,7 +29,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::contract::Machine;
-use crate::ir::{EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef};
+use crate::ir::{
+    Additional, EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef,
+};
 
 /// How a change affects a partner (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,6 +76,8 @@ pub enum Kind {
     /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
+    /// A model's `additionalProperties` changes (breaking when it stops being `false`).
+    AdditionalPropertiesChanged,
     /// A property becomes (or stops being) `deprecated` or `writeOnly`.
     FieldMarkingChanged,
     /// An enum gains a value.
@@ -229,6 +233,25 @@ impl Differ {
     }
 
     fn model(&mut self, a: &Model, b: &Model) {
+        if a.additional != b.additional {
+            let show = |x: Additional| match x {
+                Additional::Undocumented => "not given",
+                Additional::Allowed => "true",
+                Additional::Forbidden => "false",
+            };
+            let detail = format!(
+                "additionalProperties {} -> {}",
+                show(a.additional),
+                show(b.additional)
+            );
+            // Only `false` promises a partner that no other property arrives.
+            let class = if a.additional == Additional::Forbidden {
+                Class::Breaking
+            } else {
+                Class::NonBreaking
+            };
+            self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
+        }
         for fa in &a.fields {
             let at = format!("{}.{}", a.name, fa.wire_name);
             match b.field(&fa.wire_name) {

@@ -166,8 +166,24 @@ pub struct Model {
     pub invariants: Vec<InvariantDef>,
     /// `x-outcome`.
     pub outcome: Option<OutcomeRule>,
+    /// What a property the schema does not list is (`additionalProperties`).
+    pub additional: Additional,
     /// Pointer to the schema in the spec document.
     pub pointer: String,
+}
+
+/// `additionalProperties` of an object schema, as far as the kit reads it (a
+/// schema-valued one, a map, is refused by the linter).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Additional {
+    /// Not given: an undocumented property is a warning (it is allowed, and
+    /// often a sign of a spec that lags the API).
+    #[default]
+    Undocumented,
+    /// `additionalProperties: true`: allowed, and nothing to report.
+    Allowed,
+    /// `additionalProperties: false`: an error.
+    Forbidden,
 }
 
 impl Model {

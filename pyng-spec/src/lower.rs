@@ -321,6 +321,12 @@ impl<'a> Lowerer<'a> {
                 map: o.map.into_iter().collect(),
                 source: o.source.as_deref().map(parse_source),
             });
+        let additional = match &obj.additional_properties {
+            Some(oa::AdditionalProperties::Any(true)) => Additional::Allowed,
+            Some(oa::AdditionalProperties::Any(false)) => Additional::Forbidden,
+            // A map (a schema) is refused by the keyword lint.
+            None | Some(oa::AdditionalProperties::Schema(_)) => Additional::Undocumented,
+        };
         Model {
             name: name.to_owned(),
             description: data.description.clone(),
@@ -328,6 +334,7 @@ impl<'a> Lowerer<'a> {
             fields,
             invariants,
             outcome,
+            additional,
             pointer: at.to_owned(),
         }
     }

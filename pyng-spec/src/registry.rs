@@ -181,6 +181,9 @@ registry! {
     SchemaWriteOnly = "schema.write-only", Error, GENERATED,
         "A property marked `writeOnly` has no value in a response.",
         "schema `writeOnly`";
+    SchemaAdditionalProperty = "schema.additional-property", Error, VALUE,
+        "An object has only the properties its schema lists where `additionalProperties: false` (the generated models refuse others when they deserialize).",
+        "schema `additionalProperties`";
     SchemaUndocumentedProperty = "schema.undocumented-property", Warning, VALUE,
         "A property the schema does not document.",
         "schema `properties`";
@@ -649,6 +652,11 @@ pub mod messages {
         RuleId::SchemaWriteOnly,
         "`{property}` of {model} is write-only: a response does not carry it",
     );
+    /// `schema.additional-property`: a property a closed model does not list.
+    pub const ADDITIONAL: Message = t(
+        RuleId::SchemaAdditionalProperty,
+        "`{property}` is not a property of {model}, which allows no others",
+    );
     /// `schema.undocumented-property`: a property the model does not list.
     pub const UNDOCUMENTED: Message = t(
         RuleId::SchemaUndocumentedProperty,
@@ -718,6 +726,7 @@ pub mod messages {
         REQUIRED,
         DEPRECATED,
         WRITE_ONLY,
+        ADDITIONAL,
         UNDOCUMENTED,
         MUST_BE_PRESENT,
         MUST_BE_ABSENT,

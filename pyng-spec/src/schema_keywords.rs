@@ -279,11 +279,15 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Anywhere,
         "a property the schema does not list is a warning",
     ),
-    refused(
+    enforced(
         "additionalProperties",
+        &[
+            RuleId::SchemaAdditionalProperty,
+            RuleId::SchemaUndocumentedProperty,
+        ],
         &[Object],
-        None,
-        "not checked yet (an undocumented property is a warning)",
+        Where::Anywhere,
+        "`false`: another property is an error; `true`: allowed, not reported; absent: a warning; a schema (a map) is refused",
     ),
     annotation("description", "documentation"),
     enforced(

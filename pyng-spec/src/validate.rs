@@ -195,7 +195,7 @@ impl<'a> Validator<'a> {
                 Phase::Undocumented => {
                     for key in obj.keys() {
                         if m.field(key).is_none() {
-                            self.findings.push(rules::undocumented(m, key).place(at));
+                            self.place(rules::undocumented(m, key), at);
                         }
                     }
                 }

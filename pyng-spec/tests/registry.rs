@@ -229,6 +229,8 @@ components:
         step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
         old: {type: string, deprecated: true}
         secret: {type: string, writeOnly: true}
+        closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
+        open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
         small: {type: integer, format: int32, minimum: 0, maximum: 10}
         at: {type: string, x-unit: rfc3339}
         kind: {type: string, enum: [A, B]}
@@ -262,6 +264,10 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.multiple-of", r#"{"id": "a", "step": 7}"#),
     ("schema.deprecated", r#"{"id": "a", "old": "x"}"#),
     ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
+    (
+        "schema.additional-property",
+        r#"{"id": "a", "closed": {"b": 1}, "open": {"b": 1}}"#,
+    ),
     ("schema.min-length", r#"{"id": "a", "code": "é"}"#),
     ("schema.max-length", r#"{"id": "a", "code": "abcd"}"#),
     ("schema.nullable", r#"{"id": null}"#),

@@ -537,3 +537,22 @@ fn write_only_is_breaking_and_deprecated_is_not() {
         Class::Breaking,
     );
 }
+
+#[test]
+fn additional_properties_breaking_when_it_stops_being_false() {
+    let from = "      required: [id, status]\n";
+    let closed = "      required: [id, status]\n      additionalProperties: false\n";
+    one(
+        from,
+        closed,
+        Kind::AdditionalPropertiesChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, closed, 1);
+    let c = diff(&load(&base), &load(BASE));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::AdditionalPropertiesChanged, Class::Breaking)
+    );
+}

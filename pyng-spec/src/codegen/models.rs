@@ -45,13 +45,23 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
             docs::code_list(&pairs)
         ));
     }
+    if m.additional == crate::ir::Additional::Forbidden {
+        doc.markdown(
+            "`additionalProperties: false`: a value with another property does not deserialize."
+                .to_owned(),
+        );
+    }
     doc.source(m.source.as_ref()).draft(cx.spec.draft);
     let doc = doc.attrs();
     let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));
     let check = checks::check_impl(cx, m)?;
+    // `additionalProperties: false` is enforced by deserialization, as types are.
+    let closed = (m.additional == crate::ir::Additional::Forbidden)
+        .then(|| quote!(#[serde(deny_unknown_fields)]));
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #closed
         pub struct #ident {
             #(#fields)*
         }

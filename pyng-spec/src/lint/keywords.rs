@@ -182,6 +182,12 @@ fn value_rules(
             ),
             Some("keep the values that satisfy it and drop it".into()),
         ),
+        "additionalProperties" if !value.is_boolean() => refuse(
+            problems,
+            &at,
+            "`additionalProperties` with a schema (a map) is not supported by the kit yet: its values would be read and not checked".into(),
+            Some(format!("see {SEE}")),
+        ),
         "enum" => {
             let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
             if items.is_empty() {

@@ -352,13 +352,20 @@ pub(crate) fn marked<'a>(m: &'a Model, f: &'a Field, out: &mut Vec<Issue<'a>>) {
     }
 }
 
-pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Issue<'a> {
-    Issue::of(
-        msg::UNDOCUMENTED,
+/// A property `m` does not list: a warning, an error where
+/// `additionalProperties: false`, nothing where it is `true`.
+pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Option<Issue<'a>> {
+    let message = match m.additional {
+        Additional::Undocumented => msg::UNDOCUMENTED,
+        Additional::Forbidden => msg::ADDITIONAL,
+        Additional::Allowed => return None,
+    };
+    Some(Issue::of(
+        message,
         Rel::Key(key),
         &[("property", &key), ("model", &m.name)],
         m.source.as_ref(),
-    )
+    ))
 }
 
 /// `x-outcome`, given the status and outcome fields' values (when strings).

@@ -114,8 +114,10 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 if !dup {
                     // At the first occurrence, as `Map::keys` orders them (the
                     // sort is stable).
-                    let f = rules::undocumented(m, &key).place(&cx.pointer());
-                    cx.push(f, Some(Phase::Undocumented));
+                    if let Some(issue) = rules::undocumented(m, &key) {
+                        let f = issue.place(&cx.pointer());
+                        cx.push(f, Some(Phase::Undocumented));
+                    }
                 }
                 dup
             }
