@@ -39,7 +39,7 @@ fn peach_body(signature_ok: bool) -> Value {
 
 /// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
 /// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`,
-/// `additionalProperties: false`).
+/// `additionalProperties: false`, `minItems`, `maxItems`).
 fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
@@ -65,6 +65,7 @@ components:
         old: {type: string, deprecated: true}
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
+        list: {type: array, items: {type: integer}, minItems: 1, maxItems: 2}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -481,6 +482,36 @@ const CASES: &[Case] = &[
         || Report {
             findings: keywords_engine()
                 .check_body("getT", 200, br#"{"old": null}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.min-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": []}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.max-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1, 2, 3]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1, 2]}"#)
                 .unwrap(),
             ..Report::default()
         },

@@ -39,6 +39,8 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.multiple-of" => fields.any(|f| f.constraints.multiple_of.is_some()),
         "schema.format" => fields.any(|f| f.constraints.format.as_deref() == Some("int32")),
         "schema.deprecated" => fields.any(|f| f.deprecated),
+        "schema.min-items" => fields.any(|f| f.constraints.min_items.is_some()),
+        "schema.max-items" => fields.any(|f| f.constraints.max_items.is_some()),
         "schema.write-only" => fields.any(|f| f.write_only),
         _ => true,
     }

@@ -73,6 +73,7 @@ pub enum Kind {
     /// A property becomes nullable or stops being nullable.
     FieldNullabilityChanged,
     /// A property's value constraints change (`minLength`, `maxLength`,
+    /// `minItems`, `maxItems`,
     /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
@@ -368,6 +369,7 @@ impl Differ {
             _ => {}
         }
         self.lengths(at, a, b);
+        self.item_counts(at, a, b);
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
         let presence = |f: &Field| {
@@ -386,6 +388,39 @@ impl Differ {
                 at,
                 "conditional presence (x-presence) changed",
             );
+        }
+    }
+
+    /// `minItems`/`maxItems` of a response array, classed as lengths are.
+    fn item_counts(&mut self, at: &str, a: &Field, b: &Field) {
+        let bounds = |f: &Field| {
+            (
+                f.constraints.min_items.unwrap_or(0),
+                f.constraints.max_items.unwrap_or(u64::MAX),
+            )
+        };
+        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
+        if (a_min, a_max) == (b_min, b_max) {
+            return;
+        }
+        let show = |(min, max): (u64, u64)| match max {
+            u64::MAX => format!("{min}.."),
+            max => format!("{min}..={max}"),
+        };
+        let detail = format!(
+            "item count {} -> {}",
+            show((a_min, a_max)),
+            show((b_min, b_max))
+        );
+        if b_min < a_min || b_max > a_max {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: arrays of sizes the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
         }
     }
 

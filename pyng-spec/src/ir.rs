@@ -227,7 +227,7 @@ pub struct Field {
     pub pointer: String,
 }
 
-/// Value constraints of a scalar schema.
+/// Value constraints of a scalar or array schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
     /// `minimum` of an integer schema (inclusive unless `exclusive_minimum`).
@@ -244,6 +244,10 @@ pub struct Constraints {
     pub min_length: Option<u64>,
     /// `maxLength` of a string schema, in Unicode code points.
     pub max_length: Option<u64>,
+    /// `minItems` of an array schema.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array schema.
+    pub max_items: Option<u64>,
     /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
     /// `format` (e.g. `int64`, `date-time`).

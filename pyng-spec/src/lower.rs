@@ -411,6 +411,10 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            oa::SchemaKind::Type(oa::Type::Array(a)) => {
+                c.min_items = a.min_items.map(|n| n as u64);
+                c.max_items = a.max_items.map(|n| n as u64);
+            }
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {
                 c.minimum = i.minimum;
                 c.maximum = i.maximum;

@@ -169,6 +169,12 @@ registry! {
     SchemaMaxLength = "schema.max-length", Error, GENERATED,
         "A string has at most `maxLength` characters (Unicode code points).",
         "schema `maxLength`";
+    SchemaMinItems = "schema.min-items", Error, GENERATED,
+        "An array has at least `minItems` items.",
+        "schema `minItems`";
+    SchemaMaxItems = "schema.max-items", Error, GENERATED,
+        "An array has at most `maxItems` items.",
+        "schema `maxItems`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -642,6 +648,16 @@ pub mod messages {
         RuleId::SchemaRequired,
         "required property `{property}` of {model} is missing",
     );
+    /// `schema.min-items`: an array with fewer than `minItems` items.
+    pub const MIN_ITEMS: Message = t(
+        RuleId::SchemaMinItems,
+        "the array has {count} items, fewer than the minimum {min_items}",
+    );
+    /// `schema.max-items`: an array with more than `maxItems` items.
+    pub const MAX_ITEMS: Message = t(
+        RuleId::SchemaMaxItems,
+        "the array has {count} items, more than the maximum {max_items}",
+    );
     /// `schema.deprecated`: a deprecated property with a value.
     pub const DEPRECATED: Message = t(
         RuleId::SchemaDeprecated,
@@ -724,6 +740,8 @@ pub mod messages {
         MIN_LENGTH,
         MAX_LENGTH,
         REQUIRED,
+        MIN_ITEMS,
+        MAX_ITEMS,
         DEPRECATED,
         WRITE_ONLY,
         ADDITIONAL,

@@ -85,7 +85,12 @@ impl<'a> Synth<'a> {
             Type::Any => Value::Null,
             Type::Array(item) if self.recursive(item) => Value::Array(Vec::new()),
             Type::Array(item) => {
-                let count = 1 + self.next(3);
+                let c = field.map(|f| &f.constraints);
+                let (min, max) = (
+                    c.and_then(|c| c.min_items).unwrap_or(0),
+                    c.and_then(|c| c.max_items).unwrap_or(u64::MAX),
+                );
+                let count = (1 + self.next(3)).max(min).min(max);
                 let item_name = name.trim_end_matches('s');
                 Value::Array(
                     (0..count)

@@ -129,6 +129,10 @@ impl<'a> Validator<'a> {
             Type::Number | Type::Boolean => {}
             Type::Array(item) => match value.as_array() {
                 Some(items) => {
+                    // Before the items' own findings, as the streaming
+                    // validator orders them (it counts at the end).
+                    rules::items(items.len(), constraints, source, &mut self.issues);
+                    self.place_all(at);
                     for (i, v) in items.iter().enumerate() {
                         self.value(item, v, &push(at, &i.to_string()), None);
                     }

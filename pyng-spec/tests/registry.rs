@@ -228,6 +228,7 @@ components:
         code: {type: string, minLength: 2, maxLength: 3}
         step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
         old: {type: string, deprecated: true}
+        tags: {type: array, items: {type: string}, minItems: 1, maxItems: 2}
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
@@ -263,6 +264,11 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.pattern", r#"{"id": "A"}"#),
     ("schema.multiple-of", r#"{"id": "a", "step": 7}"#),
     ("schema.deprecated", r#"{"id": "a", "old": "x"}"#),
+    ("schema.min-items", r#"{"id": "a", "tags": []}"#),
+    (
+        "schema.max-items",
+        r#"{"id": "a", "tags": ["a", "b", "c"]}"#,
+    ),
     ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
     (
         "schema.additional-property",

@@ -556,3 +556,27 @@ fn additional_properties_breaking_when_it_stops_being_false() {
         (Kind::AdditionalPropertiesChanged, Class::Breaking)
     );
 }
+
+#[test]
+fn item_counts_breaking_when_they_admit_more() {
+    let from = "note: {type: string}";
+    let to = "note: {type: array, items: {type: string}, minItems: 1}";
+    let base = BASE.replacen(from, to, 1);
+    let c = diff(
+        &load(&base),
+        &load(&base.replacen("minItems: 1", "maxItems: 3", 1)),
+    );
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    let c = diff(
+        &load(&base),
+        &load(&base.replacen("minItems: 1", "minItems: 2", 1)),
+    );
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+}

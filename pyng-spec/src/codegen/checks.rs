@@ -2,7 +2,7 @@
 //! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
 //! pointers relative to the value checked), for the categories a typed value can
 //! still break: conditional presence, status/outcome, amount invariants, string
-//! lengths, integer bounds, `multipleOf` and `int32` range. Types, required
+//! lengths, array item counts, integer bounds, `multipleOf` and `int32` range. Types, required
 //! fields and the int64 range are enforced by deserialization itself; a
 //! `pattern` is not checked by the generated code (it would need a regex engine
 //! in the models' dependencies).
@@ -90,12 +90,13 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 }
 
 /// Whether field `f`'s own value has rules `check()` evaluates (beside those of
-/// the models inside it): a string's lengths, an integer's bounds, `multipleOf`
-/// and `int32` range.
+/// the models inside it): a string's lengths, an array's item counts, an
+/// integer's bounds, `multipleOf` and `int32` range.
 pub(super) fn has_value_rules(f: &Field) -> bool {
     let c = &f.constraints;
     match f.ty {
         Type::String => c.min_length.is_some() || c.max_length.is_some(),
+        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
         Type::Integer => {
             c.minimum.is_some()
                 || c.maximum.is_some()
@@ -143,7 +144,8 @@ fn violation(f: &Field, message: Message, known: &[(&str, &str)]) -> TokenStream
 }
 
 /// The rules on field `index`'s own value, as `validate/rules.rs` has them:
-/// a string's `minLength`/`maxLength` in Unicode code points; an integer's
+/// a string's `minLength`/`maxLength` in Unicode code points; an array's
+/// `minItems`/`maxItems`; an integer's
 /// `minimum`/`maximum` (exclusive or not), `multipleOf` and `int32` range.
 fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
     if !has_value_rules(f) {
@@ -163,6 +165,17 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 checks.push(quote!(if length > #max { #push }));
             }
             (quote!(v), quote!(let length = v.chars().count() as u64;))
+        }
+        Type::Array(_) => {
+            if let Some(min) = c.min_items {
+                let push = violation(f, messages::MIN_ITEMS, &[("min_items", &min.to_string())]);
+                checks.push(quote!(if count < #min { #push }));
+            }
+            if let Some(max) = c.max_items {
+                let push = violation(f, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
+                checks.push(quote!(if count > #max { #push }));
+            }
+            (quote!(v), quote!(let count = v.len() as u64;))
         }
         _ => {
             if let Some(min) = c.minimum {
@@ -207,7 +220,8 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
         }
     };
     let body = quote!(#setup #(#checks)*);
-    Some(match (f.ty == Type::String, is_option(f)) {
+    let by_reference = matches!(f.ty, Type::String | Type::Array(_));
+    Some(match (by_reference, is_option(f)) {
         (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
         (true, false) => quote!({ let #binding = &self.#id; #body }),
         (false, true) => quote!(if let Some(#binding) = self.#id { #body }),

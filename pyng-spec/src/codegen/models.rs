@@ -135,6 +135,12 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(max) = f.constraints.max_length {
         facts.push(format!("at most {max} characters"));
     }
+    if let Some(min) = f.constraints.min_items {
+        facts.push(format!("at least {min} items"));
+    }
+    if let Some(max) = f.constraints.max_items {
+        facts.push(format!("at most {max} items"));
+    }
     if f.stable {
         facts.push("stable: never changes once present in a polling sequence".to_owned());
     }

@@ -104,6 +104,12 @@ fn constraints(c: &Constraints) -> String {
         (None, Some(b)) => parts.push(format!("length <= {b}")),
         (None, None) => {}
     }
+    match (c.min_items, c.max_items) {
+        (Some(a), Some(b)) => parts.push(format!("items {a}..={b}")),
+        (Some(a), None) => parts.push(format!("items >= {a}")),
+        (None, Some(b)) => parts.push(format!("items <= {b}")),
+        (None, None) => {}
+    }
     if !c.allowed.is_empty() {
         parts.push(format!("one of [{}]", c.allowed.join(", ")));
     }

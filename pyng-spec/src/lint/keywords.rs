@@ -61,6 +61,9 @@ fn refuse(problems: &mut Vec<Problem>, at: &str, message: String, help: Option<S
 /// strings this long, and no status field needs more.
 const MAX_LENGTH_BOUND: u64 = 1 << 20;
 
+/// The largest `minItems`: synthesised bodies hold that many items.
+const MAX_ITEMS_BOUND: u64 = 1 << 16;
+
 const SEE: &str = "specs/README.md § Supported OpenAPI 3.0.3";
 
 fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
@@ -244,6 +247,12 @@ fn value_rules(
             &at,
             format!("`multipleOf: {value}` of an integer is checked only as a positive integer"),
             None,
+        ),
+        "minItems" if value.as_u64().is_some_and(|n| n > MAX_ITEMS_BOUND) => refuse(
+            problems,
+            &at,
+            format!("`minItems: {value}` is past the kit's limit of {MAX_ITEMS_BOUND} items"),
+            Some("specs/README.md § Limits".into()),
         ),
         "minimum" | "maximum" if value.as_i64().is_none() => refuse(
             problems,

@@ -176,6 +176,37 @@ fn length<'a>(s: &str, c: &Constraints, source: Option<&'a Source>, out: &mut Ve
     }
 }
 
+/// `minItems` and `maxItems` of an array of `count` items.
+pub(crate) fn items<'a>(
+    count: usize,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(c) = c else { return };
+    let count = count as u64;
+    if let Some(min) = c.min_items
+        && count < min
+    {
+        out.push(Issue::of(
+            msg::MIN_ITEMS,
+            Rel::Here,
+            &[("count", &count), ("min_items", &min)],
+            source,
+        ));
+    }
+    if let Some(max) = c.max_items
+        && count > max
+    {
+        out.push(Issue::of(
+            msg::MAX_ITEMS,
+            Rel::Here,
+            &[("count", &count), ("max_items", &max)],
+            source,
+        ));
+    }
+}
+
 /// A number where the schema says integer.
 pub(crate) fn integer<'a>(
     n: &Number,
