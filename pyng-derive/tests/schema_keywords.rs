@@ -110,6 +110,8 @@ fn lengths_count_code_points_in_both() {
             2,
         ),
         (json!({"code": "ab", "rank": 0, "legacy": null}), 0),
+        (json!({"code": "ab", "rank": 0, "best": null}), 0),
+        (json!({"code": "ab", "rank": 0, "best": {"name": "abc"}}), 1),
     ];
     for (body, count) in cases.into_iter().chain(integers) {
         assert_eq!(agree(&spec, &body), Ok(count), "{body}");

@@ -188,6 +188,9 @@ impl<'a> Lowerer<'a> {
     /// A schema that becomes a named type when it is an object or a string enum, and
     /// an anonymous type otherwise.
     fn lower_named(&mut self, name: &str, schema: &oa::Schema, at: &str) -> Type {
+        if let Some(reference) = single_ref(schema) {
+            return self.resolve_ref(reference, &push(&push(at, "allOf"), "0"));
+        }
         let data = &schema.schema_data;
         if let Some(obj) = object_type(schema) {
             let model = self.lower_model(name, data, &obj, at);
@@ -706,6 +709,19 @@ impl<'a> Lowerer<'a> {
             examples,
             source: self.source(&response.extensions, at),
         }
+    }
+}
+
+/// The one `$ref` of `allOf: [{$ref: ...}]`, the OAS 3.0.3 way to put
+/// `nullable` (or a description) on a reference: that schema is the referenced
+/// one. The keyword lint refuses every other `allOf`.
+pub(crate) fn single_ref(schema: &oa::Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        oa::SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+            [oa::ReferenceOr::Reference { reference }] => Some(reference),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

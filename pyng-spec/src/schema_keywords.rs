@@ -273,7 +273,13 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Anywhere,
         "one of `string`, `integer`, `number`, `boolean`, `array`, `object`; without `type`, a schema with object keywords is an object and one without any keyword is any value",
     ),
-    refused("allOf", &[], None, "composition is not supported yet"),
+    enforced(
+        "allOf",
+        &[RuleId::LintDanglingRef],
+        &[],
+        Where::Anywhere,
+        "only `allOf: [{$ref: ...}]` beside annotations (and, on a property, `nullable`, `deprecated`, `writeOnly`): the referenced schema, nullable; any other composition is refused",
+    ),
     refused("oneOf", &[], None, "composition is not supported yet"),
     refused("anyOf", &[], None, "composition is not supported yet"),
     refused("not", &[], None, "composition is not supported yet"),
@@ -388,6 +394,21 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
     ("int32", Integer, Where::Property),
     ("int64", Integer, Where::Body),
+];
+
+/// What may stand beside `allOf: [{$ref: ...}]`: the keywords that say nothing
+/// about the value's shape, so the referenced schema is all there is to check.
+pub const BESIDE_SINGLE_REF: &[&str] = &[
+    "allOf",
+    "title",
+    "description",
+    "example",
+    "externalDocs",
+    "xml",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
 ];
 
 /// The composition keywords: beside them a schema's `type` says nothing the kit reads.

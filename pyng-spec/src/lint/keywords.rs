@@ -13,7 +13,8 @@ use crate::diag::Problem;
 use crate::pointer::{push, within};
 use crate::registry::RuleId;
 use crate::schema_keywords::{
-    CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support, is_typeless_object, keyword,
+    BESIDE_SINGLE_REF, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support, is_typeless_object,
+    keyword,
 };
 use crate::suggest;
 
@@ -191,6 +192,7 @@ fn value_rules(
             "`additionalProperties` with a schema (a map) is not supported by the kit yet: its values would be read and not checked".into(),
             Some(format!("see {SEE}")),
         ),
+        "allOf" => single_ref(s, value, problems),
         "enum" => {
             let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
             if items.is_empty() {
@@ -286,6 +288,36 @@ fn value_rules(
             }
         }
         _ => {}
+    }
+}
+
+/// `allOf` is read only as `allOf: [{$ref: ...}]` with nothing beside it but
+/// [`BESIDE_SINGLE_REF`]: the referenced schema, made nullable or documented.
+fn single_ref(s: &SchemaAt<'_>, value: &Value, problems: &mut Vec<Problem>) {
+    let at = push(&s.pointer, "allOf");
+    let one_ref = value
+        .as_array()
+        .is_some_and(|items| items.len() == 1 && items[0].get("$ref").is_some());
+    let beside: Vec<String> = s
+        .members
+        .keys()
+        .filter(|k| !k.starts_with("x-") && !BESIDE_SINGLE_REF.contains(&k.as_str()))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !one_ref || !beside.is_empty() {
+        let why = if one_ref {
+            format!("beside {}", beside.join(", "))
+        } else {
+            "with other members than one `$ref`".to_owned()
+        };
+        refuse(
+            problems,
+            &at,
+            format!(
+                "`allOf` {why} is composition, which the kit does not support yet; only `allOf: [{{$ref: ...}}]` (a nullable or documented reference) is read"
+            ),
+            Some(format!("see {SEE}")),
+        );
     }
 }
 
