@@ -37,8 +37,10 @@ fn peach_body(signature_ok: bool) -> Value {
     json!({"status": "pending", "signature": sig})
 }
 
-/// A tiny spec with a `maximum`, which no bundled spec uses.
-fn maximum_engine() -> Engine {
+/// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
+/// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`,
+/// `additionalProperties: false`, `minItems`, `maxItems`).
+fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -58,6 +60,12 @@ components:
       type: object
       properties:
         n: {type: integer, maximum: 10}
+        m: {type: integer, multipleOf: 5}
+        s: {type: string, minLength: 2, maxLength: 3}
+        old: {type: string, deprecated: true}
+        secret: {type: string, writeOnly: true}
+        closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
+        list: {type: array, items: {type: integer}, minItems: 1, maxItems: 2}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -391,14 +399,134 @@ const CASES: &[Case] = &[
     (
         "schema.maximum",
         || Report {
-            findings: maximum_engine()
+            findings: keywords_engine()
                 .check_body("getT", 200, br#"{"n": 11}"#)
                 .unwrap(),
             ..Report::default()
         },
         || Report {
-            findings: maximum_engine()
+            findings: keywords_engine()
                 .check_body("getT", 200, br#"{"n": 10}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.multiple-of",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"m": 7}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"m": 10}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.min-length",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "\u00e9"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "\u00e9\u00e9"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.max-length",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abcd"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abc"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.deprecated",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"old": "x"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"s": "abc"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.write-only",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"secret": "x"}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"old": null}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.min-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": []}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.max-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1, 2, 3]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"list": [1, 2]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.additional-property",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"closed": {"b": 1}}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"closed": {"a": 1}}"#)
                 .unwrap(),
             ..Report::default()
         },

@@ -9,6 +9,16 @@
 //! additions of optional things, removed responses, rule, timeout, polling and
 //! documentation changes.
 //!
+//! Value constraints of a response property are classed by what may now
+//! arrive: a partner reads responses, so a constraint that admits more values
+//! (a lower `minLength`, a higher or removed `maxLength`, a lower or inclusive
+//! `minimum`, a `multipleOf` that does not divide into the old one) is breaking
+//! and one that admits fewer is not. For `maxLength` this is oasdiff's grading
+//! (`response-property-max-length-increased` and `-unset` are errors,
+//! `-decreased` is information); a lowered `minLength` is breaking on the same
+//! reasoning. Request bodies are not in the IR yet, so there is no request
+//! direction to class (it would be the reverse: narrowing breaks senders).
+//!
 //! Corrections (`x-state-machine.corrections`) are compared as what a poller may
 //! observe only through one. A new correction is breaking: a partner that acts
 //! once on a final state and stops polling misses the corrected status. A
@@ -19,7 +29,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::contract::Machine;
-use crate::ir::{EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef};
+use crate::ir::{
+    Additional, EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef,
+};
 
 /// How a change affects a partner (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,6 +72,15 @@ pub enum Kind {
     FieldTypeChanged,
     /// A property becomes nullable or stops being nullable.
     FieldNullabilityChanged,
+    /// A property's value constraints change (`minLength`, `maxLength`,
+    /// `minItems`, `maxItems`,
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
+    /// breaking when values the old spec ruled out may now arrive.
+    FieldConstraintChanged,
+    /// A model's `additionalProperties` changes (breaking when it stops being `false`).
+    AdditionalPropertiesChanged,
+    /// A property becomes (or stops being) `deprecated` or `writeOnly`.
+    FieldMarkingChanged,
     /// An enum gains a value.
     EnumValueAdded,
     /// An enum loses a value.
@@ -213,6 +234,25 @@ impl Differ {
     }
 
     fn model(&mut self, a: &Model, b: &Model) {
+        if a.additional != b.additional {
+            let show = |x: Additional| match x {
+                Additional::Undocumented => "not given",
+                Additional::Allowed => "true",
+                Additional::Forbidden => "false",
+            };
+            let detail = format!(
+                "additionalProperties {} -> {}",
+                show(a.additional),
+                show(b.additional)
+            );
+            // Only `false` promises a partner that no other property arrives.
+            let class = if a.additional == Additional::Forbidden {
+                Class::Breaking
+            } else {
+                Class::NonBreaking
+            };
+            self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
+        }
         for fa in &a.fields {
             let at = format!("{}.{}", a.name, fa.wire_name);
             match b.field(&fa.wire_name) {
@@ -328,6 +368,10 @@ impl Differ {
             ),
             _ => {}
         }
+        self.lengths(at, a, b);
+        self.item_counts(at, a, b);
+        self.markings(at, a, b);
+        self.integer_bounds(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -344,6 +388,154 @@ impl Differ {
                 at,
                 "conditional presence (x-presence) changed",
             );
+        }
+    }
+
+    /// `minItems`/`maxItems` of a response array, classed as lengths are.
+    fn item_counts(&mut self, at: &str, a: &Field, b: &Field) {
+        let bounds = |f: &Field| {
+            (
+                f.constraints.min_items.unwrap_or(0),
+                f.constraints.max_items.unwrap_or(u64::MAX),
+            )
+        };
+        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
+        if (a_min, a_max) == (b_min, b_max) {
+            return;
+        }
+        let show = |(min, max): (u64, u64)| match max {
+            u64::MAX => format!("{min}.."),
+            max => format!("{min}..={max}"),
+        };
+        let detail = format!(
+            "item count {} -> {}",
+            show((a_min, a_max)),
+            show((b_min, b_max))
+        );
+        if b_min < a_min || b_max > a_max {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: arrays of sizes the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `deprecated` is documentation for a partner (a warning when used);
+    /// `writeOnly` takes the property out of responses, so a partner that reads
+    /// it loses it (breaking), and one that stops being write-only may arrive.
+    fn markings(&mut self, at: &str, a: &Field, b: &Field) {
+        match (a.deprecated, b.deprecated) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "deprecated",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "no longer deprecated",
+            ),
+            _ => {}
+        }
+        match (a.write_only, b.write_only) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "made write-only: responses no longer carry it",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::FieldMarkingChanged,
+                at,
+                "no longer write-only: responses may carry it",
+            ),
+            _ => {}
+        }
+    }
+
+    /// `minLength`/`maxLength` of a response property: a partner reads the
+    /// values, so admitting more (a lower minimum, a higher or no maximum) is
+    /// breaking, admitting fewer is not.
+    fn lengths(&mut self, at: &str, a: &Field, b: &Field) {
+        let bounds = |f: &Field| {
+            (
+                f.constraints.min_length.unwrap_or(0),
+                f.constraints.max_length.unwrap_or(u64::MAX),
+            )
+        };
+        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
+        if (a_min, a_max) == (b_min, b_max) {
+            return;
+        }
+        let show = |(min, max): (u64, u64)| match max {
+            u64::MAX => format!("{min}.."),
+            max => format!("{min}..={max}"),
+        };
+        let detail = format!(
+            "length {} -> {}",
+            show((a_min, a_max)),
+            show((b_min, b_max))
+        );
+        if b_min < a_min || b_max > a_max {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: strings of lengths the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `minimum`/`maximum` (exclusive or not) and `multipleOf` of a response
+    /// integer, compared as the values they admit: breaking when the new spec
+    /// admits one the old did not (a lower bound, a `multipleOf` that is not a
+    /// multiple of the old one).
+    fn integer_bounds(&mut self, at: &str, a: &Field, b: &Field) {
+        let admits = |f: &Field| {
+            let c = &f.constraints;
+            let lo = c.minimum.map_or(i128::from(i64::MIN), |m| {
+                i128::from(m) + i128::from(c.exclusive_minimum)
+            });
+            let hi = c.maximum.map_or(i128::from(i64::MAX), |m| {
+                i128::from(m) - i128::from(c.exclusive_maximum)
+            });
+            (lo, hi, i128::from(c.multiple_of.unwrap_or(1)))
+        };
+        let ((a_lo, a_hi, a_step), (b_lo, b_hi, b_step)) = (admits(a), admits(b));
+        if (a_lo, a_hi, a_step) == (b_lo, b_hi, b_step) {
+            return;
+        }
+        let show = |(lo, hi, step): (i128, i128, i128)| {
+            let range = format!("{lo}..={hi}");
+            if step == 1 {
+                range
+            } else {
+                format!("{range}, multiple of {step}")
+            }
+        };
+        let detail = format!(
+            "integer values {} -> {}",
+            show((a_lo, a_hi, a_step)),
+            show((b_lo, b_hi, b_step))
+        );
+        if b_lo < a_lo || b_hi > a_hi || b_step % a_step != 0 {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: values the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
         }
     }
 

@@ -166,8 +166,24 @@ pub struct Model {
     pub invariants: Vec<InvariantDef>,
     /// `x-outcome`.
     pub outcome: Option<OutcomeRule>,
+    /// What a property the schema does not list is (`additionalProperties`).
+    pub additional: Additional,
     /// Pointer to the schema in the spec document.
     pub pointer: String,
+}
+
+/// `additionalProperties` of an object schema, as far as the kit reads it (a
+/// schema-valued one, a map, is refused by the linter).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Additional {
+    /// Not given: an undocumented property is a warning (it is allowed, and
+    /// often a sign of a spec that lags the API).
+    #[default]
+    Undocumented,
+    /// `additionalProperties: true`: allowed, and nothing to report.
+    Allowed,
+    /// `additionalProperties: false`: an error.
+    Forbidden,
 }
 
 impl Model {
@@ -184,8 +200,13 @@ pub struct Field {
     pub wire_name: String,
     /// The property's type.
     pub ty: Type,
-    /// Listed in the object's `required`.
+    /// Listed in the object's `required` (and not `writeOnly`: OAS 3.0.3 makes
+    /// such a property required in requests only, and the kit checks responses).
     pub required: bool,
+    /// `deprecated: true`: a value is a warning (it may go away).
+    pub deprecated: bool,
+    /// `writeOnly: true`: sent in requests only; a value in a response is an error.
+    pub write_only: bool,
     /// `nullable: true`: the value may be JSON `null`.
     pub nullable: bool,
     /// The property schema's `description`.
@@ -206,13 +227,27 @@ pub struct Field {
     pub pointer: String,
 }
 
-/// Value constraints of a scalar schema.
+/// Value constraints of a scalar or array schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
-    /// `minimum` of an integer schema (inclusive).
+    /// `minimum` of an integer schema (inclusive unless `exclusive_minimum`).
     pub minimum: Option<i64>,
-    /// `maximum` of an integer schema (inclusive).
+    /// `exclusiveMinimum: true`: the value must be greater than `minimum`.
+    pub exclusive_minimum: bool,
+    /// `maximum` of an integer schema (inclusive unless `exclusive_maximum`).
     pub maximum: Option<i64>,
+    /// `exclusiveMaximum: true`: the value must be less than `maximum`.
+    pub exclusive_maximum: bool,
+    /// `multipleOf` of an integer schema (positive).
+    pub multiple_of: Option<i64>,
+    /// `minLength` of a string schema, in Unicode code points.
+    pub min_length: Option<u64>,
+    /// `maxLength` of a string schema, in Unicode code points.
+    pub max_length: Option<u64>,
+    /// `minItems` of an array schema.
+    pub min_items: Option<u64>,
+    /// `maxItems` of an array schema.
+    pub max_items: Option<u64>,
     /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
     /// `format` (e.g. `int64`, `date-time`).

@@ -23,6 +23,7 @@ pub mod nesting;
 mod pattern_sample;
 pub mod pointer;
 pub mod registry;
+pub mod schema_keywords;
 pub mod signature;
 pub mod source_map;
 mod suggest;

@@ -14,11 +14,25 @@ use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::suggest;
 use crate::validate;
 
+mod keywords;
 mod placement;
 
 pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
     unknown_extensions(raw, "", problems);
-    placement::misplaced_extensions(raw, problems);
+    let mut misplaced = Vec::new();
+    let schemas = placement::misplaced_extensions(raw, &mut misplaced);
+    let refused = keywords::check(&schemas, problems);
+    // Where a schema is refused, the kit reads none of it: its extensions are
+    // not misplaced, only unread with the rest.
+    problems.extend(misplaced.into_iter().filter(|p| {
+        crate::pointer::parent(&p.pointer).is_none_or(|schema| !refused.contains(schema))
+    }));
+    if !refused.is_empty() {
+        // The checks below read the lowered schemas, which a refused keyword
+        // left incomplete: what they would report follows from the refusal
+        // (a field without a type, an example checked against "any value").
+        return;
+    }
     for t in spec.types.values() {
         match t {
             TypeDef::Enum(e) => {
@@ -26,7 +40,10 @@ pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
                     state_machine(spec, e, m, problems);
                 }
             }
-            TypeDef::Model(m) => model(spec, m, problems),
+            TypeDef::Model(m) => {
+                model(spec, m, problems);
+                defaults(spec, m, raw, problems);
+            }
         }
     }
     for op in &spec.operations {
@@ -62,8 +79,10 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
                     continue;
                 }
                 if !names && key.starts_with("x-") {
-                    if extension(key).is_none() {
-                        problems.push(unknown_extension(at, key));
+                    if extension(key).is_none()
+                        && let Some(problem) = unknown_extension(at, key)
+                    {
+                        problems.push(problem);
                     }
                     // Extension values are checked by their typed forms.
                     continue;
@@ -80,21 +99,20 @@ fn unknown_extensions(value: &Value, at: &str, problems: &mut Vec<Problem>) {
     }
 }
 
-/// An unknown `x-` key; when it is a near miss of a known one, what reads that
-/// extension finds it missing, so its problems follow from this one.
-fn unknown_extension(at: &str, key: &str) -> Problem {
-    let meant = suggest::closest(key, EXTENSIONS.iter().map(|e| e.key));
+/// An `x-` key the kit does not define: a vendor extension, which OpenAPI
+/// allows, unless it is a near miss of one of the kit's own keys. What reads
+/// that extension finds it missing, so its problems follow from this one.
+fn unknown_extension(at: &str, key: &str) -> Option<Problem> {
+    let meant = suggest::closest(key, EXTENSIONS.iter().map(|e| e.key))?;
     let problem = Problem::new(
         push(at, key),
         RuleId::LintUnknownExtension,
         format!("unknown extension `{key}`; the vocabulary is documented in specs/README.md"),
     )
     .at_key()
-    .with_help(meant.map(|m| format!("did you mean `{m}`?")));
-    match meant {
-        Some(m) => problem.leaves_missing(push(at, m)),
-        None => problem,
-    }
+    .with_help(Some(format!("did you mean `{meant}`?")))
+    .leaves_missing(push(at, meant));
+    Some(problem)
 }
 
 fn err(problems: &mut Vec<Problem>, at: &str, rule: RuleId, message: String) {
@@ -370,6 +388,35 @@ fn status_enum<'a>(
         );
     }
     found
+}
+
+/// A property's `default` passes the property's own schema.
+fn defaults(spec: &Spec, m: &Model, raw: &Value, problems: &mut Vec<Problem>) {
+    for f in &m.fields {
+        let Some(schema) = raw.pointer(&f.pointer) else {
+            continue;
+        };
+        // Beside a `$ref` it is ignored (`lint.ref-siblings`).
+        if schema.get("$ref").is_some() {
+            continue;
+        }
+        let Some(default) = schema.get("default") else {
+            continue;
+        };
+        let at = push(&f.pointer, "default");
+        for finding in validate::validate_field(spec, f, default) {
+            if finding.severity == Severity::Error {
+                problems.push(Problem::new(
+                    format!("{at}{}", finding.pointer),
+                    RuleId::LintDefaultViolation,
+                    format!(
+                        "the `default` of `{}` breaks its own schema: {} ({})",
+                        f.wire_name, finding.message, finding.rule
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {

@@ -188,13 +188,16 @@ impl<'a> Lowerer<'a> {
     /// A schema that becomes a named type when it is an object or a string enum, and
     /// an anonymous type otherwise.
     fn lower_named(&mut self, name: &str, schema: &oa::Schema, at: &str) -> Type {
+        if let Some(reference) = single_ref(schema) {
+            return self.resolve_ref(reference, &push(&push(at, "allOf"), "0"));
+        }
         let data = &schema.schema_data;
+        if let Some(obj) = object_type(schema) {
+            let model = self.lower_model(name, data, &obj, at);
+            self.types.insert(name.to_owned(), TypeDef::Model(model));
+            return Type::Named(name.to_owned());
+        }
         match &schema.schema_kind {
-            oa::SchemaKind::Type(oa::Type::Object(obj)) => {
-                let model = self.lower_model(name, data, obj, at);
-                self.types.insert(name.to_owned(), TypeDef::Model(model));
-                Type::Named(name.to_owned())
-            }
             oa::SchemaKind::Type(oa::Type::String(s)) if !s.enumeration.is_empty() => {
                 let def = self.lower_enum(name, data, s, at);
                 self.types.insert(name.to_owned(), TypeDef::Enum(def));
@@ -217,6 +220,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn lower_anonymous(&mut self, name_hint: &str, schema: &oa::Schema, at: &str) -> Type {
+        // Object schemas of fields and bodies are named by `lower_named`; only a
+        // parameter's schema gets here.
+        if object_type(schema).is_some() {
+            self.error(
+                at,
+                RuleId::LintUnsupported,
+                "object-typed parameters are not supported by the kit",
+            );
+            return Type::Any;
+        }
         match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::String(_)) => Type::String,
             oa::SchemaKind::Type(oa::Type::Integer(_)) => Type::Integer,
@@ -231,24 +244,9 @@ impl<'a> Lowerer<'a> {
                 None => Type::Array(Box::new(Type::Any)),
             },
             oa::SchemaKind::Any(_) => Type::Any,
-            // Object schemas of fields and bodies are named by `lower_named`; only a
-            // parameter's schema gets here.
-            oa::SchemaKind::Type(oa::Type::Object(_)) => {
-                self.error(
-                    at,
-                    RuleId::LintUnsupported,
-                    "object-typed parameters are not supported by the kit",
-                );
-                Type::Any
-            }
-            _ => {
-                self.error(
-                    at,
-                    RuleId::LintUnsupported,
-                    "oneOf/allOf/anyOf/not schemas are not supported by the kit",
-                );
-                Type::Any
-            }
+            // Composition is refused by the keyword lint (`lint/keywords.rs`),
+            // at the keyword; "any value" here is never checked against.
+            _ => Type::Any,
         }
     }
 
@@ -326,6 +324,12 @@ impl<'a> Lowerer<'a> {
                 map: o.map.into_iter().collect(),
                 source: o.source.as_deref().map(parse_source),
             });
+        let additional = match &obj.additional_properties {
+            Some(oa::AdditionalProperties::Any(true)) => Additional::Allowed,
+            Some(oa::AdditionalProperties::Any(false)) => Additional::Forbidden,
+            // A map (a schema) is refused by the keyword lint.
+            None | Some(oa::AdditionalProperties::Schema(_)) => Additional::Undocumented,
+        };
         Model {
             name: name.to_owned(),
             description: data.description.clone(),
@@ -333,6 +337,7 @@ impl<'a> Lowerer<'a> {
             fields,
             invariants,
             outcome,
+            additional,
             pointer: at.to_owned(),
         }
     }
@@ -359,10 +364,13 @@ impl<'a> Lowerer<'a> {
                 absent_when: p.absent_when,
                 source: p.source.as_deref().map(parse_source),
             });
+        let write_only = data.is_some_and(|d| d.write_only);
         Field {
             wire_name: wire_name.to_owned(),
             ty,
-            required,
+            required: required && !write_only,
+            deprecated: data.is_some_and(|d| d.deprecated),
+            write_only,
             nullable: data.is_some_and(|d| d.nullable),
             description: data.and_then(|d| d.description.clone()),
             source: self.source(exts, at),
@@ -380,6 +388,8 @@ impl<'a> Lowerer<'a> {
         match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::String(s)) => {
                 c.pattern = s.pattern.clone();
+                c.min_length = s.min_length.map(|n| n as u64);
+                c.max_length = s.max_length.map(|n| n as u64);
                 if let oa::VariantOrUnknownOrEmpty::Unknown(f) = &s.format {
                     c.format = Some(f.clone());
                 } else if let oa::VariantOrUnknownOrEmpty::Item(f) = &s.format {
@@ -404,9 +414,17 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            oa::SchemaKind::Type(oa::Type::Array(a)) => {
+                c.min_items = a.min_items.map(|n| n as u64);
+                c.max_items = a.max_items.map(|n| n as u64);
+            }
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {
                 c.minimum = i.minimum;
                 c.maximum = i.maximum;
+                // Without their bound the flags say nothing (the lint refuses them).
+                c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
+                c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
+                c.multiple_of = i.multiple_of;
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &i.format {
                     c.format = serde_json::to_value(f)
                         .ok()
@@ -691,6 +709,50 @@ impl<'a> Lowerer<'a> {
             examples,
             source: self.source(&response.extensions, at),
         }
+    }
+}
+
+/// The one `$ref` of `allOf: [{$ref: ...}]`, the OAS 3.0.3 way to put
+/// `nullable` (or a description) on a reference: that schema is the referenced
+/// one. The keyword lint refuses every other `allOf`.
+pub(crate) fn single_ref(schema: &oa::Schema) -> Option<&str> {
+    match &schema.schema_kind {
+        oa::SchemaKind::AllOf { all_of } => match all_of.as_slice() {
+            [oa::ReferenceOr::Reference { reference }] => Some(reference),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The object a schema describes: `type: object`, or no `type` but object
+/// keywords (`properties`...) and no composition, as the keyword lint reads it
+/// (`schema_keywords::is_typeless_object`).
+pub(crate) fn object_type(schema: &oa::Schema) -> Option<std::borrow::Cow<'_, oa::ObjectType>> {
+    use std::borrow::Cow;
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::Object(obj)) => Some(Cow::Borrowed(obj)),
+        oa::SchemaKind::Any(any)
+            if any.typ.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && (!any.properties.is_empty()
+                    || !any.required.is_empty()
+                    || any.additional_properties.is_some()
+                    || any.min_properties.is_some()
+                    || any.max_properties.is_some()) =>
+        {
+            Some(Cow::Owned(oa::ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                min_properties: any.min_properties,
+                max_properties: any.max_properties,
+            }))
+        }
+        _ => None,
     }
 }
 

@@ -151,21 +151,45 @@ registry! {
     SchemaEnum = "schema.enum", Error, VALUE,
         "A string is not one of the documented values (case-sensitive).",
         "schema `enum`";
-    SchemaFormat = "schema.format", Error, VALUE,
+    SchemaFormat = "schema.format", Error, GENERATED,
         "An integer is out of the range of its `format` (int32, int64).",
         "schema `format`";
-    SchemaMinimum = "schema.minimum", Error, VALUE,
-        "A number is below its `minimum`.",
-        "schema `minimum`";
-    SchemaMaximum = "schema.maximum", Error, VALUE,
-        "A number is above its `maximum`.",
-        "schema `maximum`";
+    SchemaMinimum = "schema.minimum", Error, GENERATED,
+        "An integer is at least its `minimum` (greater than it with `exclusiveMinimum: true`).",
+        "schema `minimum`, `exclusiveMinimum`";
+    SchemaMaximum = "schema.maximum", Error, GENERATED,
+        "An integer is at most its `maximum` (less than it with `exclusiveMaximum: true`).",
+        "schema `maximum`, `exclusiveMaximum`";
+    SchemaMultipleOf = "schema.multiple-of", Error, GENERATED,
+        "An integer is a multiple of its `multipleOf`.",
+        "schema `multipleOf`";
+    SchemaMinLength = "schema.min-length", Error, GENERATED,
+        "A string has at least `minLength` characters (Unicode code points).",
+        "schema `minLength`";
+    SchemaMaxLength = "schema.max-length", Error, GENERATED,
+        "A string has at most `maxLength` characters (Unicode code points).",
+        "schema `maxLength`";
+    SchemaMinItems = "schema.min-items", Error, GENERATED,
+        "An array has at least `minItems` items.",
+        "schema `minItems`";
+    SchemaMaxItems = "schema.max-items", Error, GENERATED,
+        "An array has at most `maxItems` items.",
+        "schema `maxItems`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
     SchemaNullable = "schema.nullable", Error, VALUE,
         "null where the schema is not `nullable` (OAS 3.0.3).",
         "schema `nullable`";
+    SchemaDeprecated = "schema.deprecated", Warning, GENERATED,
+        "A property marked `deprecated` has a value (it may be removed).",
+        "schema `deprecated`";
+    SchemaWriteOnly = "schema.write-only", Error, GENERATED,
+        "A property marked `writeOnly` has no value in a response.",
+        "schema `writeOnly`";
+    SchemaAdditionalProperty = "schema.additional-property", Error, VALUE,
+        "An object has only the properties its schema lists where `additionalProperties: false` (the generated models refuse others when they deserialize).",
+        "schema `additionalProperties`";
     SchemaUndocumentedProperty = "schema.undocumented-property", Warning, VALUE,
         "A property the schema does not document.",
         "schema `properties`";
@@ -224,11 +248,20 @@ registry! {
     LintUnsupported = "lint.unsupported", Error, SPEC,
         "The spec uses only the OpenAPI constructs the kit implements.",
         "OpenAPI 3.0.3; specs/README.md";
+    LintUncheckedFormat = "lint.unchecked-format", Warning, SPEC,
+        "A schema's `format` is one the kit checks where it stands (`int64` on integers but parameters, `int32` on integer properties); any other is not checked, and the spec says so.",
+        "schema `format`; specs/README.md § Supported OpenAPI 3.0.3";
+    LintRefSiblings = "lint.ref-siblings", Warning, SPEC,
+        "A schema `$ref` stands alone: OpenAPI 3.0.3 ignores the members beside it.",
+        "OpenAPI 3.0.3 § Reference Object";
+    LintDefaultViolation = "lint.default-violation", Error, SPEC,
+        "A property's `default` passes its own schema.",
+        "schema `default`";
     LintMalformedExtension = "lint.malformed-extension", Error, SPEC,
         "An `x-` extension's value has the documented shape.",
         "specs/README.md § The `x-` vocabulary";
     LintUnknownExtension = "lint.unknown-extension", Error, SPEC,
-        "Every `x-` key is one of the documented vocabulary.",
+        "An `x-` key that is a near miss of one of the kit's own (`x-state-machin`) is an error; other vendor extensions are OpenAPI's and are allowed.",
         "specs/README.md § The `x-` vocabulary";
     LintMisplacedExtension = "lint.misplaced-extension", Error, SPEC,
         "An `x-` key stands only where the vocabulary says it applies (an extension elsewhere would be ignored).",
@@ -585,10 +618,60 @@ pub mod messages {
         RuleId::SchemaMaximum,
         "{value} is greater than the maximum {maximum}",
     );
+    /// `schema.minimum`: an integer not above an exclusive `minimum`.
+    pub const EXCLUSIVE_MINIMUM: Message = t(
+        RuleId::SchemaMinimum,
+        "{value} is not greater than the exclusive minimum {minimum}",
+    );
+    /// `schema.maximum`: an integer not below an exclusive `maximum`.
+    pub const EXCLUSIVE_MAXIMUM: Message = t(
+        RuleId::SchemaMaximum,
+        "{value} is not less than the exclusive maximum {maximum}",
+    );
+    /// `schema.multiple-of`: an integer that is not a multiple of `multipleOf`.
+    pub const MULTIPLE_OF: Message = t(
+        RuleId::SchemaMultipleOf,
+        "{value} is not a multiple of {multiple_of}",
+    );
+    /// `schema.min-length`: a string shorter than `minLength`.
+    pub const MIN_LENGTH: Message = t(
+        RuleId::SchemaMinLength,
+        "the length {length} is below the minimum length {min_length} (in characters)",
+    );
+    /// `schema.max-length`: a string longer than `maxLength`.
+    pub const MAX_LENGTH: Message = t(
+        RuleId::SchemaMaxLength,
+        "the length {length} is above the maximum length {max_length} (in characters)",
+    );
     /// `schema.required`: a required property missing.
     pub const REQUIRED: Message = t(
         RuleId::SchemaRequired,
         "required property `{property}` of {model} is missing",
+    );
+    /// `schema.min-items`: an array with fewer than `minItems` items.
+    pub const MIN_ITEMS: Message = t(
+        RuleId::SchemaMinItems,
+        "the array has {count} items, fewer than the minimum {min_items}",
+    );
+    /// `schema.max-items`: an array with more than `maxItems` items.
+    pub const MAX_ITEMS: Message = t(
+        RuleId::SchemaMaxItems,
+        "the array has {count} items, more than the maximum {max_items}",
+    );
+    /// `schema.deprecated`: a deprecated property with a value.
+    pub const DEPRECATED: Message = t(
+        RuleId::SchemaDeprecated,
+        "`{property}` of {model} is deprecated",
+    );
+    /// `schema.write-only`: a write-only property with a value in a response.
+    pub const WRITE_ONLY: Message = t(
+        RuleId::SchemaWriteOnly,
+        "`{property}` of {model} is write-only: a response does not carry it",
+    );
+    /// `schema.additional-property`: a property a closed model does not list.
+    pub const ADDITIONAL: Message = t(
+        RuleId::SchemaAdditionalProperty,
+        "`{property}` is not a property of {model}, which allows no others",
     );
     /// `schema.undocumented-property`: a property the model does not list.
     pub const UNDOCUMENTED: Message = t(
@@ -651,7 +734,17 @@ pub mod messages {
         INT32_RANGE,
         MINIMUM,
         MAXIMUM,
+        EXCLUSIVE_MINIMUM,
+        EXCLUSIVE_MAXIMUM,
+        MULTIPLE_OF,
+        MIN_LENGTH,
+        MAX_LENGTH,
         REQUIRED,
+        MIN_ITEMS,
+        MAX_ITEMS,
+        DEPRECATED,
+        WRITE_ONLY,
+        ADDITIONAL,
         UNDOCUMENTED,
         MUST_BE_PRESENT,
         MUST_BE_ABSENT,

@@ -85,7 +85,12 @@ impl<'a> Synth<'a> {
             Type::Any => Value::Null,
             Type::Array(item) if self.recursive(item) => Value::Array(Vec::new()),
             Type::Array(item) => {
-                let count = 1 + self.next(3);
+                let c = field.map(|f| &f.constraints);
+                let (min, max) = (
+                    c.and_then(|c| c.min_items).unwrap_or(0),
+                    c.and_then(|c| c.max_items).unwrap_or(u64::MAX),
+                );
+                let count = (1 + self.next(3)).max(min).min(max);
                 let item_name = name.trim_end_matches('s');
                 Value::Array(
                     (0..count)
@@ -129,16 +134,50 @@ impl<'a> Synth<'a> {
             hex32.repeat(2),
         ];
         let regex = pattern.and_then(|p| self.spec.patterns.get(p));
-        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s));
-        candidates
-            .iter()
-            .find(|c| matches(c))
-            .cloned()
-            .or_else(|| pattern.and_then(crate::pattern_sample::smallest_match))
-            .unwrap_or_else(|| candidates[0].clone())
+        let c = field.map(|f| &f.constraints);
+        let (min, max) = (
+            c.and_then(|c| c.min_length).unwrap_or(0),
+            c.and_then(|c| c.max_length).unwrap_or(u64::MAX),
+        );
+        let fits = |s: &str| (min..=max).contains(&(s.chars().count() as u64));
+        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s)) && fits(s);
+        let smallest = pattern.and_then(crate::pattern_sample::smallest_match);
+        // The smallest match, and it grown to the minimum length by repeating
+        // its last character (`[a-z]+` with a `minLength`).
+        let grown = smallest.iter().flat_map(|s| {
+            let missing = min.saturating_sub(s.chars().count() as u64) as usize;
+            let longer = s
+                .chars()
+                .last()
+                .map(|c| format!("{s}{}", c.to_string().repeat(missing)));
+            std::iter::once(s.clone()).chain(longer)
+        });
+        let found = candidates.iter().cloned().chain(grown).find(|c| matches(c));
+        match (found, pattern) {
+            (Some(s), _) => s,
+            // Without a pattern, any characters do: cut or pad to the lengths.
+            (None, None) => {
+                let cut: String = candidates[0].chars().take(max.min(64) as usize).collect();
+                let padding = min.saturating_sub(cut.chars().count() as u64) as usize;
+                cut + &"x".repeat(padding)
+            }
+            // A pattern no candidate meets within the lengths: its smallest match.
+            (None, Some(p)) => {
+                crate::pattern_sample::smallest_match(p).unwrap_or_else(|| candidates[0].clone())
+            }
+        }
     }
 
     fn integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {
+        let preferred = self.preferred_integer(field, unit);
+        match field {
+            Some(f) => within_bounds(preferred, &f.constraints),
+            None => preferred,
+        }
+    }
+
+    /// The integer a unit suggests, or a small one at the minimum.
+    fn preferred_integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {
         let c = field.map(|f| &f.constraints);
         let min = c.and_then(|c| c.minimum).unwrap_or(0);
         match unit {
@@ -206,6 +245,11 @@ impl<'a> Synth<'a> {
         if !f.required && !matches!(f.ty, Type::Array(_)) && self.recursive(&f.ty) {
             return false;
         }
+        // A response does not carry a write-only property, and a deprecated one
+        // is a warning.
+        if f.write_only || (f.deprecated && !f.required) {
+            return false;
+        }
         if let Some(p) = &f.presence {
             let status = obj
                 .get(&p.status_field)
@@ -245,6 +289,35 @@ fn satisfy(inv: &expr::Invariant, instance: &mut Value) {
     if let Some(obj) = instance.as_object_mut() {
         obj.insert(name.clone(), value);
     }
+}
+
+/// `preferred` if it meets the integer constraints (bounds, exclusive or not,
+/// `multipleOf`, the int32 range), else the multiple of `multipleOf` nearest the
+/// lower bound (or below the upper one) that does; `preferred` when none does.
+fn within_bounds(preferred: i64, c: &crate::ir::Constraints) -> i64 {
+    let mut lo = c.minimum.map_or(i128::from(i64::MIN), |m| {
+        i128::from(m) + i128::from(c.exclusive_minimum)
+    });
+    let mut hi = c.maximum.map_or(i128::from(i64::MAX), |m| {
+        i128::from(m) - i128::from(c.exclusive_maximum)
+    });
+    if c.format.as_deref() == Some("int32") {
+        lo = lo.max(i128::from(i32::MIN));
+        hi = hi.min(i128::from(i32::MAX));
+    }
+    let step = i128::from(c.multiple_of.unwrap_or(1).max(1));
+    let fits = |v: i128| v >= lo && v <= hi && v % step == 0;
+    if fits(i128::from(preferred)) {
+        return preferred;
+    }
+    let start = if c.minimum.is_some() { lo } else { hi.min(1) };
+    let up = start.div_euclid(step) * step + if start.rem_euclid(step) == 0 { 0 } else { step };
+    let down = hi.div_euclid(step) * step;
+    [up, down]
+        .into_iter()
+        .find(|v| fits(*v))
+        .and_then(|v| i64::try_from(v).ok())
+        .unwrap_or(preferred)
 }
 
 #[cfg(test)]

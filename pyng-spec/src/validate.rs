@@ -50,6 +50,18 @@ pub fn validate(spec: &Spec, ty: &Type, body: &Value) -> Vec<Finding> {
     v.findings
 }
 
+/// Validates `value` as a value of field `f` (its type and its constraints), as
+/// the field's own schema says: for a property's `default`.
+pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Finding> {
+    let mut v = Validator {
+        spec,
+        findings: Vec::new(),
+        issues: Vec::new(),
+    };
+    v.value(&f.ty, value, "", Some(f));
+    v.findings
+}
+
 struct Validator<'a> {
     spec: &'a Spec,
     findings: Vec<Finding>,
@@ -117,6 +129,10 @@ impl<'a> Validator<'a> {
             Type::Number | Type::Boolean => {}
             Type::Array(item) => match value.as_array() {
                 Some(items) => {
+                    // Before the items' own findings, as the streaming
+                    // validator orders them (it counts at the end).
+                    rules::items(items.len(), constraints, source, &mut self.issues);
+                    self.place_all(at);
                     for (i, v) in items.iter().enumerate() {
                         self.value(item, v, &push(at, &i.to_string()), None);
                     }
@@ -165,6 +181,11 @@ impl<'a> Validator<'a> {
                             self.place(Some(rules::required(m, f)), at);
                         }
                         (FieldRule::Value, None) => {}
+                        (FieldRule::Marked, Some(v)) if !v.is_null() => {
+                            rules::marked(m, f, &mut self.issues);
+                            self.place_all(&push(at, &f.wire_name));
+                        }
+                        (FieldRule::Marked, _) => {}
                         (FieldRule::Presence, _) => {
                             if let Some(p) = &f.presence {
                                 let present = value.is_some_and(|v| !v.is_null());
@@ -178,7 +199,7 @@ impl<'a> Validator<'a> {
                 Phase::Undocumented => {
                     for key in obj.keys() {
                         if m.field(key).is_none() {
-                            self.findings.push(rules::undocumented(m, key).place(at));
+                            self.place(rules::undocumented(m, key), at);
                         }
                     }
                 }

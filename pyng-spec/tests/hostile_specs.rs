@@ -266,7 +266,7 @@ fn a_byte_order_mark_is_not_content() {
     let loaded = load_str("bom.yaml", &format!("\u{feff}{BASE}"));
     assert!(loaded.is_ok(), "{:?}", loaded.err());
     // Positions are those of the text without it.
-    let broken = BASE.replace("openapi: 3.0.3", "openapi: 3.0.3\nx-nope: 1");
+    let broken = BASE.replace("openapi: 3.0.3", "openapi: 3.0.3\nx-drafts: 1");
     let plain = errors(&broken);
     assert!(!plain.is_empty());
     assert_eq!(errors(&format!("\u{feff}{broken}")), plain);

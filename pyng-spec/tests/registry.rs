@@ -46,6 +46,24 @@ const SPEC_CASES: &[SpecCase] = &[
             "        note:\n          oneOf: [{type: string}]\n",
         )
     }),
+    ("lint.unchecked-format", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n          format: date-time\n",
+        )
+    }),
+    ("lint.ref-siblings", || {
+        edited(
+            "$ref: \"#/components/schemas/OrderStatus\"\n",
+            "$ref: \"#/components/schemas/OrderStatus\"\n          description: ignored\n",
+        )
+    }),
+    ("lint.default-violation", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n          default: 7\n",
+        )
+    }),
     ("lint.malformed-extension", || {
         edited("x-unit: cents\n        note", "x-unit: euros\n        note")
     }),
@@ -207,6 +225,13 @@ components:
       required: [id]
       properties:
         id: {type: string, pattern: "^[a-z]+$"}
+        code: {type: string, minLength: 2, maxLength: 3}
+        step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
+        old: {type: string, deprecated: true}
+        tags: {type: array, items: {type: string}, minItems: 1, maxItems: 2}
+        secret: {type: string, writeOnly: true}
+        closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
+        open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
         small: {type: integer, format: int32, minimum: 0, maximum: 10}
         at: {type: string, x-unit: rfc3339}
         kind: {type: string, enum: [A, B]}
@@ -237,6 +262,20 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.minimum", r#"{"id": "a", "small": -1}"#),
     ("schema.maximum", r#"{"id": "a", "small": 11}"#),
     ("schema.pattern", r#"{"id": "A"}"#),
+    ("schema.multiple-of", r#"{"id": "a", "step": 7}"#),
+    ("schema.deprecated", r#"{"id": "a", "old": "x"}"#),
+    ("schema.min-items", r#"{"id": "a", "tags": []}"#),
+    (
+        "schema.max-items",
+        r#"{"id": "a", "tags": ["a", "b", "c"]}"#,
+    ),
+    ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
+    (
+        "schema.additional-property",
+        r#"{"id": "a", "closed": {"b": 1}, "open": {"b": 1}}"#,
+    ),
+    ("schema.min-length", r#"{"id": "a", "code": "é"}"#),
+    ("schema.max-length", r#"{"id": "a", "code": "abcd"}"#),
     ("schema.nullable", r#"{"id": null}"#),
     ("schema.undocumented-property", r#"{"id": "a", "zzz": 1}"#),
     (

@@ -415,3 +415,168 @@ fn timeout_changes_are_not_breaking() {
     );
     assert_eq!(c.detail, "timeout `busy-limit` added");
 }
+
+#[test]
+fn string_lengths_breaking_when_they_admit_more() {
+    let from = "note: {type: string}";
+    let bounded = "note: {type: string, minLength: 2, maxLength: 8}";
+    // A new bound narrows what arrives: partners that read the field cope.
+    one(
+        from,
+        bounded,
+        Kind::FieldConstraintChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, bounded, 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        (
+            "note: {type: string, minLength: 3, maxLength: 8}",
+            Class::NonBreaking,
+        ),
+        (
+            "note: {type: string, minLength: 2, maxLength: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "note: {type: string, minLength: 1, maxLength: 8}",
+            Class::Breaking,
+        ),
+        (
+            "note: {type: string, minLength: 2, maxLength: 9}",
+            Class::Breaking,
+        ),
+        ("note: {type: string, minLength: 2}", Class::Breaking),
+        (
+            "note: {type: string, minLength: 3, maxLength: 9}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+    let c = between("note: {type: string, minLength: 1, maxLength: 9}");
+    assert_eq!(
+        c[0].detail,
+        "length 2..=8 -> 1..=9: strings of lengths the old spec ruled out may now arrive"
+    );
+}
+
+#[test]
+fn integer_bounds_breaking_when_they_admit_more() {
+    let from = "fee: {type: integer, format: int64}";
+    let bounded = "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 5}";
+    one(
+        from,
+        bounded,
+        Kind::FieldConstraintChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, bounded, 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        (
+            "fee: {type: integer, format: int64, minimum: 0, exclusiveMinimum: true, maximum: 100, multipleOf: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 10}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 50, multipleOf: 5}",
+            Class::NonBreaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: -1, maximum: 100, multipleOf: 5}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100, multipleOf: 3}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, maximum: 100}",
+            Class::Breaking,
+        ),
+        (
+            "fee: {type: integer, format: int64, minimum: 0, multipleOf: 5}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+}
+
+#[test]
+fn write_only_is_breaking_and_deprecated_is_not() {
+    let from = "note: {type: string}";
+    one(
+        from,
+        "note: {type: string, deprecated: true}",
+        Kind::FieldMarkingChanged,
+        Class::NonBreaking,
+    );
+    one(
+        from,
+        "note: {type: string, writeOnly: true}",
+        Kind::FieldMarkingChanged,
+        Class::Breaking,
+    );
+}
+
+#[test]
+fn additional_properties_breaking_when_it_stops_being_false() {
+    let from = "      required: [id, status]\n";
+    let closed = "      required: [id, status]\n      additionalProperties: false\n";
+    one(
+        from,
+        closed,
+        Kind::AdditionalPropertiesChanged,
+        Class::NonBreaking,
+    );
+    let base = BASE.replacen(from, closed, 1);
+    let c = diff(&load(&base), &load(BASE));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::AdditionalPropertiesChanged, Class::Breaking)
+    );
+}
+
+#[test]
+fn item_counts_breaking_when_they_admit_more() {
+    let from = "note: {type: string}";
+    let to = "note: {type: array, items: {type: string}, minItems: 1}";
+    let base = BASE.replacen(from, to, 1);
+    let c = diff(
+        &load(&base),
+        &load(&base.replacen("minItems: 1", "maxItems: 3", 1)),
+    );
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    let c = diff(
+        &load(&base),
+        &load(&base.replacen("minItems: 1", "minItems: 2", 1)),
+    );
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+}

@@ -6,7 +6,8 @@
 //! Inputs: the specs' examples and synthesised bodies, mutated (values replaced
 //! by arbitrary JSON, keys dropped, repeated or added, nulls, edge numbers,
 //! near-miss strings), and arbitrary JSON, against every body type and every
-//! named type of the bundled specs and the codegen edge-case spec.
+//! named type of the bundled specs, the codegen edge-case spec and the
+//! schema-keyword spec.
 
 use std::sync::LazyLock;
 
@@ -21,6 +22,7 @@ const SPECS: &[&str] = &[
     "../specs/pyng/checkout-session-status.yaml",
     "../specs/peach/checkout-status.yaml",
     "../pyng-derive/tests/fixtures/edge-cases.yaml",
+    "../pyng-derive/tests/fixtures/schema-keywords.yaml",
 ];
 
 struct Case {

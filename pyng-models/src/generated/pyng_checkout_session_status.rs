@@ -18,7 +18,8 @@ pub struct CheckoutSessionStatusEnvelope {
 }
 impl CheckoutSessionStatusEnvelope {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {
@@ -96,7 +97,8 @@ pub struct CheckoutSessionStatusResponse {
 }
 impl CheckoutSessionStatusResponse {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {

@@ -135,7 +135,8 @@ pub struct LineItem {
 }
 impl LineItem {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {
@@ -144,6 +145,16 @@ impl LineItem {
         out
     }
     fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+        {
+            let value = self.quantity;
+            if value < 1i64 {
+                out.push(Violation {
+                    rule: "schema.minimum",
+                    pointer: format!("{at}/quantity"),
+                    message: format!("{value} is less than the minimum 1"),
+                });
+            }
+        }
         {
             let mut operands = Vec::new();
             match self.invariant_0(at, &mut operands) {
@@ -318,7 +329,8 @@ pub struct TransactionStatusEnvelope {
 }
 impl TransactionStatusEnvelope {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {
@@ -397,7 +409,8 @@ pub struct TransactionStatusResponse {
 }
 impl TransactionStatusResponse {
     /// Checks the spec's per-value rules (amount invariants, status/outcome,
-    /// conditional presence) on this value and every value it contains.
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
     /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
     /// spec and of `pyng_spec::validate`.
     pub fn check(&self) -> Vec<Violation> {

@@ -1,8 +1,11 @@
 //! `check()`: the per-value rules of a model, compiled to Rust. Mirrors
 //! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
 //! pointers relative to the value checked), for the categories a typed value can
-//! still break: conditional presence, status/outcome, amount invariants. Schema
-//! rules (types, required fields) are enforced by deserialization itself.
+//! still break: conditional presence, status/outcome, amount invariants, string
+//! lengths, array item counts, integer bounds, `multipleOf` and `int32` range. Types, required
+//! fields and the int64 range are enforced by deserialization itself; a
+//! `pattern` is not checked by the generated code (it would need a regex engine
+//! in the models' dependencies).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,11 +41,15 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                     continue;
                 };
                 match (rule, &f.presence) {
-                    (FieldRule::Value, _) if cx.type_is_checked(&f.ty) => {
-                        stmts.push(field_check(cx, m, f, index));
+                    (FieldRule::Value, _) => {
+                        stmts.extend(value_rules(cx, m, f, index));
+                        if cx.type_is_checked(&f.ty) {
+                            stmts.push(field_check(cx, m, f, index));
+                        }
                     }
                     (FieldRule::Presence, Some(p)) => stmts.push(presence(cx, m, f, index, p)?),
-                    _ => {}
+                    (FieldRule::Presence, None) => {}
+                    (FieldRule::Marked, _) => stmts.push(marked(cx, m, f, index)),
                 }
             }
             Phase::Undocumented => {}
@@ -63,7 +70,8 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
     Ok(quote! {
         impl #ident {
             /// Checks the spec's per-value rules (amount invariants, status/outcome,
-            /// conditional presence) on this value and every value it contains.
+            /// conditional presence, string lengths, integer bounds) on this value
+            /// and every value it contains.
             /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
             /// spec and of `pyng_spec::validate`.
             pub fn check(&self) -> Vec<Violation> {
@@ -78,6 +86,146 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 
             #(#methods)*
         }
+    })
+}
+
+/// Whether field `f`'s own value has rules `check()` evaluates (beside those of
+/// the models inside it): a string's lengths, an array's item counts, an
+/// integer's bounds, `multipleOf` and `int32` range.
+pub(super) fn has_value_rules(f: &Field) -> bool {
+    let c = &f.constraints;
+    match f.ty {
+        Type::String => c.min_length.is_some() || c.max_length.is_some(),
+        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
+        Type::Integer => {
+            c.minimum.is_some()
+                || c.maximum.is_some()
+                || c.multiple_of.is_some()
+                || c.format.as_deref() == Some("int32")
+        }
+        _ => false,
+    }
+}
+
+/// `schema.deprecated`/`schema.write-only` of field `index` when it has a value.
+fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
+    let id = cx.field_ident(m, index);
+    let known = [
+        ("property", f.wire_name.as_str()),
+        ("model", m.name.as_str()),
+    ];
+    let mut pushes = Vec::new();
+    if f.deprecated {
+        pushes.push(violation(f, messages::DEPRECATED, &known));
+    }
+    if f.write_only {
+        pushes.push(violation(f, messages::WRITE_ONLY, &known));
+    }
+    if is_option(f) {
+        quote!(if self.#id.is_some() { #(#pushes)* })
+    } else {
+        quote!(#(#pushes)*)
+    }
+}
+
+/// A `Violation` of `message` at field `f`, its text a `format!` of the
+/// template with `known` holes filled now and the others read from variables.
+fn violation(f: &Field, message: Message, known: &[(&str, &str)]) -> TokenStream {
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let rule = message.rule.name();
+    let text = message.template.format_string(known);
+    quote! {
+        out.push(Violation {
+            rule: #rule,
+            pointer: format!(#ptr),
+            message: format!(#text),
+        });
+    }
+}
+
+/// The rules on field `index`'s own value, as `validate/rules.rs` has them:
+/// a string's `minLength`/`maxLength` in Unicode code points; an array's
+/// `minItems`/`maxItems`; an integer's
+/// `minimum`/`maximum` (exclusive or not), `multipleOf` and `int32` range.
+fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
+    if !has_value_rules(f) {
+        return None;
+    }
+    let c = &f.constraints;
+    let id = cx.field_ident(m, index);
+    let mut checks = Vec::new();
+    let (binding, setup) = match f.ty {
+        Type::String => {
+            if let Some(min) = c.min_length {
+                let push = violation(f, messages::MIN_LENGTH, &[("min_length", &min.to_string())]);
+                checks.push(quote!(if length < #min { #push }));
+            }
+            if let Some(max) = c.max_length {
+                let push = violation(f, messages::MAX_LENGTH, &[("max_length", &max.to_string())]);
+                checks.push(quote!(if length > #max { #push }));
+            }
+            (quote!(v), quote!(let length = v.chars().count() as u64;))
+        }
+        Type::Array(_) => {
+            if let Some(min) = c.min_items {
+                let push = violation(f, messages::MIN_ITEMS, &[("min_items", &min.to_string())]);
+                checks.push(quote!(if count < #min { #push }));
+            }
+            if let Some(max) = c.max_items {
+                let push = violation(f, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
+                checks.push(quote!(if count > #max { #push }));
+            }
+            (quote!(v), quote!(let count = v.len() as u64;))
+        }
+        _ => {
+            if let Some(min) = c.minimum {
+                let known = [("minimum", min.to_string())];
+                let known: Vec<(&str, &str)> =
+                    known.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                checks.push(if c.exclusive_minimum {
+                    let push = violation(f, messages::EXCLUSIVE_MINIMUM, &known);
+                    quote!(if value <= #min { #push })
+                } else {
+                    let push = violation(f, messages::MINIMUM, &known);
+                    quote!(if value < #min { #push })
+                });
+            }
+            if let Some(max) = c.maximum {
+                let known = [("maximum", max.to_string())];
+                let known: Vec<(&str, &str)> =
+                    known.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                checks.push(if c.exclusive_maximum {
+                    let push = violation(f, messages::EXCLUSIVE_MAXIMUM, &known);
+                    quote!(if value >= #max { #push })
+                } else {
+                    let push = violation(f, messages::MAXIMUM, &known);
+                    quote!(if value > #max { #push })
+                });
+            }
+            if let Some(multiple) = c.multiple_of {
+                let push = violation(
+                    f,
+                    messages::MULTIPLE_OF,
+                    &[("multiple_of", &multiple.to_string())],
+                );
+                checks.push(
+                    quote!(if value.checked_rem(#multiple).is_some_and(|r| r != 0) { #push }),
+                );
+            }
+            if c.format.as_deref() == Some("int32") {
+                let push = violation(f, messages::INT32_RANGE, &[]);
+                checks.push(quote!(if i32::try_from(value).is_err() { #push }));
+            }
+            (quote!(value), quote!())
+        }
+    };
+    let body = quote!(#setup #(#checks)*);
+    let by_reference = matches!(f.ty, Type::String | Type::Array(_));
+    Some(match (by_reference, is_option(f)) {
+        (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
+        (true, false) => quote!({ let #binding = &self.#id; #body }),
+        (false, true) => quote!(if let Some(#binding) = self.#id { #body }),
+        (false, false) => quote!({ let #binding = self.#id; #body }),
     })
 }
 

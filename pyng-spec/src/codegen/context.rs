@@ -217,6 +217,8 @@ impl<'a> Context<'a> {
                 !m.invariants.is_empty()
                     || m.outcome.is_some()
                     || m.fields.iter().any(|f| f.presence.is_some())
+                    || m.fields.iter().any(super::checks::has_value_rules)
+                    || m.fields.iter().any(|f| f.deprecated || f.write_only)
             })
             .map(|m| m.name.clone())
             .collect();

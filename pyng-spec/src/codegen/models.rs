@@ -45,13 +45,23 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
             docs::code_list(&pairs)
         ));
     }
+    if m.additional == crate::ir::Additional::Forbidden {
+        doc.markdown(
+            "`additionalProperties: false`: a value with another property does not deserialize."
+                .to_owned(),
+        );
+    }
     doc.source(m.source.as_ref()).draft(cx.spec.draft);
     let doc = doc.attrs();
     let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));
     let check = checks::check_impl(cx, m)?;
+    // `additionalProperties: false` is enforced by deserialization, as types are.
+    let closed = (m.additional == crate::ir::Additional::Forbidden)
+        .then(|| quote!(#[serde(deny_unknown_fields)]));
     Ok(quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #closed
         pub struct #ident {
             #(#fields)*
         }
@@ -102,14 +112,34 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(unit) = f.constraints.unit {
         facts.push(format!("unit {}", docs::code(unit.as_str())));
     }
-    if let Some(min) = f.constraints.minimum {
-        facts.push(format!("minimum {min}"));
+    let c = &f.constraints;
+    match (c.minimum, c.exclusive_minimum) {
+        (Some(min), false) => facts.push(format!("minimum {min}")),
+        (Some(min), true) => facts.push(format!("greater than {min} (exclusive minimum)")),
+        (None, _) => {}
     }
-    if let Some(max) = f.constraints.maximum {
-        facts.push(format!("maximum {max}"));
+    match (c.maximum, c.exclusive_maximum) {
+        (Some(max), false) => facts.push(format!("maximum {max}")),
+        (Some(max), true) => facts.push(format!("less than {max} (exclusive maximum)")),
+        (None, _) => {}
+    }
+    if let Some(m) = c.multiple_of {
+        facts.push(format!("a multiple of {m}"));
     }
     if let Some(p) = &f.constraints.pattern {
         facts.push(format!("pattern {}", docs::code(p)));
+    }
+    if let Some(min) = f.constraints.min_length {
+        facts.push(format!("at least {min} characters"));
+    }
+    if let Some(max) = f.constraints.max_length {
+        facts.push(format!("at most {max} characters"));
+    }
+    if let Some(min) = f.constraints.min_items {
+        facts.push(format!("at least {min} items"));
+    }
+    if let Some(max) = f.constraints.max_items {
+        facts.push(format!("at most {max} items"));
     }
     if f.stable {
         facts.push("stable: never changes once present in a polling sequence".to_owned());

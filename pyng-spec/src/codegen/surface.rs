@@ -72,10 +72,42 @@ fn constraints(c: &Constraints) -> String {
     if let Some(p) = &c.pattern {
         parts.push(format!("pattern {p:?}"));
     }
+    let low = |a: i64| {
+        if c.exclusive_minimum {
+            format!("> {a}")
+        } else {
+            format!(">= {a}")
+        }
+    };
+    let high = |b: i64| {
+        if c.exclusive_maximum {
+            format!("< {b}")
+        } else {
+            format!("<= {b}")
+        }
+    };
     match (c.minimum, c.maximum) {
-        (Some(a), Some(b)) => parts.push(format!("{a}..={b}")),
-        (Some(a), None) => parts.push(format!(">= {a}")),
-        (None, Some(b)) => parts.push(format!("<= {b}")),
+        (Some(a), Some(b)) if !c.exclusive_minimum && !c.exclusive_maximum => {
+            parts.push(format!("{a}..={b}"));
+        }
+        (Some(a), Some(b)) => parts.push(format!("{}, {}", low(a), high(b))),
+        (Some(a), None) => parts.push(low(a)),
+        (None, Some(b)) => parts.push(high(b)),
+        (None, None) => {}
+    }
+    if let Some(m) = c.multiple_of {
+        parts.push(format!("multiple of {m}"));
+    }
+    match (c.min_length, c.max_length) {
+        (Some(a), Some(b)) => parts.push(format!("length {a}..={b}")),
+        (Some(a), None) => parts.push(format!("length >= {a}")),
+        (None, Some(b)) => parts.push(format!("length <= {b}")),
+        (None, None) => {}
+    }
+    match (c.min_items, c.max_items) {
+        (Some(a), Some(b)) => parts.push(format!("items {a}..={b}")),
+        (Some(a), None) => parts.push(format!("items >= {a}")),
+        (None, Some(b)) => parts.push(format!("items <= {b}")),
         (None, None) => {}
     }
     if !c.allowed.is_empty() {

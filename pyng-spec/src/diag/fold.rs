@@ -2,6 +2,7 @@
 //! state" errors from one misspelt `x-state-machine`) is folded under it.
 
 use super::Diagnostic;
+use crate::pointer::within;
 
 /// A located problem, with what it needs and what it leaves missing.
 pub(crate) struct Located {
@@ -40,13 +41,6 @@ pub(crate) fn fold(items: Vec<Located>) -> Vec<Diagnostic> {
         }
     }
     out.into_iter().flatten().collect()
-}
-
-/// Whether `pointer` is `ancestor` or a node under it.
-fn within(pointer: &str, ancestor: &str) -> bool {
-    pointer
-        .strip_prefix(ancestor)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 #[cfg(test)]

@@ -11,9 +11,28 @@ use crate::extensions::{Place, extension};
 use crate::pointer::push;
 use crate::registry::RuleId;
 
-pub(super) fn misplaced_extensions(raw: &Value, problems: &mut Vec<Problem>) {
-    let mut walk = Walk { problems };
+/// Reports the misplaced extensions and returns every schema object the walk
+/// met, for the keyword check (`keywords.rs`), which needs the same structure.
+pub(super) fn misplaced_extensions<'v>(
+    raw: &'v Value,
+    problems: &mut Vec<Problem>,
+) -> Vec<SchemaAt<'v>> {
+    let mut walk = Walk {
+        problems,
+        schemas: Vec::new(),
+    };
     walk.node(raw, "", Node::Root);
+    walk.schemas
+}
+
+/// A schema object of the document and where it stands.
+pub(super) struct SchemaAt<'v> {
+    pub pointer: String,
+    pub members: &'v Map<String, Value>,
+    /// An inline schema under `properties`.
+    pub property: bool,
+    /// A parameter's `schema`.
+    pub parameter: bool,
 }
 
 /// What an object of the document is.
@@ -47,14 +66,29 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-struct Walk<'p> {
+struct Walk<'p, 'v> {
     problems: &'p mut Vec<Problem>,
+    schemas: Vec<SchemaAt<'v>>,
 }
 
-impl Walk<'_> {
-    fn node(&mut self, value: &Value, at: &str, node: Node) {
+impl<'v> Walk<'_, 'v> {
+    fn node(&mut self, value: &'v Value, at: &str, node: Node) {
         match value {
-            Value::Object(map) => self.object(map, at, node),
+            Value::Object(map) => {
+                if let Node::Schema {
+                    property,
+                    parameter,
+                } = node
+                {
+                    self.schemas.push(SchemaAt {
+                        pointer: at.to_owned(),
+                        members: map,
+                        property,
+                        parameter,
+                    });
+                }
+                self.object(map, at, node)
+            }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     self.node(item, &push(at, &i.to_string()), Node::Other);
@@ -65,7 +99,7 @@ impl Walk<'_> {
     }
 
     /// Every child of a map of names (`properties`, `schemas`...).
-    fn names(&mut self, value: &Value, at: &str, node: Node) {
+    fn names(&mut self, value: &'v Value, at: &str, node: Node) {
         if let Value::Object(map) = value {
             for (name, child) in map {
                 self.node(child, &push(at, name), node);
@@ -75,7 +109,7 @@ impl Walk<'_> {
 
     /// The Paths or Responses object: names, and `x-` keys that are its own
     /// extensions (OAS 3.0.3 § Paths Object), none of which is read there.
-    fn extensible_names(&mut self, value: &Value, at: &str, node: Node, this: Node) {
+    fn extensible_names(&mut self, value: &'v Value, at: &str, node: Node, this: Node) {
         if let Value::Object(map) = value {
             for (name, child) in map {
                 let here = push(at, name);
@@ -93,7 +127,7 @@ impl Walk<'_> {
         self.problems.push(problem.at_key());
     }
 
-    fn list(&mut self, value: &Value, at: &str, node: Node) {
+    fn list(&mut self, value: &'v Value, at: &str, node: Node) {
         if let Value::Array(items) = value {
             for (i, item) in items.iter().enumerate() {
                 self.node(item, &push(at, &i.to_string()), node);
@@ -101,7 +135,7 @@ impl Walk<'_> {
         }
     }
 
-    fn object(&mut self, map: &Map<String, Value>, at: &str, node: Node) {
+    fn object(&mut self, map: &'v Map<String, Value>, at: &str, node: Node) {
         let places = places(map, node);
         for (key, child) in map {
             let here = push(at, key);
@@ -120,7 +154,7 @@ impl Walk<'_> {
     }
 
     /// Descends into the member `key` of an object of kind `node`.
-    fn child(&mut self, node: Node, key: &str, child: &Value, at: &str) {
+    fn child(&mut self, node: Node, key: &str, child: &'v Value, at: &str) {
         let schema = Node::Schema {
             property: false,
             parameter: false,
@@ -214,7 +248,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
             if parameter {
                 places.push(Place::ParameterSchema);
             }
-            if ty == Some("object") {
+            if ty == Some("object") || crate::schema_keywords::is_typeless_object(map) {
                 places.push(Place::ObjectSchema);
             }
             if ty == Some("string") && has_enum {

@@ -20,8 +20,10 @@ const MAX_ANONYMOUS_DEPTH: usize = 64;
 
 /// Whether a schema becomes a named type (a model or a string enum).
 pub(super) fn is_named_kind(schema: &oa::Schema) -> bool {
+    if super::object_type(schema).is_some() {
+        return true;
+    }
     match &schema.schema_kind {
-        oa::SchemaKind::Type(oa::Type::Object(_)) => true,
         oa::SchemaKind::Type(oa::Type::String(s)) => !s.enumeration.is_empty(),
         _ => false,
     }

@@ -1,6 +1,7 @@
 //! The rules of a model in their one fixed order, which is also the order their
-//! findings come out: per field (in spec order) its value's own findings (or its
-//! absence, `schema.required`) and then its `x-presence`; the undocumented
+//! findings come out: per field (in spec order) its `deprecated`/`writeOnly`
+//! marks, its value's own findings (or its absence, `schema.required`) and then
+//! its `x-presence`; the undocumented
 //! properties (in the body's key order); `x-outcome`; the `x-invariants` in spec
 //! order. The DOM validator runs the phases in this order, the streaming one
 //! sorts by them, and the codegen core emits `check()` in it.
@@ -23,6 +24,8 @@ pub(crate) enum Phase {
 /// The rules of one field, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum FieldRule {
+    /// `deprecated`/`writeOnly`: the field has a value (present, not null).
+    Marked,
     /// The value's own rules (schema, and everything inside it), or
     /// `schema.required` when it is missing.
     Value,
@@ -38,6 +41,13 @@ impl Phase {
         }
     }
 
+    pub(crate) fn marked(index: usize) -> Phase {
+        Phase::Field {
+            index,
+            rule: FieldRule::Marked,
+        }
+    }
+
     pub(crate) fn presence(index: usize) -> Phase {
         Phase::Field {
             index,
@@ -49,8 +59,12 @@ impl Phase {
 /// The phases `m` has, in order.
 pub(crate) fn phases(m: &Model) -> impl Iterator<Item = Phase> + '_ {
     let fields = m.fields.iter().enumerate().flat_map(|(i, f)| {
+        let marked = (f.deprecated || f.write_only).then(|| Phase::marked(i));
         let presence = f.presence.is_some().then(|| Phase::presence(i));
-        std::iter::once(Phase::value(i)).chain(presence)
+        marked
+            .into_iter()
+            .chain(std::iter::once(Phase::value(i)))
+            .chain(presence)
     });
     let outcome = m.outcome.is_some().then_some(Phase::Outcome);
     let invariants = (0..m.invariants.len()).map(Phase::Invariant);
@@ -79,6 +93,10 @@ mod tests {
                     listed.len(),
                     m.fields.len()
                         + m.fields.iter().filter(|f| f.presence.is_some()).count()
+                        + m.fields
+                            .iter()
+                            .filter(|f| f.deprecated || f.write_only)
+                            .count()
                         + 1
                         + usize::from(m.outcome.is_some())
                         + m.invariants.len()

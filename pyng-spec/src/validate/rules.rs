@@ -125,6 +125,7 @@ pub(crate) fn string<'a>(
             source,
         ));
     }
+    length(s, c, source, out);
     if let Some(pattern) = &c.pattern
         && let Some(re) = patterns.get(pattern)
         && !re.is_match(s)
@@ -141,6 +142,66 @@ pub(crate) fn string<'a>(
             msg::TIMESTAMP,
             Rel::Here,
             &[("value", &shorten(s))],
+            source,
+        ));
+    }
+}
+
+/// `minLength` and `maxLength`, counted in Unicode code points (JSON Schema's
+/// "characters"), not bytes or UTF-16 units.
+fn length<'a>(s: &str, c: &Constraints, source: Option<&'a Source>, out: &mut Vec<Issue<'a>>) {
+    if c.min_length.is_none() && c.max_length.is_none() {
+        return;
+    }
+    let length = s.chars().count() as u64;
+    if let Some(min) = c.min_length
+        && length < min
+    {
+        out.push(Issue::of(
+            msg::MIN_LENGTH,
+            Rel::Here,
+            &[("length", &length), ("min_length", &min)],
+            source,
+        ));
+    }
+    if let Some(max) = c.max_length
+        && length > max
+    {
+        out.push(Issue::of(
+            msg::MAX_LENGTH,
+            Rel::Here,
+            &[("length", &length), ("max_length", &max)],
+            source,
+        ));
+    }
+}
+
+/// `minItems` and `maxItems` of an array of `count` items.
+pub(crate) fn items<'a>(
+    count: usize,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(c) = c else { return };
+    let count = count as u64;
+    if let Some(min) = c.min_items
+        && count < min
+    {
+        out.push(Issue::of(
+            msg::MIN_ITEMS,
+            Rel::Here,
+            &[("count", &count), ("min_items", &min)],
+            source,
+        ));
+    }
+    if let Some(max) = c.max_items
+        && count > max
+    {
+        out.push(Issue::of(
+            msg::MAX_ITEMS,
+            Rel::Here,
+            &[("count", &count), ("max_items", &max)],
             source,
         ));
     }
@@ -180,23 +241,44 @@ pub(crate) fn integer<'a>(
         return;
     };
     let Some(c) = c else { return };
-    if let Some(min) = c.minimum
-        && i < min
-    {
-        out.push(Issue::of(
-            msg::MINIMUM,
-            Rel::Here,
-            &[("value", &i), ("minimum", &min)],
-            source,
-        ));
+    if let Some(min) = c.minimum {
+        let (below, message) = if c.exclusive_minimum {
+            (i <= min, msg::EXCLUSIVE_MINIMUM)
+        } else {
+            (i < min, msg::MINIMUM)
+        };
+        if below {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &i), ("minimum", &min)],
+                source,
+            ));
+        }
     }
-    if let Some(max) = c.maximum
-        && i > max
+    if let Some(max) = c.maximum {
+        let (above, message) = if c.exclusive_maximum {
+            (i >= max, msg::EXCLUSIVE_MAXIMUM)
+        } else {
+            (i > max, msg::MAXIMUM)
+        };
+        if above {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &i), ("maximum", &max)],
+                source,
+            ));
+        }
+    }
+    // `checked_rem`: `i64::MIN % -1` overflows (the lint keeps `multipleOf` positive).
+    if let Some(m) = c.multiple_of
+        && i.checked_rem(m).is_some_and(|r| r != 0)
     {
         out.push(Issue::of(
-            msg::MAXIMUM,
+            msg::MULTIPLE_OF,
             Rel::Here,
-            &[("value", &i), ("maximum", &max)],
+            &[("value", &i), ("multiple_of", &m)],
             source,
         ));
     }
@@ -279,13 +361,42 @@ pub(crate) fn presence<'a>(
     }
 }
 
-pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Issue<'a> {
-    Issue::of(
-        msg::UNDOCUMENTED,
+/// `deprecated` and `writeOnly` of a field of `m` that has a value.
+pub(crate) fn marked<'a>(m: &'a Model, f: &'a Field, out: &mut Vec<Issue<'a>>) {
+    let args: [(&str, &dyn std::fmt::Display); 2] =
+        [("property", &f.wire_name), ("model", &m.name)];
+    if f.deprecated {
+        out.push(Issue::of(
+            msg::DEPRECATED,
+            Rel::Here,
+            &args,
+            f.source.as_ref(),
+        ));
+    }
+    if f.write_only {
+        out.push(Issue::of(
+            msg::WRITE_ONLY,
+            Rel::Here,
+            &args,
+            f.source.as_ref(),
+        ));
+    }
+}
+
+/// A property `m` does not list: a warning, an error where
+/// `additionalProperties: false`, nothing where it is `true`.
+pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Option<Issue<'a>> {
+    let message = match m.additional {
+        Additional::Undocumented => msg::UNDOCUMENTED,
+        Additional::Forbidden => msg::ADDITIONAL,
+        Additional::Allowed => return None,
+    };
+    Some(Issue::of(
+        message,
         Rel::Key(key),
         &[("property", &key), ("model", &m.name)],
         m.source.as_ref(),
-    )
+    ))
 }
 
 /// `x-outcome`, given the status and outcome fields' values (when strings).

@@ -105,9 +105,14 @@ impl<'s, 'de> Ctx<'s, 'de> {
     /// Forgets the findings of an earlier value of model property `field`: a
     /// duplicate key replaces it, as in a parsed `Value` (the last one wins).
     pub(super) fn forget(&mut self, field: usize) {
-        let mut prefix = self.order.clone();
-        prefix.push(Step::Phase(Phase::value(field)));
-        self.findings.retain(|(k, _)| !k.starts_with(&prefix));
+        let prefix = |phase| {
+            let mut prefix = self.order.clone();
+            prefix.push(Step::Phase(phase));
+            prefix
+        };
+        let (value, marked) = (prefix(Phase::value(field)), prefix(Phase::marked(field)));
+        self.findings
+            .retain(|(k, _)| !k.starts_with(&value) && !k.starts_with(&marked));
     }
 
     /// Whether `key` already occurs among the keys of the object whose keys

@@ -114,8 +114,10 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 if !dup {
                     // At the first occurrence, as `Map::keys` orders them (the
                     // sort is stable).
-                    let f = rules::undocumented(m, &key).place(&cx.pointer());
-                    cx.push(f, Some(Phase::Undocumented));
+                    if let Some(issue) = rules::undocumented(m, &key) {
+                        let f = issue.place(&cx.pointer());
+                        cx.push(f, Some(Phase::Undocumented));
+                    }
                 }
                 dup
             }
@@ -134,6 +136,11 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 });
                 cx.order.pop();
                 let v = v?;
+                let field = &m.fields[fi];
+                if !v.null && (field.deprecated || field.write_only) {
+                    rules::marked(m, field, &mut cx.issues);
+                    cx.flush(Some(Phase::marked(fi)));
+                }
                 seen.put(fi, true);
                 present.put(fi, !v.null);
                 v

@@ -168,6 +168,8 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Out<'de>, A::Error> {
+        let constraints = self.field.map(|f| &f.constraints);
+        let source = self.source();
         let item = match self.ty {
             Some(CType::Array(item)) => Some(&**item),
             None | Some(CType::Any) => None,
@@ -199,6 +201,11 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             let Some(out) = next? else { break };
             items.push(out.value.filter(|_| wanted));
             i += 1;
+        }
+        if item.is_some() {
+            // Placed at the array, so they sort before its items' findings.
+            rules::items(i, constraints, source, &mut cx.issues);
+            cx.flush(None);
         }
         Ok(Out {
             value: items.finish(),

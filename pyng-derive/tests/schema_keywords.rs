@@ -1,0 +1,210 @@
+//! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
+//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, `deprecated`,
+//! `writeOnly`, `minItems`, `maxItems`, `additionalProperties: false`, an
+//! object schema without `type`): the generated model deserializes and
+//! round-trips every body shaped like the schema, and its `check()` reports
+//! exactly what the interpreter reports for the rules `check()` evaluates
+//! (same rule, pointer and message), on strings counted in Unicode code points.
+#![deny(warnings)]
+
+#[path = "../../pyng-models/tests/support/bodies.rs"]
+mod bodies;
+
+mod keywords {
+    pyng_derive::generate!("tests/fixtures/schema-keywords.yaml");
+}
+
+use keywords::Code;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use pyng_spec::ir::{Spec, Type};
+use pyng_spec::registry::{self, Stage};
+use serde_json::{Value, json};
+
+type Found = Vec<(String, String, String)>;
+
+fn spec() -> Spec {
+    pyng_spec::load_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/schema-keywords.yaml"
+    ))
+    .unwrap()
+    .spec
+}
+
+fn in_check(rule: &str) -> bool {
+    registry::lookup(rule).is_some_and(|e| e.stage() == Stage::Value { generated: true })
+}
+
+fn interpreter(spec: &Spec, body: &Value) -> Found {
+    let mut v: Found = pyng_spec::validate::validate(spec, &Type::Named("Code".into()), body)
+        .into_iter()
+        .filter(|f| in_check(&f.rule))
+        .map(|f| (f.rule, f.pointer, f.message))
+        .collect();
+    v.sort();
+    v
+}
+
+fn generated(body: &Value) -> Result<(Value, Found), String> {
+    let code: Code = serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
+    let mut v: Found = code
+        .check()
+        .into_iter()
+        .map(|v| (v.rule.to_owned(), v.pointer, v.message))
+        .collect();
+    v.sort();
+    Ok((serde_json::to_value(&code).unwrap(), v))
+}
+
+fn agree(spec: &Spec, body: &Value) -> Result<usize, String> {
+    let (_, got) = generated(body)?;
+    let expected = interpreter(spec, body);
+    if got != expected {
+        return Err(format!(
+            "{body}\ngenerated:   {got:?}\ninterpreter: {expected:?}"
+        ));
+    }
+    Ok(got.len())
+}
+
+#[test]
+fn lengths_count_code_points_in_both() {
+    let spec = spec();
+    // "😀" is one code point (two UTF-16 units, four bytes); "é" written as
+    // e + a combining accent is two.
+    let cases = [
+        (json!({"code": "AB", "rank": 0}), 0),
+        (json!({"code": "A", "rank": 0}), 1),
+        (json!({"code": "ABCDE", "rank": 0}), 1),
+        (json!({"code": "😀😀😀😀", "rank": 0}), 0),
+        (json!({"code": "😀😀😀😀😀", "rank": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "label": "e\u{301}"}), 0),
+        (json!({"code": "ab", "rank": 0, "label": "é"}), 1),
+        (json!({"code": "ab", "rank": 0, "label": null}), 0),
+        (json!({"code": "ab", "rank": 0, "note": "long"}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "parts": [{"name": ""}, {"name": "abc"}, {"name": "ab"}]}),
+            3,
+        ),
+    ];
+    let integers = [
+        (
+            json!({"code": "ab", "rank": -3, "count": 5, "small": 2147483647}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": -4}), 1),
+        (json!({"code": "ab", "rank": 4}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 100}), 1),
+        (json!({"code": "ab", "rank": 0, "count": 7}), 1),
+        (json!({"code": "ab", "rank": 0, "count": -7}), 2),
+        (
+            json!({"code": "ab", "rank": i64::MIN, "count": i64::MIN}),
+            3,
+        ),
+        (json!({"code": "ab", "rank": 0, "small": 2147483648i64}), 1),
+        (json!({"code": "ab", "rank": 0, "small": null}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "legacy": "x", "token": "t"}),
+            2,
+        ),
+        (json!({"code": "ab", "rank": 0, "legacy": null}), 0),
+        (json!({"code": "ab", "rank": 0, "best": null}), 0),
+        (json!({"code": "ab", "rank": 0, "best": {"name": "abc"}}), 1),
+    ];
+    for (body, count) in cases.into_iter().chain(integers) {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) =
+        generated(&json!({"code": "A", "rank": 9, "parts": [{"name": "abc"}]})).unwrap();
+    assert_eq!(
+        found,
+        [
+            (
+                "schema.max-length".to_owned(),
+                "/parts/0/name".to_owned(),
+                "the length 3 is above the maximum length 2 (in characters)".to_owned()
+            ),
+            (
+                "schema.maximum".to_owned(),
+                "/rank".to_owned(),
+                "9 is greater than the maximum 3".to_owned()
+            ),
+            (
+                "schema.min-length".to_owned(),
+                "/code".to_owned(),
+                "the length 1 is below the minimum length 2 (in characters)".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
+    let spec = spec();
+    let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});
+    assert!(generated(&body).is_err());
+    let found = pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body);
+    let rules: Vec<&str> = found.iter().map(|f| f.rule.as_str()).collect();
+    assert_eq!(rules, ["schema.additional-property"]);
+    assert_eq!(found[0].pointer, "/parts/0/extra");
+    // An undocumented property of an open model still deserializes (and is dropped).
+    assert!(generated(&json!({"code": "ab", "rank": 0, "extra": 1})).is_ok());
+}
+
+#[test]
+fn a_model_without_type_is_a_struct() {
+    let (round_trip, _) = generated(&json!({"code": "ab", "rank": 0, "parts": []})).unwrap();
+    assert_eq!(round_trip, json!({"code": "ab", "rank": 0, "parts": []}));
+    assert!(generated(&json!([1, 2, 3])).is_err());
+}
+
+#[test]
+fn agree_on_generated_bodies() {
+    let spec = spec();
+    let shaped = bodies::body(&spec, &Type::Named("Code".into()), 0);
+    let unicode = "[a\u{e9}\u{1F600}\u{301}]{0,6}";
+    let strategy = prop_oneof![
+        3 => shaped,
+        1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
+            json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})
+        }),
+    ];
+    let mut runner = TestRunner::new(Config {
+        cases: 512,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let hit = std::cell::RefCell::new(std::collections::BTreeSet::new());
+    runner
+        .run(&strategy, |body| {
+            agree(&spec, &body).map_err(TestCaseError::fail)?;
+            hit.borrow_mut().extend(
+                interpreter(&spec, &body)
+                    .into_iter()
+                    .map(|(rule, _, _)| rule),
+            );
+            Ok(())
+        })
+        .unwrap();
+    // The bodies must reach every rule of the fixture, or agreement proves little.
+    let hit = hit.into_inner();
+    for rule in [
+        "schema.min-length",
+        "schema.max-length",
+        "schema.minimum",
+        "schema.maximum",
+        "schema.multiple-of",
+        "schema.format",
+        "schema.deprecated",
+        "schema.write-only",
+        "schema.min-items",
+        "schema.max-items",
+    ] {
+        assert!(
+            hit.contains(rule),
+            "no generated body broke {rule}: {hit:?}"
+        );
+    }
+}

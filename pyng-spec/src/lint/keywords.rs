@@ -1,0 +1,350 @@
+//! The Schema Object's keywords, checked against the one table of what the kit
+//! does with each ([`crate::schema_keywords::KEYWORDS`]): a keyword the kit
+//! would read and not check is `lint.unsupported`, at the keyword, so that no
+//! schema is silently looser than its spec. Runs on the document as written
+//! (the OpenAPI model turns some shapes into "any value" without a trace).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::placement::SchemaAt;
+use crate::diag::Problem;
+use crate::pointer::{push, within};
+use crate::registry::RuleId;
+use crate::schema_keywords::{
+    BESIDE_SINGLE_REF, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support, is_typeless_object,
+    keyword,
+};
+use crate::suggest;
+
+/// Checks every schema; returns the pointers of the schemas with a refused
+/// keyword (what the loader made of them is incomplete).
+pub(super) fn check(schemas: &[SchemaAt<'_>], problems: &mut Vec<Problem>) -> BTreeSet<String> {
+    // Members beside a `$ref` are not read, nor is anything inside them.
+    let ignored: Vec<&str> = schemas
+        .iter()
+        .filter(|s| s.members.contains_key("$ref"))
+        .map(|s| s.pointer.as_str())
+        .collect();
+    let mut refused = BTreeSet::new();
+    // Nor is anything inside a refused keyword (the members of an `allOf`):
+    // the walk meets a schema before the schemas inside it.
+    let mut refused_keywords: Vec<String> = Vec::new();
+    for s in schemas {
+        let inside = |outer: &str| s.pointer.len() > outer.len() && within(&s.pointer, outer);
+        let under_refused = refused_keywords.iter().any(|k| within(&s.pointer, k));
+        if ignored.iter().any(|r| inside(r)) || under_refused {
+            continue;
+        }
+        let before = problems.len();
+        schema(s, problems);
+        let refusals = problems[before..]
+            .iter()
+            .filter(|p| p.rule == RuleId::LintUnsupported);
+        for p in refusals {
+            refused_keywords.push(p.pointer.clone());
+            refused.insert(s.pointer.clone());
+        }
+    }
+    refused
+}
+
+fn refuse(problems: &mut Vec<Problem>, at: &str, message: String, help: Option<String>) {
+    problems.push(
+        Problem::new(at, RuleId::LintUnsupported, message)
+            .at_key()
+            .with_help(help),
+    );
+}
+
+/// The longest `minLength`/`maxLength`: bodies the sandbox synthesises hold
+/// strings this long, and no status field needs more.
+const MAX_LENGTH_BOUND: u64 = 1 << 20;
+
+/// The largest `minItems`: synthesised bodies hold that many items.
+const MAX_ITEMS_BOUND: u64 = 1 << 16;
+
+const SEE: &str = "specs/README.md § Supported OpenAPI 3.0.3";
+
+fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
+    let members = s.members;
+    if members.contains_key("$ref") {
+        ref_siblings(s, problems);
+        return;
+    }
+    let declared = match members.get("type") {
+        None => None,
+        Some(Value::String(name)) => match JsonType::parse(name) {
+            Some(t) => Some(t),
+            None => {
+                refuse(
+                    problems,
+                    &push(&s.pointer, "type"),
+                    format!("`type: {name}` is not an OpenAPI 3.0.3 type"),
+                    Some(
+                        "the types are string, number, integer, boolean, array and object; for null, write `nullable: true`".into(),
+                    ),
+                );
+                return;
+            }
+        },
+        // The OpenAPI model refuses any other `type` before the linter runs.
+        Some(_) => return,
+    };
+    let effective = declared.or(is_typeless_object(members).then_some(JsonType::Object));
+    for (key, value) in members {
+        if key.starts_with("x-") {
+            continue;
+        }
+        let at = push(&s.pointer, key);
+        let Some(kw) = keyword(key) else {
+            refuse(
+                problems,
+                &at,
+                format!(
+                    "`{key}` is not a field of the OpenAPI 3.0.3 Schema Object, so nothing would check it"
+                ),
+                suggest::did_you_mean(key, KEYWORDS.iter().map(|k| k.name)),
+            );
+            continue;
+        };
+        if let Some(message) = misapplied(kw, effective) {
+            refuse(problems, &at, message, None);
+            continue;
+        }
+        if kw.inert.is_some_and(|inert| value == &Value::Bool(inert)) {
+            continue;
+        }
+        match kw.support {
+            Support::Refused => refuse(
+                problems,
+                &at,
+                format!(
+                    "`{key}` is not supported by the kit yet ({}): it would be read and not checked",
+                    kw.note
+                ),
+                Some(format!("see {SEE}")),
+            ),
+            Support::Annotation => {}
+            Support::Enforced { .. } if !kw.checked_in.allows(s.property, s.parameter) => {
+                refuse(
+                    problems,
+                    &at,
+                    format!(
+                        "`{key}` is checked only on {}; here it would be read and not checked",
+                        kw.checked_in.describe()
+                    ),
+                    Some(format!("see {SEE}")),
+                );
+            }
+            Support::Enforced { .. } => value_rules(s, key, value, effective, problems),
+        }
+    }
+}
+
+/// Why `kw` has no effect on a schema of type `effective` (`None`: no type).
+fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
+    if kw.applies_to.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = kw
+        .applies_to
+        .iter()
+        .map(|t| format!("`{}`", t.as_str()))
+        .collect();
+    let names = names.join(", ");
+    match effective {
+        Some(t) if kw.applies_to.contains(&t) => None,
+        Some(t) => Some(format!(
+            "`{}` applies to {names}, not to `type: {}`: beside it, the kit would not read the schema's type either",
+            kw.name,
+            t.as_str()
+        )),
+        None => Some(format!(
+            "`{}` applies to {names}; a schema without `type` lets every other value through: add `type`",
+            kw.name
+        )),
+    }
+}
+
+/// The rules on an enforced keyword's value.
+fn value_rules(
+    s: &SchemaAt<'_>,
+    key: &str,
+    value: &Value,
+    effective: Option<JsonType>,
+    problems: &mut Vec<Problem>,
+) {
+    let at = push(&s.pointer, key);
+    match key {
+        "pattern" | "minLength" | "maxLength" if s.members.contains_key("enum") => refuse(
+            problems,
+            &at,
+            format!(
+                "`{key}` beside `enum` is not checked: the kit checks a string enum by its values"
+            ),
+            Some("keep the values that satisfy it and drop it".into()),
+        ),
+        "additionalProperties" if !value.is_boolean() => refuse(
+            problems,
+            &at,
+            "`additionalProperties` with a schema (a map) is not supported by the kit yet: its values would be read and not checked".into(),
+            Some(format!("see {SEE}")),
+        ),
+        "allOf" => single_ref(s, value, problems),
+        "enum" => {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            if items.is_empty() {
+                refuse(
+                    problems,
+                    &at,
+                    "an empty `enum` allows no value".into(),
+                    None,
+                );
+            }
+            // OAS 3.0.3: a nullable enum lists `null` among its values.
+            let nullable = s.members.get("nullable") == Some(&Value::Bool(true));
+            let other = items
+                .iter()
+                .find(|v| !(v.is_string() || (nullable && v.is_null())));
+            if let Some(other) = other {
+                refuse(
+                    problems,
+                    &at,
+                    format!("`enum` lists {other}: the kit checks enums of strings only"),
+                    other
+                        .is_null()
+                        .then(|| "to allow null, write `nullable: true` on a property".into()),
+                );
+            }
+        }
+        "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
+            refuse(
+                problems,
+                &at,
+                format!(
+                    "`{key}: {value}` is past the kit's limit of {MAX_LENGTH_BOUND} characters"
+                ),
+                Some("specs/README.md § Limits".into()),
+            );
+        }
+        "exclusiveMinimum" | "exclusiveMaximum" => {
+            let bound = if key == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
+            if !s.members.contains_key(bound) {
+                refuse(
+                    problems,
+                    &at,
+                    format!("`{key}: {value}` without `{bound}` has nothing to apply to"),
+                    None,
+                );
+            }
+        }
+        "multipleOf" if value.as_i64().is_none_or(|m| m <= 0) => refuse(
+            problems,
+            &at,
+            format!("`multipleOf: {value}` of an integer is checked only as a positive integer"),
+            None,
+        ),
+        "minItems" if value.as_u64().is_some_and(|n| n > MAX_ITEMS_BOUND) => refuse(
+            problems,
+            &at,
+            format!("`minItems: {value}` is past the kit's limit of {MAX_ITEMS_BOUND} items"),
+            Some("specs/README.md § Limits".into()),
+        ),
+        "minimum" | "maximum" if value.as_i64().is_none() => refuse(
+            problems,
+            &at,
+            format!(
+                "`{key}: {value}` of an integer is checked only as an integer in the int64 range"
+            ),
+            None,
+        ),
+        "format" => {
+            let Some(format) = value.as_str() else { return };
+            let checked = CHECKED_FORMATS.iter().any(|(f, t, place)| {
+                *f == format && effective == Some(*t) && place.allows(s.property, s.parameter)
+            });
+            if !checked {
+                let known: Vec<String> = CHECKED_FORMATS
+                    .iter()
+                    .map(|(f, t, place)| format!("`{f}` on {} ({})", t.as_str(), place.describe()))
+                    .collect();
+                problems.push(
+                    Problem::new(
+                        &at,
+                        RuleId::LintUncheckedFormat,
+                        format!(
+                            "`format: {format}` is not checked by the kit here: values pass whatever they look like"
+                        ),
+                    )
+                    .at_key()
+                    .with_help(Some(format!("the kit checks {}", known.join(", ")))),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `allOf` is read only as `allOf: [{$ref: ...}]` with nothing beside it but
+/// [`BESIDE_SINGLE_REF`]: the referenced schema, made nullable or documented.
+fn single_ref(s: &SchemaAt<'_>, value: &Value, problems: &mut Vec<Problem>) {
+    let at = push(&s.pointer, "allOf");
+    let one_ref = value
+        .as_array()
+        .is_some_and(|items| items.len() == 1 && items[0].get("$ref").is_some());
+    let beside: Vec<String> = s
+        .members
+        .keys()
+        .filter(|k| !k.starts_with("x-") && !BESIDE_SINGLE_REF.contains(&k.as_str()))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if !one_ref || !beside.is_empty() {
+        let why = if one_ref {
+            format!("beside {}", beside.join(", "))
+        } else {
+            "with other members than one `$ref`".to_owned()
+        };
+        refuse(
+            problems,
+            &at,
+            format!(
+                "`allOf` {why} is composition, which the kit does not support yet; only `allOf: [{{$ref: ...}}]` (a nullable or documented reference) is read"
+            ),
+            Some(format!("see {SEE}")),
+        );
+    }
+}
+
+/// `lint.ref-siblings`: OAS 3.0.3 ignores the members beside a `$ref`.
+fn ref_siblings(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
+    let siblings: Vec<String> = s
+        .members
+        .keys()
+        .filter(|k| *k != "$ref" && !k.starts_with("x-"))
+        .map(|k| format!("`{k}`"))
+        .collect();
+    if siblings.is_empty() {
+        return;
+    }
+    problems.push(
+        Problem::new(
+            push(&s.pointer, "$ref"),
+            RuleId::LintRefSiblings,
+            format!(
+                "{} beside `$ref` {} ignored (OpenAPI 3.0.3 § Reference Object): the referenced schema alone applies",
+                siblings.join(", "),
+                if siblings.len() == 1 { "is" } else { "are" }
+            ),
+        )
+        .at_key()
+        .with_help(Some(
+            "move them into the referenced schema, or drop them".into(),
+        )),
+    );
+}

@@ -1,0 +1,433 @@
+//! The one table of the OpenAPI 3.0.3 Schema Object's fields and what the kit
+//! does with each: enforced (with the rules that do it), an annotation with
+//! nothing to check, or refused by the linter (`lint.unsupported`, naming the
+//! keyword at its file:line:col). There is no third state: a keyword the kit
+//! would read and ignore is refused. `specs/README.md` § Supported OpenAPI 3.0.3
+//! prints this table, and a test holds the two equal.
+
+use crate::registry::RuleId;
+
+/// A JSON type a schema keyword applies to (the values of `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JsonType {
+    /// `type: string`.
+    String,
+    /// `type: integer`.
+    Integer,
+    /// `type: number`.
+    Number,
+    /// `type: boolean`.
+    Boolean,
+    /// `type: array`.
+    Array,
+    /// `type: object`.
+    Object,
+}
+
+impl JsonType {
+    /// The type `type: <name>` names; `None` for a name OpenAPI 3.0.3 does not have.
+    pub fn parse(name: &str) -> Option<JsonType> {
+        Some(match name {
+            "string" => JsonType::String,
+            "integer" => JsonType::Integer,
+            "number" => JsonType::Number,
+            "boolean" => JsonType::Boolean,
+            "array" => JsonType::Array,
+            "object" => JsonType::Object,
+            _ => return None,
+        })
+    }
+
+    /// The `type` value naming this type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+}
+
+/// What the kit does with a keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Checked, by these rules, where [`Keyword::applies_to`] allows it.
+    Enforced {
+        /// The rules that enforce it.
+        rules: &'static [RuleId],
+    },
+    /// Documentation only: there is nothing in a body to check.
+    Annotation,
+    /// `lint.unsupported`, unless it has the value that means "no constraint"
+    /// ([`Keyword::inert`]).
+    Refused,
+}
+
+/// The schemas where a keyword is read. The IR keeps value constraints on a
+/// property (and a parameter), not on a component, an array's items or a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Where {
+    /// Every schema.
+    Anywhere,
+    /// Every schema but a parameter's (the request check reads a parameter's
+    /// `pattern` and `enum` only).
+    Body,
+    /// An inline schema under `properties`.
+    Property,
+    /// An inline schema under `properties`, or a parameter's `schema`.
+    PropertyOrParameter,
+}
+
+impl Where {
+    /// Whether a schema that is (or is not) an inline property schema, or a
+    /// parameter's schema, is one of these.
+    pub fn allows(self, property: bool, parameter: bool) -> bool {
+        match self {
+            Where::Anywhere => true,
+            Where::Body => !parameter,
+            Where::Property => property,
+            Where::PropertyOrParameter => property || parameter,
+        }
+    }
+
+    /// The schemas, for messages and the README table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Where::Anywhere => "every schema",
+            Where::Body => "every schema but a parameter's",
+            Where::Property => "an inline property schema",
+            Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
+        }
+    }
+}
+
+/// One field of the OpenAPI 3.0.3 Schema Object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Keyword {
+    /// The field's name.
+    pub name: &'static str,
+    /// What the kit does with it.
+    pub support: Support,
+    /// The types it applies to; empty for every type (and for a schema without
+    /// `type`). Beside another `type` it is refused, since the kit would not read it.
+    pub applies_to: &'static [JsonType],
+    /// The schemas where the kit reads it; elsewhere it is refused.
+    pub checked_in: Where,
+    /// The value that constrains nothing (`uniqueItems: false`), accepted even
+    /// when the keyword is refused.
+    pub inert: Option<bool>,
+    /// Where and how, in a few words (the README table's last column).
+    pub note: &'static str,
+}
+
+use JsonType::*;
+
+const fn enforced(
+    name: &'static str,
+    rules: &'static [RuleId],
+    applies_to: &'static [JsonType],
+    checked_in: Where,
+    note: &'static str,
+) -> Keyword {
+    Keyword {
+        name,
+        support: Support::Enforced { rules },
+        applies_to,
+        checked_in,
+        inert: None,
+        note,
+    }
+}
+
+const fn annotation(name: &'static str, note: &'static str) -> Keyword {
+    Keyword {
+        name,
+        support: Support::Annotation,
+        applies_to: &[],
+        checked_in: Where::Anywhere,
+        inert: None,
+        note,
+    }
+}
+
+const fn refused(
+    name: &'static str,
+    applies_to: &'static [JsonType],
+    inert: Option<bool>,
+    note: &'static str,
+) -> Keyword {
+    Keyword {
+        name,
+        support: Support::Refused,
+        applies_to,
+        checked_in: Where::Anywhere,
+        inert,
+        note,
+    }
+}
+
+/// Every field of the OpenAPI 3.0.3 Schema Object, in the order the
+/// specification lists them, then `$ref` (a Reference Object in a schema's place).
+pub const KEYWORDS: &[Keyword] = &[
+    annotation("title", "documentation"),
+    enforced(
+        "multipleOf",
+        &[RuleId::SchemaMultipleOf],
+        &[Integer],
+        Where::Property,
+        "a positive integer, on integers; on `number` refused",
+    ),
+    enforced(
+        "maximum",
+        &[RuleId::SchemaMaximum],
+        &[Integer],
+        Where::Property,
+        "an integer bound of an integer; on `number` refused",
+    ),
+    Keyword {
+        name: "exclusiveMaximum",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaMaximum],
+        },
+        applies_to: &[Integer],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "beside `maximum`; on `number` refused",
+    },
+    enforced(
+        "minimum",
+        &[RuleId::SchemaMinimum],
+        &[Integer],
+        Where::Property,
+        "an integer bound of an integer; on `number` refused",
+    ),
+    Keyword {
+        name: "exclusiveMinimum",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaMinimum],
+        },
+        applies_to: &[Integer],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "beside `minimum`; on `number` refused",
+    },
+    enforced(
+        "maxLength",
+        &[RuleId::SchemaMaxLength],
+        &[String],
+        Where::Property,
+        "in Unicode code points; not beside `enum`",
+    ),
+    enforced(
+        "minLength",
+        &[RuleId::SchemaMinLength],
+        &[String],
+        Where::Property,
+        "in Unicode code points; not beside `enum`",
+    ),
+    enforced(
+        "pattern",
+        &[RuleId::SchemaPattern, RuleId::LintBadPattern],
+        &[String],
+        Where::PropertyOrParameter,
+        "Rust `regex` syntax (no lookaround, no backreferences); not beside `enum`",
+    ),
+    enforced(
+        "maxItems",
+        &[RuleId::SchemaMaxItems],
+        &[Array],
+        Where::Property,
+        "the number of items",
+    ),
+    enforced(
+        "minItems",
+        &[RuleId::SchemaMinItems],
+        &[Array],
+        Where::Property,
+        "the number of items; at most 65 536 (synthesised bodies hold that many)",
+    ),
+    refused("uniqueItems", &[Array], Some(false), "not checked yet"),
+    refused("maxProperties", &[Object], None, "not checked yet"),
+    refused("minProperties", &[Object], None, "not checked yet"),
+    enforced(
+        "required",
+        &[RuleId::SchemaRequired],
+        &[Object],
+        Where::Anywhere,
+        "each name is one of `properties`",
+    ),
+    enforced(
+        "enum",
+        &[RuleId::SchemaEnum],
+        &[String],
+        Where::Anywhere,
+        "a list of strings; on other types refused",
+    ),
+    enforced(
+        "type",
+        &[RuleId::SchemaType],
+        &[],
+        Where::Anywhere,
+        "one of `string`, `integer`, `number`, `boolean`, `array`, `object`; without `type`, a schema with object keywords is an object and one without any keyword is any value",
+    ),
+    enforced(
+        "allOf",
+        &[RuleId::LintDanglingRef],
+        &[],
+        Where::Anywhere,
+        "only `allOf: [{$ref: ...}]` beside annotations (and, on a property, `nullable`, `deprecated`, `writeOnly`): the referenced schema, nullable; any other composition is refused",
+    ),
+    refused("oneOf", &[], None, "composition is not supported yet"),
+    refused("anyOf", &[], None, "composition is not supported yet"),
+    refused("not", &[], None, "composition is not supported yet"),
+    enforced(
+        "items",
+        &[RuleId::SchemaType],
+        &[Array],
+        Where::Anywhere,
+        "every item is checked against it",
+    ),
+    enforced(
+        "properties",
+        &[RuleId::SchemaType, RuleId::SchemaUndocumentedProperty],
+        &[Object],
+        Where::Anywhere,
+        "a property the schema does not list is a warning",
+    ),
+    enforced(
+        "additionalProperties",
+        &[
+            RuleId::SchemaAdditionalProperty,
+            RuleId::SchemaUndocumentedProperty,
+        ],
+        &[Object],
+        Where::Anywhere,
+        "`false`: another property is an error; `true`: allowed, not reported; absent: a warning; a schema (a map) is refused",
+    ),
+    annotation("description", "documentation"),
+    enforced(
+        "format",
+        &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
+        NUMERIC_OR_STRING,
+        Where::Anywhere,
+        "`int64` on integers but parameters, `int32` on integer properties; any other format, or one elsewhere, is a lint warning that it is not checked",
+    ),
+    enforced(
+        "default",
+        &[RuleId::LintDefaultViolation],
+        &[],
+        Where::Property,
+        "documentation, itself checked against its schema",
+    ),
+    Keyword {
+        name: "nullable",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaNullable],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "`null` is a value of the property",
+    },
+    refused(
+        "discriminator",
+        &[],
+        None,
+        "composition is not supported yet",
+    ),
+    annotation(
+        "readOnly",
+        "nothing to check in a response (request bodies are not checked)",
+    ),
+    Keyword {
+        name: "writeOnly",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaWriteOnly],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "a response does not carry the property (and `required` does not apply to it)",
+    },
+    annotation("xml", "documentation (bodies are JSON)"),
+    annotation("externalDocs", "documentation"),
+    annotation("example", "documentation; used to synthesise bodies"),
+    Keyword {
+        name: "deprecated",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaDeprecated],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "a warning when the property has a value",
+    },
+    enforced(
+        "$ref",
+        &[RuleId::LintDanglingRef, RuleId::LintRefSiblings],
+        &[],
+        Where::Anywhere,
+        "a local `#/components/schemas/...` reference; members beside it are ignored (OAS 3.0.3), with a lint warning",
+    ),
+];
+
+const NUMERIC_OR_STRING: &[JsonType] = &[Integer, Number, String];
+
+/// The table entry for a Schema Object field.
+pub fn keyword(name: &str) -> Option<&'static Keyword> {
+    KEYWORDS.iter().find(|k| k.name == name)
+}
+
+/// The keywords that make a schema without `type` an object.
+pub const OBJECT_KEYWORDS: &[&str] = &[
+    "properties",
+    "required",
+    "additionalProperties",
+    "minProperties",
+    "maxProperties",
+];
+
+/// The formats the kit checks: the format, the type it applies to, and where.
+pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
+    ("int32", Integer, Where::Property),
+    ("int64", Integer, Where::Body),
+];
+
+/// What may stand beside `allOf: [{$ref: ...}]`: the keywords that say nothing
+/// about the value's shape, so the referenced schema is all there is to check.
+pub const BESIDE_SINGLE_REF: &[&str] = &[
+    "allOf",
+    "title",
+    "description",
+    "example",
+    "externalDocs",
+    "xml",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+
+/// The composition keywords: beside them a schema's `type` says nothing the kit reads.
+pub const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
+
+/// Whether a schema without `type` is an object: it has an object keyword with
+/// content and no composition. (An empty `properties` or `required` cannot be
+/// told from an absent one once parsed, so it does not count.)
+pub(crate) fn is_typeless_object(
+    schema: &serde_json::Map<std::string::String, serde_json::Value>,
+) -> bool {
+    use serde_json::Value;
+    let with_content = |key: &str| match schema.get(key) {
+        None => false,
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+    };
+    !schema.contains_key("type")
+        && !COMPOSITION.iter().any(|k| schema.contains_key(*k))
+        && OBJECT_KEYWORDS.iter().any(|k| with_content(k))
+}

@@ -1,0 +1,640 @@
+//! Every field of the OpenAPI 3.0.3 Schema Object is enforced, an annotation,
+//! or refused by the linter at the keyword: never read and ignored. The field
+//! list below is transcribed from the specification (§ Schema Object, Fixed
+//! Fields), independently of the kit's table, which it must match.
+
+use pyng_spec::ir::Type;
+use pyng_spec::schema_keywords::{KEYWORDS, Support, keyword};
+use pyng_spec::{Diagnostic, Severity, load_str, validate};
+
+/// OpenAPI 3.0.3 § Schema Object: the JSON Schema fields it takes over, the
+/// ones it adjusts, and its own fixed fields, in the order listed there.
+const SCHEMA_OBJECT_FIELDS: &[&str] = &[
+    "title",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "enum",
+    "type",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "not",
+    "items",
+    "properties",
+    "additionalProperties",
+    "description",
+    "format",
+    "default",
+    "nullable",
+    "discriminator",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "externalDocs",
+    "example",
+    "deprecated",
+];
+
+const BASE: &str = include_str!("fixtures/lint-base.yaml");
+
+fn diagnostics(text: &str) -> Vec<Diagnostic> {
+    match load_str("fixture.yaml", text) {
+        Ok(loaded) => loaded.warnings.0,
+        Err(d) => d.0,
+    }
+}
+
+fn errors(text: &str) -> Vec<Diagnostic> {
+    diagnostics(text)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect()
+}
+
+/// The base fixture with its example breaking the invariant and saying so,
+/// so that a refusal which turned `total` into "any value" would make that
+/// expectation stale (`lint.stale-expected-violation`) and the invariant read a
+/// field of no type (`lint.invariant-field`).
+fn baited() -> String {
+    let text = BASE.replacen(
+        "                good:\n",
+        "                good:\n                  x-expected-violations: [amount.total-is-sum-of-lines]\n",
+        1,
+    );
+    let text = text.replacen(
+        "                    total: 300\n",
+        "                    total: 301\n",
+        1,
+    );
+    assert!(errors(&text).is_empty(), "{:?}", errors(&text));
+    text
+}
+
+const TOTAL: &str = "        total:\n          type: integer\n          x-unit: cents\n";
+
+/// `total`'s schema with `lines` in place of its `type` line (10-space indent).
+fn with_total(lines: &str) -> String {
+    let text = baited();
+    assert!(text.contains(TOTAL));
+    text.replacen(
+        TOTAL,
+        &format!("        total:\n{lines}          x-unit: cents\n"),
+        1,
+    )
+}
+
+/// A use of each refused keyword on `total` (the keyword's own line first).
+fn refused_use(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "uniqueItems" => "          uniqueItems: true\n          type: array\n",
+        "maxProperties" => "          maxProperties: 3\n          type: object\n",
+        "minProperties" => "          minProperties: 3\n          type: object\n",
+        "oneOf" => "          oneOf: [{minimum: 0}, {maximum: 9}]\n          type: integer\n",
+        "anyOf" => "          anyOf: [{minimum: 0}]\n          type: integer\n",
+        "not" => "          not: {minimum: 10}\n          type: integer\n",
+        "discriminator" => {
+            "          discriminator: {propertyName: kind}\n          type: integer\n"
+        }
+        _ => return None,
+    })
+}
+
+/// Where `lines`' first key lands in `text`: (line, column), 1-based.
+fn position_of(text: &str, lines: &str) -> (usize, usize) {
+    let first = lines.lines().next().unwrap();
+    let line = text.lines().position(|l| l == first).unwrap() + 1;
+    let column = first.len() - first.trim_start().len() + 1;
+    (line, column)
+}
+
+#[test]
+fn every_schema_object_field_is_in_the_table_once() {
+    for field in SCHEMA_OBJECT_FIELDS {
+        assert!(keyword(field).is_some(), "`{field}` is not in KEYWORDS");
+    }
+    for k in KEYWORDS {
+        assert!(
+            k.name == "$ref" || SCHEMA_OBJECT_FIELDS.contains(&k.name),
+            "`{}` is in KEYWORDS but is no Schema Object field",
+            k.name
+        );
+        let count = KEYWORDS.iter().filter(|o| o.name == k.name).count();
+        assert_eq!(count, 1, "`{}` is listed {count} times", k.name);
+    }
+}
+
+#[test]
+fn every_refused_keyword_is_refused_at_the_keyword_without_a_cascade() {
+    let mut checked = 0;
+    for k in KEYWORDS.iter().filter(|k| k.support == Support::Refused) {
+        let lines = refused_use(k.name)
+            .unwrap_or_else(|| panic!("no use of `{}` in refused_use: add one", k.name));
+        let text = with_total(lines);
+        let found = errors(&text);
+        let (line, column) = position_of(&text, lines);
+        assert_eq!(
+            found.len(),
+            1,
+            "`{}`: one error expected, got {found:#?}",
+            k.name
+        );
+        let d = &found[0];
+        assert_eq!(d.rule, "lint.unsupported", "{d}");
+        assert_eq!((d.line, d.column), (line, column), "{d}");
+        assert!(d.message.contains(&format!("`{}`", k.name)), "{d}");
+        assert!(d.consequences.is_empty(), "{d:#?}");
+        checked += 1;
+    }
+    assert!(checked >= 7, "only {checked} refused keywords");
+}
+
+#[test]
+fn the_inert_value_of_a_refused_keyword_is_accepted() {
+    for lines in [
+        "          type: integer\n          exclusiveMinimum: false\n",
+        "          type: integer\n          deprecated: false\n",
+        "          type: integer\n          writeOnly: false\n",
+    ] {
+        assert!(
+            errors(&with_total(lines)).is_empty(),
+            "{lines}: {:#?}",
+            errors(&with_total(lines))
+        );
+    }
+}
+
+/// A use of each enforced or annotation keyword where the kit reads it; the
+/// spec loads with no error and no warning.
+#[test]
+fn every_enforced_keyword_is_accepted_where_it_is_read() {
+    for k in KEYWORDS.iter().filter(|k| k.support != Support::Refused) {
+        let lines = match k.name {
+            "title" => "          title: Total\n          type: integer\n",
+            "maximum" => "          maximum: 1000\n          type: integer\n",
+            "minimum" => "          minimum: 0\n          type: integer\n",
+            "exclusiveMinimum" => {
+                "          exclusiveMinimum: true\n          type: integer\n          minimum: 0\n"
+            }
+            "exclusiveMaximum" => {
+                "          exclusiveMaximum: true\n          type: integer\n          maximum: 9000\n"
+            }
+            "multipleOf" => "          multipleOf: 1\n          type: integer\n",
+            "pattern" => "          pattern: \"^[0-9]+$\"\n          type: string\n",
+            "minLength" => "          minLength: 1\n          type: string\n",
+            "maxLength" => "          maxLength: 9\n          type: string\n",
+            "required"
+            | "properties"
+            | "type"
+            | "$ref"
+            | "items"
+            | "additionalProperties"
+            | "allOf" => {
+                continue;
+            }
+            "minItems" | "maxItems" => {
+                let lines = format!(
+                    "        lines:\n          type: array\n          {}: 2\n",
+                    k.name
+                );
+                let text = BASE.replacen("        lines:\n          type: array\n", &lines, 1);
+                assert!(
+                    diagnostics(&text).is_empty(),
+                    "`{}`: {:#?}",
+                    k.name,
+                    diagnostics(&text)
+                );
+                continue;
+            }
+            "enum" => "          enum: [a, b]\n          type: string\n",
+            "description" => "          description: the total\n          type: integer\n",
+            "format" => "          format: int32\n          type: integer\n",
+            "default" => "          default: 0\n          type: integer\n",
+            "nullable" => "          nullable: true\n          type: integer\n",
+            "readOnly" => "          readOnly: true\n          type: integer\n",
+            "deprecated" => "          deprecated: true\n          type: string\n",
+            "writeOnly" => "          writeOnly: true\n          type: string\n",
+            "xml" => "          xml: {name: total}\n          type: integer\n",
+            "externalDocs" => {
+                "          externalDocs: {url: \"https://example.com\"}\n          type: integer\n"
+            }
+            "example" => "          example: 300\n          type: integer\n",
+            other => panic!("no accepted use of `{other}`: add one"),
+        };
+        // An enum or pattern makes `total` a string: the invariant then refuses it.
+        let on_note = [
+            "enum",
+            "pattern",
+            "minLength",
+            "maxLength",
+            "deprecated",
+            "writeOnly",
+        ];
+        let text = if on_note.contains(&k.name) {
+            BASE.replacen(
+                "        note:\n          type: string\n",
+                &format!("        note:\n{lines}"),
+                1,
+            )
+        } else {
+            with_total(lines)
+        };
+        let found = diagnostics(&text);
+        assert!(found.is_empty(), "`{}`: {found:#?}", k.name);
+    }
+}
+
+#[test]
+fn a_nullable_enum_lists_null() {
+    let lines = "          type: string\n          nullable: true\n          enum: [a, null]\n";
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        &format!("        note:\n{lines}"),
+        1,
+    );
+    assert!(diagnostics(&text).is_empty(), "{:#?}", diagnostics(&text));
+    let text = text.replacen("          nullable: true\n", "", 1);
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("to allow null, write `nullable: true` on a property")
+    );
+}
+
+#[test]
+fn a_keyword_beside_the_wrong_type_is_refused() {
+    for (lines, message) in [
+        (
+            "          type: integer\n          pattern: \"^1$\"\n",
+            "`pattern` applies to `string`, not to `type: integer`",
+        ),
+        (
+            "          type: number\n          minimum: 0\n",
+            "`minimum` applies to `integer`, not to `type: number`",
+        ),
+        (
+            "          type: integer\n          enum: [1, 2]\n",
+            "`enum` applies to `string`, not to `type: integer`",
+        ),
+        (
+            "          type: boolean\n          format: flag\n",
+            "`format` applies to",
+        ),
+        (
+            "          type: integer\n          minimum: 0.5\n",
+            "checked only as an integer",
+        ),
+        (
+            "          pattern: \"^1$\"\n",
+            "a schema without `type` lets every other value through",
+        ),
+        ("          type: \"null\"\n", "is not an OpenAPI 3.0.3 type"),
+        (
+            "          type: string\n          enum: [a, bc]\n          maxLength: 1\n",
+            "`maxLength` beside `enum` is not checked",
+        ),
+        (
+            "          type: string\n          minLength: 2000000\n",
+            "past the kit's limit",
+        ),
+        (
+            "          type: integer\n          exclusiveMinimum: true\n",
+            "`exclusiveMinimum: true` without `minimum` has nothing to apply to",
+        ),
+        (
+            "          type: integer\n          multipleOf: 0\n",
+            "checked only as a positive integer",
+        ),
+        (
+            "          type: number\n          multipleOf: 0.1\n",
+            "`multipleOf` applies to `integer`, not to `type: number`",
+        ),
+    ] {
+        let found = errors(&with_total(lines));
+        assert_eq!(found.len(), 1, "{lines}: {found:#?}");
+        assert_eq!(found[0].rule, "lint.unsupported");
+        assert!(found[0].message.contains(message), "{}", found[0]);
+    }
+}
+
+#[test]
+fn a_constraint_where_the_ir_keeps_none_is_refused() {
+    // Constraints are kept on properties only: on a component, an item or a
+    // body they would be read and not checked.
+    let text = BASE.replacen(
+        "  schemas:\n",
+        "  schemas:\n    Count:\n      type: integer\n      minimum: 0\n      nullable: true\n",
+        1,
+    );
+    let found = errors(&text);
+    let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(messages[0].starts_with("`minimum` is checked only on an inline property schema"));
+    assert!(messages[1].starts_with("`nullable` is checked only on an inline property schema"));
+    // `nullable: false` says nothing and is accepted.
+    let text = BASE.replacen(
+        "  schemas:\n",
+        "  schemas:\n    Count:\n      type: integer\n      nullable: false\n",
+        1,
+    );
+    assert!(errors(&text).is_empty());
+}
+
+#[test]
+fn an_unknown_keyword_is_refused_with_the_one_it_probably_meant() {
+    let found = errors(&with_total(
+        "          type: integer\n          maximun: 3\n",
+    ));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.unsupported");
+    assert!(found[0].message.contains("`maximun` is not a field"));
+    assert_eq!(found[0].help.as_deref(), Some("did you mean `maximum`?"));
+    let found = errors(&with_total("          type: integer\n          const: 3\n"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].help, None);
+}
+
+#[test]
+fn an_object_schema_without_type_is_an_object() {
+    let text = BASE.replacen("    Order:\n      type: object\n", "    Order:\n", 1);
+    let loaded = load_str("fixture.yaml", &text).unwrap();
+    assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
+    let spec = loaded.spec;
+    let order = spec.model("Order").expect("Order is a model");
+    assert!(order.field("status").is_some());
+    assert_eq!(order.invariants.len(), 1);
+    let ty = Type::Named("Order".into());
+    let rules = |body: &str| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    };
+    assert_eq!(rules("[1, 2, 3]"), ["schema.type"]);
+    assert_eq!(
+        rules(r#"{"orderId": "o", "status": "Open", "total": 1, "lines": [{"amount": 2}]}"#),
+        ["amount.total-is-sum-of-lines"]
+    );
+    assert_eq!(rules(r#"{"orderId": "o"}"#), ["schema.required"]);
+}
+
+#[test]
+fn a_vendor_extension_is_allowed_and_a_near_miss_of_the_kit_is_not() {
+    let text = BASE.replacen(
+        "  x-draft: true\n",
+        "  x-draft: true\n  x-hidden-from-docs: true\n  x-examples: {a: 1}\n",
+        1,
+    );
+    assert!(diagnostics(&text).is_empty(), "{:#?}", diagnostics(&text));
+    let text = BASE.replacen("      x-state-machine:\n", "      x-state-machin:\n", 1);
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.unknown-extension");
+    assert_eq!(
+        found[0].help.as_deref(),
+        Some("did you mean `x-state-machine`?")
+    );
+}
+
+#[test]
+fn a_format_the_kit_does_not_check_is_a_warning_that_says_so() {
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        "        note:\n          type: string\n          format: date-time\n",
+        1,
+    );
+    let found = diagnostics(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.unchecked-format");
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(
+        found[0]
+            .message
+            .contains("`format: date-time` is not checked")
+    );
+    // int64 on an integer is checked wherever it stands.
+    let text = with_total("          type: integer\n          format: int64\n");
+    assert!(diagnostics(&text).is_empty());
+}
+
+#[test]
+fn a_default_is_checked_against_its_own_schema() {
+    let found = errors(&with_total(
+        "          type: integer\n          default: \"none\"\n",
+    ));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.default-violation");
+    assert!(found[0].message.contains("schema.type"), "{}", found[0]);
+    let found = errors(&with_total(
+        "          type: integer\n          minimum: 0\n          default: -1\n",
+    ));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("schema.minimum"), "{}", found[0]);
+}
+
+#[test]
+fn members_beside_a_ref_are_ignored_with_a_warning() {
+    let text = BASE.replacen(
+        "          $ref: \"#/components/schemas/OrderStatus\"\n",
+        "          $ref: \"#/components/schemas/OrderStatus\"\n          nullable: true\n          minLength: 2\n",
+        1,
+    );
+    let found = diagnostics(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.ref-siblings");
+    assert!(
+        found[0]
+            .message
+            .starts_with("`nullable`, `minLength` beside `$ref` are ignored"),
+        "{}",
+        found[0]
+    );
+}
+
+/// The table of specs/README.md § Supported OpenAPI 3.0.3, as the kit's
+/// table says it.
+fn readme_table() -> String {
+    let mut out = String::from(
+        "| keyword | the kit | rules | types | where | note |\n|---|---|---|---|---|---|\n",
+    );
+    for k in KEYWORDS {
+        let (kit, rules) = match k.support {
+            Support::Enforced { rules } => {
+                let ids: Vec<String> = rules.iter().map(|r| format!("`{}`", r.name())).collect();
+                ("enforced", ids.join(", "))
+            }
+            Support::Annotation => ("annotation", String::new()),
+            Support::Refused => ("refused (`lint.unsupported`)", String::new()),
+        };
+        let types: Vec<String> = k
+            .applies_to
+            .iter()
+            .map(|t| format!("`{}`", t.as_str()))
+            .collect();
+        let types = if types.is_empty() {
+            "all".to_owned()
+        } else {
+            types.join(", ")
+        };
+        let inert = k
+            .inert
+            .map(|v| format!(" (`{}: {v}` is accepted)", k.name))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| `{}` | {kit}{inert} | {rules} | {types} | {} | {} |\n",
+            k.name,
+            k.checked_in.describe(),
+            k.note
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_readme_table_is_the_kits_table() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/README.md"))
+            .unwrap();
+    let table = readme_table();
+    assert!(
+        readme.contains(&table),
+        "specs/README.md § Supported OpenAPI 3.0.3 differs from pyng_spec::schema_keywords; the table is:\n\n{table}"
+    );
+}
+
+#[test]
+fn synthesised_strings_meet_their_lengths() {
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        "        note:\n          type: string\n          minLength: 70\n        many:\n          type: array\n          items: {type: integer}\n          minItems: 5\n          maxItems: 6\n        count:\n          type: integer\n          minimum: 10\n          exclusiveMinimum: true\n          multipleOf: 7\n        below:\n          type: integer\n          maximum: -4\n          multipleOf: 3\n        small:\n          type: integer\n          format: int32\n          x-unit: unix-millis\n        code:\n          type: string\n          maxLength: 3\n        word:\n          type: string\n          pattern: \"^[a-z]+$\"\n          minLength: 2\n          maxLength: 4\n",
+        1,
+    );
+    let spec = load_str("fixture.yaml", &text).unwrap().spec;
+    let ty = Type::Named("Order".into());
+    for seed in 0..20 {
+        let options = pyng_spec::synth::Options {
+            seed,
+            optional: true,
+            ..Default::default()
+        };
+        let body = pyng_spec::synth::body(&spec, &ty, &options);
+        for key in ["note", "code", "word", "count", "below", "small", "many"] {
+            assert!(body.get(key).is_some(), "{key} missing: {body}");
+        }
+        let found: Vec<String> = validate::validate(&spec, &ty, &body)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        assert!(found.is_empty(), "{body}: {found:?}");
+    }
+}
+
+#[test]
+fn additional_properties_false_is_an_error_true_is_silent_and_a_map_is_refused() {
+    let with = |value: &str| {
+        BASE.replacen(
+            "    Line:\n      type: object\n",
+            &format!("    Line:\n      type: object\n      additionalProperties: {value}\n"),
+            1,
+        )
+    };
+    let ty = Type::Named("Line".into());
+    let body: serde_json::Value = serde_json::from_str(r#"{"amount": 1, "extra": 2}"#).unwrap();
+    let rules = |text: &str| -> Vec<(String, Severity)> {
+        let spec = load_str("fixture.yaml", text).unwrap().spec;
+        validate::validate(&spec, &ty, &body)
+            .into_iter()
+            .map(|f| (f.rule, f.severity))
+            .collect()
+    };
+    assert_eq!(
+        rules(&with("false")),
+        [("schema.additional-property".to_owned(), Severity::Error)]
+    );
+    assert_eq!(rules(&with("true")), []);
+    assert_eq!(
+        rules(BASE),
+        [("schema.undocumented-property".to_owned(), Severity::Warning)]
+    );
+    let found = errors(&with("{type: string}"));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("(a map) is not supported"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn a_nullable_reference_through_all_of_is_the_referenced_schema() {
+    let text = BASE.replacen(
+        "        status:\n          $ref: \"#/components/schemas/OrderStatus\"\n",
+        "        status:\n          description: the status\n          nullable: true\n          allOf:\n            - $ref: \"#/components/schemas/OrderStatus\"\n",
+        1,
+    );
+    let loaded = load_str("fixture.yaml", &text).unwrap();
+    assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
+    let spec = loaded.spec;
+    let status = spec.model("Order").unwrap().field("status").unwrap();
+    assert_eq!(status.ty, Type::Named("OrderStatus".into()));
+    assert!(status.nullable);
+    assert_eq!(status.description.as_deref(), Some("the status"));
+    let ty = Type::Named("Order".into());
+    let rules = |body: &str| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    };
+    assert_eq!(
+        rules(r#"{"orderId": "o", "status": null}"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        rules(r#"{"orderId": "o", "status": "Shipped"}"#),
+        ["schema.enum"]
+    );
+    // Anything more is composition, refused at the `allOf`.
+    for extra in ["          type: string\n", "          minLength: 2\n"] {
+        let found = errors(&text.replacen(
+            "          nullable: true\n",
+            &format!("          nullable: true\n{extra}"),
+            1,
+        ));
+        assert!(
+            found
+                .iter()
+                .any(|d| d.message.starts_with("`allOf` beside") && d.rule == "lint.unsupported"),
+            "{extra}: {found:#?}"
+        );
+    }
+    let two = text.replacen(
+        "            - $ref: \"#/components/schemas/OrderStatus\"\n",
+        "            - $ref: \"#/components/schemas/OrderStatus\"\n            - {description: more}\n",
+        1,
+    );
+    let found = errors(&two);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0]
+            .message
+            .contains("with other members than one `$ref`"),
+        "{}",
+        found[0]
+    );
+}
