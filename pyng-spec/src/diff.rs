@@ -393,35 +393,8 @@ impl Differ {
 
     /// `minItems`/`maxItems` of a response array, classed as lengths are.
     fn item_counts(&mut self, at: &str, a: &Field, b: &Field) {
-        let bounds = |f: &Field| {
-            (
-                f.constraints.min_items.unwrap_or(0),
-                f.constraints.max_items.unwrap_or(u64::MAX),
-            )
-        };
-        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
-        if (a_min, a_max) == (b_min, b_max) {
-            return;
-        }
-        let show = |(min, max): (u64, u64)| match max {
-            u64::MAX => format!("{min}.."),
-            max => format!("{min}..={max}"),
-        };
-        let detail = format!(
-            "item count {} -> {}",
-            show((a_min, a_max)),
-            show((b_min, b_max))
-        );
-        if b_min < a_min || b_max > a_max {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
-                at,
-                format!("{detail}: arrays of sizes the old spec ruled out may now arrive"),
-            );
-        } else {
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
-        }
+        let bounds = |f: &Field| (f.constraints.min_items, f.constraints.max_items);
+        self.size_bounds(at, "item count", "arrays of sizes", bounds(a), bounds(b));
     }
 
     /// `deprecated` is documentation for a partner (a warning when used);
@@ -464,13 +437,23 @@ impl Differ {
     /// values, so admitting more (a lower minimum, a higher or no maximum) is
     /// breaking, admitting fewer is not.
     fn lengths(&mut self, at: &str, a: &Field, b: &Field) {
-        let bounds = |f: &Field| {
-            (
-                f.constraints.min_length.unwrap_or(0),
-                f.constraints.max_length.unwrap_or(u64::MAX),
-            )
-        };
-        let ((a_min, a_max), (b_min, b_max)) = (bounds(a), bounds(b));
+        let bounds = |f: &Field| (f.constraints.min_length, f.constraints.max_length);
+        self.size_bounds(at, "length", "strings of lengths", bounds(a), bounds(b));
+    }
+
+    /// A size range (`min`, `max`; `None` for unbounded) of a response value
+    /// changed from `a` to `b`: breaking when `b` admits a size `a` ruled out.
+    fn size_bounds(
+        &mut self,
+        at: &str,
+        what: &str,
+        values: &str,
+        a: (Option<u64>, Option<u64>),
+        b: (Option<u64>, Option<u64>),
+    ) {
+        let range =
+            |(min, max): (Option<u64>, Option<u64>)| (min.unwrap_or(0), max.unwrap_or(u64::MAX));
+        let ((a_min, a_max), (b_min, b_max)) = (range(a), range(b));
         if (a_min, a_max) == (b_min, b_max) {
             return;
         }
@@ -479,7 +462,7 @@ impl Differ {
             max => format!("{min}..={max}"),
         };
         let detail = format!(
-            "length {} -> {}",
+            "{what} {} -> {}",
             show((a_min, a_max)),
             show((b_min, b_max))
         );
@@ -488,7 +471,7 @@ impl Differ {
                 Class::Breaking,
                 Kind::FieldConstraintChanged,
                 at,
-                format!("{detail}: strings of lengths the old spec ruled out may now arrive"),
+                format!("{detail}: {values} the old spec ruled out may now arrive"),
             );
         } else {
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
