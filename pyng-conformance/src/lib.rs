@@ -26,9 +26,9 @@ mod matcher;
 mod origin;
 pub mod plan;
 mod position;
+pub mod redact;
 pub mod report;
 mod rules;
-mod scrub;
 
 pub use checks::signature::Secret;
 pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};

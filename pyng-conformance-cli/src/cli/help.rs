@@ -55,6 +55,19 @@ Examples:
   pyng-conformance poll --base-url http://127.0.0.1:8080 --payment-intent pi-settled-3.amount-mismatch \\
     --site site-1 --interval 1s --format junit --output poll-junit.xml";
 
+pub const REDACT: &str = "\
+Exit codes: 0 written; 2 usage error, an unset --secret-env variable, an input \
+that cannot be read, an output that cannot be written (nothing is left half \
+written), an NDJSON line over 256 MiB.
+
+Redaction is idempotent (redacting the output again changes nothing). JSON \
+that is not one document is redacted line by line; text that is not JSON \
+loses only the --secret-env values.
+
+Examples:
+  pyng-conformance redact capture.har capture.redacted.har
+  SK=... pyng-conformance redact --secret-env SK run.ndjson - | gzip > run.ndjson.gz";
+
 pub const COMPLETIONS: &str = "\
 Exit codes: 0 written; 2 usage error.
 
