@@ -31,6 +31,6 @@ pub mod report;
 mod rules;
 
 pub use checks::signature::Secret;
-pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};
+pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session, StateSeen};
 pub use finding::{Finding, Severity, Snippet};
 pub use rules::{Policy, Rule};
