@@ -265,6 +265,38 @@ fn sandbox_faults_are_findings_and_idle_ends_the_run() {
     assert_no_secret(dir.path(), &ended);
 }
 
+/// A client that polls as fast as it can and on after the final state: the
+/// client rules say so, live and in the report.
+#[test]
+fn a_misbehaving_client_is_found() {
+    let sandbox = Sandbox::start(1.0);
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = start(
+        dir.path(),
+        &sandbox.url,
+        &[
+            "--idle",
+            "1s",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+        ],
+    );
+    let id = fresh_id();
+    for _ in 0..5 {
+        let (status, _) = poll(&proxy.url, &id, "settled-1");
+        assert_eq!(status, 200);
+    }
+    let ended = proxy.end();
+    let found = rules(&read_json(&dir.path().join("report.json")));
+    for rule in ["client.poll-interval", "client.poll-after-final"] {
+        assert!(found.iter().any(|r| r == rule), "{rule} not in {found:?}");
+        assert!(ended.stderr.contains(rule), "{}", ended.stderr);
+    }
+    assert_no_secret(dir.path(), &ended);
+}
+
 #[test]
 fn sigterm_and_sigint_end_the_run_with_its_report() {
     let sandbox = Sandbox::start(1.0);

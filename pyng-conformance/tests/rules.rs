@@ -154,6 +154,12 @@ fn nested(depth: usize) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A response with a header (`Retry-After`) besides the usual ones.
+fn with_header(mut exchange: Value, name: &str, value: &str) -> Value {
+    exchange["response"]["headers"][name] = json!(value);
+    exchange
+}
+
 const CASES: &[Case] = &[
     (
         "input.aborted",
@@ -726,6 +732,91 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "client.poll-interval",
+        // Pyng's interval is 5 s; 3 s is under its 80%.
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(3, TX, 200, tx("Pending")),
+            ])
+        },
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(4, TX, 200, tx("Pending")),
+                exchange(9, TX, 200, tx("InProgress")),
+            ])
+        },
+    ),
+    (
+        "client.poll-after-final",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("InProgress")),
+                exchange(5, TX, 200, tx("Settled")),
+                exchange(10, TX, 200, tx("Settled")),
+                exchange(15, TX, 200, tx("Settled")),
+            ])
+        },
+        // One confirming poll is fine.
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("InProgress")),
+                exchange(5, TX, 200, tx("Settled")),
+                exchange(10, TX, 200, tx("Settled")),
+            ])
+        },
+    ),
+    (
+        "client.poll-expired",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Expired")),
+                exchange(5, TX, 200, tx("Expired")),
+                exchange(10, TX, 200, tx("Expired")),
+            ])
+        },
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                exchange(5, TX, 200, tx("Expired")),
+                exchange(10, TX, 200, tx("Expired")),
+            ])
+        },
+    ),
+    (
+        "client.retry-after",
+        || {
+            check(vec![
+                with_header(exchange(0, TX, 429, json!({})), "Retry-After", "10"),
+                exchange(6, TX, 200, tx("Pending")),
+            ])
+        },
+        || {
+            check(vec![
+                with_header(exchange(0, TX, 429, json!({})), "Retry-After", "10"),
+                exchange(10, TX, 200, tx("Pending")),
+            ])
+        },
+    ),
+    (
+        "client.backoff",
+        || {
+            check(vec![
+                exchange(0, TX, 500, json!({})),
+                exchange(1, TX, 200, tx("Pending")),
+            ])
+        },
+        // The interval after the first error, longer after the second.
+        || {
+            check(vec![
+                exchange(0, TX, 503, json!({})),
+                exchange(5, TX, 503, json!({})),
+                exchange(15, TX, 200, tx("Pending")),
+            ])
+        },
+    ),
+    (
         "identity.stable",
         || {
             check(vec![
@@ -858,6 +949,46 @@ fn each_rule_fails_and_passes() {
             good.findings
         );
     }
+}
+
+#[test]
+fn retries_in_a_row_back_off_and_each_client_rule_says_so_once_per_sequence() {
+    let no_growth = check(vec![
+        exchange(0, TX, 503, json!({})),
+        exchange(5, TX, 503, json!({})),
+        exchange(10, TX, 200, tx("Pending")),
+    ]);
+    assert_eq!(
+        rules(&no_growth)
+            .iter()
+            .filter(|r| *r == "client.backoff")
+            .count(),
+        1
+    );
+    // A client that polls on after the final state is told once.
+    let mut on = vec![exchange(0, TX, 200, tx("Settled"))];
+    on.extend((1..8).map(|i| exchange(i * 5, TX, 200, tx("Settled"))));
+    assert_eq!(
+        rules(&check(on))
+            .iter()
+            .filter(|r| *r == "client.poll-after-final")
+            .count(),
+        1
+    );
+    // An HTTP-date `Retry-After` is not read (no rule fires on it).
+    let dated = check(vec![
+        with_header(
+            exchange(0, TX, 429, json!({})),
+            "Retry-After",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+        ),
+        exchange(5, TX, 200, tx("Pending")),
+    ]);
+    assert!(
+        !rules(&dated).iter().any(|r| r == "client.retry-after"),
+        "{:?}",
+        rules(&dated)
+    );
 }
 
 #[test]

@@ -217,6 +217,21 @@ registry! {
     StateMonotonic = "state.monotonic", Error, TRAFFIC,
         "A last-updated timestamp goes back within a sequence.",
         "`x-monotonic`";
+    ClientPollInterval = "client.poll-interval", Warning, TRAFFIC,
+        "The client polls a resource no faster than the operation's polling interval, with 20% tolerance (retries after an error are `client.backoff`'s).",
+        "`x-polling.intervalSeconds`";
+    ClientPollAfterFinal = "client.poll-after-final", Warning, TRAFFIC,
+        "The client stops polling a resource once it has shown a final state (one confirming poll is allowed).",
+        "`x-state-machine.final`";
+    ClientPollExpired = "client.poll-expired", Error, TRAFFIC,
+        "The client stops polling a resource that has expired (a final state a timeout `becomes`) and creates a new one instead (one confirming poll is allowed).",
+        "`x-state-machine.timeouts[].becomes`";
+    ClientRetryAfter = "client.retry-after", Error, TRAFFIC,
+        "After a response with `Retry-After` (delay-seconds), the client's next request for the resource waits at least that long.",
+        "RFC 9110 § 10.2.3 (Retry-After)";
+    ClientBackoff = "client.backoff", Warning, TRAFFIC,
+        "After a 429 or 5xx response without `Retry-After`, the client waits at least the polling interval before retrying, and longer after each error in a row.",
+        "`x-polling.intervalSeconds`; RFC 9110 § 15.6 (5xx), RFC 6585 § 4 (429)";
     IdentityEcho = "identity.echo", Error, TRAFFIC,
         "A request parameter is repeated unchanged in the body.",
         "`x-echo`";

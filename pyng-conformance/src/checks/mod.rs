@@ -3,6 +3,7 @@
 //! polling sequence ([`sequence`]).
 
 pub(crate) mod body;
+pub(crate) mod client;
 pub(crate) mod http;
 pub(crate) mod request;
 pub(crate) mod sequence;

@@ -145,6 +145,8 @@ pub(crate) struct SequenceState {
     stable: SmallVec<[Option<Stable>; 2]>,
     monotonic: SmallVec<[Option<i128>; 2]>,
     pub last_time: Option<i128>,
+    /// The client's side: how it polls (`client.*`).
+    pub client: super::client::ClientState,
 }
 
 /// Context for the findings of one observation.

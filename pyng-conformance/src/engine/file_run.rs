@@ -347,6 +347,23 @@ impl<'e> FileRun<'e> {
                 }
             }
         }
+        let observed = p.observation.as_ref().map(|(i, obs)| (*i, obs.status));
+        let states = observed.and_then(|(i, _)| plans.by_response[i].states.as_ref());
+        let client_at = crate::checks::client::At {
+            file: &self.file,
+            entry: p.entry,
+            operation: &op.id,
+            interval_seconds: op.polling.as_ref().map_or(0, |p| p.interval_seconds),
+            states,
+            polling_source: op.polling.as_ref().and_then(|p| p.source.as_ref()),
+        };
+        let request = crate::checks::client::Request {
+            time_ms: p.time_ms,
+            status: p.status,
+            retry_after_ms: p.retry_after_ms,
+            state: observed.and_then(|(_, s)| s),
+        };
+        open.state.client.update(&client_at, request, &mut findings);
         let label = (!findings.is_empty()).then(|| open.label.clone());
         let last_time = open.state.last_time;
         self.sequences.updated(last_time);

@@ -23,6 +23,8 @@ pub(super) struct Prepared<'a> {
     pub status: u16,
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
+    /// The response's `Retry-After` (delay-seconds), in ms.
+    pub retry_after_ms: Option<i128>,
     pub route: Route,
     /// The documented response and what its body says about the resource
     /// (matched exchanges whose response has a sequence plan).
@@ -90,6 +92,7 @@ impl Prepared<'_> {
             entry: self.entry,
             status: self.status,
             time_ms: self.time_ms,
+            retry_after_ms: self.retry_after_ms,
             route: self.route,
             observation: self.observation,
             findings: self.findings,
@@ -128,10 +131,16 @@ impl Engine {
     fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
         let (route, observation) = self.check_exchange(&ex, checked, &mut findings);
+        let retry_after_ms = ex
+            .response_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
+            .and_then(|(_, v)| checks::client::retry_after_ms(v));
         Prepared {
             entry: ex.entry,
             status: ex.status,
             time_ms: ex.time_ms,
+            retry_after_ms,
             route,
             observation,
             findings,

@@ -1,0 +1,223 @@
+//! `client.*`: how the client polls one resource, from the times of its
+//! requests in a polling sequence: no faster than `x-polling`, not on after a
+//! final state, not on an expired resource, honouring `Retry-After`, backing
+//! off after 429 and 5xx. Each exchange is a few numbers, so a sequence's
+//! client state stays a few values however long it is.
+
+use pyng_spec::registry::RuleId;
+
+use crate::finding::Finding;
+use crate::plan::States;
+
+/// Polls a client may make after the first final state it saw (to confirm
+/// it) before `client.poll-after-final` or `client.poll-expired`.
+pub(crate) const CONFIRMATION_POLLS: usize = 1;
+
+/// A poll may come this much sooner than the interval (in percent of it):
+/// clocks, schedulers and the time a response takes vary.
+pub(crate) const INTERVAL_TOLERANCE_PERCENT: i128 = 20;
+
+/// What one exchange says about the client.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Request {
+    /// When the request was sent (Unix ms).
+    pub time_ms: Option<i128>,
+    /// The response status.
+    pub status: u16,
+    /// The response's `Retry-After`, as a delay in ms.
+    pub retry_after_ms: Option<i128>,
+    /// The state the response shows, as its index in the machine's values.
+    pub state: Option<usize>,
+}
+
+/// The client's side of one sequence so far.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClientState {
+    last: Option<Request>,
+    /// The gap before the last request, when it retried an error.
+    last_retry_gap: Option<i128>,
+    since_final: Option<SinceFinal>,
+    /// Reported once per sequence each: a client that polls on does so on
+    /// every poll.
+    said_after_final: bool,
+}
+
+/// Context for the findings of one exchange.
+pub(crate) struct At<'a> {
+    pub file: &'a str,
+    pub entry: Option<usize>,
+    pub operation: &'a str,
+    pub interval_seconds: u64,
+    pub states: Option<&'a States>,
+    pub polling_source: Option<&'a pyng_spec::ir::Source>,
+}
+
+impl At<'_> {
+    fn finding(&self, rule: RuleId, message: String) -> Finding {
+        let mut f = Finding::of(rule, self.file, message);
+        f.entry = self.entry;
+        f.operation = Some(self.operation.to_owned());
+        f
+    }
+}
+
+/// `Retry-After` as delay-seconds (an HTTP-date is not read: it would need
+/// the response's `Date`).
+pub(crate) fn retry_after_ms(value: &str) -> Option<i128> {
+    let v = value.trim();
+    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| v.parse::<i128>().ok())
+        .flatten()
+        .map(|s| s.saturating_mul(1000))
+}
+
+fn is_error(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+impl ClientState {
+    pub(crate) fn update(&mut self, at: &At<'_>, now: Request, out: &mut Vec<Finding>) {
+        let interval_ms = i128::from(at.interval_seconds) * 1000;
+        let mut retry_gap = None;
+        if let (Some(last), Some(t)) = (self.last, now.time_ms)
+            && let Some(before) = last.time_ms
+        {
+            let gap = t - before;
+            if let Some(wait) = last.retry_after_ms {
+                if gap < wait {
+                    out.push(at.finding(
+                        RuleId::ClientRetryAfter,
+                        format!(
+                            "the request came {} ms after a {} response that said `Retry-After: {}`",
+                            gap.max(0),
+                            last.status,
+                            wait / 1000
+                        ),
+                    ));
+                }
+            } else if is_error(last.status) {
+                retry_gap = Some(gap);
+                if interval_ms > 0 && gap < interval_ms {
+                    out.push(at.finding(
+                        RuleId::ClientBackoff,
+                        format!(
+                            "the request came {} ms after a {} response: a retry waits at least the polling interval, {} s",
+                            gap.max(0),
+                            last.status,
+                            at.interval_seconds
+                        ),
+                    ));
+                } else if let Some(previous) = self.last_retry_gap
+                    && gap <= previous
+                {
+                    out.push(at.finding(
+                        RuleId::ClientBackoff,
+                        format!(
+                            "the request came {gap} ms after the {} response, no longer than the {previous} ms before it: retries after errors in a row back off",
+                            last.status
+                        ),
+                    ));
+                }
+            } else if interval_ms > 0
+                && gap * 100 < interval_ms * (100 - INTERVAL_TOLERANCE_PERCENT)
+            {
+                let mut f = at.finding(
+                    RuleId::ClientPollInterval,
+                    format!(
+                        "the request came {} ms after the previous one; the operation's polling interval is {} s (polls may come {INTERVAL_TOLERANCE_PERCENT}% sooner)",
+                        gap.max(0),
+                        at.interval_seconds
+                    ),
+                );
+                f = f.with_source(at.polling_source);
+                out.push(f);
+            }
+        }
+        self.last_retry_gap = retry_gap;
+        self.after_final(at, &now, out);
+        self.last = Some(now);
+    }
+
+    fn after_final(&mut self, at: &At<'_>, now: &Request, out: &mut Vec<Finding>) {
+        // A status of another enum (another response documents another
+        // machine) starts afresh, as the sequence checks do.
+        if let (Some(seen), Some(states)) = (&self.since_final, at.states)
+            && now.state.is_some()
+            && *seen.enum_name != *states.enum_name
+        {
+            self.since_final = None;
+            self.said_after_final = false;
+        }
+        if let Some(seen) = &mut self.since_final {
+            seen.polls += 1;
+            if seen.polls > CONFIRMATION_POLLS + 1 && !self.said_after_final {
+                self.said_after_final = true;
+                let (rule, advice) = if seen.expired {
+                    (
+                        RuleId::ClientPollExpired,
+                        "it has expired: create a new one instead of polling it",
+                    )
+                } else {
+                    (RuleId::ClientPollAfterFinal, "a final state is never left")
+                };
+                let f = at.finding(
+                    rule,
+                    format!(
+                        "poll {} after the resource showed the final state {} ({CONFIRMATION_POLLS} confirming poll allowed): {advice}",
+                        seen.polls - 1,
+                        seen.state
+                    ),
+                );
+                out.push(f.with_source(seen.source.as_ref()));
+            }
+            return;
+        }
+        if let (Some(states), Some(s)) = (at.states, now.state)
+            && states.is_final(s)
+        {
+            let name = states.values[s].clone();
+            let expired = states
+                .machine
+                .timeouts
+                .iter()
+                .find(|t| t.becomes.contains(&name));
+            self.since_final = Some(SinceFinal {
+                polls: 1,
+                enum_name: states.enum_name.clone(),
+                expired: expired.is_some(),
+                source: expired
+                    .and_then(|t| t.source.clone())
+                    .or_else(|| states.machine.source.clone()),
+                state: name,
+            });
+        }
+    }
+}
+
+/// The first final state a sequence showed, and the polls since.
+#[derive(Debug, Clone)]
+struct SinceFinal {
+    /// Polls since it, that one included.
+    polls: usize,
+    /// The enum whose machine it is final in.
+    enum_name: std::sync::Arc<str>,
+    state: String,
+    /// A state a timeout `becomes`: the resource expired.
+    expired: bool,
+    source: Option<pyng_spec::ir::Source>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_read_as_delay_seconds_only() {
+        assert_eq!(retry_after_ms("5"), Some(5000));
+        assert_eq!(retry_after_ms(" 0 "), Some(0));
+        for v in ["", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"] {
+            assert_eq!(retry_after_ms(v), None, "{v}");
+        }
+        assert!(retry_after_ms(&"9".repeat(60)).is_none());
+    }
+}
