@@ -126,6 +126,7 @@ pub(crate) fn string<'a>(
         ));
     }
     length(s, c, source, out);
+    string_format(s, c, source, out);
     if let Some(pattern) = &c.pattern
         && let Some(re) = patterns.get(pattern)
         && !re.is_match(s)
@@ -142,6 +143,28 @@ pub(crate) fn string<'a>(
             msg::TIMESTAMP,
             Rel::Here,
             &[("value", &shorten(s))],
+            source,
+        ));
+    }
+}
+
+/// A string `format` the kit checks ([`crate::formats`]); an annotation
+/// (`binary`, `password`) or an unknown format (a lint warning) has no check.
+fn string_format<'a>(
+    s: &str,
+    c: &Constraints,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(format) = c.format.as_deref() else {
+        return;
+    };
+    if crate::formats::matches(format, s) == Some(false) {
+        let expected = crate::formats::describe(format).unwrap_or_default();
+        out.push(Issue::of(
+            msg::STRING_FORMAT,
+            Rel::Here,
+            &[("format", &format), ("expected", &expected)],
             source,
         ));
     }
