@@ -21,8 +21,15 @@ pub struct Exchange<'a> {
     pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Request headers with credentials already redacted (see [`redact_header`]).
     pub request_headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// `Content-Type` of the request, `None` when not recorded.
+    pub request_content_type: Option<Cow<'a, str>>,
+    /// The request body bytes as sent (empty: none was recorded).
+    pub request_body: Cow<'a, [u8]>,
     /// The response status code.
     pub status: u16,
+    /// Response headers in recorded order, credentials (`Set-Cookie`...)
+    /// already redacted as in [`Self::request_headers`].
+    pub response_headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// `Content-Type` of the response, `None` when not recorded.
     pub content_type: Option<Cow<'a, str>>,
     /// The response body bytes as received.
@@ -57,7 +64,10 @@ impl Exchange<'_> {
             path: owned(self.path),
             query: owned_pairs(self.query),
             request_headers: owned_pairs(self.request_headers),
+            request_content_type: self.request_content_type.map(owned),
+            request_body: Cow::Owned(self.request_body.into_owned()),
             status: self.status,
+            response_headers: owned_pairs(self.response_headers),
             content_type: self.content_type.map(owned),
             body: Cow::Owned(self.body.into_owned()),
             time_ms: self.time_ms,
@@ -104,6 +114,27 @@ pub fn redact_header<'a>(name: Cow<'a, str>, value: Cow<'a, str>) -> (Cow<'a, st
     } else {
         (name, value)
     }
+}
+
+/// `headers` as stored: each redacted by [`redact_header`].
+pub fn redact_headers<'a>(
+    headers: impl IntoIterator<Item = (Cow<'a, str>, Cow<'a, str>)>,
+) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    headers
+        .into_iter()
+        .map(|(name, value)| redact_header(name, value))
+        .collect()
+}
+
+/// The value of the first header `name` (case-insensitive) of `headers`.
+pub fn header<'h, 'a>(
+    headers: &'h [(Cow<'a, str>, Cow<'a, str>)],
+    name: &str,
+) -> Option<&'h Cow<'a, str>> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
 }
 
 /// The path and decoded query of a URL.

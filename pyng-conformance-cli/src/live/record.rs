@@ -212,6 +212,8 @@ pub struct RecordedExchange {
     pub url: String,
     /// The request headers (redacted).
     pub request_headers: Vec<(String, String)>,
+    /// The request body (redacted; empty for a GET).
+    pub request_body: Vec<u8>,
     /// The response status.
     pub status: u16,
     /// The reason phrase.
@@ -231,6 +233,7 @@ impl RecordedExchange {
             method: req.method.clone(),
             url: redactor.text(&req.url),
             request_headers: redactor.headers(&req.headers),
+            request_body: redactor.bytes(&req.body),
             status: resp.status,
             status_text: resp.status_text.clone(),
             response_headers: redactor.headers(&resp.headers),
@@ -240,10 +243,7 @@ impl RecordedExchange {
 
     /// The first response header `name` (case-insensitive).
     pub fn response_header(&self, name: &str) -> Option<&str> {
-        self.response_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        first_header(&self.response_headers, name)
     }
 
     /// The exchange object of the kit's format (an NDJSON line).
@@ -253,12 +253,16 @@ impl RecordedExchange {
 
     fn kit(&self) -> KitExchange<'_> {
         let (body, body_text, body_base64) = body_forms(&self.body);
+        let (request_body, request_body_text, request_body_base64) = body_forms(&self.request_body);
         KitExchange {
             started_at: rfc3339(self.started_ms),
             request: KitRequest {
                 method: &self.method,
                 url: &self.url,
                 headers: header_map(&self.request_headers),
+                body: request_body,
+                body_text: request_body_text,
+                body_base64: request_body_base64,
             },
             response: KitResponse {
                 status: self.status,
@@ -325,11 +329,19 @@ struct KitExchange<'a> {
     response: KitResponse<'a>,
 }
 
+/// `body` last, as for the response: a reader checks what it knows first.
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct KitRequest<'a> {
     method: &'a str,
     url: &'a str,
     headers: BTreeMap<&'a str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -506,20 +518,34 @@ pub fn har_entry_json(x: &RecordedExchange) -> Vec<u8> {
     serde_json::to_vec(&har_entry(x)).unwrap_or_default()
 }
 
+fn first_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// `text` of HAR `content` or `postData`: the body when UTF-8, else base64
+/// with `encoding` (which HAR 1.2 defines for `content` only; the kit reads
+/// it in `postData` too).
+fn har_text(into: &mut serde_json::Value, body: &[u8]) {
+    match std::str::from_utf8(body) {
+        Ok(text) => into["text"] = text.into(),
+        Err(_) => {
+            into["text"] = base64::engine::general_purpose::STANDARD
+                .encode(body)
+                .into();
+            into["encoding"] = "base64".into();
+        }
+    }
+}
+
 fn har_entry(x: &RecordedExchange) -> serde_json::Value {
     let (_, query) = pyng_conformance::exchange::split_url(&x.url);
     let mime = x.response_header("content-type").unwrap_or("");
     let mut content = serde_json::json!({"size": x.body.len(), "mimeType": mime});
-    match std::str::from_utf8(&x.body) {
-        Ok(text) => content["text"] = text.into(),
-        Err(_) => {
-            content["text"] = base64::engine::general_purpose::STANDARD
-                .encode(&x.body)
-                .into();
-            content["encoding"] = "base64".into();
-        }
-    }
-    serde_json::json!({
+    har_text(&mut content, &x.body);
+    let mut entry = serde_json::json!({
         "startedDateTime": rfc3339(x.started_ms),
         "time": x.elapsed_ms,
         "request": {
@@ -530,7 +556,7 @@ fn har_entry(x: &RecordedExchange) -> serde_json::Value {
             "headers": har_headers(&x.request_headers),
             "queryString": query.iter().map(|(k, v)| serde_json::json!({"name": k, "value": v})).collect::<Vec<_>>(),
             "headersSize": -1,
-            "bodySize": 0,
+            "bodySize": x.request_body.len(),
         },
         "response": {
             "status": x.status,
@@ -545,7 +571,14 @@ fn har_entry(x: &RecordedExchange) -> serde_json::Value {
         },
         "cache": {},
         "timings": {"send": 0, "wait": x.elapsed_ms, "receive": 0},
-    })
+    });
+    if !x.request_body.is_empty() {
+        let mime = first_header(&x.request_headers, "content-type").unwrap_or("");
+        let mut post = serde_json::json!({"mimeType": mime});
+        har_text(&mut post, &x.request_body);
+        entry["request"]["postData"] = post;
+    }
+    entry
 }
 
 /// The temporary file `path` is written through: in its directory (a rename
@@ -677,6 +710,86 @@ mod tests {
         assert_eq!(doc, nd);
         assert_eq!(doc, har);
         assert_eq!(doc, streamed);
+    }
+
+    /// What `check` reads back of a POST: its body and content type, and
+    /// the response headers, the same in every form; secrets redacted.
+    #[test]
+    fn every_form_reads_back_the_request_body_and_the_response_headers() {
+        use pyng_conformance::input::{Item, read_bytes};
+        let mut r = Redactor::default();
+        r.add("client-secret-1");
+        for request_body in [
+            &b"grant_type=client_credentials&client_secret=client-secret-1"[..],
+            br#"{"amount":100}"#,
+            &[0xff, 0x00],
+        ] {
+            let req = Request {
+                method: "POST".into(),
+                url: "http://127.0.0.1:1/oauth/token".into(),
+                headers: vec![(
+                    "Content-Type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                )],
+                body: request_body.to_vec(),
+            };
+            let resp = Response {
+                status: 201,
+                status_text: "Created".into(),
+                headers: vec![
+                    ("content-type".into(), "application/json".into()),
+                    ("Set-Cookie".into(), "s=client-secret-1".into()),
+                    ("Location".into(), "/x/1".into()),
+                ],
+                body: br#"{"data":{}}"#.to_vec(),
+                started_ms: 1_731_821_436_160,
+                elapsed: Duration::from_millis(3),
+            };
+            let x = RecordedExchange::capture(&req, &resp, &r);
+            let expected_body = r.bytes(request_body);
+            assert!(!String::from_utf8_lossy(&expected_body).contains("client-secret-1"));
+            let rec = Recording {
+                spec: None,
+                exchanges: vec![x],
+            };
+            for (name, bytes) in [
+                ("r.json", rec.encode(Form::Document, 0)),
+                ("r.ndjson", rec.encode(Form::Ndjson, 0)),
+                ("r.har", rec.to_har()),
+            ] {
+                let read: Vec<_> = read_bytes(name, &bytes)
+                    .into_iter()
+                    .filter_map(|item| match item {
+                        Item::Exchange(x) => Some(x),
+                        _ => None,
+                    })
+                    .collect();
+                assert_eq!(read.len(), 1, "{name}");
+                let got = &read[0];
+                assert_eq!(got.method, "POST", "{name}");
+                assert_eq!(&*got.request_body, &expected_body[..], "{name}");
+                assert_eq!(
+                    got.request_content_type.as_deref(),
+                    Some("application/x-www-form-urlencoded"),
+                    "{name}"
+                );
+                let mut headers: Vec<(String, String)> = got
+                    .response_headers
+                    .iter()
+                    .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                    .collect();
+                headers.sort();
+                assert_eq!(
+                    headers,
+                    [
+                        ("content-type".to_owned(), "application/json".to_owned()),
+                        ("location".to_owned(), "/x/1".to_owned()),
+                        ("set-cookie".to_owned(), REDACTED.to_owned()),
+                    ],
+                    "{name}"
+                );
+            }
+        }
     }
 
     #[test]

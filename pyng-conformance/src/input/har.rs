@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
+use crate::exchange::{Exchange, header, read_time, redact_headers, split_url_cow};
 use crate::origin::{BodyForm, BodySpan, Cursor, Origin, offset_in};
 
 #[derive(Deserialize)]
@@ -57,6 +57,29 @@ struct Request {
     url: String,
     #[serde(default)]
     headers: Vec<Header>,
+    #[serde(rename = "postData")]
+    post_data: Option<PostData>,
+}
+
+/// HAR 1.2 `postData`: the body as `text`, or a form as `params`.
+#[derive(Deserialize)]
+struct PostData {
+    #[serde(rename = "mimeType")]
+    mime_type: Option<String>,
+    text: Option<String>,
+    #[serde(default)]
+    params: Vec<Param>,
+    /// Not in HAR 1.2 (`content` has it): `poll --har` writes a body that
+    /// is not UTF-8 as base64 with `encoding: "base64"`, as for a response.
+    encoding: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Param {
+    name: String,
+    value: Option<String>,
+    #[serde(rename = "fileName")]
+    file_name: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -143,13 +166,29 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, St
             .ok_or_else(|| format!("HAR entry {i}: the response text is not valid base64"))?,
         (Some(t), _) => t.as_bytes().to_vec(),
     };
-    let content_type = e
-        .response
-        .headers
-        .iter()
-        .find(|h| h.name.eq_ignore_ascii_case("content-type"))
-        .map(|h| h.value.clone())
-        .or(e.response.content.mime_type.filter(|m| !m.is_empty()));
+    let request_headers = redact_headers(
+        e.request
+            .headers
+            .into_iter()
+            .map(|h| (h.name.into(), h.value.into())),
+    );
+    let response_headers = redact_headers(
+        e.response
+            .headers
+            .into_iter()
+            .map(|h| (h.name.into(), h.value.into())),
+    );
+    let mime_type = |m: Option<String>| m.filter(|m| !m.is_empty()).map(Cow::Owned);
+    let (request_body, post_mime_type) = match e.request.post_data {
+        Some(post) => (post_data_bytes(i, &post)?, mime_type(post.mime_type)),
+        None => (Vec::new(), None),
+    };
+    let request_content_type = header(&request_headers, "content-type")
+        .cloned()
+        .or(post_mime_type);
+    let content_type = header(&response_headers, "content-type")
+        .cloned()
+        .or(mime_type(e.response.content.mime_type));
     let (time_ms, unreadable_time) = read_time(e.started.as_deref());
     Ok(Exchange {
         file: file.clone(),
@@ -157,18 +196,74 @@ fn exchange(file: &Arc<str>, i: usize, e: Entry) -> Result<Exchange<'static>, St
         method: e.request.method.into(),
         path,
         query,
-        request_headers: e
-            .request
-            .headers
-            .into_iter()
-            .map(|h| redact_header(h.name.into(), h.value.into()))
-            .collect(),
+        request_headers,
+        request_content_type,
+        request_body: request_body.into(),
         status: e.response.status,
-        content_type: content_type.map(Cow::Owned),
+        response_headers,
+        content_type,
         body: body.into(),
         time_ms,
         unreadable_time,
         operation: None,
         origin: None,
     })
+}
+
+/// The request body of `postData`: its `text`, or else its `params` as the
+/// `application/x-www-form-urlencoded` body they were read from (the only
+/// form body `params` can stand for: a file of a multipart form has no
+/// value in HAR, so such a body cannot be rebuilt).
+fn post_data_bytes(i: usize, post: &PostData) -> Result<Vec<u8>, String> {
+    if let Some(text) = &post.text {
+        return match post.encoding.as_deref() {
+            Some("base64") => decode_base64(text)
+                .ok_or_else(|| format!("HAR entry {i}: the request text is not valid base64")),
+            _ => Ok(text.as_bytes().to_vec()),
+        };
+    }
+    if post.params.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mime = post.mime_type.as_deref().unwrap_or_default();
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    if !(essence.is_empty() || essence.eq_ignore_ascii_case(FORM)) {
+        return Err(format!(
+            "HAR entry {i}: `postData` has `params` but no `text`, and its mimeType `{mime}` is not {FORM}, so the request body cannot be rebuilt"
+        ));
+    }
+    if let Some(p) = post.params.iter().find(|p| p.file_name.is_some()) {
+        return Err(format!(
+            "HAR entry {i}: `postData` param `{}` is a file, which a {FORM} body cannot hold",
+            p.name
+        ));
+    }
+    let pairs: Vec<String> = post
+        .params
+        .iter()
+        .map(|p| {
+            format!(
+                "{}={}",
+                form_encode(&p.name),
+                form_encode(p.value.as_deref().unwrap_or_default())
+            )
+        })
+        .collect();
+    Ok(pairs.join("&").into_bytes())
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// `application/x-www-form-urlencoded` of one name or value (WHATWG URL §
+/// 5.2: `*-._` and alphanumerics stay, space is `+`).
+fn form_encode(s: &str) -> String {
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'*')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b' ');
+    percent_encoding::utf8_percent_encode(s, KEEP)
+        .to_string()
+        .replace(' ', "+")
 }

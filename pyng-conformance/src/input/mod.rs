@@ -8,6 +8,7 @@ pub mod recording;
 
 use pyng_spec::registry::RuleId;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::exchange::Exchange;
 use crate::finding::Finding;
@@ -55,6 +56,42 @@ impl Kind {
             None
         }
     }
+}
+
+/// The items of the file `name` (its kind from the name, as `check` tells
+/// it) read from `bytes`, without checking anything: the exchanges as every
+/// check sees them, for a tool that records or converts traffic.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Item> {
+    let file: Arc<str> = Arc::from(name);
+    let mut items = Vec::new();
+    let mut sink = |item| items.push(item);
+    match Kind::from_path(Path::new(name)) {
+        Some(Kind::Ndjson) => ndjson::read_lines(&file, &mut &bytes[..], &mut |line| match line {
+            ndjson::Line::Item(item) => sink(item),
+            ndjson::Line::Raw { entry, bytes } => {
+                match ndjson::parse_line(&file, entry, bytes, None) {
+                    Some(Ok(parsed)) => {
+                        sink(Item::Exchange(Box::new(parsed.exchange.into_owned())))
+                    }
+                    Some(Err(problem)) => sink(Item::Problem(problem)),
+                    None => {}
+                }
+            }
+        }),
+        kind => {
+            let bytes = strip_bom(bytes);
+            let kind = match kind {
+                Some(known @ (Kind::Har | Kind::Recording)) => Ok(known),
+                _ => sniff(bytes),
+            };
+            match kind {
+                Ok(Kind::Har) => har::read(&file, bytes, &mut sink),
+                Ok(_) => recording::read(&file, bytes, &mut sink),
+                Err(e) => sink(Item::Problem(syntax_problem(&file, "the file", &e))),
+            }
+        }
+    }
+    items
 }
 
 /// A UTF-8 byte order mark, which editors on some systems write at the start

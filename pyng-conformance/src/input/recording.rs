@@ -15,7 +15,7 @@ use object::{Body, RecordedExchange, Response};
 use pyng_spec::validate::stream::Streamed;
 
 use super::{Item, decode_base64, problem, syntax_problem};
-use crate::exchange::{Exchange, read_time, redact_header, split_url_cow};
+use crate::exchange::{Exchange, header, read_time, redact_headers, split_url_cow};
 use crate::finding::Finding;
 use crate::origin::{BodyForm, BodySpan, Cursor, Origin, offset_in};
 
@@ -238,48 +238,42 @@ fn exchange<'a>(
     let body_text = r.body_text.map(|t| t.text);
     let body_base64 = r.body_base64.map(|b| b.text);
     let mut checked = None;
-    let body: Cow<'a, [u8]> = match (r.body, body_text, body_base64) {
-        (Some(Body::Raw(raw)), None, None) => Cow::Borrowed(raw.get().as_bytes()),
-        (Some(Body::Checked(streamed)), None, None) => {
+    let body = match r.body {
+        Some(Body::Checked(streamed)) if body_text.is_none() && body_base64.is_none() => {
             checked = Some(streamed);
-            Cow::Borrowed(&[])
+            Cow::Borrowed(&[][..])
         }
-        (None, Some(Cow::Borrowed(text)), None) => Cow::Borrowed(text.as_bytes()),
-        (None, Some(Cow::Owned(text)), None) => Cow::Owned(text.into_bytes()),
-        (None, None, Some(b64)) => Cow::Owned(
-            decode_base64(&b64)
-                .ok_or_else(|| format!("exchange {entry}: `bodyBase64` is not valid base64"))?,
-        ),
-        (None, None, None) => Cow::Borrowed(&[]),
-        _ => {
-            return Err(format!(
-                "exchange {entry}: give at most one of `body`, `bodyText` and `bodyBase64`"
-            ));
-        }
+        Some(Body::Checked(_)) => return Err(more_than_one(entry, "")),
+        Some(Body::Raw(raw)) => body_bytes(entry, "", Some(raw), body_text, body_base64)?,
+        None => body_bytes(entry, "", None, body_text, body_base64)?,
     };
+    let request = x.request;
+    let request_body = body_bytes(
+        entry,
+        "in `request`, ",
+        request.body,
+        request.body_text.map(|t| t.text),
+        request.body_base64.map(|b| b.text),
+    )?;
     let (time_ms, unreadable_time) = read_time(x.started_at.as_ref().map(|s| &*s.0));
-    let (path, query) = split_url_cow(x.request.url);
+    let (path, query) = split_url_cow(request.url);
+    let request_headers = redact_headers(request.headers.0.into_iter().map(|(k, v)| (k.0, v.0)));
+    let response_headers = redact_headers(r.headers.0.into_iter().map(|(k, v)| (k.0, v.0)));
     // The first `Content-Type` in name order, as a map of the headers gives it.
-    let content_type = r
-        .headers
-        .0
-        .into_iter()
-        .find(|(name, _)| name.0.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.0);
+    // Cloned: borrowed from the text still, unless written with escapes.
+    let request_content_type = header(&request_headers, "content-type").cloned();
+    let content_type = header(&response_headers, "content-type").cloned();
     let exchange = Exchange {
         file: file.clone(),
         entry: Some(entry),
-        method: x.request.method,
+        method: request.method,
         path,
         query,
-        request_headers: x
-            .request
-            .headers
-            .0
-            .into_iter()
-            .map(|(k, v)| redact_header(k.0, v.0))
-            .collect(),
+        request_headers,
+        request_content_type,
+        request_body,
         status: r.status,
+        response_headers,
         content_type,
         body,
         time_ms,
@@ -288,6 +282,33 @@ fn exchange<'a>(
         origin: None,
     };
     Ok((exchange, checked))
+}
+
+/// The bytes of a body recorded as `body`, `bodyText` or `bodyBase64`
+/// (`whose`: how an error names the object, empty for the response).
+fn body_bytes<'a>(
+    entry: usize,
+    whose: &str,
+    json: Option<&'a RawValue>,
+    text: Option<Cow<'a, str>>,
+    base64: Option<Cow<'a, str>>,
+) -> Result<Cow<'a, [u8]>, String> {
+    Ok(match (json, text, base64) {
+        (Some(raw), None, None) => Cow::Borrowed(raw.get().as_bytes()),
+        (None, Some(Cow::Borrowed(text)), None) => Cow::Borrowed(text.as_bytes()),
+        (None, Some(Cow::Owned(text)), None) => Cow::Owned(text.into_bytes()),
+        (None, None, Some(b64)) => {
+            Cow::Owned(decode_base64(&b64).ok_or_else(|| {
+                format!("exchange {entry}: {whose}`bodyBase64` is not valid base64")
+            })?)
+        }
+        (None, None, None) => Cow::Borrowed(&[]),
+        _ => return Err(more_than_one(entry, whose)),
+    })
+}
+
+fn more_than_one(entry: usize, whose: &str) -> String {
+    format!("exchange {entry}: {whose}give at most one of `body`, `bodyText` and `bodyBase64`")
 }
 
 #[cfg(test)]

@@ -33,7 +33,10 @@ pub(super) struct RecordedExchange<'a> {
     pub response: Response<'a>,
 }
 
+/// Derived: a request body is kept as read, so nothing depends on the order
+/// of its keys.
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub(super) struct Request<'a> {
     #[serde(borrow)]
     pub method: Cow<'a, str>,
@@ -41,6 +44,13 @@ pub(super) struct Request<'a> {
     pub url: Cow<'a, str>,
     #[serde(default, borrow)]
     pub headers: Headers<'a>,
+    /// The request body, in the three forms a response body has.
+    #[serde(borrow)]
+    pub body: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub body_text: Option<Literal<'a>>,
+    #[serde(borrow)]
+    pub body_base64: Option<Literal<'a>>,
 }
 
 pub(super) struct Response<'a> {
@@ -315,10 +325,9 @@ mod tests {
                 let text = r.body_text.as_ref().map(|t| t.text.to_string());
                 let b64 = r.body_base64.as_ref().map(|t| t.text.to_string());
                 format!(
-                    "{:?} {} {} {} {:?} {body:?} {text:?} {b64:?}",
+                    "{:?} {} {} {:?} {body:?} {text:?} {b64:?}",
                     x.started_at.as_ref().map(|s| s.0.to_string()),
-                    x.request.method,
-                    x.request.url,
+                    request_shape(&x.request),
                     r.status,
                     headers(&r.headers),
                 )
@@ -343,11 +352,22 @@ mod tests {
         let text = r.body_text.as_ref().map(|t| t.text.to_string());
         let b64 = r.body_base64.as_ref().map(|t| t.text.to_string());
         format!(
-            "{:?} {} {} {status} {:?} {body:?} {text:?} {b64:?}",
+            "{:?} {} {status} {:?} {body:?} {text:?} {b64:?}",
             started_at.as_ref().map(|s| s.0.to_string()),
-            request.method,
-            request.url,
+            request_shape(request),
             headers(h),
+        )
+    }
+
+    fn request_shape(r: &Request<'_>) -> String {
+        format!(
+            "{} {} {:?} {:?} {:?} {:?}",
+            r.method,
+            r.url,
+            headers(&r.headers),
+            r.body.map(RawValue::get),
+            r.body_text.as_ref().map(|t| t.text.to_string()),
+            r.body_base64.as_ref().map(|t| t.text.to_string()),
         )
     }
 
@@ -383,6 +403,19 @@ mod tests {
             format!(r#"{{{request},"response":{{"status":200}}}} x"#),
             r#"{"request":{"method":"GET"},"response":{"status":200}}"#.to_owned(),
             r#"{"request":{"method":"G\u0045T","url":"/\u0078"},"response":{"st\u0061tus":200}}"#
+                .to_owned(),
+            // Request bodies, before or after the other request keys.
+            r#"{"request":{"body":{"a":[1]},"method":"POST","url":"/x"},"response":{"status":201}}"#
+                .to_owned(),
+            r#"{"request":{"method":"POST","url":"/x","bodyText":"a=1\u0026b","headers":{"Content-Type":"application/x-www-form-urlencoded"}},"response":{"status":200,"body":{}}}"#
+                .to_owned(),
+            r#"{"request":{"method":"POST","url":"/x","bodyBase64":"/w==","body":null},"response":{"status":200}}"#
+                .to_owned(),
+            r#"{"request":{"method":"POST","url":"/x","body":1,"body":2},"response":{"status":200}}"#
+                .to_owned(),
+            r#"{"request":{"method":"POST","url":"/x","bodyText":{}},"response":{"status":200}}"#
+                .to_owned(),
+            r#"{"request":{"method":"POST","url":"/x","body":{"a":}},"response":{"status":200}}"#
                 .to_owned(),
             "1".to_owned(),
             "null".to_owned(),
