@@ -128,6 +128,8 @@ fn lengths_count_code_points_in_both() {
             9,
         ),
         (json!({"code": "ab", "rank": 0, "at": null}), 0),
+        (json!({"code": "ab", "rank": 0, "rate": 3.4028234e38}), 0),
+        (json!({"code": "ab", "rank": 0, "rate": -3.5e38}), 1),
         (
             json!({"code": "ab", "rank": 0, "host": "a-very-long-but-valid.host"}),
             1,

@@ -373,6 +373,7 @@ impl Differ {
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
         self.string_formats(at, a, b);
+        self.float_format(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -543,6 +544,28 @@ impl Differ {
                 at,
                 format!("{detail}: strings the old format ruled out may now arrive"),
             );
+        }
+    }
+
+    /// `format: float` of a response number bounds its magnitude; `double`,
+    /// or no format, admits every number the parser reads.
+    fn float_format(&mut self, at: &str, a: &Field, b: &Field) {
+        let float =
+            |f: &Field| f.ty == Type::Number && f.constraints.format.as_deref() == Some("float");
+        match (float(a), float(b)) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "number format now `float`",
+            ),
+            (true, false) => self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "number format no longer `float`: numbers beyond the float range may now arrive",
+            ),
+            _ => {}
         }
     }
 

@@ -313,7 +313,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -396,6 +396,8 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
     ("int32", Integer, Where::Property),
     ("int64", Integer, Where::Body),
+    ("float", Number, Where::Property),
+    ("double", Number, Where::Property),
     ("date", String, Where::Property),
     ("date-time", String, Where::Property),
     ("uuid", String, Where::Property),

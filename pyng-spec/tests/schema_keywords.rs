@@ -780,3 +780,30 @@ fn synthesised_strings_meet_their_formats() {
         assert!(found.is_empty(), "{body}: {found:?}");
     }
 }
+
+#[test]
+fn a_float_is_at_most_f32_max_and_a_double_any_number() {
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        "        note:\n          type: string\n        rate:\n          type: number\n          format: float\n        big:\n          type: number\n          format: double\n",
+        1,
+    );
+    let loaded = load_str("fixture.yaml", &text).unwrap();
+    assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
+    let spec = loaded.spec;
+    let ty = Type::Named("Order".into());
+    let rules = |body: &str| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{} {}", f.rule, f.pointer))
+            .collect()
+    };
+    let ok = r#"{"orderId": "o", "status": "Open", "rate": -3.4028234e38, "big": 1e300}"#;
+    assert_eq!(rules(ok), Vec::<String>::new());
+    let out = r#"{"orderId": "o", "status": "Open", "rate": 3.5e38, "big": 1}"#;
+    assert_eq!(rules(out), ["schema.format /rate"]);
+    let out = r#"{"orderId": "o", "status": "Open", "rate": -1e39}"#;
+    assert_eq!(rules(out), ["schema.format /rate"]);
+}

@@ -619,3 +619,36 @@ fn string_formats_breaking_when_dropped_or_changed() {
     let to = base.replacen("format: binary", "format: password", 1);
     assert_eq!(diff(&load(&base), &load(&to)), []);
 }
+
+#[test]
+fn a_float_format_dropped_is_breaking() {
+    let c = one(
+        "fee: {type: integer, format: int64}",
+        "fee: {type: integer, format: int64}\n        rate: {type: number, format: float}",
+        Kind::FieldAdded,
+        Class::NonBreaking,
+    );
+    assert!(c.at.contains("rate"), "{c}");
+    let base = BASE.replacen(
+        "fee: {type: integer, format: int64}",
+        "fee: {type: integer, format: int64}\n        rate: {type: number, format: float}",
+        1,
+    );
+    let to = base.replacen(
+        "rate: {type: number, format: float}",
+        "rate: {type: number, format: double}",
+        1,
+    );
+    let c = diff(&load(&base), &load(&to));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    let c = diff(&load(&to), &load(&base));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+}

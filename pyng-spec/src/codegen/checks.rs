@@ -99,6 +99,7 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
             c.min_length.is_some() || c.max_length.is_some() || f.checked_format().is_some()
         }
         Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
+        Type::Number => c.format.as_deref() == Some("float"),
         Type::Integer => {
             c.minimum.is_some()
                 || c.maximum.is_some()
@@ -189,6 +190,11 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 checks.push(quote!(if count > #max { #push }));
             }
             (quote!(v), quote!(let count = v.len() as u64;))
+        }
+        Type::Number => {
+            let push = violation(f, messages::FLOAT_RANGE, &[]);
+            checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
+            (quote!(value), quote!())
         }
         _ => {
             if let Some(min) = c.minimum {
