@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod proxy_child;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
