@@ -9,7 +9,7 @@ use super::GenerateError;
 use super::checks;
 use super::context::Context;
 use super::docs::{self, Doc};
-use crate::ir::{Field, Model, Presence};
+use crate::ir::{Field, Model, Presence, Type};
 use crate::registry::RuleId;
 
 pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateError> {
@@ -108,6 +108,16 @@ fn field_doc(f: &Field) -> Doc {
         } else {
             "nullable (null and absent both read as `None`)".to_owned()
         });
+    }
+    if let Some(format) = f.checked_format() {
+        let what = crate::formats::describe(format).unwrap_or_default();
+        facts.push(format!(
+            "format {}: {}",
+            docs::code(format),
+            docs::escape(what)
+        ));
+    } else if f.ty == Type::Number && f.constraints.format.as_deref() == Some("float") {
+        facts.push("format `float`: at most 3.4028235e38 in magnitude".to_owned());
     }
     if let Some(unit) = f.constraints.unit {
         facts.push(format!("unit {}", docs::code(unit.as_str())));
