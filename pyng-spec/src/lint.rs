@@ -674,7 +674,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
     let ok_body = op
         .responses
         .iter()
-        .find(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+        .find(|r| r.status.is_success())
         .and_then(|r| r.body.clone());
     for (i, e) in op.echo.iter().enumerate() {
         let eat = push(&push(at, "x-echo"), &i.to_string());
@@ -735,7 +735,7 @@ fn ambiguous_status_field(
     body: &Type,
     problems: &mut Vec<Problem>,
 ) {
-    if !r.status.is_some_and(|s| (200..300).contains(&s)) {
+    if !r.status.is_success() {
         return;
     }
     let candidates = crate::contract::status::candidates(spec, body);
@@ -746,7 +746,7 @@ fn ambiguous_status_field(
         .iter()
         .map(|c| format!("`{}`", c.pointer))
         .collect();
-    let code = r.status.map(|s| s.to_string()).unwrap_or_default();
+    let code = r.status.to_string();
     err(
         problems,
         &push(&push(&op.pointer, "responses"), &code),

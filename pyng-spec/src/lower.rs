@@ -571,17 +571,32 @@ impl<'a> Lowerer<'a> {
             .responses
             .responses
             .iter()
-            .filter_map(|(code, r)| match code {
-                oa::StatusCode::Code(c) => Some((Some(*c), code.to_string(), r)),
-                oa::StatusCode::Range(_) => None,
-            });
+            .map(|(code, r)| {
+                let key = match code {
+                    oa::StatusCode::Code(c) => StatusKey::Code(*c),
+                    // Any other digit is refused below.
+                    oa::StatusCode::Range(d) => StatusKey::Range(u8::try_from(*d).unwrap_or(0)),
+                };
+                (key, r)
+            })
+            .collect::<Vec<_>>();
         let default = op
             .responses
             .default
             .as_ref()
-            .map(|r| (None, "default".to_owned(), r));
-        for (status, key, response) in codes.chain(default) {
-            let at = push(&rat, &key);
+            .map(|r| (StatusKey::Default, r));
+        for (status, response) in codes.into_iter().chain(default) {
+            let at = push(&rat, &status.to_string());
+            if let StatusKey::Range(digit) = status
+                && !(1..=5).contains(&digit)
+            {
+                self.error(
+                    &at,
+                    RuleId::LintUnsupported,
+                    format!("`{status}` is not a status range: OpenAPI has `1XX` to `5XX`"),
+                );
+                continue;
+            }
             let oa::ReferenceOr::Item(response) = response else {
                 self.error(
                     &at,
@@ -638,7 +653,7 @@ impl<'a> Lowerer<'a> {
     fn lower_response(
         &mut self,
         op_id: &str,
-        status: Option<u16>,
+        status: StatusKey,
         response: &oa::Response,
         at: &str,
     ) -> Response {
@@ -654,11 +669,11 @@ impl<'a> Lowerer<'a> {
             let cat = push(&push(at, "content"), media);
             content_type = Some(media.clone());
             if let Some(schema) = &content.schema {
-                let hint = format!(
-                    "{}Response{}",
-                    pascal(op_id),
-                    status.map(|s| s.to_string()).unwrap_or_default()
-                );
+                let hint = match status {
+                    StatusKey::Code(code) => format!("{}Response{code}", pascal(op_id)),
+                    StatusKey::Range(digit) => format!("{}Response{digit}xx", pascal(op_id)),
+                    StatusKey::Default => format!("{}Response", pascal(op_id)),
+                };
                 body = Some(match schema {
                     oa::ReferenceOr::Reference { reference } => {
                         self.resolve_ref(reference, &push(&cat, "schema"))

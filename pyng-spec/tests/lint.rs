@@ -458,3 +458,23 @@ fn the_documented_placement_is_the_enforced_one() {
     enforced.sort();
     assert_eq!(documented, enforced);
 }
+
+#[test]
+fn a_status_range_outside_1xx_to_5xx_is_refused_at_its_key() {
+    expect(
+        "      responses:\n",
+        "      responses:\n        \"9XX\":\n          description: Nonsense\n",
+        "lint.unsupported",
+        "`9XX` is not a status range",
+        "description: Nonsense",
+    );
+}
+
+#[test]
+fn status_ranges_and_default_are_read() {
+    let (_, diags) = lint(
+        "      responses:\n",
+        "      responses:\n        \"5XX\":\n          description: Server error\n        default:\n          description: Other\n",
+    );
+    assert_eq!(diags, []);
+}
