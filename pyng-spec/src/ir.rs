@@ -44,6 +44,12 @@ pub struct Spec {
     pub source: Option<Source>,
     /// The `servers` URLs, in spec order.
     pub servers: Vec<String>,
+    /// The path each server puts before the operations' paths (`/v1` of
+    /// `https://{host}/v1`), without a trailing `/`, `""` for the root: the
+    /// variables of a server substituted by each value of their `enum`, else
+    /// by their `default`. `[""]` without `servers` (OpenAPI's default `/`).
+    /// Deduplicated, longest first.
+    pub base_paths: Vec<String>,
     /// Sorted by operation id.
     pub operations: Vec<Operation>,
     /// Models and enums by name.

@@ -478,3 +478,32 @@ fn status_ranges_and_default_are_read() {
     );
     assert_eq!(diags, []);
 }
+
+#[test]
+fn a_server_variable_without_a_definition_is_reported() {
+    expect(
+        "paths:\n",
+        "servers:\n  - url: https://h.example/{stage}\npaths:\n",
+        "lint.unknown-parameter",
+        "`https://h.example/{stage}` has a variable that `variables` does not define",
+        "url: https://h.example/{stage}",
+    );
+}
+
+#[test]
+fn servers_of_a_path_or_an_operation_are_refused() {
+    expect(
+        "    get:\n      operationId: getOrderStatus\n",
+        "    servers:\n      - url: /v2\n    get:\n      operationId: getOrderStatus\n",
+        "lint.unsupported",
+        "`servers` of a path item are not supported",
+        "- url: /v2",
+    );
+    expect(
+        "      operationId: getOrderStatus\n",
+        "      operationId: getOrderStatus\n      servers:\n        - url: /v2\n",
+        "lint.unsupported",
+        "`servers` of an operation are not supported",
+        "- url: /v2",
+    );
+}
