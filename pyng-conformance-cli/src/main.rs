@@ -43,6 +43,15 @@ enum Command {
     /// Poll one resource of a spec operation on a live server, checking every
     /// response as it arrives and the whole sequence at the end.
     Poll(Box<cli::poll::PollArgs>),
+    /// Forward any client's traffic to an upstream server (the sandbox or a
+    /// real API), checking every exchange and sequence live; the report is
+    /// written when it stops.
+    Proxy(Box<cli::proxy::ProxyArgs>),
+    /// Remove credentials (Authorization, cookies, token responses, client
+    /// secrets, secret query parameters, known secret values) from a HAR file,
+    /// a recording or an NDJSON stream; everything else is kept as written.
+    #[command(after_help = cli::help::REDACT)]
+    Redact(cli::redact::RedactArgs),
     /// Write a generated NDJSON corpus of conformant polling sequences (benchmarks).
     #[command(after_help = cli::help::GEN_CORPUS)]
     GenCorpus {
@@ -125,6 +134,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Serve(args) => cli::serve::run(args),
         Command::Poll(args) => cli::poll::run(*args),
+        Command::Proxy(args) => cli::proxy::run(*args),
+        Command::Redact(args) => cli::redact::run(args),
         Command::GenCorpus { size, seed, output } => gen_corpus(size, seed, output),
         Command::Completions { shell } => cli::help::completions(Cli::command(), shell),
         Command::Man { out } => cli::help::man(Cli::command(), out.as_deref()),

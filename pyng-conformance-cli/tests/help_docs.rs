@@ -4,7 +4,15 @@
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pyng-conformance");
-const SUBCOMMANDS: [&str; 5] = ["check", "rules", "serve", "poll", "gen-corpus"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check",
+    "rules",
+    "serve",
+    "poll",
+    "proxy",
+    "redact",
+    "gen-corpus",
+];
 
 fn run(args: &[&str]) -> String {
     let out = Command::new(BIN).args(args).output().unwrap();

@@ -29,6 +29,7 @@ mod report;
 mod sequences;
 mod session;
 mod specs;
+mod state_seen;
 mod stream;
 mod threads;
 mod walk;
@@ -36,6 +37,7 @@ mod walk;
 pub use report::{Report, SequenceRecord};
 pub use session::Session;
 pub use specs::BUNDLED_SPECS;
+pub use state_seen::StateSeen;
 
 use file_run::FileRun;
 use plans::OpPlans;

@@ -92,20 +92,7 @@ pub fn owned_pairs(
         .collect()
 }
 
-/// The placeholder that replaces a credential.
-pub const REDACTED: &str = "<redacted>";
-
-/// Headers whose values are credentials and are dropped at ingestion, so that no
-/// report can ever print them.
-pub fn is_secret_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    matches!(
-        name.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-    ) || ["api-key", "secret", "token"]
-        .iter()
-        .any(|part| name.contains(part))
-}
+pub use crate::redact::{REDACTED, is_secret_header};
 
 /// Returns the header as it may be stored: credentials replaced by [`REDACTED`].
 pub fn redact_header<'a>(name: Cow<'a, str>, value: Cow<'a, str>) -> (Cow<'a, str>, Cow<'a, str>) {

@@ -26,11 +26,11 @@ mod matcher;
 mod origin;
 pub mod plan;
 mod position;
+pub mod redact;
 pub mod report;
 mod rules;
-mod scrub;
 
 pub use checks::signature::Secret;
-pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session};
+pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session, StateSeen};
 pub use finding::{Finding, Severity, Snippet};
 pub use rules::{Policy, Rule};

@@ -1,7 +1,7 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
 //! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, `deprecated`,
 //! `writeOnly`, `minItems`, `maxItems`, `additionalProperties: false`, an
-//! object schema without `type`): the generated model deserializes and
+//! object schema without `type`, the string formats): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
 //! (same rule, pointer and message), on strings counted in Unicode code points.
@@ -113,7 +113,29 @@ fn lengths_count_code_points_in_both() {
         (json!({"code": "ab", "rank": 0, "best": null}), 0),
         (json!({"code": "ab", "rank": 0, "best": {"name": "abc"}}), 1),
     ];
-    for (body, count) in cases.into_iter().chain(integers) {
+    let formats = [
+        (
+            json!({"code": "ab", "rank": 0, "day": "2024-02-29", "at": "2024-02-29T00:00:00Z",
+                "ref": "123e4567-e89b-12d3-a456-426614174000", "mail": "a@b.c",
+                "site": "https://b.c/d", "blob": "cHluZw==", "ip": "192.0.2.1",
+                "ip6": "::1", "host": "b.c", "file": "\u{0}"}),
+            0,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "day": "2023-02-29", "at": "2024-02-29",
+                "ref": "x", "mail": "a@", "site": "/d", "blob": "cHluZw", "ip": "1.2.3",
+                "ip6": ":::", "host": "-b.c"}),
+            9,
+        ),
+        (json!({"code": "ab", "rank": 0, "at": null}), 0),
+        (json!({"code": "ab", "rank": 0, "rate": 3.4028234e38}), 0),
+        (json!({"code": "ab", "rank": 0, "rate": -3.5e38}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "host": "a-very-long-but-valid.host"}),
+            1,
+        ),
+    ];
+    for (body, count) in cases.into_iter().chain(integers).chain(formats) {
         assert_eq!(agree(&spec, &body), Ok(count), "{body}");
     }
     let (_, found) =
@@ -165,8 +187,42 @@ fn agree_on_generated_bodies() {
     let spec = spec();
     let shaped = bodies::body(&spec, &Type::Named("Code".into()), 0);
     let unicode = "[a\u{e9}\u{1F600}\u{301}]{0,6}";
+    // Near misses of each format beside valid values.
+    let format_values = prop::sample::select(vec![
+        "2024-02-29",
+        "2023-02-29",
+        "2024-02-29T13:45:00Z",
+        "2024-02-29T13:45:60Z",
+        "123e4567-e89b-12d3-a456-426614174000",
+        "123e4567e89b12d3a456426614174000",
+        "a@b.c",
+        "a@@b.c",
+        "https://b.c/d",
+        "b.c/d",
+        "cHluZw==",
+        "cHluZw=",
+        "192.0.2.1",
+        "192.0.2.01",
+        "::1",
+        "2001:db8:::1",
+        "b.c",
+        "-b.c",
+        "",
+        "é",
+    ]);
+    let formatted = proptest::collection::vec(format_values, 9).prop_map(|v| {
+        let keys = [
+            "day", "at", "ref", "mail", "site", "blob", "ip", "ip6", "host",
+        ];
+        let mut body = json!({"code": "ab", "rank": 0});
+        for (key, value) in keys.iter().zip(v) {
+            body[*key] = json!(value);
+        }
+        body
+    });
     let strategy = prop_oneof![
         3 => shaped,
+        2 => formatted,
         1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
             json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})
         }),

@@ -41,7 +41,7 @@ mod log;
 mod plan;
 mod routes;
 pub mod scenario;
-mod server;
+pub mod server;
 pub mod signing;
 mod stall;
 mod state;

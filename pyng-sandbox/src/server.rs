@@ -1,6 +1,7 @@
 //! The accept loop and its connections: HTTP/1.1 by hyper over a tokio listener
 //! (rather than `axum::serve`) so that request heads are read under a timeout,
 //! connections are capped, accept errors back off and shutdown is bounded.
+//! Public so that `pyng-conformance proxy` listens with the same bounds.
 
 use std::convert::Infallible;
 use std::io;
@@ -32,21 +33,27 @@ pub(crate) const LONGEST_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Bound on a request head (hyper answers 431 beyond it); also the read buffer's.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// The connection-level bounds (from `SandboxConfig`).
+/// The connection-level bounds (the sandbox's come from `SandboxConfig`).
 #[derive(Debug, Clone)]
-pub(crate) struct Limits {
+pub struct Limits {
+    /// How long a request head may take to arrive (then the connection closes).
     pub header_read_timeout: Duration,
+    /// How long one write to a client may stall (then the connection closes).
     pub write_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// How long open connections may finish after the stop.
     pub shutdown_grace: Duration,
+    /// Whether each request gets an access log line (never with credentials).
     pub access_log: bool,
+    /// Where log lines go.
     pub log: Log,
 }
 
 /// Serves `listener` until `stop` turns `true` (or its sender is gone), then
 /// closes the listener, lets open connections finish for `shutdown_grace` and
 /// drops the rest.
-pub(crate) async fn run(
+pub async fn run(
     listener: TcpListener,
     router: Router,
     limits: Limits,

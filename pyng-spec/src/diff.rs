@@ -372,6 +372,8 @@ impl Differ {
         self.item_counts(at, a, b);
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
+        self.string_formats(at, a, b);
+        self.float_format(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -519,6 +521,51 @@ impl Differ {
             );
         } else {
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// The checked `format` of a response string ([`crate::formats`]): a new
+    /// one admits fewer values (non-breaking), a dropped or different one lets
+    /// values the old format ruled out arrive (breaking). Unchecked formats
+    /// (`binary`, `password`, unknown ones) are documentation.
+    fn string_formats(&mut self, at: &str, a: &Field, b: &Field) {
+        let (old, new) = (a.checked_format(), b.checked_format());
+        if old == new {
+            return;
+        }
+        let show = |f: Option<&str>| f.map_or("none".to_owned(), |f| format!("`{f}`"));
+        let detail = format!("string format {} -> {}", show(old), show(new));
+        if old.is_none() {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        } else {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: strings the old format ruled out may now arrive"),
+            );
+        }
+    }
+
+    /// `format: float` of a response number bounds its magnitude; `double`,
+    /// or no format, admits every number the parser reads.
+    fn float_format(&mut self, at: &str, a: &Field, b: &Field) {
+        let float =
+            |f: &Field| f.ty == Type::Number && f.constraints.format.as_deref() == Some("float");
+        match (float(a), float(b)) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "number format now `float`",
+            ),
+            (true, false) => self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "number format no longer `float`: numbers beyond the float range may now arrive",
+            ),
+            _ => {}
         }
     }
 

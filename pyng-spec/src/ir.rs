@@ -233,6 +233,15 @@ pub struct Field {
     pub pointer: String,
 }
 
+impl Field {
+    /// The string `format` of this field that [`crate::formats`] checks, if any
+    /// (not `binary`, `password` or an unknown format).
+    pub fn checked_format(&self) -> Option<&str> {
+        let format = self.constraints.format.as_deref()?;
+        (self.ty == Type::String && crate::formats::describe(format).is_some()).then_some(format)
+    }
+}
+
 /// Value constraints of a scalar or array schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {

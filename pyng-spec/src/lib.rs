@@ -15,6 +15,7 @@ pub mod diag;
 pub mod diff;
 pub mod expr;
 pub mod extensions;
+pub mod formats;
 pub mod ir;
 mod lint;
 mod load;

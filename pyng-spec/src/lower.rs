@@ -487,6 +487,13 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             }
+            oa::SchemaKind::Type(oa::Type::Number(n)) => {
+                if let oa::VariantOrUnknownOrEmpty::Item(f) = &n.format {
+                    c.format = serde_json::to_value(f)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned));
+                }
+            }
             oa::SchemaKind::Type(oa::Type::Array(a)) => {
                 c.min_items = a.min_items.map(|n| n as u64);
                 c.max_items = a.max_items.map(|n| n as u64);

@@ -152,7 +152,7 @@ registry! {
         "A string is not one of the documented values (case-sensitive).",
         "schema `enum`";
     SchemaFormat = "schema.format", Error, GENERATED,
-        "An integer is out of the range of its `format` (int32, int64).",
+        "A value is not of its `format`: an integer out of the int32 or int64 range; a `float` beyond `f32::MAX` in magnitude; a string not a date, date-time, uuid, ipv4, ipv6, byte (base64), email, hostname or uri (`pyng_spec::formats`).",
         "schema `format`";
     SchemaMinimum = "schema.minimum", Error, GENERATED,
         "An integer is at least its `minimum` (greater than it with `exclusiveMinimum: true`).",
@@ -249,7 +249,7 @@ registry! {
         "The spec uses only the OpenAPI constructs the kit implements.",
         "OpenAPI 3.0.3; specs/README.md";
     LintUncheckedFormat = "lint.unchecked-format", Warning, SPEC,
-        "A schema's `format` is one the kit checks where it stands (`int64` on integers but parameters, `int32` on integer properties); any other is not checked, and the spec says so.",
+        "A schema's `format` is one the kit checks where it stands (`int64` on integers but parameters, `int32` on integer properties, `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties, `float` and `double` on number properties; `binary` and `password` are annotations); any other is not checked, and the spec says so.",
         "schema `format`; specs/README.md § Supported OpenAPI 3.0.3";
     LintRefSiblings = "lint.ref-siblings", Warning, SPEC,
         "A schema `$ref` stands alone: OpenAPI 3.0.3 ignores the members beside it.",
@@ -608,6 +608,19 @@ pub mod messages {
     );
     /// `schema.format`: an `int32` integer out of range.
     pub const INT32_RANGE: Message = t(RuleId::SchemaFormat, "{value} is out of the int32 range");
+    /// `schema.format`: a `float` number beyond `f32::MAX` in magnitude (a
+    /// fixed text: the generated `check()` holds the value as an `f64`, whose
+    /// printed form differs from the literal).
+    pub const FLOAT_RANGE: Message = t(
+        RuleId::SchemaFormat,
+        "the number is out of the float range (at most 3.4028235e38 in magnitude)",
+    );
+    /// `schema.format`: a string that is not of its checked `format` (the
+    /// value is not quoted: the generated `check()` words it identically).
+    pub const STRING_FORMAT: Message = t(
+        RuleId::SchemaFormat,
+        "the value is not a valid `{format}`: expected {expected}",
+    );
     /// `schema.minimum`: an integer below `minimum`.
     pub const MINIMUM: Message = t(
         RuleId::SchemaMinimum,
@@ -732,6 +745,8 @@ pub mod messages {
         INT64_RANGE,
         INT64_APPROXIMATE,
         INT32_RANGE,
+        STRING_FORMAT,
+        FLOAT_RANGE,
         MINIMUM,
         MAXIMUM,
         EXCLUSIVE_MINIMUM,

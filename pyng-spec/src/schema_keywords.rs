@@ -313,7 +313,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -391,10 +391,27 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 ];
 
 /// The formats the kit checks: the format, the type it applies to, and where.
+/// A string format's predicate is [`crate::formats::matches`]; the IR keeps a
+/// string's format on a property only, so it is checked there.
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
     ("int32", Integer, Where::Property),
     ("int64", Integer, Where::Body),
+    ("float", Number, Where::Property),
+    ("double", Number, Where::Property),
+    ("date", String, Where::Property),
+    ("date-time", String, Where::Property),
+    ("uuid", String, Where::Property),
+    ("ipv4", String, Where::Property),
+    ("ipv6", String, Where::Property),
+    ("byte", String, Where::Property),
+    ("email", String, Where::Property),
+    ("hostname", String, Where::Property),
+    ("uri", String, Where::Property),
 ];
+
+/// The string formats OpenAPI 3.0.3 defines that constrain nothing a JSON
+/// validator can see (`binary`: any octets; `password`: a UI hint).
+pub const ANNOTATION_FORMATS: &[&str] = &["binary", "password"];
 
 /// What may stand beside `allOf: [{$ref: ...}]`: the keywords that say nothing
 /// about the value's shape, so the referenced schema is all there is to check.

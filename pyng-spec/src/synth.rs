@@ -128,19 +128,37 @@ impl<'a> Synth<'a> {
     fn id(&mut self, name: &str, field: Option<&Field>) -> String {
         let pattern = field.and_then(|f| f.constraints.pattern.as_deref());
         let hex32 = format!("{:016x}{:016x}", self.next(u64::MAX), self.next(u64::MAX));
-        let candidates = [
+        let c = field.map(|f| &f.constraints);
+        let format = c.and_then(|c| c.format.as_deref());
+        let mut candidates = vec![
             format!("{name}-{:04}", self.next(10_000)),
             hex32.clone(),
             hex32.repeat(2),
         ];
+        // A checked format comes first: a value of it (a fresh one for
+        // `uuid`, which names things), or its sample.
+        let formatted = match format {
+            Some("uuid") => Some(format!(
+                "{}-{}-{}-{}-{}",
+                &hex32[..8],
+                &hex32[8..12],
+                &hex32[12..16],
+                &hex32[16..20],
+                &hex32[20..]
+            )),
+            Some(f) => crate::formats::sample(f).map(str::to_owned),
+            None => None,
+        };
+        candidates.splice(0..0, formatted.clone());
         let regex = pattern.and_then(|p| self.spec.patterns.get(p));
-        let c = field.map(|f| &f.constraints);
         let (min, max) = (
             c.and_then(|c| c.min_length).unwrap_or(0),
             c.and_then(|c| c.max_length).unwrap_or(u64::MAX),
         );
         let fits = |s: &str| (min..=max).contains(&(s.chars().count() as u64));
-        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s)) && fits(s);
+        let formatted_ok =
+            |s: &str| format.is_none_or(|f| crate::formats::matches(f, s) != Some(false));
+        let matches = |s: &str| regex.is_none_or(|re| re.is_match(s)) && fits(s) && formatted_ok(s);
         let smallest = pattern.and_then(crate::pattern_sample::smallest_match);
         // The smallest match, and it grown to the minimum length by repeating
         // its last character (`[a-z]+` with a `minLength`).
@@ -153,7 +171,8 @@ impl<'a> Synth<'a> {
             std::iter::once(s.clone()).chain(longer)
         });
         let found = candidates.iter().cloned().chain(grown).find(|c| matches(c));
-        match (found, pattern) {
+        match (found.or(formatted), pattern) {
+            // Else the format's value, though the other constraints reject it.
             (Some(s), _) => s,
             // Without a pattern, any characters do: cut or pad to the lengths.
             (None, None) => {

@@ -124,9 +124,15 @@ impl<'a> Validator<'a> {
                 }
                 _ => self.place(type_error("integer"), at),
             },
-            Type::Number if !value.is_number() => self.place(type_error("number"), at),
+            Type::Number => match value {
+                Value::Number(n) => {
+                    rules::number(n, constraints, source, &mut self.issues);
+                    self.place_all(at);
+                }
+                _ => self.place(type_error("number"), at),
+            },
             Type::Boolean if !value.is_boolean() => self.place(type_error("boolean"), at),
-            Type::Number | Type::Boolean => {}
+            Type::Boolean => {}
             Type::Array(item) => match value.as_array() {
                 Some(items) => {
                     // Before the items' own findings, as the streaming

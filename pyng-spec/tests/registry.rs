@@ -49,7 +49,7 @@ const SPEC_CASES: &[SpecCase] = &[
     ("lint.unchecked-format", || {
         edited(
             "        note:\n          type: string\n",
-            "        note:\n          type: string\n          format: date-time\n",
+            "        note:\n          type: string\n          format: credit-card\n",
         )
     }),
     ("lint.ref-siblings", || {
@@ -233,6 +233,7 @@ components:
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
         small: {type: integer, format: int32, minimum: 0, maximum: 10}
+        day: {type: string, format: date}
         at: {type: string, x-unit: rfc3339}
         kind: {type: string, enum: [A, B]}
         status: {$ref: "#/components/schemas/Status"}

@@ -413,7 +413,7 @@ fn a_vendor_extension_is_allowed_and_a_near_miss_of_the_kit_is_not() {
 fn a_format_the_kit_does_not_check_is_a_warning_that_says_so() {
     let text = BASE.replacen(
         "        note:\n          type: string\n",
-        "        note:\n          type: string\n          format: date-time\n",
+        "        note:\n          type: string\n          format: credit-card\n",
         1,
     );
     let found = diagnostics(&text);
@@ -423,8 +423,17 @@ fn a_format_the_kit_does_not_check_is_a_warning_that_says_so() {
     assert!(
         found[0]
             .message
-            .contains("`format: date-time` is not checked")
+            .contains("`format: credit-card` is not checked")
     );
+    // A checked string format on a property, and an annotation, say nothing.
+    for format in ["date-time", "uuid", "binary", "password"] {
+        let text = BASE.replacen(
+            "        note:\n          type: string\n",
+            &format!("        note:\n          type: string\n          format: {format}\n"),
+            1,
+        );
+        assert!(diagnostics(&text).is_empty(), "{format}");
+    }
     // int64 on an integer is checked wherever it stands.
     let text = with_total("          type: integer\n          format: int64\n");
     assert!(diagnostics(&text).is_empty());
@@ -637,4 +646,164 @@ fn a_nullable_reference_through_all_of_is_the_referenced_schema() {
         "{}",
         found[0]
     );
+}
+
+/// The base fixture with `note` of `format` (and `lines` beside it).
+fn with_note_format(format: &str) -> String {
+    BASE.replacen(
+        "        note:\n          type: string\n",
+        &format!("        note:\n          type: string\n          format: {format}\n"),
+        1,
+    )
+}
+
+#[test]
+fn a_string_format_is_checked_on_the_value() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("date", "2024-02-29", "2023-02-29"),
+        (
+            "date-time",
+            "2024-02-29T13:45:00.5+02:00",
+            "2024-02-29 13:45:00Z",
+        ),
+        (
+            "uuid",
+            "123e4567-e89b-12d3-a456-426614174000",
+            "123e4567e89b12d3a456426614174000",
+        ),
+        ("ipv4", "192.0.2.1", "192.0.2.01"),
+        ("ipv6", "2001:db8::1", "2001:db8:::1"),
+        ("byte", "cHluZw==", "cHluZw="),
+        ("email", "name@example.com", "name@@example.com"),
+        ("hostname", "api.example.com", "-api.example.com"),
+        ("uri", "https://example.com/a?b#c", "//example.com/a"),
+    ];
+    let ty = Type::Named("Order".into());
+    for (format, good, bad) in cases {
+        let spec = load_str("fixture.yaml", &with_note_format(format))
+            .unwrap()
+            .spec;
+        let rules = |note: &str| -> Vec<(String, String)> {
+            let body = serde_json::json!({"orderId": "o", "status": "Open", "note": note});
+            validate::validate(&spec, &ty, &body)
+                .into_iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| (f.rule, f.message))
+                .collect()
+        };
+        assert_eq!(rules(good), [], "{format}: {good}");
+        let found = rules(bad);
+        assert_eq!(found.len(), 1, "{format}: {bad}: {found:?}");
+        assert_eq!(found[0].0, "schema.format");
+        assert!(found[0].1.contains(&format!("`{format}`")), "{found:?}");
+    }
+}
+
+#[test]
+fn an_annotation_format_checks_nothing() {
+    let spec = load_str("fixture.yaml", &with_note_format("binary"))
+        .unwrap()
+        .spec;
+    let body = serde_json::json!({"orderId": "o", "status": "Open", "note": "\u{1} anything"});
+    let found = validate::validate(&spec, &Type::Named("Order".into()), &body);
+    assert!(
+        found.iter().all(|f| f.severity != Severity::Error),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_format_beside_an_enum_is_held_by_the_enum_values() {
+    let text = |values: &str| {
+        BASE.replacen(
+            "        note:\n          type: string\n",
+            &format!("        note:\n          type: string\n          format: date\n          enum: [{values}]\n"),
+            1,
+        )
+    };
+    assert!(errors(&text("\"2024-01-01\"")).is_empty());
+    let found = errors(&text("\"2024-01-01\", \"soon\""));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].rule, "lint.unsupported");
+    assert!(
+        found[0].message.contains("`soon` is not a valid `date`"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn synthesised_strings_meet_their_formats() {
+    let formats = [
+        "date",
+        "date-time",
+        "uuid",
+        "ipv4",
+        "ipv6",
+        "byte",
+        "email",
+        "hostname",
+        "uri",
+    ];
+    let mut lines = String::new();
+    for f in formats {
+        lines.push_str(&format!(
+            "        f_{}:\n          type: string\n          format: {f}\n",
+            f.replace('-', "_")
+        ));
+    }
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        &format!("        note:\n          type: string\n{lines}"),
+        1,
+    );
+    let spec = load_str("fixture.yaml", &text).unwrap().spec;
+    let ty = Type::Named("Order".into());
+    for seed in 0..5 {
+        let options = pyng_spec::synth::Options {
+            seed,
+            optional: true,
+            ..Default::default()
+        };
+        let body = pyng_spec::synth::body(&spec, &ty, &options);
+        for f in formats {
+            assert!(
+                body.get(format!("f_{}", f.replace('-', "_"))).is_some(),
+                "{f}: {body}"
+            );
+        }
+        let found: Vec<String> = validate::validate(&spec, &ty, &body)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{}: {}", f.rule, f.message))
+            .collect();
+        assert!(found.is_empty(), "{body}: {found:?}");
+    }
+}
+
+#[test]
+fn a_float_is_at_most_f32_max_and_a_double_any_number() {
+    let text = BASE.replacen(
+        "        note:\n          type: string\n",
+        "        note:\n          type: string\n        rate:\n          type: number\n          format: float\n        big:\n          type: number\n          format: double\n",
+        1,
+    );
+    let loaded = load_str("fixture.yaml", &text).unwrap();
+    assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
+    let spec = loaded.spec;
+    let ty = Type::Named("Order".into());
+    let rules = |body: &str| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(body).unwrap();
+        validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{} {}", f.rule, f.pointer))
+            .collect()
+    };
+    let ok = r#"{"orderId": "o", "status": "Open", "rate": -3.4028234e38, "big": 1e300}"#;
+    assert_eq!(rules(ok), Vec::<String>::new());
+    let out = r#"{"orderId": "o", "status": "Open", "rate": 3.5e38, "big": 1}"#;
+    assert_eq!(rules(out), ["schema.format /rate"]);
+    let out = r#"{"orderId": "o", "status": "Open", "rate": -1e39}"#;
+    assert_eq!(rules(out), ["schema.format /rate"]);
 }

@@ -580,3 +580,75 @@ fn item_counts_breaking_when_they_admit_more() {
         (Kind::FieldConstraintChanged, Class::NonBreaking)
     );
 }
+
+#[test]
+fn string_formats_breaking_when_dropped_or_changed() {
+    let from = "note: {type: string}";
+    // A new checked format narrows what arrives.
+    let c = one(
+        from,
+        "note: {type: string, format: date}",
+        Kind::FieldConstraintChanged,
+        Class::NonBreaking,
+    );
+    assert_eq!(c.detail, "string format none -> `date`");
+    let base = BASE.replacen(from, "note: {type: string, format: date}", 1);
+    let between = |to: &str| {
+        diff(
+            &load(&base),
+            &load(&base.replacen("note: {type: string, format: date}", to, 1)),
+        )
+    };
+    for to in [
+        "note: {type: string}",
+        "note: {type: string, format: date-time}",
+        // An annotation checks nothing: the same as no format.
+        "note: {type: string, format: binary}",
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, Class::Breaking),
+            "{to}: {}",
+            c[0]
+        );
+    }
+    // Between annotations nothing is checked, so nothing changes.
+    let base = BASE.replacen(from, "note: {type: string, format: binary}", 1);
+    let to = base.replacen("format: binary", "format: password", 1);
+    assert_eq!(diff(&load(&base), &load(&to)), []);
+}
+
+#[test]
+fn a_float_format_dropped_is_breaking() {
+    let c = one(
+        "fee: {type: integer, format: int64}",
+        "fee: {type: integer, format: int64}\n        rate: {type: number, format: float}",
+        Kind::FieldAdded,
+        Class::NonBreaking,
+    );
+    assert!(c.at.contains("rate"), "{c}");
+    let base = BASE.replacen(
+        "fee: {type: integer, format: int64}",
+        "fee: {type: integer, format: int64}\n        rate: {type: number, format: float}",
+        1,
+    );
+    let to = base.replacen(
+        "rate: {type: number, format: float}",
+        "rate: {type: number, format: double}",
+        1,
+    );
+    let c = diff(&load(&base), &load(&to));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    let c = diff(&load(&to), &load(&base));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+}

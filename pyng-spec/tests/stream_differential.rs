@@ -59,7 +59,16 @@ fn case(path: &str) -> Case {
     let mut strings = Vec::new();
     for def in spec.types.values() {
         match def {
-            TypeDef::Model(m) => names.extend(m.fields.iter().map(|f| f.wire_name.clone())),
+            TypeDef::Model(m) => {
+                names.extend(m.fields.iter().map(|f| f.wire_name.clone()));
+                // A checked format's value and a near miss of it.
+                for sample in m.fields.iter().filter_map(|f| f.checked_format()) {
+                    let sample = pyng_spec::formats::sample(sample).unwrap_or_default();
+                    strings.push(sample.to_owned());
+                    strings.push(format!("{sample}x"));
+                    strings.push(sample.replacen(['-', '.', '@', ':'], "", 1));
+                }
+            }
             TypeDef::Enum(e) => {
                 for v in &e.values {
                     strings.push(v.clone());

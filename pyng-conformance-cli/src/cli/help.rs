@@ -55,6 +55,34 @@ Examples:
   pyng-conformance poll --base-url http://127.0.0.1:8080 --payment-intent pi-settled-3.amount-mismatch \\
     --site site-1 --interval 1s --format junit --output poll-junit.xml";
 
+pub const REDACT: &str = "\
+Exit codes: 0 written; 2 usage error, an unset --secret-env variable, an input \
+that cannot be read, an output that cannot be written (nothing is left half \
+written), an NDJSON line over 256 MiB.
+
+Redaction is idempotent (redacting the output again changes nothing). JSON \
+that is not one document is redacted line by line; text that is not JSON \
+loses only the --secret-env values.
+
+Examples:
+  pyng-conformance redact capture.har capture.redacted.har
+  SK=... pyng-conformance redact --secret-env SK run.ndjson - | gzip > run.ndjson.gz";
+
+pub const PROXY: &str = "\
+Exit codes: 0 no error found in the traffic; 1 errors found; 2 usage error, a \
+--spec that does not load, an address it cannot listen on, a recording or \
+report that cannot be written. A stop by SIGINT/SIGTERM, --idle or \
+--until-final ends the run normally: the report is written.
+
+It listens on loopback (127.0.0.1) unless --listen names another address \
+(then it says so on stderr). Point any client's base URL at the address it \
+prints on stdout. Bounds: --max-connections, request bodies of 16 MiB, \
+response bodies of 16 MiB, --upstream-timeout, 30 s for a request head.
+
+Examples:
+  pyng-conformance proxy --listen 127.0.0.1:8081 --upstream http://127.0.0.1:8080 --record run.ndjson --until-final 1
+  pyng-conformance proxy --upstream https://sandbox.example --idle 30s --format junit --output proxy-junit.xml";
+
 pub const COMPLETIONS: &str = "\
 Exit codes: 0 written; 2 usage error.
 

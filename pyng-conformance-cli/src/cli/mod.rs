@@ -1,5 +1,5 @@
-//! The binary's subcommands beside `check`: `serve` (the sandbox) and `poll`
-//! (live checking), and what they share with `check` (report output, policy,
+//! The binary's subcommands beside `check`: `serve` (the sandbox), `poll`
+//! (live checking), `proxy` (live checking of any client) and `redact` (credentials out of captures), and what they share with `check` (report output, policy,
 //! durations, secrets from the environment).
 
 pub mod config;
@@ -7,6 +7,8 @@ pub mod duration;
 pub mod env;
 pub mod help;
 pub mod poll;
+pub mod proxy;
+pub mod redact;
 pub mod report;
 pub mod serve;
 

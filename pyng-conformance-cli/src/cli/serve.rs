@@ -233,7 +233,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
 }
 
 /// SIGINT (Ctrl-C) and SIGTERM; `next` gives the signal's number.
-struct Signals {
+pub struct Signals {
     #[cfg(unix)]
     int: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -241,7 +241,7 @@ struct Signals {
 }
 
 impl Signals {
-    fn new() -> std::io::Result<Signals> {
+    pub fn new() -> std::io::Result<Signals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -254,7 +254,7 @@ impl Signals {
         Ok(Signals {})
     }
 
-    async fn next(&mut self) -> u8 {
+    pub async fn next(&mut self) -> u8 {
         #[cfg(unix)]
         {
             tokio::select! {

@@ -15,6 +15,7 @@
 //! - [`record`]: the recording (kit format and HAR), redacted.
 //! - [`sink`]: NDJSON and HAR streamed to disk as exchanges arrive.
 //! - [`poller`]: the loop.
+//! - [`proxy`]: `pyng-conformance proxy`'s forwarding (any client's traffic, checked).
 //! - [`expiry`]: time left before the resource's state-machine timeout.
 //! - [`status_line`]: the live status line on a terminal.
 //! - [`repeats`]: live finding lines, repeats grouped.
@@ -24,6 +25,7 @@ pub mod auth;
 pub mod client;
 pub mod expiry;
 pub mod poller;
+pub mod proxy;
 pub mod record;
 pub mod repeats;
 pub mod sink;

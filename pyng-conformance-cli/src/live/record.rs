@@ -2,10 +2,11 @@
 //! or NDJSON form by file extension) and, on request, HAR 1.2.
 //!
 //! Redaction happens when an exchange is captured, before anything checks or
-//! writes it: credential headers (`Authorization`, cookies, token/secret/api-key
-//! names) become `<redacted>`, and any configured secret value found anywhere
-//! else (URL, headers, body) is replaced as well. The Peach request `signature`
-//! is a MAC, not a secret, and is kept so that offline signature checks agree.
+//! writes it, through the kit's one redaction path
+//! ([`pyng_conformance::redact`]): credential headers, credential fields of
+//! the body and the query, and any configured secret value anywhere. The Peach
+//! request `signature` is a MAC, not a secret, and is kept so that offline
+//! signature checks agree.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -16,188 +17,8 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::client::{Request, Response};
-use pyng_conformance::exchange::{REDACTED, is_secret_header};
 use pyng_conformance::input::recording::{FORMAT, VERSION};
-
-/// Secrets shorter than this are not searched for in recorded text: they would
-/// match ordinary data. They are still never written by the poller itself.
-pub const MIN_SCRUBBED_LEN: usize = 8;
-
-/// Replaces credentials in everything that is recorded or printed. A secret is
-/// also found in the forms a server may echo it in: JSON-escaped (`\/`, `\uXXXX`,
-/// in any mix: JSON string literals are matched on their decoded text) and
-/// percent- or form-encoded.
-#[derive(Clone, Default)]
-pub struct Redactor {
-    secrets: Vec<String>,
-    /// Every form of every secret, longest first (a secret containing another
-    /// is replaced whole).
-    needles: Vec<String>,
-}
-
-impl std::fmt::Debug for Redactor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Redactor(<{} secrets>)", self.secrets.len())
-    }
-}
-
-/// RFC 3986 unreserved characters stay; the rest is percent-encoded.
-const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// The encoded forms of `secret` that do not decode by plain matching.
-fn forms(secret: &str) -> Vec<String> {
-    let json = serde_json::to_string(secret).unwrap_or_default();
-    let json = json
-        .get(1..json.len().saturating_sub(1))
-        .unwrap_or_default()
-        .to_owned();
-    let unicode = |upper: bool| -> String {
-        secret
-            .encode_utf16()
-            .map(|u| {
-                if upper {
-                    format!("\\u{u:04X}")
-                } else {
-                    format!("\\u{u:04x}")
-                }
-            })
-            .collect()
-    };
-    vec![
-        secret.to_owned(),
-        json.replace('/', "\\/"),
-        json,
-        percent_encoding::utf8_percent_encode(secret, COMPONENT).to_string(),
-        form_urlencoded::byte_serialize(secret.as_bytes()).collect(),
-        unicode(false),
-        unicode(true),
-    ]
-}
-
-impl Redactor {
-    /// Redacts `secret` too (ignored when empty).
-    pub fn add(&mut self, secret: &str) {
-        if secret.len() < MIN_SCRUBBED_LEN || self.secrets.iter().any(|s| s == secret) {
-            return;
-        }
-        self.secrets.push(secret.to_owned());
-        for form in forms(secret) {
-            if !self.needles.contains(&form) {
-                self.needles.push(form);
-            }
-        }
-        self.needles.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    }
-
-    /// Whether no secret is known.
-    pub fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
-    }
-
-    /// `s` with every known secret replaced.
-    pub fn text(&self, s: &str) -> String {
-        if self.secrets.is_empty() {
-            return s.to_owned();
-        }
-        String::from_utf8(self.bytes(s.as_bytes()))
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-    }
-
-    /// `b` with every known secret replaced.
-    pub fn bytes(&self, b: &[u8]) -> Vec<u8> {
-        let mut out = b.to_vec();
-        for needle in &self.needles {
-            out = replace_all(&out, needle.as_bytes(), REDACTED.as_bytes());
-        }
-        self.literals(out)
-    }
-
-    /// Re-encodes every JSON string literal with an escape whose decoded text
-    /// holds a secret (a mix of escapes matches no fixed form).
-    fn literals(&self, bytes: Vec<u8>) -> Vec<u8> {
-        if self.secrets.is_empty() || memchr::memchr(b'\\', &bytes).is_none() {
-            return bytes;
-        }
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while let Some(q) = memchr::memchr(b'"', &bytes[i..]).map(|q| i + q) {
-            out.extend_from_slice(&bytes[i..q]);
-            let Some(end) = literal_end(&bytes, q) else {
-                i = q;
-                break;
-            };
-            let lit = &bytes[q..=end];
-            let decoded = if memchr::memchr(b'\\', lit).is_some() {
-                serde_json::from_slice::<String>(lit).ok()
-            } else {
-                None
-            };
-            match decoded {
-                Some(d) if self.secrets.iter().any(|s| d.contains(s.as_str())) => {
-                    let mut clean = d;
-                    for s in &self.secrets {
-                        clean = clean.replace(s.as_str(), REDACTED);
-                    }
-                    out.extend_from_slice(
-                        serde_json::to_string(&clean).unwrap_or_default().as_bytes(),
-                    );
-                }
-                _ => out.extend_from_slice(lit),
-            }
-            i = end + 1;
-        }
-        out.extend_from_slice(&bytes[i..]);
-        out
-    }
-
-    /// `headers` with credentials and known secrets replaced.
-    pub fn headers(&self, headers: &[(String, String)]) -> Vec<(String, String)> {
-        headers
-            .iter()
-            .map(|(k, v)| {
-                let value = if is_secret_header(k) {
-                    REDACTED.to_owned()
-                } else {
-                    self.text(v)
-                };
-                // A name can echo a secret too.
-                (self.text(k), value)
-            })
-            .collect()
-    }
-}
-
-/// The closing quote of the string literal opened at `open`.
-fn literal_end(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut j = open + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 2,
-            b'"' => return Some(j),
-            _ => j += 1,
-        }
-    }
-    None
-}
-
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
-    if needle.is_empty() || memchr::memmem::find(haystack, needle).is_none() {
-        return haystack.to_vec();
-    }
-    let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
-    while let Some(i) = memchr::memmem::find(rest, needle) {
-        out.extend_from_slice(&rest[..i]);
-        out.extend_from_slice(with);
-        rest = &rest[i + needle.len()..];
-    }
-    out.extend_from_slice(rest);
-    out
-}
+pub use pyng_conformance::redact::Redactor;
 
 /// One request and its response, redacted.
 #[derive(Debug, Clone)]
@@ -231,7 +52,7 @@ impl RecordedExchange {
             started_ms: resp.started_ms,
             elapsed_ms: resp.elapsed.as_millis() as i128,
             method: req.method.clone(),
-            url: redactor.text(&req.url),
+            url: redactor.url(&req.url),
             request_headers: redactor.headers(&req.headers),
             request_body: redactor.bytes(&req.body),
             status: resp.status,
@@ -583,7 +404,7 @@ fn har_entry(x: &RecordedExchange) -> serde_json::Value {
 
 /// The temporary file `path` is written through: in its directory (a rename
 /// stays on one file system), hidden, named by this process.
-pub(crate) fn temp_beside(path: &Path) -> std::path::PathBuf {
+pub fn temp_beside(path: &Path) -> std::path::PathBuf {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -612,6 +433,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use pyng_conformance::Engine;
+    use pyng_conformance::redact::REDACTED;
     use std::time::Duration;
 
     fn sample(body: &[u8], redactor: &Redactor) -> RecordedExchange {

@@ -11,8 +11,8 @@ use pyng_spec::ir::{
 };
 use serde_json::Value;
 
-use pyng_conformance::exchange::is_secret_header;
 use pyng_conformance::plan::SequencePlan;
+use pyng_conformance::redact::is_secret_header;
 use pyng_spec::contract::ResponseContract;
 
 /// RFC 3986 unreserved characters stay as they are; everything else is encoded.

@@ -67,7 +67,7 @@ impl Secret {
     /// Removes the secret (plain or encoded) from `text`.
     pub(crate) fn scrub_string(&self, text: &mut String) {
         if let Ok(secret) = std::str::from_utf8(&self.0)
-            && let std::borrow::Cow::Owned(clean) = crate::scrub::scrub(text, secret)
+            && let std::borrow::Cow::Owned(clean) = crate::redact::scrub(text, secret)
         {
             *text = clean;
         }
@@ -76,7 +76,7 @@ impl Secret {
     /// `text` without the secret, `None` when it did not hold it.
     pub(crate) fn scrub_bytes(&self, text: &[u8]) -> Option<Vec<u8>> {
         let secret = std::str::from_utf8(&self.0).ok()?;
-        match crate::scrub::scrub(&String::from_utf8_lossy(text), secret) {
+        match crate::redact::scrub(&String::from_utf8_lossy(text), secret) {
             std::borrow::Cow::Owned(clean) => Some(clean.into_bytes()),
             std::borrow::Cow::Borrowed(_) => None,
         }

@@ -95,8 +95,11 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 pub(super) fn has_value_rules(f: &Field) -> bool {
     let c = &f.constraints;
     match f.ty {
-        Type::String => c.min_length.is_some() || c.max_length.is_some(),
+        Type::String => {
+            c.min_length.is_some() || c.max_length.is_some() || f.checked_format().is_some()
+        }
         Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
+        Type::Number => c.format.as_deref() == Some("float"),
         Type::Integer => {
             c.minimum.is_some()
                 || c.maximum.is_some()
@@ -164,7 +167,18 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let push = violation(f, messages::MAX_LENGTH, &[("max_length", &max.to_string())]);
                 checks.push(quote!(if length > #max { #push }));
             }
-            (quote!(v), quote!(let length = v.chars().count() as u64;))
+            if let Some(format) = f.checked_format() {
+                let expected = crate::formats::describe(format).unwrap_or_default();
+                let push = violation(
+                    f,
+                    messages::STRING_FORMAT,
+                    &[("format", format), ("expected", expected)],
+                );
+                checks.push(quote!(if formats::matches(#format, v) == Some(false) { #push }));
+            }
+            let count = (c.min_length.is_some() || c.max_length.is_some())
+                .then(|| quote!(let length = v.chars().count() as u64;));
+            (quote!(v), quote!(#count))
         }
         Type::Array(_) => {
             if let Some(min) = c.min_items {
@@ -176,6 +190,11 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 checks.push(quote!(if count > #max { #push }));
             }
             (quote!(v), quote!(let count = v.len() as u64;))
+        }
+        Type::Number => {
+            let push = violation(f, messages::FLOAT_RANGE, &[]);
+            checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
+            (quote!(value), quote!())
         }
         _ => {
             if let Some(min) = c.minimum {

@@ -25,7 +25,32 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.has_invariants() {
         out.extend(amount());
     }
+    if cx
+        .models()
+        .any(|m| m.fields.iter().any(|f| f.checked_format().is_some()))
+    {
+        out.extend(formats());
+    }
     out
+}
+
+/// `pyng_spec::formats` itself, the predicates the validators run, so that
+/// `check()` and the interpreter cannot disagree on a format. The text is
+/// the crate's own file (standard library only); a copy of it that does not
+/// lex would be a generator bug, caught by every generated-code test.
+fn formats() -> TokenStream {
+    const SOURCE: &str = include_str!("../formats.rs");
+    let items: TokenStream = SOURCE.parse().unwrap_or_else(|e| {
+        let message = format!("pyng_spec::formats does not lex: {e}");
+        quote!(compile_error!(#message);)
+    });
+    quote! {
+        /// The string formats `check()` verifies: a copy of `pyng_spec::formats`.
+        #[allow(dead_code, unreachable_pub)]
+        mod formats {
+            #items
+        }
+    }
 }
 
 fn violation() -> TokenStream {

@@ -13,8 +13,8 @@ use crate::diag::Problem;
 use crate::pointer::{push, within};
 use crate::registry::RuleId;
 use crate::schema_keywords::{
-    BESIDE_SINGLE_REF, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support, is_typeless_object,
-    keyword,
+    ANNOTATION_FORMATS, BESIDE_SINGLE_REF, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support,
+    is_typeless_object, keyword,
 };
 use crate::suggest;
 
@@ -269,6 +269,27 @@ fn value_rules(
             let checked = CHECKED_FORMATS.iter().any(|(f, t, place)| {
                 *f == format && effective == Some(*t) && place.allows(s.property, s.parameter)
             });
+            let annotation =
+                effective == Some(JsonType::String) && ANNOTATION_FORMATS.contains(&format);
+            if annotation {
+                return;
+            }
+            // A string enum is checked by its values: the format holds when
+            // every value the enum lists has it.
+            if checked && let Some(values) = s.members.get("enum").and_then(Value::as_array) {
+                let bad = values.iter().filter_map(Value::as_str).find(|v| {
+                    crate::formats::matches(format, v) == Some(false)
+                });
+                if let Some(bad) = bad {
+                    refuse(
+                        problems,
+                        &at,
+                        format!("the `enum` value `{bad}` is not a valid `{format}`: no value could pass both"),
+                        Some("drop the value or the format".into()),
+                    );
+                }
+                return;
+            }
             if !checked {
                 let known: Vec<String> = CHECKED_FORMATS
                     .iter()

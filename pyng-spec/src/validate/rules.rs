@@ -126,6 +126,7 @@ pub(crate) fn string<'a>(
         ));
     }
     length(s, c, source, out);
+    string_format(s, c, source, out);
     if let Some(pattern) = &c.pattern
         && let Some(re) = patterns.get(pattern)
         && !re.is_match(s)
@@ -142,6 +143,28 @@ pub(crate) fn string<'a>(
             msg::TIMESTAMP,
             Rel::Here,
             &[("value", &shorten(s))],
+            source,
+        ));
+    }
+}
+
+/// A string `format` the kit checks ([`crate::formats`]); an annotation
+/// (`binary`, `password`) or an unknown format (a lint warning) has no check.
+fn string_format<'a>(
+    s: &str,
+    c: &Constraints,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(format) = c.format.as_deref() else {
+        return;
+    };
+    if crate::formats::matches(format, s) == Some(false) {
+        let expected = crate::formats::describe(format).unwrap_or_default();
+        out.push(Issue::of(
+            msg::STRING_FORMAT,
+            Rel::Here,
+            &[("format", &format), ("expected", &expected)],
             source,
         ));
     }
@@ -204,6 +227,25 @@ pub(crate) fn items<'a>(
             &[("count", &count), ("max_items", &max)],
             source,
         ));
+    }
+}
+
+/// A number where the schema says `number`: its `format` (`float`: at most
+/// `f32::MAX` in magnitude; `double`: every number the parser reads is one).
+/// The comparison is on the parsed `f64`, which is the literal correctly
+/// rounded: a literal within half an `f64` step above `f32::MAX` rounds to it
+/// and passes (a bound of the parser, documented in specs/README.md).
+pub(crate) fn number<'a>(
+    n: &Number,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(c) = c else { return };
+    if c.format.as_deref() == Some("float")
+        && n.as_f64().is_some_and(|v| v.abs() > f64::from(f32::MAX))
+    {
+        out.push(Issue::of(msg::FLOAT_RANGE, Rel::Here, &[], source));
     }
 }
 

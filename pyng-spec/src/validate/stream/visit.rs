@@ -72,7 +72,12 @@ impl<'s, 'de> Node<'_, 's, 'de> {
                 rules::integer(&n, c, self.source(), &mut self.cx.issues);
                 self.cx.flush(None);
             }
-            None | Some(CType::Any | CType::Number) => {}
+            Some(CType::Number) => {
+                let c = self.field.map(|f| &f.constraints);
+                rules::number(&n, c, self.source(), &mut self.cx.issues);
+                self.cx.flush(None);
+            }
+            None | Some(CType::Any) => {}
             Some(_) => self.mismatch(rules::number_type(&n)),
         }
         Out::kept(&self.cap, || Kept::Value(Value::Number(n)))

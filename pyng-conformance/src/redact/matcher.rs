@@ -1,11 +1,13 @@
-//! Secrets removed from text that is about to be shown or kept: the value
-//! itself and the encoded forms a reader (or any JSON or URL parser) decodes
-//! back to it: JSON escapes (`\/`, `\u0041`, surrogate pairs) and percent
-//! escapes.
+//! A known secret value removed from text that is about to be shown or kept:
+//! the value itself and every encoded form a reader (or any JSON, URL or form
+//! parser) decodes back to it, in any mix: JSON escapes (`\/`, `\u0041`,
+//! surrogate pairs), percent escapes (multi-byte characters too) and `+` for a
+//! space. Matching the decoded text, not a list of encodings, is what makes a
+//! mixed encoding no escape.
 
 use std::borrow::Cow;
 
-use crate::exchange::REDACTED;
+use super::REDACTED;
 
 /// `text` with every occurrence of `secret`, plain or encoded, replaced by
 /// [`REDACTED`]. An empty secret redacts nothing.
@@ -43,6 +45,11 @@ pub(crate) fn scrub<'t>(text: &'t str, secret: &str) -> Cow<'t, str> {
 fn match_at(text: &str, start: usize, want: &[char]) -> Option<usize> {
     let mut at = start;
     for &c in want {
+        // A form body or query writes a space as `+`.
+        if c == ' ' && text.as_bytes().get(at) == Some(&b'+') {
+            at += 1;
+            continue;
+        }
         let (got, len) = decode_one(&text[at..])?;
         if got != c {
             return None;
@@ -77,16 +84,38 @@ fn decode_one(rest: &str) -> Option<(char, usize)> {
             b'"' => Some(('"', 2)),
             _ => Some(('\\', 1)),
         },
-        b'%' => {
-            let v = u8::from_str_radix(rest.get(1..3)?, 16).ok()?;
-            // Only single-byte characters: a multi-byte one is several escapes.
-            v.is_ascii().then_some((char::from(v), 3))
-        }
+        b'%' => percent_char(rest),
         _ => {
             let c = rest.chars().next()?;
             Some((c, c.len_utf8()))
         }
     }
+}
+
+/// One character written as percent escapes: one for ASCII, one per UTF-8
+/// byte otherwise (`%CE%A9`).
+fn percent_char(rest: &str) -> Option<(char, usize)> {
+    let byte_at = |i: usize| {
+        let hex = rest.get(i * 3..i * 3 + 3)?;
+        let digits = hex.strip_prefix('%')?;
+        u8::from_str_radix(digits, 16)
+            .ok()
+            .filter(|_| digits.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    let first = byte_at(0)?;
+    let len = match first {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return None,
+    };
+    let mut bytes = [first, 0, 0, 0];
+    for (i, b) in bytes.iter_mut().enumerate().take(len).skip(1) {
+        *b = byte_at(i)?;
+    }
+    let c = std::str::from_utf8(&bytes[..len]).ok()?.chars().next()?;
+    Some((c, len * 3))
 }
 
 fn hex4(s: &str) -> Option<u32> {
@@ -116,6 +145,8 @@ mod tests {
             "\\u0073\\u0033cr\\/t-\\u03a9",
             "s3cr%2Ft-Ω",
             "%73%33cr/t-\\u03A9",
+            "s3cr%2ft-%CE%A9",
+            "s3cr\\u002F%74-%ce%a9",
         ] {
             let text = format!("before {hidden} after");
             assert_eq!(scrub(&text, S), "before <redacted> after", "{hidden}");
@@ -131,8 +162,20 @@ mod tests {
         let emoji = "x😀y";
         assert_eq!(scrub("\\ud83d\\ude00 😀", emoji), "\\ud83d\\ude00 😀");
         assert_eq!(scrub("x\\ud83d\\ude00y!", emoji), "<redacted>!");
+        assert_eq!(scrub("a+b c+d", "b c d"), "a+<redacted>");
+        assert_eq!(scrub("a+b", "a+b"), "<redacted>");
         // Broken escapes never panic.
-        for t in ["\\u12", "\\ud83d\\u", "%4", "\\", "%zz", "\\udc00"] {
+        for t in [
+            "\\u12",
+            "\\ud83d\\u",
+            "%4",
+            "\\",
+            "%zz",
+            "\\udc00",
+            "%CE%",
+            "%CE%+1",
+            "%FF%FF",
+        ] {
             assert_eq!(scrub(t, S), t);
         }
     }
