@@ -617,11 +617,16 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             .param(name)
             .is_none_or(|p| p.location != ParamLocation::Path)
         {
-            err(
-                problems,
-                at,
-                RuleId::LintUnknownParameter,
-                format!("path template names `{{{name}}}`, which is not a declared path parameter"),
+            // Follows from a shared parameter that did not resolve, if any.
+            problems.push(
+                Problem::new(
+                    at,
+                    RuleId::LintUnknownParameter,
+                    format!(
+                        "path template names `{{{name}}}`, which is not a declared path parameter"
+                    ),
+                )
+                .needs([push(at, "parameters")]),
             );
         }
     }
@@ -651,7 +656,8 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                         RuleId::LintUnknownParameter,
                         format!("`{n}` is not a parameter of {}", op.id),
                     )
-                    .with_help(param_help(op, n)),
+                    .with_help(param_help(op, n))
+                    .needs([push(at, "parameters")]),
                 );
             }
         }
@@ -685,7 +691,8 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                     RuleId::LintUnknownParameter,
                     format!("`{}` is not a parameter of {}", e.parameter, op.id),
                 )
-                .with_help(param_help(op, &e.parameter)),
+                .with_help(param_help(op, &e.parameter))
+                .needs([push(at, "parameters")]),
             );
         }
         let resolves = ok_body

@@ -598,13 +598,19 @@ impl<'a> Lowerer<'a> {
                 &push(at, "parameters"),
                 &i.saturating_sub(shared_params.len()).to_string(),
             );
-            let oa::ReferenceOr::Item(param) = param else {
-                self.error(
-                    &pat,
-                    RuleId::LintUnsupported,
-                    "`$ref` parameters are not supported",
-                );
-                continue;
+            // A shared parameter's problems are placed in components.
+            let (param, pat) = match param {
+                oa::ReferenceOr::Item(param) => (param, pat),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Parameter>(
+                        reference,
+                        &pat,
+                        &push(at, "parameters"),
+                    ) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             let (location, data) = match param {
                 oa::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
@@ -677,13 +683,14 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let oa::ReferenceOr::Item(response) = response else {
-                self.error(
-                    &at,
-                    RuleId::LintUnsupported,
-                    "`$ref` responses are not supported",
-                );
-                continue;
+            let (response, at) = match response {
+                oa::ReferenceOr::Item(response) => (response, at),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Response>(reference, &at, &at) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             responses.push(self.lower_response(&id, status, response, &at));
         }

@@ -507,3 +507,126 @@ fn servers_of_a_path_or_an_operation_are_refused() {
         "- url: /v2",
     );
 }
+
+/// A spec whose parameter and 200 response are shared components, the
+/// response through a chain of two `$ref`s.
+const SHARED: &str = r##"openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      x-resource-key: [orderId]
+      parameters:
+        - $ref: "#/components/parameters/OrderId"
+      responses:
+        "200":
+          $ref: "#/components/responses/Ok"
+components:
+  parameters:
+    OrderId:
+      name: orderId
+      in: path
+      required: true
+      schema: {type: string, pattern: "^o-"}
+  responses:
+    Ok:
+      $ref: "#/components/responses/OrderOk"
+    OrderOk:
+      description: OK
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/Order"}
+          examples:
+            good: {value: {orderId: o-1}}
+  schemas:
+    Order:
+      type: object
+      required: [orderId]
+      properties:
+        orderId: {type: string}
+"##;
+
+fn shared_problems(find: &str, replace: &str) -> (String, Vec<Diagnostic>) {
+    assert!(SHARED.contains(find), "{find}");
+    let text = SHARED.replacen(find, replace, 1);
+    let diags = load_str("fixture.yaml", &text)
+        .err()
+        .map(|d| d.0)
+        .unwrap_or_default();
+    (text, diags)
+}
+
+#[test]
+fn shared_parameters_and_responses_are_read_where_they_are_used() {
+    let spec = load_str("fixture.yaml", SHARED)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .spec;
+    let op = &spec.operations[0];
+    assert_eq!(op.params.len(), 1);
+    assert_eq!(op.params[0].name, "orderId");
+    assert!(op.params[0].required);
+    assert_eq!(op.params[0].constraints.pattern.as_deref(), Some("^o-"));
+    assert_eq!(op.responses.len(), 1);
+    assert_eq!(
+        op.responses[0].body,
+        Some(pyng_spec::ir::Type::Named("Order".into()))
+    );
+    assert_eq!(
+        op.responses[0].examples[0].pointer,
+        "/components/responses/OrderOk/content/application~1json/examples/good/value"
+    );
+}
+
+#[test]
+fn a_dangling_shared_component_is_one_problem_with_a_suggestion() {
+    let (text, diags) = shared_problems(
+        "- $ref: \"#/components/parameters/OrderId\"",
+        "- $ref: \"#/components/parameters/OrderI\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d.rule, "lint.dangling-ref");
+    assert!(
+        d.message
+            .contains("`OrderI`, which is not in components/parameters"),
+        "{d}"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `#/components/parameters/OrderId`?")
+    );
+    assert_eq!(d.line, line_of(&text, "OrderI\""));
+    let (_, diags) = shared_problems(
+        "$ref: \"#/components/responses/OrderOk\"",
+        "$ref: \"#/components/responses/OrderKo\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(
+        diags[0].message.contains("components/responses"),
+        "{}",
+        diags[0]
+    );
+    let (_, diags) = shared_problems(
+        "- $ref: \"#/components/parameters/OrderId\"",
+        "- $ref: \"common.yaml#/components/parameters/OrderId\"",
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.rule == "lint.unsupported" && d.message.contains("other files")),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn a_cycle_of_shared_components_is_reported() {
+    let (_, diags) = shared_problems(
+        "$ref: \"#/components/responses/OrderOk\"",
+        "$ref: \"#/components/responses/Ok\"",
+    );
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.ref-cycle"),
+        "{diags:#?}"
+    );
+}
