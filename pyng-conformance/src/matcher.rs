@@ -27,10 +27,20 @@ struct Route {
     op: OpRef,
 }
 
+/// A base path of the specs' servers and the specs that have it.
+#[derive(Debug, Clone)]
+struct Base {
+    path: String,
+    specs: Vec<usize>,
+}
+
 /// Routes of all operations.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Matcher {
     routes: Vec<Route>,
+    /// Every spec's server base paths, longest first: a request path is an
+    /// operation's path under one of its spec's servers.
+    bases: Vec<Base>,
     /// A gateway prefix the specs do not know (`--base-path`), without a
     /// trailing `/`: stripped from a path that starts with it.
     base_path: Option<String>,
@@ -48,7 +58,17 @@ pub(crate) struct Match<'r, 'p> {
 impl Matcher {
     pub(crate) fn new(specs: &[Spec]) -> Matcher {
         let mut routes = Vec::new();
+        let mut bases: Vec<Base> = Vec::new();
         for (si, spec) in specs.iter().enumerate() {
+            for path in &spec.base_paths {
+                match bases.iter_mut().find(|b| b.path == *path) {
+                    Some(b) => b.specs.push(si),
+                    None => bases.push(Base {
+                        path: path.clone(),
+                        specs: vec![si],
+                    }),
+                }
+            }
             for (oi, op) in spec.operations.iter().enumerate() {
                 let segments: Vec<Seg> = split(&op.path)
                     .map(
@@ -72,8 +92,10 @@ impl Matcher {
         }
         // The most specific template wins when several match (`/a/b` over `/a/{x}`).
         routes.sort_by_key(|r| std::cmp::Reverse(r.literals));
+        bases.sort_by_key(|b| std::cmp::Reverse(b.path.len()));
         Matcher {
             routes,
+            bases,
             base_path: None,
         }
     }
@@ -93,14 +115,18 @@ impl Matcher {
 
     /// `path` without the base path, when it starts with it (whole segments).
     fn strip_base<'p>(&self, path: &'p str) -> &'p str {
-        let Some(base) = &self.base_path else {
-            return path;
-        };
-        match path.strip_prefix(base.as_str()) {
-            Some("") => "/",
-            Some(rest) if rest.starts_with('/') => rest,
-            _ => path,
+        match &self.base_path {
+            Some(base) => strip_segments(path, base).unwrap_or(path),
+            None => path,
         }
+    }
+
+    /// The operation `path` is under one of its spec's servers.
+    fn find_under_servers<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
+        self.bases.iter().find_map(|base| {
+            let rest = strip_segments(path, &base.path)?;
+            self.find_here(method, rest, &base.specs)
+        })
     }
 
     /// For a path that matches no operation: the prefix behind which it
@@ -110,17 +136,18 @@ impl Matcher {
         let parts: Vec<&str> = split(self.strip_base(path)).collect();
         (1..parts.len()).find_map(|skip| {
             let rest = format!("/{}", parts[skip..].join("/"));
-            self.find_here(method, &rest)
+            self.find_under_servers(method, &rest)
                 .is_some()
                 .then(|| format!("/{}", parts[..skip].join("/")))
         })
     }
 
     pub(crate) fn find<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
-        self.find_here(method, self.strip_base(path))
+        self.find_under_servers(method, self.strip_base(path))
     }
 
-    fn find_here<'p>(&self, method: &str, path: &'p str) -> Option<Match<'_, 'p>> {
+    /// The route of one of `specs` that `path` (below a server) matches.
+    fn find_here<'p>(&self, method: &str, path: &'p str, specs: &[usize]) -> Option<Match<'_, 'p>> {
         // Split once; segments are decoded only when the path has an escape
         // (literals compare with the decoded text) and, for parameters, once
         // a route matches.
@@ -132,6 +159,7 @@ impl Matcher {
         let route = self.routes.iter().find(|route| {
             route.segments.len() == parts.len()
                 && route.method.eq_ignore_ascii_case(method)
+                && specs.contains(&route.op.spec)
                 && route
                     .segments
                     .iter()
@@ -154,6 +182,19 @@ impl Matcher {
             op: route.op,
             path_params,
         })
+    }
+}
+
+/// `path` below `base` (whole segments; `""` is the root, under which every
+/// path is).
+fn strip_segments<'p>(path: &'p str, base: &str) -> Option<&'p str> {
+    if base.is_empty() {
+        return Some(path);
+    }
+    match path.strip_prefix(base) {
+        Some("") => Some("/"),
+        Some(rest) if rest.starts_with('/') => Some(rest),
+        _ => None,
     }
 }
 
@@ -265,6 +306,65 @@ mod tests {
         assert_eq!(find("GET", "/a/q/c"), None);
         assert_eq!(find("GET", "/a/q/d/r"), None);
         assert_eq!(find("GET", "/a/1/2/3/4/5/6/7/8/9"), None);
+    }
+
+    /// An operation's path is matched under each base path of its spec's
+    /// servers (variables by their enum, else their default), any host;
+    /// `--base-path` comes before them.
+    #[test]
+    fn matches_under_each_servers_base_path() {
+        let spec = |id: &str, servers: &str| {
+            let text = format!(
+                "openapi: 3.0.3\ninfo: {{title: {id}, version: '1'}}\n{servers}paths:\n  /orders:\n    get:\n      operationId: {id}\n      responses:\n        '200': {{description: ok}}\n"
+            );
+            pyng_spec::load_str("t.yaml", &text)
+                .unwrap_or_else(|d| panic!("{d}"))
+                .spec
+        };
+        let specs = [
+            spec(
+                "versioned",
+                "servers:\n  - url: 'https://{host}/api/v{major}/'\n    variables:\n      host: {default: h.example}\n      major: {default: '1', enum: ['1', '2']}\n",
+            ),
+            spec(
+                "relative",
+                "servers:\n  - url: /rel\n  - url: 'https://{region}.h.example/{stage}'\n    variables:\n      region: {default: eu}\n      stage: {default: live}\n",
+            ),
+            spec("root", ""),
+        ];
+        assert_eq!(specs[0].base_paths, ["/api/v1", "/api/v2"]);
+        assert_eq!(specs[1].base_paths, ["/live", "/rel"]);
+        assert_eq!(specs[2].base_paths, [""]);
+        let op = |m: &super::Matcher, path: &str| {
+            m.find("GET", path)
+                .map(|found| specs[found.op.spec].operations[found.op.op].id.clone())
+        };
+        let m = super::Matcher::new(&specs);
+        for (path, expected) in [
+            ("https://any.host/api/v1/orders", Some("versioned")),
+            ("/api/v2/orders/", Some("versioned")),
+            ("/api/v3/orders", None),
+            ("/api/v1x/orders", None),
+            ("/rel/orders", Some("relative")),
+            ("/live/orders", Some("relative")),
+            ("/test/orders", None),
+            ("/orders", Some("root")),
+        ] {
+            let (path, _) = crate::exchange::split_url(path);
+            assert_eq!(op(&m, &path).as_deref(), expected, "{path}");
+        }
+        let gateway = super::Matcher::new(&specs).with_base_path("/gw/");
+        assert_eq!(
+            op(&gateway, "/gw/api/v1/orders").as_deref(),
+            Some("versioned")
+        );
+        assert_eq!(op(&gateway, "/gw/orders").as_deref(), Some("root"));
+        assert_eq!(
+            gateway
+                .prefix_hint("GET", "/other/api/v2/orders")
+                .as_deref(),
+            Some("/other")
+        );
     }
 
     #[test]

@@ -261,11 +261,36 @@ impl Scanner<'_> {
     }
 }
 
+/// The 1-based character column of a 1-based line and byte column in
+/// `text`. serde_json reports columns in bytes; a finding's column is in
+/// characters (`REPORT-FORMAT.md`), invalid UTF-8 counted as a lossy decode
+/// counts it.
+pub(crate) fn char_column(text: &[u8], line: usize, byte_column: usize) -> usize {
+    let Some(line_text) = text.split(|&b| b == b'\n').nth(line.saturating_sub(1)) else {
+        return byte_column.max(1);
+    };
+    let before = &line_text[..byte_column.saturating_sub(1).min(line_text.len())];
+    String::from_utf8_lossy(before).chars().count() + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const BODY: &[u8] = b"{\n  \"data\": {\n    \"items\": [1, {\"a\": \"x\"}],\n    \"amountPaid\": 2940\n  },\n  \"a\": 1, \"a\": 22\n}";
+
+    #[test]
+    fn a_parser_byte_column_becomes_a_character_column() {
+        // Line 2 is `["<BOM>é", x]`: the `x` is byte 11 and character 8.
+        let text = "{}\n[\"\u{feff}é\", x]".as_bytes();
+        let err = serde_json::from_slice::<serde_json::Value>(&text[3..]).unwrap_err();
+        assert_eq!((err.line(), err.column()), (1, 11));
+        assert_eq!(char_column(text, 2, 11), 8);
+        assert_eq!(char_column(text, 1, 3), 3);
+        // Past the end of the text, or of the line: no panic, a column after it.
+        assert_eq!(char_column(text, 9, 4), 4);
+        assert_eq!(char_column(text, 2, 99), 10);
+    }
 
     #[test]
     fn locates_members_items_and_last_duplicates() {

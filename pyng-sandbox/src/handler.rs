@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use pyng_spec::ir::{ParamLocation, Spec, TimeoutLimit, Type};
+use pyng_spec::ir::{ParamLocation, Spec, StatusKey, TimeoutLimit, Type};
 
 use crate::app::App;
 use crate::auth;
@@ -120,7 +120,11 @@ fn check(
         && let Err(msg) = auth::check_signed_query(&app.secrets.peach, scheme, &query)
     {
         // 401 when the operation documents it, else its documented 400.
-        let status = if plan.op.response(401).is_some_and(|r| r.status == Some(401)) {
+        let status = if plan
+            .op
+            .response(401)
+            .is_some_and(|r| r.status != StatusKey::Default)
+        {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::BAD_REQUEST

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use pyng_spec::contract::{Machine, OperationContract, ResponseContract};
-use pyng_spec::ir::{Model, Operation, SecurityScheme, SignatureScheme, Spec, Type, Unit};
+use pyng_spec::ir::{
+    Model, Operation, SecurityScheme, SignatureScheme, Spec, StatusKey, Type, Unit,
+};
 use pyng_spec::pointer;
 
 /// The status field of the success body (`pyng_spec::contract::status`) and
@@ -49,13 +51,23 @@ pub(crate) struct OpPlan {
     pub signature: Option<SignatureScheme>,
 }
 
+/// The status sent for a response documented under `key`: its code, the
+/// first of its range (`200` for `2XX`); `default` names none, so 500.
+fn sent_status(key: StatusKey) -> u16 {
+    match key {
+        StatusKey::Code(code) => code,
+        StatusKey::Range(digit) => u16::from(digit) * 100,
+        StatusKey::Default => 500,
+    }
+}
+
 impl OpPlan {
     pub(crate) fn new(spec_index: usize, spec: &Spec, op: &Operation) -> OpPlan {
         let ok = op
             .responses
             .iter()
-            .filter_map(|r| Some((r.status?, r.body.clone())))
-            .find(|(s, _)| (200..300).contains(s));
+            .find(|r| r.status.is_success())
+            .map(|r| (sent_status(r.status), r.body.clone()));
         let (ok_status, ok_type) = ok.unwrap_or((200, None));
         let models: Vec<(String, String)> = ok_type
             .as_ref()
@@ -153,19 +165,22 @@ impl OpPlan {
     /// The documented error response to use: the first of `prefer` that the
     /// operation documents with a body, else any documented 4xx with a body.
     pub(crate) fn error_type(&self, prefer: &[u16]) -> Option<(u16, Type)> {
+        // By its code or its range (`4XX`), not by `default`.
         let with_body = |s: u16| {
             self.op
-                .responses
-                .iter()
-                .find(|r| r.status == Some(s))
+                .response(s)
+                .filter(|r| r.status != StatusKey::Default)
                 .and_then(|r| r.body.clone())
                 .map(|t| (s, t))
         };
         prefer.iter().find_map(|&s| with_body(s)).or_else(|| {
-            self.op.responses.iter().find_map(|r| {
-                let s = r.status.filter(|s| (400..500).contains(s))?;
-                Some((s, r.body.clone()?))
-            })
+            self.op
+                .responses
+                .iter()
+                .filter(|r| r.status != StatusKey::Default)
+                .map(|r| (sent_status(r.status), r))
+                .filter(|(s, _)| (400..500).contains(s))
+                .find_map(|(s, r)| Some((s, r.body.clone()?)))
         })
     }
 

@@ -100,7 +100,7 @@ pub fn success_response(op: &Operation) -> Option<usize> {
 
 /// Only a success response says what state the resource is in.
 fn is_success(r: &Response) -> bool {
-    matches!(r.status, Some(200..=299))
+    r.status.is_success()
 }
 
 /// What the sequence rules read in one response's body. Empty for a

@@ -808,10 +808,7 @@ impl Differ {
             }
         }
         for ra in &a.responses {
-            let code = ra
-                .status
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "default".into());
+            let code = ra.status;
             let at = format!("{} {code}", a.id);
             match b.responses.iter().find(|r| r.status == ra.status) {
                 None => self.push(
@@ -838,10 +835,7 @@ impl Differ {
             .iter()
             .filter(|r| !a.responses.iter().any(|x| x.status == r.status))
         {
-            let code = rb
-                .status
-                .map(|s| s.to_string())
-                .unwrap_or_else(|| "default".into());
+            let code = rb.status;
             self.push(
                 Class::Breaking,
                 Kind::ResponseAdded,

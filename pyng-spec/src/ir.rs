@@ -44,6 +44,12 @@ pub struct Spec {
     pub source: Option<Source>,
     /// The `servers` URLs, in spec order.
     pub servers: Vec<String>,
+    /// The path each server puts before the operations' paths (`/v1` of
+    /// `https://{host}/v1`), without a trailing `/`, `""` for the root: the
+    /// variables of a server substituted by each value of their `enum`, else
+    /// by their `default`. `[""]` without `servers` (OpenAPI's default `/`).
+    /// Deduplicated, longest first.
+    pub base_paths: Vec<String>,
     /// Sorted by operation id.
     pub operations: Vec<Operation>,
     /// Models and enums by name.
@@ -409,7 +415,8 @@ pub struct Operation {
     /// the `Accept`, `Content-Type` and `Authorization` headers (which OpenAPI ignores)
     /// are left out.
     pub params: Vec<Param>,
-    /// The responses with a status code in spec order, then `default`.
+    /// The responses with a status code or a range (`5XX`) in spec order,
+    /// then `default`.
     pub responses: Vec<Response>,
     /// `x-polling`.
     pub polling: Option<Polling>,
@@ -426,12 +433,18 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The response documented for `status`, else the `default` one.
+    /// The response documented for `status`, by OpenAPI's precedence: its
+    /// code, else its range (`5XX`), else `default`.
     pub fn response(&self, status: u16) -> Option<&Response> {
-        self.responses
-            .iter()
-            .find(|r| r.status == Some(status))
-            .or_else(|| self.responses.iter().find(|r| r.status.is_none()))
+        self.response_index(status).map(|i| &self.responses[i])
+    }
+
+    /// The index in [`Self::responses`] of [`Self::response`].
+    pub fn response_index(&self, status: u16) -> Option<usize> {
+        let by = |key: StatusKey| self.responses.iter().position(|r| r.status == key);
+        by(StatusKey::Code(status))
+            .or_else(|| by(StatusKey::Range((status / 100) as u8)))
+            .or_else(|| by(StatusKey::Default))
     }
     /// The parameter named `name`.
     pub fn param(&self, name: &str) -> Option<&Param> {
@@ -484,11 +497,62 @@ pub struct Param {
     pub example: Option<serde_json::Value>,
 }
 
+/// The statuses a response documents: its key under `responses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusKey {
+    /// One status code, e.g. `200`.
+    Code(u16),
+    /// A range, `1XX` to `5XX`: its first digit.
+    Range(u8),
+    /// `default`: any status the others do not document.
+    Default,
+}
+
+impl StatusKey {
+    /// Whether `status` is one of the statuses this key names (whatever a
+    /// more specific key of the same operation says).
+    pub fn covers(self, status: u16) -> bool {
+        match self {
+            StatusKey::Code(code) => code == status,
+            StatusKey::Range(digit) => status / 100 == u16::from(digit),
+            StatusKey::Default => true,
+        }
+    }
+
+    /// The status code of a `Code` key.
+    pub fn code(self) -> Option<u16> {
+        match self {
+            StatusKey::Code(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// A key of success statuses only: a 2xx code or `2XX`.
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusKey::Code(code) => (200..300).contains(&code),
+            StatusKey::Range(digit) => digit == 2,
+            StatusKey::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusKey {
+    /// As written under `responses`: `200`, `5XX`, `default`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusKey::Code(code) => write!(f, "{code}"),
+            StatusKey::Range(digit) => write!(f, "{digit}XX"),
+            StatusKey::Default => f.write_str("default"),
+        }
+    }
+}
+
 /// A response of an [`Operation`].
 #[derive(Debug, Clone)]
 pub struct Response {
-    /// `None` for `default`.
-    pub status: Option<u16>,
+    /// The statuses it documents.
+    pub status: StatusKey,
     /// The response's `description`.
     pub description: String,
     /// The media type read: the first `application/json...` one, else the first listed.

@@ -617,11 +617,16 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             .param(name)
             .is_none_or(|p| p.location != ParamLocation::Path)
         {
-            err(
-                problems,
-                at,
-                RuleId::LintUnknownParameter,
-                format!("path template names `{{{name}}}`, which is not a declared path parameter"),
+            // Follows from a shared parameter that did not resolve, if any.
+            problems.push(
+                Problem::new(
+                    at,
+                    RuleId::LintUnknownParameter,
+                    format!(
+                        "path template names `{{{name}}}`, which is not a declared path parameter"
+                    ),
+                )
+                .needs([push(at, "parameters")]),
             );
         }
     }
@@ -651,7 +656,8 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                         RuleId::LintUnknownParameter,
                         format!("`{n}` is not a parameter of {}", op.id),
                     )
-                    .with_help(param_help(op, n)),
+                    .with_help(param_help(op, n))
+                    .needs([push(at, "parameters")]),
                 );
             }
         }
@@ -674,7 +680,7 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
     let ok_body = op
         .responses
         .iter()
-        .find(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+        .find(|r| r.status.is_success())
         .and_then(|r| r.body.clone());
     for (i, e) in op.echo.iter().enumerate() {
         let eat = push(&push(at, "x-echo"), &i.to_string());
@@ -685,7 +691,8 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
                     RuleId::LintUnknownParameter,
                     format!("`{}` is not a parameter of {}", e.parameter, op.id),
                 )
-                .with_help(param_help(op, &e.parameter)),
+                .with_help(param_help(op, &e.parameter))
+                .needs([push(at, "parameters")]),
             );
         }
         let resolves = ok_body
@@ -735,7 +742,7 @@ fn ambiguous_status_field(
     body: &Type,
     problems: &mut Vec<Problem>,
 ) {
-    if !r.status.is_some_and(|s| (200..300).contains(&s)) {
+    if !r.status.is_success() {
         return;
     }
     let candidates = crate::contract::status::candidates(spec, body);
@@ -746,7 +753,7 @@ fn ambiguous_status_field(
         .iter()
         .map(|c| format!("`{}`", c.pointer))
         .collect();
-    let code = r.status.map(|s| s.to_string()).unwrap_or_default();
+    let code = r.status.to_string();
     err(
         problems,
         &push(&push(&op.pointer, "responses"), &code),

@@ -117,7 +117,23 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             };
+            // Matching reads the document's servers only: refused rather
+            // than read and ignored.
+            if !item.servers.is_empty() {
+                self.error(
+                    &push(&at, "servers"),
+                    RuleId::LintUnsupported,
+                    "`servers` of a path item are not supported: list them under the document's `servers`",
+                );
+            }
             for (method, op) in item.iter() {
+                if !op.servers.is_empty() {
+                    self.error(
+                        &push(&push(&at, method), "servers"),
+                        RuleId::LintUnsupported,
+                        "`servers` of an operation are not supported: list them under the document's `servers`",
+                    );
+                }
                 if let Some(op) =
                     self.lower_operation(path, method, op, &item.parameters, &push(&at, method))
                 {
@@ -138,12 +154,69 @@ impl<'a> Lowerer<'a> {
             draft,
             source,
             servers: doc.servers.iter().map(|s| s.url.clone()).collect(),
+            base_paths: self.base_paths(&doc.servers),
             operations,
             types: std::mem::take(&mut self.types),
             security_schemes,
             source_map,
             patterns: std::mem::take(&mut self.patterns),
         }
+    }
+
+    /// [`Spec::base_paths`] of `servers`.
+    fn base_paths(&mut self, servers: &[oa::Server]) -> Vec<String> {
+        /// Server URLs spelt out past this are refused: a matcher that
+        /// tries each would be slow, and no API has that many.
+        const MAX_BASE_PATHS: usize = 64;
+        let mut out: Vec<String> = Vec::new();
+        if servers.is_empty() {
+            out.push(String::new());
+        }
+        for (i, server) in servers.iter().enumerate() {
+            let at = push(&push("/servers", &i.to_string()), "url");
+            let mut urls = vec![server.url.clone()];
+            for (name, var) in server.variables.iter().flatten() {
+                let values: Vec<&String> = if var.enumeration.is_empty() {
+                    vec![&var.default]
+                } else {
+                    var.enumeration.iter().collect()
+                };
+                let placeholder = format!("{{{name}}}");
+                urls = urls
+                    .iter()
+                    .flat_map(|u| values.iter().map(|v| u.replace(&placeholder, v)))
+                    .collect();
+                if urls.len() > MAX_BASE_PATHS {
+                    self.error(
+                        &at,
+                        RuleId::LintUnsupported,
+                        format!("the server's variables spell out more than {MAX_BASE_PATHS} URLs"),
+                    );
+                    return out;
+                }
+            }
+            for url in urls {
+                if url.contains('{') {
+                    self.error(
+                        &at,
+                        RuleId::LintUnknownParameter,
+                        format!("`{url}` has a variable that `variables` does not define"),
+                    );
+                    continue;
+                }
+                let path = server_path(&url).trim_end_matches('/');
+                let base = match path {
+                    "" => String::new(),
+                    p if p.starts_with('/') => p.to_owned(),
+                    p => format!("/{p}"),
+                };
+                if !out.contains(&base) {
+                    out.push(base);
+                }
+            }
+        }
+        out.sort_by_key(|b| std::cmp::Reverse(b.len()));
+        out
     }
 
     fn signature(&mut self, sig: ext::SignatureExt, at: &str) -> SecurityScheme {
@@ -525,13 +598,19 @@ impl<'a> Lowerer<'a> {
                 &push(at, "parameters"),
                 &i.saturating_sub(shared_params.len()).to_string(),
             );
-            let oa::ReferenceOr::Item(param) = param else {
-                self.error(
-                    &pat,
-                    RuleId::LintUnsupported,
-                    "`$ref` parameters are not supported",
-                );
-                continue;
+            // A shared parameter's problems are placed in components.
+            let (param, pat) = match param {
+                oa::ReferenceOr::Item(param) => (param, pat),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Parameter>(
+                        reference,
+                        &pat,
+                        &push(at, "parameters"),
+                    ) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             let (location, data) = match param {
                 oa::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
@@ -578,24 +657,40 @@ impl<'a> Lowerer<'a> {
             .responses
             .responses
             .iter()
-            .filter_map(|(code, r)| match code {
-                oa::StatusCode::Code(c) => Some((Some(*c), code.to_string(), r)),
-                oa::StatusCode::Range(_) => None,
-            });
+            .map(|(code, r)| {
+                let key = match code {
+                    oa::StatusCode::Code(c) => StatusKey::Code(*c),
+                    // Any other digit is refused below.
+                    oa::StatusCode::Range(d) => StatusKey::Range(u8::try_from(*d).unwrap_or(0)),
+                };
+                (key, r)
+            })
+            .collect::<Vec<_>>();
         let default = op
             .responses
             .default
             .as_ref()
-            .map(|r| (None, "default".to_owned(), r));
-        for (status, key, response) in codes.chain(default) {
-            let at = push(&rat, &key);
-            let oa::ReferenceOr::Item(response) = response else {
+            .map(|r| (StatusKey::Default, r));
+        for (status, response) in codes.into_iter().chain(default) {
+            let at = push(&rat, &status.to_string());
+            if let StatusKey::Range(digit) = status
+                && !(1..=5).contains(&digit)
+            {
                 self.error(
                     &at,
                     RuleId::LintUnsupported,
-                    "`$ref` responses are not supported",
+                    format!("`{status}` is not a status range: OpenAPI has `1XX` to `5XX`"),
                 );
                 continue;
+            }
+            let (response, at) = match response {
+                oa::ReferenceOr::Item(response) => (response, at),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Response>(reference, &at, &at) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             responses.push(self.lower_response(&id, status, response, &at));
         }
@@ -645,7 +740,7 @@ impl<'a> Lowerer<'a> {
     fn lower_response(
         &mut self,
         op_id: &str,
-        status: Option<u16>,
+        status: StatusKey,
         response: &oa::Response,
         at: &str,
     ) -> Response {
@@ -661,11 +756,11 @@ impl<'a> Lowerer<'a> {
             let cat = push(&push(at, "content"), media);
             content_type = Some(media.clone());
             if let Some(schema) = &content.schema {
-                let hint = format!(
-                    "{}Response{}",
-                    pascal(op_id),
-                    status.map(|s| s.to_string()).unwrap_or_default()
-                );
+                let hint = match status {
+                    StatusKey::Code(code) => format!("{}Response{code}", pascal(op_id)),
+                    StatusKey::Range(digit) => format!("{}Response{digit}xx", pascal(op_id)),
+                    StatusKey::Default => format!("{}Response", pascal(op_id)),
+                };
                 body = Some(match schema {
                     oa::ReferenceOr::Reference { reference } => {
                         self.resolve_ref(reference, &push(&cat, "schema"))
@@ -790,5 +885,22 @@ fn singular(s: &str) -> String {
         stem.to_owned()
     } else {
         format!("{s}Item")
+    }
+}
+
+/// The path of a server URL, absolute or relative to where the spec is
+/// served (then all of it is the path), without its query. The host,
+/// whatever it is, is not matched.
+fn server_path(url: &str) -> &str {
+    let before_query = url.split(['?', '#']).next().unwrap_or_default();
+    fn after_host(rest: &str) -> &str {
+        rest.find('/').map_or("", |i| &rest[i..])
+    }
+    match before_query.split_once("://") {
+        Some((_, after_scheme)) => after_host(after_scheme),
+        None => match before_query.strip_prefix("//") {
+            Some(authority_and_path) => after_host(authority_and_path),
+            None => before_query,
+        },
     }
 }

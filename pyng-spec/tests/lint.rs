@@ -458,3 +458,175 @@ fn the_documented_placement_is_the_enforced_one() {
     enforced.sort();
     assert_eq!(documented, enforced);
 }
+
+#[test]
+fn a_status_range_outside_1xx_to_5xx_is_refused_at_its_key() {
+    expect(
+        "      responses:\n",
+        "      responses:\n        \"9XX\":\n          description: Nonsense\n",
+        "lint.unsupported",
+        "`9XX` is not a status range",
+        "description: Nonsense",
+    );
+}
+
+#[test]
+fn status_ranges_and_default_are_read() {
+    let (_, diags) = lint(
+        "      responses:\n",
+        "      responses:\n        \"5XX\":\n          description: Server error\n        default:\n          description: Other\n",
+    );
+    assert_eq!(diags, []);
+}
+
+#[test]
+fn a_server_variable_without_a_definition_is_reported() {
+    expect(
+        "paths:\n",
+        "servers:\n  - url: https://h.example/{stage}\npaths:\n",
+        "lint.unknown-parameter",
+        "`https://h.example/{stage}` has a variable that `variables` does not define",
+        "url: https://h.example/{stage}",
+    );
+}
+
+#[test]
+fn servers_of_a_path_or_an_operation_are_refused() {
+    expect(
+        "    get:\n      operationId: getOrderStatus\n",
+        "    servers:\n      - url: /v2\n    get:\n      operationId: getOrderStatus\n",
+        "lint.unsupported",
+        "`servers` of a path item are not supported",
+        "- url: /v2",
+    );
+    expect(
+        "      operationId: getOrderStatus\n",
+        "      operationId: getOrderStatus\n      servers:\n        - url: /v2\n",
+        "lint.unsupported",
+        "`servers` of an operation are not supported",
+        "- url: /v2",
+    );
+}
+
+/// A spec whose parameter and 200 response are shared components, the
+/// response through a chain of two `$ref`s.
+const SHARED: &str = r##"openapi: 3.0.3
+info: {title: Shared, version: "1"}
+paths:
+  /orders/{orderId}:
+    get:
+      operationId: getOrder
+      x-resource-key: [orderId]
+      parameters:
+        - $ref: "#/components/parameters/OrderId"
+      responses:
+        "200":
+          $ref: "#/components/responses/Ok"
+components:
+  parameters:
+    OrderId:
+      name: orderId
+      in: path
+      required: true
+      schema: {type: string, pattern: "^o-"}
+  responses:
+    Ok:
+      $ref: "#/components/responses/OrderOk"
+    OrderOk:
+      description: OK
+      content:
+        application/json:
+          schema: {$ref: "#/components/schemas/Order"}
+          examples:
+            good: {value: {orderId: o-1}}
+  schemas:
+    Order:
+      type: object
+      required: [orderId]
+      properties:
+        orderId: {type: string}
+"##;
+
+fn shared_problems(find: &str, replace: &str) -> (String, Vec<Diagnostic>) {
+    assert!(SHARED.contains(find), "{find}");
+    let text = SHARED.replacen(find, replace, 1);
+    let diags = load_str("fixture.yaml", &text)
+        .err()
+        .map(|d| d.0)
+        .unwrap_or_default();
+    (text, diags)
+}
+
+#[test]
+fn shared_parameters_and_responses_are_read_where_they_are_used() {
+    let spec = load_str("fixture.yaml", SHARED)
+        .unwrap_or_else(|d| panic!("{d}"))
+        .spec;
+    let op = &spec.operations[0];
+    assert_eq!(op.params.len(), 1);
+    assert_eq!(op.params[0].name, "orderId");
+    assert!(op.params[0].required);
+    assert_eq!(op.params[0].constraints.pattern.as_deref(), Some("^o-"));
+    assert_eq!(op.responses.len(), 1);
+    assert_eq!(
+        op.responses[0].body,
+        Some(pyng_spec::ir::Type::Named("Order".into()))
+    );
+    assert_eq!(
+        op.responses[0].examples[0].pointer,
+        "/components/responses/OrderOk/content/application~1json/examples/good/value"
+    );
+}
+
+#[test]
+fn a_dangling_shared_component_is_one_problem_with_a_suggestion() {
+    let (text, diags) = shared_problems(
+        "- $ref: \"#/components/parameters/OrderId\"",
+        "- $ref: \"#/components/parameters/OrderI\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!(d.rule, "lint.dangling-ref");
+    assert!(
+        d.message
+            .contains("`OrderI`, which is not in components/parameters"),
+        "{d}"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("did you mean `#/components/parameters/OrderId`?")
+    );
+    assert_eq!(d.line, line_of(&text, "OrderI\""));
+    let (_, diags) = shared_problems(
+        "$ref: \"#/components/responses/OrderOk\"",
+        "$ref: \"#/components/responses/OrderKo\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert!(
+        diags[0].message.contains("components/responses"),
+        "{}",
+        diags[0]
+    );
+    let (_, diags) = shared_problems(
+        "- $ref: \"#/components/parameters/OrderId\"",
+        "- $ref: \"common.yaml#/components/parameters/OrderId\"",
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.rule == "lint.unsupported" && d.message.contains("other files")),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn a_cycle_of_shared_components_is_reported() {
+    let (_, diags) = shared_problems(
+        "$ref: \"#/components/responses/OrderOk\"",
+        "$ref: \"#/components/responses/Ok\"",
+    );
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.ref-cycle"),
+        "{diags:#?}"
+    );
+}

@@ -652,3 +652,30 @@ fn a_float_format_dropped_is_breaking() {
         (Kind::FieldConstraintChanged, Class::NonBreaking)
     );
 }
+
+/// Ranges and `default` are responses of their own, named as written.
+#[test]
+fn range_and_default_responses_are_diffed_by_their_key() {
+    let added = one(
+        "        \"404\":\n",
+        "        \"5XX\":\n          description: Server error\n        \"404\":\n",
+        Kind::ResponseAdded,
+        Class::Breaking,
+    );
+    assert!(added.to_string().contains("getThing 5XX"), "{added}");
+    let added = one(
+        "        \"404\":\n",
+        "        default:\n          description: Other\n        \"404\":\n",
+        Kind::ResponseAdded,
+        Class::Breaking,
+    );
+    assert!(added.to_string().contains("getThing default"), "{added}");
+    // A code replaced by its range: one removed, one added.
+    let c = changes("        \"404\":\n", "        \"4XX\":\n");
+    let kinds: Vec<Kind> = c.iter().map(|c| c.kind).collect();
+    assert_eq!(
+        kinds,
+        [Kind::ResponseRemoved, Kind::ResponseAdded],
+        "{c:#?}"
+    );
+}

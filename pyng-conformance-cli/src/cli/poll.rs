@@ -42,6 +42,11 @@ pub struct PollArgs {
     /// The server, e.g. http://127.0.0.1:8080 (a path prefix is kept).
     #[arg(long, value_name = "URL")]
     base_url: String,
+    /// A gateway prefix the spec does not know (`/gateway/v1`): requests go
+    /// to --base-url, the prefix, then the operation's path, and are
+    /// checked without it (as `check --base-path` reads them).
+    #[arg(long, value_name = "PREFIX")]
+    base_path: Option<String>,
     /// The operation to poll (an operationId of a loaded spec).
     #[arg(long, value_name = "OPERATION_ID")]
     operation: Option<String>,
@@ -186,7 +191,9 @@ impl PollArgs {
     }
 
     /// The config file under the flags, as for `check`; the keys about
-    /// recorded traffic (`base-path`, `ignore-paths`) do not apply to a poll.
+    /// recorded traffic (`base-path`, `ignore-paths`) do not apply to a poll
+    /// (`--base-path` also changes the requests poll sends, so only the flag
+    /// sets it).
     fn apply_config(&mut self, config: super::config::Config) {
         use super::config::list;
         if self.specs.is_empty() {
@@ -229,7 +236,15 @@ pub fn run(mut args: PollArgs) -> ExitCode {
     // The target borrows the specs, so resolve it on a copy of them while the
     // engine (which owns its specs) is configured further.
     let specs = engine.specs().to_vec();
-    let target = match Target::resolve(&specs, &operation, &args.base_url, &params, &args.headers) {
+    let mut base_url = args.base_url.trim_end_matches('/').to_owned();
+    if let Some(prefix) = args.base_path.as_deref() {
+        engine = engine.with_base_path(prefix);
+        let prefix = prefix.trim_matches('/');
+        if !prefix.is_empty() {
+            base_url = format!("{base_url}/{prefix}");
+        }
+    }
+    let target = match Target::resolve(&specs, &operation, &base_url, &params, &args.headers) {
         Ok(t) => t,
         Err(e) => return usage(e),
     };

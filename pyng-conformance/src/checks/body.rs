@@ -76,7 +76,7 @@ pub(crate) fn check<'b>(
             );
             if e.line > 0 {
                 f.line = Some(e.line);
-                f.column = Some(e.column.max(1));
+                f.column = Some(crate::position::char_column(&ex.body, e.line, e.column));
             }
             out.push(f);
             return None;

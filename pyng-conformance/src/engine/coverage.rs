@@ -92,14 +92,7 @@ impl Engine {
             })
         });
         OperationCoverage {
-            statuses_documented: op
-                .responses
-                .iter()
-                .map(|r| {
-                    r.status
-                        .map_or_else(|| "default".to_owned(), |s| s.to_string())
-                })
-                .collect(),
+            statuses_documented: op.responses.iter().map(|r| r.status.to_string()).collect(),
             state_machine,
             ..OperationCoverage::default()
         }

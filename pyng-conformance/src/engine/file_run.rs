@@ -136,7 +136,9 @@ impl<'e> FileRun<'e> {
                 }
                 Ok(k) => k,
                 Err(e) => {
-                    return self.push(Item::Problem(input::syntax_problem(&file, "the file", &e)));
+                    return self.push(Item::Problem(input::syntax_problem(
+                        &file, "the file", bytes, &e,
+                    )));
                 }
             },
             k => k,

@@ -30,8 +30,8 @@ impl OpPlans {
         let by_response: Vec<SequencePlan> = op
             .responses
             .iter()
-            .map(|r| match (&r.body, r.status) {
-                (Some(ty), Some(200..=299)) => plan(spec, ty),
+            .map(|r| match &r.body {
+                Some(ty) if r.status.is_success() => plan(spec, ty),
                 _ => SequencePlan::default(),
             })
             .collect();
@@ -73,11 +73,7 @@ impl Engine {
         status: u16,
     ) -> (Option<usize>, Option<&Want>) {
         let (_, op) = self.operation(op_ref);
-        let response_index = op
-            .responses
-            .iter()
-            .position(|r| r.status == Some(status))
-            .or_else(|| op.responses.iter().position(|r| r.status.is_none()));
+        let response_index = op.response_index(status);
         let plans = self.plans(op_ref);
         let want = match response_index {
             _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),

@@ -108,7 +108,14 @@ struct Header {
 pub(crate) fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     let har: Har = match serde_json::from_slice(bytes) {
         Ok(h) => h,
-        Err(e) => return sink(Item::Problem(syntax_problem(file, "the HAR file", &e))),
+        Err(e) => {
+            return sink(Item::Problem(syntax_problem(
+                file,
+                "the HAR file",
+                bytes,
+                &e,
+            )));
+        }
     };
     for (i, raw) in har.log.entries.iter().enumerate() {
         match serde_json::from_str::<Entry>(raw.get()) {

@@ -87,7 +87,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Vec<Item> {
             match kind {
                 Ok(Kind::Har) => har::read(&file, bytes, &mut sink),
                 Ok(_) => recording::read(&file, bytes, &mut sink),
-                Err(e) => sink(Item::Problem(syntax_problem(&file, "the file", &e))),
+                Err(e) => sink(Item::Problem(syntax_problem(&file, "the file", bytes, &e))),
             }
         }
     }
@@ -119,8 +119,8 @@ pub fn sniff(bytes: &[u8]) -> Result<Kind, serde_json::Error> {
 }
 
 /// An `input.*` finding for a JSON document that does not parse, with the
-/// position in the file.
-pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Finding> {
+/// position in the file (`input`, the bytes the parser read).
+pub fn syntax_problem(file: &str, what: &str, input: &[u8], e: &serde_json::Error) -> Box<Finding> {
     let text = e.to_string();
     let (rule, message) = if e.is_eof() {
         (
@@ -147,7 +147,7 @@ pub fn syntax_problem(file: &str, what: &str, e: &serde_json::Error) -> Box<Find
     let mut f = Finding::of(rule, file, message);
     if e.line() > 0 {
         f.line = Some(e.line());
-        f.column = Some(e.column().max(1));
+        f.column = Some(crate::position::char_column(input, e.line(), e.column()));
         f.file_line = f.line;
         f.file_column = f.column;
     }

@@ -111,7 +111,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 pub fn read(file: &Arc<str>, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     let rec: Recording = match serde_json::from_slice(bytes) {
         Ok(r) => r,
-        Err(e) => return sink(Item::Problem(syntax_problem(file, "the recording", &e))),
+        Err(e) => {
+            return sink(Item::Problem(syntax_problem(
+                file,
+                "the recording",
+                bytes,
+                &e,
+            )));
+        }
     };
     if let Err(message) = check_header(&rec.format, rec.version) {
         return sink(Item::Problem(problem(file, None, message)));

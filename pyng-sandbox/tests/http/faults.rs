@@ -155,7 +155,7 @@ async fn every_fault_produces_its_violation() {
                     let err_ty = op
                         .responses
                         .iter()
-                        .find(|r| r.status.is_some_and(|s| s >= 400))
+                        .find(|r| r.status.code().is_some_and(|s| s >= 400))
                         .and_then(|r| r.body.clone())
                         .unwrap();
                     assert!(errors(&spec, &err_ty, &err).is_empty(), "{ctx}: {err}");

@@ -9,7 +9,7 @@ use super::GenerateError;
 use super::context::Context;
 use super::docs::{self, Doc};
 use super::names::{self, Scope};
-use crate::ir::{Operation, Param, ParamLocation, Response, Spec, Type};
+use crate::ir::{Operation, Param, ParamLocation, Response, Spec, StatusKey, Type};
 
 pub(super) fn needs_percent_encoding(spec: &Spec) -> bool {
     spec.operations.iter().any(|op| {
@@ -254,10 +254,23 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
     })
 }
 
-/// `200` -> `Ok`, `404` -> `NotFound`, others `Status418`.
-fn status_variant(status: Option<u16>) -> String {
-    let Some(code) = status else {
-        return "Other".to_owned();
+/// `200` -> `Ok`, `404` -> `NotFound`, others `Status418`; `5XX` ->
+/// `ServerError` (RFC 9110 § 15's class names); `default` -> `Other`.
+fn status_variant(status: StatusKey) -> String {
+    let code = match status {
+        StatusKey::Code(code) => code,
+        StatusKey::Range(digit) => {
+            let class = match digit {
+                1 => "Informational",
+                2 => "Successful",
+                3 => "Redirection",
+                4 => "ClientError",
+                5 => "ServerError",
+                _ => return format!("Status{digit}xx"),
+            };
+            return class.to_owned();
+        }
+        StatusKey::Default => return "Other".to_owned(),
     };
     let name = match code {
         200 => "Ok",
@@ -287,7 +300,10 @@ fn status_variant(status: Option<u16>) -> String {
 
 fn response_enum(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateError> {
     let mut variants = Vec::new();
-    let mut parse_arms = Vec::new();
+    // Codes, then ranges, then `default`: a match takes the first arm that
+    // fits, which is OpenAPI's precedence.
+    let mut code_arms = Vec::new();
+    let mut range_arms = Vec::new();
     let mut status_arms = Vec::new();
     let mut default_arm =
         quote!(_ => return Err(super::ResponseError::UndocumentedStatus(status)),);
@@ -302,30 +318,49 @@ fn response_enum(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateEr
             ),
             None => quote!(),
         };
-        let code = r.status.map(proc_macro2::Literal::u16_unsuffixed);
-        match (code, &body_ty) {
-            (Some(code), Some(ty)) => {
-                variants.push(quote!(#doc #v(#ty),));
-                parse_arms.push(quote!(#code => Self::#v(#parse),));
-                status_arms.push(quote!(Self::#v(_) => #code,));
+        // A range's or `default`'s variant keeps the status it was read with.
+        let pattern = match r.status {
+            StatusKey::Code(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(code);
+                match &body_ty {
+                    Some(ty) => {
+                        variants.push(quote!(#doc #v(#ty),));
+                        code_arms.push(quote!(#code => Self::#v(#parse),));
+                        status_arms.push(quote!(Self::#v(_) => #code,));
+                    }
+                    None => {
+                        variants.push(quote!(#doc #v,));
+                        code_arms.push(quote!(#code => Self::#v,));
+                        status_arms.push(quote!(Self::#v => #code,));
+                    }
+                }
+                continue;
             }
-            (Some(code), None) => {
-                variants.push(quote!(#doc #v,));
-                parse_arms.push(quote!(#code => Self::#v,));
-                status_arms.push(quote!(Self::#v => #code,));
+            StatusKey::Range(digit) => {
+                let low = proc_macro2::Literal::u16_unsuffixed(u16::from(digit) * 100);
+                let high = proc_macro2::Literal::u16_unsuffixed(u16::from(digit) * 100 + 99);
+                quote!(#low..=#high)
             }
-            (None, Some(ty)) => {
+            StatusKey::Default => quote!(_),
+        };
+        let arm = match &body_ty {
+            Some(ty) => {
                 variants.push(quote!(#doc #v { status: u16, body: #ty },));
-                default_arm = quote!(_ => Self::#v { status, body: #parse },);
                 status_arms.push(quote!(Self::#v { status, .. } => *status,));
+                quote!(#pattern => Self::#v { status, body: #parse },)
             }
-            (None, None) => {
+            None => {
                 variants.push(quote!(#doc #v { status: u16 },));
-                default_arm = quote!(_ => Self::#v { status },);
                 status_arms.push(quote!(Self::#v { status } => *status,));
+                quote!(#pattern => Self::#v { status },)
             }
+        };
+        match r.status {
+            StatusKey::Default => default_arm = arm,
+            _ => range_arms.push(arm),
         }
     }
+    let parse_arms: Vec<TokenStream> = code_arms.into_iter().chain(range_arms).collect();
     let uses_body = op.responses.iter().any(|r| body_type(cx, r).is_some());
     let body_param = if uses_body {
         quote!(body)
@@ -377,8 +412,12 @@ fn body_type(cx: &Context, r: &Response) -> Option<TokenStream> {
 fn response_doc(r: &Response) -> Doc {
     let mut doc = Doc::new();
     match r.status {
-        Some(code) => doc.markdown(format!("Status {code}.")),
-        None => doc.markdown("Any other status (`default`).".to_owned()),
+        StatusKey::Code(code) => doc.markdown(format!("Status {code}.")),
+        StatusKey::Range(_) => doc.markdown(format!(
+            "Any status of `{}` that no code of its own documents.",
+            r.status
+        )),
+        StatusKey::Default => doc.markdown("Any other status (`default`).".to_owned()),
     };
     doc.text(&r.description);
     doc.source(r.source.as_ref());

@@ -251,7 +251,7 @@ fn operation_surface(cx: &Context<'_>, op: &Operation, s: &mut String) {
         let _ = writeln!(s, "  one of params: {}", op.one_of_params.join(", "));
     }
     for r in &op.responses {
-        let status = r.status.map_or("default".to_owned(), |n| n.to_string());
+        let status = r.status;
         let body = r
             .body
             .as_ref()

@@ -179,3 +179,95 @@ impl<'a> Lowerer<'a> {
         ty
     }
 }
+
+/// Components other than schemas a `$ref` may name: `responses`,
+/// `parameters` (those the lowering reads where they are used).
+pub(super) trait Component: Sized + 'static {
+    /// The key under `components`.
+    const KIND: &'static str;
+    fn map(components: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>>;
+}
+
+impl Component for oa::Response {
+    const KIND: &'static str = "responses";
+    fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
+        &c.responses
+    }
+}
+
+impl Component for oa::Parameter {
+    const KIND: &'static str = "parameters";
+    fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
+        &c.parameters
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// The component a `$ref` at `at` names and its pointer, following a
+    /// chain of `$ref`s; a dangling reference (with the closest name) or a
+    /// cycle is reported at the `$ref` that breaks, and gives `None`.
+    /// `leaves_missing`: what a reference that does not resolve leaves
+    /// missing (the operation's parameters), so that what follows from it is
+    /// folded under it.
+    pub(super) fn resolve_component<T: Component>(
+        &mut self,
+        reference: &str,
+        at: &str,
+        leaves_missing: &str,
+    ) -> Option<(&'a T, String)> {
+        let doc: &'a oa::OpenAPI = self.doc;
+        let prefix = format!("#/components/{}/", T::KIND);
+        let mut seen = BTreeSet::new();
+        let mut reference = reference;
+        let mut from = at.to_owned();
+        loop {
+            let Some(name) = reference.strip_prefix(&prefix) else {
+                self.problems.push(
+                    Problem::new(
+                        &from,
+                        RuleId::LintUnsupported,
+                        format!(
+                            "`$ref` `{reference}` is not a local `{prefix}...` reference (references to other files are not supported yet)"
+                        ),
+                    )
+                    .leaves_missing(leaves_missing),
+                );
+                return None;
+            };
+            let map = doc.components.as_ref().map(T::map);
+            let Some(target) = map.and_then(|m| m.get(name)) else {
+                let help = map.and_then(|m| {
+                    crate::suggest::closest(name, m.keys().map(String::as_str))
+                        .map(|t| format!("did you mean `{prefix}{t}`?"))
+                });
+                let problem = Problem::new(
+                    &from,
+                    RuleId::LintDanglingRef,
+                    format!("`$ref` to `{name}`, which is not in components/{}", T::KIND),
+                );
+                self.problems
+                    .push(problem.with_help(help).leaves_missing(leaves_missing));
+                return None;
+            };
+            let pointer = push(&push("/components", T::KIND), name);
+            if !seen.insert(name.to_owned()) {
+                self.problems.push(
+                    Problem::new(
+                        &from,
+                        RuleId::LintRefCycle,
+                        format!("`$ref` to `{name}` is a cycle of components/{}", T::KIND),
+                    )
+                    .leaves_missing(leaves_missing),
+                );
+                return None;
+            }
+            match target {
+                oa::ReferenceOr::Item(item) => return Some((item, pointer)),
+                oa::ReferenceOr::Reference { reference: next } => {
+                    reference = next;
+                    from = pointer;
+                }
+            }
+        }
+    }
+}
