@@ -8,6 +8,7 @@ pub mod env;
 pub mod help;
 pub mod poll;
 pub mod proxy;
+pub mod recorded;
 pub mod redact;
 pub mod report;
 pub mod serve;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use pyng_conformance::Finding;
 use pyng_conformance::report::terminal::escape_controls;
 use pyng_conformance_cli::live::poller::{Observer, PollRun};
-use pyng_conformance_cli::live::record::{Form, RecordedExchange, write_atomically};
+use pyng_conformance_cli::live::record::{Form, RecordedExchange};
 use pyng_conformance_cli::live::repeats::Repeats;
 use pyng_conformance_cli::live::status_line::{Progress, StatusLine};
 use pyng_conformance_cli::live::{
@@ -17,6 +17,7 @@ use pyng_conformance_cli::live::{
     Target,
 };
 
+use super::recorded::Outputs;
 use super::report::{ReportArgs, verdict};
 use super::{duration, env, usage};
 
@@ -360,35 +361,12 @@ pub fn run(mut args: PollArgs) -> ExitCode {
     );
     // The report is the engine's check of the recording's own bytes: a later
     // `check` of the written file reports exactly this.
-    let mut failed = None;
-    let streamed = sink.streams();
-    if let Err(e) = sink.finish() {
-        failed = Some(usage(e));
-    }
-    let mut report = match (&args.record, streamed) {
-        (Some(path), true) => engine.check_file(path),
-        _ => {
-            let recorded_at = client.clock().now_ms();
-            let bytes = recording.encode(form, recorded_at);
-            if let Some(path) = &args.record
-                && let Err(e) = write_atomically(path, &bytes)
-            {
-                failed = Some(usage(format!(
-                    "cannot write the recording {}: {e}",
-                    path.display()
-                )));
-            }
-            if let Some(path) = &args.har
-                && let Err(e) = write_atomically(path, &recording.to_har())
-            {
-                failed = Some(usage(format!(
-                    "cannot write the HAR {}: {e}",
-                    path.display()
-                )));
-            }
-            engine.check_bytes(&file_name, &bytes)
-        }
+    let outputs = Outputs {
+        record: args.record.as_deref(),
+        har: args.har.as_deref(),
     };
+    let recorded_at = client.clock().now_ms();
+    let (mut report, failed) = outputs.finish(&engine, sink, &recording, recorded_at, &file_name);
     // A run that stopped early says so in every format: what it did not
     // poll is not checked.
     let interrupted = matches!(end, pyng_conformance_cli::live::poller::End::Interrupted);

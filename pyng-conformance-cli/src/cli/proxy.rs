@@ -14,10 +14,11 @@ use pyng_conformance::Engine;
 use pyng_conformance::input::recording::exchange_item;
 use pyng_conformance::report::terminal::escape_controls;
 use pyng_conformance_cli::live::proxy::Proxy;
-use pyng_conformance_cli::live::record::{Form, RecordedExchange, write_atomically};
+use pyng_conformance_cli::live::record::{Form, RecordedExchange};
 use pyng_conformance_cli::live::{ClientConfig, HttpClient, Recording, Redactor, Sink, StopSignal};
 use pyng_sandbox::server::Limits;
 
+use super::recorded::Outputs;
 use super::report::{ReportArgs, verdict};
 use super::serve::Signals;
 use super::{duration, env, usage};
@@ -160,34 +161,11 @@ pub fn run(args: ProxyArgs) -> ExitCode {
         seen,
         if seen == 1 { "" } else { "s" }
     );
-    let mut failed = None;
-    let streamed = sink.streams();
-    if let Err(e) = sink.finish() {
-        failed = Some(usage(e));
-    }
-    let mut report = match (&args.record, streamed) {
-        (Some(path), true) => engine.check_file(path),
-        _ => {
-            let bytes = recording.encode(form, now_ms());
-            if let Some(path) = &args.record
-                && let Err(e) = write_atomically(path, &bytes)
-            {
-                failed = Some(usage(format!(
-                    "cannot write the recording {}: {e}",
-                    path.display()
-                )));
-            }
-            if let Some(path) = &args.har
-                && let Err(e) = write_atomically(path, &recording.to_har())
-            {
-                failed = Some(usage(format!(
-                    "cannot write the HAR {}: {e}",
-                    path.display()
-                )));
-            }
-            engine.check_bytes(&file_name, &bytes)
-        }
+    let outputs = Outputs {
+        record: args.record.as_deref(),
+        har: args.har.as_deref(),
     };
+    let (mut report, failed) = outputs.finish(&engine, sink, &recording, now_ms(), &file_name);
     engine.finish_run(&mut report, &file_name);
     let mut info = info;
     info.finish();
