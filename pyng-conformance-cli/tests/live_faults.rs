@@ -37,7 +37,7 @@ fn ms(rfc3339: &serde_json::Value) -> i128 {
 fn faults_on(sandbox: &Sandbox, spec: &pyng_spec::ir::Spec) -> Vec<&'static str> {
     let dir = tempfile::tempdir().unwrap();
     let mut applied = Vec::new();
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     for fault in Fault::ALL {
         let name = format!("{}-{fault}", op.id);
         let mut args = target_args(spec, op, &fresh_id());

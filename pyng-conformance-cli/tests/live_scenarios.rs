@@ -18,7 +18,7 @@ fn every_scenario_is_clean(spec_name: &str) {
     let specs = specs();
     let spec = specs.iter().find(|s| s.name == spec_name).unwrap();
     let mut checked = 0;
-    for op in &spec.operations {
+    for op in spec.polled() {
         let Some(ty) = op.response(200).and_then(|r| r.body.clone()) else {
             continue;
         };

@@ -79,6 +79,7 @@ impl App {
                 plans.push(plan);
             }
         }
+        crate::roles::assign(&config.specs, &mut plans);
         Ok(App {
             specs: config.specs,
             plans,
@@ -103,12 +104,6 @@ impl App {
     /// stays usable, so recover it rather than fail every later request.
     pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A per-request trace id (for hand-written routes and error bodies).
-    pub(crate) fn trace_id(&self) -> String {
-        let n = self.requests.fetch_add(1, Ordering::Relaxed);
-        format!("sbx-{n:012x}")
     }
 
     /// A per-request number mixed into error-body seeds.

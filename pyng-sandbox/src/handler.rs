@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::{Query, RawPathParams};
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
@@ -19,6 +20,7 @@ use crate::auth;
 use crate::body::{Times, collect_values, seed_of, synthesise, time_values};
 use crate::faults::{self, Fault, FaultKind};
 use crate::plan::{OpPlan, StatusLoc};
+use crate::roles::Role;
 use crate::routes::{
     SCENARIO_HEADER, bad_request, error, hname, json_response, not_found, raw_json_response,
 };
@@ -27,7 +29,7 @@ use crate::signing::sign_response;
 use crate::state::{Resource, Step};
 
 /// The response to a refused request (boxed: it is the cold path).
-type Rejected = Box<Response>;
+pub(crate) type Rejected = Box<Response>;
 
 fn refuse(
     app: &App,
@@ -40,17 +42,19 @@ fn refuse(
     Box::new(error(app, plan, prefer, status, message, extra))
 }
 
-fn refuse_bad(app: &App, plan: &OpPlan, message: &str) -> Rejected {
+pub(crate) fn refuse_bad(app: &App, plan: &OpPlan, message: &str) -> Rejected {
     Box::new(bad_request(app, plan, message))
 }
 
 /// A request that passed the checks.
-struct Checked {
+pub(crate) struct Checked {
     /// `x-resource-key` parameters that were sent, in key order.
     key: Vec<(String, String)>,
     /// `x-echo` parameters that were sent.
     echo: Vec<(String, String)>,
-    headers: HeaderMap,
+    /// Every parameter of the operation that was sent, by name.
+    pub values: Vec<(String, String)>,
+    pub headers: HeaderMap,
 }
 
 /// What the resource step gives the response builder.
@@ -69,16 +73,24 @@ pub(crate) async fn operation(
     params: Result<RawPathParams, RawPathParamsRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
+    body: Bytes,
 ) -> Response {
     let Some(plan) = app.plans.get(ix) else {
         return not_found().await;
     };
+    if let Role::TokenIssuer = plan.role {
+        return crate::token::issue(&app, &headers, &body);
+    }
     let spec = &app.specs[plan.spec];
     let req = match check(&app, plan, params, query, headers) {
         Ok(r) => r,
         Err(resp) => return *resp,
     };
-    let (Some(ok_type), Some(status)) = (&plan.ok_type, &plan.status) else {
+    if let Role::Creation(creation) = &plan.role {
+        return crate::creation::create(&app, plan, creation, &req, &body);
+    }
+    let (Role::Polled, Some(ok_type), Some(status)) = (&plan.role, &plan.ok_type, &plan.status)
+    else {
         return stateless(&app, plan, &req);
     };
     let now = app.clock.now_ms();
@@ -159,9 +171,10 @@ fn check(
             ParamLocation::Header => headers.get(name)?.to_str().ok().map(str::to_owned),
         }
     };
+    // `Accept`, `Content-Type` and `Authorization` header parameters are not
+    // in the IR (OpenAPI 3.0.3 ignores them); every other one is checked.
     for p in &plan.op.params {
-        // Header parameters (`Content-Type` on a GET) are documentation only.
-        if p.required && p.location != ParamLocation::Header && value_of(&p.name).is_none() {
+        if p.required && value_of(&p.name).is_none() {
             let msg = format!("the required parameter `{}` is missing", p.name);
             return Err(refuse_bad(app, plan, &msg));
         }
@@ -183,10 +196,21 @@ fn check(
         .iter()
         .filter_map(|e| Some((e.parameter.clone(), value_of(&e.parameter)?)))
         .collect();
-    Ok(Checked { key, echo, headers })
+    let values = plan
+        .op
+        .params
+        .iter()
+        .filter_map(|p| Some((p.name.clone(), value_of(&p.name)?)))
+        .collect();
+    Ok(Checked {
+        key,
+        echo,
+        values,
+        headers,
+    })
 }
 
-fn resource_seed(plan: &OpPlan, req: &Checked) -> u64 {
+pub(crate) fn resource_seed(plan: &OpPlan, req: &Checked) -> u64 {
     seed_of(std::iter::once(plan.op.id.as_str()).chain(req.key.iter().map(|(_, v)| v.as_str())))
 }
 
@@ -256,7 +280,7 @@ fn track(
         let intent = req
             .key
             .iter()
-            .find_map(|(_, v)| store.intents.get(v))
+            .find_map(|(_, v)| store.created.get(v))
             .cloned();
         let seed = resource_seed(plan, req);
         let mut fixed = echo_fields(plan, &req.echo);

@@ -4,8 +4,9 @@
 //! Every operation of every loaded spec is served at its method and path, with
 //! bodies synthesised by `pyng_spec::synth` for the state the scenario reaches;
 //! state machines, timeouts, echo, presence, outcomes and amount invariants all
-//! come from the specs' `x-` rules. Pyng's token endpoint and create-payment-intent
-//! are the only hand-written routes. See `README.md` for the scenario grammar, the
+//! come from the specs' `x-` rules: an OAuth 2.0 `tokenUrl` issues tokens, and an
+//! operation whose response `links` to a polled one creates its resources
+//! (`roles`); no route is written by hand. See `README.md` for the scenario grammar, the
 //! faults, the time scale and what is signed.
 //!
 //! ```no_run
@@ -35,10 +36,12 @@ mod auth;
 mod body;
 mod clock;
 mod config;
+mod creation;
 pub mod faults;
 mod handler;
 mod log;
 mod plan;
+mod roles;
 mod routes;
 pub mod scenario;
 pub mod server;

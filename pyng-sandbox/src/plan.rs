@@ -10,6 +10,8 @@ use pyng_spec::ir::{
 };
 use pyng_spec::pointer;
 
+use crate::roles::Role;
+
 /// The status field of the success body (`pyng_spec::contract::status`) and
 /// its compiled state machine.
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub(crate) struct OpPlan {
     pub echo_fields: Vec<(String, String)>,
     pub bearer: bool,
     pub signature: Option<SignatureScheme>,
+    /// What the operation does here, set once all plans exist (`roles::assign`).
+    pub role: Role,
 }
 
 /// The status sent for a response documented under `key`: its code, the
@@ -90,7 +94,7 @@ impl OpPlan {
         let mut signature = None;
         for name in &op.security {
             match spec.security_schemes.get(name) {
-                Some(SecurityScheme::Bearer) => bearer = true,
+                Some(SecurityScheme::Bearer { .. }) => bearer = true,
                 Some(SecurityScheme::SignedQuery(s)) => signature = Some(s.clone()),
                 _ => {}
             }
@@ -111,6 +115,7 @@ impl OpPlan {
                 .collect(),
             bearer,
             signature,
+            role: Role::Stateless,
         };
         plan.pinned = plan.pinnable(spec);
         plan

@@ -1,19 +1,19 @@
 //! The router, built from the IR: every operation of every loaded spec is served
 //! at its method and path template (OpenAPI's `{param}` is axum 0.8's syntax), so
-//! a new operation in a spec is served without code changes. The token endpoint
-//! and create-payment-intent are not in the specs and are the only hand-written
-//! routes (`token.rs`).
+//! a new operation in a spec is served without code changes; what each one does
+//! is its role (`roles.rs`). No route is written by hand.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::{QueryRejection, RawPathParamsRejection};
 use axum::extract::{Query, RawPathParams, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter, post};
+use axum::routing::{MethodFilter, MethodRouter};
 use serde_json::Value;
 
 use crate::app::App;
@@ -38,8 +38,9 @@ pub(crate) fn router(app: Arc<App>) -> io::Result<Router> {
         let handler = move |State(app): State<Arc<App>>,
                             params: Result<RawPathParams, RawPathParamsRejection>,
                             query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-                            headers: HeaderMap| async move {
-            crate::handler::operation(app, ix, params, query, headers).await
+                            headers: HeaderMap,
+                            body: Bytes| async move {
+            crate::handler::operation(app, ix, params, query, headers, body).await
         };
         let entry = by_path.remove(&plan.route_path()).unwrap_or_default();
         by_path.insert(plan.route_path(), entry.on(method, handler));
@@ -47,12 +48,7 @@ pub(crate) fn router(app: Arc<App>) -> io::Result<Router> {
     // axum panics on routes it cannot register (invalid or conflicting templates);
     // a spec must not be able to crash the caller, so that becomes an error.
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        let mut router = Router::new()
-            .route("/checkout/oauth2/token", post(crate::token::token))
-            .route(
-                "/checkout/{siteId}/payment-intent",
-                post(crate::token::payment_intent),
-            );
+        let mut router = Router::new();
         for (path, methods) in by_path {
             router = router.route(&path, methods);
         }

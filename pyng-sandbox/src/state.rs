@@ -243,10 +243,10 @@ impl Resource {
     }
 }
 
-/// A payment intent made through the hand-written create route: its creation time
+/// A resource made by a creation operation (`roles::Creation`): its creation time
 /// anchors the timeouts of the resources whose key contains its id.
 #[derive(Debug, Clone)]
-pub(crate) struct Intent {
+pub(crate) struct Created {
     pub created_ms: i64,
     /// Fields of the create request shown in later status bodies (e.g. `orderId`).
     pub fields: BTreeMap<String, Value>,
@@ -256,11 +256,11 @@ pub(crate) struct Intent {
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub resources: HashMap<(usize, Vec<String>), Resource>,
-    pub intents: HashMap<String, Intent>,
+    pub created: HashMap<String, Created>,
     /// Issued bearer token -> expiry (sandbox ms).
     pub tokens: HashMap<String, i64>,
     pub issued: u64,
-    pub intent_counter: u64,
+    pub created_counter: u64,
 }
 
 impl Store {
@@ -270,8 +270,8 @@ impl Store {
         if self.resources.len() >= max {
             self.resources.clear();
         }
-        if self.intents.len() >= max {
-            self.intents.clear();
+        if self.created.len() >= max {
+            self.created.clear();
         }
         if self.tokens.len() >= max {
             self.tokens.clear();

@@ -63,6 +63,14 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// The polled operations (those with `x-polling`), in `operationId` order.
+    pub fn polled(&self) -> impl Iterator<Item = &Operation> {
+        self.operations.iter().filter(|o| o.polling.is_some())
+    }
+    /// The first polled operation: the status call of a spec that has one.
+    pub fn first_polled(&self) -> Option<&Operation> {
+        self.polled().next()
+    }
     /// The operation with this `operationId`.
     pub fn operation(&self, id: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.id == id)
@@ -563,6 +571,42 @@ pub struct Response {
     pub examples: Vec<Example>,
     /// `x-source`.
     pub source: Option<Source>,
+    /// Its `links`: the operations this response leads to, with the values
+    /// they take from this exchange (a creation's link to its status operation).
+    pub links: Vec<Link>,
+}
+
+/// An OpenAPI Link Object: a later operation whose parameters come from this
+/// exchange.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// Its key under `links`.
+    pub name: String,
+    /// The `operationId` of the linked operation, in the same spec.
+    pub operation_id: String,
+    /// Each parameter of the linked operation, by name, and where its value comes from.
+    pub parameters: Vec<(String, LinkValue)>,
+    /// Pointer to the Link Object in the spec document.
+    pub pointer: String,
+}
+
+/// A value of a link parameter: a runtime expression or a constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkValue {
+    /// `$request.path.NAME`.
+    RequestPath(String),
+    /// `$request.query.NAME`.
+    RequestQuery(String),
+    /// `$request.header.NAME`.
+    RequestHeader(String),
+    /// `$request.body#POINTER` (RFC 6901).
+    RequestBody(String),
+    /// `$response.body#POINTER` (RFC 6901).
+    ResponseBody(String),
+    /// `$response.header.NAME`.
+    ResponseHeader(String),
+    /// A constant value.
+    Constant(serde_json::Value),
 }
 
 /// A documented example body of a [`Response`].
@@ -607,8 +651,14 @@ pub struct Echo {
 /// A security scheme of `components.securitySchemes`, as far as the kit checks it.
 #[derive(Debug, Clone)]
 pub enum SecurityScheme {
-    /// HTTP bearer authentication.
-    Bearer,
+    /// A bearer token: HTTP `bearer`, or OAuth 2.0 whose one flow is
+    /// `clientCredentials` (its `tokenUrl`).
+    Bearer {
+        /// The client credentials flow's `tokenUrl`, when the scheme is OAuth 2.0.
+        token_url: Option<String>,
+    },
+    /// HTTP `basic` authentication (an OAuth 2.0 client's credentials at its token endpoint).
+    Basic,
     /// `x-signature`: an HMAC over the query parameters.
     SignedQuery(SignatureScheme),
     /// Any other scheme; the kit does not check it.

@@ -14,6 +14,7 @@ use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
+mod links;
 mod refs;
 
 type Exts = IndexMap<String, Value>;
@@ -91,7 +92,15 @@ impl<'a> Lowerer<'a> {
                     oa::ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. })
                         if scheme.eq_ignore_ascii_case("bearer") =>
                     {
-                        SecurityScheme::Bearer
+                        SecurityScheme::Bearer { token_url: None }
+                    }
+                    oa::ReferenceOr::Item(oa::SecurityScheme::HTTP { scheme, .. })
+                        if scheme.eq_ignore_ascii_case("basic") =>
+                    {
+                        SecurityScheme::Basic
+                    }
+                    oa::ReferenceOr::Item(oa::SecurityScheme::OAuth2 { flows, .. }) => {
+                        self.oauth2(flows, &at)
                     }
                     oa::ReferenceOr::Item(oa::SecurityScheme::APIKey { extensions, .. })
                         if extensions.contains_key("x-signature") =>
@@ -142,6 +151,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         operations.sort_by(|a, b| a.id.cmp(&b.id));
+        self.check_links(&operations);
         let info_exts = &doc.info.extensions;
         let draft = self.flag(info_exts, "x-draft", "/info");
         let source = self.source(info_exts, "/info");
@@ -810,6 +820,7 @@ impl<'a> Lowerer<'a> {
             body,
             examples,
             source: self.source(&response.extensions, at),
+            links: self.lower_links(&response.links, at),
         }
     }
 }

@@ -332,6 +332,9 @@ registry! {
     LintDanglingRef = "lint.dangling-ref", Error, SPEC,
         "Every `$ref` names a component that exists.",
         "OpenAPI 3.0.3 `$ref`";
+    LintDanglingLink = "lint.dangling-link", Error, SPEC,
+        "Every response link names an operation of the same spec and only its parameters.",
+        "OpenAPI 3.0.3 Link Object";
     LintAmbiguousStatusField = "lint.ambiguous-status-field", Error, SPEC,
         "A response has one status field: no two state-machine fields at the same, shallowest depth.",
         "`x-state-machine`; specs/README.md § The status field";

@@ -81,6 +81,7 @@ fn the_status_rule_on_the_bundled_specs() {
         found,
         [
             ("getTransactionStatus", "/data/transactionStatus"),
+            ("createCheckoutSession", "/data/status"),
             ("getCheckoutSessionStatus", "/data/status"),
             ("getCheckoutStatus", "/status"),
         ]

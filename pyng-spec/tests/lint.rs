@@ -630,3 +630,97 @@ fn a_cycle_of_shared_components_is_reported() {
         "{diags:#?}"
     );
 }
+
+const OK_200: &str = "        \"200\":\n          description: OK\n";
+
+fn with_link(link: &str) -> String {
+    format!("{OK_200}          links:\n            again:\n{link}")
+}
+
+#[test]
+fn links_name_an_operation_of_the_spec_and_its_parameters() {
+    let good = with_link(
+        "              operationId: getOrderStatus\n              parameters:\n                orderId: \"$response.body#/orderId\"\n",
+    );
+    let (_, diags) = lint(OK_200, &good);
+    assert!(diags.is_empty(), "{diags:#?}");
+    expect(
+        OK_200,
+        &with_link("              operationId: getOrderStatu\n"),
+        "lint.dangling-link",
+        "did you mean `getOrderStatus`?",
+        "operationId: getOrderStatu\n",
+    );
+    expect(
+        OK_200,
+        &with_link(
+            "              operationId: getOrderStatus\n              parameters:\n                orderNo: \"$response.body#/orderId\"\n",
+        ),
+        "lint.dangling-link",
+        "`orderNo` is not a parameter of `getOrderStatus`",
+        "orderNo:",
+    );
+}
+
+#[test]
+fn link_forms_the_kit_cannot_follow_are_refused() {
+    expect(
+        OK_200,
+        &with_link("              operationRef: \"#/paths/~1orders~1{orderId}~1status/get\"\n"),
+        "lint.unsupported",
+        "`operationRef` is not supported",
+        "operationRef:",
+    );
+    expect(
+        OK_200,
+        &with_link(
+            "              operationId: getOrderStatus\n              parameters:\n                orderId: \"$url\"\n",
+        ),
+        "lint.unsupported",
+        "not a runtime expression the kit follows",
+        "orderId: \"$url\"",
+    );
+    expect(
+        OK_200,
+        &with_link(
+            "              operationId: getOrderStatus\n              parameters:\n                orderId: \"$response.body/orderId\"\n",
+        ),
+        "lint.unsupported",
+        "`$response.body#/pointer`",
+        "orderId: \"$response.body/orderId\"",
+    );
+    expect(
+        OK_200,
+        &with_link(
+            "              operationId: getOrderStatus\n              parameters:\n                orderId: \"id-{$response.body#/orderId}\"\n",
+        ),
+        "lint.unsupported",
+        "embedded",
+        "orderId: \"id-",
+    );
+}
+
+#[test]
+fn oauth2_is_read_for_the_client_credentials_flow_only() {
+    let scheme = |flows: &str| {
+        format!(
+            "components:\n  securitySchemes:\n    oauth:\n      type: oauth2\n      flows:\n{flows}"
+        )
+    };
+    let cc = "        clientCredentials:\n          tokenUrl: https://h.example/oauth/token\n          scopes: {}\n";
+    let (text, diags) = lint("components:\n", &scheme(cc));
+    assert!(diags.is_empty(), "{diags:#?}");
+    let spec = load_str("fixture.yaml", &text).unwrap().spec;
+    assert!(matches!(
+        spec.security_schemes.get("oauth"),
+        Some(pyng_spec::ir::SecurityScheme::Bearer { token_url: Some(u) }) if u == "https://h.example/oauth/token"
+    ));
+    let implicit = "        implicit:\n          authorizationUrl: https://h.example/auth\n          scopes: {}\n";
+    expect(
+        "components:\n",
+        &scheme(&format!("{cc}{implicit}")),
+        "lint.unsupported",
+        "`clientCredentials`",
+        "        clientCredentials:",
+    );
+}

@@ -169,6 +169,12 @@ const SPEC_CASES: &[SpecCase] = &[
             "$ref: \"#/components/schemas/Lien\"",
         )
     }),
+    ("lint.dangling-link", || {
+        edited(
+            "        \"200\":\n          description: OK\n",
+            "        \"200\":\n          description: OK\n          links:\n            again:\n              operationId: getOrderStatu\n",
+        )
+    }),
     ("lint.ref-cycle", || {
         edited(
             "  schemas:\n",

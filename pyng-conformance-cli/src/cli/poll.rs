@@ -110,7 +110,8 @@ pub struct PollArgs {
     /// Variable holding the client secret.
     #[arg(long, default_value = "PYNG_CLIENT_SECRET", value_name = "NAME")]
     client_secret_env: String,
-    /// Token endpoint (default: BASE_URL/checkout/oauth2/token).
+    /// Token endpoint (default: the path of the spec's OAuth 2.0 `tokenUrl` on
+    /// the polled host).
     #[arg(long, value_name = "URL")]
     token_url: Option<String>,
     /// Scope to ask the token endpoint for.
@@ -435,7 +436,13 @@ fn credentials(args: &PollArgs, target: &Target<'_>) -> Result<Auth, String> {
                     token_url: args
                         .token_url
                         .clone()
-                        .unwrap_or_else(|| format!("{}/checkout/oauth2/token", target.base_url())),
+                        .or_else(|| target.default_token_url())
+                        .ok_or_else(|| {
+                            format!(
+                                "{}: its bearer scheme names no OAuth 2.0 `tokenUrl`; pass --token-url",
+                                target.op.id
+                            )
+                        })?,
                     client_id,
                     client_secret,
                     scope: args.scope.clone(),

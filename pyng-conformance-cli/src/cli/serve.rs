@@ -279,7 +279,8 @@ fn routes(specs: &[Spec]) -> Vec<String> {
                 .security
                 .iter()
                 .map(|n| match spec.security_schemes.get(n) {
-                    Some(SecurityScheme::Bearer) => "bearer",
+                    Some(SecurityScheme::Bearer { .. }) => "bearer",
+                    Some(SecurityScheme::Basic) => "basic",
                     Some(SecurityScheme::SignedQuery(_)) => "signed query",
                     _ => "other",
                 })
@@ -297,13 +298,5 @@ fn routes(specs: &[Spec]) -> Vec<String> {
             ));
         }
     }
-    out.push(format!(
-        "{:<5}{:<56} token endpoint (client credentials)",
-        "POST", "/checkout/oauth2/token"
-    ));
-    out.push(format!(
-        "{:<5}{:<56} create payment intent (bearer)",
-        "POST", "/checkout/{siteId}/payment-intent"
-    ));
     out
 }

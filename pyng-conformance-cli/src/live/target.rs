@@ -55,6 +55,8 @@ pub struct Target<'s> {
     extra_headers: Vec<(String, String)>,
     /// The operation's `security` includes a bearer scheme.
     pub needs_bearer: bool,
+    /// The bearer scheme's OAuth 2.0 `tokenUrl`, as the spec writes it.
+    pub spec_token_url: Option<String>,
     /// The operation's `security` includes a signed query.
     pub signature: Option<SignatureScheme>,
     /// Security schemes the poller cannot satisfy (sent without them).
@@ -64,6 +66,27 @@ pub struct Target<'s> {
 }
 
 impl<'s> Target<'s> {
+    /// The token endpoint to ask: the path of the spec's `tokenUrl` on the
+    /// polled origin (so that polling a sandbox asks the sandbox), or `None`
+    /// when the spec names none.
+    pub fn default_token_url(&self) -> Option<String> {
+        let url = self.spec_token_url.as_deref()?;
+        let path = match url.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => url,
+        };
+        let base = self.base_url();
+        let origin = match base.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.split('/').next().unwrap_or(rest);
+                format!("{scheme}://{host}")
+            }
+            None => base.to_owned(),
+        };
+        let sep = if path.starts_with('/') { "" } else { "/" };
+        Some(format!("{origin}{sep}{path}"))
+    }
+
     /// Resolves `operation` in `specs` and checks the parameters against it:
     /// every name is a parameter of the operation, required ones are given,
     /// exactly one of an `x-one-of-parameters` group is given, and the signature
@@ -90,13 +113,19 @@ impl<'s> Target<'s> {
         };
         let base_url = base(base_url)?;
         let mut needs_bearer = false;
+        let mut spec_token_url = None;
         let mut signature = None;
         let mut unsupported_security = Vec::new();
         for name in &op.security {
             match spec.security_schemes.get(name) {
-                Some(SecurityScheme::Bearer) => needs_bearer = true,
+                Some(SecurityScheme::Bearer { token_url }) => {
+                    needs_bearer = true;
+                    spec_token_url = spec_token_url.or_else(|| token_url.clone());
+                }
                 Some(SecurityScheme::SignedQuery(s)) => signature = Some(s.clone()),
-                Some(SecurityScheme::Other) | None => unsupported_security.push(name.clone()),
+                Some(SecurityScheme::Basic | SecurityScheme::Other) | None => {
+                    unsupported_security.push(name.clone());
+                }
             }
         }
         for (name, _) in params {
@@ -156,6 +185,7 @@ impl<'s> Target<'s> {
             params: params.to_vec(),
             extra_headers: headers.to_vec(),
             needs_bearer,
+            spec_token_url,
             signature,
             unsupported_security,
             plan,
@@ -340,6 +370,11 @@ mod tests {
             "http://127.0.0.1:8080/checkout/site%201%2Fx/transaction-status?paymentIntentId=pi-1"
         );
         assert!(t.needs_bearer && t.signature.is_none());
+        // The spec's tokenUrl, on the polled origin.
+        assert_eq!(
+            t.default_token_url().as_deref(),
+            Some("http://127.0.0.1:8080/checkout/oauth2/token")
+        );
         assert!(t.final_states().contains("Settled"));
         assert_eq!(t.interval(), Some(Duration::from_secs(5)));
         assert_eq!(

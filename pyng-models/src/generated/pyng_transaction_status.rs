@@ -24,6 +24,62 @@ impl AddOns {
         Vec::new()
     }
 }
+/// The `CreatePaymentIntentRequest` schema.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CreatePaymentIntentRequest {
+    /// Amount to pay, in cents.
+    ///
+    /// Wire name `amount`; unit `cents`; minimum 1.
+    pub amount: i64,
+    /// Partner order identifier, repeated by the transaction status.
+    ///
+    /// Wire name `orderId`; optional.
+    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// base64 (a PNG image, the default) or text.
+    ///
+    /// Wire name `qrCodeFormat`; optional.
+    #[serde(rename = "qrCodeFormat", skip_serializing_if = "Option::is_none")]
+    pub qr_code_format: Option<CreatePaymentIntentRequestQrCodeFormat>,
+    /// Optional. Itemized purchase details, as in the transaction status.
+    ///
+    /// Wire name `lineItems`; optional.
+    #[serde(rename = "lineItems", skip_serializing_if = "Option::is_none")]
+    pub line_items: Option<Vec<LineItem>>,
+}
+impl CreatePaymentIntentRequest {
+    /// Checks the spec's per-value rules (amount invariants, status/outcome,
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
+    /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
+    /// spec and of `pyng_spec::validate`.
+    pub fn check(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.check_at("", &mut out);
+        out
+    }
+    fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+        {
+            let value = self.amount;
+            if value < 1i64 {
+                out.push(Violation {
+                    rule: "schema.minimum",
+                    pointer: format!("{at}/amount"),
+                    message: format!("{value} is less than the minimum 1"),
+                });
+            }
+        }
+        if let Some(v) = &self.line_items {
+            let p = format!("{at}/lineItems");
+            for (i0, item0) in v.iter().enumerate() {
+                let p0 = format!("{p}/{i0}");
+                item0.check_at(&p0, out);
+            }
+        }
+    }
+}
 /// A discount applied to a line item.
 ///
 /// *Source:* `001_2020593368484f7b.txt`, section “Line Items”.
@@ -312,6 +368,148 @@ impl LineItem {
                 _ => None,
             },
         )
+    }
+}
+/// RFC 6749 section 5.2 error response.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct OAuthError {
+    /// Wire name `error`.
+    pub error: OAuthErrorError,
+    /// Wire name `error_description`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
+    /// Wire name `error_uri`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_uri: Option<String>,
+}
+impl OAuthError {
+    /// Checks the spec's per-value rules. This schema and the schemas it
+    /// contains carry none, so the result is always empty.
+    pub fn check(&self) -> Vec<Violation> {
+        Vec::new()
+    }
+}
+/// The `PaymentIntent` schema.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PaymentIntent {
+    /// Unique id of the payment intent, taken by the status operation.
+    ///
+    /// Wire name `paymentIntentId`.
+    #[serde(rename = "paymentIntentId")]
+    pub payment_intent_id: String,
+    /// Wire name `siteId`; optional.
+    #[serde(rename = "siteId", skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<String>,
+    /// Wire name `amount`; optional; unit `cents`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// Wire name `orderId`; optional.
+    #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Wire name `qrCodeFormat`; optional.
+    #[serde(rename = "qrCodeFormat", skip_serializing_if = "Option::is_none")]
+    pub qr_code_format: Option<PaymentIntentQrCodeFormat>,
+    /// The QR code, in the requested format.
+    ///
+    /// Wire name `qrCode`; optional.
+    #[serde(rename = "qrCode", skip_serializing_if = "Option::is_none")]
+    pub qr_code: Option<String>,
+}
+impl PaymentIntent {
+    /// Checks the spec's per-value rules. This schema and the schemas it
+    /// contains carry none, so the result is always empty.
+    pub fn check(&self) -> Vec<Violation> {
+        Vec::new()
+    }
+}
+/// Not published. Pyng's envelope of its other APIs is assumed, with the one field the
+/// status operation needs.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct PaymentIntentEnvelope {
+    /// Wire name `data`.
+    pub data: PaymentIntent,
+    /// Unique identifier of the request
+    ///
+    /// Wire name `traceId`; optional.
+    #[serde(rename = "traceId", skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+impl PaymentIntentEnvelope {
+    /// Checks the spec's per-value rules. This schema and the schemas it
+    /// contains carry none, so the result is always empty.
+    pub fn check(&self) -> Vec<Violation> {
+        Vec::new()
+    }
+}
+/// Client credentials grant, sent as a form body.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TokenRequest {
+    /// Wire name `grant_type`.
+    pub grant_type: TokenRequestGrantType,
+    /// Space-separated scopes requested.
+    ///
+    /// Wire name `scope`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+impl TokenRequest {
+    /// Checks the spec's per-value rules. This schema and the schemas it
+    /// contains carry none, so the result is always empty.
+    pub fn check(&self) -> Vec<Violation> {
+        Vec::new()
+    }
+}
+/// RFC 6749 section 5.1 access token response.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct TokenResponse {
+    /// The bearer token for the other operations.
+    ///
+    /// Wire name `access_token`.
+    pub access_token: String,
+    /// Wire name `token_type`.
+    pub token_type: TokenResponseTokenType,
+    /// Lifetime of the access token in seconds.
+    ///
+    /// Wire name `expires_in`; minimum 1.
+    pub expires_in: i64,
+    /// Scopes granted.
+    ///
+    /// Wire name `scope`; optional.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+impl TokenResponse {
+    /// Checks the spec's per-value rules (amount invariants, status/outcome,
+    /// conditional presence, string lengths, integer bounds) on this value
+    /// and every value it contains.
+    /// Pointers are RFC 6901, relative to `self`; rule ids are those of the
+    /// spec and of `pyng_spec::validate`.
+    pub fn check(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        self.check_at("", &mut out);
+        out
+    }
+    fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+        {
+            let value = self.expires_in;
+            if value < 1i64 {
+                out.push(Violation {
+                    rule: "schema.minimum",
+                    pointer: format!("{at}/expires_in"),
+                    message: format!("{value} is less than the minimum 1"),
+                });
+            }
+        }
     }
 }
 /// The `TransactionStatusEnvelope` schema.
@@ -605,6 +803,374 @@ impl TransactionStatusResponse {
         )
     }
 }
+/// base64 (a PNG image, the default) or text.
+///
+/// Documented values: `base64`, `text`. Any other value deserializes to the unknown variant
+/// instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CreatePaymentIntentRequestQrCodeFormat {
+    /// Wire value `base64`.
+    Base64,
+    /// Wire value `text`.
+    Text,
+    /// A value the spec does not document, kept verbatim: it serializes back
+    /// unchanged, is never final and has no known transitions.
+    Unknown(UnknownValue),
+}
+impl CreatePaymentIntentRequestQrCodeFormat {
+    /// Every documented value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Base64, Self::Text];
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Base64 => "base64",
+            Self::Text => "text",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+    /// Whether the value is one the spec documents.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+    fn from_wire(s: ::std::string::String) -> Self {
+        match s.as_str() {
+            "base64" => Self::Base64,
+            "text" => Self::Text,
+            _ => Self::Unknown(UnknownValue(s)),
+        }
+    }
+}
+impl ::std::fmt::Display for CreatePaymentIntentRequestQrCodeFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: an undocumented value becomes the unknown variant.
+impl ::std::str::FromStr for CreatePaymentIntentRequestQrCodeFormat {
+    type Err = ::std::convert::Infallible;
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s.to_owned()))
+    }
+}
+impl ::std::convert::From<&str> for CreatePaymentIntentRequestQrCodeFormat {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s.to_owned())
+    }
+}
+impl ::serde::Serialize for CreatePaymentIntentRequestQrCodeFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreatePaymentIntentRequestQrCodeFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from_wire(s))
+    }
+}
+/// Documented values: `invalid_request`, `invalid_client`, `invalid_grant`,
+/// `unauthorized_client`, `unsupported_grant_type`, `invalid_scope`. Any other value
+/// deserializes to the unknown variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OAuthErrorError {
+    /// Wire value `invalid_request`.
+    InvalidRequest,
+    /// Wire value `invalid_client`.
+    InvalidClient,
+    /// Wire value `invalid_grant`.
+    InvalidGrant,
+    /// Wire value `unauthorized_client`.
+    UnauthorizedClient,
+    /// Wire value `unsupported_grant_type`.
+    UnsupportedGrantType,
+    /// Wire value `invalid_scope`.
+    InvalidScope,
+    /// A value the spec does not document, kept verbatim: it serializes back
+    /// unchanged, is never final and has no known transitions.
+    Unknown(UnknownValue),
+}
+impl OAuthErrorError {
+    /// Every documented value, in spec order.
+    pub const ALL: &'static [Self] = &[
+        Self::InvalidRequest,
+        Self::InvalidClient,
+        Self::InvalidGrant,
+        Self::UnauthorizedClient,
+        Self::UnsupportedGrantType,
+        Self::InvalidScope,
+    ];
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+    /// Whether the value is one the spec documents.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+    fn from_wire(s: ::std::string::String) -> Self {
+        match s.as_str() {
+            "invalid_request" => Self::InvalidRequest,
+            "invalid_client" => Self::InvalidClient,
+            "invalid_grant" => Self::InvalidGrant,
+            "unauthorized_client" => Self::UnauthorizedClient,
+            "unsupported_grant_type" => Self::UnsupportedGrantType,
+            "invalid_scope" => Self::InvalidScope,
+            _ => Self::Unknown(UnknownValue(s)),
+        }
+    }
+}
+impl ::std::fmt::Display for OAuthErrorError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: an undocumented value becomes the unknown variant.
+impl ::std::str::FromStr for OAuthErrorError {
+    type Err = ::std::convert::Infallible;
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s.to_owned()))
+    }
+}
+impl ::std::convert::From<&str> for OAuthErrorError {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s.to_owned())
+    }
+}
+impl ::serde::Serialize for OAuthErrorError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OAuthErrorError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from_wire(s))
+    }
+}
+/// Documented values: `base64`, `text`. Any other value deserializes to the unknown variant
+/// instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PaymentIntentQrCodeFormat {
+    /// Wire value `base64`.
+    Base64,
+    /// Wire value `text`.
+    Text,
+    /// A value the spec does not document, kept verbatim: it serializes back
+    /// unchanged, is never final and has no known transitions.
+    Unknown(UnknownValue),
+}
+impl PaymentIntentQrCodeFormat {
+    /// Every documented value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Base64, Self::Text];
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Base64 => "base64",
+            Self::Text => "text",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+    /// Whether the value is one the spec documents.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+    fn from_wire(s: ::std::string::String) -> Self {
+        match s.as_str() {
+            "base64" => Self::Base64,
+            "text" => Self::Text,
+            _ => Self::Unknown(UnknownValue(s)),
+        }
+    }
+}
+impl ::std::fmt::Display for PaymentIntentQrCodeFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: an undocumented value becomes the unknown variant.
+impl ::std::str::FromStr for PaymentIntentQrCodeFormat {
+    type Err = ::std::convert::Infallible;
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s.to_owned()))
+    }
+}
+impl ::std::convert::From<&str> for PaymentIntentQrCodeFormat {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s.to_owned())
+    }
+}
+impl ::serde::Serialize for PaymentIntentQrCodeFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PaymentIntentQrCodeFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from_wire(s))
+    }
+}
+/// Documented values: `client_credentials`. Any other value deserializes to the unknown
+/// variant instead of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TokenRequestGrantType {
+    /// Wire value `client_credentials`.
+    ClientCredentials,
+    /// A value the spec does not document, kept verbatim: it serializes back
+    /// unchanged, is never final and has no known transitions.
+    Unknown(UnknownValue),
+}
+impl TokenRequestGrantType {
+    /// Every documented value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::ClientCredentials];
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+    /// Whether the value is one the spec documents.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+    fn from_wire(s: ::std::string::String) -> Self {
+        match s.as_str() {
+            "client_credentials" => Self::ClientCredentials,
+            _ => Self::Unknown(UnknownValue(s)),
+        }
+    }
+}
+impl ::std::fmt::Display for TokenRequestGrantType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: an undocumented value becomes the unknown variant.
+impl ::std::str::FromStr for TokenRequestGrantType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s.to_owned()))
+    }
+}
+impl ::std::convert::From<&str> for TokenRequestGrantType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s.to_owned())
+    }
+}
+impl ::serde::Serialize for TokenRequestGrantType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TokenRequestGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from_wire(s))
+    }
+}
+/// Documented values: `Bearer`. Any other value deserializes to the unknown variant instead
+/// of failing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TokenResponseTokenType {
+    /// Wire value `Bearer`.
+    Bearer,
+    /// A value the spec does not document, kept verbatim: it serializes back
+    /// unchanged, is never final and has no known transitions.
+    Unknown(UnknownValue),
+}
+impl TokenResponseTokenType {
+    /// Every documented value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Bearer];
+    /// The wire string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bearer => "Bearer",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+    /// Whether the value is one the spec documents.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+    fn from_wire(s: ::std::string::String) -> Self {
+        match s.as_str() {
+            "Bearer" => Self::Bearer,
+            _ => Self::Unknown(UnknownValue(s)),
+        }
+    }
+}
+impl ::std::fmt::Display for TokenResponseTokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Never fails: an undocumented value becomes the unknown variant.
+impl ::std::str::FromStr for TokenResponseTokenType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from_wire(s.to_owned()))
+    }
+}
+impl ::std::convert::From<&str> for TokenResponseTokenType {
+    fn from(s: &str) -> Self {
+        Self::from_wire(s.to_owned())
+    }
+}
+impl ::serde::Serialize for TokenResponseTokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TokenResponseTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let s = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(Self::from_wire(s))
+    }
+}
 /// One of TransactionStatusEnum.
 ///
 /// Documented values: `Pending`, `InProgress`, `Settled`, `Declined`, `Expired`. Any other
@@ -743,6 +1309,103 @@ impl<'de> ::serde::Deserialize<'de> for TransactionStatusEnum {
         ::std::result::Result::Ok(Self::from_wire(s))
     }
 }
+/// Create a payment intent (`createPaymentIntent`).
+///
+/// Creates the payment intent whose transaction status the status operation reports; the
+/// customer pays it by scanning its QR code.
+///
+/// `POST /checkout/{siteId}/payment-intent`
+///
+/// Security schemes: `bearerAuth`.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+pub mod create_payment_intent {
+    /// The HTTP method.
+    pub const METHOD: &str = "POST";
+    /// The path template, parameters in braces.
+    pub const PATH_TEMPLATE: &str = "/checkout/{siteId}/payment-intent";
+    /// The request path, with `siteId` percent-encoded.
+    pub fn path(site_id: &str) -> String {
+        format!(
+            "/checkout/{}/payment-intent", { let v = site_id; super::percent_encode(v) }
+        )
+    }
+    /// The documented responses, by status code.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Response {
+        /// Any status of `2XX` that no code of its own documents.
+        ///
+        /// The payment intent. Its status code and body are not published: the range and the
+        /// envelope are assumed (specs/README.md).
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        Successful {
+            /// The status code received.
+            status: u16,
+            /// The parsed body.
+            body: super::PaymentIntentEnvelope,
+        },
+        /// Status 400.
+        ///
+        /// Bad Request. Pyng's generic error body applies to all its APIs but the token endpoint.
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        BadRequest(super::ErrorResponse),
+        /// Status 401.
+        ///
+        /// Unauthorized. Pyng's generic error body applies to all its APIs but the token endpoint.
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        Unauthorized(super::ErrorResponse),
+    }
+    impl Response {
+        /// Reads a response from its status code and body.
+        pub fn parse(status: u16, body: &str) -> Result<Self, super::ResponseError> {
+            Ok(
+                match status {
+                    400 => {
+                        Self::BadRequest(
+                            ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        )
+                    }
+                    401 => {
+                        Self::Unauthorized(
+                            ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        )
+                    }
+                    200..=299 => {
+                        Self::Successful {
+                            status,
+                            body: ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        }
+                    }
+                    _ => return Err(super::ResponseError::UndocumentedStatus(status)),
+                },
+            )
+        }
+        /// The status code.
+        pub fn status(&self) -> u16 {
+            match self {
+                Self::Successful { status, .. } => *status,
+                Self::BadRequest(_) => 400,
+                Self::Unauthorized(_) => 401,
+            }
+        }
+    }
+}
 /// Pull transaction status (`getTransactionStatus`).
 ///
 /// Partners can use this endpoint together with webhook delivery for reconciliation and
@@ -862,6 +1525,95 @@ pub mod get_transaction_status {
                 Self::Ok(_) => 200,
                 Self::Unauthorized(_) => 401,
                 Self::NotFound(_) => 404,
+            }
+        }
+    }
+}
+/// Request an access token (`requestAccessToken`).
+///
+/// Client credentials grant (RFC 6749 section 4.4): HTTP Basic client authentication and a
+/// form body. The access token is sent as `Authorization: Bearer` to the other operations
+/// until it expires.
+///
+/// `POST /checkout/oauth2/token`
+///
+/// Security schemes: `clientBasic`.
+///
+/// *Source:* `provider-facts.md`, section “Pyng”.
+pub mod request_access_token {
+    /// The HTTP method.
+    pub const METHOD: &str = "POST";
+    /// The path template, parameters in braces.
+    pub const PATH_TEMPLATE: &str = "/checkout/oauth2/token";
+    /// The request path (the template has no parameters).
+    pub fn path() -> String {
+        PATH_TEMPLATE.to_owned()
+    }
+    /// The documented responses, by status code.
+    #[allow(clippy::large_enum_variant)]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Response {
+        /// Status 200.
+        ///
+        /// An access token.
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        Ok(super::TokenResponse),
+        /// Status 400.
+        ///
+        /// A malformed request or an unsupported grant (RFC 6749 section 5.2).
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        BadRequest(super::OAuthError),
+        /// Status 401.
+        ///
+        /// Client authentication failed (RFC 6749 section 5.2, invalid\_client).
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        Unauthorized(super::OAuthError),
+    }
+    impl Response {
+        /// Reads a response from its status code and body.
+        pub fn parse(status: u16, body: &str) -> Result<Self, super::ResponseError> {
+            Ok(
+                match status {
+                    200 => {
+                        Self::Ok(
+                            ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        )
+                    }
+                    400 => {
+                        Self::BadRequest(
+                            ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        )
+                    }
+                    401 => {
+                        Self::Unauthorized(
+                            ::serde_json::from_str(body)
+                                .map_err(|error| super::ResponseError::Body {
+                                    status,
+                                    error,
+                                })?,
+                        )
+                    }
+                    _ => return Err(super::ResponseError::UndocumentedStatus(status)),
+                },
+            )
+        }
+        /// The status code.
+        pub fn status(&self) -> u16 {
+            match self {
+                Self::Ok(_) => 200,
+                Self::BadRequest(_) => 400,
+                Self::Unauthorized(_) => 401,
             }
         }
     }

@@ -78,6 +78,15 @@ checks!(
     tx::LineItem,
     tx::TransactionStatusEnvelope,
     tx::TransactionStatusResponse,
+    tx::CreatePaymentIntentRequest,
+    tx::OAuthError,
+    tx::PaymentIntent,
+    tx::PaymentIntentEnvelope,
+    tx::TokenRequest,
+    tx::TokenResponse,
+    session::CreateCheckoutSessionRequest,
+    session::CheckoutSessionCreated,
+    session::CheckoutSessionCreatedEnvelope,
     session::CheckoutSessionStatusEnvelope,
     session::CheckoutSessionStatusResponse,
     session::ErrorMessage,
@@ -109,6 +118,25 @@ pub fn generated_type(spec: &str, schema: &str) -> Option<Run> {
         }
         ("pyng/checkout-session-status.yaml", "ErrorMessage") => run::<session::ErrorMessage>,
         ("pyng/checkout-session-status.yaml", "ErrorResponse") => run::<session::ErrorResponse>,
+        ("pyng/transaction-status.yaml", "CreatePaymentIntentRequest") => {
+            run::<tx::CreatePaymentIntentRequest>
+        }
+        ("pyng/transaction-status.yaml", "OAuthError") => run::<tx::OAuthError>,
+        ("pyng/transaction-status.yaml", "PaymentIntent") => run::<tx::PaymentIntent>,
+        ("pyng/transaction-status.yaml", "PaymentIntentEnvelope") => {
+            run::<tx::PaymentIntentEnvelope>
+        }
+        ("pyng/transaction-status.yaml", "TokenRequest") => run::<tx::TokenRequest>,
+        ("pyng/transaction-status.yaml", "TokenResponse") => run::<tx::TokenResponse>,
+        ("pyng/checkout-session-status.yaml", "CreateCheckoutSessionRequest") => {
+            run::<session::CreateCheckoutSessionRequest>
+        }
+        ("pyng/checkout-session-status.yaml", "CheckoutSessionCreated") => {
+            run::<session::CheckoutSessionCreated>
+        }
+        ("pyng/checkout-session-status.yaml", "CheckoutSessionCreatedEnvelope") => {
+            run::<session::CheckoutSessionCreatedEnvelope>
+        }
         ("peach/checkout-status.yaml", "CheckoutStatusError") => run::<peach::CheckoutStatusError>,
         ("peach/checkout-status.yaml", "CheckoutStatusResponse") => {
             run::<peach::CheckoutStatusResponse>

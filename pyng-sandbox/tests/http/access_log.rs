@@ -40,13 +40,13 @@ async fn each_request_is_logged_without_its_secrets() {
     // Pyng, bearer token, a scenario in the id.
     let pyng = target(
         &specs[0],
-        &specs[0].operations[0],
+        specs[0].first_polled().expect("a polled operation"),
         &format!("{}.settled-1", fresh_id()),
     );
     assert_eq!(get(addr, &pyng, &h).await.status, 200);
     // Peach: credentials and a signature in the query.
     let peach = &specs[2];
-    let op = &peach.operations[0];
+    let op = peach.first_polled().expect("a polled operation");
     let signed = target(peach, op, &format!("order-{}-successful-0", fresh_id()));
     let r = get(addr, &signed, &[]).await;
     assert!(r.status < 500, "{}", r.body);

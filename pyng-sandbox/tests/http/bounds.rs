@@ -75,7 +75,11 @@ async fn fresh_request(addr: SocketAddr) -> Result<Resp, String> {
     let specs = specs();
     let spec = &specs[0];
     let auth = format!("Bearer {TOKEN}");
-    let t = target(spec, &spec.operations[0], &fresh_id());
+    let t = target(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &fresh_id(),
+    );
     send(
         addr,
         "GET",
@@ -140,7 +144,11 @@ async fn an_idle_keep_alive_connection_is_closed_after_the_timeout() {
     let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
     let specs = specs();
     let spec = &specs[0];
-    let t = target(spec, &spec.operations[0], &fresh_id());
+    let t = target(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &fresh_id(),
+    );
     let mut s = TcpStream::connect(addr).await.unwrap();
     let req = format!("GET {t} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n");
     write_all(&s, req.as_bytes()).await.unwrap();

@@ -24,7 +24,10 @@ fn applies(spec: &str, fault: Fault) -> bool {
 }
 
 fn state_of(spec: &Spec, body: &Value) -> Option<String> {
-    let (ptr, _) = status_pointer(spec, &ok_type(&spec.operations[0]));
+    let (ptr, _) = status_pointer(
+        spec,
+        &ok_type(spec.first_polled().expect("a polled operation")),
+    );
     body.pointer(&ptr)
         .and_then(Value::as_str)
         .map(str::to_owned)
@@ -35,7 +38,7 @@ async fn every_fault_produces_its_violation() {
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     let mut applied = 0;
     for spec in specs() {
-        let op = &spec.operations[0];
+        let op = spec.first_polled().expect("a polled operation");
         let ty = ok_type(op);
         let (_, enum_name) = status_pointer(&spec, &ty);
         let machine = spec
@@ -202,7 +205,7 @@ async fn slow_outlasts_a_client_timeout_then_the_sequence_continues() {
         .iter()
         .find(|s| s.name == "transaction_status")
         .unwrap();
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     let target = target(spec, op, "pi-settled-2.slow");
     let auth = format!("Bearer {TOKEN}");
     let headers = [("Authorization", auth.as_str())];

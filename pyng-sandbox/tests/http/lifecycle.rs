@@ -38,7 +38,7 @@ async fn odd_requests_get_client_errors_and_the_server_stays_up() {
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     let specs = specs();
     let spec = &specs[0];
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     let auth = format!("Bearer {TOKEN}");
     let h = [("Authorization", auth.as_str())];
     let ok = target(spec, op, &fresh_id());
@@ -95,7 +95,11 @@ async fn graceful_shutdown_finishes_in_flight_requests_promptly() {
     let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
     let specs = specs();
     let spec = &specs[0];
-    let target = target(spec, &spec.operations[0], &format!("{}.slow", fresh_id()));
+    let target = target(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &format!("{}.slow", fresh_id()),
+    );
     let auth = format!("Bearer {TOKEN}");
     let in_flight = tokio::spawn(async move {
         send(
@@ -109,7 +113,11 @@ async fn graceful_shutdown_finishes_in_flight_requests_promptly() {
         .await
     });
     // Wait until the slow request is being handled: the server answers other requests meanwhile.
-    let probe = crate::common::target(spec, &spec.operations[0], &fresh_id());
+    let probe = crate::common::target(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &fresh_id(),
+    );
     let token = format!("Bearer {TOKEN}");
     assert_eq!(
         get(addr, &probe, &[("Authorization", token.as_str())])

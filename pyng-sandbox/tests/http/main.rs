@@ -9,6 +9,7 @@ mod access_log;
 mod auth;
 mod bounds;
 mod common;
+mod creation;
 mod faults;
 mod lifecycle;
 mod scenarios;

@@ -162,7 +162,7 @@ async fn every_state_of_every_spec_is_reached_through_valid_bodies() {
     let mut checked = 0;
     let mut expected = 0;
     for spec in specs() {
-        for op in &spec.operations {
+        for op in spec.polled() {
             let (_, enum_name) = status_pointer(&spec, &ok_type(op));
             let e = spec.enum_def(&enum_name).unwrap().clone();
             let machine = e.machine.clone().unwrap();
@@ -222,7 +222,7 @@ async fn the_shallowest_status_field_is_the_one_driven() {
     let mut c = config();
     c.specs = vec![spec.clone()];
     let (addr, handle) = pyng_sandbox::spawn(c).await.unwrap();
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     assert_eq!(status_pointer(&spec, &ok_type(op)).0, "/status");
     for target_state in ["Done", "Failed", "Working"] {
         let id = fresh_id();
@@ -293,7 +293,7 @@ async fn happy_paths_visit_every_intermediate_state_and_via_picks_the_path() {
     ];
     for (name, scenario, want) in expect {
         let spec = specs.iter().find(|s| s.name == name).unwrap();
-        let op = &spec.operations[0];
+        let op = spec.first_polled().expect("a polled operation");
         let id = fresh_id();
         let resps = poll(addr, spec, op, &id, scenario, want.len() + 1).await;
         let mut states = check_sequence(spec, op, &id, &resps);
@@ -317,7 +317,7 @@ async fn scenarios_are_read_from_resource_ids() {
     ];
     for (name, id, final_state, polls) in cases {
         let spec = specs.iter().find(|s| s.name == name).unwrap();
-        let op = &spec.operations[0];
+        let op = spec.first_polled().expect("a polled operation");
         let resps = poll(addr, spec, op, id, None, polls + 2).await;
         let states = check_sequence(spec, op, id, &resps);
         assert_eq!(states[polls], final_state, "{id}: {states:?}");
@@ -331,7 +331,7 @@ async fn scenarios_are_read_from_resource_ids() {
     let resps = poll(
         addr,
         spec,
-        &spec.operations[0],
+        spec.first_polled().expect("a polled operation"),
         "pi-settle-1",
         Some("declined-0"),
         1,
@@ -349,7 +349,7 @@ async fn the_same_requests_give_the_same_responses() {
         let mut bodies = Vec::new();
         for spec in specs() {
             let clock_fields = time_field_names(&spec);
-            let op = &spec.operations[0];
+            let op = spec.first_polled().expect("a polled operation");
             for r in poll(addr, &spec, op, "fixed-id-settled-2", None, 4).await {
                 let mut body = r.json();
                 strip(&mut body, &clock_fields);
@@ -382,7 +382,7 @@ async fn poll_until_final(
     scenario: &str,
     limit: Duration,
 ) -> Vec<Resp> {
-    let op = &spec.operations[0];
+    let op = spec.first_polled().expect("a polled operation");
     let (_, enum_name) = status_pointer(spec, &ok_type(op));
     let machine = spec
         .enum_def(&enum_name)
@@ -419,7 +419,12 @@ async fn time_scale_makes_the_60s_qr_expiry_pass_in_under_a_second() {
     let start = Instant::now();
     let resps = poll_until_final(addr, spec, &id, "expire", Duration::from_secs(5)).await;
     let elapsed = start.elapsed();
-    let states = check_sequence(spec, &spec.operations[0], &id, &resps);
+    let states = check_sequence(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &id,
+        &resps,
+    );
     assert_eq!(
         states.last().map(String::as_str),
         Some("Expired"),
@@ -436,8 +441,21 @@ async fn time_scale_makes_the_60s_qr_expiry_pass_in_under_a_second() {
     // Unscaled, the same scenario stays Pending: expiry is driven by time, not polls.
     let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
     let id = fresh_id();
-    let resps = poll(addr, spec, &spec.operations[0], &id, Some("expire"), 5).await;
-    let states = check_sequence(spec, &spec.operations[0], &id, &resps);
+    let resps = poll(
+        addr,
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &id,
+        Some("expire"),
+        5,
+    )
+    .await;
+    let states = check_sequence(
+        spec,
+        spec.first_polled().expect("a polled operation"),
+        &id,
+        &resps,
+    );
     assert!(states.iter().all(|s| s == "Pending"), "{states:?}");
     handle.shutdown().await.unwrap();
 }
@@ -462,7 +480,12 @@ async fn every_spec_expires_through_its_own_timeout() {
         let spec = specs.iter().find(|s| s.name == name).unwrap();
         let id = fresh_id();
         let resps = poll_until_final(addr, spec, &id, scenario, Duration::from_secs(5)).await;
-        let states = check_sequence(spec, &spec.operations[0], &id, &resps);
+        let states = check_sequence(
+            spec,
+            spec.first_polled().expect("a polled operation"),
+            &id,
+            &resps,
+        );
         assert_eq!(
             states.last().map(String::as_str),
             Some(want),

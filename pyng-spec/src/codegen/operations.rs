@@ -345,12 +345,20 @@ fn response_enum(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateEr
         };
         let arm = match &body_ty {
             Some(ty) => {
-                variants.push(quote!(#doc #v { status: u16, body: #ty },));
+                variants.push(quote!(#doc #v {
+                    /// The status code received.
+                    status: u16,
+                    /// The parsed body.
+                    body: #ty
+                },));
                 status_arms.push(quote!(Self::#v { status, .. } => *status,));
                 quote!(#pattern => Self::#v { status, body: #parse },)
             }
             None => {
-                variants.push(quote!(#doc #v { status: u16 },));
+                variants.push(quote!(#doc #v {
+                    /// The status code received.
+                    status: u16
+                },));
                 status_arms.push(quote!(Self::#v { status } => *status,));
                 quote!(#pattern => Self::#v { status },)
             }

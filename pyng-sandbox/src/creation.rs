@@ -1,0 +1,206 @@
+//! A creation operation (`roles::Creation`): answers its success response with a
+//! new resource of the operation it links to, and remembers that resource so
+//! that polling it starts from the creation's time (the timeouts count from
+//! there) and repeats what the request said (`orderId`).
+//!
+//! The new id is the linked operation's resource-key parameter, written at the
+//! link's `$response.body` pointer: the initials of the parameter's name, a
+//! counter and the scenario (`pi-000001-settled`, `cs-000002`), so that polling
+//! it plays that scenario. The scenario comes from the `x-sandbox-scenario`
+//! header, else from the first string member of the request body that the
+//! linked operation's body repeats (the partner's own reference, `orderId`).
+//! The body is synthesised from the spec, in the machine's initial state, with
+//! the request's members and parameters under the fields of the same name.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use pyng_spec::pointer;
+
+use crate::app::App;
+use crate::body::{seed_of, synthesise};
+use crate::handler::{Checked, refuse_bad, resource_seed};
+use crate::plan::OpPlan;
+use crate::roles::Creation;
+use crate::routes::{SCENARIO_HEADER, json_response};
+use crate::state::Created;
+
+/// Scenario text safe in a path segment, a query value and an id pattern.
+fn id_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '+' | ' ' => '.',
+            c if c.is_ascii_alphanumeric() || c == '.' || c == '-' => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .take(100)
+        .collect()
+}
+
+/// `paymentIntentId` -> `pi`, `checkoutSessionId` -> `cs`, `job_id` -> `j`.
+pub(crate) fn id_prefix(param: &str) -> String {
+    let stem = ["Id", "ID", "_id", "-id"]
+        .iter()
+        .find_map(|s| param.strip_suffix(s))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(param);
+    let mut out = String::new();
+    let mut word_start = true;
+    for c in stem.chars() {
+        if c == '_' || c == '-' {
+            word_start = true;
+            continue;
+        }
+        if (word_start || c.is_ascii_uppercase()) && c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        }
+        word_start = false;
+    }
+    if out.is_empty() { "r".into() } else { out }
+}
+
+/// The request body as an object: JSON, or a form's fields as strings.
+fn request_members(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, &'static str> {
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase());
+    if media.as_deref() == Some("application/x-www-form-urlencoded") {
+        return Ok(form_urlencoded::parse(body)
+            .into_owned()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect());
+    }
+    if body.is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err("the body must be a JSON object"),
+    }
+}
+
+/// Whether any model of `plan`'s success body has the wire field `name`.
+fn has_field(app: &App, plan: &OpPlan, name: &str) -> bool {
+    let spec = &app.specs[plan.spec];
+    plan.models
+        .iter()
+        .filter_map(|(m, _)| spec.model(m))
+        .any(|m| m.field(name).is_some())
+}
+
+fn set_at(body: &mut Value, at: &str, value: Value) {
+    if let Some(slot) = body.pointer_mut(at) {
+        *slot = value;
+    }
+}
+
+pub(crate) fn create(
+    app: &App,
+    plan: &OpPlan,
+    creation: &Creation,
+    req: &Checked,
+    body: &[u8],
+) -> Response {
+    let members = match request_members(&req.headers, body) {
+        Ok(m) => m,
+        Err(msg) => return *refuse_bad(app, plan, msg),
+    };
+    let target = &app.plans[creation.target];
+    let scenario = req
+        .headers
+        .get(SCENARIO_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            members.iter().find_map(|(k, v)| match v {
+                Value::String(s) if has_field(app, target, k) => Some(s.clone()),
+                _ => None,
+            })
+        })
+        .map(|s| id_safe(&s))
+        .unwrap_or_default();
+    // The request's members and parameters, under the fields of the same name.
+    let mut fields: BTreeMap<String, Value> = members
+        .iter()
+        .filter(|(k, _)| has_field(app, plan, k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (name, value) in &req.values {
+        if has_field(app, plan, name) {
+            fields.insert(name.clone(), Value::String(value.clone()));
+        }
+    }
+    let now = app.clock.now_ms();
+    let id = {
+        let mut store = app.store();
+        store.make_room(app.max_resources);
+        // A counter, not the map size: ids stay unique after `make_room`.
+        store.created_counter += 1;
+        let n = store.created_counter;
+        let prefix = id_prefix(&creation.id_param);
+        let id = if scenario.is_empty() {
+            format!("{prefix}-{n:06}")
+        } else {
+            format!("{prefix}-{n:06}-{scenario}")
+        };
+        store.created.insert(
+            id.clone(),
+            Created {
+                created_ms: now,
+                fields: members.clone().into_iter().collect(),
+            },
+        );
+        id
+    };
+    let spec = &app.specs[plan.spec];
+    let Some(ok_type) = &plan.ok_type else {
+        return json_response(ok_status(plan), &Value::Null, Vec::new());
+    };
+    let states = plan
+        .status
+        .as_ref()
+        .and_then(|s| {
+            Some((
+                s.enum_name.clone(),
+                s.machine.machine.initial.first()?.clone(),
+            ))
+        })
+        .into_iter()
+        .collect();
+    let id_field = pointer::tokens(&creation.id_pointer).and_then(|t| t.last().cloned());
+    if let Some(name) = id_field {
+        fields.insert(name, Value::String(id.clone()));
+    }
+    let seed = resource_seed(plan, req) ^ seed_of([id.as_str()]);
+    let mut out = synthesise(spec, ok_type, seed, states, fields);
+    set_at(&mut out, &creation.id_pointer, Value::String(id));
+    for (param, at) in &creation.from_request {
+        if let Some((_, v)) = req.values.iter().find(|(p, _)| p == param) {
+            set_at(&mut out, at, Value::String(v.clone()));
+        }
+    }
+    json_response(ok_status(plan), &out, Vec::new())
+}
+
+fn ok_status(plan: &OpPlan) -> axum::http::StatusCode {
+    axum::http::StatusCode::from_u16(plan.ok_status).unwrap_or(axum::http::StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::id_prefix;
+
+    #[test]
+    fn prefixes_are_the_initials_of_the_id_parameter() {
+        assert_eq!(id_prefix("paymentIntentId"), "pi");
+        assert_eq!(id_prefix("checkoutSessionId"), "cs");
+        assert_eq!(id_prefix("job_id"), "j");
+        assert_eq!(id_prefix("Id"), "i");
+        assert_eq!(id_prefix("__"), "r");
+    }
+}

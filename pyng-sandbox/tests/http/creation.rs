@@ -1,0 +1,130 @@
+//! Creation operations served from the specs alone: an operation whose success
+//! response `links` to a polled operation creates that operation's resource.
+
+use serde_json::Value;
+
+use crate::common::*;
+use crate::scenarios::check_sequence;
+
+async fn post_json(
+    addr: std::net::SocketAddr,
+    path: &str,
+    extra: &[(&str, &str)],
+    body: &str,
+) -> Resp {
+    let auth = format!("Bearer {TOKEN}");
+    let mut headers = vec![
+        ("Authorization", auth.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    headers.extend_from_slice(extra);
+    send(
+        addr,
+        "POST",
+        path,
+        &headers,
+        body.as_bytes(),
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+}
+
+fn success_type(op: &pyng_spec::ir::Operation) -> pyng_spec::ir::Type {
+    op.responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .and_then(|r| r.body.clone())
+        .expect("a success body")
+}
+
+#[tokio::test]
+async fn a_checkout_session_is_created_then_polled_through_its_link() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    let specs = specs();
+    let spec = specs
+        .iter()
+        .find(|s| s.name == "checkout_session_status")
+        .unwrap();
+    let create = spec.operation("createCheckoutSession").unwrap();
+    let status = spec.first_polled().unwrap();
+    let r = post_json(
+        addr,
+        "/checkout/site-4/session",
+        &[("Idempotency-Key", "key-1")],
+        r#"{"orderId": "ord-9-completed"}"#,
+    )
+    .await;
+    // The documented 201, a body valid against the spec, in the initial state.
+    assert_eq!(r.status, 201, "{}", r.body);
+    let body = r.json();
+    assert!(
+        errors(spec, &success_type(create), &body).is_empty(),
+        "{body}"
+    );
+    let data = &body["data"];
+    assert_eq!(data["status"], "Created");
+    assert_eq!(data["siteId"], "site-4");
+    assert_eq!(data["orderId"], "ord-9-completed");
+    let id = data["checkoutSessionId"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("cs-"), "{id}");
+    // The link's target plays the scenario the orderId named, and repeats it.
+    let mut resps = Vec::new();
+    for _ in 0..5 {
+        let target = format!("/checkout/site-4/session/{id}/status");
+        let auth = format!("Bearer {TOKEN}");
+        resps.push(get(addr, &target, &[("Authorization", auth.as_str())]).await);
+    }
+    let states = check_sequence(spec, status, &id, &resps);
+    assert_eq!(states.first().map(String::as_str), Some("Created"));
+    assert_eq!(
+        states.last().map(String::as_str),
+        Some("Completed"),
+        "{states:?}"
+    );
+    assert!(
+        resps
+            .iter()
+            .all(|r| r.json()["data"]["orderId"] == "ord-9-completed")
+    );
+    assert!(
+        resps
+            .iter()
+            .all(|r| r.json()["data"]["checkoutSessionId"] == Value::from(id.clone()))
+    );
+
+    // The draft's required header is required.
+    let r = post_json(addr, "/checkout/site-4/session", &[], r#"{"orderId": "o"}"#).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key")
+    );
+    // Bearer auth applies, with the documented 401.
+    let r = send(
+        addr,
+        "POST",
+        "/checkout/site-4/session",
+        &[
+            ("Idempotency-Key", "k"),
+            ("Content-Type", "application/json"),
+        ],
+        b"{}",
+        std::time::Duration::from_secs(10),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status, 401);
+    // Not a JSON object: the documented 400.
+    let r = post_json(
+        addr,
+        "/checkout/site-4/session",
+        &[("Idempotency-Key", "k2")],
+        "[1]",
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    handle.shutdown().await.unwrap();
+}
