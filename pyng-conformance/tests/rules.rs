@@ -70,6 +70,25 @@ components:
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
 
+/// A POST of `body` (JSON; `None`: no body) to the request-side fixture's
+/// `createOrder`, answered with a conforming order.
+fn posted_order(body: Option<&str>) -> Report {
+    let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
+        .unwrap()
+        .spec;
+    let mut request = json!({"method": "POST", "url": "https://api.example/v1/orders"});
+    if let Some(body) = body {
+        request["headers"] = json!({"Content-Type": "application/json"});
+        request["bodyText"] = json!(body);
+    }
+    let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [{
+        "request": request,
+        "response": {"status": 201, "headers": {"Content-Type": "application/json"},
+            "body": {"id": "o-1", "amount": 1, "currency": "ZAR"}}
+    }]});
+    Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
 /// A checkout whose `cancelled` the provider documents may later be
 /// corrected to `successful`; no bundled spec documents a correction.
 const CORRECTIONS_SPEC: &str = r##"
@@ -491,6 +510,16 @@ const CASES: &[Case] = &[
                 .unwrap(),
             ..Report::default()
         },
+    ),
+    (
+        "schema.read-only",
+        || posted_order(Some(r#"{"id": "o-1", "amount": 1, "currency": "ZAR"}"#)),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
+    ),
+    (
+        "http.request-body",
+        || posted_order(None),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
     ),
     (
         "schema.min-items",

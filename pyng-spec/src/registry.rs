@@ -133,6 +133,9 @@ registry! {
     HttpRequestOneOf = "http.request-one-of", Error, TRAFFIC,
         "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",
         "the operation's `x-one-of-parameters`";
+    HttpRequestBody = "http.request-body", Error, TRAFFIC,
+        "The recorded request sends the body the operation documents: one when `required`, of a documented media type (JSON or form), readable as it; its content is checked with the `schema.*` rules.",
+        "the operation's `requestBody`";
     HttpContentType = "http.content-type", Error, TRAFFIC,
         "A response documented as JSON is recorded with a JSON Content-Type.",
         "the response's `content` media type";
@@ -187,6 +190,9 @@ registry! {
     SchemaWriteOnly = "schema.write-only", Error, GENERATED,
         "A property marked `writeOnly` has no value in a response.",
         "schema `writeOnly`";
+    SchemaReadOnly = "schema.read-only", Error, TRAFFIC,
+        "A property marked `readOnly` has no value in a request body (the server sets it).",
+        "schema `readOnly`";
     SchemaAdditionalProperty = "schema.additional-property", Error, VALUE,
         "An object has only the properties its schema lists where `additionalProperties: false` (the generated models refuse others when they deserialize).",
         "schema `additionalProperties`";
@@ -269,6 +275,9 @@ registry! {
     LintRefSiblings = "lint.ref-siblings", Warning, SPEC,
         "A schema `$ref` stands alone: OpenAPI 3.0.3 ignores the members beside it.",
         "OpenAPI 3.0.3 § Reference Object";
+    LintReadAndWriteOnly = "lint.read-and-write-only", Error, SPEC,
+        "A property is not both `readOnly` and `writeOnly` (OAS 3.0.3: it MUST NOT be; it could be sent neither way).",
+        "schema `readOnly`, `writeOnly`";
     LintDefaultViolation = "lint.default-violation", Error, SPEC,
         "A property's `default` passes its own schema.",
         "schema `default`";
@@ -696,6 +705,11 @@ pub mod messages {
         RuleId::SchemaWriteOnly,
         "`{property}` of {model} is write-only: a response does not carry it",
     );
+    /// `schema.read-only`: a read-only property with a value in a request body.
+    pub const READ_ONLY: Message = t(
+        RuleId::SchemaReadOnly,
+        "`{property}` of {model} is read-only: a request does not send it",
+    );
     /// `schema.additional-property`: a property a closed model does not list.
     pub const ADDITIONAL: Message = t(
         RuleId::SchemaAdditionalProperty,
@@ -774,6 +788,7 @@ pub mod messages {
         MAX_ITEMS,
         DEPRECATED,
         WRITE_ONLY,
+        READ_ONLY,
         ADDITIONAL,
         UNDOCUMENTED,
         MUST_BE_PRESENT,

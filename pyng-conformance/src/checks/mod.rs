@@ -1,11 +1,12 @@
 //! The rules, grouped by what they look at: one exchange's HTTP envelope
-//! ([`http`]), its request ([`request`]), its body ([`body`]), its signatures ([`signature`]), and a
+//! ([`http`]), its request ([`request`], [`request_body`]), its body ([`body`]), its signatures ([`signature`]), and a
 //! polling sequence ([`sequence`]).
 
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod http;
 pub(crate) mod request;
+pub(crate) mod request_body;
 pub(crate) mod sequence;
 pub(crate) mod signature;
 

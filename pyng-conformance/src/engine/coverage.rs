@@ -23,6 +23,8 @@ pub(super) struct Covered {
     /// Exchanges of a signed operation checked without the secret.
     pub unsigned_requests: usize,
     pub unsigned_responses: usize,
+    /// Exchanges whose request body was not checked, by why.
+    pub request_bodies_unchecked: BTreeMap<&'static str, usize>,
 }
 
 impl Engine {
@@ -73,6 +75,9 @@ impl Engine {
             if count > 0 {
                 skipped.skipped(rule.name(), count, why);
             }
+        }
+        for (why, count) in c.request_bodies_unchecked {
+            skipped.skipped(RuleId::HttpRequestBody.name(), count, why);
         }
         into.merge(skipped);
     }

@@ -294,6 +294,12 @@ impl<'e> FileRun<'e> {
         let covered = self.covered.entry(op_ref).or_default();
         covered.exchanges += 1;
         *covered.statuses.entry(p.status).or_default() += 1;
+        if let Some(why) = p.request_body_unchecked {
+            *covered
+                .request_bodies_unchecked
+                .entry(why.reason())
+                .or_default() += 1;
+        }
         if engine.secret.is_none() {
             covered.unsigned_requests += usize::from(plans.signs_requests);
             covered.unsigned_responses += usize::from(plans.signs_responses);

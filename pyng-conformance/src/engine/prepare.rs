@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Engine;
 use crate::checks::sequence::{Observation, observe};
-use crate::checks::{self, Params, body, http, request, signature};
+use crate::checks::{self, Params, body, http, request, request_body, signature};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::input;
@@ -29,6 +29,8 @@ pub(super) struct Prepared<'a> {
     /// The documented response and what its body says about the resource
     /// (matched exchanges whose response has a sequence plan).
     pub observation: Option<(usize, Observation)>,
+    /// Why the request body was not checked, when the operation documents one.
+    pub request_body_unchecked: Option<request_body::Unchecked>,
     pub findings: Vec<Finding>,
     /// Where to locate findings.
     pub text: Text<'a>,
@@ -95,6 +97,7 @@ impl Prepared<'_> {
             retry_after_ms: self.retry_after_ms,
             route: self.route,
             observation: self.observation,
+            request_body_unchecked: self.request_body_unchecked,
             findings: self.findings,
             text: self.text.into_owned(),
         }
@@ -130,7 +133,9 @@ impl Engine {
     /// it was read (`checked`, see [`input::recording::BodyCheck`]).
     fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
-        let (route, observation) = self.check_exchange(&ex, checked, &mut findings);
+        let mut request_body_unchecked = None;
+        let (route, observation) =
+            self.check_exchange(&ex, checked, &mut findings, &mut request_body_unchecked);
         let retry_after_ms = ex
             .response_headers
             .iter()
@@ -143,6 +148,7 @@ impl Engine {
             retry_after_ms,
             route,
             observation,
+            request_body_unchecked,
             findings,
             text: Text::Body {
                 body: ex.body,
@@ -158,6 +164,7 @@ impl Engine {
         ex: &Exchange<'b>,
         checked: Option<Streamed<'b>>,
         findings: &mut Vec<Finding>,
+        request_body_unchecked: &mut Option<request_body::Unchecked>,
     ) -> (Route, Option<(usize, Observation)>) {
         let matched;
         let (op_ref, path_params) = match &ex.operation {
@@ -190,6 +197,7 @@ impl Engine {
         }
         http::check(op, ex, findings);
         request::check(spec, op, ex, params, findings);
+        *request_body_unchecked = request_body::check(spec, op, ex, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);
         let plans = self.plans(op_ref);
