@@ -1,6 +1,6 @@
 //! The request side of an operation: request bodies (JSON and form, a shared
-//! `requestBodies` component), `readOnly` and `writeOnly`, against the
-//! fixture `tests/request_side/orders.yaml`.
+//! `requestBodies` component), `readOnly` and `writeOnly`, header
+//! parameters, against the fixture `tests/request_side/orders.yaml`.
 
 use pyng_conformance::{Engine, Report};
 use serde_json::{Value, json};
@@ -16,9 +16,16 @@ fn engine() -> Engine {
 /// A POST to `url` with `request` members (headers, body...) answered 201
 /// with a conforming order.
 fn post(url: &str, request: Value, status: u16, body: Value) -> Value {
-    let mut req = json!({"method": "POST", "url": url});
-    if let (Some(r), Some(extra)) = (req.as_object_mut(), request.as_object()) {
-        r.extend(extra.clone());
+    let mut req = json!({"method": "POST", "url": url, "headers": {"Idempotency-Key": "key-0001"}});
+    for (k, v) in request.as_object().into_iter().flatten() {
+        match (k.as_str(), v.as_object()) {
+            ("headers", Some(headers)) => {
+                for (name, value) in headers {
+                    req["headers"][name] = value.clone();
+                }
+            }
+            _ => req[k] = v.clone(),
+        }
     }
     json!({
         "startedAt": "2024-11-17T05:30:00Z",
@@ -199,7 +206,7 @@ fn an_undocumented_media_type_or_broken_json_is_a_finding() {
 fn har_post_data_params_are_a_form_body() {
     let har = json!({"log": {"entries": [{
         "startedDateTime": "2024-11-17T05:30:00Z",
-        "request": {"method": "POST", "url": ORDERS_URL, "headers": [],
+        "request": {"method": "POST", "url": ORDERS_URL, "headers": [{"name": "idempotency-key", "value": "key-0001"}],
             "postData": {"mimeType": "application/x-www-form-urlencoded",
                 "params": [{"name": "amount", "value": "0"}, {"name": "currency", "value": "ZAR"}]}},
         "response": {"status": 201, "headers": [{"name": "Content-Type", "value": "application/json"}],
@@ -207,4 +214,62 @@ fn har_post_data_params_are_a_form_body() {
     }]}});
     let r = engine().check_bytes("r.har", &serde_json::to_vec(&har).unwrap());
     assert_eq!(rules(&r), ["schema.minimum"], "{:#?}", r.findings);
+}
+
+#[test]
+fn a_required_header_parameter_is_required_in_any_case_and_checked() {
+    let order = || json_order(json!({"amount": 1, "currency": "ZAR"}));
+    let mut missing = post(ORDERS_URL, order(), 201, created());
+    missing["request"]["headers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("Idempotency-Key");
+    let r = check(vec![missing]);
+    assert_eq!(rules(&r), ["http.request-parameters"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("required header `Idempotency-Key`"),
+        "{:?}",
+        messages(&r)
+    );
+    // Any case; a value off its pattern, an integer header that is not one.
+    let mut bad = post(ORDERS_URL, order(), 201, created());
+    bad["request"]["headers"] = json!({"Content-Type": "application/json",
+        "IDEMPOTENCY-KEY": "short", "x-attempt": "one"});
+    let r = check(vec![bad]);
+    assert_eq!(
+        rules(&r),
+        ["http.request-parameters", "http.request-parameters"],
+        "{:#?}",
+        r.findings
+    );
+    assert!(
+        messages(&r)[0].contains("schema.pattern"),
+        "{:?}",
+        messages(&r)
+    );
+    assert!(
+        messages(&r)[1].contains("schema.type"),
+        "{:?}",
+        messages(&r)
+    );
+    let mut good = post(ORDERS_URL, order(), 201, created());
+    good["request"]["headers"]["X-Attempt"] = json!("2");
+    assert!(check(vec![good]).findings.is_empty());
+}
+
+#[test]
+fn a_redacted_header_parameter_is_not_checked_and_says_so() {
+    // `redact` and `poll` replace credentials by the marker; a header
+    // parameter holding one cannot be checked against its pattern.
+    let mut x = post(
+        ORDERS_URL,
+        json_order(json!({"amount": 1, "currency": "ZAR"})),
+        201,
+        created(),
+    );
+    x["request"]["headers"]["Idempotency-Key"] = json!(pyng_conformance::redact::REDACTED);
+    let r = check(vec![x]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let skipped = &r.coverage.not_evaluated["http.request-parameters"];
+    assert_eq!(skipped.exchanges, 1);
 }

@@ -76,9 +76,10 @@ fn posted_order(body: Option<&str>) -> Report {
     let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
         .unwrap()
         .spec;
-    let mut request = json!({"method": "POST", "url": "https://api.example/v1/orders"});
+    let mut request = json!({"method": "POST", "url": "https://api.example/v1/orders",
+        "headers": {"Idempotency-Key": "key-0001"}});
     if let Some(body) = body {
-        request["headers"] = json!({"Content-Type": "application/json"});
+        request["headers"]["Content-Type"] = json!("application/json");
         request["bodyText"] = json!(body);
     }
     let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [{

@@ -128,7 +128,7 @@ registry! {
         "The response status code is documented for the operation.",
         "the operation's `responses`";
     HttpRequestParameters = "http.request-parameters", Error, TRAFFIC,
-        "The recorded request sends every required parameter, each matching its `pattern` and `enum`.",
+        "The recorded request sends every required parameter (a header in any case), each matching its `pattern` and `enum` (a header's value also its `type`).",
         "the operation's `parameters`";
     HttpRequestOneOf = "http.request-one-of", Error, TRAFFIC,
         "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",

@@ -83,6 +83,44 @@ pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Findi
     v.findings
 }
 
+/// Validates a value that arrives as text (a header's), of type `ty` with
+/// the `constraints` of its schema: read as [`text::from_text`] says, then
+/// checked as a property of that schema would be.
+pub fn validate_text(
+    spec: &Spec,
+    ty: &Type,
+    constraints: &Constraints,
+    text: &str,
+) -> Vec<Finding> {
+    let field = Field {
+        wire_name: String::new(),
+        ty: ty.clone(),
+        required: false,
+        deprecated: false,
+        write_only: false,
+        read_only: false,
+        request_required: false,
+        nullable: false,
+        description: None,
+        source: None,
+        constraints: constraints.clone(),
+        stable: false,
+        monotonic: false,
+        presence: None,
+        example: None,
+        pointer: String::new(),
+    };
+    let value = text::from_text(ty, text);
+    let mut v = Validator {
+        spec,
+        direction: Direction::Request,
+        findings: Vec::new(),
+        issues: Vec::new(),
+    };
+    v.value(ty, &value, "", Some(&field));
+    v.findings
+}
+
 struct Validator<'a> {
     spec: &'a Spec,
     direction: Direction,

@@ -23,6 +23,8 @@ pub(super) struct Covered {
     /// Exchanges of a signed operation checked without the secret.
     pub unsigned_requests: usize,
     pub unsigned_responses: usize,
+    /// Exchanges with a header parameter redacted in the recording.
+    pub redacted_headers: usize,
     /// Exchanges whose request body was not checked, by why.
     pub request_bodies_unchecked: BTreeMap<&'static str, usize>,
 }
@@ -71,6 +73,11 @@ impl Engine {
             ),
             (RuleId::SignatureRequest, c.unsigned_requests, no_secret),
             (RuleId::SignatureResponse, c.unsigned_responses, no_secret),
+            (
+                RuleId::HttpRequestParameters,
+                c.redacted_headers,
+                crate::checks::request::REDACTED_HEADER,
+            ),
         ] {
             if count > 0 {
                 skipped.skipped(rule.name(), count, why);
