@@ -1,6 +1,6 @@
 //! The request side of an operation: request bodies (JSON and form, a shared
 //! `requestBodies` component), `readOnly` and `writeOnly`, header
-//! parameters, against the fixture `tests/request_side/orders.yaml`.
+//! parameters, response headers, against the fixture `tests/request_side/orders.yaml`.
 
 use pyng_conformance::{Engine, Report};
 use serde_json::{Value, json};
@@ -30,7 +30,8 @@ fn post(url: &str, request: Value, status: u16, body: Value) -> Value {
     json!({
         "startedAt": "2024-11-17T05:30:00Z",
         "request": req,
-        "response": {"status": status, "headers": {"Content-Type": "application/json"}, "body": body}
+        "response": {"status": status,
+            "headers": {"Content-Type": "application/json", "Location": "/v1/orders/o-1"}, "body": body}
     })
 }
 
@@ -209,7 +210,8 @@ fn har_post_data_params_are_a_form_body() {
         "request": {"method": "POST", "url": ORDERS_URL, "headers": [{"name": "idempotency-key", "value": "key-0001"}],
             "postData": {"mimeType": "application/x-www-form-urlencoded",
                 "params": [{"name": "amount", "value": "0"}, {"name": "currency", "value": "ZAR"}]}},
-        "response": {"status": 201, "headers": [{"name": "Content-Type", "value": "application/json"}],
+        "response": {"status": 201, "headers": [{"name": "Content-Type", "value": "application/json"},
+            {"name": "location", "value": "/v1/orders/o-1"}],
             "content": {"mimeType": "application/json", "text": created().to_string()}}
     }]}});
     let r = engine().check_bytes("r.har", &serde_json::to_vec(&har).unwrap());
@@ -272,4 +274,44 @@ fn a_redacted_header_parameter_is_not_checked_and_says_so() {
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     let skipped = &r.coverage.not_evaluated["http.request-parameters"];
     assert_eq!(skipped.exchanges, 1);
+}
+
+#[test]
+fn documented_response_headers_are_required_and_checked() {
+    let order = || json_order(json!({"amount": 1, "currency": "ZAR"}));
+    let mut missing = post(ORDERS_URL, order(), 201, created());
+    missing["response"]["headers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("Location");
+    let r = check(vec![missing]);
+    assert_eq!(rules(&r), ["http.response-header"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("lacks the required header `Location`"),
+        "{:?}",
+        messages(&r)
+    );
+    let mut bad = post(ORDERS_URL, order(), 201, created());
+    bad["response"]["headers"] = json!({"Content-Type": "application/json",
+        "LOCATION": "/elsewhere", "x-request-count": "many"});
+    let r = check(vec![bad]);
+    assert_eq!(
+        rules(&r),
+        ["http.response-header", "http.response-header"],
+        "{:#?}",
+        r.findings
+    );
+    assert!(
+        messages(&r)[0].contains("schema.pattern"),
+        "{:?}",
+        messages(&r)
+    );
+    assert!(
+        messages(&r)[1].contains("schema.type"),
+        "{:?}",
+        messages(&r)
+    );
+    let mut good = post(ORDERS_URL, order(), 201, created());
+    good["response"]["headers"]["X-Request-Count"] = json!("3");
+    assert!(check(vec![good]).findings.is_empty());
 }

@@ -71,8 +71,13 @@ components:
 }
 
 /// A POST of `body` (JSON; `None`: no body) to the request-side fixture's
-/// `createOrder`, answered with a conforming order.
+/// `createOrder`, answered with a conforming order and `Location`.
 fn posted_order(body: Option<&str>) -> Report {
+    posted_order_at(body, "/v1/orders/o-1")
+}
+
+/// [`posted_order`], answered with a `Location` header.
+fn posted_order_at(body: Option<&str>, location: &str) -> Report {
     let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
         .unwrap()
         .spec;
@@ -84,7 +89,7 @@ fn posted_order(body: Option<&str>) -> Report {
     }
     let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [{
         "request": request,
-        "response": {"status": 201, "headers": {"Content-Type": "application/json"},
+        "response": {"status": 201, "headers": {"Content-Type": "application/json", "Location": location},
             "body": {"id": "o-1", "amount": 1, "currency": "ZAR"}}
     }]});
     Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
@@ -515,6 +520,11 @@ const CASES: &[Case] = &[
     (
         "schema.read-only",
         || posted_order(Some(r#"{"id": "o-1", "amount": 1, "currency": "ZAR"}"#)),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
+    ),
+    (
+        "http.response-header",
+        || posted_order_at(Some(r#"{"amount": 1, "currency": "ZAR"}"#), "/v2/x"),
         || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
     ),
     (

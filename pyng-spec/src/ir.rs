@@ -591,9 +591,8 @@ pub struct Header {
     pub ty: Type,
     /// Value constraints of its inline schema.
     pub constraints: Constraints,
-    /// `x-source`.
-    pub source: Option<Source>,
-    /// Pointer to the header object in the spec document.
+    /// Pointer to the header object in the spec document (the component
+    /// for a `$ref`).
     pub pointer: String,
 }
 

@@ -14,6 +14,7 @@ use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
+mod headers;
 mod refs;
 mod request;
 
@@ -779,13 +780,14 @@ impl<'a> Lowerer<'a> {
             }
             examples = self.lower_examples(content, &cat);
         }
+        let headers = self.lower_headers(&response.headers, at);
         Response {
             status,
             description: response.description.clone(),
             content_type,
             body,
             examples,
-            headers: Vec::new(),
+            headers,
             source: self.source(&response.extensions, at),
         }
     }

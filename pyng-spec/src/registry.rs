@@ -136,6 +136,9 @@ registry! {
     HttpRequestBody = "http.request-body", Error, TRAFFIC,
         "The recorded request sends the body the operation documents: one when `required`, of a documented media type (JSON or form), readable as it; its content is checked with the `schema.*` rules.",
         "the operation's `requestBody`";
+    HttpResponseHeader = "http.response-header", Error, TRAFFIC,
+        "A response carries every header its documented response requires (in any case), each value of its schema's `type`, `pattern` and `enum`.",
+        "the response's `headers`";
     HttpContentType = "http.content-type", Error, TRAFFIC,
         "A response documented as JSON is recorded with a JSON Content-Type.",
         "the response's `content` media type";

@@ -1,4 +1,5 @@
-//! `requestBody` in the IR and the linter, on `fixtures/request-side.yaml`.
+//! `requestBody` and response `headers` in the IR and the linter, on
+//! `fixtures/request-side.yaml`.
 
 use pyng_spec::ir::BodyEncoding;
 use pyng_spec::{Diagnostic, load_str};
@@ -108,4 +109,32 @@ fn a_property_both_read_only_and_write_only_is_refused() {
         .find(|d| d.rule == "lint.read-and-write-only")
         .unwrap_or_else(|| panic!("{diags:#?}"));
     assert_eq!(hit.line, line_of(&text, "writeOnly: true"));
+}
+
+#[test]
+fn response_headers_are_lowered_shared_or_inline_but_content_type() {
+    let spec = load_str("fixture.yaml", BASE).unwrap().spec;
+    let op = spec.operation("createOrder").unwrap();
+    let headers = &op.response(201).unwrap().headers;
+    assert_eq!(headers.len(), 1, "{headers:#?}");
+    assert_eq!(headers[0].name, "Location");
+    assert!(headers[0].required);
+    assert_eq!(headers[0].constraints.pattern.as_deref(), Some("^/orders/"));
+    assert_eq!(headers[0].pointer, "/components/headers/Location");
+    let (text, diags) = problems(
+        "$ref: \"#/components/headers/Location\"",
+        "$ref: \"#/components/headers/Locaton\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].rule, "lint.dangling-ref");
+    assert_eq!(diags[0].line, line_of(&text, "Locaton"));
+    // A header's schema is a parameter's: `minLength` is refused there.
+    let (_, diags) = problems(
+        "schema: {type: string, pattern: \"^/orders/\"}",
+        "schema: {type: string, minLength: 3}",
+    );
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.unsupported"),
+        "{diags:#?}"
+    );
 }

@@ -7,19 +7,12 @@
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 use pyng_spec::registry::RuleId;
 
-use super::{Params, at_exchange};
+use super::{Params, Unevaluated, at_exchange};
 use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
 use crate::redact::REDACTED;
 
-/// What the request checks could not evaluate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Unchecked {
-    /// A header parameter's value was redacted when it was recorded.
-    pub redacted_header: bool,
-}
-
-/// The coverage's reason for [`Unchecked::redacted_header`].
+/// The coverage's reason for [`Unevaluated::redacted_header`].
 pub(crate) const REDACTED_HEADER: &str =
     "a header parameter's value was redacted when it was recorded, so its schema is not checked";
 
@@ -31,9 +24,9 @@ pub(crate) fn check(
     ex: &Exchange,
     params: Params<'_>,
     out: &mut Vec<Finding>,
-) -> Unchecked {
+) -> Unevaluated {
     if ex.operation.is_some() {
-        return Unchecked::default();
+        return Unevaluated::default();
     }
     let unchecked = headers(spec, op, ex, out);
     let value = |name: &str| params.get(name);
@@ -105,8 +98,8 @@ pub(crate) fn check(
 }
 
 /// The header parameters of `op` in the request's headers (any case).
-fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -> Unchecked {
-    let mut unchecked = Unchecked::default();
+fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -> Unevaluated {
+    let mut unchecked = Unevaluated::default();
     for p in op
         .params
         .iter()

@@ -25,6 +25,8 @@ pub(super) struct Covered {
     pub unsigned_responses: usize,
     /// Exchanges with a header parameter redacted in the recording.
     pub redacted_headers: usize,
+    /// Exchanges with a documented response header redacted in the recording.
+    pub redacted_response_headers: usize,
     /// Exchanges whose request body was not checked, by why.
     pub request_bodies_unchecked: BTreeMap<&'static str, usize>,
 }
@@ -77,6 +79,11 @@ impl Engine {
                 RuleId::HttpRequestParameters,
                 c.redacted_headers,
                 crate::checks::request::REDACTED_HEADER,
+            ),
+            (
+                RuleId::HttpResponseHeader,
+                c.redacted_response_headers,
+                crate::checks::response_headers::REDACTED_HEADER,
             ),
         ] {
             if count > 0 {

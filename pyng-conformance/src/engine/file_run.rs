@@ -294,7 +294,8 @@ impl<'e> FileRun<'e> {
         let covered = self.covered.entry(op_ref).or_default();
         covered.exchanges += 1;
         *covered.statuses.entry(p.status).or_default() += 1;
-        covered.redacted_headers += usize::from(p.request_unchecked.redacted_header);
+        covered.redacted_headers += usize::from(p.unevaluated.redacted_header);
+        covered.redacted_response_headers += usize::from(p.unevaluated.redacted_response_header);
         if let Some(why) = p.request_body_unchecked {
             *covered
                 .request_bodies_unchecked

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::Engine;
 use crate::checks::sequence::{Observation, observe};
-use crate::checks::{self, Params, body, http, request, request_body, signature};
+use crate::checks::{self, Params, body, http, request, request_body, response_headers, signature};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::input;
@@ -31,8 +31,8 @@ pub(super) struct Prepared<'a> {
     pub observation: Option<(usize, Observation)>,
     /// Why the request body was not checked, when the operation documents one.
     pub request_body_unchecked: Option<request_body::Unchecked>,
-    /// What the request checks could not evaluate.
-    pub request_unchecked: request::Unchecked,
+    /// What the header checks could not evaluate.
+    pub unevaluated: checks::Unevaluated,
     pub findings: Vec<Finding>,
     /// Where to locate findings.
     pub text: Text<'a>,
@@ -100,7 +100,7 @@ impl Prepared<'_> {
             route: self.route,
             observation: self.observation,
             request_body_unchecked: self.request_body_unchecked,
-            request_unchecked: self.request_unchecked,
+            unevaluated: self.unevaluated,
             findings: self.findings,
             text: self.text.into_owned(),
         }
@@ -136,9 +136,9 @@ impl Engine {
     /// it was read (`checked`, see [`input::recording::BodyCheck`]).
     fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
-        let mut unchecked = (request::Unchecked::default(), None);
+        let mut unchecked = (checks::Unevaluated::default(), None);
         let (route, observation) = self.check_exchange(&ex, checked, &mut findings, &mut unchecked);
-        let (request_unchecked, request_body_unchecked) = unchecked;
+        let (unevaluated, request_body_unchecked) = unchecked;
         let retry_after_ms = ex
             .response_headers
             .iter()
@@ -152,7 +152,7 @@ impl Engine {
             route,
             observation,
             request_body_unchecked,
-            request_unchecked,
+            unevaluated,
             findings,
             text: Text::Body {
                 body: ex.body,
@@ -168,7 +168,7 @@ impl Engine {
         ex: &Exchange<'b>,
         checked: Option<Streamed<'b>>,
         findings: &mut Vec<Finding>,
-        unchecked: &mut (request::Unchecked, Option<request_body::Unchecked>),
+        unchecked: &mut (checks::Unevaluated, Option<request_body::Unchecked>),
     ) -> (Route, Option<(usize, Observation)>) {
         let matched;
         let (op_ref, path_params) = match &ex.operation {
@@ -201,6 +201,7 @@ impl Engine {
         }
         http::check(op, ex, findings);
         unchecked.0 = request::check(spec, op, ex, params, findings);
+        unchecked.0.redacted_response_header = response_headers::check(spec, op, ex, findings);
         unchecked.1 = request_body::check(spec, op, ex, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);

@@ -190,7 +190,16 @@ impl<'v> Walk<'_, 'v> {
                 self.names(child, at, Node::MediaType);
             }
             (Node::Response, "headers") => self.names(child, at, Node::Header),
-            (Node::Header | Node::MediaType, "schema") => self.node(child, at, schema),
+            // A header's value is text, checked as a parameter's is.
+            (Node::Header, "schema") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: true,
+                },
+            ),
+            (Node::MediaType, "schema") => self.node(child, at, schema),
             (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
                 self.names(child, at, Node::Example);
             }
