@@ -808,13 +808,15 @@ impl<'a> Lowerer<'a> {
         }
         for (name, example) in &content.examples {
             let eat = push(&push(cat, "examples"), name);
-            let oa::ReferenceOr::Item(example) = example else {
-                self.error(
-                    &eat,
-                    RuleId::LintUnsupported,
-                    "`$ref` examples are not supported",
-                );
-                continue;
+            // A shared example's problems are placed in components.
+            let (example, eat) = match example {
+                oa::ReferenceOr::Item(example) => (example, eat),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Example>(reference, &eat, &eat) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
             };
             let Some(value) = &example.value else {
                 continue;

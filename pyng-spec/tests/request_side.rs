@@ -1,4 +1,5 @@
-//! `requestBody` and response `headers` in the IR and the linter, on
+//! `requestBody`, response `headers` and shared `examples` in the IR and
+//! the linter, on
 //! `fixtures/request-side.yaml`.
 
 use pyng_spec::ir::BodyEncoding;
@@ -137,4 +138,37 @@ fn response_headers_are_lowered_shared_or_inline_but_content_type() {
         diags.iter().any(|d| d.rule == "lint.unsupported"),
         "{diags:#?}"
     );
+}
+
+#[test]
+fn shared_examples_are_read_and_checked_where_they_are_written() {
+    let spec = load_str("fixture.yaml", BASE).unwrap().spec;
+    let op = spec.operation("createOrder").unwrap();
+    let examples = &op.response(201).unwrap().examples;
+    assert_eq!(examples.len(), 1);
+    assert_eq!(examples[0].name, "created");
+    assert_eq!(examples[0].summary.as_deref(), Some("A created order"));
+    assert_eq!(
+        examples[0].pointer,
+        "/components/examples/CreatedOrder/value"
+    );
+    // Broken in components: reported there.
+    let (text, diags) = problems("value: {id: o-1, amount: 5}", "value: {id: o-1, amount: 0}");
+    let hit = diags
+        .iter()
+        .find(|d| d.rule == "lint.example-violation")
+        .unwrap_or_else(|| panic!("{diags:#?}"));
+    assert!(hit.message.contains("schema.minimum"), "{hit}");
+    assert_eq!(hit.line, line_of(&text, "amount: 0}"));
+    let (text, diags) = problems(
+        "$ref: \"#/components/examples/CreatedOrder\"",
+        "$ref: \"#/components/examples/CreatedOrdr\"",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].rule, "lint.dangling-ref");
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("did you mean `#/components/examples/CreatedOrder`?")
+    );
+    assert_eq!(diags[0].line, line_of(&text, "CreatedOrdr"));
 }
