@@ -1,6 +1,8 @@
 //! The request side of an operation: request bodies (JSON and form, a shared
 //! `requestBodies` component), `readOnly` and `writeOnly`, header
-//! parameters, response headers, against the fixture `tests/request_side/orders.yaml`.
+//! parameters, response headers, `x-idempotency` replays, against the fixture `tests/request_side/orders.yaml`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyng_conformance::{Engine, Report};
 use serde_json::{Value, json};
@@ -16,7 +18,10 @@ fn engine() -> Engine {
 /// A POST to `url` with `request` members (headers, body...) answered 201
 /// with a conforming order.
 fn post(url: &str, request: Value, status: u16, body: Value) -> Value {
-    let mut req = json!({"method": "POST", "url": url, "headers": {"Idempotency-Key": "key-0001"}});
+    // A new key for every call, unless the test says otherwise.
+    static KEYS: AtomicUsize = AtomicUsize::new(0);
+    let key = format!("key-{:04}", KEYS.fetch_add(1, Ordering::Relaxed));
+    let mut req = json!({"method": "POST", "url": url, "headers": {"Idempotency-Key": key}});
     for (k, v) in request.as_object().into_iter().flatten() {
         match (k.as_str(), v.as_object()) {
             ("headers", Some(headers)) => {
@@ -314,4 +319,142 @@ fn documented_response_headers_are_required_and_checked() {
     let mut good = post(ORDERS_URL, order(), 201, created());
     good["response"]["headers"]["X-Request-Count"] = json!("3");
     assert!(check(vec![good]).findings.is_empty());
+}
+
+/// A call of `createOrder` with the idempotency key `key` and `amount`,
+/// answered `status` with an order of `answered` cents.
+fn keyed(key: &str, amount: i64, status: u16, answered: i64) -> Value {
+    let mut x = post(
+        ORDERS_URL,
+        json_order(json!({"amount": amount, "currency": "ZAR"})),
+        status,
+        json!({"id": "o-1", "amount": answered, "currency": "ZAR"}),
+    );
+    x["request"]["headers"]["Idempotency-Key"] = json!(key);
+    x
+}
+
+#[test]
+fn a_replay_with_the_same_body_answers_as_the_first_call() {
+    let same = check(vec![
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000001", 5, 201, 5),
+    ]);
+    assert!(same.findings.is_empty(), "{:#?}", same.findings);
+    let other_status = check(vec![
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000001", 5, 200, 5),
+    ]);
+    // (200 is not documented either: `http.status-documented` too.)
+    let replay = other_status
+        .findings
+        .iter()
+        .find(|f| f.rule == "identity.idempotent-replay")
+        .unwrap();
+    assert_eq!(replay.entry, Some(1));
+    assert!(
+        replay
+            .message
+            .contains("answered 200; the first call was answered 201"),
+        "{}",
+        replay.message
+    );
+    let other_body = check(vec![
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000001", 5, 201, 6),
+    ]);
+    assert_eq!(rules(&other_body), ["identity.idempotent-replay"]);
+    assert_eq!(
+        other_body.findings[0].source.as_deref(),
+        Some("orders.md § Idempotency")
+    );
+    // Another key is another call.
+    let two = check(vec![
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000002", 5, 201, 6),
+    ]);
+    assert!(two.findings.is_empty(), "{:#?}", two.findings);
+}
+
+#[test]
+fn a_reused_key_with_another_body_is_refused() {
+    let accepted = check(vec![
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000001", 6, 201, 6),
+    ]);
+    assert_eq!(rules(&accepted), ["identity.idempotent-replay"]);
+    assert!(
+        messages(&accepted)[0].contains("refused with a 4xx"),
+        "{:?}",
+        messages(&accepted)
+    );
+    let mut refused = keyed("k-00000001", 6, 422, 6);
+    refused["response"]["body"] = json!({});
+    let r = engine().check_bytes(
+        "r.json",
+        &serde_json::to_vec(&json!({"format": "pyng-recording", "version": 1,
+            "exchanges": [keyed("k-00000001", 5, 201, 5), refused]}))
+        .unwrap(),
+    );
+    assert!(
+        !rules(&r).contains(&"identity.idempotent-replay"),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn a_call_that_did_not_complete_leaves_the_key_free() {
+    let mut failed = keyed("k-00000001", 5, 503, 5);
+    failed["response"]["body"] = json!({});
+    let r = check(vec![
+        failed,
+        keyed("k-00000001", 5, 201, 5),
+        keyed("k-00000001", 5, 201, 5),
+    ]);
+    assert!(
+        !rules(&r).contains(&"identity.idempotent-replay"),
+        "{:#?}",
+        r.findings
+    );
+}
+
+#[test]
+fn a_redacted_key_is_not_checked_and_says_so() {
+    let r = check(vec![
+        keyed(pyng_conformance::redact::REDACTED, 5, 201, 5),
+        keyed(pyng_conformance::redact::REDACTED, 6, 201, 6),
+    ]);
+    assert!(
+        !rules(&r).contains(&"identity.idempotent-replay"),
+        "{:#?}",
+        r.findings
+    );
+    assert_eq!(
+        r.coverage.not_evaluated["identity.idempotent-replay"].exchanges,
+        2
+    );
+}
+
+#[test]
+fn replays_are_compared_on_ndjson_lines_too() {
+    let lines = |second: i64| {
+        [
+            keyed("k-00000001", 5, 201, 5),
+            keyed("k-00000001", 5, 201, second),
+        ]
+        .iter()
+        .map(|x| serde_json::to_string(x).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+    };
+    let same = engine().check_bytes("r.ndjson", lines(5).as_bytes());
+    assert!(same.findings.is_empty(), "{:#?}", same.findings);
+    let other = engine().check_bytes("r.ndjson", lines(6).as_bytes());
+    assert_eq!(
+        rules(&other),
+        ["identity.idempotent-replay"],
+        "{:#?}",
+        other.findings
+    );
 }

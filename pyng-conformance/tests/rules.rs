@@ -76,6 +76,27 @@ fn posted_order(body: Option<&str>) -> Report {
     posted_order_at(body, "/v1/orders/o-1")
 }
 
+/// Two calls of `createOrder` with one idempotency key, answered with
+/// orders of `first` and `second` cents.
+fn replayed_order(first: i64, second: i64) -> Report {
+    let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
+        .unwrap()
+        .spec;
+    let call = |amount: i64| {
+        json!({
+            "request": {"method": "POST", "url": "https://api.example/v1/orders",
+                "headers": {"Idempotency-Key": "key-0001", "Content-Type": "application/json"},
+                "body": {"amount": 1, "currency": "ZAR"}},
+            "response": {"status": 201,
+                "headers": {"Content-Type": "application/json", "Location": "/v1/orders/o-1"},
+                "body": {"id": "o-1", "amount": amount, "currency": "ZAR"}}
+        })
+    };
+    let doc = json!({"format": "pyng-recording", "version": 1,
+        "exchanges": [call(first), call(second)]});
+    Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
 /// [`posted_order`], answered with a `Location` header.
 fn posted_order_at(body: Option<&str>, location: &str) -> Report {
     let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
@@ -521,6 +542,11 @@ const CASES: &[Case] = &[
         "schema.read-only",
         || posted_order(Some(r#"{"id": "o-1", "amount": 1, "currency": "ZAR"}"#)),
         || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
+    ),
+    (
+        "identity.idempotent-replay",
+        || replayed_order(1, 2),
+        || replayed_order(1, 1),
     ),
     (
         "http.response-header",

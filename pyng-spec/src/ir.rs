@@ -435,6 +435,8 @@ pub struct Operation {
     pub one_of_params: Vec<String>,
     /// `x-echo` entries, in spec order.
     pub echo: Vec<Echo>,
+    /// `x-idempotency`: the request header whose value makes a replay.
+    pub idempotency: Option<Idempotency>,
     /// Names of the security schemes that apply.
     pub security: Vec<String>,
     /// Pointer to the operation object in the spec document.
@@ -671,6 +673,16 @@ pub struct Polling {
     /// `description`: why this interval (a rate limit, say); shown in the
     /// generated docs.
     pub description: Option<String>,
+    /// `x-source`.
+    pub source: Option<Source>,
+}
+
+/// `x-idempotency`: requests that carry the same value of `header` are
+/// replays of one call (specs/README.md § Idempotency).
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    /// The request header parameter holding the key (`Idempotency-Key`).
+    pub header: String,
     /// `x-source`.
     pub source: Option<Source>,
 }

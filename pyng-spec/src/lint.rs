@@ -675,6 +675,30 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             }
         }
     }
+    if let Some(idem) = &op.idempotency {
+        let is_header = |p: &&Param| {
+            p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case(&idem.header)
+        };
+        if !op.params.iter().any(|p| is_header(&p)) {
+            let headers = op
+                .params
+                .iter()
+                .filter(|p| p.location == ParamLocation::Header)
+                .map(|p| p.name.as_str());
+            problems.push(
+                Problem::new(
+                    push(&push(at, "x-idempotency"), "header"),
+                    RuleId::LintUnknownParameter,
+                    format!(
+                        "`{}` is not a header parameter of {}: declare it (`in: header`, usually `required: true`)",
+                        idem.header, op.id
+                    ),
+                )
+                .with_help(suggest::did_you_mean(&idem.header, headers))
+                .needs([push(at, "parameters")]),
+            );
+        }
+    }
     if let Some(p) = &op.polling {
         if p.interval_seconds == 0 {
             err(

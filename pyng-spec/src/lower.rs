@@ -720,6 +720,12 @@ impl<'a> Lowerer<'a> {
                 pointer: e.pointer,
             })
             .collect();
+        let idempotency = self
+            .ext::<ext::IdempotencyExt>(exts, "x-idempotency", at)
+            .map(|i| Idempotency {
+                header: i.header,
+                source: i.source.as_deref().map(parse_source),
+            });
         let security = op
             .security
             .as_ref()
@@ -742,6 +748,7 @@ impl<'a> Lowerer<'a> {
                 .ext(exts, "x-one-of-parameters", at)
                 .unwrap_or_default(),
             echo,
+            idempotency,
             security,
             pointer: at.to_owned(),
         })

@@ -244,6 +244,9 @@ registry! {
     IdentityEcho = "identity.echo", Error, TRAFFIC,
         "A request parameter is repeated unchanged in the body.",
         "`x-echo`";
+    IdentityIdempotentReplay = "identity.idempotent-replay", Error, TRAFFIC,
+        "A replay of an `x-idempotency` call (the same key) with the same body answers as the first call did (status and body); one with the same key and another body is refused (a 4xx).",
+        "`x-idempotency`; specs/README.md § Idempotency";
     IdentityStable = "identity.stable", Error, TRAFFIC,
         "An id never changes within a polling sequence once present.",
         "`x-stable`";
@@ -340,7 +343,7 @@ registry! {
         "the operation's `operationId`";
     LintUnknownParameter = "lint.unknown-parameter", Error, SPEC,
         "An extension names only parameters the operation has.",
-        "`x-resource-key`, `x-one-of-parameters`, `x-echo`, `x-signature`";
+        "`x-resource-key`, `x-one-of-parameters`, `x-echo`, `x-idempotency`, `x-signature`";
     LintDanglingRef = "lint.dangling-ref", Error, SPEC,
         "Every `$ref` names a component that exists.",
         "OpenAPI 3.0.3 `$ref`";

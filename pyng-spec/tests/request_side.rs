@@ -28,6 +28,10 @@ fn request_bodies_are_lowered_shared_or_inline() {
     let op = spec.operation("createOrder").unwrap();
     let body = op.request_body.as_ref().unwrap();
     assert!(body.required);
+    assert_eq!(
+        body.source.as_ref().unwrap().to_string(),
+        "orders.md § Create an order"
+    );
     assert_eq!(body.pointer, "/components/requestBodies/NewOrder");
     assert_eq!(body.contents.len(), 1);
     assert_eq!(body.contents[0].encoding, BodyEncoding::Json);
@@ -171,4 +175,31 @@ fn shared_examples_are_read_and_checked_where_they_are_written() {
         Some("did you mean `#/components/examples/CreatedOrder`?")
     );
     assert_eq!(diags[0].line, line_of(&text, "CreatedOrdr"));
+}
+
+#[test]
+fn x_idempotency_names_a_header_parameter_in_any_case() {
+    let spec = load_str("fixture.yaml", BASE).unwrap().spec;
+    let op = spec.operation("createOrder").unwrap();
+    assert_eq!(op.idempotency.as_ref().unwrap().header, "idempotency-key");
+    let (text, diags) = problems(
+        "x-idempotency: {header: idempotency-key}",
+        "x-idempotency: {header: Idempotency-Kee}",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].rule, "lint.unknown-parameter");
+    assert_eq!(
+        diags[0].help.as_deref(),
+        Some("did you mean `Idempotency-Key`?")
+    );
+    assert_eq!(diags[0].line, line_of(&text, "Idempotency-Kee"));
+    // On a request body it would not be read.
+    let (_, diags) = problems(
+        "      x-source: \"orders.md#Create an order\"\n",
+        "      x-idempotency: {header: Idempotency-Key}\n",
+    );
+    assert!(
+        diags.iter().any(|d| d.rule == "lint.misplaced-extension"),
+        "{diags:#?}"
+    );
 }

@@ -27,6 +27,8 @@ pub(super) struct Covered {
     pub redacted_headers: usize,
     /// Exchanges with a documented response header redacted in the recording.
     pub redacted_response_headers: usize,
+    /// Calls of an idempotent operation whose replays are not checked.
+    pub untracked_replays: usize,
     /// Exchanges whose request body was not checked, by why.
     pub request_bodies_unchecked: BTreeMap<&'static str, usize>,
 }
@@ -84,6 +86,11 @@ impl Engine {
                 RuleId::HttpResponseHeader,
                 c.redacted_response_headers,
                 crate::checks::response_headers::REDACTED_HEADER,
+            ),
+            (
+                RuleId::IdentityIdempotentReplay,
+                c.untracked_replays,
+                crate::checks::idempotency::UNTRACKED,
             ),
         ] {
             if count > 0 {

@@ -237,6 +237,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         Node::Operation => one(Place::Operation),
         Node::Parameter => one(Place::Parameter),
         Node::Response => one(Place::Response),
+        Node::RequestBody => one(Place::RequestBody),
         Node::Example => one(Place::Example),
         Node::SecurityScheme => one(Place::SecurityScheme),
         // Members beside a `$ref` are not read (OAS 3.0.3 § Reference Object).
@@ -269,7 +270,6 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::Paths
         | Node::Responses
         | Node::PathItem
-        | Node::RequestBody
         | Node::Header
         | Node::MediaType
         | Node::Components
