@@ -111,6 +111,11 @@ impl Coverage {
                 reason: reason.to_owned(),
                 exchanges: 0,
             });
+        // One rule may go unevaluated for several reasons: each is said once.
+        if !entry.reason.split("; ").any(|r| r == reason) {
+            entry.reason.push_str("; ");
+            entry.reason.push_str(reason);
+        }
         entry.exchanges += exchanges;
     }
 

@@ -70,6 +70,52 @@ components:
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
 
+/// A POST of `body` (JSON; `None`: no body) to the request-side fixture's
+/// `createOrder`, answered with a conforming order and `Location`.
+fn posted_order(body: Option<&str>) -> Report {
+    posted_order_at(body, "/v1/orders/o-1")
+}
+
+/// Two calls of `createOrder` with one idempotency key, answered with
+/// orders of `first` and `second` cents.
+fn replayed_order(first: i64, second: i64) -> Report {
+    let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
+        .unwrap()
+        .spec;
+    let call = |amount: i64| {
+        json!({
+            "request": {"method": "POST", "url": "https://api.example/v1/orders",
+                "headers": {"Idempotency-Key": "key-0001", "Content-Type": "application/json"},
+                "body": {"amount": 1, "currency": "ZAR"}},
+            "response": {"status": 201,
+                "headers": {"Content-Type": "application/json", "Location": "/v1/orders/o-1"},
+                "body": {"id": "o-1", "amount": amount, "currency": "ZAR"}}
+        })
+    };
+    let doc = json!({"format": "pyng-recording", "version": 1,
+        "exchanges": [call(first), call(second)]});
+    Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
+/// [`posted_order`], answered with a `Location` header.
+fn posted_order_at(body: Option<&str>, location: &str) -> Report {
+    let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
+        .unwrap()
+        .spec;
+    let mut request = json!({"method": "POST", "url": "https://api.example/v1/orders",
+        "headers": {"Idempotency-Key": "key-0001"}});
+    if let Some(body) = body {
+        request["headers"]["Content-Type"] = json!("application/json");
+        request["bodyText"] = json!(body);
+    }
+    let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [{
+        "request": request,
+        "response": {"status": 201, "headers": {"Content-Type": "application/json", "Location": location},
+            "body": {"id": "o-1", "amount": 1, "currency": "ZAR"}}
+    }]});
+    Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
 /// A checkout whose `cancelled` the provider documents may later be
 /// corrected to `successful`; no bundled spec documents a correction.
 const CORRECTIONS_SPEC: &str = r##"
@@ -491,6 +537,26 @@ const CASES: &[Case] = &[
                 .unwrap(),
             ..Report::default()
         },
+    ),
+    (
+        "schema.read-only",
+        || posted_order(Some(r#"{"id": "o-1", "amount": 1, "currency": "ZAR"}"#)),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
+    ),
+    (
+        "identity.idempotent-replay",
+        || replayed_order(1, 2),
+        || replayed_order(1, 1),
+    ),
+    (
+        "http.response-header",
+        || posted_order_at(Some(r#"{"amount": 1, "currency": "ZAR"}"#), "/v2/x"),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
+    ),
+    (
+        "http.request-body",
+        || posted_order(None),
+        || posted_order(Some(r#"{"amount": 1, "currency": "ZAR"}"#)),
     ),
     (
         "schema.min-items",

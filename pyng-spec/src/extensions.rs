@@ -20,6 +20,8 @@ pub enum Place {
     ParameterSchema,
     /// A response object.
     Response,
+    /// A request body object (`requestBody`, `components/requestBodies`).
+    RequestBody,
     /// An entry of a media type's `examples`.
     Example,
     /// A security scheme.
@@ -41,6 +43,7 @@ impl Place {
             Place::Parameter => "parameter",
             Place::ParameterSchema => "parameter schema",
             Place::Response => "response",
+            Place::RequestBody => "request body",
             Place::Example => "example object",
             Place::SecurityScheme => "security scheme",
             Place::Property => "property",
@@ -57,6 +60,7 @@ impl Place {
             Place::Parameter => "a parameter",
             Place::ParameterSchema => "a parameter's schema",
             Place::Response => "a response",
+            Place::RequestBody => "a request body",
             Place::Example => "an example object",
             Place::SecurityScheme => "a security scheme",
             Place::Property => "a property schema",
@@ -92,6 +96,7 @@ pub const EXTENSIONS: &[Extension] = &[
             Operation,
             Parameter,
             Response,
+            RequestBody,
             Example,
             Property,
             ObjectSchema,
@@ -112,6 +117,10 @@ pub const EXTENSIONS: &[Extension] = &[
     },
     Extension {
         key: "x-echo",
+        places: &[Operation],
+    },
+    Extension {
+        key: "x-idempotency",
         places: &[Operation],
     },
     Extension {
@@ -182,6 +191,14 @@ pub(crate) struct PollingExt {
     pub(crate) interval_seconds: u64,
     #[serde(default)]
     pub(crate) description: Option<String>,
+    #[serde(rename = "x-source")]
+    pub(crate) source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct IdempotencyExt {
+    pub(crate) header: String,
     #[serde(rename = "x-source")]
     pub(crate) source: Option<String>,
 }

@@ -221,6 +221,13 @@ pub struct Field {
     pub deprecated: bool,
     /// `writeOnly: true`: sent in requests only; a value in a response is an error.
     pub write_only: bool,
+    /// `readOnly: true`: sent in responses only; a value in a request body is
+    /// an error (`schema.read-only`).
+    pub read_only: bool,
+    /// Listed in the object's `required` and not `readOnly`: required in a
+    /// request body (OAS 3.0.3: a required `readOnly` property is required in
+    /// responses only).
+    pub request_required: bool,
     /// `nullable: true`: the value may be JSON `null`.
     pub nullable: bool,
     /// The property schema's `description`.
@@ -426,6 +433,8 @@ pub struct Operation {
     /// The responses with a status code or a range (`5XX`) in spec order,
     /// then `default`.
     pub responses: Vec<Response>,
+    /// `requestBody`, when the operation documents one.
+    pub request_body: Option<RequestBody>,
     /// `x-polling`.
     pub polling: Option<Polling>,
     /// Parameters that identify the polled resource (`x-resource-key`).
@@ -434,6 +443,8 @@ pub struct Operation {
     pub one_of_params: Vec<String>,
     /// `x-echo` entries, in spec order.
     pub echo: Vec<Echo>,
+    /// `x-idempotency`: the request header whose value makes a replay.
+    pub idempotency: Option<Idempotency>,
     /// Names of the security schemes that apply.
     pub security: Vec<String>,
     /// Pointer to the operation object in the spec document.
@@ -569,6 +580,9 @@ pub struct Response {
     pub body: Option<Type>,
     /// The media type's `example` (named `example`), then its `examples`.
     pub examples: Vec<Example>,
+    /// The response's `headers` but `Content-Type` (which OpenAPI ignores),
+    /// in spec order.
+    pub headers: Vec<Header>,
     /// `x-source`.
     pub source: Option<Source>,
     /// Its `links`: the operations this response leads to, with the values
@@ -609,6 +623,74 @@ pub enum LinkValue {
     Constant(serde_json::Value),
 }
 
+/// A documented response header (`headers`, or a `$ref` to
+/// `components/headers`).
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// The header's name as the spec writes it; matched case-insensitively.
+    pub name: String,
+    /// `required: true`: every response of its status carries it.
+    pub required: bool,
+    /// The header's `description`.
+    pub description: Option<String>,
+    /// The type of its schema (`String` for a `content` header).
+    pub ty: Type,
+    /// Value constraints of its inline schema.
+    pub constraints: Constraints,
+    /// Pointer to the header object in the spec document (the component
+    /// for a `$ref`).
+    pub pointer: String,
+}
+
+/// How a request body's media type is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyEncoding {
+    /// `application/json` (and `+json` types).
+    Json,
+    /// `application/x-www-form-urlencoded`: decoded to an object of strings,
+    /// each coerced to its property's type (specs/README.md § Request bodies).
+    Form,
+}
+
+/// `requestBody` of an [`Operation`].
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    /// `required: true`: a request without a body is an error.
+    pub required: bool,
+    /// The request body's `description`.
+    pub description: Option<String>,
+    /// The media types the kit reads (JSON and form), in spec order.
+    pub contents: Vec<RequestContent>,
+    /// `x-source`.
+    pub source: Option<Source>,
+    /// Pointer to the request body object (the component for a `$ref`).
+    pub pointer: String,
+}
+
+impl RequestBody {
+    /// The documented content a recorded `Content-Type` selects: the media
+    /// type it names (parameters such as `charset` aside, case-insensitive).
+    pub fn content_for(&self, content_type: &str) -> Option<&RequestContent> {
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        self.contents
+            .iter()
+            .find(|c| c.media_type.eq_ignore_ascii_case(essence))
+    }
+}
+
+/// One media type of a [`RequestBody`].
+#[derive(Debug, Clone)]
+pub struct RequestContent {
+    /// The media type as the spec writes it.
+    pub media_type: String,
+    /// How the body is written.
+    pub encoding: BodyEncoding,
+    /// The schema; `None` without one (any body).
+    pub body: Option<Type>,
+    /// The media type's `example` (named `example`), then its `examples`.
+    pub examples: Vec<Example>,
+}
+
 /// A documented example body of a [`Response`].
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -635,6 +717,16 @@ pub struct Polling {
     /// `description`: why this interval (a rate limit, say); shown in the
     /// generated docs.
     pub description: Option<String>,
+    /// `x-source`.
+    pub source: Option<Source>,
+}
+
+/// `x-idempotency`: requests that carry the same value of `header` are
+/// replays of one call (specs/README.md § Idempotency).
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    /// The request header parameter holding the key (`Idempotency-Key`).
+    pub header: String,
     /// `x-source`.
     pub source: Option<Source>,
 }

@@ -421,6 +421,19 @@ fn defaults(spec: &Spec, m: &Model, raw: &Value, problems: &mut Vec<Problem>) {
 
 fn model(spec: &Spec, m: &Model, problems: &mut Vec<Problem>) {
     for f in &m.fields {
+        if f.read_only && f.write_only {
+            problems.push(
+                Problem::new(
+                    push(&f.pointer, "writeOnly"),
+                    RuleId::LintReadAndWriteOnly,
+                    format!(
+                        "`{}` of {} is both `readOnly` and `writeOnly`: it could be sent neither in a request nor in a response (OAS 3.0.3: a property MUST NOT be both)",
+                        f.wire_name, m.name
+                    ),
+                )
+                .at_key(),
+            );
+        }
         if let Some(p) = &f.presence {
             let at = push(&f.pointer, "x-presence");
             if let Some(e) = status_enum(spec, m, &p.status_field, &push(&at, "field"), problems) {
@@ -662,6 +675,30 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             }
         }
     }
+    if let Some(idem) = &op.idempotency {
+        let is_header = |p: &&Param| {
+            p.location == ParamLocation::Header && p.name.eq_ignore_ascii_case(&idem.header)
+        };
+        if !op.params.iter().any(|p| is_header(&p)) {
+            let headers = op
+                .params
+                .iter()
+                .filter(|p| p.location == ParamLocation::Header)
+                .map(|p| p.name.as_str());
+            problems.push(
+                Problem::new(
+                    push(&push(at, "x-idempotency"), "header"),
+                    RuleId::LintUnknownParameter,
+                    format!(
+                        "`{}` is not a header parameter of {}: declare it (`in: header`, usually `required: true`)",
+                        idem.header, op.id
+                    ),
+                )
+                .with_help(suggest::did_you_mean(&idem.header, headers))
+                .needs([push(at, "parameters")]),
+            );
+        }
+    }
     if let Some(p) = &op.polling {
         if p.interval_seconds == 0 {
             err(
@@ -720,10 +757,16 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             );
         }
     }
+    for content in op.request_body.iter().flat_map(|b| &b.contents) {
+        let Some(body) = &content.body else { continue };
+        for ex in &content.examples {
+            examples(spec, body, ex, validate::Direction::Request, problems);
+        }
+    }
     for r in &op.responses {
         let Some(body) = &r.body else { continue };
         for ex in &r.examples {
-            examples(spec, body, ex, problems);
+            examples(spec, body, ex, validate::Direction::Response, problems);
         }
         ambiguous_status_field(spec, op, r, body, problems);
     }
@@ -789,8 +832,14 @@ fn pointer_resolves(spec: &Spec, ty: &Type, pointer: &str) -> bool {
     true
 }
 
-fn examples(spec: &Spec, body: &Type, ex: &Example, problems: &mut Vec<Problem>) {
-    let findings = validate::validate(spec, body, &ex.value);
+fn examples(
+    spec: &Spec,
+    body: &Type,
+    ex: &Example,
+    direction: validate::Direction,
+    problems: &mut Vec<Problem>,
+) {
+    let findings = validate::validate_in(spec, body, &ex.value, direction);
     for f in &findings {
         if f.severity == Severity::Error && !ex.expected_violations.contains(&f.rule) {
             problems.push(

@@ -14,8 +14,10 @@ use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
+mod headers;
 mod links;
 mod refs;
+mod request;
 
 type Exts = IndexMap<String, Value>;
 
@@ -448,12 +450,15 @@ impl<'a> Lowerer<'a> {
                 source: p.source.as_deref().map(parse_source),
             });
         let write_only = data.is_some_and(|d| d.write_only);
+        let read_only = data.is_some_and(|d| d.read_only);
         Field {
             wire_name: wire_name.to_owned(),
             ty,
             required: required && !write_only,
             deprecated: data.is_some_and(|d| d.deprecated),
             write_only,
+            read_only,
+            request_required: required && !read_only,
             nullable: data.is_some_and(|d| d.nullable),
             description: data.and_then(|d| d.description.clone()),
             source: self.source(exts, at),
@@ -704,6 +709,10 @@ impl<'a> Lowerer<'a> {
             };
             responses.push(self.lower_response(&id, status, response, &at));
         }
+        let request_body = op
+            .request_body
+            .as_ref()
+            .and_then(|body| self.lower_request_body(&id, body, &push(at, "requestBody")));
         let exts = &op.extensions;
         let polling = self
             .ext::<ext::PollingExt>(exts, "x-polling", at)
@@ -721,6 +730,12 @@ impl<'a> Lowerer<'a> {
                 pointer: e.pointer,
             })
             .collect();
+        let idempotency = self
+            .ext::<ext::IdempotencyExt>(exts, "x-idempotency", at)
+            .map(|i| Idempotency {
+                header: i.header,
+                source: i.source.as_deref().map(parse_source),
+            });
         let security = op
             .security
             .as_ref()
@@ -736,12 +751,14 @@ impl<'a> Lowerer<'a> {
             source: self.source(exts, at),
             params,
             responses,
+            request_body,
             polling,
             resource_key: self.ext(exts, "x-resource-key", at).unwrap_or_default(),
             one_of_params: self
                 .ext(exts, "x-one-of-parameters", at)
                 .unwrap_or_default(),
             echo,
+            idempotency,
             security,
             pointer: at.to_owned(),
         })
@@ -778,50 +795,62 @@ impl<'a> Lowerer<'a> {
                     oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &push(&cat, "schema")),
                 });
             }
-            if let Some(value) = &content.example {
-                examples.push(Example {
-                    name: "example".into(),
-                    summary: None,
-                    value: value.clone(),
-                    expected_violations: Vec::new(),
-                    source: None,
-                    pointer: push(&cat, "example"),
-                });
-            }
-            for (name, example) in &content.examples {
-                let eat = push(&push(&cat, "examples"), name);
-                let oa::ReferenceOr::Item(example) = example else {
-                    self.error(
-                        &eat,
-                        RuleId::LintUnsupported,
-                        "`$ref` examples are not supported",
-                    );
-                    continue;
-                };
-                let Some(value) = &example.value else {
-                    continue;
-                };
-                examples.push(Example {
-                    name: name.clone(),
-                    summary: example.summary.clone(),
-                    value: value.clone(),
-                    expected_violations: self
-                        .ext(&example.extensions, "x-expected-violations", &eat)
-                        .unwrap_or_default(),
-                    source: self.source(&example.extensions, &eat),
-                    pointer: push(&eat, "value"),
-                });
-            }
+            examples = self.lower_examples(content, &cat);
         }
+        let headers = self.lower_headers(&response.headers, at);
         Response {
             status,
             description: response.description.clone(),
             content_type,
             body,
             examples,
+            headers,
             source: self.source(&response.extensions, at),
             links: self.lower_links(&response.links, at),
         }
+    }
+
+    /// A media type's `example` (named `example`), then its `examples`;
+    /// `cat` is the media type's pointer.
+    pub(super) fn lower_examples(&mut self, content: &oa::MediaType, cat: &str) -> Vec<Example> {
+        let mut examples = Vec::new();
+        if let Some(value) = &content.example {
+            examples.push(Example {
+                name: "example".into(),
+                summary: None,
+                value: value.clone(),
+                expected_violations: Vec::new(),
+                source: None,
+                pointer: push(cat, "example"),
+            });
+        }
+        for (name, example) in &content.examples {
+            let eat = push(&push(cat, "examples"), name);
+            // A shared example's problems are placed in components.
+            let (example, eat) = match example {
+                oa::ReferenceOr::Item(example) => (example, eat),
+                oa::ReferenceOr::Reference { reference } => {
+                    match self.resolve_component::<oa::Example>(reference, &eat, &eat) {
+                        Some(found) => found,
+                        None => continue,
+                    }
+                }
+            };
+            let Some(value) = &example.value else {
+                continue;
+            };
+            examples.push(Example {
+                name: name.clone(),
+                summary: example.summary.clone(),
+                value: value.clone(),
+                expected_violations: self
+                    .ext(&example.extensions, "x-expected-violations", &eat)
+                    .unwrap_or_default(),
+                source: self.source(&example.extensions, &eat),
+                pointer: push(&eat, "value"),
+            });
+        }
+        examples
     }
 }
 

@@ -128,11 +128,17 @@ registry! {
         "The response status code is documented for the operation.",
         "the operation's `responses`";
     HttpRequestParameters = "http.request-parameters", Error, TRAFFIC,
-        "The recorded request sends every required parameter, each matching its `pattern` and `enum`.",
+        "The recorded request sends every required parameter (a header in any case), each matching its `pattern` and `enum` (a header's value also its `type`).",
         "the operation's `parameters`";
     HttpRequestOneOf = "http.request-one-of", Error, TRAFFIC,
         "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",
         "the operation's `x-one-of-parameters`";
+    HttpRequestBody = "http.request-body", Error, TRAFFIC,
+        "The recorded request sends the body the operation documents: one when `required`, of a documented media type (JSON or form), readable as it; its content is checked with the `schema.*` rules.",
+        "the operation's `requestBody`";
+    HttpResponseHeader = "http.response-header", Error, TRAFFIC,
+        "A response carries every header its documented response requires (in any case), each value of its schema's `type`, `pattern` and `enum`.",
+        "the response's `headers`";
     HttpContentType = "http.content-type", Error, TRAFFIC,
         "A response documented as JSON is recorded with a JSON Content-Type.",
         "the response's `content` media type";
@@ -187,6 +193,9 @@ registry! {
     SchemaWriteOnly = "schema.write-only", Error, GENERATED,
         "A property marked `writeOnly` has no value in a response.",
         "schema `writeOnly`";
+    SchemaReadOnly = "schema.read-only", Error, TRAFFIC,
+        "A property marked `readOnly` has no value in a request body (the server sets it).",
+        "schema `readOnly`";
     SchemaAdditionalProperty = "schema.additional-property", Error, VALUE,
         "An object has only the properties its schema lists where `additionalProperties: false` (the generated models refuse others when they deserialize).",
         "schema `additionalProperties`";
@@ -235,6 +244,9 @@ registry! {
     IdentityEcho = "identity.echo", Error, TRAFFIC,
         "A request parameter is repeated unchanged in the body.",
         "`x-echo`";
+    IdentityIdempotentReplay = "identity.idempotent-replay", Error, TRAFFIC,
+        "A replay of an `x-idempotency` call (the same key) with the same body answers as the first call did (status and body); one with the same key and another body is refused (a 4xx).",
+        "`x-idempotency`; specs/README.md § Idempotency";
     IdentityStable = "identity.stable", Error, TRAFFIC,
         "An id never changes within a polling sequence once present.",
         "`x-stable`";
@@ -269,6 +281,9 @@ registry! {
     LintRefSiblings = "lint.ref-siblings", Warning, SPEC,
         "A schema `$ref` stands alone: OpenAPI 3.0.3 ignores the members beside it.",
         "OpenAPI 3.0.3 § Reference Object";
+    LintReadAndWriteOnly = "lint.read-and-write-only", Error, SPEC,
+        "A property is not both `readOnly` and `writeOnly` (OAS 3.0.3: it MUST NOT be; it could be sent neither way).",
+        "schema `readOnly`, `writeOnly`";
     LintDefaultViolation = "lint.default-violation", Error, SPEC,
         "A property's `default` passes its own schema.",
         "schema `default`";
@@ -328,7 +343,7 @@ registry! {
         "the operation's `operationId`";
     LintUnknownParameter = "lint.unknown-parameter", Error, SPEC,
         "An extension names only parameters the operation has.",
-        "`x-resource-key`, `x-one-of-parameters`, `x-echo`, `x-signature`";
+        "`x-resource-key`, `x-one-of-parameters`, `x-echo`, `x-idempotency`, `x-signature`";
     LintDanglingRef = "lint.dangling-ref", Error, SPEC,
         "Every `$ref` names a component that exists.",
         "OpenAPI 3.0.3 `$ref`";
@@ -699,6 +714,11 @@ pub mod messages {
         RuleId::SchemaWriteOnly,
         "`{property}` of {model} is write-only: a response does not carry it",
     );
+    /// `schema.read-only`: a read-only property with a value in a request body.
+    pub const READ_ONLY: Message = t(
+        RuleId::SchemaReadOnly,
+        "`{property}` of {model} is read-only: a request does not send it",
+    );
     /// `schema.additional-property`: a property a closed model does not list.
     pub const ADDITIONAL: Message = t(
         RuleId::SchemaAdditionalProperty,
@@ -777,6 +797,7 @@ pub mod messages {
         MAX_ITEMS,
         DEPRECATED,
         WRITE_ONLY,
+        READ_ONLY,
         ADDITIONAL,
         UNDOCUMENTED,
         MUST_BE_PRESENT,

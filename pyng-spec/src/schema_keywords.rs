@@ -278,7 +278,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::LintDanglingRef],
         &[],
         Where::Anywhere,
-        "only `allOf: [{$ref: ...}]` beside annotations (and, on a property, `nullable`, `deprecated`, `writeOnly`): the referenced schema, nullable; any other composition is refused",
+        "only `allOf: [{$ref: ...}]` beside annotations (and, on a property, `nullable`, `deprecated`, `readOnly`, `writeOnly`): the referenced schema, nullable; any other composition is refused",
     ),
     refused("oneOf", &[], None, "composition is not supported yet"),
     refused("anyOf", &[], None, "composition is not supported yet"),
@@ -338,10 +338,16 @@ pub const KEYWORDS: &[Keyword] = &[
         None,
         "composition is not supported yet",
     ),
-    annotation(
-        "readOnly",
-        "nothing to check in a response (request bodies are not checked)",
-    ),
+    Keyword {
+        name: "readOnly",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaReadOnly, RuleId::LintReadAndWriteOnly],
+        },
+        applies_to: &[],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "a request body does not carry the property (and `required` does not apply to it there); not beside `writeOnly: true`",
+    },
     Keyword {
         name: "writeOnly",
         support: Support::Enforced {

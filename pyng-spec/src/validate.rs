@@ -11,6 +11,7 @@
 pub(crate) mod order;
 mod rules;
 pub mod stream;
+pub mod text;
 
 use serde_json::{Map, Value};
 
@@ -39,10 +40,29 @@ pub struct Finding {
     pub related: Vec<String>,
 }
 
-/// Validates `body` as an instance of `ty`.
+/// Which way a body travels: the rules of `readOnly`, `writeOnly` and
+/// `required` depend on it (OAS 3.0.3 § Schema Object).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// A response body: a `writeOnly` property is refused, and `required`
+    /// does not apply to it.
+    Response,
+    /// A request body: a `readOnly` property is refused, and `required`
+    /// does not apply to it.
+    Request,
+}
+
+/// Validates `body` as an instance of `ty` in a response.
 pub fn validate(spec: &Spec, ty: &Type, body: &Value) -> Vec<Finding> {
+    validate_in(spec, ty, body, Direction::Response)
+}
+
+/// Validates `body` as an instance of `ty` in a body going `direction`: the
+/// conformance engine checks request bodies with [`Direction::Request`].
+pub fn validate_in(spec: &Spec, ty: &Type, body: &Value, direction: Direction) -> Vec<Finding> {
     let mut v = Validator {
         spec,
+        direction,
         findings: Vec::new(),
         issues: Vec::new(),
     };
@@ -55,6 +75,7 @@ pub fn validate(spec: &Spec, ty: &Type, body: &Value) -> Vec<Finding> {
 pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Finding> {
     let mut v = Validator {
         spec,
+        direction: Direction::Response,
         findings: Vec::new(),
         issues: Vec::new(),
     };
@@ -62,8 +83,47 @@ pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Findi
     v.findings
 }
 
+/// Validates a value that arrives as text (a header's), of type `ty` with
+/// the `constraints` of its schema: read as [`text::from_text`] says, then
+/// checked as a property of that schema would be.
+pub fn validate_text(
+    spec: &Spec,
+    ty: &Type,
+    constraints: &Constraints,
+    text: &str,
+) -> Vec<Finding> {
+    let field = Field {
+        wire_name: String::new(),
+        ty: ty.clone(),
+        required: false,
+        deprecated: false,
+        write_only: false,
+        read_only: false,
+        request_required: false,
+        nullable: false,
+        description: None,
+        source: None,
+        constraints: constraints.clone(),
+        stable: false,
+        monotonic: false,
+        presence: None,
+        example: None,
+        pointer: String::new(),
+    };
+    let value = text::from_text(ty, text);
+    let mut v = Validator {
+        spec,
+        direction: Direction::Request,
+        findings: Vec::new(),
+        issues: Vec::new(),
+    };
+    v.value(ty, &value, "", Some(&field));
+    v.findings
+}
+
 struct Validator<'a> {
     spec: &'a Spec,
+    direction: Direction,
     findings: Vec<Finding>,
     /// Scratch for the rules that may report several issues at once.
     issues: Vec<Issue<'a>>,
@@ -172,7 +232,12 @@ impl<'a> Validator<'a> {
 
     fn model(&mut self, m: &'a Model, obj: &Map<String, Value>, instance: &Value, at: &str) {
         let status = |field: &str| obj.get(field).and_then(Value::as_str);
-        for phase in order::phases(m) {
+        let direction = self.direction;
+        let required = move |f: &Field| match direction {
+            Direction::Response => f.required,
+            Direction::Request => f.request_required,
+        };
+        for phase in order::phases_in(m, self.direction) {
             match phase {
                 Phase::Field { index, rule } => {
                     let Some(f) = m.fields.get(index) else {
@@ -183,12 +248,12 @@ impl<'a> Validator<'a> {
                         (FieldRule::Value, Some(v)) => {
                             self.value(&f.ty, v, &push(at, &f.wire_name), Some(f));
                         }
-                        (FieldRule::Value, None) if f.required => {
+                        (FieldRule::Value, None) if required(f) => {
                             self.place(Some(rules::required(m, f)), at);
                         }
                         (FieldRule::Value, None) => {}
                         (FieldRule::Marked, Some(v)) if !v.is_null() => {
-                            rules::marked(m, f, &mut self.issues);
+                            rules::marked(m, f, self.direction, &mut self.issues);
                             self.place_all(&push(at, &f.wire_name));
                         }
                         (FieldRule::Marked, _) => {}

@@ -38,6 +38,26 @@ fn generated_surface() {
     });
 }
 
+/// The request side no bundled spec has yet (request bodies, `readOnly`
+/// left out of `RequestBody`, `x-idempotency`), on the fixture
+/// `tests/fixtures/request-side.yaml`; `pyng-derive/tests/request_types.rs`
+/// compiles the same code.
+#[test]
+fn request_side_surface_and_code() {
+    let text = include_str!("fixtures/request-side.yaml");
+    let spec = pyng_spec::load_str("tests/fixtures/request-side.yaml", text)
+        .unwrap()
+        .spec;
+    insta::assert_snapshot!(
+        "request_side_surface",
+        pyng_spec::codegen::surface(&spec).unwrap()
+    );
+    let code = pyng_spec::codegen::render(&spec).unwrap();
+    let start = code.find("pub mod create_order").unwrap();
+    let end = code[start..].find("pub enum Response").unwrap() + start;
+    insta::assert_snapshot!("request_side_create_order_module", &code[start..end]);
+}
+
 const PREFIX: &str = "codegen_snapshots__generated_surface@";
 
 /// What a file in the snapshot directory is, for [`no_orphaned_snapshots`].

@@ -151,6 +151,12 @@ const SPEC_CASES: &[SpecCase] = &[
             "totl == sum(lines[*].amount)",
         )
     }),
+    ("lint.read-and-write-only", || {
+        edited(
+            "        note:\n          type: string\n",
+            "        note:\n          type: string\n          readOnly: true\n          writeOnly: true\n",
+        )
+    }),
     ("lint.bad-pattern", || {
         edited(
             "        note:\n          type: string\n",

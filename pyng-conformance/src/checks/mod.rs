@@ -1,11 +1,14 @@
 //! The rules, grouped by what they look at: one exchange's HTTP envelope
-//! ([`http`]), its request ([`request`]), its body ([`body`]), its signatures ([`signature`]), and a
-//! polling sequence ([`sequence`]).
+//! ([`http`], [`response_headers`]), its request ([`request`], [`request_body`]), its body ([`body`]), its signatures ([`signature`]), and a
+//! polling sequence ([`sequence`]) or an idempotent call's replays ([`idempotency`]).
 
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod http;
+pub(crate) mod idempotency;
 pub(crate) mod request;
+pub(crate) mod request_body;
+pub(crate) mod response_headers;
 pub(crate) mod sequence;
 pub(crate) mod signature;
 
@@ -37,6 +40,16 @@ impl<'a> Params<'a> {
                 .map(|(_, v)| v.as_ref()),
         }
     }
+}
+
+/// What the checks of one exchange could not evaluate, for the coverage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Unevaluated {
+    /// A header parameter's value was redacted when it was recorded.
+    pub redacted_header: bool,
+    /// A documented response header's value was redacted when it was
+    /// recorded.
+    pub redacted_response_header: bool,
 }
 
 /// A finding of the registered rule `rule` about one exchange.

@@ -1,14 +1,20 @@
 //! `http.request-*`: the recorded request sends what the operation documents:
 //! required query parameters, values matching their `pattern`/`enum`, and exactly
-//! one of the `x-one-of-parameters`. A bare body has no request, so nothing is
-//! checked for it.
+//! one of the `x-one-of-parameters`; required header parameters
+//! (`Idempotency-Key`), named in any case, each value checked against its
+//! schema. A bare body has no request, so nothing is checked for it.
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 use pyng_spec::registry::RuleId;
 
-use super::{Params, at_exchange};
-use crate::exchange::Exchange;
+use super::{Params, Unevaluated, at_exchange};
+use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
+use crate::redact::REDACTED;
+
+/// The coverage's reason for [`Unevaluated::redacted_header`].
+pub(crate) const REDACTED_HEADER: &str =
+    "a header parameter's value was redacted when it was recorded, so its schema is not checked";
 
 /// `params` are the path parameters taken from the matched template plus the
 /// recorded query parameters.
@@ -18,10 +24,11 @@ pub(crate) fn check(
     ex: &Exchange,
     params: Params<'_>,
     out: &mut Vec<Finding>,
-) {
+) -> Unevaluated {
     if ex.operation.is_some() {
-        return;
+        return Unevaluated::default();
     }
+    let unchecked = headers(spec, op, ex, out);
     let value = |name: &str| params.get(name);
     let mut problem = |rule: RuleId, message: String, source| {
         out.push(at_exchange(ex, &op.id, rule, message).with_source(source));
@@ -87,4 +94,41 @@ pub(crate) fn check(
             problem(RuleId::HttpRequestOneOf, message, op.source.as_ref());
         }
     }
+    unchecked
+}
+
+/// The header parameters of `op` in the request's headers (any case).
+fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -> Unevaluated {
+    let mut unchecked = Unevaluated::default();
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Header)
+    {
+        let source = p.source.as_ref().or(op.source.as_ref());
+        let mut problem = |message: String| {
+            out.push(
+                at_exchange(ex, &op.id, RuleId::HttpRequestParameters, message).with_source(source),
+            );
+        };
+        let Some(value) = header(&ex.request_headers, &p.name) else {
+            if p.required {
+                problem(format!(
+                    "the request lacks the required header `{}`",
+                    p.name
+                ));
+            }
+            continue;
+        };
+        if value == REDACTED {
+            unchecked.redacted_header = true;
+            continue;
+        }
+        for f in pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, value) {
+            if f.severity == pyng_spec::Severity::Error {
+                problem(format!("header `{}`: {} ({})", p.name, f.message, f.rule));
+            }
+        }
+    }
+    unchecked
 }

@@ -23,6 +23,14 @@ pub(super) struct Covered {
     /// Exchanges of a signed operation checked without the secret.
     pub unsigned_requests: usize,
     pub unsigned_responses: usize,
+    /// Exchanges with a header parameter redacted in the recording.
+    pub redacted_headers: usize,
+    /// Exchanges with a documented response header redacted in the recording.
+    pub redacted_response_headers: usize,
+    /// Calls of an idempotent operation whose replays are not checked.
+    pub untracked_replays: usize,
+    /// Exchanges whose request body was not checked, by why.
+    pub request_bodies_unchecked: BTreeMap<&'static str, usize>,
 }
 
 impl Engine {
@@ -69,10 +77,28 @@ impl Engine {
             ),
             (RuleId::SignatureRequest, c.unsigned_requests, no_secret),
             (RuleId::SignatureResponse, c.unsigned_responses, no_secret),
+            (
+                RuleId::HttpRequestParameters,
+                c.redacted_headers,
+                crate::checks::request::REDACTED_HEADER,
+            ),
+            (
+                RuleId::HttpResponseHeader,
+                c.redacted_response_headers,
+                crate::checks::response_headers::REDACTED_HEADER,
+            ),
+            (
+                RuleId::IdentityIdempotentReplay,
+                c.untracked_replays,
+                crate::checks::idempotency::UNTRACKED,
+            ),
         ] {
             if count > 0 {
                 skipped.skipped(rule.name(), count, why);
             }
+        }
+        for (why, count) in c.request_bodies_unchecked {
+            skipped.skipped(RuleId::HttpRequestBody.name(), count, why);
         }
         into.merge(skipped);
     }

@@ -18,6 +18,7 @@ use super::report::{Report, SequenceRecord};
 use super::sequences::{SeqKey, Sequences};
 use super::stream::{Batch, Checked};
 use super::threads::Threads;
+use crate::checks::idempotency::{self, Keyed, Replays};
 use crate::checks::sequence::At;
 use crate::finding::Finding;
 use crate::input::ndjson::Line;
@@ -48,6 +49,8 @@ pub(super) struct FileRun<'e> {
     first_unmatched: Option<(Option<usize>, String)>,
     /// What this file's exchanges covered, by operation (named at the end).
     covered: BTreeMap<OpRef, Covered>,
+    /// The first call of each idempotency key.
+    replays: Replays,
     spec_infos: BTreeSet<(String, String)>,
 }
 
@@ -69,6 +72,7 @@ impl<'e> FileRun<'e> {
             unmatched: 0,
             first_unmatched: None,
             covered: BTreeMap::new(),
+            replays: Replays::default(),
             spec_infos: BTreeSet::new(),
         }
     }
@@ -294,6 +298,15 @@ impl<'e> FileRun<'e> {
         let covered = self.covered.entry(op_ref).or_default();
         covered.exchanges += 1;
         *covered.statuses.entry(p.status).or_default() += 1;
+        covered.redacted_headers += usize::from(p.side.unevaluated.redacted_header);
+        covered.redacted_response_headers +=
+            usize::from(p.side.unevaluated.redacted_response_header);
+        if let Some(why) = p.side.request_body_unchecked {
+            *covered
+                .request_bodies_unchecked
+                .entry(why.reason())
+                .or_default() += 1;
+        }
         if engine.secret.is_none() {
             covered.unsigned_requests += usize::from(plans.signs_requests);
             covered.unsigned_responses += usize::from(plans.signs_responses);
@@ -324,6 +337,21 @@ impl<'e> FileRun<'e> {
             r.exchanges += 1;
         }
         let mut findings = p.findings;
+        match p.side.call {
+            Some(Keyed::Call(call)) => {
+                let at = idempotency::At {
+                    op_ref,
+                    op,
+                    ex_file: &self.file,
+                    entry: p.entry,
+                };
+                if !self.replays.check(&at, call, &mut findings) {
+                    covered.untracked_replays += 1;
+                }
+            }
+            Some(Keyed::Redacted) => covered.untracked_replays += 1,
+            None => {}
+        }
         if let Some((i, obs)) = &p.observation {
             let at = At {
                 plan: &plans.by_response[*i],

@@ -23,6 +23,8 @@ pub(super) struct OpPlans {
     pub signs_responses: bool,
     /// A signed-query scheme applies to the requests.
     pub signs_requests: bool,
+    /// `x-idempotency`: the replay check compares whole response bodies.
+    pub idempotent: bool,
 }
 
 impl OpPlans {
@@ -60,6 +62,7 @@ impl OpPlans {
             wants,
             signs_responses,
             signs_requests,
+            idempotent: op.idempotency.is_some(),
         }
     }
 }
@@ -76,7 +79,9 @@ impl Engine {
         let response_index = op.response_index(status);
         let plans = self.plans(op_ref);
         let want = match response_index {
-            _ if self.secret.is_some() && plans.signs_responses => Some(&WHOLE),
+            _ if (self.secret.is_some() && plans.signs_responses) || plans.idempotent => {
+                Some(&WHOLE)
+            }
             Some(i) => plans.wants[i].as_ref(),
             None => None,
         };

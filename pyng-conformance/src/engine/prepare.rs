@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use super::Engine;
 use crate::checks::sequence::{Observation, observe};
-use crate::checks::{self, Params, body, http, request, signature};
+use crate::checks::{
+    self, Params, body, http, idempotency, request, request_body, response_headers, signature,
+};
 use crate::exchange::Exchange;
 use crate::finding::Finding;
 use crate::input;
@@ -29,6 +31,8 @@ pub(super) struct Prepared<'a> {
     /// The documented response and what its body says about the resource
     /// (matched exchanges whose response has a sequence plan).
     pub observation: Option<(usize, Observation)>,
+    /// What the checks of the request and headers leave to the file's run.
+    pub side: Side,
     pub findings: Vec<Finding>,
     /// Where to locate findings.
     pub text: Text<'a>,
@@ -73,6 +77,18 @@ impl Text<'_> {
     }
 }
 
+/// What the checks of one exchange's request and headers leave to its
+/// file's run: what they could not evaluate, and its idempotent call.
+#[derive(Debug, Default)]
+pub(super) struct Side {
+    /// Why the request body was not checked, when the operation documents one.
+    pub request_body_unchecked: Option<request_body::Unchecked>,
+    /// What the header checks could not evaluate.
+    pub unevaluated: checks::Unevaluated,
+    /// The call of an `x-idempotency` operation, for the replay check.
+    pub call: Option<idempotency::Keyed>,
+}
+
 /// What an exchange was matched to.
 pub(super) enum Route {
     Operation {
@@ -95,6 +111,7 @@ impl Prepared<'_> {
             retry_after_ms: self.retry_after_ms,
             route: self.route,
             observation: self.observation,
+            side: self.side,
             findings: self.findings,
             text: self.text.into_owned(),
         }
@@ -130,7 +147,8 @@ impl Engine {
     /// it was read (`checked`, see [`input::recording::BodyCheck`]).
     fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
-        let (route, observation) = self.check_exchange(&ex, checked, &mut findings);
+        let mut side = Side::default();
+        let (route, observation) = self.check_exchange(&ex, checked, &mut findings, &mut side);
         let retry_after_ms = ex
             .response_headers
             .iter()
@@ -143,6 +161,7 @@ impl Engine {
             retry_after_ms,
             route,
             observation,
+            side,
             findings,
             text: Text::Body {
                 body: ex.body,
@@ -158,6 +177,7 @@ impl Engine {
         ex: &Exchange<'b>,
         checked: Option<Streamed<'b>>,
         findings: &mut Vec<Finding>,
+        side: &mut Side,
     ) -> (Route, Option<(usize, Observation)>) {
         let matched;
         let (op_ref, path_params) = match &ex.operation {
@@ -189,7 +209,9 @@ impl Engine {
             ));
         }
         http::check(op, ex, findings);
-        request::check(spec, op, ex, params, findings);
+        side.unevaluated = request::check(spec, op, ex, params, findings);
+        side.unevaluated.redacted_response_header = response_headers::check(spec, op, ex, findings);
+        side.request_body_unchecked = request_body::check(spec, op, ex, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);
         let response = response_index.map(|i| &op.responses[i]);
         let plans = self.plans(op_ref);
@@ -197,6 +219,10 @@ impl Engine {
         let streamed = body::stream(schema, response, ex, want, checked);
         let streamed = body::check(op, response, ex, params, streamed, findings);
         signature::check_request(spec, op, ex, self.secret.as_ref(), findings);
+        if op.idempotency.is_some() {
+            let whole = streamed.as_ref().and_then(|b| b.pointer(""));
+            side.call = idempotency::call(op, ex, whole.as_ref());
+        }
         let mut observation = None;
         if let (Some(body), Some(i)) = (&streamed, response_index) {
             if self.secret.is_some() && plans.signs_responses {

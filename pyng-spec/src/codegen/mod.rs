@@ -19,6 +19,7 @@ mod invariants;
 mod models;
 mod names;
 mod operations;
+mod request;
 mod support;
 mod surface;
 

@@ -95,7 +95,7 @@ fn field(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     }
 }
 
-fn field_doc(f: &Field) -> Doc {
+pub(super) fn field_doc(f: &Field) -> Doc {
     let mut doc = Doc::new();
     doc.opt_text(f.description.as_deref());
     let mut facts = vec![format!("Wire name {}", docs::code(&f.wire_name))];
@@ -150,6 +150,12 @@ fn field_doc(f: &Field) -> Doc {
     }
     if let Some(max) = f.constraints.max_items {
         facts.push(format!("at most {max} items"));
+    }
+    if f.read_only {
+        facts.push("read-only: set by the server, never sent in a request".to_owned());
+    }
+    if f.write_only {
+        facts.push("write-only: sent in requests, never in a response".to_owned());
     }
     if f.stable {
         facts.push("stable: never changes once present in a polling sequence".to_owned());

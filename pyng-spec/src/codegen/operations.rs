@@ -28,6 +28,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
     let path_fn = path_fn(cx, op, &mut scope)?;
     let query = query_struct(cx, op)?;
     let response = response_enum(cx, op)?;
+    let request = super::request::request_items(cx, op);
     let polling = op.polling.as_ref().map(|p| {
         let s = proc_macro2::Literal::u64_unsuffixed(p.interval_seconds);
         let mut doc = Doc::new();
@@ -52,6 +53,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
             #polling
             #path_fn
             #query
+            #request
             #response
         }
     })

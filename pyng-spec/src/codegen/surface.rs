@@ -250,6 +250,34 @@ fn operation_surface(cx: &Context<'_>, op: &Operation, s: &mut String) {
     if !op.one_of_params.is_empty() {
         let _ = writeln!(s, "  one of params: {}", op.one_of_params.join(", "));
     }
+    if let (Some(b), Some(c)) = (&op.request_body, super::request::content(op)) {
+        let required = if b.required { "required" } else { "optional" };
+        let body = c
+            .body
+            .as_ref()
+            .map_or("any".to_owned(), |t| type_name(cx, t));
+        let _ = writeln!(s, "  request body ({}, {required}): {body}", c.media_type);
+        if let Some(Type::Named(name)) = &c.body
+            && let Some(m) = cx.spec.model(name)
+        {
+            let left_out: Vec<&str> = m
+                .fields
+                .iter()
+                .filter(|f| f.read_only)
+                .map(|f| f.wire_name.as_str())
+                .collect();
+            if !left_out.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "    readOnly, not in RequestBody: {}",
+                    left_out.join(", ")
+                );
+            }
+        }
+    }
+    if let Some(i) = &op.idempotency {
+        let _ = writeln!(s, "  idempotency header: {}", i.header);
+    }
     for r in &op.responses {
         let status = r.status;
         let body = r

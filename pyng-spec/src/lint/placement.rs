@@ -190,7 +190,16 @@ impl<'v> Walk<'_, 'v> {
                 self.names(child, at, Node::MediaType);
             }
             (Node::Response, "headers") => self.names(child, at, Node::Header),
-            (Node::Header | Node::MediaType, "schema") => self.node(child, at, schema),
+            // A header's value is text, checked as a parameter's is.
+            (Node::Header, "schema") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: true,
+                },
+            ),
+            (Node::MediaType, "schema") => self.node(child, at, schema),
             (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
                 self.names(child, at, Node::Example);
             }
@@ -228,6 +237,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         Node::Operation => one(Place::Operation),
         Node::Parameter => one(Place::Parameter),
         Node::Response => one(Place::Response),
+        Node::RequestBody => one(Place::RequestBody),
         Node::Example => one(Place::Example),
         Node::SecurityScheme => one(Place::SecurityScheme),
         // Members beside a `$ref` are not read (OAS 3.0.3 § Reference Object).
@@ -260,7 +270,6 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::Paths
         | Node::Responses
         | Node::PathItem
-        | Node::RequestBody
         | Node::Header
         | Node::MediaType
         | Node::Components

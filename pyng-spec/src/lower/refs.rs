@@ -181,7 +181,8 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Components other than schemas a `$ref` may name: `responses`,
-/// `parameters` (those the lowering reads where they are used).
+/// `parameters`, `requestBodies`, `headers`, `examples` (those the lowering
+/// reads where they are used).
 pub(super) trait Component: Sized + 'static {
     /// The key under `components`.
     const KIND: &'static str;
@@ -199,6 +200,27 @@ impl Component for oa::Parameter {
     const KIND: &'static str = "parameters";
     fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
         &c.parameters
+    }
+}
+
+impl Component for oa::RequestBody {
+    const KIND: &'static str = "requestBodies";
+    fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
+        &c.request_bodies
+    }
+}
+
+impl Component for oa::Header {
+    const KIND: &'static str = "headers";
+    fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
+        &c.headers
+    }
+}
+
+impl Component for oa::Example {
+    const KIND: &'static str = "examples";
+    fn map(c: &oa::Components) -> &indexmap::IndexMap<String, oa::ReferenceOr<Self>> {
+        &c.examples
     }
 }
 

@@ -6,7 +6,8 @@
 //! order. The DOM validator runs the phases in this order, the streaming one
 //! sorts by them, and the codegen core emits `check()` in it.
 
-use crate::ir::Model;
+use super::Direction;
+use crate::ir::{Field, Model};
 
 /// One rule phase of a model instance. The derived order is the report order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,10 +57,25 @@ impl Phase {
     }
 }
 
-/// The phases `m` has, in order.
+/// The phases `m` has in a response, in order.
 pub(crate) fn phases(m: &Model) -> impl Iterator<Item = Phase> + '_ {
-    let fields = m.fields.iter().enumerate().flat_map(|(i, f)| {
-        let marked = (f.deprecated || f.write_only).then(|| Phase::marked(i));
+    phases_in(m, Direction::Response)
+}
+
+/// Whether `f` has a [`FieldRule::Marked`] phase in a body going `direction`:
+/// `deprecated` either way, `writeOnly` in a response, `readOnly` in a request.
+pub(crate) fn is_marked(f: &Field, direction: Direction) -> bool {
+    f.deprecated
+        || match direction {
+            Direction::Response => f.write_only,
+            Direction::Request => f.read_only,
+        }
+}
+
+/// The phases `m` has in a body going `direction`, in order.
+pub(crate) fn phases_in(m: &Model, direction: Direction) -> impl Iterator<Item = Phase> + '_ {
+    let fields = m.fields.iter().enumerate().flat_map(move |(i, f)| {
+        let marked = is_marked(f, direction).then(|| Phase::marked(i));
         let presence = f.presence.is_some().then(|| Phase::presence(i));
         marked
             .into_iter()

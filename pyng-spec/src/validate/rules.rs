@@ -404,7 +404,12 @@ pub(crate) fn presence<'a>(
 }
 
 /// `deprecated` and `writeOnly` of a field of `m` that has a value.
-pub(crate) fn marked<'a>(m: &'a Model, f: &'a Field, out: &mut Vec<Issue<'a>>) {
+pub(crate) fn marked<'a>(
+    m: &'a Model,
+    f: &'a Field,
+    direction: super::Direction,
+    out: &mut Vec<Issue<'a>>,
+) {
     let args: [(&str, &dyn std::fmt::Display); 2] =
         [("property", &f.wire_name), ("model", &m.name)];
     if f.deprecated {
@@ -415,13 +420,12 @@ pub(crate) fn marked<'a>(m: &'a Model, f: &'a Field, out: &mut Vec<Issue<'a>>) {
             f.source.as_ref(),
         ));
     }
-    if f.write_only {
-        out.push(Issue::of(
-            msg::WRITE_ONLY,
-            Rel::Here,
-            &args,
-            f.source.as_ref(),
-        ));
+    let (flag, message) = match direction {
+        super::Direction::Response => (f.write_only, msg::WRITE_ONLY),
+        super::Direction::Request => (f.read_only, msg::READ_ONLY),
+    };
+    if flag {
+        out.push(Issue::of(message, Rel::Here, &args, f.source.as_ref()));
     }
 }
 

@@ -138,7 +138,12 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 let v = v?;
                 let field = &m.fields[fi];
                 if !v.null && (field.deprecated || field.write_only) {
-                    rules::marked(m, field, &mut cx.issues);
+                    rules::marked(
+                        m,
+                        field,
+                        crate::validate::Direction::Response,
+                        &mut cx.issues,
+                    );
                     cx.flush(Some(Phase::marked(fi)));
                 }
                 seen.put(fi, true);
