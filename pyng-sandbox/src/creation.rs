@@ -9,23 +9,28 @@
 //! it plays that scenario. The scenario comes from the `x-sandbox-scenario`
 //! header, else from the first string member of the request body that the
 //! linked operation's body repeats (the partner's own reference, `orderId`).
-//! The body is synthesised from the spec, in the machine's initial state, with
-//! the request's members and parameters under the fields of the same name.
+//! The request body is checked against the operation's `requestBody` as a
+//! request (a bad one gets the documented 400 body), absent members take their
+//! schema's `default`. The response body is synthesised from the spec, in the
+//! machine's initial state, with the request's members and parameters under
+//! the fields of the same name.
 
 use std::collections::BTreeMap;
 
-use axum::http::{HeaderMap, header};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value};
 
+use pyng_spec::Severity;
+use pyng_spec::ir::{BodyEncoding, Spec, Type};
 use pyng_spec::pointer;
+use pyng_spec::validate::{self, Direction};
 
 use crate::app::App;
 use crate::body::{seed_of, synthesise};
-use crate::handler::{Checked, refuse_bad, resource_seed};
+use crate::handler::{Checked, Rejected, refuse_bad, resource_seed};
 use crate::plan::OpPlan;
 use crate::roles::Creation;
-use crate::routes::{SCENARIO_HEADER, json_response};
+use crate::routes::SCENARIO_HEADER;
 use crate::state::Created;
 
 /// Scenario text safe in a path segment, a query value and an id pattern.
@@ -62,26 +67,86 @@ pub(crate) fn id_prefix(param: &str) -> String {
     if out.is_empty() { "r".into() } else { out }
 }
 
-/// The request body as an object: JSON, or a form's fields as strings.
-fn request_members(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, &'static str> {
-    let media = headers
+/// The request body read as the operation's `requestBody` documents it and
+/// checked against its schema as a request (the engine's `http.request-body`
+/// rules), with the schema's `default`s filled in; or why it is refused.
+fn request_members(
+    spec: &Spec,
+    plan: &OpPlan,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, String> {
+    let Some(documented) = &plan.op.request_body else {
+        return Ok(Map::new());
+    };
+    if body.is_empty() {
+        return if documented.required {
+            Err("a request body is required".into())
+        } else {
+            Ok(Map::new())
+        };
+    }
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    if media.as_deref() == Some("application/x-www-form-urlencoded") {
-        return Ok(form_urlencoded::parse(body)
-            .into_owned()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect());
+        .unwrap_or_default();
+    let content = documented
+        .content_for(content_type)
+        .or(match documented.contents.as_slice() {
+            [only] if content_type.is_empty() => Some(only),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            let types: Vec<&str> = documented
+                .contents
+                .iter()
+                .map(|c| c.media_type.as_str())
+                .collect();
+            format!("the body must be sent as {}", types.join(" or "))
+        })?;
+    let value = match content.encoding {
+        BodyEncoding::Json => serde_json::from_slice::<Value>(body)
+            .map_err(|e| format!("the request body is not JSON: {e}"))?,
+        BodyEncoding::Form => {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+            let pairs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            match &content.body {
+                Some(ty) => validate::text::from_form(spec, ty, &pairs),
+                None => Value::Object(Map::new()),
+            }
+        }
+    };
+    if let Some(ty) = &content.body
+        && let Some(problem) = validate::validate_in(spec, ty, &value, Direction::Request)
+            .into_iter()
+            .find(|f| f.severity == Severity::Error)
+    {
+        let at = if problem.pointer.is_empty() {
+            "/"
+        } else {
+            &problem.pointer
+        };
+        return Err(format!("request body at `{at}`: {}", problem.message));
     }
-    if body.is_empty() {
-        return Ok(Map::new());
+    let Value::Object(mut members) = value else {
+        return Err("the body must be an object".into());
+    };
+    if let Some(model) = content.body.as_ref().and_then(|ty| match ty {
+        Type::Named(name) => spec.model(name),
+        _ => None,
+    }) {
+        for f in &model.fields {
+            if let Some(default) = &f.default {
+                members
+                    .entry(f.wire_name.clone())
+                    .or_insert_with(|| default.clone());
+            }
+        }
     }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Err("the body must be a JSON object"),
-    }
+    Ok(members)
 }
 
 /// Whether any model of `plan`'s success body has the wire field `name`.
@@ -99,16 +164,19 @@ fn set_at(body: &mut Value, at: &str, value: Value) {
     }
 }
 
+/// The creation's answer: its status and body (kept for idempotent replays),
+/// or the refusal.
 pub(crate) fn create(
     app: &App,
     plan: &OpPlan,
     creation: &Creation,
     req: &Checked,
     body: &[u8],
-) -> Response {
-    let members = match request_members(&req.headers, body) {
+) -> Result<(StatusCode, Value), Rejected> {
+    let spec = &app.specs[plan.spec];
+    let members = match request_members(spec, plan, &req.headers, body) {
         Ok(m) => m,
-        Err(msg) => return *refuse_bad(app, plan, msg),
+        Err(msg) => return Err(refuse_bad(app, plan, &msg)),
     };
     let target = &app.plans[creation.target];
     let scenario = req
@@ -157,9 +225,8 @@ pub(crate) fn create(
         );
         id
     };
-    let spec = &app.specs[plan.spec];
     let Some(ok_type) = &plan.ok_type else {
-        return json_response(ok_status(plan), &Value::Null, Vec::new());
+        return Ok((ok_status(plan), Value::Null));
     };
     let states = plan
         .status
@@ -184,11 +251,11 @@ pub(crate) fn create(
             set_at(&mut out, at, Value::String(v.clone()));
         }
     }
-    json_response(ok_status(plan), &out, Vec::new())
+    Ok((ok_status(plan), out))
 }
 
-fn ok_status(plan: &OpPlan) -> axum::http::StatusCode {
-    axum::http::StatusCode::from_u16(plan.ok_status).unwrap_or(axum::http::StatusCode::OK)
+fn ok_status(plan: &OpPlan) -> StatusCode {
+    StatusCode::from_u16(plan.ok_status).unwrap_or(StatusCode::OK)
 }
 
 #[cfg(test)]

@@ -87,7 +87,9 @@ pub(crate) async fn operation(
         Err(resp) => return *resp,
     };
     if let Role::Creation(creation) = &plan.role {
-        return crate::creation::create(&app, plan, creation, &req, &body);
+        return crate::idempotency::answer(&app, ix, plan, &req, &body, || {
+            crate::creation::create(&app, plan, creation, &req, &body)
+        });
     }
     let (Role::Polled, Some(ok_type), Some(status)) = (&plan.role, &plan.ok_type, &plan.status)
     else {

@@ -39,6 +39,7 @@ mod config;
 mod creation;
 pub mod faults;
 mod handler;
+mod idempotency;
 mod log;
 mod plan;
 mod roles;

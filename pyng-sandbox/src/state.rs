@@ -261,6 +261,8 @@ pub(crate) struct Store {
     pub tokens: HashMap<String, i64>,
     pub issued: u64,
     pub created_counter: u64,
+    /// `x-idempotency`: (plan index, key) -> the first call's answer.
+    pub first_calls: HashMap<(usize, String), crate::idempotency::FirstCall>,
 }
 
 impl Store {
@@ -272,6 +274,9 @@ impl Store {
         }
         if self.created.len() >= max {
             self.created.clear();
+        }
+        if self.first_calls.len() >= max {
+            self.first_calls.clear();
         }
         if self.tokens.len() >= max {
             self.tokens.clear();

@@ -244,6 +244,9 @@ pub struct Field {
     pub presence: Option<Presence>,
     /// The schema's `example`, used to synthesise bodies.
     pub example: Option<serde_json::Value>,
+    /// The property schema's `default`: the value a receiver assumes when the
+    /// property is absent (the sandbox applies it to request bodies).
+    pub default: Option<serde_json::Value>,
     /// Pointer to the property schema in the spec document.
     pub pointer: String,
 }

@@ -467,6 +467,7 @@ impl<'a> Lowerer<'a> {
             monotonic: self.flag(exts, "x-monotonic", at),
             presence,
             example: data.and_then(|d| d.example.clone()),
+            default: data.and_then(|d| d.default.clone()),
             pointer: at.to_owned(),
         }
     }

@@ -108,6 +108,7 @@ pub fn validate_text(
         monotonic: false,
         presence: None,
         example: None,
+        default: None,
         pointer: String::new(),
     };
     let value = text::from_text(ty, text);

@@ -548,6 +548,26 @@ pub mod create_checkout_session {
     pub fn path(site_id: &str) -> String {
         format!("/checkout/{}/session", { let v = site_id; super::percent_encode(v) })
     }
+    /// The request body, sent as `application/json`.
+    ///
+    /// **Draft:** the source document is a draft contract; this item may change before release.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RequestBody {
+        /// Partner order identifier
+        ///
+        /// Wire name `orderId`; optional.
+        #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<String>,
+    }
+    /// The media type of [`RequestBody`].
+    pub const REQUEST_CONTENT_TYPE: &str = "application/json";
+    /// Whether a request must carry a body (`requestBody.required`).
+    pub const REQUEST_BODY_REQUIRED: bool = true;
+    /// The request header whose value makes calls one call (`x-idempotency`): send one value
+    /// per call, and the same value, with the same body, to replay it.
+    ///
+    /// *Source:* `provider-facts.md`, section “Pyng”.
+    pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
     /// The documented responses, by status code.
     #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]

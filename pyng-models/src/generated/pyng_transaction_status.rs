@@ -1330,6 +1330,33 @@ pub mod create_payment_intent {
             "/checkout/{}/payment-intent", { let v = site_id; super::percent_encode(v) }
         )
     }
+    /// The request body, sent as `application/json`.
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RequestBody {
+        /// Amount to pay, in cents.
+        ///
+        /// Wire name `amount`; unit `cents`; minimum 1.
+        pub amount: i64,
+        /// Partner order identifier, repeated by the transaction status.
+        ///
+        /// Wire name `orderId`; optional.
+        #[serde(rename = "orderId", skip_serializing_if = "Option::is_none")]
+        pub order_id: Option<String>,
+        /// base64 (a PNG image, the default) or text.
+        ///
+        /// Wire name `qrCodeFormat`; optional.
+        #[serde(rename = "qrCodeFormat", skip_serializing_if = "Option::is_none")]
+        pub qr_code_format: Option<super::CreatePaymentIntentRequestQrCodeFormat>,
+        /// Optional. Itemized purchase details, as in the transaction status.
+        ///
+        /// Wire name `lineItems`; optional.
+        #[serde(rename = "lineItems", skip_serializing_if = "Option::is_none")]
+        pub line_items: Option<Vec<super::LineItem>>,
+    }
+    /// The media type of [`RequestBody`].
+    pub const REQUEST_CONTENT_TYPE: &str = "application/json";
+    /// Whether a request must carry a body (`requestBody.required`).
+    pub const REQUEST_BODY_REQUIRED: bool = true;
     /// The documented responses, by status code.
     #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
@@ -1549,6 +1576,22 @@ pub mod request_access_token {
     pub fn path() -> String {
         PATH_TEMPLATE.to_owned()
     }
+    /// The request body, sent as `application/x-www-form-urlencoded` (serialize it as a form:
+    /// each property a field).
+    #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    pub struct RequestBody {
+        /// Wire name `grant_type`.
+        pub grant_type: super::TokenRequestGrantType,
+        /// Space-separated scopes requested.
+        ///
+        /// Wire name `scope`; optional.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub scope: Option<String>,
+    }
+    /// The media type of [`RequestBody`].
+    pub const REQUEST_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+    /// Whether a request must carry a body (`requestBody.required`).
+    pub const REQUEST_BODY_REQUIRED: bool = true;
     /// The documented responses, by status code.
     #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]

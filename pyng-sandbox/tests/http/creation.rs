@@ -128,3 +128,61 @@ async fn a_checkout_session_is_created_then_polled_through_its_link() {
     assert_eq!(r.status, 400, "{}", r.body);
     handle.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_idempotency_key_makes_replays_one_call() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    let path = "/checkout/site-4/session";
+    let first = post_json(
+        addr,
+        path,
+        &[("Idempotency-Key", "k-1")],
+        r#"{"orderId": "o-1"}"#,
+    )
+    .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    // The same key and body, key order and spacing aside: the first answer again.
+    let replay = post_json(
+        addr,
+        path,
+        &[("idempotency-key", "k-1")],
+        r#"{ "orderId":"o-1" }"#,
+    )
+    .await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.json(), first.json());
+    // The same key with another body is refused with the documented 400 body.
+    let other = post_json(
+        addr,
+        path,
+        &[("Idempotency-Key", "k-1")],
+        r#"{"orderId": "o-2"}"#,
+    )
+    .await;
+    assert_eq!(other.status, 400, "{}", other.body);
+    assert!(
+        other.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Idempotency-Key")
+    );
+    // Another key is another call.
+    let second = post_json(
+        addr,
+        path,
+        &[("Idempotency-Key", "k-2")],
+        r#"{"orderId": "o-1"}"#,
+    )
+    .await;
+    assert_eq!(second.status, 201);
+    assert_ne!(
+        second.json()["data"]["checkoutSessionId"],
+        first.json()["data"]["checkoutSessionId"]
+    );
+    // A refused call leaves its key free.
+    let bad = post_json(addr, path, &[("Idempotency-Key", "k-3")], "[1]").await;
+    assert_eq!(bad.status, 400);
+    let good = post_json(addr, path, &[("Idempotency-Key", "k-3")], "{}").await;
+    assert_eq!(good.status, 201, "{}", good.body);
+    handle.shutdown().await.unwrap();
+}
