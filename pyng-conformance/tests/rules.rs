@@ -749,6 +749,27 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "client.rate-limit",
+        // Peach: two status requests per minute per merchant, whatever the
+        // checkout: two checkouts of one merchant polled every 30 s are four.
+        || {
+            check(vec![
+                exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(1, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+                exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+            ])
+        },
+        // A minute after the oldest request counted, a new window.
+        || {
+            check(vec![
+                exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(30, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+                exchange(60, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(90, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+            ])
+        },
+    ),
+    (
         "client.poll-after-final",
         || {
             check(vec![
@@ -989,6 +1010,56 @@ fn retries_in_a_row_back_off_and_each_client_rule_says_so_once_per_sequence() {
         "{:?}",
         rules(&dated)
     );
+}
+
+/// The limit is counted per merchant (`authentication.entityId`), and the
+/// finding names the merchant, the limit and its source.
+#[test]
+fn the_rate_limit_is_counted_per_merchant_and_sourced() {
+    let other = peach_url("order-b", "order-b").replace(
+        "8ac7a4ca86c2c24d0168c2caab2e0025",
+        "0000a4ca86c2c24d0168c2caab2e0025",
+    );
+    let two_merchants = check(vec![
+        exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(1, &other, 200, peach_body(true)),
+        exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(31, &other, 200, peach_body(true)),
+    ]);
+    assert!(
+        !rules(&two_merchants)
+            .iter()
+            .any(|r| r == "client.rate-limit"),
+        "{:#?}",
+        two_merchants.findings
+    );
+    let one = check(vec![
+        exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(1, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+        exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(31, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+    ]);
+    let found: Vec<_> = one
+        .findings
+        .iter()
+        .filter(|f| f.rule == "client.rate-limit")
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].entry, Some(2));
+    assert!(
+        found[0]
+            .message
+            .contains("authentication.entityId=8ac7a4ca86c2c24d0168c2caab2e0025"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0].message.contains("admits 2 per 60 s"),
+        "{}",
+        found[0].message
+    );
+    let source = found[0].source.as_deref().expect("sourced");
+    assert!(source.starts_with("provider-facts.md"), "{source}");
 }
 
 #[test]

@@ -220,6 +220,9 @@ registry! {
     ClientPollInterval = "client.poll-interval", Warning, TRAFFIC,
         "The client polls a resource no faster than the operation's polling interval, with 20% tolerance (retries after an error are `client.backoff`'s).",
         "`x-polling.intervalSeconds`";
+    ClientRateLimit = "client.rate-limit", Error, TRAFFIC,
+        "The client sends an operation no more requests than its `x-rate-limit` admits: at most `requests` within any `perSeconds`, counted per value of the limit's `key` parameters (per merchant) across all resources.",
+        "`x-rate-limit`";
     ClientPollAfterFinal = "client.poll-after-final", Warning, TRAFFIC,
         "The client stops polling a resource once it has shown a final state (one confirming poll is allowed).",
         "`x-state-machine.final`";

@@ -1,9 +1,12 @@
 //! `client.*`: how the client polls one resource, from the times of its
 //! requests in a polling sequence: no faster than `x-polling`, not on after a
 //! final state, not on an expired resource, honouring `Retry-After`, backing
-//! off after 429 and 5xx. Each exchange is a few numbers, so a sequence's
+//! off after 429 and 5xx; and, across the resources of an operation, within
+//! its `x-rate-limit` ([`rate_limit`]). Each exchange is a few numbers, so a sequence's
 //! client state stays a few values however long it is.
 
+use pyng_spec::contract::rate_limit::Exceeded;
+use pyng_spec::ir::RateLimit;
 use pyng_spec::registry::RuleId;
 
 use crate::finding::Finding;
@@ -69,6 +72,39 @@ pub(crate) fn retry_after_ms(value: &str) -> Option<i128> {
         .then(|| v.parse::<i128>().ok())
         .flatten()
         .map(|s| s.saturating_mul(1000))
+}
+
+/// `client.rate-limit`: the request is `over` the operation's `limit` for
+/// the key values `values`.
+pub(crate) fn rate_limit(
+    at: &At<'_>,
+    limit: &RateLimit,
+    values: &[Option<String>],
+    over: Exceeded,
+) -> Finding {
+    let who = if limit.key.is_empty() {
+        "all clients".to_owned()
+    } else {
+        limit
+            .key
+            .iter()
+            .zip(values)
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(absent)")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let f = at.finding(
+        RuleId::ClientRateLimit,
+        format!(
+            "request {} to {} within {} ms for {who}: the operation admits {} per {} s (counted across all its resources)",
+            over.in_window,
+            at.operation,
+            over.elapsed_ms.max(0),
+            limit.requests,
+            limit.per_seconds
+        ),
+    );
+    f.with_source(limit.source.as_ref())
 }
 
 fn is_error(status: u16) -> bool {

@@ -79,6 +79,8 @@ pub(super) enum Route {
         op: OpRef,
         /// The values of the operation's `x-resource-key` parameters.
         key: Vec<Option<String>>,
+        /// The values of its `x-rate-limit`'s `key` parameters, when it has one.
+        limit_key: Option<Vec<Option<String>>>,
     },
     /// No operation: `METHOD path` and a hint, for `input.unmatched`.
     Unmatched(String),
@@ -215,7 +217,21 @@ impl Engine {
             .iter()
             .map(|k| params.get(k).map(str::to_owned))
             .collect();
-        (Route::Operation { op: op_ref, key }, observation)
+        let limit_key = op.rate_limit.as_ref().map(|limit| {
+            limit
+                .key
+                .iter()
+                .map(|k| param_value(op, ex, params, k))
+                .collect()
+        });
+        (
+            Route::Operation {
+                op: op_ref,
+                key,
+                limit_key,
+            },
+            observation,
+        )
     }
 
     /// What to say of an exchange that matches no operation.
@@ -235,4 +251,25 @@ impl Engine {
         }
         Route::Unmatched(said)
     }
+}
+
+/// The value of the parameter `name` of `op` in `ex`: a header parameter
+/// from the request's headers, any other from the path or the query.
+fn param_value(
+    op: &pyng_spec::ir::Operation,
+    ex: &Exchange<'_>,
+    params: Params<'_>,
+    name: &str,
+) -> Option<String> {
+    let header = op
+        .param(name)
+        .is_some_and(|p| p.location == pyng_spec::ir::ParamLocation::Header);
+    if header {
+        return ex
+            .request_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_string());
+    }
+    params.get(name).map(str::to_owned)
 }
