@@ -20,6 +20,10 @@ pub mod corpus;
 pub mod coverage;
 mod engine;
 pub mod exchange;
+/// `Retry-After` and HTTP-dates (RFC 9110), read one way by `check`, `proxy` and `poll`.
+pub mod http_date {
+    pub use crate::checks::http_date::{RetryAfter, parse, retry_after};
+}
 mod finding;
 pub mod input;
 mod matcher;

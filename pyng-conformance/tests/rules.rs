@@ -996,20 +996,41 @@ fn retries_in_a_row_back_off_and_each_client_rule_says_so_once_per_sequence() {
             .count(),
         1
     );
-    // An HTTP-date `Retry-After` is not read (no rule fires on it).
-    let dated = check(vec![
-        with_header(
-            exchange(0, TX, 429, json!({})),
-            "Retry-After",
-            "Wed, 21 Oct 2015 07:28:00 GMT",
-        ),
-        exchange(5, TX, 200, tx("Pending")),
-    ]);
-    assert!(
-        !rules(&dated).iter().any(|r| r == "client.retry-after"),
-        "{:?}",
-        rules(&dated)
+}
+
+/// `Retry-After` as an HTTP-date (RFC 9110 § 10.2.3): the wait is the date
+/// less the response's `Date` (the server's clock), else less the request's
+/// recorded time; an obsolete form reads as the IMF-fixdate does.
+#[test]
+fn an_http_date_retry_after_is_read_against_the_servers_date() {
+    let limited = |retry: &str, date: Option<&str>| {
+        let ex = with_header(exchange(0, TX, 429, json!({})), "Retry-After", retry);
+        match date {
+            Some(d) => with_header(ex, "Date", d),
+            None => ex,
+        }
+    };
+    let retried = |after: u32, first: Value| {
+        rules(&check(vec![first, exchange(after, TX, 200, tx("Pending"))]))
+            .contains(&"client.retry-after".to_owned())
+    };
+    // 05:30:00 + 10 s, against the request's time.
+    let imf = "Sun, 17 Nov 2024 05:30:10 GMT";
+    assert!(retried(6, limited(imf, None)));
+    assert!(!retried(10, limited(imf, None)));
+    for obsolete in ["Sunday, 17-Nov-24 05:30:10 GMT", "Sun Nov 17 05:30:10 2024"] {
+        assert!(retried(6, limited(obsolete, None)), "{obsolete}");
+        assert!(!retried(10, limited(obsolete, None)), "{obsolete}");
+    }
+    // The server's clock is 20 s ahead of the recording's: 10 s from its `Date`.
+    let ahead = (
+        "Sun, 17 Nov 2024 05:30:30 GMT",
+        Some("Sun, 17 Nov 2024 05:30:20 GMT"),
     );
+    assert!(retried(6, limited(ahead.0, ahead.1)));
+    assert!(!retried(10, limited(ahead.0, ahead.1)));
+    // A date that is none (a wrong day name) asks for nothing.
+    assert!(!retried(1, limited("Mon, 17 Nov 2024 05:30:10 GMT", None)));
 }
 
 /// The limit is counted per merchant (`authentication.entityId`), and the

@@ -230,7 +230,7 @@ registry! {
         "The client stops polling a resource that has expired (a final state a timeout `becomes`) and creates a new one instead (one confirming poll is allowed).",
         "`x-state-machine.timeouts[].becomes`";
     ClientRetryAfter = "client.retry-after", Error, TRAFFIC,
-        "After a response with `Retry-After` (delay-seconds), the client's next request for the resource waits at least that long.",
+        "After a response with `Retry-After` (delay-seconds, or an HTTP-date taken against the response's `Date`), the client's next request for the resource waits at least that long.",
         "RFC 9110 § 10.2.3 (Retry-After)";
     ClientBackoff = "client.backoff", Warning, TRAFFIC,
         "After a 429 or 5xx response without `Retry-After`, the client waits at least the polling interval before retrying, and longer after each error in a row.",

@@ -9,6 +9,8 @@ use pyng_spec::contract::rate_limit::Exceeded;
 use pyng_spec::ir::RateLimit;
 use pyng_spec::registry::RuleId;
 
+use super::http_date::{self, RetryAfter};
+
 use crate::finding::Finding;
 use crate::plan::States;
 
@@ -64,14 +66,23 @@ impl At<'_> {
     }
 }
 
-/// `Retry-After` as delay-seconds (an HTTP-date is not read: it would need
-/// the response's `Date`).
-pub(crate) fn retry_after_ms(value: &str) -> Option<i128> {
-    let v = value.trim();
-    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| v.parse::<i128>().ok())
-        .flatten()
-        .map(|s| s.saturating_mul(1000))
+/// `Retry-After` as a delay in ms from the request: delay-seconds as they
+/// are; an HTTP-date less the response's `Date` (the server's clock, so
+/// that clock skew does not count), else less the request's time.
+pub(crate) fn retry_after_ms(
+    value: &str,
+    date: Option<&str>,
+    request_ms: Option<i128>,
+) -> Option<i128> {
+    match http_date::retry_after(value, request_ms)? {
+        RetryAfter::Delay(ms) => Some(ms),
+        RetryAfter::At(at) => {
+            let from = date
+                .and_then(|d| http_date::parse(d.trim(), request_ms))
+                .or(request_ms)?;
+            Some((at - from).max(0))
+        }
+    }
 }
 
 /// `client.rate-limit`: the request is `over` the operation's `limit` for
@@ -124,10 +135,10 @@ impl ClientState {
                     out.push(at.finding(
                         RuleId::ClientRetryAfter,
                         format!(
-                            "the request came {} ms after a {} response that said `Retry-After: {}`",
+                            "the request came {} ms after a {} response whose `Retry-After` asked for {} ms",
                             gap.max(0),
                             last.status,
-                            wait / 1000
+                            wait
                         ),
                     ));
                 }
@@ -248,12 +259,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_is_read_as_delay_seconds_only() {
-        assert_eq!(retry_after_ms("5"), Some(5000));
-        assert_eq!(retry_after_ms(" 0 "), Some(0));
-        for v in ["", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"] {
-            assert_eq!(retry_after_ms(v), None, "{v}");
+    fn retry_after_is_a_delay_from_the_request() {
+        assert_eq!(retry_after_ms("5", None, None), Some(5000));
+        assert_eq!(retry_after_ms(" 0 ", None, Some(7)), Some(0));
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        let date_ms = 1_445_412_480_000;
+        // Against the server's `Date`, whatever the client's clock said.
+        assert_eq!(
+            retry_after_ms(date, Some("Wed, 21 Oct 2015 07:27:50 GMT"), Some(0)),
+            Some(10_000)
+        );
+        // Without `Date`, against the request's time; a past date is now.
+        assert_eq!(retry_after_ms(date, None, Some(date_ms - 3000)), Some(3000));
+        assert_eq!(retry_after_ms(date, None, Some(date_ms + 3000)), Some(0));
+        // With neither, a date says nothing.
+        assert_eq!(retry_after_ms(date, None, None), None);
+        assert_eq!(retry_after_ms(date, Some("garbage"), None), None);
+        for v in ["", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00"] {
+            assert_eq!(retry_after_ms(v, None, Some(0)), None, "{v}");
         }
-        assert!(retry_after_ms(&"9".repeat(60)).is_none());
     }
 }

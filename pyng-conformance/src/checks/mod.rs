@@ -5,6 +5,7 @@
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod http;
+pub(crate) mod http_date;
 pub(crate) mod request;
 pub(crate) mod sequence;
 pub(crate) mod signature;

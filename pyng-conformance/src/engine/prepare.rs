@@ -23,7 +23,7 @@ pub(super) struct Prepared<'a> {
     pub status: u16,
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
-    /// The response's `Retry-After` (delay-seconds), in ms.
+    /// The response's `Retry-After` as a delay from the request, in ms.
     pub retry_after_ms: Option<i128>,
     pub route: Route,
     /// The documented response and what its body says about the resource
@@ -133,11 +133,14 @@ impl Engine {
     fn prepare_checked<'a>(&self, ex: Exchange<'a>, checked: Option<Streamed<'a>>) -> Prepared<'a> {
         let mut findings = Vec::new();
         let (route, observation) = self.check_exchange(&ex, checked, &mut findings);
-        let retry_after_ms = ex
-            .response_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
-            .and_then(|(_, v)| checks::client::retry_after_ms(v));
+        let header = |name: &str| {
+            ex.response_headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref())
+        };
+        let retry_after_ms = header("retry-after")
+            .and_then(|v| checks::client::retry_after_ms(v, header("date"), ex.time_ms));
         Prepared {
             entry: ex.entry,
             status: ex.status,
