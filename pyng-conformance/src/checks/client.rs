@@ -66,9 +66,15 @@ impl At<'_> {
     }
 }
 
+/// How finely an HTTP-date tells the time.
+const DATE_RESOLUTION_MS: i128 = 1000;
+
 /// `Retry-After` as a delay in ms from the request: delay-seconds as they
 /// are; an HTTP-date less the response's `Date` (the server's clock, so
-/// that clock skew does not count), else less the request's time.
+/// that clock skew does not count) and less a second (both are whole
+/// seconds, `Date` rounded down: a client that waits for the date may send
+/// up to a second sooner than their difference after its request), else
+/// less the request's time.
 pub(crate) fn retry_after_ms(
     value: &str,
     date: Option<&str>,
@@ -77,10 +83,11 @@ pub(crate) fn retry_after_ms(
     match http_date::retry_after(value, request_ms)? {
         RetryAfter::Delay(ms) => Some(ms),
         RetryAfter::At(at) => {
-            let from = date
-                .and_then(|d| http_date::parse(d.trim(), request_ms))
-                .or(request_ms)?;
-            Some((at - from).max(0))
+            let wait = match date.and_then(|d| http_date::parse(d.trim(), request_ms)) {
+                Some(server_now) => at - server_now - DATE_RESOLUTION_MS,
+                None => at - request_ms?,
+            };
+            Some(wait.max(0))
         }
     }
 }
@@ -267,7 +274,7 @@ mod tests {
         // Against the server's `Date`, whatever the client's clock said.
         assert_eq!(
             retry_after_ms(date, Some("Wed, 21 Oct 2015 07:27:50 GMT"), Some(0)),
-            Some(10_000)
+            Some(9_000)
         );
         // Without `Date`, against the request's time; a past date is now.
         assert_eq!(retry_after_ms(date, None, Some(date_ms - 3000)), Some(3000));
