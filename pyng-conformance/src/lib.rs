@@ -30,6 +30,7 @@ mod matcher;
 mod origin;
 pub mod plan;
 mod position;
+pub mod recorder;
 pub mod redact;
 pub mod report;
 mod rules;
