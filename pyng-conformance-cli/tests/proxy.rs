@@ -296,3 +296,186 @@ fn listen_takes_an_ip_address_and_upstream_an_http_url() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
 }
+
+/// One poll with `scenario`, its status and the response's `Retry-After`.
+fn poll_retry(base: &str, id: &str, scenario: &str) -> (u16, Option<String>) {
+    let url = format!("{base}/checkout/site-1/transaction-status?paymentIntentId={id}");
+    let resp = agent()
+        .get(&url)
+        .header("Authorization", &format!("Bearer {TOKEN}"))
+        .header("x-sandbox-scenario", scenario)
+        .call()
+        .unwrap();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (resp.status().as_u16(), retry)
+}
+
+/// How long a behaving client waits for `Retry-After`: delay-seconds, or
+/// until the HTTP-date (on this machine's clock, which the sandbox shares).
+fn wait_for(retry: &str) -> Duration {
+    use pyng_conformance::http_date::{RetryAfter, retry_after};
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i128;
+    let ms = match retry_after(retry, Some(now_ms)) {
+        Some(RetryAfter::Delay(ms)) => ms,
+        Some(RetryAfter::At(at)) => at - now_ms,
+        None => panic!("Retry-After {retry:?} is neither form"),
+    };
+    // Bounded: the sandbox asks for the polling interval, scaled.
+    assert!((0..=10_000).contains(&ms), "{retry}: {ms} ms");
+    Duration::from_millis(u64::try_from(ms).unwrap()) + Duration::from_millis(50)
+}
+
+/// The sandbox's 429 (`Retry-After` in seconds), 503 (`Retry-After` an
+/// HTTP-date beside `Date`) and 500 (no `Retry-After`) through the proxy: a
+/// client that retries at once is told, by rule and per sequence; one that
+/// waits as asked is not.
+#[test]
+fn retries_after_sandbox_faults_are_judged() {
+    // 2.5 times faster: `Retry-After` is Pyng's 5 s interval in real
+    // seconds, 2 s. (An HTTP-date wait is known to a second, as `Date` is
+    // rounded down: 1 s after `Date` could be no wait at all.)
+    let sandbox = Sandbox::start(2.5);
+    let faults = ["rate-limited", "unavailable", "server-error"];
+    let run = |behave: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let proxy = start(
+            dir.path(),
+            &sandbox.url,
+            &[
+                // Longer than a behaving client's wait.
+                "--idle",
+                "5s",
+                "--record",
+                "run.ndjson",
+                "--format",
+                "json",
+                "--output",
+                "report.json",
+            ],
+        );
+        let mut retry_afters = Vec::new();
+        for fault in faults {
+            // A behaving client does not retry a 500 at once either: it
+            // waits the polling interval (5 s), which is `client.backoff`'s
+            // and tested offline; here it leaves that fault out.
+            if behave && fault == "server-error" {
+                continue;
+            }
+            let id = fresh_id();
+            let scenario = format!("settled-1.{fault}");
+            let (status, retry) = poll_retry(&proxy.url, &id, &scenario);
+            assert!(status >= 429, "{fault}: {status}");
+            if behave {
+                std::thread::sleep(wait_for(retry.as_deref().unwrap()));
+            }
+            retry_afters.push(retry);
+            let (status, _) = poll_retry(&proxy.url, &id, &scenario);
+            assert_eq!(status, 200, "{fault}: the fault is on the first request");
+        }
+        let ended = proxy.end();
+        assert_no_secret(dir.path(), &ended);
+        let report = read_json(&dir.path().join("report.json"));
+        let lines = std::fs::read_to_string(dir.path().join("run.ndjson")).unwrap();
+        (rules(&report), retry_afters, lines, ended)
+    };
+    let (found, retry_afters, lines, ended) = run(false);
+    assert_eq!(retry_afters[0].as_deref(), Some("2"), "{retry_afters:?}");
+    let date = retry_afters[1].as_deref().unwrap();
+    assert!(date.ends_with(" GMT"), "an HTTP-date: {date}");
+    assert_eq!(retry_afters[2], None);
+    assert_eq!(
+        found.iter().filter(|r| *r == "client.retry-after").count(),
+        2,
+        "the 429 and the 503: {found:?}"
+    );
+    assert!(
+        found.iter().any(|r| r == "client.backoff"),
+        "the 500: {found:?}"
+    );
+    assert!(
+        ended.stderr.contains("client.retry-after"),
+        "{}",
+        ended.stderr
+    );
+    // The recording keeps what the rule read: both headers of the 503.
+    assert!(
+        lines.contains("\"retry-after\":\"") && lines.contains("\"date\":\""),
+        "{lines}"
+    );
+
+    let (found, _, _, _) = run(true);
+    for rule in ["client.retry-after", "client.backoff"] {
+        assert!(!found.iter().any(|r| r == rule), "{rule} in {found:?}");
+    }
+}
+
+/// A signed Peach status request through the proxy, for merchant `entity`.
+fn peach_poll(base: &str, entity: &str, checkout: &str) -> u16 {
+    let message = format!("authentication.entityId{entity}checkoutId{checkout}");
+    let sig = pyng_spec::signature::sign(SIGNING_SECRET.as_bytes(), &message);
+    let url = format!(
+        "{base}/status?authentication.entityId={entity}&checkoutId={checkout}&signature={sig}"
+    );
+    agent()
+        .get(&url)
+        .header("x-sandbox-scenario", "pending")
+        .call()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Peach's two requests per minute per merchant, live: four checkouts of
+/// two merchants polled once each are within it; a merchant's third
+/// request within the minute, of any of its checkouts, is not.
+#[test]
+fn the_rate_limit_is_counted_per_merchant_through_the_proxy() {
+    let sandbox = Sandbox::start(1.0);
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = start(
+        dir.path(),
+        &sandbox.url,
+        &[
+            "--idle",
+            "1s",
+            "--format",
+            "json",
+            "--output",
+            "report.json",
+        ],
+    );
+    let merchants = [
+        "8ac7a4ca86c2c24d0168c2caab2e0025",
+        "0000a4ca86c2c24d0168c2caab2e0025",
+    ];
+    for m in merchants {
+        for _ in 0..2 {
+            assert_eq!(peach_poll(&proxy.url, m, &fresh_id()), 200);
+        }
+    }
+    assert_eq!(peach_poll(&proxy.url, merchants[0], &fresh_id()), 200);
+    let ended = proxy.end();
+    let report = read_json(&dir.path().join("report.json"));
+    let limited: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "client.rate-limit")
+        .collect();
+    assert_eq!(limited.len(), 1, "{report}");
+    let message = limited[0]["message"].as_str().unwrap();
+    assert!(message.contains(merchants[0]), "{message}");
+    assert!(
+        ended.stderr.contains("client.rate-limit"),
+        "{}",
+        ended.stderr
+    );
+    assert_no_secret(dir.path(), &ended);
+}

@@ -25,6 +25,7 @@ mod file_run;
 mod locate;
 mod plans;
 mod prepare;
+mod rate_windows;
 mod report;
 mod sequences;
 mod session;

@@ -20,12 +20,17 @@ pub mod corpus;
 pub mod coverage;
 mod engine;
 pub mod exchange;
+/// `Retry-After` and HTTP-dates (RFC 9110), read one way by `check`, `proxy` and `poll`.
+pub mod http_date {
+    pub use crate::checks::http_date::{RetryAfter, parse, retry_after};
+}
 mod finding;
 pub mod input;
 mod matcher;
 mod origin;
 pub mod plan;
 mod position;
+pub mod recorder;
 pub mod redact;
 pub mod report;
 mod rules;

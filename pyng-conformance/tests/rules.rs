@@ -815,6 +815,27 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "client.rate-limit",
+        // Peach: two status requests per minute per merchant, whatever the
+        // checkout: two checkouts of one merchant polled every 30 s are four.
+        || {
+            check(vec![
+                exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(1, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+                exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+            ])
+        },
+        // A minute after the oldest request counted, a new window.
+        || {
+            check(vec![
+                exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(30, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+                exchange(60, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+                exchange(90, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+            ])
+        },
+    ),
+    (
         "client.poll-after-final",
         || {
             check(vec![
@@ -1041,20 +1062,92 @@ fn retries_in_a_row_back_off_and_each_client_rule_says_so_once_per_sequence() {
             .count(),
         1
     );
-    // An HTTP-date `Retry-After` is not read (no rule fires on it).
-    let dated = check(vec![
-        with_header(
-            exchange(0, TX, 429, json!({})),
-            "Retry-After",
-            "Wed, 21 Oct 2015 07:28:00 GMT",
-        ),
-        exchange(5, TX, 200, tx("Pending")),
+}
+
+/// `Retry-After` as an HTTP-date (RFC 9110 § 10.2.3): the wait is the date
+/// less the response's `Date` (the server's clock), else less the request's
+/// recorded time; an obsolete form reads as the IMF-fixdate does.
+#[test]
+fn an_http_date_retry_after_is_read_against_the_servers_date() {
+    let limited = |retry: &str, date: Option<&str>| {
+        let ex = with_header(exchange(0, TX, 429, json!({})), "Retry-After", retry);
+        match date {
+            Some(d) => with_header(ex, "Date", d),
+            None => ex,
+        }
+    };
+    let retried = |after: u32, first: Value| {
+        rules(&check(vec![first, exchange(after, TX, 200, tx("Pending"))]))
+            .contains(&"client.retry-after".to_owned())
+    };
+    // 05:30:00 + 10 s, against the request's time.
+    let imf = "Sun, 17 Nov 2024 05:30:10 GMT";
+    assert!(retried(6, limited(imf, None)));
+    assert!(!retried(10, limited(imf, None)));
+    for obsolete in ["Sunday, 17-Nov-24 05:30:10 GMT", "Sun Nov 17 05:30:10 2024"] {
+        assert!(retried(6, limited(obsolete, None)), "{obsolete}");
+        assert!(!retried(10, limited(obsolete, None)), "{obsolete}");
+    }
+    // The server's clock is 20 s ahead of the recording's: 10 s from its
+    // `Date`, less the second a `Date` rounds down.
+    let ahead = (
+        "Sun, 17 Nov 2024 05:30:30 GMT",
+        Some("Sun, 17 Nov 2024 05:30:20 GMT"),
+    );
+    assert!(retried(8, limited(ahead.0, ahead.1)));
+    assert!(!retried(9, limited(ahead.0, ahead.1)));
+    // A date that is none (a wrong day name) asks for nothing.
+    assert!(!retried(1, limited("Mon, 17 Nov 2024 05:30:10 GMT", None)));
+}
+
+/// The limit is counted per merchant (`authentication.entityId`), and the
+/// finding names the merchant, the limit and its source.
+#[test]
+fn the_rate_limit_is_counted_per_merchant_and_sourced() {
+    let other = peach_url("order-b", "order-b").replace(
+        "8ac7a4ca86c2c24d0168c2caab2e0025",
+        "0000a4ca86c2c24d0168c2caab2e0025",
+    );
+    let two_merchants = check(vec![
+        exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(1, &other, 200, peach_body(true)),
+        exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(31, &other, 200, peach_body(true)),
     ]);
     assert!(
-        !rules(&dated).iter().any(|r| r == "client.retry-after"),
-        "{:?}",
-        rules(&dated)
+        !rules(&two_merchants)
+            .iter()
+            .any(|r| r == "client.rate-limit"),
+        "{:#?}",
+        two_merchants.findings
     );
+    let one = check(vec![
+        exchange(0, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(1, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+        exchange(30, &peach_url("order-a", "order-a"), 200, peach_body(true)),
+        exchange(31, &peach_url("order-b", "order-b"), 200, peach_body(true)),
+    ]);
+    let found: Vec<_> = one
+        .findings
+        .iter()
+        .filter(|f| f.rule == "client.rate-limit")
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].entry, Some(2));
+    assert!(
+        found[0]
+            .message
+            .contains("authentication.entityId=8ac7a4ca86c2c24d0168c2caab2e0025"),
+        "{}",
+        found[0].message
+    );
+    assert!(
+        found[0].message.contains("admits 2 per 60 s"),
+        "{}",
+        found[0].message
+    );
+    let source = found[0].source.as_deref().expect("sourced");
+    assert!(source.starts_with("provider-facts.md"), "{source}");
 }
 
 #[test]

@@ -37,6 +37,9 @@ pub enum Fault {
     ServerError,
     /// 429 with `Retry-After` and the documented error body.
     RateLimited,
+    /// 503 with `Retry-After` as an HTTP-date (beside `Date`) and the
+    /// documented error body.
+    Unavailable,
     /// Delays the response by the configured slow delay.
     Slow,
     /// A 200 `application/json` body cut in half.
@@ -58,7 +61,7 @@ pub enum FaultKind {
 
 impl Fault {
     /// Every fault.
-    pub const ALL: [Fault; 11] = [
+    pub const ALL: [Fault; 12] = [
         Fault::AmountMismatch,
         Fault::StateRegression,
         Fault::LeaveFinal,
@@ -67,6 +70,7 @@ impl Fault {
         Fault::NotEchoed,
         Fault::ServerError,
         Fault::RateLimited,
+        Fault::Unavailable,
         Fault::Slow,
         Fault::MalformedJson,
         Fault::BadSignature,
@@ -83,6 +87,7 @@ impl Fault {
             Fault::NotEchoed => "not-echoed",
             Fault::ServerError => "server-error",
             Fault::RateLimited => "rate-limited",
+            Fault::Unavailable => "unavailable",
             Fault::Slow => "slow",
             Fault::MalformedJson => "malformed-json",
             Fault::BadSignature => "bad-signature",
@@ -100,9 +105,11 @@ impl Fault {
     pub fn kind(self) -> FaultKind {
         match self {
             Fault::StateRegression | Fault::LeaveFinal => FaultKind::Sequence,
-            Fault::ServerError | Fault::RateLimited | Fault::Slow | Fault::MalformedJson => {
-                FaultKind::Transport
-            }
+            Fault::ServerError
+            | Fault::RateLimited
+            | Fault::Unavailable
+            | Fault::Slow
+            | Fault::MalformedJson => FaultKind::Transport,
             Fault::AmountMismatch
             | Fault::MissingRequired
             | Fault::WrongType

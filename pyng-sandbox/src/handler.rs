@@ -389,6 +389,23 @@ async fn respond(
             let msg = "sandbox fault: too many requests";
             return error(app, plan, &[429, 401, 400, 404], status, msg, extra);
         }
+        Some(f @ Fault::Unavailable) => {
+            let interval = plan.op.polling.as_ref().map_or(1, |p| p.interval_seconds);
+            extra.push(fault_header(f.name()));
+            // The real clock, in whole seconds: `Date` and the date to retry
+            // after, so that a client reads the wait from the two.
+            let now = time::OffsetDateTime::now_utc();
+            let now = now.replace_nanosecond(0).unwrap_or(now);
+            let wait = app.clock.real_whole_seconds(interval);
+            let later = now.saturating_add(time::Duration::seconds(
+                i64::try_from(wait).unwrap_or(i64::MAX),
+            ));
+            extra.push((header::DATE, http_date(now)));
+            extra.push((header::RETRY_AFTER, http_date(later)));
+            let status = StatusCode::SERVICE_UNAVAILABLE;
+            let msg = "sandbox fault: service unavailable";
+            return error(app, plan, &[503, 500, 401, 400, 404], status, msg, extra);
+        }
         Some(f @ Fault::MalformedJson) => {
             sign(app, plan, &mut body);
             let text = body.to_string();
@@ -485,4 +502,14 @@ fn sign(app: &App, plan: &OpPlan, body: &mut Value) {
         }
         sign_response(body, &app.secrets.peach, &scheme.parameter);
     }
+}
+
+/// An IMF-fixdate (RFC 9110 § 5.6.7), `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(time::UtcOffset::UTC)
+        .format(format)
+        .unwrap_or_default()
 }

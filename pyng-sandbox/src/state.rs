@@ -103,7 +103,10 @@ impl Resource {
                 // The client gets no usable state: the schedule does not move.
                 (
                     FaultKind::Transport,
-                    Fault::ServerError | Fault::RateLimited | Fault::MalformedJson,
+                    Fault::ServerError
+                    | Fault::RateLimited
+                    | Fault::Unavailable
+                    | Fault::MalformedJson,
                 ) => {
                     self.fault_done = true;
                     let state = self.peek();

@@ -8,10 +8,12 @@
 //! - when each timeout is due: [`timeouts::due`], through [`Clocks`];
 //! - the identity rules (echoed, `x-stable` and `x-monotonic` fields):
 //!   [`ResponseContract`] and [`OperationContract::echo`];
-//! - how long a sequence may wait for a timeout: [`longest_timeout`].
+//! - how long a sequence may wait for a timeout: [`longest_timeout`];
+//! - when a request exceeds an `x-rate-limit`: [`rate_limit::Window`].
 
 pub mod identity;
 pub mod machine;
+pub mod rate_limit;
 pub mod status;
 pub mod timeouts;
 

@@ -108,6 +108,10 @@ pub const EXTENSIONS: &[Extension] = &[
         places: &[Operation],
     },
     Extension {
+        key: "x-rate-limit",
+        places: &[Operation],
+    },
+    Extension {
         key: "x-resource-key",
         places: &[Operation],
     },
@@ -199,6 +203,19 @@ pub(crate) struct PollingExt {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct IdempotencyExt {
     pub(crate) header: String,
+    #[serde(rename = "x-source")]
+    pub(crate) source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub(crate) struct RateLimitExt {
+    pub(crate) requests: u32,
+    pub(crate) per_seconds: u64,
+    #[serde(default)]
+    pub(crate) key: Vec<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
     #[serde(rename = "x-source")]
     pub(crate) source: Option<String>,
 }

@@ -440,6 +440,8 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     /// `x-polling`.
     pub polling: Option<Polling>,
+    /// `x-rate-limit`.
+    pub rate_limit: Option<RateLimit>,
     /// Parameters that identify the polled resource (`x-resource-key`).
     pub resource_key: Vec<String>,
     /// Exactly one of these parameters must be given (`x-one-of-parameters`).
@@ -730,6 +732,25 @@ pub struct Polling {
 pub struct Idempotency {
     /// The request header parameter holding the key (`Idempotency-Key`).
     pub header: String,
+    /// `x-source`.
+    pub source: Option<Source>,
+}
+
+/// `x-rate-limit`: how many requests a client may send to an operation in a
+/// window of time, counted per value of the `key` parameters (per merchant,
+/// say). [`crate::contract::rate_limit`] decides when a request exceeds it.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    /// `requests`: at most this many requests (at least 1) ...
+    pub requests: u32,
+    /// `perSeconds`: ... within any window this long, in seconds.
+    pub per_seconds: u64,
+    /// `key`: the parameters whose values name who the limit is counted for
+    /// (a merchant's id); requests with equal values share one limit. Empty:
+    /// every request to the operation shares it.
+    pub key: Vec<String>,
+    /// `description`: the limit in the provider's words.
+    pub description: Option<String>,
     /// `x-source`.
     pub source: Option<Source>,
 }

@@ -714,6 +714,9 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             problems,
         );
     }
+    if let Some(r) = &op.rate_limit {
+        rate_limit(op, r, &push(at, "x-rate-limit"), problems);
+    }
     let ok_body = op
         .responses
         .iter()
@@ -769,6 +772,52 @@ fn operation(spec: &Spec, op: &Operation, problems: &mut Vec<Problem>) {
             examples(spec, body, ex, validate::Direction::Response, problems);
         }
         ambiguous_status_field(spec, op, r, body, problems);
+    }
+}
+
+/// `x-rate-limit`: a limit that admits something, over a window the checks
+/// can add to millisecond times, counted per parameters that exist.
+fn rate_limit(op: &Operation, r: &RateLimit, at: &str, problems: &mut Vec<Problem>) {
+    if r.requests == 0 {
+        err(
+            problems,
+            &push(at, "requests"),
+            RuleId::LintMalformedExtension,
+            "a rate limit admits at least 1 request".into(),
+        );
+    }
+    if r.requests > crate::contract::rate_limit::MAX_REQUESTS {
+        err(
+            problems,
+            &push(at, "requests"),
+            RuleId::LintMalformedExtension,
+            format!(
+                "a rate limit admits at most {} requests per window (the checks remember each one's time)",
+                crate::contract::rate_limit::MAX_REQUESTS
+            ),
+        );
+    }
+    if r.per_seconds == 0 {
+        err(
+            problems,
+            &push(at, "perSeconds"),
+            RuleId::LintMalformedExtension,
+            "a rate limit's window is at least 1 second".into(),
+        );
+    }
+    duration(r.per_seconds, &push(at, "perSeconds"), problems);
+    for (i, n) in r.key.iter().enumerate() {
+        if op.param(n).is_none() {
+            problems.push(
+                Problem::new(
+                    push(&push(at, "key"), &i.to_string()),
+                    RuleId::LintUnknownParameter,
+                    format!("`{n}` is not a parameter of {}", op.id),
+                )
+                .with_help(param_help(op, n))
+                .needs([push(&op.pointer, "parameters")]),
+            );
+        }
     }
 }
 

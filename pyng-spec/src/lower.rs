@@ -722,6 +722,15 @@ impl<'a> Lowerer<'a> {
                 description: p.description,
                 source: p.source.as_deref().map(parse_source),
             });
+        let rate_limit = self
+            .ext::<ext::RateLimitExt>(exts, "x-rate-limit", at)
+            .map(|r| RateLimit {
+                requests: r.requests,
+                per_seconds: r.per_seconds,
+                key: r.key,
+                description: r.description,
+                source: r.source.as_deref().map(parse_source),
+            });
         let echo = self
             .ext::<Vec<ext::EchoExt>>(exts, "x-echo", at)
             .unwrap_or_default()
@@ -754,6 +763,7 @@ impl<'a> Lowerer<'a> {
             responses,
             request_body,
             polling,
+            rate_limit,
             resource_key: self.ext(exts, "x-resource-key", at).unwrap_or_default(),
             one_of_params: self
                 .ext(exts, "x-one-of-parameters", at)

@@ -229,6 +229,9 @@ registry! {
     ClientPollInterval = "client.poll-interval", Warning, TRAFFIC,
         "The client polls a resource no faster than the operation's polling interval, with 20% tolerance (retries after an error are `client.backoff`'s).",
         "`x-polling.intervalSeconds`";
+    ClientRateLimit = "client.rate-limit", Error, TRAFFIC,
+        "The client sends an operation no more requests than its `x-rate-limit` admits: at most `requests` within any `perSeconds`, counted per value of the limit's `key` parameters (per merchant) across all resources.",
+        "`x-rate-limit`";
     ClientPollAfterFinal = "client.poll-after-final", Warning, TRAFFIC,
         "The client stops polling a resource once it has shown a final state (one confirming poll is allowed).",
         "`x-state-machine.final`";
@@ -236,7 +239,7 @@ registry! {
         "The client stops polling a resource that has expired (a final state a timeout `becomes`) and creates a new one instead (one confirming poll is allowed).",
         "`x-state-machine.timeouts[].becomes`";
     ClientRetryAfter = "client.retry-after", Error, TRAFFIC,
-        "After a response with `Retry-After` (delay-seconds), the client's next request for the resource waits at least that long.",
+        "After a response with `Retry-After` (delay-seconds, or an HTTP-date taken against the response's `Date`), the client's next request for the resource waits at least that long.",
         "RFC 9110 § 10.2.3 (Retry-After)";
     ClientBackoff = "client.backoff", Warning, TRAFFIC,
         "After a 429 or 5xx response without `Retry-After`, the client waits at least the polling interval before retrying, and longer after each error in a row.",

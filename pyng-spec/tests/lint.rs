@@ -724,3 +724,61 @@ fn oauth2_is_read_for_the_client_credentials_flow_only() {
         "        clientCredentials:",
     );
 }
+
+#[test]
+fn rate_limit_names_parameters_and_admits_something() {
+    let limit = |body: &str| format!("x-resource-key: [orderId]\n      x-rate-limit: {body}");
+    let (_, diags) = lint(
+        "x-resource-key: [orderId]",
+        &limit("{requests: 2, perSeconds: 60, key: [orderId], x-source: \"doc.md#Limits\"}"),
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+    expect(
+        "x-resource-key: [orderId]",
+        &limit("{requests: 2, perSeconds: 60, key: [merchant]}"),
+        "lint.unknown-parameter",
+        "`merchant` is not a parameter of getOrderStatus",
+        "x-rate-limit",
+    );
+    for (body, part) in [
+        ("{requests: 0, perSeconds: 60}", "admits at least 1 request"),
+        (
+            "{requests: 10001, perSeconds: 60}",
+            "at most 10000 requests",
+        ),
+        ("{requests: 2, perSeconds: 0}", "at least 1 second"),
+    ] {
+        expect(
+            "x-resource-key: [orderId]",
+            &limit(body),
+            "lint.malformed-extension",
+            part,
+            "x-rate-limit",
+        );
+    }
+    expect(
+        "x-resource-key: [orderId]",
+        &limit("{requests: 2, perSeconds: 31536001}"),
+        "lint.duration-range",
+        "more than a year",
+        "x-rate-limit",
+    );
+    expect(
+        "x-resource-key: [orderId]",
+        &limit("{requests: 2, perSecond: 60}"),
+        "lint.malformed-extension",
+        "perSecond",
+        "x-rate-limit",
+    );
+}
+
+#[test]
+fn rate_limit_elsewhere_than_an_operation_is_misplaced() {
+    expect(
+        "        orderId:\n          type: string\n",
+        "        orderId:\n          type: string\n          x-rate-limit: {requests: 2, perSeconds: 60}\n",
+        "lint.misplaced-extension",
+        "`x-rate-limit` has no effect on this schema; it applies to an operation",
+        "x-rate-limit",
+    );
+}

@@ -347,23 +347,19 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
     base.saturating_mul(1u32.checked_shl(attempt.min(16)).unwrap_or(u32::MAX))
 }
 
-/// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 § 10.2.3).
+/// `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 § 10.2.3, any of
+/// its three forms), read as `check` reads it (`pyng_conformance::http_date`);
+/// a date is waited for on this machine's clock.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    let v = value.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    let at = time::PrimitiveDateTime::parse(v, format).ok()?.assume_utc();
-    let now = time::OffsetDateTime::now_utc();
-    let wait = at - now;
-    Some(if wait.is_positive() {
-        Duration::try_from(wait).unwrap_or_default()
-    } else {
-        Duration::ZERO
-    })
+    use pyng_conformance::http_date::{RetryAfter, retry_after};
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000;
+    let wait_ms = match retry_after(value, Some(now_ms))? {
+        RetryAfter::Delay(ms) => ms,
+        RetryAfter::At(at) => (at - now_ms).max(0),
+    };
+    Some(Duration::from_millis(
+        u64::try_from(wait_ms).unwrap_or(u64::MAX),
+    ))
 }
 
 fn usage_error(e: ureq::http::Error) -> TransportError {
@@ -425,6 +421,11 @@ mod tests {
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
         assert_eq!(parse_retry_after("soon"), None);
         assert_eq!(parse_retry_after("-1"), None);
+        // The obsolete forms too.
+        assert_eq!(
+            parse_retry_after("Sun Nov  6 08:49:37 1994"),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! `client.*`: how the client polls one resource, from the times of its
 //! requests in a polling sequence: no faster than `x-polling`, not on after a
 //! final state, not on an expired resource, honouring `Retry-After`, backing
-//! off after 429 and 5xx. Each exchange is a few numbers, so a sequence's
+//! off after 429 and 5xx; and, across the resources of an operation, within
+//! its `x-rate-limit` ([`rate_limit`]). Each exchange is a few numbers, so a sequence's
 //! client state stays a few values however long it is.
 
+use pyng_spec::contract::rate_limit::Exceeded;
+use pyng_spec::ir::RateLimit;
 use pyng_spec::registry::RuleId;
+
+use super::http_date::{self, RetryAfter};
 
 use crate::finding::Finding;
 use crate::plan::States;
@@ -61,14 +66,63 @@ impl At<'_> {
     }
 }
 
-/// `Retry-After` as delay-seconds (an HTTP-date is not read: it would need
-/// the response's `Date`).
-pub(crate) fn retry_after_ms(value: &str) -> Option<i128> {
-    let v = value.trim();
-    (!v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| v.parse::<i128>().ok())
-        .flatten()
-        .map(|s| s.saturating_mul(1000))
+/// How finely an HTTP-date tells the time.
+const DATE_RESOLUTION_MS: i128 = 1000;
+
+/// `Retry-After` as a delay in ms from the request: delay-seconds as they
+/// are; an HTTP-date less the response's `Date` (the server's clock, so
+/// that clock skew does not count) and less a second (both are whole
+/// seconds, `Date` rounded down: a client that waits for the date may send
+/// up to a second sooner than their difference after its request), else
+/// less the request's time.
+pub(crate) fn retry_after_ms(
+    value: &str,
+    date: Option<&str>,
+    request_ms: Option<i128>,
+) -> Option<i128> {
+    match http_date::retry_after(value, request_ms)? {
+        RetryAfter::Delay(ms) => Some(ms),
+        RetryAfter::At(at) => {
+            let wait = match date.and_then(|d| http_date::parse(d.trim(), request_ms)) {
+                Some(server_now) => at - server_now - DATE_RESOLUTION_MS,
+                None => at - request_ms?,
+            };
+            Some(wait.max(0))
+        }
+    }
+}
+
+/// `client.rate-limit`: the request is `over` the operation's `limit` for
+/// the key values `values`.
+pub(crate) fn rate_limit(
+    at: &At<'_>,
+    limit: &RateLimit,
+    values: &[Option<String>],
+    over: Exceeded,
+) -> Finding {
+    let who = if limit.key.is_empty() {
+        "all clients".to_owned()
+    } else {
+        limit
+            .key
+            .iter()
+            .zip(values)
+            .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(absent)")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let f = at.finding(
+        RuleId::ClientRateLimit,
+        format!(
+            "request {} to {} within {} ms for {who}: the operation admits {} per {} s (counted across all its resources)",
+            over.in_window,
+            at.operation,
+            over.elapsed_ms.max(0),
+            limit.requests,
+            limit.per_seconds
+        ),
+    );
+    f.with_source(limit.source.as_ref())
 }
 
 fn is_error(status: u16) -> bool {
@@ -88,10 +142,10 @@ impl ClientState {
                     out.push(at.finding(
                         RuleId::ClientRetryAfter,
                         format!(
-                            "the request came {} ms after a {} response that said `Retry-After: {}`",
+                            "the request came {} ms after a {} response whose `Retry-After` asked for {} ms",
                             gap.max(0),
                             last.status,
-                            wait / 1000
+                            wait
                         ),
                     ));
                 }
@@ -212,12 +266,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn retry_after_is_read_as_delay_seconds_only() {
-        assert_eq!(retry_after_ms("5"), Some(5000));
-        assert_eq!(retry_after_ms(" 0 "), Some(0));
-        for v in ["", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00 GMT"] {
-            assert_eq!(retry_after_ms(v), None, "{v}");
+    fn retry_after_is_a_delay_from_the_request() {
+        assert_eq!(retry_after_ms("5", None, None), Some(5000));
+        assert_eq!(retry_after_ms(" 0 ", None, Some(7)), Some(0));
+        let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+        let date_ms = 1_445_412_480_000;
+        // Against the server's `Date`, whatever the client's clock said.
+        assert_eq!(
+            retry_after_ms(date, Some("Wed, 21 Oct 2015 07:27:50 GMT"), Some(0)),
+            Some(9_000)
+        );
+        // Without `Date`, against the request's time; a past date is now.
+        assert_eq!(retry_after_ms(date, None, Some(date_ms - 3000)), Some(3000));
+        assert_eq!(retry_after_ms(date, None, Some(date_ms + 3000)), Some(0));
+        // With neither, a date says nothing.
+        assert_eq!(retry_after_ms(date, None, None), None);
+        assert_eq!(retry_after_ms(date, Some("garbage"), None), None);
+        for v in ["", "-1", "1.5", "Wed, 21 Oct 2015 07:28:00"] {
+            assert_eq!(retry_after_ms(v, None, Some(0)), None, "{v}");
         }
-        assert!(retry_after_ms(&"9".repeat(60)).is_none());
     }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod http;
+pub(crate) mod http_date;
 pub(crate) mod idempotency;
 pub(crate) mod request;
 pub(crate) mod request_body;

@@ -14,6 +14,7 @@ use super::Engine;
 use super::coverage::Covered;
 use super::locate::locate;
 use super::prepare::{Prepared, Route};
+use super::rate_windows::RateWindows;
 use super::report::{Report, SequenceRecord};
 use super::sequences::{SeqKey, Sequences};
 use super::stream::{Batch, Checked};
@@ -42,6 +43,7 @@ pub(super) struct FileRun<'e> {
     /// batch gets its own.
     ready: Vec<(usize, Prepared<'static>)>,
     sequences: Sequences,
+    rate_windows: RateWindows,
     /// Each with the input position of what it is about.
     findings: Vec<(usize, Finding)>,
     report: Report,
@@ -64,6 +66,7 @@ impl<'e> FileRun<'e> {
             batch: Batch::default(),
             ready: Vec::new(),
             sequences: Sequences::new(engine.eviction_window),
+            rate_windows: RateWindows::default(),
             findings: Vec::new(),
             report: Report {
                 files: 1,
@@ -278,8 +281,8 @@ impl<'e> FileRun<'e> {
     /// in its body.
     fn sequence(&mut self, position: usize, p: Prepared<'_>) {
         self.report.exchanges += 1;
-        let (op_ref, key) = match p.route {
-            Route::Operation { op, key } => (op, key),
+        let (op_ref, key, limit_key) = match p.route {
+            Route::Operation { op, key, limit_key } => (op, key, limit_key),
             Route::Ignored => {
                 self.report.ignored += 1;
                 return;
@@ -394,6 +397,13 @@ impl<'e> FileRun<'e> {
             state: observed.and_then(|(_, s)| s),
         };
         open.state.client.update(&client_at, request, &mut findings);
+        if let (Some(limit), Some(values), Some(t)) = (&op.rate_limit, limit_key, p.time_ms)
+            && let Some(over) = self.rate_windows.count(op_ref, values.clone(), limit, t)
+        {
+            findings.push(crate::checks::client::rate_limit(
+                &client_at, limit, &values, over,
+            ));
+        }
         let label = (!findings.is_empty()).then(|| open.label.clone());
         let last_time = open.state.last_time;
         self.sequences.updated(last_time);

@@ -25,7 +25,7 @@ pub(super) struct Prepared<'a> {
     pub status: u16,
     /// When the request was sent, Unix milliseconds.
     pub time_ms: Option<i128>,
-    /// The response's `Retry-After` (delay-seconds), in ms.
+    /// The response's `Retry-After` as a delay from the request, in ms.
     pub retry_after_ms: Option<i128>,
     pub route: Route,
     /// The documented response and what its body says about the resource
@@ -95,6 +95,8 @@ pub(super) enum Route {
         op: OpRef,
         /// The values of the operation's `x-resource-key` parameters.
         key: Vec<Option<String>>,
+        /// The values of its `x-rate-limit`'s `key` parameters, when it has one.
+        limit_key: Option<Vec<Option<String>>>,
     },
     /// No operation: `METHOD path` and a hint, for `input.unmatched`.
     Unmatched(String),
@@ -149,11 +151,14 @@ impl Engine {
         let mut findings = Vec::new();
         let mut side = Side::default();
         let (route, observation) = self.check_exchange(&ex, checked, &mut findings, &mut side);
-        let retry_after_ms = ex
-            .response_headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("retry-after"))
-            .and_then(|(_, v)| checks::client::retry_after_ms(v));
+        let header = |name: &str| {
+            ex.response_headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_ref())
+        };
+        let retry_after_ms = header("retry-after")
+            .and_then(|v| checks::client::retry_after_ms(v, header("date"), ex.time_ms));
         Prepared {
             entry: ex.entry,
             status: ex.status,
@@ -241,7 +246,21 @@ impl Engine {
             .iter()
             .map(|k| params.get(k).map(str::to_owned))
             .collect();
-        (Route::Operation { op: op_ref, key }, observation)
+        let limit_key = op.rate_limit.as_ref().map(|limit| {
+            limit
+                .key
+                .iter()
+                .map(|k| param_value(op, ex, params, k))
+                .collect()
+        });
+        (
+            Route::Operation {
+                op: op_ref,
+                key,
+                limit_key,
+            },
+            observation,
+        )
     }
 
     /// What to say of an exchange that matches no operation.
@@ -261,4 +280,25 @@ impl Engine {
         }
         Route::Unmatched(said)
     }
+}
+
+/// The value of the parameter `name` of `op` in `ex`: a header parameter
+/// from the request's headers, any other from the path or the query.
+fn param_value(
+    op: &pyng_spec::ir::Operation,
+    ex: &Exchange<'_>,
+    params: Params<'_>,
+    name: &str,
+) -> Option<String> {
+    let header = op
+        .param(name)
+        .is_some_and(|p| p.location == pyng_spec::ir::ParamLocation::Header);
+    if header {
+        return ex
+            .request_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_string());
+    }
+    params.get(name).map(str::to_owned)
 }

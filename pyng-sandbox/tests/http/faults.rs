@@ -145,11 +145,11 @@ async fn every_fault_produces_its_violation() {
                     assert!(bad.iter().all(|(a, b)| machine.final_states.contains(a)
                         && !machine.final_states.contains(b)));
                 }
-                Fault::ServerError | Fault::RateLimited => {
-                    let want = if fault == Fault::ServerError {
-                        500
-                    } else {
-                        429
+                Fault::ServerError | Fault::RateLimited | Fault::Unavailable => {
+                    let want = match fault {
+                        Fault::ServerError => 500,
+                        Fault::RateLimited => 429,
+                        _ => 503,
                     };
                     assert_eq!(resps[0].status, want, "{ctx}");
                     assert!(resps[1..].iter().all(|r| r.status == 200), "{ctx}");
@@ -165,6 +165,21 @@ async fn every_fault_produces_its_violation() {
                     if fault == Fault::RateLimited {
                         let after: u64 = resps[0].header("retry-after").unwrap().parse().unwrap();
                         assert!(after >= 1);
+                    }
+                    if fault == Fault::Unavailable {
+                        // An IMF-fixdate at least a second after `Date`.
+                        let format = time::macros::format_description!(
+                            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+                        );
+                        let at = |name| {
+                            let v = resps[0]
+                                .header(name)
+                                .unwrap_or_else(|| panic!("{ctx}: no {name}"));
+                            time::PrimitiveDateTime::parse(v, format)
+                                .unwrap_or_else(|e| panic!("{ctx}: {name} {v:?}: {e}"))
+                        };
+                        let wait = at("retry-after") - at("date");
+                        assert!(wait >= time::Duration::seconds(1), "{ctx}: {wait}");
                     }
                     // The failed request did not consume a poll: the sequence is intact.
                     crate::scenarios::check_sequence(&spec, op, &id, &resps[1..]);
@@ -191,7 +206,7 @@ async fn every_fault_produces_its_violation() {
             }
         }
     }
-    assert_eq!(applied, 3 * 10 - 2 - 1 - 2);
+    assert_eq!(applied, 3 * 11 - 2 - 1 - 2);
     handle.shutdown().await.unwrap();
 }
 
