@@ -1,5 +1,6 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
-//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, `deprecated`,
+//! `minimum`/`maximum` exclusive or not, `multipleOf`, on integers and
+//! (exactly) on numbers, `int32`, `deprecated`,
 //! `writeOnly`, `minItems`, `maxItems`, `additionalProperties: false`, an
 //! object schema without `type`, the string formats): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
@@ -163,6 +164,45 @@ fn lengths_count_code_points_in_both() {
 }
 
 #[test]
+fn number_bounds_are_exact_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "price": 19.99}), 0),
+        (json!({"code": "ab", "rank": 0, "price": 19.999}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 0.1 + 0.2}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 99999.99}), 0),
+        (json!({"code": "ab", "rank": 0, "price": 100000.001}), 2),
+        (json!({"code": "ab", "rank": 0, "ratio": 0.1 + 0.2}), 1),
+        (json!({"code": "ab", "rank": 0, "ratio": 0.3}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "ratio": 0.2999999999999999}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": 0, "ratio": -0.5}), 0),
+        (json!({"code": "ab", "rank": 0, "ratio": null}), 0),
+        (json!({"code": "ab", "rank": 0, "huge": 1.5e308}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "huge": 9.99999999999999e299}),
+            1,
+        ),
+        (json!({"code": "ab", "rank": 0, "huge": 5e-324}), 2),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "price": 19.999})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.multiple-of".to_owned(),
+            "/price".to_owned(),
+            "19.999 is not a multiple of 0.01".to_owned()
+        )]
+    );
+}
+
+#[test]
 fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
     let spec = spec();
     let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});
@@ -220,8 +260,16 @@ fn agree_on_generated_bodies() {
         }
         body
     });
+    // Hundredths and thousandths near the number bounds, as exact decimals.
+    let decimal = (-2_000i64..200_000, 0u32..4).prop_map(|(n, scale)| {
+        let text = format!("{n}e-{scale}");
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+    });
+    let numbered = (decimal.clone(), decimal.clone(), decimal)
+        .prop_map(|(p, r, h)| json!({"code": "ab", "rank": 0, "price": p, "ratio": r, "huge": h}));
     let strategy = prop_oneof![
         3 => shaped,
+        2 => numbered,
         2 => formatted,
         1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
             json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})

@@ -29,9 +29,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::contract::Machine;
+use crate::decimal::Decimal;
 use crate::ir::{
     Additional, EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef,
 };
+
+/// A number bound and whether it is exclusive.
+type Bound = Option<(Decimal, bool)>;
+/// What a number's constraints admit: lower bound, upper bound, step.
+type Admits = (Bound, Bound, Option<Decimal>);
 
 /// How a change affects a partner (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -372,6 +378,7 @@ impl Differ {
         self.item_counts(at, a, b);
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
+        self.number_bounds(at, a, b);
         self.string_formats(at, a, b);
         self.float_format(at, a, b);
         let presence = |f: &Field| {
@@ -513,6 +520,76 @@ impl Differ {
             show((b_lo, b_hi, b_step))
         );
         if b_lo < a_lo || b_hi > a_hi || b_step % a_step != 0 {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: values the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `minimum`/`maximum` (exclusive or not) and `multipleOf` of a response
+    /// number, compared exactly ([`Decimal`]): breaking when the new spec
+    /// admits a value the old did not (a bound lowered, raised, made
+    /// inclusive at the same value or removed; a `multipleOf` that is not a
+    /// multiple of the old one).
+    fn number_bounds(&mut self, at: &str, a: &Field, b: &Field) {
+        if a.ty != Type::Number || b.ty != Type::Number {
+            return;
+        }
+        let admits = |f: &Field| {
+            let c = &f.constraints;
+            (
+                c.number_minimum.map(|m| (m, c.exclusive_minimum)),
+                c.number_maximum.map(|m| (m, c.exclusive_maximum)),
+                c.number_multiple_of,
+            )
+        };
+        let (old, new) = (admits(a), admits(b));
+        if old == new {
+            return;
+        }
+        // A bound `new` admits more under than `old`: gone, further out, or
+        // inclusive where `old` was exclusive at the same value.
+        let wider = |old: Bound, new: Bound, lower: bool| match (old, new) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some((o, o_excl)), Some((n, n_excl))) => {
+                let further = if lower { n < o } else { n > o };
+                further || (n == o && o_excl && !n_excl)
+            }
+        };
+        let coarser = match (old.2, new.2) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(o), Some(n)) => !n.is_multiple_of(o),
+        };
+        let show = |(min, max, step): Admits| {
+            let mut parts = Vec::new();
+            match min {
+                Some((m, true)) => parts.push(format!("> {m}")),
+                Some((m, false)) => parts.push(format!(">= {m}")),
+                None => {}
+            }
+            match max {
+                Some((m, true)) => parts.push(format!("< {m}")),
+                Some((m, false)) => parts.push(format!("<= {m}")),
+                None => {}
+            }
+            if let Some(s) = step {
+                parts.push(format!("multiple of {s}"));
+            }
+            if parts.is_empty() {
+                "any".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        let detail = format!("number values {} -> {}", show(old), show(new));
+        if wider(old.0, new.0, true) || wider(old.1, new.1, false) || coarser {
             self.push(
                 Class::Breaking,
                 Kind::FieldConstraintChanged,

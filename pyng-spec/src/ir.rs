@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::decimal::Decimal;
+
 use crate::expr;
 use crate::source_map::SourceMap;
 
@@ -247,14 +249,22 @@ impl Field {
 pub struct Constraints {
     /// `minimum` of an integer schema (inclusive unless `exclusive_minimum`).
     pub minimum: Option<i64>,
-    /// `exclusiveMinimum: true`: the value must be greater than `minimum`.
+    /// `exclusiveMinimum: true`: the value must be greater than `minimum`
+    /// (or `number_minimum`).
     pub exclusive_minimum: bool,
     /// `maximum` of an integer schema (inclusive unless `exclusive_maximum`).
     pub maximum: Option<i64>,
-    /// `exclusiveMaximum: true`: the value must be less than `maximum`.
+    /// `exclusiveMaximum: true`: the value must be less than `maximum`
+    /// (or `number_maximum`).
     pub exclusive_maximum: bool,
     /// `multipleOf` of an integer schema (positive).
     pub multiple_of: Option<i64>,
+    /// `minimum` of a number schema, exact (inclusive unless `exclusive_minimum`).
+    pub number_minimum: Option<Decimal>,
+    /// `maximum` of a number schema, exact (inclusive unless `exclusive_maximum`).
+    pub number_maximum: Option<Decimal>,
+    /// `multipleOf` of a number schema (positive), exact.
+    pub number_multiple_of: Option<Decimal>,
     /// `minLength` of a string schema, in Unicode code points.
     pub min_length: Option<u64>,
     /// `maxLength` of a string schema, in Unicode code points.

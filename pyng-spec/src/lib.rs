@@ -11,6 +11,7 @@
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod contract;
+pub mod decimal;
 pub mod diag;
 pub mod diff;
 pub mod expr;

@@ -20,6 +20,7 @@ use crate::pointer::push;
 use order::{FieldRule, Phase};
 use rules::Issue;
 
+pub(crate) use rules::exact as exact_number;
 pub use rules::parse_rfc3339;
 
 /// One rule broken by a body.

@@ -281,8 +281,8 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
             "`pattern` applies to `string`, not to `type: integer`",
         ),
         (
-            "          type: number\n          minimum: 0\n",
-            "`minimum` applies to `integer`, not to `type: number`",
+            "          type: boolean\n          minimum: 0\n",
+            "`minimum` applies to `integer`, `number`, not to `type: boolean`",
         ),
         (
             "          type: integer\n          enum: [1, 2]\n",
@@ -318,8 +318,12 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
             "checked only as a positive integer",
         ),
         (
-            "          type: number\n          multipleOf: 0.1\n",
-            "`multipleOf` applies to `integer`, not to `type: number`",
+            "          type: number\n          multipleOf: -0.5\n",
+            "`multipleOf: -0.5` of a number is checked only as a positive number",
+        ),
+        (
+            "          type: number\n          exclusiveMaximum: true\n",
+            "`exclusiveMaximum: true` without `maximum` has nothing to apply to",
         ),
     ] {
         let found = errors(&with_total(lines));

@@ -679,3 +679,61 @@ fn range_and_default_responses_are_diffed_by_their_key() {
         "{c:#?}"
     );
 }
+
+#[test]
+fn number_bounds_breaking_when_they_admit_more_compared_exactly() {
+    let fee = "fee: {type: integer, format: int64}";
+    let bounded =
+        "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}";
+    let base = BASE.replacen(fee, &format!("{fee}\n        {bounded}"), 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        // Narrower: a higher minimum, an exclusive one, a lower maximum, a
+        // multiple of the old step (0.03 = 3 × 0.01, exactly).
+        (
+            "rate: {type: number, minimum: 0.01, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.29999999999999, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.03}",
+            Class::NonBreaking,
+        ),
+        // Wider: 0.3 itself now arrives, a bound gone, a step that is not a
+        // multiple of 0.01 (0.015), a lower minimum by a millionth.
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.015}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: -0.000001, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+    // The same bounds written differently are no change.
+    assert!(between("rate: {type: number, minimum: 0.0, maximum: 3e-1, exclusiveMaximum: true, multipleOf: 1e-2}").is_empty());
+}

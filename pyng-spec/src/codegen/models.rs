@@ -136,6 +136,19 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(m) = c.multiple_of {
         facts.push(format!("a multiple of {m}"));
     }
+    match (c.number_minimum, c.exclusive_minimum) {
+        (Some(min), false) => facts.push(format!("minimum {min}")),
+        (Some(min), true) => facts.push(format!("greater than {min} (exclusive minimum)")),
+        (None, _) => {}
+    }
+    match (c.number_maximum, c.exclusive_maximum) {
+        (Some(max), false) => facts.push(format!("maximum {max}")),
+        (Some(max), true) => facts.push(format!("less than {max} (exclusive maximum)")),
+        (None, _) => {}
+    }
+    if let Some(m) = c.number_multiple_of {
+        facts.push(format!("a multiple of {m} (exact decimal arithmetic)"));
+    }
     if let Some(p) = &f.constraints.pattern {
         facts.push(format!("pattern {}", docs::code(p)));
     }
