@@ -66,6 +66,7 @@ components:
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         list: {type: array, items: {type: integer}, minItems: 1, maxItems: 2}
+        set: {type: array, items: {type: number}, uniqueItems: true}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -518,6 +519,21 @@ const CASES: &[Case] = &[
         || Report {
             findings: keywords_engine()
                 .check_body("getT", 200, br#"{"list": [1, 2]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.unique-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"set": [1, 2, 1.0]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"set": [1, 2, 1.5]}"#)
                 .unwrap(),
             ..Report::default()
         },

@@ -1,7 +1,7 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
 //! `minimum`/`maximum` exclusive or not, `multipleOf`, on integers and
 //! (exactly) on numbers, `int32`, `deprecated`,
-//! `writeOnly`, `minItems`, `maxItems`, `additionalProperties: false`, an
+//! `writeOnly`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`, an
 //! object schema without `type`, the string formats): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
@@ -203,6 +203,41 @@ fn number_bounds_are_exact_in_check_as_in_the_interpreter() {
 }
 
 #[test]
+fn unique_items_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "scores": [1, 1.5, 2]}), 0),
+        (json!({"code": "ab", "rank": 0, "scores": [1, 1.0]}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "scores": [0.1 + 0.2, 0.3]}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": 0, "tags": ["x", "y", "x"]}), 1),
+        (json!({"code": "ab", "rank": 0, "tags": ["x", "X"]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "pairs": [{"a": 1, "b": 2}, {"b": 2, "a": 1}]}),
+            1,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "pairs": [{"a": 1, "b": 2}, {"a": 2, "b": 1}]}),
+            0,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "tags": ["x", "y", "x"]})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.unique-items".to_owned(),
+            "/tags".to_owned(),
+            "item 2 equals item 0, and the items must be unique".to_owned()
+        )]
+    );
+}
+
+#[test]
 fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
     let spec = spec();
     let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});
@@ -267,9 +302,20 @@ fn agree_on_generated_bodies() {
     });
     let numbered = (decimal.clone(), decimal.clone(), decimal)
         .prop_map(|(p, r, h)| json!({"code": "ab", "rank": 0, "price": p, "ratio": r, "huge": h}));
+    // Arrays likely to repeat an item, written differently.
+    let small = prop::sample::select(vec![json!(1), json!(1.0), json!(2), json!(0.5)]);
+    let letters = prop::sample::select(vec!["x", "y", "X"]);
+    let repeating = (
+        proptest::collection::vec(small, 0..4),
+        proptest::collection::vec(letters, 0..5),
+    )
+        .prop_map(
+            |(scores, tags)| json!({"code": "ab", "rank": 0, "scores": scores, "tags": tags}),
+        );
     let strategy = prop_oneof![
         3 => shaped,
         2 => numbered,
+        2 => repeating,
         2 => formatted,
         1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
             json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})
@@ -305,6 +351,7 @@ fn agree_on_generated_bodies() {
         "schema.write-only",
         "schema.min-items",
         "schema.max-items",
+        "schema.unique-items",
     ] {
         assert!(
             hit.contains(rule),

@@ -379,6 +379,7 @@ impl Differ {
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
         self.number_bounds(at, a, b);
+        self.unique_items(at, a, b);
         self.string_formats(at, a, b);
         self.float_format(at, a, b);
         let presence = |f: &Field| {
@@ -598,6 +599,26 @@ impl Differ {
             );
         } else {
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `uniqueItems` of a response array: added, partners see fewer arrays
+    /// (non-breaking); dropped, arrays with repeated items may arrive (breaking).
+    fn unique_items(&mut self, at: &str, a: &Field, b: &Field) {
+        match (a.constraints.unique_items, b.constraints.unique_items) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "items now unique",
+            ),
+            (true, false) => self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "items no longer unique: arrays with repeated items may now arrive",
+            ),
+            _ => {}
         }
     }
 

@@ -273,6 +273,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems` of an array schema.
     pub max_items: Option<u64>,
+    /// `uniqueItems: true` of an array schema ([`crate::json_equality`]).
+    pub unique_items: bool,
     /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
     /// `format` (e.g. `int64`, `date-time`).

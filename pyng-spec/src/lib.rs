@@ -18,6 +18,7 @@ pub mod expr;
 pub mod extensions;
 pub mod formats;
 pub mod ir;
+pub mod json_equality;
 mod lint;
 mod load;
 mod lower;

@@ -507,6 +507,7 @@ impl<'a> Lowerer<'a> {
             oa::SchemaKind::Type(oa::Type::Array(a)) => {
                 c.min_items = a.min_items.map(|n| n as u64);
                 c.max_items = a.max_items.map(|n| n as u64);
+                c.unique_items = a.unique_items;
             }
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {
                 c.minimum = i.minimum;

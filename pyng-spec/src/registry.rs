@@ -175,6 +175,9 @@ registry! {
     SchemaMaxItems = "schema.max-items", Error, GENERATED,
         "An array has at most `maxItems` items.",
         "schema `maxItems`";
+    SchemaUniqueItems = "schema.unique-items", Error, GENERATED,
+        "An array with `uniqueItems: true` has no two equal items (JSON equality: `1` equals `1.0`, key order does not matter).",
+        "schema `uniqueItems`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -686,6 +689,11 @@ pub mod messages {
         RuleId::SchemaMaxItems,
         "the array has {count} items, more than the maximum {max_items}",
     );
+    /// `schema.unique-items`: two equal items where `uniqueItems: true`.
+    pub const UNIQUE_ITEMS: Message = t(
+        RuleId::SchemaUniqueItems,
+        "item {second} equals item {first}, and the items must be unique",
+    );
     /// `schema.deprecated`: a deprecated property with a value.
     pub const DEPRECATED: Message = t(
         RuleId::SchemaDeprecated,
@@ -772,6 +780,7 @@ pub mod messages {
         REQUIRED,
         MIN_ITEMS,
         MAX_ITEMS,
+        UNIQUE_ITEMS,
         DEPRECATED,
         WRITE_ONLY,
         ADDITIONAL,

@@ -249,7 +249,16 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Property,
         "the number of items; at most 65 536 (synthesised bodies hold that many)",
     ),
-    refused("uniqueItems", &[Array], Some(false), "not checked yet"),
+    Keyword {
+        name: "uniqueItems",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaUniqueItems],
+        },
+        applies_to: &[Array],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
+    },
     refused("maxProperties", &[Object], None, "not checked yet"),
     refused("minProperties", &[Object], None, "not checked yet"),
     enforced(

@@ -99,6 +99,9 @@ impl<'a> Synth<'a> {
                 );
                 let count = (1 + self.next(3)).max(min).min(max);
                 let item_name = name.trim_end_matches('s');
+                if c.is_some_and(|c| c.unique_items) {
+                    return Value::Array(self.unique_items(item, item_name, count));
+                }
                 Value::Array(
                     (0..count)
                         .map(|_| self.value(item, None, item_name))
@@ -192,6 +195,24 @@ impl<'a> Synth<'a> {
                 crate::pattern_sample::smallest_match(p).unwrap_or_else(|| candidates[0].clone())
             }
         }
+    }
+
+    /// `count` items no two of which are JSON-equal (`uniqueItems`), from a
+    /// bounded number of draws: an item type with fewer values (a boolean)
+    /// gives fewer items.
+    fn unique_items(&mut self, item: &Type, item_name: &str, count: u64) -> Vec<Value> {
+        let mut seen = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        for _ in 0..count.saturating_mul(8) {
+            if items.len() as u64 >= count {
+                break;
+            }
+            let v = self.value(item, None, item_name);
+            if seen.insert(crate::json_equality::canonical(&v)) {
+                items.push(v);
+            }
+        }
+        items
     }
 
     fn integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {

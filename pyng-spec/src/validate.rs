@@ -139,6 +139,7 @@ impl<'a> Validator<'a> {
                     // Before the items' own findings, as the streaming
                     // validator orders them (it counts at the end).
                     rules::items(items.len(), constraints, source, &mut self.issues);
+                    rules::unique_items(items, constraints, source, &mut self.issues);
                     self.place_all(at);
                     for (i, v) in items.iter().enumerate() {
                         self.value(item, v, &push(at, &i.to_string()), None);

@@ -229,6 +229,7 @@ components:
         step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
         old: {type: string, deprecated: true}
         tags: {type: array, items: {type: string}, minItems: 1, maxItems: 2}
+        scores: {type: array, items: {type: number}, uniqueItems: true}
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
@@ -270,6 +271,7 @@ const VALUE_CASES: &[(&str, &str)] = &[
         "schema.max-items",
         r#"{"id": "a", "tags": ["a", "b", "c"]}"#,
     ),
+    ("schema.unique-items", r#"{"id": "a", "scores": [1, 1.0]}"#),
     ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
     (
         "schema.additional-property",

@@ -737,3 +737,26 @@ fn number_bounds_breaking_when_they_admit_more_compared_exactly() {
     // The same bounds written differently are no change.
     assert!(between("rate: {type: number, minimum: 0.0, maximum: 3e-1, exclusiveMaximum: true, multipleOf: 1e-2}").is_empty());
 }
+
+#[test]
+fn unique_items_dropped_is_breaking_and_added_is_not() {
+    let fee = "fee: {type: integer, format: int64}";
+    let plain = "rates: {type: array, items: {type: number}}";
+    let unique = "rates: {type: array, items: {type: number}, uniqueItems: true}";
+    let with = |rates: &str| load(&BASE.replacen(fee, &format!("{fee}\n        {rates}"), 1));
+    let added = diff(&with(plain), &with(unique));
+    assert_eq!(added.len(), 1, "{added:#?}");
+    assert_eq!(
+        (added[0].kind, added[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+    let dropped = diff(&with(unique), &with(plain));
+    assert_eq!(dropped.len(), 1, "{dropped:#?}");
+    assert_eq!(
+        (dropped[0].kind, dropped[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    // `uniqueItems: false` says nothing.
+    let inert = "rates: {type: array, items: {type: number}, uniqueItems: false}";
+    assert!(diff(&with(plain), &with(inert)).is_empty());
+}

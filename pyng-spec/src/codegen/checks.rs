@@ -100,7 +100,7 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
         Type::String => {
             c.min_length.is_some() || c.max_length.is_some() || f.checked_format().is_some()
         }
-        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
+        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some() || c.unique_items,
         Type::Number => c.format.as_deref() == Some("float") || has_number_bounds(f),
         Type::Integer => {
             c.minimum.is_some()
@@ -242,7 +242,21 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let push = violation(f, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
                 checks.push(quote!(if count > #max { #push }));
             }
-            (quote!(v), quote!(let count = v.len() as u64;))
+            if c.unique_items {
+                // The items as JSON, as the model serializes them (a model
+                // item holds its documented properties only).
+                let push = violation(f, messages::UNIQUE_ITEMS, &[]);
+                checks.push(quote! {
+                    let items: Vec<::serde_json::Value> = v
+                        .iter()
+                        .map(|item| ::serde_json::to_value(item).unwrap_or(::serde_json::Value::Null))
+                        .collect();
+                    if let Some((first, second)) = json_equality::first_duplicate(&items) { #push }
+                });
+            }
+            let count = (c.min_items.is_some() || c.max_items.is_some())
+                .then(|| quote!(let count = v.len() as u64;));
+            (quote!(v), quote!(#count))
         }
         Type::Number => {
             if c.format.as_deref() == Some("float") {

@@ -158,6 +158,9 @@ fn field_doc(f: &Field) -> Doc {
     if let Some(max) = f.constraints.max_length {
         facts.push(format!("at most {max} characters"));
     }
+    if f.constraints.unique_items {
+        facts.push("items unique (JSON equality)".to_owned());
+    }
     if let Some(min) = f.constraints.min_items {
         facts.push(format!("at least {min} items"));
     }

@@ -118,6 +118,9 @@ fn constraints(c: &Constraints) -> String {
         (None, Some(b)) => parts.push(format!("items <= {b}")),
         (None, None) => {}
     }
+    if c.unique_items {
+        parts.push("unique items".to_owned());
+    }
     if !c.allowed.is_empty() {
         parts.push(format!("one of [{}]", c.allowed.join(", ")));
     }

@@ -231,6 +231,26 @@ pub(crate) fn items<'a>(
     }
 }
 
+/// `uniqueItems: true`: the first item JSON-equal to an earlier one.
+pub(crate) fn unique_items<'a, 'v>(
+    items: impl IntoIterator<Item = &'v serde_json::Value>,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    if !c.is_some_and(|c| c.unique_items) {
+        return;
+    }
+    if let Some((first, second)) = crate::json_equality::first_duplicate(items) {
+        out.push(Issue::of(
+            msg::UNIQUE_ITEMS,
+            Rel::Here,
+            &[("first", &first), ("second", &second)],
+            source,
+        ));
+    }
+}
+
 /// A number where the schema says `number`: its `format` (`float`: at most
 /// `f32::MAX` in magnitude; `double`: every number the parser reads is one).
 /// The comparison is on the parsed `f64`, which is the literal correctly
