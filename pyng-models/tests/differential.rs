@@ -46,6 +46,7 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.min-items" => fields.any(|f| f.constraints.min_items.is_some()),
         "schema.max-items" => fields.any(|f| f.constraints.max_items.is_some()),
         "schema.write-only" => fields.any(|f| f.write_only),
+        "schema.unique-items" => fields.any(|f| f.constraints.unique_items),
         _ => true,
     }
 }
