@@ -80,7 +80,8 @@ pub enum Kind {
     FieldNullabilityChanged,
     /// A property's value constraints change (`minLength`, `maxLength`,
     /// `minItems`, `maxItems`,
-    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`,
+    /// `uniqueItems`; a model's `minProperties`, `maxProperties`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
     /// A model's `additionalProperties` changes (breaking when it stops being `false`).
@@ -259,6 +260,14 @@ impl Differ {
             };
             self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
         }
+        // `minProperties`/`maxProperties`: the model's values, as a property's.
+        self.size_bounds(
+            &a.name,
+            "property count",
+            "objects with property counts",
+            (a.min_properties, a.max_properties),
+            (b.min_properties, b.max_properties),
+        );
         for fa in &a.fields {
             let at = format!("{}.{}", a.name, fa.wire_name);
             match b.field(&fa.wire_name) {

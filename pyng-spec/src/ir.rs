@@ -176,6 +176,11 @@ pub struct Model {
     pub outcome: Option<OutcomeRule>,
     /// What a property the schema does not list is (`additionalProperties`).
     pub additional: Additional,
+    /// `minProperties`: the fewest properties an instance has, every present
+    /// one counted (undocumented ones and `null`s too).
+    pub min_properties: Option<u64>,
+    /// `maxProperties`: the most properties an instance has, counted so.
+    pub max_properties: Option<u64>,
     /// Pointer to the schema in the spec document.
     pub pointer: String,
 }

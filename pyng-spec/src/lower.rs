@@ -412,6 +412,8 @@ impl<'a> Lowerer<'a> {
             invariants,
             outcome,
             additional,
+            min_properties: obj.min_properties.map(|n| n as u64),
+            max_properties: obj.max_properties.map(|n| n as u64),
             pointer: at.to_owned(),
         }
     }

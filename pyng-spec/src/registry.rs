@@ -178,6 +178,12 @@ registry! {
     SchemaUniqueItems = "schema.unique-items", Error, GENERATED,
         "An array with `uniqueItems: true` has no two equal items (JSON equality: `1` equals `1.0`, key order does not matter).",
         "schema `uniqueItems`";
+    SchemaMinProperties = "schema.min-properties", Error, VALUE,
+        "An object has at least `minProperties` properties, every present one counted (undocumented ones and nulls too).",
+        "schema `minProperties`";
+    SchemaMaxProperties = "schema.max-properties", Error, VALUE,
+        "An object has at most `maxProperties` properties, every present one counted (undocumented ones and nulls too).",
+        "schema `maxProperties`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -694,6 +700,16 @@ pub mod messages {
         RuleId::SchemaUniqueItems,
         "item {second} equals item {first}, and the items must be unique",
     );
+    /// `schema.min-properties`: an object with fewer than `minProperties` properties.
+    pub const MIN_PROPERTIES: Message = t(
+        RuleId::SchemaMinProperties,
+        "the object has {count} properties, fewer than the minimum {min_properties}",
+    );
+    /// `schema.max-properties`: an object with more than `maxProperties` properties.
+    pub const MAX_PROPERTIES: Message = t(
+        RuleId::SchemaMaxProperties,
+        "the object has {count} properties, more than the maximum {max_properties}",
+    );
     /// `schema.deprecated`: a deprecated property with a value.
     pub const DEPRECATED: Message = t(
         RuleId::SchemaDeprecated,
@@ -781,6 +797,8 @@ pub mod messages {
         MIN_ITEMS,
         MAX_ITEMS,
         UNIQUE_ITEMS,
+        MIN_PROPERTIES,
+        MAX_PROPERTIES,
         DEPRECATED,
         WRITE_ONLY,
         ADDITIONAL,

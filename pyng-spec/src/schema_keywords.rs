@@ -169,6 +169,9 @@ const fn refused(
     }
 }
 
+/// How `minProperties`/`maxProperties` count, and where.
+const PROPERTY_COUNT: &str = "every present property counted, undocumented ones and nulls too; by the validators only: a generated model drops undocumented properties and reads an optional `null` as absent, so its `check()` cannot count them";
+
 /// Every field of the OpenAPI 3.0.3 Schema Object, in the order the
 /// specification lists them, then `$ref` (a Reference Object in a schema's place).
 pub const KEYWORDS: &[Keyword] = &[
@@ -259,8 +262,20 @@ pub const KEYWORDS: &[Keyword] = &[
         inert: Some(false),
         note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
     },
-    refused("maxProperties", &[Object], None, "not checked yet"),
-    refused("minProperties", &[Object], None, "not checked yet"),
+    enforced(
+        "maxProperties",
+        &[RuleId::SchemaMaxProperties],
+        &[Object],
+        Where::Body,
+        PROPERTY_COUNT,
+    ),
+    enforced(
+        "minProperties",
+        &[RuleId::SchemaMinProperties],
+        &[Object],
+        Where::Body,
+        PROPERTY_COUNT,
+    ),
     enforced(
         "required",
         &[RuleId::SchemaRequired],

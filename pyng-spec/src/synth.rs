@@ -275,11 +275,47 @@ impl<'a> Synth<'a> {
                 None => obj.remove(&rule.outcome_field),
             };
         }
+        self.property_count(m, &mut obj);
         let mut value = Value::Object(obj);
         for inv in &m.invariants {
             satisfy(&inv.expr, &mut value);
         }
         value
+    }
+
+    /// `minProperties`/`maxProperties`: documented optional properties (not
+    /// write-only, deprecated or named by a rule) are added up to the minimum
+    /// and dropped down to the maximum; a minimum the documented ones cannot
+    /// reach stays short (no undocumented property is made up).
+    fn property_count(&mut self, m: &'a Model, obj: &mut Map<String, Value>) {
+        let free = |f: &&Field| {
+            !f.required
+                && !f.write_only
+                && !f.deprecated
+                && f.presence.is_none()
+                && !m.outcome.as_ref().is_some_and(|o| {
+                    o.outcome_field == f.wire_name || o.status_field == f.wire_name
+                })
+        };
+        if let Some(min) = m.min_properties {
+            for f in m.fields.iter().filter(free) {
+                if obj.len() as u64 >= min {
+                    break;
+                }
+                if !obj.contains_key(&f.wire_name) {
+                    let v = self.value(&f.ty, Some(f), &f.wire_name);
+                    obj.insert(f.wire_name.clone(), v);
+                }
+            }
+        }
+        if let Some(max) = m.max_properties {
+            for f in m.fields.iter().rev().filter(free) {
+                if obj.len() as u64 <= max {
+                    break;
+                }
+                obj.shift_remove(&f.wire_name);
+            }
+        }
     }
 
     fn wanted(&self, m: &Model, f: &Field, obj: &Map<String, Value>) -> bool {

@@ -210,6 +210,8 @@ impl<'a> Validator<'a> {
                             self.place(rules::undocumented(m, key), at);
                         }
                     }
+                    rules::property_count(m, obj.len(), &mut self.issues);
+                    self.place_all(at);
                 }
                 Phase::Outcome => {
                     if let Some(rule) = &m.outcome {

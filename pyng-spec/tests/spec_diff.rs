@@ -760,3 +760,29 @@ fn unique_items_dropped_is_breaking_and_added_is_not() {
     let inert = "rates: {type: array, items: {type: number}, uniqueItems: false}";
     assert!(diff(&with(plain), &with(inert)).is_empty());
 }
+
+#[test]
+fn property_counts_class_as_lengths() {
+    let order = "    Thing:\n      type: object\n";
+    let with = |extra: &str| load(&BASE.replacen(order, &format!("{order}{extra}"), 1));
+    let (none, two, four) = (
+        with(""),
+        with("      maxProperties: 4\n      minProperties: 2\n"),
+        with("      maxProperties: 5\n      minProperties: 2\n"),
+    );
+    for (a, b, class) in [
+        (&none, &two, Class::NonBreaking),
+        (&two, &none, Class::Breaking),
+        (&two, &four, Class::Breaking),
+        (&four, &two, Class::NonBreaking),
+    ] {
+        let c = diff(a, b);
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{}",
+            c[0]
+        );
+    }
+}

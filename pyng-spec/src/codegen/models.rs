@@ -51,6 +51,21 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
                 .to_owned(),
         );
     }
+    let count = match (m.min_properties, m.max_properties) {
+        (Some(a), Some(b)) => Some(format!("from {a} to {b} properties")),
+        (Some(a), None) => Some(format!("at least {a} properties")),
+        (None, Some(b)) => Some(format!("at most {b} properties")),
+        (None, None) => None,
+    };
+    if let Some(count) = count {
+        // The model cannot count what it drops (undocumented properties, a
+        // `null` read as absent), so `check()` leaves this to the validators.
+        doc.markdown(format!(
+            "Rule `{}`/`{}`: {count} on the wire, every present one counted; checked by `pyng_spec::validate`, not by `check()`.",
+            RuleId::SchemaMinProperties,
+            RuleId::SchemaMaxProperties
+        ));
+    }
     doc.source(m.source.as_ref()).draft(cx.spec.draft);
     let doc = doc.attrs();
     let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));

@@ -231,6 +231,32 @@ pub(crate) fn items<'a>(
     }
 }
 
+/// `minProperties`/`maxProperties` of a model, given the number of distinct
+/// properties the object has.
+pub(crate) fn property_count<'a>(m: &'a Model, count: usize, out: &mut Vec<Issue<'a>>) {
+    let count = count as u64;
+    if let Some(min) = m.min_properties
+        && count < min
+    {
+        out.push(Issue::of(
+            msg::MIN_PROPERTIES,
+            Rel::Here,
+            &[("count", &count), ("min_properties", &min)],
+            m.source.as_ref(),
+        ));
+    }
+    if let Some(max) = m.max_properties
+        && count > max
+    {
+        out.push(Issue::of(
+            msg::MAX_PROPERTIES,
+            Rel::Here,
+            &[("count", &count), ("max_properties", &max)],
+            m.source.as_ref(),
+        ));
+    }
+}
+
 /// `uniqueItems: true`: the first item JSON-equal to an earlier one.
 pub(crate) fn unique_items<'a, 'v>(
     items: impl IntoIterator<Item = &'v serde_json::Value>,
