@@ -163,12 +163,12 @@ impl Decimal {
             Ordering::Equal => {}
             unequal => return unequal,
         }
-        // Same leading position: pad the shorter mantissa to the longer's
-        // digit count (at most 38 digits, so no overflow).
-        let (a, b) = (self.digits(), other.digits());
-        let width = a.max(b);
-        let widen = |m: u128, digits: u32| m * 10u128.pow(width - digits);
-        widen(self.mantissa, a).cmp(&widen(other.mantissa, b))
+        // Same leading position: the digits compare as text, the shorter
+        // one padded with zeros (no arithmetic, so no overflow for any
+        // mantissa `from_parts` was given).
+        let (a, b) = (self.mantissa.to_string(), other.mantissa.to_string());
+        let width = a.len().max(b.len());
+        format!("{a:0<width$}").cmp(&format!("{b:0<width$}"))
     }
 
     /// Whether `self` is an integer multiple of `step` (a `multipleOf`, not

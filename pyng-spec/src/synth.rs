@@ -453,11 +453,11 @@ fn number_within_bounds(preferred: u64, c: &crate::ir::Constraints) -> Value {
     let candidate = || -> Option<Decimal> {
         let step = c.number_multiple_of.map_or(Some(1), scaled)?.max(1);
         let lo = match c.number_minimum {
-            Some(min) => scaled(min)? + i128::from(c.exclusive_minimum),
+            Some(min) => scaled(min)?.checked_add(i128::from(c.exclusive_minimum))?,
             None => i128::MIN / 4,
         };
         let hi = match c.number_maximum {
-            Some(max) => scaled(max)? - i128::from(c.exclusive_maximum),
+            Some(max) => scaled(max)?.checked_sub(i128::from(c.exclusive_maximum))?,
             None => i128::MAX / 4,
         };
         let start = if c.number_minimum.is_some() {

@@ -102,3 +102,16 @@ fn prints_readably_and_reads_back() {
         assert_eq!(d(shown), d(text));
     }
 }
+
+#[test]
+fn the_widest_mantissas_compare_without_overflow() {
+    let widest = Decimal::from_i128(i128::MIN);
+    assert!(widest < Decimal::from_i128(i128::MIN + 1));
+    assert!(Decimal::from_i128(i128::MAX) > Decimal::from_parts(false, 9, 37));
+    assert!(Decimal::from_i128(i128::MAX) < Decimal::from_parts(false, 9, 38));
+    assert!(Decimal::from_parts(false, u128::MAX, 0) > Decimal::from_parts(false, 3, 38));
+    assert_eq!(
+        Decimal::from_parts(false, u128::MAX, 0).cmp(&Decimal::from_parts(false, u128::MAX, 0)),
+        Ordering::Equal
+    );
+}
