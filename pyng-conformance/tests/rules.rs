@@ -66,6 +66,8 @@ components:
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         list: {type: array, items: {type: integer}, minItems: 1, maxItems: 2}
+        set: {type: array, items: {type: number}, uniqueItems: true}
+        bag: {type: object, minProperties: 1, maxProperties: 2, properties: {a: {type: integer}}}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -584,6 +586,51 @@ const CASES: &[Case] = &[
         || Report {
             findings: keywords_engine()
                 .check_body("getT", 200, br#"{"list": [1, 2]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.unique-items",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"set": [1, 2, 1.0]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"set": [1, 2, 1.5]}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.min-properties",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"bag": {}}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"bag": {"a": null}}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+    ),
+    (
+        "schema.max-properties",
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"bag": {"a": 1, "b": 2, "c": 3}}"#)
+                .unwrap(),
+            ..Report::default()
+        },
+        || Report {
+            findings: keywords_engine()
+                .check_body("getT", 200, br#"{"bag": {"a": 1}}"#)
                 .unwrap(),
             ..Report::default()
         },

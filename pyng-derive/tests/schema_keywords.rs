@@ -1,6 +1,7 @@
 //! The schema keywords the bundled specs do not use (`minLength`, `maxLength`,
-//! `minimum`/`maximum` exclusive or not, `multipleOf`, `int32`, `deprecated`,
-//! `writeOnly`, `minItems`, `maxItems`, `additionalProperties: false`, an
+//! `minimum`/`maximum` exclusive or not, `multipleOf`, on integers and
+//! (exactly) on numbers, `int32`, `deprecated`,
+//! `writeOnly`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`, an
 //! object schema without `type`, the string formats): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
@@ -163,6 +164,80 @@ fn lengths_count_code_points_in_both() {
 }
 
 #[test]
+fn number_bounds_are_exact_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "price": 19.99}), 0),
+        (json!({"code": "ab", "rank": 0, "price": 19.999}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 0.1 + 0.2}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 0}), 1),
+        (json!({"code": "ab", "rank": 0, "price": 99999.99}), 0),
+        (json!({"code": "ab", "rank": 0, "price": 100000.001}), 2),
+        (json!({"code": "ab", "rank": 0, "ratio": 0.1 + 0.2}), 1),
+        (json!({"code": "ab", "rank": 0, "ratio": 0.3}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "ratio": 0.2999999999999999}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": 0, "ratio": -0.5}), 0),
+        (json!({"code": "ab", "rank": 0, "ratio": null}), 0),
+        (json!({"code": "ab", "rank": 0, "huge": 1.5e308}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "huge": 9.99999999999999e299}),
+            1,
+        ),
+        (json!({"code": "ab", "rank": 0, "huge": 5e-324}), 2),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "price": 19.999})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.multiple-of".to_owned(),
+            "/price".to_owned(),
+            "19.999 is not a multiple of 0.01".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn unique_items_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "scores": [1, 1.5, 2]}), 0),
+        (json!({"code": "ab", "rank": 0, "scores": [1, 1.0]}), 1),
+        (
+            json!({"code": "ab", "rank": 0, "scores": [0.1 + 0.2, 0.3]}),
+            0,
+        ),
+        (json!({"code": "ab", "rank": 0, "tags": ["x", "y", "x"]}), 1),
+        (json!({"code": "ab", "rank": 0, "tags": ["x", "X"]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "pairs": [{"a": 1, "b": 2}, {"b": 2, "a": 1}]}),
+            1,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "pairs": [{"a": 1, "b": 2}, {"a": 2, "b": 1}]}),
+            0,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "tags": ["x", "y", "x"]})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.unique-items".to_owned(),
+            "/tags".to_owned(),
+            "item 2 equals item 0, and the items must be unique".to_owned()
+        )]
+    );
+}
+
+#[test]
 fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
     let spec = spec();
     let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});
@@ -220,8 +295,27 @@ fn agree_on_generated_bodies() {
         }
         body
     });
+    // Hundredths and thousandths near the number bounds, as exact decimals.
+    let decimal = (-2_000i64..200_000, 0u32..4).prop_map(|(n, scale)| {
+        let text = format!("{n}e-{scale}");
+        serde_json::from_str::<Value>(&text).unwrap_or(Value::Null)
+    });
+    let numbered = (decimal.clone(), decimal.clone(), decimal)
+        .prop_map(|(p, r, h)| json!({"code": "ab", "rank": 0, "price": p, "ratio": r, "huge": h}));
+    // Arrays likely to repeat an item, written differently.
+    let small = prop::sample::select(vec![json!(1), json!(1.0), json!(2), json!(0.5)]);
+    let letters = prop::sample::select(vec!["x", "y", "X"]);
+    let repeating = (
+        proptest::collection::vec(small, 0..4),
+        proptest::collection::vec(letters, 0..5),
+    )
+        .prop_map(
+            |(scores, tags)| json!({"code": "ab", "rank": 0, "scores": scores, "tags": tags}),
+        );
     let strategy = prop_oneof![
         3 => shaped,
+        2 => numbered,
+        2 => repeating,
         2 => formatted,
         1 => (unicode, proptest::option::of(unicode)).prop_map(|(code, label)| {
             json!({"code": code, "rank": 1, "label": label, "parts": [{"name": "é"}]})
@@ -257,6 +351,7 @@ fn agree_on_generated_bodies() {
         "schema.write-only",
         "schema.min-items",
         "schema.max-items",
+        "schema.unique-items",
     ] {
         assert!(
             hit.contains(rule),

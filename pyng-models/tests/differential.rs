@@ -34,14 +34,19 @@ fn uses(spec: &Spec, rule: &str) -> bool {
     match rule {
         "schema.min-length" => fields.any(|f| f.constraints.min_length.is_some()),
         "schema.max-length" => fields.any(|f| f.constraints.max_length.is_some()),
-        "schema.minimum" => fields.any(|f| f.constraints.minimum.is_some()),
-        "schema.maximum" => fields.any(|f| f.constraints.maximum.is_some()),
-        "schema.multiple-of" => fields.any(|f| f.constraints.multiple_of.is_some()),
+        "schema.minimum" => fields
+            .any(|f| f.constraints.minimum.is_some() || f.constraints.number_minimum.is_some()),
+        "schema.maximum" => fields
+            .any(|f| f.constraints.maximum.is_some() || f.constraints.number_maximum.is_some()),
+        "schema.multiple-of" => fields.any(|f| {
+            f.constraints.multiple_of.is_some() || f.constraints.number_multiple_of.is_some()
+        }),
         "schema.format" => fields.any(|f| f.constraints.format.as_deref() == Some("int32")),
         "schema.deprecated" => fields.any(|f| f.deprecated),
         "schema.min-items" => fields.any(|f| f.constraints.min_items.is_some()),
         "schema.max-items" => fields.any(|f| f.constraints.max_items.is_some()),
         "schema.write-only" => fields.any(|f| f.write_only),
+        "schema.unique-items" => fields.any(|f| f.constraints.unique_items),
         _ => true,
     }
 }

@@ -29,9 +29,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::contract::Machine;
+use crate::decimal::Decimal;
 use crate::ir::{
     Additional, EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef,
 };
+
+/// A number bound and whether it is exclusive.
+type Bound = Option<(Decimal, bool)>;
+/// What a number's constraints admit: lower bound, upper bound, step.
+type Admits = (Bound, Bound, Option<Decimal>);
 
 /// How a change affects a partner (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,7 +80,8 @@ pub enum Kind {
     FieldNullabilityChanged,
     /// A property's value constraints change (`minLength`, `maxLength`,
     /// `minItems`, `maxItems`,
-    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`):
+    /// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`,
+    /// `uniqueItems`; a model's `minProperties`, `maxProperties`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
     /// A model's `additionalProperties` changes (breaking when it stops being `false`).
@@ -253,6 +260,14 @@ impl Differ {
             };
             self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
         }
+        // `minProperties`/`maxProperties`: the model's values, as a property's.
+        self.size_bounds(
+            &a.name,
+            "property count",
+            "objects with property counts",
+            (a.min_properties, a.max_properties),
+            (b.min_properties, b.max_properties),
+        );
         for fa in &a.fields {
             let at = format!("{}.{}", a.name, fa.wire_name);
             match b.field(&fa.wire_name) {
@@ -372,6 +387,8 @@ impl Differ {
         self.item_counts(at, a, b);
         self.markings(at, a, b);
         self.integer_bounds(at, a, b);
+        self.number_bounds(at, a, b);
+        self.unique_items(at, a, b);
         self.string_formats(at, a, b);
         self.float_format(at, a, b);
         let presence = |f: &Field| {
@@ -521,6 +538,96 @@ impl Differ {
             );
         } else {
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `minimum`/`maximum` (exclusive or not) and `multipleOf` of a response
+    /// number, compared exactly ([`Decimal`]): breaking when the new spec
+    /// admits a value the old did not (a bound lowered, raised, made
+    /// inclusive at the same value or removed; a `multipleOf` that is not a
+    /// multiple of the old one).
+    fn number_bounds(&mut self, at: &str, a: &Field, b: &Field) {
+        if a.ty != Type::Number || b.ty != Type::Number {
+            return;
+        }
+        let admits = |f: &Field| {
+            let c = &f.constraints;
+            (
+                c.number_minimum.map(|m| (m, c.exclusive_minimum)),
+                c.number_maximum.map(|m| (m, c.exclusive_maximum)),
+                c.number_multiple_of,
+            )
+        };
+        let (old, new) = (admits(a), admits(b));
+        if old == new {
+            return;
+        }
+        // A bound `new` admits more under than `old`: gone, further out, or
+        // inclusive where `old` was exclusive at the same value.
+        let wider = |old: Bound, new: Bound, lower: bool| match (old, new) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some((o, o_excl)), Some((n, n_excl))) => {
+                let further = if lower { n < o } else { n > o };
+                further || (n == o && o_excl && !n_excl)
+            }
+        };
+        let coarser = match (old.2, new.2) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(o), Some(n)) => !n.is_multiple_of(o),
+        };
+        let show = |(min, max, step): Admits| {
+            let mut parts = Vec::new();
+            match min {
+                Some((m, true)) => parts.push(format!("> {m}")),
+                Some((m, false)) => parts.push(format!(">= {m}")),
+                None => {}
+            }
+            match max {
+                Some((m, true)) => parts.push(format!("< {m}")),
+                Some((m, false)) => parts.push(format!("<= {m}")),
+                None => {}
+            }
+            if let Some(s) = step {
+                parts.push(format!("multiple of {s}"));
+            }
+            if parts.is_empty() {
+                "any".to_owned()
+            } else {
+                parts.join(", ")
+            }
+        };
+        let detail = format!("number values {} -> {}", show(old), show(new));
+        if wider(old.0, new.0, true) || wider(old.1, new.1, false) || coarser {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!("{detail}: values the old spec ruled out may now arrive"),
+            );
+        } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// `uniqueItems` of a response array: added, partners see fewer arrays
+    /// (non-breaking); dropped, arrays with repeated items may arrive (breaking).
+    fn unique_items(&mut self, at: &str, a: &Field, b: &Field) {
+        match (a.constraints.unique_items, b.constraints.unique_items) {
+            (false, true) => self.push(
+                Class::NonBreaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "items now unique",
+            ),
+            (true, false) => self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "items no longer unique: arrays with repeated items may now arrive",
+            ),
+            _ => {}
         }
     }
 

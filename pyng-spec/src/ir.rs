@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::decimal::Decimal;
+
 use crate::expr;
 use crate::source_map::SourceMap;
 
@@ -182,6 +184,11 @@ pub struct Model {
     pub outcome: Option<OutcomeRule>,
     /// What a property the schema does not list is (`additionalProperties`).
     pub additional: Additional,
+    /// `minProperties`: the fewest properties an instance has, every present
+    /// one counted (undocumented ones and `null`s too).
+    pub min_properties: Option<u64>,
+    /// `maxProperties`: the most properties an instance has, counted so.
+    pub max_properties: Option<u64>,
     /// Pointer to the schema in the spec document.
     pub pointer: String,
 }
@@ -265,14 +272,22 @@ impl Field {
 pub struct Constraints {
     /// `minimum` of an integer schema (inclusive unless `exclusive_minimum`).
     pub minimum: Option<i64>,
-    /// `exclusiveMinimum: true`: the value must be greater than `minimum`.
+    /// `exclusiveMinimum: true`: the value must be greater than `minimum`
+    /// (or `number_minimum`).
     pub exclusive_minimum: bool,
     /// `maximum` of an integer schema (inclusive unless `exclusive_maximum`).
     pub maximum: Option<i64>,
-    /// `exclusiveMaximum: true`: the value must be less than `maximum`.
+    /// `exclusiveMaximum: true`: the value must be less than `maximum`
+    /// (or `number_maximum`).
     pub exclusive_maximum: bool,
     /// `multipleOf` of an integer schema (positive).
     pub multiple_of: Option<i64>,
+    /// `minimum` of a number schema, exact (inclusive unless `exclusive_minimum`).
+    pub number_minimum: Option<Decimal>,
+    /// `maximum` of a number schema, exact (inclusive unless `exclusive_maximum`).
+    pub number_maximum: Option<Decimal>,
+    /// `multipleOf` of a number schema (positive), exact.
+    pub number_multiple_of: Option<Decimal>,
     /// `minLength` of a string schema, in Unicode code points.
     pub min_length: Option<u64>,
     /// `maxLength` of a string schema, in Unicode code points.
@@ -281,6 +296,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems` of an array schema.
     pub max_items: Option<u64>,
+    /// `uniqueItems: true` of an array schema ([`crate::json_equality`]).
+    pub unique_items: bool,
     /// `pattern` of a string schema; compiled once in [`Spec::patterns`].
     pub pattern: Option<String>,
     /// `format` (e.g. `int64`, `date-time`).

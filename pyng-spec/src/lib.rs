@@ -11,12 +11,14 @@
 #[cfg(feature = "codegen")]
 pub mod codegen;
 pub mod contract;
+pub mod decimal;
 pub mod diag;
 pub mod diff;
 pub mod expr;
 pub mod extensions;
 pub mod formats;
 pub mod ir;
+pub mod json_equality;
 mod lint;
 mod load;
 mod lower;

@@ -8,6 +8,7 @@ use openapiv3 as oa;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::decimal::Decimal;
 use crate::diag::Problem;
 use crate::extensions::{self as ext, parse_source};
 use crate::ir::*;
@@ -423,6 +424,8 @@ impl<'a> Lowerer<'a> {
             invariants,
             outcome,
             additional,
+            min_properties: obj.min_properties.map(|n| n as u64),
+            max_properties: obj.max_properties.map(|n| n as u64),
             pointer: at.to_owned(),
         }
     }
@@ -504,6 +507,15 @@ impl<'a> Lowerer<'a> {
                 }
             }
             oa::SchemaKind::Type(oa::Type::Number(n)) => {
+                // The bound a double holds, as its shortest decimal (the
+                // literal, for up to 17 significant digits); the lint refuses
+                // one that is not finite and a `multipleOf` that is not positive.
+                let exact = |v: Option<f64>| v.and_then(Decimal::from_f64);
+                c.number_minimum = exact(n.minimum);
+                c.number_maximum = exact(n.maximum);
+                c.exclusive_minimum = n.exclusive_minimum && c.number_minimum.is_some();
+                c.exclusive_maximum = n.exclusive_maximum && c.number_maximum.is_some();
+                c.number_multiple_of = exact(n.multiple_of).filter(|m| *m > Decimal::ZERO);
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &n.format {
                     c.format = serde_json::to_value(f)
                         .ok()
@@ -513,6 +525,7 @@ impl<'a> Lowerer<'a> {
             oa::SchemaKind::Type(oa::Type::Array(a)) => {
                 c.min_items = a.min_items.map(|n| n as u64);
                 c.max_items = a.max_items.map(|n| n as u64);
+                c.unique_items = a.unique_items;
             }
             oa::SchemaKind::Type(oa::Type::Integer(i)) => {
                 c.minimum = i.minimum;

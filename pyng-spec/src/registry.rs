@@ -161,13 +161,13 @@ registry! {
         "A value is not of its `format`: an integer out of the int32 or int64 range; a `float` beyond `f32::MAX` in magnitude; a string not a date, date-time, uuid, ipv4, ipv6, byte (base64), email, hostname or uri (`pyng_spec::formats`).",
         "schema `format`";
     SchemaMinimum = "schema.minimum", Error, GENERATED,
-        "An integer is at least its `minimum` (greater than it with `exclusiveMinimum: true`).",
+        "An integer or number is at least its `minimum` (greater than it with `exclusiveMinimum: true`), compared exactly.",
         "schema `minimum`, `exclusiveMinimum`";
     SchemaMaximum = "schema.maximum", Error, GENERATED,
-        "An integer is at most its `maximum` (less than it with `exclusiveMaximum: true`).",
+        "An integer or number is at most its `maximum` (less than it with `exclusiveMaximum: true`), compared exactly.",
         "schema `maximum`, `exclusiveMaximum`";
     SchemaMultipleOf = "schema.multiple-of", Error, GENERATED,
-        "An integer is a multiple of its `multipleOf`.",
+        "An integer or number is a multiple of its `multipleOf`, in exact decimal arithmetic.",
         "schema `multipleOf`";
     SchemaMinLength = "schema.min-length", Error, GENERATED,
         "A string has at least `minLength` characters (Unicode code points).",
@@ -181,6 +181,15 @@ registry! {
     SchemaMaxItems = "schema.max-items", Error, GENERATED,
         "An array has at most `maxItems` items.",
         "schema `maxItems`";
+    SchemaUniqueItems = "schema.unique-items", Error, GENERATED,
+        "An array with `uniqueItems: true` has no two equal items (JSON equality: `1` equals `1.0`, key order does not matter).",
+        "schema `uniqueItems`";
+    SchemaMinProperties = "schema.min-properties", Error, VALUE,
+        "An object has at least `minProperties` properties, every present one counted (undocumented ones and nulls too).",
+        "schema `minProperties`";
+    SchemaMaxProperties = "schema.max-properties", Error, VALUE,
+        "An object has at most `maxProperties` properties, every present one counted (undocumented ones and nulls too).",
+        "schema `maxProperties`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -657,27 +666,27 @@ pub mod messages {
         RuleId::SchemaFormat,
         "the value is not a valid `{format}`: expected {expected}",
     );
-    /// `schema.minimum`: an integer below `minimum`.
+    /// `schema.minimum`: a number below `minimum`.
     pub const MINIMUM: Message = t(
         RuleId::SchemaMinimum,
         "{value} is less than the minimum {minimum}",
     );
-    /// `schema.maximum`: an integer above `maximum`.
+    /// `schema.maximum`: a number above `maximum`.
     pub const MAXIMUM: Message = t(
         RuleId::SchemaMaximum,
         "{value} is greater than the maximum {maximum}",
     );
-    /// `schema.minimum`: an integer not above an exclusive `minimum`.
+    /// `schema.minimum`: a number not above an exclusive `minimum`.
     pub const EXCLUSIVE_MINIMUM: Message = t(
         RuleId::SchemaMinimum,
         "{value} is not greater than the exclusive minimum {minimum}",
     );
-    /// `schema.maximum`: an integer not below an exclusive `maximum`.
+    /// `schema.maximum`: a number not below an exclusive `maximum`.
     pub const EXCLUSIVE_MAXIMUM: Message = t(
         RuleId::SchemaMaximum,
         "{value} is not less than the exclusive maximum {maximum}",
     );
-    /// `schema.multiple-of`: an integer that is not a multiple of `multipleOf`.
+    /// `schema.multiple-of`: a number that is not a multiple of `multipleOf`.
     pub const MULTIPLE_OF: Message = t(
         RuleId::SchemaMultipleOf,
         "{value} is not a multiple of {multiple_of}",
@@ -706,6 +715,21 @@ pub mod messages {
     pub const MAX_ITEMS: Message = t(
         RuleId::SchemaMaxItems,
         "the array has {count} items, more than the maximum {max_items}",
+    );
+    /// `schema.unique-items`: two equal items where `uniqueItems: true`.
+    pub const UNIQUE_ITEMS: Message = t(
+        RuleId::SchemaUniqueItems,
+        "item {second} equals item {first}, and the items must be unique",
+    );
+    /// `schema.min-properties`: an object with fewer than `minProperties` properties.
+    pub const MIN_PROPERTIES: Message = t(
+        RuleId::SchemaMinProperties,
+        "the object has {count} properties, fewer than the minimum {min_properties}",
+    );
+    /// `schema.max-properties`: an object with more than `maxProperties` properties.
+    pub const MAX_PROPERTIES: Message = t(
+        RuleId::SchemaMaxProperties,
+        "the object has {count} properties, more than the maximum {max_properties}",
     );
     /// `schema.deprecated`: a deprecated property with a value.
     pub const DEPRECATED: Message = t(
@@ -798,6 +822,9 @@ pub mod messages {
         REQUIRED,
         MIN_ITEMS,
         MAX_ITEMS,
+        UNIQUE_ITEMS,
+        MIN_PROPERTIES,
+        MAX_PROPERTIES,
         DEPRECATED,
         WRITE_ONLY,
         READ_ONLY,

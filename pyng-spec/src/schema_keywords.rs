@@ -169,6 +169,9 @@ const fn refused(
     }
 }
 
+/// How `minProperties`/`maxProperties` count, and where.
+const PROPERTY_COUNT: &str = "every present property counted, undocumented ones and nulls too; by the validators only: a generated model drops undocumented properties and reads an optional `null` as absent, so its `check()` cannot count them";
+
 /// Every field of the OpenAPI 3.0.3 Schema Object, in the order the
 /// specification lists them, then `$ref` (a Reference Object in a schema's place).
 pub const KEYWORDS: &[Keyword] = &[
@@ -176,43 +179,43 @@ pub const KEYWORDS: &[Keyword] = &[
     enforced(
         "multipleOf",
         &[RuleId::SchemaMultipleOf],
-        &[Integer],
+        &[Integer, Number],
         Where::Property,
-        "a positive integer, on integers; on `number` refused",
+        "a positive integer on integers, a positive number on numbers (exact decimal arithmetic: 19.99 is a multiple of 0.01, 19.999 is not)",
     ),
     enforced(
         "maximum",
         &[RuleId::SchemaMaximum],
-        &[Integer],
+        &[Integer, Number],
         Where::Property,
-        "an integer bound of an integer; on `number` refused",
+        "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
         name: "exclusiveMaximum",
         support: Support::Enforced {
             rules: &[RuleId::SchemaMaximum],
         },
-        applies_to: &[Integer],
+        applies_to: &[Integer, Number],
         checked_in: Where::Property,
         inert: Some(false),
-        note: "beside `maximum`; on `number` refused",
+        note: "beside `maximum`",
     },
     enforced(
         "minimum",
         &[RuleId::SchemaMinimum],
-        &[Integer],
+        &[Integer, Number],
         Where::Property,
-        "an integer bound of an integer; on `number` refused",
+        "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
         name: "exclusiveMinimum",
         support: Support::Enforced {
             rules: &[RuleId::SchemaMinimum],
         },
-        applies_to: &[Integer],
+        applies_to: &[Integer, Number],
         checked_in: Where::Property,
         inert: Some(false),
-        note: "beside `minimum`; on `number` refused",
+        note: "beside `minimum`",
     },
     enforced(
         "maxLength",
@@ -249,9 +252,30 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Property,
         "the number of items; at most 65 536 (synthesised bodies hold that many)",
     ),
-    refused("uniqueItems", &[Array], Some(false), "not checked yet"),
-    refused("maxProperties", &[Object], None, "not checked yet"),
-    refused("minProperties", &[Object], None, "not checked yet"),
+    Keyword {
+        name: "uniqueItems",
+        support: Support::Enforced {
+            rules: &[RuleId::SchemaUniqueItems],
+        },
+        applies_to: &[Array],
+        checked_in: Where::Property,
+        inert: Some(false),
+        note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
+    },
+    enforced(
+        "maxProperties",
+        &[RuleId::SchemaMaxProperties],
+        &[Object],
+        Where::Body,
+        PROPERTY_COUNT,
+    ),
+    enforced(
+        "minProperties",
+        &[RuleId::SchemaMinProperties],
+        &[Object],
+        Where::Body,
+        PROPERTY_COUNT,
+    ),
     enforced(
         "required",
         &[RuleId::SchemaRequired],

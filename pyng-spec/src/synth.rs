@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::decimal::Decimal;
 use crate::expr::{self, CmpOp, Evaluation, ExprKind, Num, Segment};
 use crate::ir::*;
 
@@ -80,7 +81,13 @@ impl<'a> Synth<'a> {
             }
             Type::String => Value::String(self.id(name, field)),
             Type::Integer => Value::from(self.integer(field, unit)),
-            Type::Number => Value::from(self.next(1000)),
+            Type::Number => {
+                let preferred = self.next(1000);
+                match field {
+                    Some(f) => number_within_bounds(preferred, &f.constraints),
+                    None => Value::from(preferred),
+                }
+            }
             Type::Boolean => Value::Bool(self.next(2) == 1),
             Type::Any => Value::Null,
             Type::Array(item) if self.recursive(item) => Value::Array(Vec::new()),
@@ -92,6 +99,9 @@ impl<'a> Synth<'a> {
                 );
                 let count = (1 + self.next(3)).max(min).min(max);
                 let item_name = name.trim_end_matches('s');
+                if c.is_some_and(|c| c.unique_items) {
+                    return Value::Array(self.unique_items(item, item_name, count));
+                }
                 Value::Array(
                     (0..count)
                         .map(|_| self.value(item, None, item_name))
@@ -187,6 +197,24 @@ impl<'a> Synth<'a> {
         }
     }
 
+    /// `count` items no two of which are JSON-equal (`uniqueItems`), from a
+    /// bounded number of draws: an item type with fewer values (a boolean)
+    /// gives fewer items.
+    fn unique_items(&mut self, item: &Type, item_name: &str, count: u64) -> Vec<Value> {
+        let mut seen = std::collections::HashSet::new();
+        let mut items = Vec::new();
+        for _ in 0..count.saturating_mul(8) {
+            if items.len() as u64 >= count {
+                break;
+            }
+            let v = self.value(item, None, item_name);
+            if seen.insert(crate::json_equality::canonical(&v)) {
+                items.push(v);
+            }
+        }
+        items
+    }
+
     fn integer(&mut self, field: Option<&Field>, unit: Option<Unit>) -> i64 {
         let preferred = self.preferred_integer(field, unit);
         match field {
@@ -247,11 +275,47 @@ impl<'a> Synth<'a> {
                 None => obj.remove(&rule.outcome_field),
             };
         }
+        self.property_count(m, &mut obj);
         let mut value = Value::Object(obj);
         for inv in &m.invariants {
             satisfy(&inv.expr, &mut value);
         }
         value
+    }
+
+    /// `minProperties`/`maxProperties`: documented optional properties (not
+    /// write-only, deprecated or named by a rule) are added up to the minimum
+    /// and dropped down to the maximum; a minimum the documented ones cannot
+    /// reach stays short (no undocumented property is made up).
+    fn property_count(&mut self, m: &'a Model, obj: &mut Map<String, Value>) {
+        let free = |f: &&Field| {
+            !f.required
+                && !f.write_only
+                && !f.deprecated
+                && f.presence.is_none()
+                && !m.outcome.as_ref().is_some_and(|o| {
+                    o.outcome_field == f.wire_name || o.status_field == f.wire_name
+                })
+        };
+        if let Some(min) = m.min_properties {
+            for f in m.fields.iter().filter(free) {
+                if obj.len() as u64 >= min {
+                    break;
+                }
+                if !obj.contains_key(&f.wire_name) {
+                    let v = self.value(&f.ty, Some(f), &f.wire_name);
+                    obj.insert(f.wire_name.clone(), v);
+                }
+            }
+        }
+        if let Some(max) = m.max_properties {
+            for f in m.fields.iter().rev().filter(free) {
+                if obj.len() as u64 <= max {
+                    break;
+                }
+                obj.shift_remove(&f.wire_name);
+            }
+        }
     }
 
     fn wanted(&self, m: &Model, f: &Field, obj: &Map<String, Value>) -> bool {
@@ -337,6 +401,98 @@ fn within_bounds(preferred: i64, c: &crate::ir::Constraints) -> i64 {
         .find(|v| fits(*v))
         .and_then(|v| i64::try_from(v).ok())
         .unwrap_or(preferred)
+}
+
+/// `preferred` if it meets a number's exact bounds and `multipleOf`, else the
+/// multiple of `multipleOf` (or the bound itself) nearest the lower bound, or
+/// below the upper one, that does. The arithmetic is on integers counting
+/// the smallest unit any of the decimals involved has (`0.01` for a
+/// `multipleOf: 0.01`); when that does not fit 128 bits (`minimum: 1e300`
+/// with `multipleOf: 0.5`), a bound that is itself a value; else `preferred`,
+/// as for a range with no value.
+fn number_within_bounds(preferred: u64, c: &crate::ir::Constraints) -> Value {
+    let fallback = Value::from(preferred);
+    let preferred_exact = Decimal::from_i128(i128::from(preferred));
+    let holds = |d: Decimal| {
+        let above = c.number_minimum.is_none_or(|min| {
+            if c.exclusive_minimum {
+                d > min
+            } else {
+                d >= min
+            }
+        });
+        let below = c.number_maximum.is_none_or(|max| {
+            if c.exclusive_maximum {
+                d < max
+            } else {
+                d <= max
+            }
+        });
+        above && below && c.number_multiple_of.is_none_or(|m| d.is_multiple_of(m))
+    };
+    if holds(preferred_exact) {
+        return fallback;
+    }
+    let known = [c.number_minimum, c.number_maximum, c.number_multiple_of];
+    let unit = known
+        .iter()
+        .flatten()
+        .map(|d| d.parts().2)
+        .min()
+        .unwrap_or(0)
+        .min(0);
+    // `d` in units of 10^unit, when that fits.
+    let scaled = |d: Decimal| -> Option<i128> {
+        let (negative, mantissa, exponent) = d.parts();
+        let shift = u32::try_from(i64::from(exponent) - i64::from(unit)).ok()?;
+        let magnitude = i128::try_from(mantissa)
+            .ok()?
+            .checked_mul(10i128.checked_pow(shift)?)?;
+        Some(if negative { -magnitude } else { magnitude })
+    };
+    let candidate = || -> Option<Decimal> {
+        let step = c.number_multiple_of.map_or(Some(1), scaled)?.max(1);
+        let lo = match c.number_minimum {
+            Some(min) => scaled(min)?.checked_add(i128::from(c.exclusive_minimum))?,
+            None => i128::MIN / 4,
+        };
+        let hi = match c.number_maximum {
+            Some(max) => scaled(max)?.checked_sub(i128::from(c.exclusive_maximum))?,
+            None => i128::MAX / 4,
+        };
+        let start = if c.number_minimum.is_some() {
+            lo
+        } else {
+            hi.min(step)
+        };
+        let up = start
+            .div_euclid(step)
+            .checked_add(i128::from(start.rem_euclid(step) != 0))?;
+        let down = hi.div_euclid(step);
+        [up, down].into_iter().find_map(|k| {
+            let v = k.checked_mul(step)?;
+            let d = Decimal::from_parts(v < 0, v.unsigned_abs(), unit);
+            holds(d).then_some(d)
+        })
+    };
+    // A bound itself, when the scaled arithmetic does not fit (`1e300` with
+    // a step of `0.5`) and the bound is a value.
+    let bound = || {
+        [c.number_minimum, c.number_maximum]
+            .into_iter()
+            .flatten()
+            .find(|d| holds(*d))
+    };
+    // As a JSON number the validators read back as the same decimal.
+    candidate()
+        .or_else(bound)
+        .and_then(|d| {
+            let text = d.to_string();
+            let value: Value = serde_json::from_str(&text).ok()?;
+            let back = value.as_number().and_then(crate::validate::exact_number)?;
+            (back == d).then_some(value)
+        })
+        .unwrap_or(fallback)
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use crate::pointer::push;
 use order::{FieldRule, Phase};
 use rules::Issue;
 
+pub(crate) use rules::exact as exact_number;
 pub use rules::parse_rfc3339;
 
 /// One rule broken by a body.
@@ -199,6 +200,7 @@ impl<'a> Validator<'a> {
                     // Before the items' own findings, as the streaming
                     // validator orders them (it counts at the end).
                     rules::items(items.len(), constraints, source, &mut self.issues);
+                    rules::unique_items(items, constraints, source, &mut self.issues);
                     self.place_all(at);
                     for (i, v) in items.iter().enumerate() {
                         self.value(item, v, &push(at, &i.to_string()), None);
@@ -274,6 +276,8 @@ impl<'a> Validator<'a> {
                             self.place(rules::undocumented(m, key), at);
                         }
                     }
+                    rules::property_count(m, obj.len(), &mut self.issues);
+                    self.place_all(at);
                 }
                 Phase::Outcome => {
                     if let Some(rule) = &m.outcome {

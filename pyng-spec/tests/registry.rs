@@ -235,12 +235,15 @@ components:
     Body:
       type: object
       required: [id]
+      maxProperties: 12
       properties:
         id: {type: string, pattern: "^[a-z]+$"}
         code: {type: string, minLength: 2, maxLength: 3}
         step: {type: integer, multipleOf: 5, minimum: 0, exclusiveMinimum: true}
         old: {type: string, deprecated: true}
         tags: {type: array, items: {type: string}, minItems: 1, maxItems: 2}
+        scores: {type: array, items: {type: number}, uniqueItems: true}
+        few: {type: object, minProperties: 1, properties: {a: {type: integer}}}
         secret: {type: string, writeOnly: true}
         closed: {type: object, additionalProperties: false, properties: {a: {type: integer}}}
         open: {type: object, additionalProperties: true, properties: {a: {type: integer}}}
@@ -281,6 +284,12 @@ const VALUE_CASES: &[(&str, &str)] = &[
     (
         "schema.max-items",
         r#"{"id": "a", "tags": ["a", "b", "c"]}"#,
+    ),
+    ("schema.unique-items", r#"{"id": "a", "scores": [1, 1.0]}"#),
+    ("schema.min-properties", r#"{"id": "a", "few": {}}"#),
+    (
+        "schema.max-properties",
+        r#"{"id": "a", "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10, "k": 11, "l": 12}"#,
     ),
     ("schema.write-only", r#"{"id": "a", "secret": "s"}"#),
     (

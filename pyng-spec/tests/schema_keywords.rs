@@ -98,9 +98,6 @@ fn with_total(lines: &str) -> String {
 /// A use of each refused keyword on `total` (the keyword's own line first).
 fn refused_use(name: &str) -> Option<&'static str> {
     Some(match name {
-        "uniqueItems" => "          uniqueItems: true\n          type: array\n",
-        "maxProperties" => "          maxProperties: 3\n          type: object\n",
-        "minProperties" => "          minProperties: 3\n          type: object\n",
         "oneOf" => "          oneOf: [{minimum: 0}, {maximum: 9}]\n          type: integer\n",
         "anyOf" => "          anyOf: [{minimum: 0}]\n          type: integer\n",
         "not" => "          not: {minimum: 10}\n          type: integer\n",
@@ -157,7 +154,7 @@ fn every_refused_keyword_is_refused_at_the_keyword_without_a_cascade() {
         assert!(d.consequences.is_empty(), "{d:#?}");
         checked += 1;
     }
-    assert!(checked >= 7, "only {checked} refused keywords");
+    assert!(checked > 0, "no refused keyword was tried");
 }
 
 #[test]
@@ -203,12 +200,27 @@ fn every_enforced_keyword_is_accepted_where_it_is_read() {
             | "allOf" => {
                 continue;
             }
-            "minItems" | "maxItems" => {
+            "minItems" | "maxItems" | "uniqueItems" => {
+                let value = if k.name == "uniqueItems" { "true" } else { "2" };
                 let lines = format!(
-                    "        lines:\n          type: array\n          {}: 2\n",
+                    "        lines:\n          type: array\n          {}: {value}\n",
                     k.name
                 );
                 let text = BASE.replacen("        lines:\n          type: array\n", &lines, 1);
+                assert!(
+                    diagnostics(&text).is_empty(),
+                    "`{}`: {:#?}",
+                    k.name,
+                    diagnostics(&text)
+                );
+                continue;
+            }
+            "minProperties" | "maxProperties" => {
+                let text = BASE.replacen(
+                    "    Order:\n      type: object\n",
+                    &format!("    Order:\n      type: object\n      {}: 4\n", k.name),
+                    1,
+                );
                 assert!(
                     diagnostics(&text).is_empty(),
                     "`{}`: {:#?}",
@@ -281,8 +293,8 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
             "`pattern` applies to `string`, not to `type: integer`",
         ),
         (
-            "          type: number\n          minimum: 0\n",
-            "`minimum` applies to `integer`, not to `type: number`",
+            "          type: boolean\n          minimum: 0\n",
+            "`minimum` applies to `integer`, `number`, not to `type: boolean`",
         ),
         (
             "          type: integer\n          enum: [1, 2]\n",
@@ -318,8 +330,12 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
             "checked only as a positive integer",
         ),
         (
-            "          type: number\n          multipleOf: 0.1\n",
-            "`multipleOf` applies to `integer`, not to `type: number`",
+            "          type: number\n          multipleOf: -0.5\n",
+            "`multipleOf: -0.5` of a number is checked only as a positive number",
+        ),
+        (
+            "          type: number\n          exclusiveMaximum: true\n",
+            "`exclusiveMaximum: true` without `maximum` has nothing to apply to",
         ),
     ] {
         let found = errors(&with_total(lines));

@@ -679,3 +679,110 @@ fn range_and_default_responses_are_diffed_by_their_key() {
         "{c:#?}"
     );
 }
+
+#[test]
+fn number_bounds_breaking_when_they_admit_more_compared_exactly() {
+    let fee = "fee: {type: integer, format: int64}";
+    let bounded =
+        "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}";
+    let base = BASE.replacen(fee, &format!("{fee}\n        {bounded}"), 1);
+    let between = |to: &str| diff(&load(&base), &load(&base.replacen(bounded, to, 1)));
+    for (to, class) in [
+        // Narrower: a higher minimum, an exclusive one, a lower maximum, a
+        // multiple of the old step (0.03 = 3 × 0.01, exactly).
+        (
+            "rate: {type: number, minimum: 0.01, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, exclusiveMinimum: true, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.29999999999999, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::NonBreaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.03}",
+            Class::NonBreaking,
+        ),
+        // Wider: 0.3 itself now arrives, a bound gone, a step that is not a
+        // multiple of 0.01 (0.015), a lower minimum by a millionth.
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: 0, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.015}",
+            Class::Breaking,
+        ),
+        (
+            "rate: {type: number, minimum: -0.000001, maximum: 0.3, exclusiveMaximum: true, multipleOf: 0.01}",
+            Class::Breaking,
+        ),
+    ] {
+        let c = between(to);
+        assert_eq!(c.len(), 1, "{to}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{to}: {}",
+            c[0]
+        );
+    }
+    // The same bounds written differently are no change.
+    assert!(between("rate: {type: number, minimum: 0.0, maximum: 3e-1, exclusiveMaximum: true, multipleOf: 1e-2}").is_empty());
+}
+
+#[test]
+fn unique_items_dropped_is_breaking_and_added_is_not() {
+    let fee = "fee: {type: integer, format: int64}";
+    let plain = "rates: {type: array, items: {type: number}}";
+    let unique = "rates: {type: array, items: {type: number}, uniqueItems: true}";
+    let with = |rates: &str| load(&BASE.replacen(fee, &format!("{fee}\n        {rates}"), 1));
+    let added = diff(&with(plain), &with(unique));
+    assert_eq!(added.len(), 1, "{added:#?}");
+    assert_eq!(
+        (added[0].kind, added[0].class),
+        (Kind::FieldConstraintChanged, Class::NonBreaking)
+    );
+    let dropped = diff(&with(unique), &with(plain));
+    assert_eq!(dropped.len(), 1, "{dropped:#?}");
+    assert_eq!(
+        (dropped[0].kind, dropped[0].class),
+        (Kind::FieldConstraintChanged, Class::Breaking)
+    );
+    // `uniqueItems: false` says nothing.
+    let inert = "rates: {type: array, items: {type: number}, uniqueItems: false}";
+    assert!(diff(&with(plain), &with(inert)).is_empty());
+}
+
+#[test]
+fn property_counts_class_as_lengths() {
+    let order = "    Thing:\n      type: object\n";
+    let with = |extra: &str| load(&BASE.replacen(order, &format!("{order}{extra}"), 1));
+    let (none, two, four) = (
+        with(""),
+        with("      maxProperties: 4\n      minProperties: 2\n"),
+        with("      maxProperties: 5\n      minProperties: 2\n"),
+    );
+    for (a, b, class) in [
+        (&none, &two, Class::NonBreaking),
+        (&two, &none, Class::Breaking),
+        (&two, &four, Class::Breaking),
+        (&four, &two, Class::NonBreaking),
+    ] {
+        let c = diff(a, b);
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{}",
+            c[0]
+        );
+    }
+}

@@ -270,6 +270,14 @@ fn mutate(root: &mut J, case: &Case, at: usize, op: u8, pick: usize, arb: &J) {
         J::Float(1.5),
         J::Float(-0.0),
         J::Float(1e300),
+        // Exact decimals at the schema-keyword spec's number bounds.
+        J::Float(19.99),
+        J::Float(19.999),
+        J::Float(0.1 + 0.2),
+        J::Float(0.3),
+        J::Float(-0.5),
+        J::Float(5e-324),
+        J::Float(99999.99),
     ];
     const STRINGS: &[&str] = &[
         "2024-11-17T05:30:36Z",

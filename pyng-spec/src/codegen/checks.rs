@@ -2,7 +2,8 @@
 //! `pyng_spec::validate::validate` rule for rule (same rule ids, same RFC 6901
 //! pointers relative to the value checked), for the categories a typed value can
 //! still break: conditional presence, status/outcome, amount invariants, string
-//! lengths, array item counts, integer bounds, `multipleOf` and `int32` range. Types, required
+//! lengths, array item counts, integer and number bounds, `multipleOf` and
+//! `int32` range. Types, required
 //! fields and the int64 range are enforced by deserialization itself; a
 //! `pattern` is not checked by the generated code (it would need a regex engine
 //! in the models' dependencies).
@@ -13,6 +14,7 @@ use quote::quote;
 use super::GenerateError;
 use super::context::{Context, is_option};
 use super::invariants;
+use crate::decimal::Decimal;
 use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
 use crate::registry::{Message, RuleId, messages};
 use crate::validate::order::{self, FieldRule, Phase};
@@ -98,8 +100,8 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
         Type::String => {
             c.min_length.is_some() || c.max_length.is_some() || f.checked_format().is_some()
         }
-        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some(),
-        Type::Number => c.format.as_deref() == Some("float"),
+        Type::Array(_) => c.min_items.is_some() || c.max_items.is_some() || c.unique_items,
+        Type::Number => c.format.as_deref() == Some("float") || has_number_bounds(f),
         Type::Integer => {
             c.minimum.is_some()
                 || c.maximum.is_some()
@@ -108,6 +110,57 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether number field `f` has a `minimum`, `maximum` or `multipleOf`
+/// (checked through the generated module's copy of [`crate::decimal`]).
+pub(super) fn has_number_bounds(f: &Field) -> bool {
+    let c = &f.constraints;
+    f.ty == Type::Number
+        && (c.number_minimum.is_some()
+            || c.number_maximum.is_some()
+            || c.number_multiple_of.is_some())
+}
+
+/// `decimal::Decimal` with the value of `d`, as the generated code writes it.
+fn decimal_literal(d: Decimal) -> TokenStream {
+    let (negative, mantissa, exponent) = d.parts();
+    quote!(decimal::Decimal::from_parts(#negative, #mantissa, #exponent))
+}
+
+/// The exact bounds of a number field: the `f64` the model holds is read as
+/// its shortest decimal, as the validators read a non-integer number.
+fn number_bounds(f: &Field) -> Vec<TokenStream> {
+    let c = &f.constraints;
+    let mut checks = Vec::new();
+    if let Some(min) = c.number_minimum {
+        let shown = min.to_string();
+        let bound = decimal_literal(min);
+        checks.push(if c.exclusive_minimum {
+            let push = violation(f, messages::EXCLUSIVE_MINIMUM, &[("minimum", &shown)]);
+            quote!(if value <= #bound { #push })
+        } else {
+            let push = violation(f, messages::MINIMUM, &[("minimum", &shown)]);
+            quote!(if value < #bound { #push })
+        });
+    }
+    if let Some(max) = c.number_maximum {
+        let shown = max.to_string();
+        let bound = decimal_literal(max);
+        checks.push(if c.exclusive_maximum {
+            let push = violation(f, messages::EXCLUSIVE_MAXIMUM, &[("maximum", &shown)]);
+            quote!(if value >= #bound { #push })
+        } else {
+            let push = violation(f, messages::MAXIMUM, &[("maximum", &shown)]);
+            quote!(if value > #bound { #push })
+        });
+    }
+    if let Some(m) = c.number_multiple_of {
+        let push = violation(f, messages::MULTIPLE_OF, &[("multiple_of", &m.to_string())]);
+        let step = decimal_literal(m);
+        checks.push(quote!(if !value.is_multiple_of(#step) { #push }));
+    }
+    checks
 }
 
 /// `schema.deprecated`/`schema.write-only` of field `index` when it has a value.
@@ -189,11 +242,35 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let push = violation(f, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
                 checks.push(quote!(if count > #max { #push }));
             }
-            (quote!(v), quote!(let count = v.len() as u64;))
+            if c.unique_items {
+                // The items as JSON, as the model serializes them (a model
+                // item holds its documented properties only).
+                let push = violation(f, messages::UNIQUE_ITEMS, &[]);
+                checks.push(quote! {
+                    let items: Vec<::serde_json::Value> = v
+                        .iter()
+                        .map(|item| ::serde_json::to_value(item).unwrap_or(::serde_json::Value::Null))
+                        .collect();
+                    if let Some((first, second)) = json_equality::first_duplicate(&items) { #push }
+                });
+            }
+            let count = (c.min_items.is_some() || c.max_items.is_some())
+                .then(|| quote!(let count = v.len() as u64;));
+            (quote!(v), quote!(#count))
         }
         Type::Number => {
-            let push = violation(f, messages::FLOAT_RANGE, &[]);
-            checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
+            if c.format.as_deref() == Some("float") {
+                let push = violation(f, messages::FLOAT_RANGE, &[]);
+                checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
+            }
+            let exact = number_bounds(f);
+            if !exact.is_empty() {
+                checks.push(quote! {
+                    if let Some(value) = decimal::Decimal::from_f64(value) {
+                        #(#exact)*
+                    }
+                });
+            }
             (quote!(value), quote!())
         }
         _ => {

@@ -51,6 +51,21 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
                 .to_owned(),
         );
     }
+    let count = match (m.min_properties, m.max_properties) {
+        (Some(a), Some(b)) => Some(format!("from {a} to {b} properties")),
+        (Some(a), None) => Some(format!("at least {a} properties")),
+        (None, Some(b)) => Some(format!("at most {b} properties")),
+        (None, None) => None,
+    };
+    if let Some(count) = count {
+        // The model cannot count what it drops (undocumented properties, a
+        // `null` read as absent), so `check()` leaves this to the validators.
+        doc.markdown(format!(
+            "Rule `{}`/`{}`: {count} on the wire, every present one counted; checked by `pyng_spec::validate`, not by `check()`.",
+            RuleId::SchemaMinProperties,
+            RuleId::SchemaMaxProperties
+        ));
+    }
     doc.source(m.source.as_ref()).draft(cx.spec.draft);
     let doc = doc.attrs();
     let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));
@@ -136,6 +151,19 @@ pub(super) fn field_doc(f: &Field) -> Doc {
     if let Some(m) = c.multiple_of {
         facts.push(format!("a multiple of {m}"));
     }
+    match (c.number_minimum, c.exclusive_minimum) {
+        (Some(min), false) => facts.push(format!("minimum {min}")),
+        (Some(min), true) => facts.push(format!("greater than {min} (exclusive minimum)")),
+        (None, _) => {}
+    }
+    match (c.number_maximum, c.exclusive_maximum) {
+        (Some(max), false) => facts.push(format!("maximum {max}")),
+        (Some(max), true) => facts.push(format!("less than {max} (exclusive maximum)")),
+        (None, _) => {}
+    }
+    if let Some(m) = c.number_multiple_of {
+        facts.push(format!("a multiple of {m} (exact decimal arithmetic)"));
+    }
     if let Some(p) = &f.constraints.pattern {
         facts.push(format!("pattern {}", docs::code(p)));
     }
@@ -144,6 +172,9 @@ pub(super) fn field_doc(f: &Field) -> Doc {
     }
     if let Some(max) = f.constraints.max_length {
         facts.push(format!("at most {max} characters"));
+    }
+    if f.constraints.unique_items {
+        facts.push("items unique (JSON equality)".to_owned());
     }
     if let Some(min) = f.constraints.min_items {
         facts.push(format!("at least {min} items"));

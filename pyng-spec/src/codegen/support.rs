@@ -31,7 +31,55 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     {
         out.extend(formats());
     }
+    let unique = cx
+        .models()
+        .any(|m| m.fields.iter().any(|f| f.constraints.unique_items));
+    if unique
+        || cx
+            .models()
+            .any(|m| m.fields.iter().any(super::checks::has_number_bounds))
+    {
+        out.extend(decimal());
+    }
+    if unique {
+        out.extend(json_equality());
+    }
     out
+}
+
+/// `pyng_spec::json_equality`, the item equality of `uniqueItems`, copied as
+/// [`formats`] is (it reads the sibling `decimal` module).
+fn json_equality() -> TokenStream {
+    const SOURCE: &str = include_str!("../json_equality.rs");
+    let items: TokenStream = SOURCE.parse().unwrap_or_else(|e| {
+        let message = format!("pyng_spec::json_equality does not lex: {e}");
+        quote!(compile_error!(#message);)
+    });
+    quote! {
+        /// JSON equality for `uniqueItems`: a copy of `pyng_spec::json_equality`.
+        #[allow(dead_code, unreachable_pub)]
+        mod json_equality {
+            #items
+        }
+    }
+}
+
+/// `pyng_spec::decimal` itself, the exact arithmetic the validators run on a
+/// number's bounds and `multipleOf`, copied as [`formats`] is.
+fn decimal() -> TokenStream {
+    const SOURCE: &str = include_str!("../decimal.rs");
+    let items: TokenStream = SOURCE.parse().unwrap_or_else(|e| {
+        let message = format!("pyng_spec::decimal does not lex: {e}");
+        quote!(compile_error!(#message);)
+    });
+    quote! {
+        /// Exact decimals for the number bounds `check()` verifies: a copy of
+        /// `pyng_spec::decimal`.
+        #[allow(dead_code, unreachable_pub)]
+        mod decimal {
+            #items
+        }
+    }
 }
 
 /// `pyng_spec::formats` itself, the predicates the validators run, so that

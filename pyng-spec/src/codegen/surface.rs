@@ -72,30 +72,38 @@ fn constraints(c: &Constraints) -> String {
     if let Some(p) = &c.pattern {
         parts.push(format!("pattern {p:?}"));
     }
-    let low = |a: i64| {
+    let low = |a: &str| {
         if c.exclusive_minimum {
             format!("> {a}")
         } else {
             format!(">= {a}")
         }
     };
-    let high = |b: i64| {
+    let high = |b: &str| {
         if c.exclusive_maximum {
             format!("< {b}")
         } else {
             format!("<= {b}")
         }
     };
-    match (c.minimum, c.maximum) {
+    // An integer's bounds or a number's (a schema has one type).
+    let min =
+        (c.minimum.map(|a| a.to_string())).or_else(|| c.number_minimum.map(|a| a.to_string()));
+    let max =
+        (c.maximum.map(|b| b.to_string())).or_else(|| c.number_maximum.map(|b| b.to_string()));
+    match (min, max) {
         (Some(a), Some(b)) if !c.exclusive_minimum && !c.exclusive_maximum => {
             parts.push(format!("{a}..={b}"));
         }
-        (Some(a), Some(b)) => parts.push(format!("{}, {}", low(a), high(b))),
-        (Some(a), None) => parts.push(low(a)),
-        (None, Some(b)) => parts.push(high(b)),
+        (Some(a), Some(b)) => parts.push(format!("{}, {}", low(&a), high(&b))),
+        (Some(a), None) => parts.push(low(&a)),
+        (None, Some(b)) => parts.push(high(&b)),
         (None, None) => {}
     }
     if let Some(m) = c.multiple_of {
+        parts.push(format!("multiple of {m}"));
+    }
+    if let Some(m) = c.number_multiple_of {
         parts.push(format!("multiple of {m}"));
     }
     match (c.min_length, c.max_length) {
@@ -109,6 +117,9 @@ fn constraints(c: &Constraints) -> String {
         (Some(a), None) => parts.push(format!("items >= {a}")),
         (None, Some(b)) => parts.push(format!("items <= {b}")),
         (None, None) => {}
+    }
+    if c.unique_items {
+        parts.push("unique items".to_owned());
     }
     if !c.allowed.is_empty() {
         parts.push(format!("one of [{}]", c.allowed.join(", ")));

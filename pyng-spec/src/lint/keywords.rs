@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::placement::SchemaAt;
+use crate::decimal::Decimal;
 use crate::diag::Problem;
 use crate::pointer::{push, within};
 use crate::registry::RuleId;
@@ -244,6 +245,9 @@ fn value_rules(
                 );
             }
         }
+        "multipleOf" | "minimum" | "maximum" if effective == Some(JsonType::Number) => {
+            number_bound(key, value, &at, problems);
+        }
         "multipleOf" if value.as_i64().is_none_or(|m| m <= 0) => refuse(
             problems,
             &at,
@@ -309,6 +313,30 @@ fn value_rules(
             }
         }
         _ => {}
+    }
+}
+
+/// A `minimum`, `maximum` or `multipleOf` of a number: a finite number (a
+/// positive one for `multipleOf`), read as its exact decimal ([`Decimal`]).
+fn number_bound(key: &str, value: &Value, at: &str, problems: &mut Vec<Problem>) {
+    let exact = value.as_number().and_then(crate::validate::exact_number);
+    let fits = match exact {
+        Some(d) if key == "multipleOf" => d > Decimal::ZERO,
+        Some(_) => true,
+        None => false,
+    };
+    if !fits {
+        let what = if key == "multipleOf" {
+            "a positive number"
+        } else {
+            "a finite number"
+        };
+        refuse(
+            problems,
+            at,
+            format!("`{key}: {value}` of a number is checked only as {what}"),
+            None,
+        );
     }
 }
 

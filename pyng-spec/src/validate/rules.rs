@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Number;
 
+use crate::decimal::Decimal;
 use crate::expr::{self, Evaluation};
 use crate::ir::*;
 use crate::pointer::push;
@@ -230,6 +231,52 @@ pub(crate) fn items<'a>(
     }
 }
 
+/// `minProperties`/`maxProperties` of a model, given the number of distinct
+/// properties the object has.
+pub(crate) fn property_count<'a>(m: &'a Model, count: usize, out: &mut Vec<Issue<'a>>) {
+    let count = count as u64;
+    if let Some(min) = m.min_properties
+        && count < min
+    {
+        out.push(Issue::of(
+            msg::MIN_PROPERTIES,
+            Rel::Here,
+            &[("count", &count), ("min_properties", &min)],
+            m.source.as_ref(),
+        ));
+    }
+    if let Some(max) = m.max_properties
+        && count > max
+    {
+        out.push(Issue::of(
+            msg::MAX_PROPERTIES,
+            Rel::Here,
+            &[("count", &count), ("max_properties", &max)],
+            m.source.as_ref(),
+        ));
+    }
+}
+
+/// `uniqueItems: true`: the first item JSON-equal to an earlier one.
+pub(crate) fn unique_items<'a, 'v>(
+    items: impl IntoIterator<Item = &'v serde_json::Value>,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    if !c.is_some_and(|c| c.unique_items) {
+        return;
+    }
+    if let Some((first, second)) = crate::json_equality::first_duplicate(items) {
+        out.push(Issue::of(
+            msg::UNIQUE_ITEMS,
+            Rel::Here,
+            &[("first", &first), ("second", &second)],
+            source,
+        ));
+    }
+}
+
 /// A number where the schema says `number`: its `format` (`float`: at most
 /// `f32::MAX` in magnitude; `double`: every number the parser reads is one).
 /// The comparison is on the parsed `f64`, which is the literal correctly
@@ -246,6 +293,73 @@ pub(crate) fn number<'a>(
         && n.as_f64().is_some_and(|v| v.abs() > f64::from(f32::MAX))
     {
         out.push(Issue::of(msg::FLOAT_RANGE, Rel::Here, &[], source));
+    }
+    let bounded =
+        c.number_minimum.is_some() || c.number_maximum.is_some() || c.number_multiple_of.is_some();
+    if let Some(value) = bounded.then(|| exact(n)).flatten() {
+        number_bounds(value, c, source, out);
+    }
+}
+
+/// The decimal a JSON number reads as ([`crate::decimal`]): an integer within
+/// 64 bits exactly, any other number as its double's shortest decimal.
+pub(crate) fn exact(n: &Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from_i128(i128::from(i)));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Decimal::from_i128(i128::from(u)));
+    }
+    n.as_f64().and_then(Decimal::from_f64)
+}
+
+/// `minimum`/`maximum` (exclusive or not) and `multipleOf` of a number,
+/// compared as exact decimals.
+fn number_bounds<'a>(
+    value: Decimal,
+    c: &'a Constraints,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    if let Some(min) = c.number_minimum {
+        let (below, message) = if c.exclusive_minimum {
+            (value <= min, msg::EXCLUSIVE_MINIMUM)
+        } else {
+            (value < min, msg::MINIMUM)
+        };
+        if below {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &value), ("minimum", &min)],
+                source,
+            ));
+        }
+    }
+    if let Some(max) = c.number_maximum {
+        let (above, message) = if c.exclusive_maximum {
+            (value >= max, msg::EXCLUSIVE_MAXIMUM)
+        } else {
+            (value > max, msg::MAXIMUM)
+        };
+        if above {
+            out.push(Issue::of(
+                message,
+                Rel::Here,
+                &[("value", &value), ("maximum", &max)],
+                source,
+            ));
+        }
+    }
+    if let Some(m) = c.number_multiple_of
+        && !value.is_multiple_of(m)
+    {
+        out.push(Issue::of(
+            msg::MULTIPLE_OF,
+            Rel::Here,
+            &[("value", &value), ("multiple_of", &m)],
+            source,
+        ));
     }
 }
 

@@ -97,6 +97,8 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
     let (mut seen, mut present) = (Bits::new(m.fields.len()), Bits::new(m.fields.len()));
     let start = cx.keys.len();
     let mut set: Option<HashSet<Cow<'de, str>>> = None;
+    // Distinct keys, as a parsed `Value` holds them (`minProperties`).
+    let mut distinct = 0usize;
     while let Some(key) = map.next_key_seed(KeySeed)? {
         let fi = cm.field(&key);
         let child = cap.key(&key);
@@ -122,6 +124,7 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 dup
             }
         };
+        distinct += usize::from(!dup);
         cx.keys.push(key);
         let k = cx.keys.len() - 1;
         cx.path.push(Seg::Key(k));
@@ -190,8 +193,11 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                     _ => {}
                 }
             }
-            // Reported as the keys come.
-            Phase::Undocumented => {}
+            // Undocumented keys are reported as they come; the count after them.
+            Phase::Undocumented => {
+                rules::property_count(m, distinct, &mut cx.issues);
+                cx.flush(Some(phase));
+            }
             Phase::Outcome => {
                 if let Some(rule) = &m.outcome {
                     let (status, outcome) = (text(&rule.status_field), text(&rule.outcome_field));

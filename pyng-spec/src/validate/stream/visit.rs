@@ -185,10 +185,14 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
         };
         let Node { cx, cap, .. } = self;
         let mut items = ArrAcc::new(&cap);
+        // `uniqueItems` compares whole items: each is kept while the array is read.
+        let unique = item.is_some() && constraints.is_some_and(|c| c.unique_items);
+        let mut whole_items: Vec<Value> = Vec::new();
         let mut i = 0;
         loop {
-            let child = cap.index(i);
-            let wanted = child.is_some();
+            let wanted_part = cap.index(i);
+            let wanted = wanted_part.is_some();
+            let child = if unique { Capture::Full } else { wanted_part };
             cx.path.push(Seg::Index(i));
             if item.is_some() {
                 cx.order.push(Step::Item(i));
@@ -204,12 +208,19 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                 cx.order.pop();
             }
             let Some(out) = next? else { break };
-            items.push(out.value.filter(|_| wanted));
+            if unique {
+                let value = out.value.map_or(Value::Null, Kept::into_value);
+                items.push(wanted.then(|| Kept::Value(value.clone())));
+                whole_items.push(value);
+            } else {
+                items.push(out.value.filter(|_| wanted));
+            }
             i += 1;
         }
         if item.is_some() {
             // Placed at the array, so they sort before its items' findings.
             rules::items(i, constraints, source, &mut cx.issues);
+            rules::unique_items(&whole_items, constraints, source, &mut cx.issues);
             cx.flush(None);
         }
         Ok(Out {
