@@ -208,6 +208,25 @@ fn with_header(mut exchange: Value, name: &str, value: &str) -> Value {
     exchange
 }
 
+/// A client credentials token request at `t` seconds, answered with a
+/// token of `expires_in` seconds (`None`: a 401 refusal).
+fn token(t: u32, expires_in: Option<u64>) -> Value {
+    let response = match expires_in {
+        Some(s) => json!({"status": 200, "headers": {"Content-Type": "application/json"},
+            "body": {"access_token": "tok", "token_type": "Bearer", "expires_in": s}}),
+        None => json!({"status": 401, "headers": {"Content-Type": "application/json"},
+            "body": {"error": "invalid_client"}}),
+    };
+    json!({
+        "startedAt": at(t),
+        "request": {"method": "POST", "url": "https://h.example/checkout/oauth2/token",
+            "headers": {"Authorization": "Basic Y2xpZW50OnNlY3JldA==",
+                "Content-Type": "application/x-www-form-urlencoded"},
+            "bodyText": "grant_type=client_credentials"},
+        "response": response
+    })
+}
+
 const CASES: &[Case] = &[
     (
         "input.aborted",
@@ -951,6 +970,28 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "client.token-reuse",
+        // A new token 10 s into a 3600 s one.
+        || {
+            check(vec![
+                token(0, Some(3600)),
+                exchange(1, TX, 200, tx("Pending")),
+                token(10, Some(3600)),
+                exchange(11, TX, 200, tx("Pending")),
+            ])
+        },
+        // Renewed in the last 30 s of a 100 s token (30 s: more than its last 10%).
+        || {
+            check(vec![
+                token(0, Some(100)),
+                exchange(1, TX, 200, tx("Pending")),
+                exchange(6, TX, 200, tx("Pending")),
+                token(90, Some(100)),
+                exchange(91, TX, 200, tx("Pending")),
+            ])
+        },
+    ),
+    (
         "identity.stable",
         || {
             check(vec![
@@ -1114,6 +1155,76 @@ fn retries_in_a_row_back_off_and_each_client_rule_says_so_once_per_sequence() {
 /// `Retry-After` as an HTTP-date (RFC 9110 § 10.2.3): the wait is the date
 /// less the response's `Date` (the server's clock), else less the request's
 /// recorded time; an obsolete form reads as the IMF-fixdate does.
+#[test]
+fn tokens_are_judged_by_their_lifetime_else_by_how_often_they_are_asked_for() {
+    let reuse = |r: &Report| -> Vec<(Option<usize>, Option<String>)> {
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "client.token-reuse")
+            .map(|f| (f.entry, f.operation.clone()))
+            .collect()
+    };
+    // A token per request, with lifetimes: each early token request is named.
+    let per_request = check(vec![
+        token(0, Some(3600)),
+        exchange(1, TX, 200, tx("Pending")),
+        token(5, Some(3600)),
+        exchange(6, TX, 200, tx("Pending")),
+        token(10, Some(3600)),
+        exchange(11, TX, 200, tx("Pending")),
+    ]);
+    let op = Some("requestAccessToken".to_owned());
+    assert_eq!(
+        reuse(&per_request),
+        vec![(Some(2), op.clone()), (Some(4), op.clone())]
+    );
+    // A refused token is renewed at once.
+    let refused = check(vec![
+        token(0, Some(3600)),
+        exchange(1, TX, 401, json!({})),
+        token(2, Some(3600)),
+        exchange(3, TX, 200, tx("Pending")),
+    ]);
+    assert_eq!(reuse(&refused), vec![]);
+    // A failed token request gives no lifetime: a retry is no reuse.
+    let retried = check(vec![
+        token(0, None),
+        token(5, Some(3600)),
+        exchange(6, TX, 200, tx("Pending")),
+    ]);
+    assert_eq!(reuse(&retried), vec![]);
+    // Without a lifetime (`expires_in` is only RECOMMENDED by RFC 6749),
+    // the count judges: a token before 3 of 3 requests, reported once, at
+    // the first.
+    let unlimited = |t| {
+        let mut ex = token(t, Some(1));
+        ex["response"]["body"]
+            .as_object_mut()
+            .unwrap()
+            .remove("expires_in");
+        ex
+    };
+    let uncounted = check(vec![
+        unlimited(0),
+        exchange(1, TX, 200, tx("Pending")),
+        unlimited(5),
+        exchange(6, TX, 200, tx("Pending")),
+        unlimited(10),
+        exchange(11, TX, 200, tx("Pending")),
+    ]);
+    assert_eq!(
+        reuse(&uncounted),
+        vec![(Some(1), Some("getTransactionStatus".to_owned()))]
+    );
+    let once = check(vec![
+        unlimited(0),
+        exchange(1, TX, 200, tx("Pending")),
+        exchange(6, TX, 200, tx("Pending")),
+        exchange(11, TX, 200, tx("Pending")),
+    ]);
+    assert_eq!(reuse(&once), vec![]);
+}
+
 #[test]
 fn an_http_date_retry_after_is_read_against_the_servers_date() {
     let limited = |retry: &str, date: Option<&str>| {

@@ -253,6 +253,9 @@ registry! {
     ClientBackoff = "client.backoff", Warning, TRAFFIC,
         "After a 429 or 5xx response without `Retry-After`, the client waits at least the polling interval before retrying, and longer after each error in a row.",
         "`x-polling.intervalSeconds`; RFC 9110 § 15.6 (5xx), RFC 6585 § 4 (429)";
+    ClientTokenReuse = "client.token-reuse", Warning, TRAFFIC,
+        "The client reuses its access token until it expires: no new token request while the last token (the last successful token response's `expires_in`, less the last 10% or 30 s of it) is unexpired and unrefused, and no token before most requests that carry one; the token operation is the OAuth 2.0 `tokenUrl` of the bearer scheme.",
+        "RFC 6749 § 5.1 (`expires_in`), § 4.4; the bearer scheme's `tokenUrl` (`provider-facts.md#Pyng`)";
     IdentityEcho = "identity.echo", Error, TRAFFIC,
         "A request parameter is repeated unchanged in the body.",
         "`x-echo`";

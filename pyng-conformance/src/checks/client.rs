@@ -2,8 +2,11 @@
 //! requests in a polling sequence: no faster than `x-polling`, not on after a
 //! final state, not on an expired resource, honouring `Retry-After`, backing
 //! off after 429 and 5xx; and, across the resources of an operation, within
-//! its `x-rate-limit` ([`rate_limit`]). Each exchange is a few numbers, so a sequence's
+//! its `x-rate-limit` ([`rate_limit`]); across the file, its access tokens
+//! ([`token`]). Each exchange is a few numbers, so a sequence's
 //! client state stays a few values however long it is.
+
+pub(crate) mod token;
 
 use pyng_spec::contract::rate_limit::Exceeded;
 use pyng_spec::ir::RateLimit;

@@ -19,6 +19,7 @@ use super::report::{Report, SequenceRecord};
 use super::sequences::{SeqKey, Sequences};
 use super::stream::{Batch, Checked};
 use super::threads::Threads;
+use crate::checks::client::token::{self, TokenRole, TokenUse};
 use crate::checks::idempotency::{self, Keyed, Replays};
 use crate::checks::sequence::At;
 use crate::finding::Finding;
@@ -44,6 +45,7 @@ pub(super) struct FileRun<'e> {
     ready: Vec<(usize, Prepared<'static>)>,
     sequences: Sequences,
     rate_windows: RateWindows,
+    tokens: TokenUse,
     /// Each with the input position of what it is about.
     findings: Vec<(usize, Finding)>,
     report: Report,
@@ -67,6 +69,7 @@ impl<'e> FileRun<'e> {
             ready: Vec::new(),
             sequences: Sequences::new(engine.eviction_window),
             rate_windows: RateWindows::default(),
+            tokens: TokenUse::default(),
             findings: Vec::new(),
             report: Report {
                 files: 1,
@@ -404,6 +407,28 @@ impl<'e> FileRun<'e> {
                 &client_at, limit, &values, over,
             ));
         }
+        let token_at = token::At {
+            file: &self.file,
+            entry: p.entry,
+            operation: &op.id,
+        };
+        match plans.token {
+            TokenRole::Issues => {
+                let expires_in = (200..300)
+                    .contains(&p.status)
+                    .then(|| token::expires_in(&p.text.body(&self.file).0))
+                    .flatten();
+                self.tokens.token_request(
+                    &token_at,
+                    p.time_ms,
+                    p.status,
+                    expires_in,
+                    &mut findings,
+                );
+            }
+            TokenRole::Takes => self.tokens.takes_token(p.entry, &op.id, p.status),
+            TokenRole::None => {}
+        }
         let label = (!findings.is_empty()).then(|| open.label.clone());
         let last_time = open.state.last_time;
         self.sequences.updated(last_time);
@@ -442,6 +467,9 @@ impl<'e> FileRun<'e> {
                 ),
             );
             f.entry = entry;
+            self.emit(WHOLE_FILE, f);
+        }
+        if let Some(f) = self.tokens.finish(&self.file) {
             self.emit(WHOLE_FILE, f);
         }
         for (title, version) in std::mem::take(&mut self.spec_infos) {

@@ -6,6 +6,7 @@ use pyng_spec::validate::stream::{BodySeed, WHOLE, Want};
 
 use super::Engine;
 use crate::checks::body;
+use crate::checks::client::token::TokenRole;
 use crate::exchange::path_and_query;
 use crate::input::recording::BodyCheck;
 use crate::matcher::OpRef;
@@ -25,6 +26,8 @@ pub(super) struct OpPlans {
     pub signs_requests: bool,
     /// `x-idempotency`: the replay check compares whole response bodies.
     pub idempotent: bool,
+    /// Whether it issues or takes the access tokens `client.token-reuse` follows.
+    pub token: TokenRole,
 }
 
 impl OpPlans {
@@ -63,6 +66,7 @@ impl OpPlans {
             signs_responses,
             signs_requests,
             idempotent: op.idempotency.is_some(),
+            token: TokenRole::of(spec, op),
         }
     }
 }
