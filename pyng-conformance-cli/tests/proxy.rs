@@ -10,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use live_support::proxy_child::{Ended, start};
-use live_support::{CLIENT_SECRET, SIGNING_SECRET, Sandbox, TOKEN, fresh_id};
+use live_support::{CLIENT_ID, CLIENT_SECRET, SIGNING_SECRET, Sandbox, TOKEN, fresh_id};
 use serde_json::Value;
 
 fn agent() -> ureq::Agent {
@@ -213,6 +213,64 @@ fn a_misbehaving_client_is_found() {
         assert!(ended.stderr.contains(rule), "{}", ended.stderr);
     }
     assert_no_secret(dir.path(), &ended);
+}
+
+/// A client credentials token request through the proxy: its status and
+/// the token's `expires_in`.
+fn request_token(base: &str) -> (u16, Option<u64>) {
+    use base64::Engine as _;
+    let basic =
+        base64::engine::general_purpose::STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
+    let mut resp = agent()
+        .post(&format!("{base}/checkout/oauth2/token"))
+        .header("Authorization", &format!("Basic {basic}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send("grant_type=client_credentials")
+        .unwrap();
+    let status = resp.status().as_u16();
+    let body: Value = serde_json::from_str(&resp.body_mut().read_to_string().unwrap_or_default())
+        .unwrap_or(Value::Null);
+    (status, body["expires_in"].as_u64())
+}
+
+/// A client that asks for a second token while its first (3600 s) is
+/// unexpired: `client.token-reuse`, live and in the report, the token kept
+/// out of every output; one token for all its polls is clean.
+#[test]
+fn a_token_requested_while_the_last_is_unexpired_is_found() {
+    let sandbox = Sandbox::start(1.0);
+    for renews in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let proxy = start(
+            dir.path(),
+            &sandbox.url,
+            &[
+                "--idle",
+                "1s",
+                "--format",
+                "json",
+                "--output",
+                "report.json",
+            ],
+        );
+        assert_eq!(request_token(&proxy.url), (200, Some(3600)));
+        let (status, _) = poll(&proxy.url, &fresh_id(), "settled-1");
+        assert_eq!(status, 200);
+        if renews {
+            assert_eq!(request_token(&proxy.url).0, 200);
+        }
+        let ended = proxy.end();
+        let found = rules(&read_json(&dir.path().join("report.json")));
+        let said = found.iter().any(|r| r == "client.token-reuse");
+        assert_eq!(said, renews, "{found:?}");
+        assert_eq!(
+            ended.stderr.contains("client.token-reuse"),
+            renews,
+            "{}",
+            ended.stderr
+        );
+        assert_no_secret(dir.path(), &ended);
+    }
 }
 
 #[test]
