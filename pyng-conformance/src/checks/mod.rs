@@ -7,6 +7,7 @@ pub(crate) mod client;
 pub(crate) mod http;
 pub(crate) mod http_date;
 pub(crate) mod idempotency;
+pub(crate) mod links;
 pub(crate) mod request;
 pub(crate) mod request_body;
 pub(crate) mod response_headers;
