@@ -155,7 +155,7 @@ registry! {
         "A value has the wrong JSON type.",
         "schema `type`";
     SchemaEnum = "schema.enum", Error, VALUE,
-        "A string is not one of the documented values (case-sensitive).",
+        "A value is not one of its schema's `enum` values: a string case-sensitively; an integer, number or boolean by JSON equality (`1` equals `1.0`).",
         "schema `enum`";
     SchemaFormat = "schema.format", Error, GENERATED,
         "A value is not of its `format`: an integer out of the int32 or int64 range; a `float` beyond `f32::MAX` in magnitude; a string not a date, date-time, uuid, ipv4, ipv6, byte (base64), email, hostname or uri (`pyng_spec::formats`).",
