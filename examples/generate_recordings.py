@@ -62,6 +62,14 @@ def exchange(url, status, body=None, t=0, body_text=None, content_type="applicat
         "response": response,
     }
 
+def post(url, status, request_body, body, t=0, headers=None):
+    # A creation: a JSON POST answered with `body`.
+    x = exchange(url, status, body, t, content_type="application/json")
+    x["request"]["method"] = "POST"
+    x["request"]["headers"].update(headers or {})
+    x["request"]["body"] = request_body
+    return x
+
 def recording(spec_title, spec_version, exchanges):
     return {"format": "pyng-recording", "version": 1,
             "spec": {"title": spec_title, "version": spec_version},
@@ -172,6 +180,36 @@ def main():
         exchange(session_url(), 200, session_body("Launched", ts(4)), 5),
         exchange(session_url(), 200, session_body("Pending", ts(9)), 10),
         exchange(session_url(), 200, session_body("Completed", ts(14), "Succeeded"), 15)]))
+    # Creation -> poll -> final: the creation's link joins the polls of the
+    # resource it created (`link.*`).
+    intent = {"data": {"paymentIntentId": "pi_7f3a9c2e", "siteId": "site-123", "orderId": "order-42",
+                       "qrCodeFormat": "text", "qrCode": "pyng://pay/pi_7f3a9c2e"},
+              "traceId": "5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e"}
+    create_intent = post(f"{HOST}/checkout/site-123/payment-intent", 201,
+                         {"amount": 2440, "orderId": "order-42", "qrCodeFormat": "text"}, intent, 0)
+    write("pyng-transaction-created-clean.json", recording(*TX, [
+        create_intent,
+        exchange(tx_url(), 200, tx_body("Pending"), 5),
+        exchange(tx_url(), 200, in_progress(ms + 9000), 10),
+        exchange(tx_url(), 200, settled(ms + 14000), 15)]))
+    write("pyng-transaction-created-not-initial.json", recording(*TX, [
+        create_intent,
+        exchange(tx_url(), 200, in_progress(ms + 4000), 5),
+        exchange(tx_url(), 200, settled(ms + 9000), 10)]))
+    def created_session(expires):
+        data = {"checkoutSessionId": "cs_01HZX7", "launchUrl": "https://pay.pyng.com.au/cs_01HZX7",
+                "status": "Created", "expiresAt": expires, "orderId": "order-42", "siteId": "site-123"}
+        return post(f"{HOST}/checkout/site-123/session", 201, {"orderId": "order-42"},
+                    {"data": data, "traceId": "6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f"}, 0,
+                    {"Idempotency-Key": "5f0c2a9e-checkout-0001"})
+    session_polls = [
+        exchange(session_url(), 200, session_body("Launched", ts(4)), 5),
+        exchange(session_url(), 200, session_body("Pending", ts(9)), 10),
+        exchange(session_url(), 200, session_body("Completed", ts(14), "Succeeded"), 15)]
+    write("pyng-session-created-clean.json", recording(*SESSION,
+        [created_session("2024-11-17T05:45:00Z")] + session_polls))
+    write("pyng-session-created-expiry-changed.json", recording(*SESSION,
+        [created_session("2024-11-17T06:00:00Z")] + session_polls))
     write("pyng-session-outcome-mismatch.json", recording(*SESSION, [
         exchange(session_url(), 200, session_body("Pending", ts(0)), 0),
         exchange(session_url(), 200, session_body("Completed", ts(4), "Failed"), 5)]))

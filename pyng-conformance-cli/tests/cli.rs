@@ -79,7 +79,7 @@ fn json_and_junit_formats() {
         (seed["line"].as_u64(), seed["column"].as_u64()),
         (Some(46), Some(15))
     );
-    assert_eq!(v["summary"]["files"], 15);
+    assert_eq!(v["summary"]["files"], 19);
     let dir = tempfile::tempdir().unwrap();
     let xml = dir.path().join("r.xml");
     let (code, _, _) = run(&[

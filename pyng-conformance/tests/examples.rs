@@ -79,7 +79,7 @@ fn the_directory_run_fails_with_the_seed_mismatch() {
     let report = common::engine()
         .check_paths(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/recordings")]);
     assert!(report.errors() > 0);
-    assert_eq!(report.files, 15);
+    assert_eq!(report.files, 19);
     assert!(
         report
             .findings

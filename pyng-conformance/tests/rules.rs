@@ -992,6 +992,52 @@ const CASES: &[Case] = &[
         },
     ),
     (
+        "link.poll-before-creation",
+        || {
+            check(vec![
+                exchange(0, TX, 200, tx("Pending")),
+                create_intent(5, intent()),
+            ])
+        },
+        || {
+            check(vec![
+                create_intent(0, intent()),
+                exchange(5, TX, 200, tx("Pending")),
+            ])
+        },
+    ),
+    (
+        "link.first-state-initial",
+        || {
+            check(vec![
+                create_intent(0, intent()),
+                exchange(5, TX, 200, tx("InProgress")),
+            ])
+        },
+        || {
+            check(vec![
+                create_intent(0, intent()),
+                exchange(5, TX, 200, tx("Pending")),
+                exchange(10, TX, 200, tx("InProgress")),
+            ])
+        },
+    ),
+    (
+        "link.stable-value",
+        || {
+            check(vec![
+                create_intent(0, intent()),
+                exchange(5, TX, 200, tx_of_order("Pending", "order-43")),
+            ])
+        },
+        || {
+            check(vec![
+                create_intent(0, intent()),
+                exchange(5, TX, 200, tx_of_order("Pending", "order-42")),
+            ])
+        },
+    ),
+    (
         "identity.stable",
         || {
             check(vec![

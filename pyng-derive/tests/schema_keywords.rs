@@ -37,10 +37,20 @@ fn in_check(rule: &str) -> bool {
     registry::lookup(rule).is_some_and(|e| e.stage() == Stage::Value { generated: true })
 }
 
+/// `schema.enum` is `check()`'s on an integer, number or boolean field (a
+/// string enum is a Rust enum that keeps unknown values instead).
+fn listed_in_check(spec: &Spec, rule: &str, pointer: &str) -> bool {
+    rule == pyng_spec::registry::RuleId::SchemaEnum.name()
+        && pointer
+            .strip_prefix('/')
+            .and_then(|name| spec.model("Code")?.field(name))
+            .is_some_and(|f| !f.constraints.values.is_empty())
+}
+
 fn interpreter(spec: &Spec, body: &Value) -> Found {
     let mut v: Found = pyng_spec::validate::validate(spec, &Type::Named("Code".into()), body)
         .into_iter()
-        .filter(|f| in_check(&f.rule))
+        .filter(|f| in_check(&f.rule) || listed_in_check(spec, &f.rule, &f.pointer))
         .map(|f| (f.rule, f.pointer, f.message))
         .collect();
     v.sort();
@@ -198,6 +208,35 @@ fn number_bounds_are_exact_in_check_as_in_the_interpreter() {
             "schema.multiple-of".to_owned(),
             "/price".to_owned(),
             "19.999 is not a multiple of 0.01".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn non_string_enums_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "level": 2}), 0),
+        (json!({"code": "ab", "rank": 0, "level": null}), 0),
+        (json!({"code": "ab", "rank": 0, "level": 4}), 1),
+        (json!({"code": "ab", "rank": 0, "weight": 1.0}), 0),
+        (json!({"code": "ab", "rank": 0, "weight": 1}), 0),
+        (json!({"code": "ab", "rank": 0, "weight": 2.25}), 0),
+        (json!({"code": "ab", "rank": 0, "weight": 0.1 + 0.4}), 0),
+        (json!({"code": "ab", "rank": 0, "weight": 2}), 1),
+        (json!({"code": "ab", "rank": 0, "flag": true}), 0),
+        (json!({"code": "ab", "rank": 0, "flag": false}), 1),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "weight": 2.0})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.enum".to_owned(),
+            "/weight".to_owned(),
+            "`2` is not one of `0.5`, `1`, `2.25`".to_owned()
         )]
     );
 }

@@ -389,6 +389,7 @@ impl Differ {
         self.integer_bounds(at, a, b);
         self.number_bounds(at, a, b);
         self.unique_items(at, a, b);
+        self.listed_values(at, a, b);
         self.string_formats(at, a, b);
         self.float_format(at, a, b);
         let presence = |f: &Field| {
@@ -607,6 +608,61 @@ impl Differ {
                 format!("{detail}: values the old spec ruled out may now arrive"),
             );
         } else {
+            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+        }
+    }
+
+    /// The `enum` of a response integer, number or boolean, by JSON equality
+    /// (`1` and `1.0` are one value): a value added, or the `enum` dropped,
+    /// lets values partners do not know arrive (breaking); values removed, or
+    /// an `enum` added, narrow what arrives (non-breaking).
+    fn listed_values(&mut self, at: &str, a: &Field, b: &Field) {
+        let set = |f: &Field| -> BTreeMap<String, String> {
+            f.constraints
+                .values
+                .iter()
+                .map(|v| {
+                    (
+                        crate::json_equality::canonical(v),
+                        crate::validate::shown_value(v),
+                    )
+                })
+                .collect()
+        };
+        let (old, new) = (set(a), set(b));
+        if old.keys().eq(new.keys()) {
+            return;
+        }
+        let listed = |m: &BTreeMap<String, String>, n: &BTreeMap<String, String>| {
+            m.iter()
+                .filter(|(k, _)| !n.contains_key(*k))
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (added, removed) = (listed(&new, &old), listed(&old, &new));
+        if new.is_empty() {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                "`enum` dropped: values the old spec ruled out may now arrive",
+            );
+        } else if !old.is_empty() && !added.is_empty() {
+            self.push(
+                Class::Breaking,
+                Kind::FieldConstraintChanged,
+                at,
+                format!(
+                    "enum value added ({added}): partners may receive a value they do not know"
+                ),
+            );
+        } else {
+            let detail = if old.is_empty() {
+                "`enum` added: fewer values may arrive".to_owned()
+            } else {
+                format!("enum value removed ({removed})")
+            };
             self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
         }
     }

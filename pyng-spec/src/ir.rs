@@ -306,6 +306,11 @@ pub struct Constraints {
     pub unit: Option<Unit>,
     /// Allowed values of an inline enum of a non-named schema (e.g. a header).
     pub allowed: Vec<String>,
+    /// Allowed values of an `enum` of an integer, number or boolean schema,
+    /// compared by JSON equality ([`crate::json_equality`]: `1` equals `1.0`).
+    /// Empty: no such `enum`. A nullable field's `null` is allowed by
+    /// `nullable`, so it is not listed here.
+    pub values: Vec<serde_json::Value>,
 }
 
 /// `x-presence`: a field present or absent depending on a status field's value.

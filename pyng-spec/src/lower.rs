@@ -516,6 +516,13 @@ impl<'a> Lowerer<'a> {
                 c.exclusive_minimum = n.exclusive_minimum && c.number_minimum.is_some();
                 c.exclusive_maximum = n.exclusive_maximum && c.number_maximum.is_some();
                 c.number_multiple_of = exact(n.multiple_of).filter(|m| *m > Decimal::ZERO);
+                c.values = n
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| serde_json::Number::from_f64(*v))
+                    .map(serde_json::Value::Number)
+                    .collect();
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &n.format {
                     c.format = serde_json::to_value(f)
                         .ok()
@@ -534,11 +541,25 @@ impl<'a> Lowerer<'a> {
                 c.exclusive_minimum = i.exclusive_minimum && i.minimum.is_some();
                 c.exclusive_maximum = i.exclusive_maximum && i.maximum.is_some();
                 c.multiple_of = i.multiple_of;
+                c.values = i
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| (*v).into())
+                    .collect();
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &i.format {
                     c.format = serde_json::to_value(f)
                         .ok()
                         .and_then(|v| v.as_str().map(str::to_owned));
                 }
+            }
+            oa::SchemaKind::Type(oa::Type::Boolean(b)) => {
+                c.values = b
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| (*v).into())
+                    .collect();
             }
             _ => {}
         }

@@ -155,7 +155,7 @@ registry! {
         "A value has the wrong JSON type.",
         "schema `type`";
     SchemaEnum = "schema.enum", Error, VALUE,
-        "A string is not one of the documented values (case-sensitive).",
+        "A value is not one of its schema's `enum` values: a string case-sensitively; an integer, number or boolean by JSON equality (`1` equals `1.0`).",
         "schema `enum`";
     SchemaFormat = "schema.format", Error, GENERATED,
         "A value is not of its `format`: an integer out of the int32 or int64 range; a `float` beyond `f32::MAX` in magnitude; a string not a date, date-time, uuid, ipv4, ipv6, byte (base64), email, hostname or uri (`pyng_spec::formats`).",
@@ -265,6 +265,15 @@ registry! {
     IdentityStable = "identity.stable", Error, TRAFFIC,
         "An id never changes within a polling sequence once present.",
         "`x-stable`";
+    LinkPollBeforeCreation = "link.poll-before-creation", Error, TRAFFIC,
+        "A resource a recorded creation made (a success response whose `links` name a polled operation) is not polled before that creation.",
+        "OpenAPI 3.0.3 Link Object; specs/README.md § Links";
+    LinkFirstStateInitial = "link.first-state-initial", Error, TRAFFIC,
+        "The first status of a created resource (in the creation's body when it has the status field, else in the first poll) is an `initial` state of the machine.",
+        "`x-state-machine.initial`; OpenAPI 3.0.3 Link Object";
+    LinkStableValue = "link.stable-value", Error, TRAFFIC,
+        "A value the creation returned where the status body has an `x-stable` or deadline field (`expiresAt`, `orderId`, `siteId`) is repeated unchanged by every poll of the created resource.",
+        "`x-stable`, `x-state-machine.timeouts[].deadlineField`; OpenAPI 3.0.3 Link Object";
     SignatureRequest = "signature.request", Error, TRAFFIC,
         "A request of a signed-query operation carries a signature that verifies with the configured secret.",
         "`x-signature` (provider-facts.md § Peach Payments)";

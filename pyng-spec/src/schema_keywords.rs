@@ -286,9 +286,9 @@ pub const KEYWORDS: &[Keyword] = &[
     enforced(
         "enum",
         &[RuleId::SchemaEnum],
-        &[String],
+        &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "a list of strings; on other types refused",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` on an inline property schema only",
     ),
     enforced(
         "type",

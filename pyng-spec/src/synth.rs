@@ -72,6 +72,14 @@ impl<'a> Synth<'a> {
             return example;
         }
         let unit = field.and_then(|f| f.constraints.unit);
+        // An `enum` of integers, numbers or booleans: one of its values.
+        if let Some(values) = field
+            .map(|f| &f.constraints.values)
+            .filter(|v| !v.is_empty() && matches!(ty, Type::Integer | Type::Number | Type::Boolean))
+        {
+            let i = self.next(values.len() as u64) as usize;
+            return values[i % values.len()].clone();
+        }
         match ty {
             Type::String if unit == Some(Unit::Rfc3339) => {
                 Value::String("2026-01-01T00:00:00Z".into())

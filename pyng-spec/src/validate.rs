@@ -23,6 +23,7 @@ use rules::Issue;
 
 pub(crate) use rules::exact as exact_number;
 pub use rules::parse_rfc3339;
+pub(crate) use rules::shown as shown_value;
 
 /// One rule broken by a body.
 #[derive(Debug, Clone, PartialEq)]
@@ -182,6 +183,7 @@ impl<'a> Validator<'a> {
             Type::Integer => match value {
                 Value::Number(n) => {
                     rules::integer(n, constraints, source, &mut self.issues);
+                    rules::listed(value, constraints, source, &mut self.issues);
                     self.place_all(at);
                 }
                 _ => self.place(type_error("integer"), at),
@@ -189,12 +191,16 @@ impl<'a> Validator<'a> {
             Type::Number => match value {
                 Value::Number(n) => {
                     rules::number(n, constraints, source, &mut self.issues);
+                    rules::listed(value, constraints, source, &mut self.issues);
                     self.place_all(at);
                 }
                 _ => self.place(type_error("number"), at),
             },
             Type::Boolean if !value.is_boolean() => self.place(type_error("boolean"), at),
-            Type::Boolean => {}
+            Type::Boolean => {
+                rules::listed(value, constraints, source, &mut self.issues);
+                self.place_all(at);
+            }
             Type::Array(item) => match value.as_array() {
                 Some(items) => {
                     // Before the items' own findings, as the streaming

@@ -297,8 +297,8 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
             "`minimum` applies to `integer`, `number`, not to `type: boolean`",
         ),
         (
-            "          type: integer\n          enum: [1, 2]\n",
-            "`enum` applies to `string`, not to `type: integer`",
+            "          type: integer\n          enum: [1, \"2\"]\n",
+            "`enum` lists \"2\", not a value of `type: integer`",
         ),
         (
             "          type: boolean\n          format: flag\n",

@@ -371,6 +371,10 @@ fn arb_j() -> impl Strategy<Value = J> {
             Just("open")
         ]
         .prop_map(|s| J::Str(s.into())),
+        // Values of the fixture's integer and number enums, as integers and
+        // as floats (JSON equality: `1.0` is the listed `1`), and misses.
+        prop_oneof![Just(0.5), Just(1.0), Just(2.0), Just(2.25), Just(4.0)].prop_map(J::Float),
+        (0i64..5).prop_map(J::Int),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         let keys = prop_oneof![

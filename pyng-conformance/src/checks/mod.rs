@@ -1,12 +1,14 @@
 //! The rules, grouped by what they look at: one exchange's HTTP envelope
 //! ([`http`], [`response_headers`]), its request ([`request`], [`request_body`]), its body ([`body`]), its signatures ([`signature`]), and a
-//! polling sequence ([`sequence`]) or an idempotent call's replays ([`idempotency`]).
+//! polling sequence ([`sequence`], joined by the creation that made its resource:
+//! [`links`]) or an idempotent call's replays ([`idempotency`]).
 
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod http;
 pub(crate) mod http_date;
 pub(crate) mod idempotency;
+pub(crate) mod links;
 pub(crate) mod request;
 pub(crate) mod request_body;
 pub(crate) mod response_headers;

@@ -147,6 +147,11 @@ pub(crate) struct SequenceState {
     pub last_time: Option<i128>,
     /// The client's side: how it polls (`client.*`).
     pub client: super::client::ClientState,
+    /// When a recorded creation made the resource: its first status's
+    /// timeouts count from then, though the creation's body has no status.
+    pub created_ms: Option<i128>,
+    /// Set by a recorded creation: what the polls are held to (`link.*`).
+    pub created: Option<super::links::Created>,
 }
 
 /// Context for the findings of one observation.
@@ -162,7 +167,7 @@ pub(crate) struct At<'a> {
 }
 
 impl At<'_> {
-    fn finding(
+    pub(crate) fn finding(
         &self,
         rule: RuleId,
         pointer: &str,
@@ -317,6 +322,11 @@ impl SequenceState {
         out: &mut Vec<Finding>,
     ) {
         let m = &states.machine;
+        if let Some(created) = self.created_ms.take()
+            && self.last_status.is_none()
+        {
+            self.clocks.observe(states, status, Some(created));
+        }
         self.clocks.observe(states, status, obs.time_ms);
         self.timed_out.resize(m.timeouts.len(), false);
         let tolerance_ms = i128::from(at.interval_seconds) * 1000;

@@ -21,6 +21,7 @@ use super::stream::{Batch, Checked};
 use super::threads::Threads;
 use crate::checks::client::token::{self, TokenRole, TokenUse};
 use crate::checks::idempotency::{self, Keyed, Replays};
+use crate::checks::links;
 use crate::checks::sequence::At;
 use crate::finding::Finding;
 use crate::input::ndjson::Line;
@@ -282,8 +283,9 @@ impl<'e> FileRun<'e> {
 
     /// The sequence part of a prepared exchange, and its findings, located
     /// in its body.
-    fn sequence(&mut self, position: usize, p: Prepared<'_>) {
+    fn sequence(&mut self, position: usize, mut p: Prepared<'_>) {
         self.report.exchanges += 1;
+        let creation = p.side.creation.take();
         let (op_ref, key, limit_key) = match p.route {
             Route::Operation { op, key, limit_key } => (op, key, limit_key),
             Route::Ignored => {
@@ -299,6 +301,10 @@ impl<'e> FileRun<'e> {
             }
         };
         let engine = self.engine;
+        let mut findings = match creation {
+            Some(c) => self.creation(p.entry, p.time_ms, c),
+            None => Vec::new(),
+        };
         let (_, op) = engine.operation(op_ref);
         let plans = engine.plans(op_ref);
         let covered = self.covered.entry(op_ref).or_default();
@@ -342,7 +348,7 @@ impl<'e> FileRun<'e> {
         {
             r.exchanges += 1;
         }
-        let mut findings = p.findings;
+        findings.append(&mut p.findings);
         match p.side.call {
             Some(Keyed::Call(call)) => {
                 let at = idempotency::At {
@@ -367,6 +373,9 @@ impl<'e> FileRun<'e> {
                 operation: &op.id,
             };
             let before = open.state.last_status();
+            if let Some(created) = &mut open.state.created {
+                joined_poll(&at, created, obs, &p.text, &self.file, &mut findings);
+            }
             open.state.update(&at, obs, &mut findings);
             if let Some(states) = &at.plan.states {
                 if let Some(to) = obs.status {
@@ -437,13 +446,109 @@ impl<'e> FileRun<'e> {
         }
         let (body, origin) = p.text.body(&self.file);
         for mut f in findings {
-            f.sequence = label.clone();
+            if f.sequence.is_none() {
+                f.sequence = label.clone();
+            }
             locate(&mut f, &body, engine.secret.as_ref());
             if let Some(origin) = &origin {
                 origin.place(&mut f);
             }
             self.emit(position, f);
         }
+    }
+
+    /// A creation joins the sequence of the resource it made: the sequence
+    /// is opened (or found, when polls came first: `link.poll-before-creation`),
+    /// holds what the creation returned, and reads the creation's status, if
+    /// its body has one, as the sequence's first (its timeouts count from
+    /// then). The findings are the creation's.
+    fn creation(
+        &mut self,
+        entry: Option<usize>,
+        time_ms: Option<i128>,
+        c: links::Creation,
+    ) -> Vec<Finding> {
+        let engine = self.engine;
+        let (_, target) = engine.operation(c.target);
+        let key = SeqKey {
+            op: c.target,
+            values: c.key,
+        };
+        let (open, opened) = self.sequences.open(key, |key| label(target, &key.values));
+        let covered = self.covered.entry(c.target).or_default();
+        if opened {
+            covered.sequences += 1;
+            self.report.sequences += 1;
+            if engine.record_sequences {
+                open.record = Some(self.report.sequence_records.len());
+                self.report.sequence_records.push(SequenceRecord {
+                    file: self.file.to_string(),
+                    label: open.label.clone(),
+                    operation: target.id.clone(),
+                    exchanges: 0,
+                });
+            }
+        }
+        let mut findings = Vec::new();
+        if open.state.created.is_some() {
+            // A replay of the creation (the same resource again): it was
+            // joined once.
+            return findings;
+        }
+        let polls = open.state.exchanges;
+        if polls > 0 {
+            let mut f = Finding::of(
+                RuleId::LinkPollBeforeCreation,
+                &self.file,
+                format!(
+                    "`{}` was polled {polls} time{} before this creation made it; a created resource is polled after its creation",
+                    open.label,
+                    if polls == 1 { "" } else { "s" }
+                ),
+            );
+            f.entry = entry;
+            f.operation = Some(target.id.clone());
+            findings.push(f);
+        }
+        open.state.created_ms = time_ms;
+        let mut created = links::Created {
+            carried: c.carried,
+            first_status_pending: polls == 0,
+        };
+        if let Some((i, mut obs)) = c.observation
+            && let Some(status) = obs.status
+        {
+            let at = At {
+                plan: &engine.plans(c.target).by_response[i],
+                interval_seconds: target.polling.as_ref().map_or(0, |p| p.interval_seconds),
+                file: &self.file,
+                entry,
+                operation: &target.id,
+            };
+            if let Some(states) = &at.plan.states {
+                if created.first_status_pending {
+                    links::first_state(
+                        &at,
+                        states,
+                        status,
+                        "in the creation's body",
+                        &mut findings,
+                    );
+                }
+                covered.states.insert((i, status));
+            }
+            created.first_status_pending = false;
+            // The creation's own values are held by `link.stable-value`, not
+            // `identity.stable`: only its status and deadlines are read here.
+            obs.stable.clear();
+            obs.monotonic.clear();
+            open.state.update(&at, &obs, &mut findings);
+        }
+        open.state.created = Some(created);
+        for f in &mut findings {
+            f.sequence = Some(open.label.clone());
+        }
+        findings
     }
 
     /// The report of the file: what concerns it as a whole added, its
@@ -510,6 +615,31 @@ fn spec_version_mismatch(specs: &[Spec], title: &str, version: &str) -> Option<S
             versions.join(", ")
         )
     })
+}
+
+/// The `link.*` checks of a poll of a created resource: its first status
+/// (when the creation's body had none) and the values the creation returned.
+fn joined_poll(
+    at: &At<'_>,
+    created: &mut links::Created,
+    obs: &crate::plan::Observation,
+    text: &super::prepare::Text<'_>,
+    file: &Arc<str>,
+    findings: &mut Vec<Finding>,
+) {
+    if created.first_status_pending
+        && let (Some(states), Some(status)) = (&at.plan.states, obs.status)
+    {
+        links::first_state(at, states, status, "in its first poll", findings);
+        created.first_status_pending = false;
+    }
+    if created.carried.is_empty() {
+        return;
+    }
+    let (body, _) = text.body(file);
+    if let Ok(body) = serde_json::from_slice::<serde_json::Value>(&body) {
+        links::stable_values(at, created, &body, findings);
+    }
 }
 
 /// How findings and reports name a sequence: the operation and the resource

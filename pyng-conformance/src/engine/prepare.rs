@@ -9,7 +9,8 @@ use std::sync::Arc;
 use super::Engine;
 use crate::checks::sequence::{Observation, observe};
 use crate::checks::{
-    self, Params, body, http, idempotency, request, request_body, response_headers, signature,
+    self, Params, body, http, idempotency, links, request, request_body, response_headers,
+    signature,
 };
 use crate::exchange::Exchange;
 use crate::finding::Finding;
@@ -87,6 +88,9 @@ pub(super) struct Side {
     pub unevaluated: checks::Unevaluated,
     /// The call of an `x-idempotency` operation, for the replay check.
     pub call: Option<idempotency::Keyed>,
+    /// A success response linked to a polled operation: the creation of
+    /// the resource that operation's sequence is about.
+    pub creation: Option<links::Creation>,
 }
 
 /// What an exchange was matched to.
@@ -241,6 +245,9 @@ impl Engine {
                 observation = Some((i, seen));
             }
         }
+        if let Some(i) = response_index {
+            side.creation = self.creation(&op.responses[i], ex, params);
+        }
         let key = op
             .resource_key
             .iter()
@@ -261,6 +268,45 @@ impl Engine {
             },
             observation,
         )
+    }
+
+    /// The creation `ex` is when its documented `response` links to a polled
+    /// operation (the first such link).
+    fn creation(
+        &self,
+        response: &pyng_spec::ir::Response,
+        ex: &Exchange<'_>,
+        params: Params<'_>,
+    ) -> Option<links::Creation> {
+        if !(200..300).contains(&ex.status) || response.links.is_empty() {
+            return None;
+        }
+        let (link, target) = response.links.iter().find_map(|l| {
+            let target = self.find_operation(&l.operation_id)?;
+            let (_, op) = self.operation(target);
+            (op.polling.is_some() && !op.resource_key.is_empty()).then_some((l, target))
+        })?;
+        let body: serde_json::Value = serde_json::from_slice(&ex.body).unwrap_or_default();
+        let (_, target_op) = self.operation(target);
+        let sources = links::Sources {
+            ex,
+            params,
+            body: &body,
+        };
+        let key = links::key(target_op, &link.parameters, &sources);
+        let (index, _) = self.response_plan(target, 200);
+        let plan = index.and_then(|i| self.plans(target).by_response.get(i));
+        let observation = index.zip(plan).map(|(i, plan)| {
+            let mut seen = Observation::default();
+            observe(plan, &body, ex.time_ms, &mut seen);
+            (i, seen)
+        });
+        Some(links::Creation {
+            target,
+            key,
+            observation,
+            carried: plan.map(|p| links::carried(p, &body)).unwrap_or_default(),
+        })
     }
 
     /// What to say of an exchange that matches no operation.

@@ -107,3 +107,27 @@ pub fn damaged_corpus(exchanges: usize, seed: u64) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// `createPaymentIntent` for site-1 at `t` seconds, answered with `data`.
+pub fn create_intent(t: u32, data: Value) -> Value {
+    json!({
+        "startedAt": at(t),
+        "request": {"method": "POST", "url": "https://h.example/checkout/site-1/payment-intent",
+            "headers": {"Authorization": BEARER, "Content-Type": "application/json"},
+            "body": {"amount": 100, "orderId": "order-42"}},
+        "response": {"status": 201, "headers": {"Content-Type": "application/json"},
+            "body": {"data": data, "traceId": "tr-create"}}
+    })
+}
+
+/// The payment intent pi_1 of site-1 for order-42.
+pub fn intent() -> Value {
+    json!({"paymentIntentId": "pi_1", "siteId": "site-1", "orderId": "order-42"})
+}
+
+/// [`tx`] with the `orderId` the status repeats.
+pub fn tx_of_order(status: &str, order: &str) -> Value {
+    let mut body = tx(status);
+    body["data"]["orderId"] = json!(order);
+    body
+}

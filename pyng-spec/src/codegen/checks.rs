@@ -96,6 +96,9 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
 /// integer's bounds, `multipleOf` and `int32` range.
 pub(super) fn has_value_rules(f: &Field) -> bool {
     let c = &f.constraints;
+    if !c.values.is_empty() && matches!(f.ty, Type::Integer | Type::Number | Type::Boolean) {
+        return true;
+    }
     match f.ty {
         Type::String => {
             c.min_length.is_some() || c.max_length.is_some() || f.checked_format().is_some()
@@ -161,6 +164,46 @@ fn number_bounds(f: &Field) -> Vec<TokenStream> {
         checks.push(quote!(if !value.is_multiple_of(#step) { #push }));
     }
     checks
+}
+
+/// `schema.enum` of an integer, number or boolean field: the value the model
+/// holds against the listed values. A number compares as the parsed `f64`
+/// against each listed literal's `f64`, which is equality of their shortest
+/// decimals, as the validators compare them ([`crate::json_equality`]).
+fn listed(f: &Field) -> Option<TokenStream> {
+    let c = &f.constraints;
+    if c.values.is_empty() {
+        return None;
+    }
+    let literals: Vec<TokenStream> = match f.ty {
+        Type::Integer => c
+            .values
+            .iter()
+            .filter_map(serde_json::Value::as_i64)
+            .map(|v| quote!(#v))
+            .collect(),
+        Type::Number => c
+            .values
+            .iter()
+            .filter_map(serde_json::Value::as_f64)
+            .map(|v| quote!(#v))
+            .collect(),
+        Type::Boolean => c
+            .values
+            .iter()
+            .filter_map(serde_json::Value::as_bool)
+            .map(|v| quote!(#v))
+            .collect(),
+        _ => return None,
+    };
+    let shown = c
+        .values
+        .iter()
+        .map(|v| format!("`{}`", crate::validate::shown_value(v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let push = violation(f, messages::NOT_ALLOWED, &[("allowed", &shown)]);
+    Some(quote!(if ![#(#literals),*].contains(&value) { #push }))
 }
 
 /// `schema.deprecated`/`schema.write-only` of field `index` when it has a value.
@@ -271,6 +314,11 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                     }
                 });
             }
+            checks.extend(listed(f));
+            (quote!(value), quote!())
+        }
+        Type::Boolean => {
+            checks.extend(listed(f));
             (quote!(value), quote!())
         }
         _ => {
@@ -312,6 +360,7 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let push = violation(f, messages::INT32_RANGE, &[]);
                 checks.push(quote!(if i32::try_from(value).is_err() { #push }));
             }
+            checks.extend(listed(f));
             (quote!(value), quote!())
         }
     };

@@ -169,6 +169,65 @@ fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
     }
 }
 
+/// The rules on an `enum`: values of the schema's type (`null` beside
+/// `nullable: true`); an enum of integers, numbers or booleans on an inline
+/// property schema only (elsewhere the IR keeps no constraints for it).
+fn enum_values(
+    s: &SchemaAt<'_>,
+    at: &str,
+    value: &Value,
+    effective: Option<JsonType>,
+    problems: &mut Vec<Problem>,
+) {
+    let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+    if items.is_empty() {
+        refuse(problems, at, "an empty `enum` allows no value".into(), None);
+    }
+    // OAS 3.0.3: a nullable enum lists `null` among its values.
+    let nullable = s.members.get("nullable") == Some(&Value::Bool(true));
+    let Some(ty) = effective.filter(|t| {
+        matches!(
+            t,
+            JsonType::String | JsonType::Integer | JsonType::Number | JsonType::Boolean
+        )
+    }) else {
+        // `misapplied` has said why an enum here is not read.
+        return;
+    };
+    let fits = |v: &Value| match ty {
+        JsonType::String => v.is_string(),
+        JsonType::Integer => v.is_i64(),
+        JsonType::Number => v.is_number(),
+        _ => v.is_boolean(),
+    };
+    if let Some(other) = items
+        .iter()
+        .find(|v| !(fits(v) || (nullable && v.is_null())))
+    {
+        refuse(
+            problems,
+            at,
+            format!(
+                "`enum` lists {other}, not a value of `type: {}`: no value could pass both",
+                ty.as_str()
+            ),
+            other
+                .is_null()
+                .then(|| "to allow null, write `nullable: true` on a property".into()),
+        );
+    } else if ty != JsonType::String && !s.property {
+        refuse(
+            problems,
+            at,
+            format!(
+                "an `enum` of `type: {}` is checked on an inline property schema only",
+                ty.as_str()
+            ),
+            Some("move it into the property that uses it".into()),
+        );
+    }
+}
+
 /// The rules on an enforced keyword's value.
 fn value_rules(
     s: &SchemaAt<'_>,
@@ -194,32 +253,7 @@ fn value_rules(
             Some(format!("see {SEE}")),
         ),
         "allOf" => single_ref(s, value, problems),
-        "enum" => {
-            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
-            if items.is_empty() {
-                refuse(
-                    problems,
-                    &at,
-                    "an empty `enum` allows no value".into(),
-                    None,
-                );
-            }
-            // OAS 3.0.3: a nullable enum lists `null` among its values.
-            let nullable = s.members.get("nullable") == Some(&Value::Bool(true));
-            let other = items
-                .iter()
-                .find(|v| !(v.is_string() || (nullable && v.is_null())));
-            if let Some(other) = other {
-                refuse(
-                    problems,
-                    &at,
-                    format!("`enum` lists {other}: the kit checks enums of strings only"),
-                    other
-                        .is_null()
-                        .then(|| "to allow null, write `nullable: true` on a property".into()),
-                );
-            }
-        }
+        "enum" => enum_values(s, &at, value, effective, problems),
         "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
             refuse(
                 problems,

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Number;
+use serde_json::{Number, Value};
 
 use crate::decimal::Decimal;
 use crate::expr::{self, Evaluation};
@@ -445,6 +445,48 @@ pub(crate) fn integer<'a>(
             &[("value", &i)],
             source,
         ));
+    }
+}
+
+/// An integer, number or boolean `value` against its schema's `enum`, by
+/// JSON equality (`1.0` is the listed `1`).
+pub(crate) fn listed<'a>(
+    value: &Value,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let Some(c) = c.filter(|c| !c.values.is_empty()) else {
+        return;
+    };
+    let key = crate::json_equality::canonical(value);
+    if c.values
+        .iter()
+        .any(|v| crate::json_equality::canonical(v) == key)
+    {
+        return;
+    }
+    let allowed = c
+        .values
+        .iter()
+        .map(|v| format!("`{}`", shown(v)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    out.push(Issue::of(
+        msg::NOT_ALLOWED,
+        Rel::Here,
+        &[("value", &shown(value)), ("allowed", &allowed)],
+        source,
+    ));
+}
+
+/// A listed value or a value checked against the list, as messages show it:
+/// a non-integer number as its `f64` prints (`1.0` as `1`), which is what a
+/// generated model's `f64` field prints, so `check()` says the same.
+pub(crate) fn shown(value: &Value) -> String {
+    match value {
+        Value::Number(n) if n.is_f64() => n.as_f64().map(|f| f.to_string()).unwrap_or_default(),
+        _ => value.to_string(),
     }
 }
 

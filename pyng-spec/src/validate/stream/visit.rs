@@ -70,11 +70,15 @@ impl<'s, 'de> Node<'_, 's, 'de> {
             Some(CType::Integer) => {
                 let c = self.field.map(|f| &f.constraints);
                 rules::integer(&n, c, self.source(), &mut self.cx.issues);
+                let value = Value::Number(n.clone());
+                rules::listed(&value, c, self.source(), &mut self.cx.issues);
                 self.cx.flush(None);
             }
             Some(CType::Number) => {
                 let c = self.field.map(|f| &f.constraints);
                 rules::number(&n, c, self.source(), &mut self.cx.issues);
+                let value = Value::Number(n.clone());
+                rules::listed(&value, c, self.source(), &mut self.cx.issues);
                 self.cx.flush(None);
             }
             None | Some(CType::Any) => {}
@@ -128,6 +132,10 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     fn visit_bool<E>(mut self, v: bool) -> Result<Out<'de>, E> {
         if !matches!(self.ty, None | Some(CType::Any | CType::Boolean)) {
             self.mismatch("boolean");
+        } else if matches!(self.ty, Some(CType::Boolean)) {
+            let c = self.field.map(|f| &f.constraints);
+            rules::listed(&Value::Bool(v), c, self.source(), &mut self.cx.issues);
+            self.cx.flush(None);
         }
         Ok(Out::kept(&self.cap, || Kept::Value(Value::Bool(v))))
     }
