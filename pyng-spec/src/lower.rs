@@ -641,13 +641,21 @@ impl<'a> Lowerer<'a> {
         let mut params = Vec::new();
         let all = shared_params
             .iter()
-            .map(|p| (p, "parameters"))
-            .chain(op.parameters.iter().map(|p| (p, "parameters")));
-        for (i, (param, _)) in all.enumerate() {
-            let pat = push(
-                &push(at, "parameters"),
-                &i.saturating_sub(shared_params.len()).to_string(),
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    p,
+                    push(&push(&push("/paths", path), "parameters"), &i.to_string()),
+                )
+            })
+            .chain(
+                op.parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p, push(&push(at, "parameters"), &i.to_string()))),
             );
+        // A path item's parameter is placed where the path item lists it.
+        for (param, pat) in all {
             // A shared parameter's problems are placed in components.
             let (param, pat) = match param {
                 oa::ReferenceOr::Item(param) => (param, pat),

@@ -782,3 +782,15 @@ fn rate_limit_elsewhere_than_an_operation_is_misplaced() {
         "x-rate-limit",
     );
 }
+
+#[test]
+fn a_path_level_parameter_is_placed_where_the_path_item_lists_it() {
+    let shared = "  /orders/{orderId}/status:\n    parameters:\n      - name: q\n        in: query\n        schema:\n          type: string\n          pattern: \"(\"\n    get:\n";
+    expect(
+        "  /orders/{orderId}/status:\n    get:\n",
+        shared,
+        "lint.bad-pattern",
+        "",
+        "          pattern: \"(\"",
+    );
+}
