@@ -1,13 +1,16 @@
 //! What each operation does in the sandbox, read from the specs alone:
 //! - the `tokenUrl` of a loaded OAuth 2.0 client credentials scheme issues the
 //!   bearer tokens (RFC 6749 § 4.4);
-//! - an operation whose success response `links` to an operation with a state
-//!   machine creates that operation's resource (a payment intent, a checkout
-//!   session);
+//! - an operation whose success response `links` to a polled operation with a
+//!   state machine creates that operation's resource (a payment intent, a
+//!   checkout session);
+//!
+//! The first two are `pyng_spec::contract::roles`, which the engine reads too.
 //! - an operation with a state machine is polled;
 //! - any other operation answers a conformant, stateless body.
 
-use pyng_spec::ir::{LinkValue, SecurityScheme, Spec};
+use pyng_spec::contract::roles;
+use pyng_spec::ir::{LinkValue, Spec};
 
 use crate::plan::OpPlan;
 
@@ -35,69 +38,46 @@ pub(crate) struct Creation {
     pub from_request: Vec<(String, String)>,
 }
 
-/// The path of a URL (`https://host/a/b` -> `/a/b`; a relative URL is its own path).
-fn url_path(url: &str) -> &str {
-    let rest = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
-    rest.split(['?', '#']).next().unwrap_or(rest)
-}
-
 fn is_token_url(specs: &[Spec], plan: &OpPlan) -> bool {
-    let spec = &specs[plan.spec];
-    plan.op.method.eq_ignore_ascii_case("POST")
-        && specs
-            .iter()
-            .flat_map(|s| s.security_schemes.values())
-            .filter_map(|s| match s {
-                SecurityScheme::Bearer {
-                    token_url: Some(url),
-                } => Some(url_path(url)),
-                _ => None,
-            })
-            .any(|path| {
-                spec.base_paths.iter().any(|base| {
-                    path.strip_prefix(base.as_str()) == Some(plan.route_path().as_str())
-                })
-            })
+    let urls = roles::token_urls(specs.iter().flat_map(|s| s.security_schemes.values()));
+    roles::issues_tokens(&specs[plan.spec], &plan.op, urls)
 }
 
-fn creation(plans: &[OpPlan], plan: &OpPlan) -> Option<Creation> {
+fn creation(specs: &[Spec], plans: &[OpPlan], plan: &OpPlan) -> Option<Creation> {
     let ok = plan.op.responses.iter().find(|r| r.status.is_success())?;
-    ok.links.iter().find_map(|link| {
-        let target = plans.iter().position(|p| {
-            p.spec == plan.spec && p.op.id == link.operation_id && p.status.is_some()
-        })?;
-        let target_op = &plans[target].op;
-        let from_body = |name: &str| {
-            link.parameters.iter().find_map(|(p, v)| match v {
-                LinkValue::ResponseBody(ptr) if p == name => Some(ptr.clone()),
-                _ => None,
-            })
-        };
-        let id_param = target_op
-            .resource_key
-            .iter()
-            .rev()
-            .find(|k| from_body(k).is_some() && plan.op.param(k).is_none())?
-            .clone();
-        let id_pointer = from_body(&id_param)?;
-        let from_request = link
-            .parameters
-            .iter()
-            .filter_map(|(p, v)| match v {
-                LinkValue::ResponseBody(ptr) if *p != id_param && plan.op.param(p).is_some() => {
-                    Some((p.clone(), ptr.clone()))
-                }
-                _ => None,
-            })
-            .collect();
-        Some(Creation {
-            target,
-            id_param,
-            id_pointer,
-            from_request,
+    let (link, target_op) = roles::creation_link(&specs[plan.spec], ok)?;
+    // The sandbox plays a created resource through its state machine.
+    let target = plans
+        .iter()
+        .position(|p| p.spec == plan.spec && p.op.id == target_op.id && p.status.is_some())?;
+    let from_body = |name: &str| {
+        link.parameters.iter().find_map(|(p, v)| match v {
+            LinkValue::ResponseBody(ptr) if p == name => Some(ptr.clone()),
+            _ => None,
         })
+    };
+    let id_param = target_op
+        .resource_key
+        .iter()
+        .rev()
+        .find(|k| from_body(k).is_some() && plan.op.param(k).is_none())?
+        .clone();
+    let id_pointer = from_body(&id_param)?;
+    let from_request = link
+        .parameters
+        .iter()
+        .filter_map(|(p, v)| match v {
+            LinkValue::ResponseBody(ptr) if *p != id_param && plan.op.param(p).is_some() => {
+                Some((p.clone(), ptr.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    Some(Creation {
+        target,
+        id_param,
+        id_pointer,
+        from_request,
     })
 }
 
@@ -108,7 +88,7 @@ pub(crate) fn assign(specs: &[Spec], plans: &mut [OpPlan]) {
         .map(|plan| {
             if is_token_url(specs, plan) {
                 Role::TokenIssuer
-            } else if let Some(c) = creation(plans, plan) {
+            } else if let Some(c) = creation(specs, plans, plan) {
                 Role::Creation(c)
             } else if plan.status.is_some() {
                 Role::Polled
@@ -119,23 +99,5 @@ pub(crate) fn assign(specs: &[Spec], plans: &mut [OpPlan]) {
         .collect();
     for (plan, role) in plans.iter_mut().zip(roles) {
         plan.role = role;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::url_path;
-
-    #[test]
-    fn url_paths() {
-        assert_eq!(
-            url_path("https://h.example/checkout/oauth2/token"),
-            "/checkout/oauth2/token"
-        );
-        assert_eq!(
-            url_path("/checkout/oauth2/token?x=1"),
-            "/checkout/oauth2/token"
-        );
-        assert_eq!(url_path("https://h.example"), "/");
     }
 }

@@ -9,11 +9,14 @@
 //! - the identity rules (echoed, `x-stable` and `x-monotonic` fields):
 //!   [`ResponseContract`] and [`OperationContract::echo`];
 //! - how long a sequence may wait for a timeout: [`longest_timeout`];
-//! - when a request exceeds an `x-rate-limit`: [`rate_limit::Window`].
+//! - when a request exceeds an `x-rate-limit`: [`rate_limit::Window`];
+//! - which operation issues tokens and which response creates a polled
+//!   resource: [`roles::issues_tokens`], [`roles::creation_link`].
 
 pub mod identity;
 pub mod machine;
 pub mod rate_limit;
+pub mod roles;
 pub mod status;
 pub mod timeouts;
 

@@ -70,11 +70,7 @@ impl<'s> Target<'s> {
     /// polled origin (so that polling a sandbox asks the sandbox), or `None`
     /// when the spec names none.
     pub fn default_token_url(&self) -> Option<String> {
-        let url = self.spec_token_url.as_deref()?;
-        let path = match url.split_once("://") {
-            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
-            None => url,
-        };
+        let path = pyng_spec::contract::roles::url_path(self.spec_token_url.as_deref()?);
         let base = self.base_url();
         let origin = match base.split_once("://") {
             Some((scheme, rest)) => {

@@ -246,7 +246,7 @@ impl Engine {
             }
         }
         if let Some(i) = response_index {
-            side.creation = self.creation(&op.responses[i], ex, params);
+            side.creation = self.creation(op_ref, &op.responses[i], ex, params);
         }
         let key = op
             .resource_key
@@ -274,20 +274,22 @@ impl Engine {
     /// operation (the first such link).
     fn creation(
         &self,
+        op_ref: OpRef,
         response: &pyng_spec::ir::Response,
         ex: &Exchange<'_>,
         params: Params<'_>,
     ) -> Option<links::Creation> {
-        if !(200..300).contains(&ex.status) || response.links.is_empty() {
+        if !(200..300).contains(&ex.status) {
             return None;
         }
-        let (link, target) = response.links.iter().find_map(|l| {
-            let target = self.find_operation(&l.operation_id)?;
-            let (_, op) = self.operation(target);
-            (op.polling.is_some() && !op.resource_key.is_empty()).then_some((l, target))
-        })?;
+        // The link names an operation of the creation's own spec.
+        let (spec, _) = self.operation(op_ref);
+        let (link, target_op) = pyng_spec::contract::roles::creation_link(spec, response)?;
+        let target = OpRef {
+            spec: op_ref.spec,
+            op: spec.operations.iter().position(|o| o.id == target_op.id)?,
+        };
         let body: serde_json::Value = serde_json::from_slice(&ex.body).unwrap_or_default();
-        let (_, target_op) = self.operation(target);
         let sources = links::Sources {
             ex,
             params,

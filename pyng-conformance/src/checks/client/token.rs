@@ -6,6 +6,7 @@
 //! Which operation issues tokens is the spec's: the OAuth 2.0 `tokenUrl` of a
 //! bearer scheme ([`TokenRole::of`]).
 
+use pyng_spec::contract::roles;
 use pyng_spec::ir::{Operation, SecurityScheme, Spec};
 use pyng_spec::registry::RuleId;
 
@@ -36,25 +37,8 @@ impl TokenRole {
     /// under one of the spec's base paths, is the path of a bearer scheme's
     /// OAuth 2.0 `tokenUrl` (never a path written here).
     pub(crate) fn of(spec: &Spec, op: &Operation) -> TokenRole {
-        let token_paths = || {
-            spec.security_schemes.values().filter_map(|s| match s {
-                SecurityScheme::Bearer {
-                    token_url: Some(url),
-                } => Some(url_path(url)),
-                _ => None,
-            })
-        };
-        let route = if op.path.starts_with('/') {
-            op.path.clone()
-        } else {
-            format!("/{}", op.path)
-        };
-        let at_token_url = op.method.eq_ignore_ascii_case("POST")
-            && token_paths().any(|path| {
-                spec.base_paths
-                    .iter()
-                    .any(|base| path.strip_prefix(base.as_str()) == Some(route.as_str()))
-            });
+        let at_token_url =
+            roles::issues_tokens(spec, op, roles::token_urls(spec.security_schemes.values()));
         if at_token_url {
             return TokenRole::Issues;
         }
@@ -70,14 +54,6 @@ impl TokenRole {
             TokenRole::None
         }
     }
-}
-
-/// The path of a URL (`https://host/a/b` -> `/a/b`; a relative URL is its own path).
-fn url_path(url: &str) -> &str {
-    let rest = url
-        .split_once("://")
-        .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
-    rest.split(['?', '#']).next().unwrap_or(rest)
 }
 
 /// A token response's `expires_in` in seconds, when the body has one as a
@@ -211,12 +187,5 @@ mod tests {
         ] {
             assert_eq!(expires_in(body), None);
         }
-    }
-
-    #[test]
-    fn url_paths() {
-        assert_eq!(url_path("https://h.example/a/b?x#y"), "/a/b");
-        assert_eq!(url_path("https://h.example"), "/");
-        assert_eq!(url_path("/t"), "/t");
     }
 }
