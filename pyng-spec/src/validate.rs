@@ -94,6 +94,17 @@ pub fn validate_text(
     constraints: &Constraints,
     text: &str,
 ) -> Vec<Finding> {
+    validate_texts(spec, ty, constraints, &[text])
+}
+
+/// Validates the values of one repeated key (a query parameter's), read as
+/// [`text::from_texts`] says, like [`validate_text`].
+pub fn validate_texts(
+    spec: &Spec,
+    ty: &Type,
+    constraints: &Constraints,
+    texts: &[&str],
+) -> Vec<Finding> {
     let field = Field {
         wire_name: String::new(),
         ty: ty.clone(),
@@ -113,7 +124,7 @@ pub fn validate_text(
         default: None,
         pointer: String::new(),
     };
-    let value = text::from_text(ty, text);
+    let value = text::from_texts(ty, texts);
     let mut v = Validator {
         spec,
         direction: Direction::Request,
