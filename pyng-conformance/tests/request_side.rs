@@ -524,6 +524,26 @@ fn path_and_query_parameters_are_read_as_their_schema_types() {
 }
 
 #[test]
+fn an_array_header_is_a_comma_separated_list() {
+    let with_header = |value: &str| {
+        let mut x = get("https://api.example/v1/orders/1");
+        x["response"]["headers"]["X-Related"] = json!(value);
+        check(vec![x])
+    };
+    for good in ["7", "7,8", "7, 8 ,9"] {
+        let r = with_header(good);
+        assert!(r.findings.is_empty(), "{good}: {:#?}", r.findings);
+    }
+    let r = with_header("7,eight");
+    assert_eq!(rules(&r), ["http.response-header"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("schema.type"),
+        "{:?}",
+        messages(&r)
+    );
+}
+
+#[test]
 fn a_redacted_query_parameter_is_not_checked_and_says_so() {
     let url = format!(
         "https://api.example/v1/orders/1?page={}",

@@ -85,16 +85,17 @@ pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Findi
     v.findings
 }
 
-/// Validates a value that arrives as text (a header's), of type `ty` with
-/// the `constraints` of its schema: read as [`text::from_text`] says, then
-/// checked as a property of that schema would be.
+/// Validates a value that arrives as one text in the `simple` style (a
+/// header's, a path parameter's), of type `ty` with the `constraints` of its
+/// schema: split as [`text::simple_items`] says, read as [`text::from_texts`]
+/// says, then checked as a property of that schema would be.
 pub fn validate_text(
     spec: &Spec,
     ty: &Type,
     constraints: &Constraints,
     text: &str,
 ) -> Vec<Finding> {
-    validate_texts(spec, ty, constraints, &[text])
+    validate_texts(spec, ty, constraints, &text::simple_items(ty, text))
 }
 
 /// Validates the values of one repeated key (a query parameter's), read as

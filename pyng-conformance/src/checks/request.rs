@@ -55,7 +55,14 @@ pub(crate) fn check(
             unchecked.redacted_parameter = true;
             continue;
         }
-        for f in pyng_spec::validate::validate_texts(spec, &p.ty, &p.constraints, &values) {
+        let findings = match (p.location, values.as_slice()) {
+            // A path segment is one text in the `simple` style.
+            (ParamLocation::Path, [segment]) => {
+                pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, segment)
+            }
+            _ => pyng_spec::validate::validate_texts(spec, &p.ty, &p.constraints, &values),
+        };
+        for f in findings {
             if f.severity == pyng_spec::Severity::Error {
                 problem(
                     RuleId::HttpRequestParameters,

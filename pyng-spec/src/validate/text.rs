@@ -68,6 +68,20 @@ pub fn from_form(spec: &Spec, ty: &Type, pairs: &[(&str, &str)]) -> Value {
     Value::Object(object)
 }
 
+/// The items of one text in OpenAPI's `simple` style (a header's, a path
+/// parameter's): an array's items are comma-separated (`1,2,3`, the list
+/// syntax of RFC 9110 § 5.6.1, spaces around an item ignored), whatever
+/// `explode` says; any other type is the one text.
+pub fn simple_items<'t>(ty: &Type, text: &'t str) -> Vec<&'t str> {
+    match ty {
+        Type::Array(_) => text
+            .split(',')
+            .map(|item| item.trim_matches([' ', '\t']))
+            .collect(),
+        _ => vec![text],
+    }
+}
+
 /// The JSON value the values of one repeated key (a form field, a query
 /// parameter) stand for, of type `ty`: an array's items each read as the
 /// item type; one value of another type as [`from_text`] reads it; several
