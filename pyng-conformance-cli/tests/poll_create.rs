@@ -67,11 +67,14 @@ fn assert_creation_first(r: &PollResult, path: &str, body_member: &str) {
 fn create_then_poll_a_payment_intent_to_its_final_state() {
     let sandbox = Sandbox::start(1.0);
     let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("pi.har");
     let r = poll(
         dir.path(),
         "pi",
         &sandbox.url,
         &args(&[
+            "--har",
+            &har.display().to_string(),
             "--create",
             "createPaymentIntent",
             "--param",
@@ -99,6 +102,18 @@ fn create_then_poll_a_payment_intent_to_its_final_state() {
         "{polled}"
     );
     let (code, offline) = check(&dir.path().join("pi.json"));
+    assert_eq!(code, 0, "{offline:?}");
+    // The HAR too begins with the creation, its body in postData.
+    let har_json = read_json(&har);
+    let first = &har_json["log"]["entries"][0]["request"];
+    assert_eq!(first["method"], "POST");
+    assert!(
+        first["postData"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("settled-3")),
+        "{first}"
+    );
+    let (code, offline) = check(&har);
     assert_eq!(code, 0, "{offline:?}");
 }
 
@@ -173,7 +188,7 @@ fn a_created_resource_that_skips_its_initial_state_fails_the_flow() {
         r.keys,
         r.out.stderr
     );
-    // Not without the creation: polling the same id alone is clean.
+    // `check` of the recording: the same verdict, the same rule.
     let (code, offline) = check(&dir.path().join("skip.json"));
     assert_eq!(code, 1);
     assert!(offline.iter().any(|r| r == first_state), "{offline:?}");
