@@ -220,3 +220,29 @@ async fn a_created_session_shows_the_deadline_its_polls_show() {
     }
     handle.shutdown().await.unwrap();
 }
+
+/// Regression (seen in schemathesis's output): a refusal listed its one
+/// message once per synthesised `errors` entry, e.g. twice.
+#[tokio::test]
+async fn a_refusal_says_its_message_once() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    // Several refusals, so that synthesis gets several list lengths.
+    for n in 0..12 {
+        let r = post_json(
+            addr,
+            &format!("/checkout/site-{n}/payment-intent"),
+            &[],
+            r#"{"amount": 0}"#,
+        )
+        .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        let body = r.json();
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{body}");
+        assert!(
+            errors[0]["message"].as_str().unwrap().contains("amount"),
+            "{body}"
+        );
+    }
+    handle.shutdown().await.unwrap();
+}
