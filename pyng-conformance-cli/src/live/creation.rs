@@ -46,17 +46,16 @@ fn err<T>(message: impl Into<String>) -> Result<T, TargetError> {
     Err(TargetError(message.into()))
 }
 
-/// The operations a success response of `op` links to as a creation.
+/// The operations the success responses of `op` create a resource of: each
+/// response's creation link (`roles::creation_link`, the one the engine joins
+/// to the polls).
 fn linked_operations<'s>(spec: &'s Spec, op: &'s Operation) -> Vec<&'s str> {
     let mut out: Vec<&str> = Vec::new();
     for r in op.responses.iter().filter(|r| r.status.is_success()) {
-        for link in &r.links {
-            let polled = spec
-                .operation(&link.operation_id)
-                .is_some_and(roles::is_creation_target);
-            if polled && !out.contains(&link.operation_id.as_str()) {
-                out.push(&link.operation_id);
-            }
+        if let Some((_, target)) = roles::creation_link(spec, r)
+            && !out.contains(&target.id.as_str())
+        {
+            out.push(&target.id);
         }
     }
     out
@@ -280,11 +279,10 @@ impl<'s> Creation<'s> {
                 resp.status, create.id, polled.id
             ));
         };
-        let Some(link) = documented
-            .links
-            .iter()
-            .find(|l| l.operation_id == polled.id)
-        else {
+        let link = roles::creation_link(self.target.spec, documented)
+            .map(|(link, _)| link)
+            .filter(|link| link.operation_id == polled.id);
+        let Some(link) = link else {
             return Err(format!(
                 "the {} response of {} has no `links` entry to {}",
                 documented.status, create.id, polled.id
