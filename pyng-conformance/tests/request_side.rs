@@ -524,6 +524,25 @@ fn path_and_query_parameters_are_read_as_their_schema_types() {
 }
 
 #[test]
+fn a_deprecated_operation_or_parameter_is_a_warning() {
+    let r = check(vec![get("https://api.example/v1/orders/1?legacySort=asc")]);
+    assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("`legacySort`"),
+        "{:?}",
+        messages(&r)
+    );
+    assert_eq!(r.findings[0].severity, pyng_conformance::Severity::Warning);
+    let r = check(vec![get("https://api.example/v1/orders/1/receipt")]);
+    assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("`getReceipt`"),
+        "{:?}",
+        messages(&r)
+    );
+}
+
+#[test]
 fn an_array_header_is_a_comma_separated_list() {
     let with_header = |value: &str| {
         let mut x = get("https://api.example/v1/orders/1");

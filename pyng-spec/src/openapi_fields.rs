@@ -186,7 +186,7 @@ use Object::*;
 const METHOD: &str = "an operation: matched, checked, generated, served";
 const STYLE: &str = "only the default style for its `in`: another serialisation is not parsed";
 const EXPLODE: &str = "only the default for its style, or any value where it changes nothing (a parameter that is not an array, a `simple` path parameter): another serialisation is not parsed";
-const DEPRECATED: &str = "a deprecated parameter or header is not reported yet";
+const DEPRECATED: &str = "a deprecated response header is not reported yet";
 const EMPTY_VALUE: &str = "an empty value is checked against the schema like any other";
 const RESERVED: &str = "reserved characters are percent-decoded as any other";
 const CONTENT: &str = "a parameter's value as a media type is not parsed: use `schema`";
@@ -324,11 +324,10 @@ pub const FIELDS: &[Field] = &[
         Inert::Empty,
         "callbacks are not checked",
     ),
-    refused(
+    read(
         Operation,
         "deprecated",
-        Inert::False,
-        "a call to a deprecated operation is not reported yet",
+        "a call is `http.deprecated`, a warning; the generated docs say it",
     ),
     read(
         Operation,
@@ -355,7 +354,11 @@ pub const FIELDS: &[Field] = &[
         "required",
         "a missing one is `http.request-parameters`",
     ),
-    refused(Parameter, "deprecated", Inert::False, DEPRECATED),
+    read(
+        Parameter,
+        "deprecated",
+        "sending it is `http.deprecated`, a warning; the generated docs say it",
+    ),
     refused(Parameter, "allowEmptyValue", Inert::False, EMPTY_VALUE),
     refused(Parameter, "style", Inert::DefaultStyle, STYLE),
     refused(Parameter, "explode", Inert::DefaultExplode, EXPLODE),

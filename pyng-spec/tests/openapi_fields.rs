@@ -450,7 +450,7 @@ fn the_inert_value_of_a_refused_field_is_accepted() {
             tried += 1;
         }
     }
-    assert!(tried >= 12, "only {tried} inert values tried");
+    assert!(tried >= 10, "only {tried} inert values tried");
 }
 
 #[test]

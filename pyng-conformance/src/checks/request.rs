@@ -29,6 +29,7 @@ pub(crate) fn check(
     if ex.operation.is_some() {
         return Unevaluated::default();
     }
+    deprecated(op, ex, params, out);
     let mut unchecked = headers(spec, op, ex, out);
     let value = |name: &str| params.get(name);
     let mut problem = |rule: RuleId, message: String, source| {
@@ -93,6 +94,46 @@ pub(crate) fn check(
         }
     }
     unchecked
+}
+
+/// `http.deprecated`: a call of a deprecated operation, or one that sends a
+/// deprecated parameter.
+fn deprecated(op: &Operation, ex: &Exchange, params: Params<'_>, out: &mut Vec<Finding>) {
+    let source = op.source.as_ref();
+    if op.deprecated {
+        out.push(
+            at_exchange(
+                ex,
+                &op.id,
+                RuleId::HttpDeprecated,
+                format!(
+                    "the request calls `{}`, which the spec marks deprecated",
+                    op.id
+                ),
+            )
+            .with_source(source),
+        );
+    }
+    for p in op.params.iter().filter(|p| p.deprecated) {
+        let sent = match p.location {
+            ParamLocation::Header => header(&ex.request_headers, &p.name).is_some(),
+            ParamLocation::Path | ParamLocation::Query => !params.values(&p.name).is_empty(),
+        };
+        if sent {
+            out.push(
+                at_exchange(
+                    ex,
+                    &op.id,
+                    RuleId::HttpDeprecated,
+                    format!(
+                        "the request sends `{}`, which the spec marks deprecated",
+                        p.name
+                    ),
+                )
+                .with_source(p.source.as_ref().or(source)),
+            );
+        }
+    }
 }
 
 /// The header parameters of `op` in the request's headers (any case).
