@@ -533,6 +533,15 @@ fn a_deprecated_operation_or_parameter_is_a_warning() {
         messages(&r)
     );
     assert_eq!(r.findings[0].severity, pyng_conformance::Severity::Warning);
+    let mut x = get("https://api.example/v1/orders/1");
+    x["response"]["headers"]["X-Legacy-Version"] = json!("1");
+    let r = check(vec![x]);
+    assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("`X-Legacy-Version`"),
+        "{:?}",
+        messages(&r)
+    );
     let r = check(vec![get("https://api.example/v1/orders/1/receipt")]);
     assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
     assert!(

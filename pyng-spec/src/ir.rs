@@ -669,6 +669,9 @@ pub struct Header {
     pub required: bool,
     /// The header's `description`.
     pub description: Option<String>,
+    /// `deprecated: true`: a response that carries it is `http.deprecated`,
+    /// a warning.
+    pub deprecated: bool,
     /// The type of its schema (`String` for a `content` header).
     pub ty: Type,
     /// Value constraints of its inline schema.

@@ -186,7 +186,6 @@ use Object::*;
 const METHOD: &str = "an operation: matched, checked, generated, served";
 const STYLE: &str = "only the default style for its `in`: another serialisation is not parsed";
 const EXPLODE: &str = "only the default for its style, or any value where it changes nothing (a parameter that is not an array, a `simple` path parameter): another serialisation is not parsed";
-const DEPRECATED: &str = "a deprecated response header is not reported yet";
 const EMPTY_VALUE: &str = "an empty value is checked against the schema like any other";
 const RESERVED: &str = "reserved characters are percent-decoded as any other";
 const CONTENT: &str = "a parameter's value as a media type is not parsed: use `schema`";
@@ -489,7 +488,11 @@ pub const FIELDS: &[Field] = &[
         "required",
         "a missing one is `http.response-header` (`http.request-parameters` for a header parameter)",
     ),
-    refused(Header, "deprecated", Inert::False, DEPRECATED),
+    read(
+        Header,
+        "deprecated",
+        "a response that carries it is `http.deprecated`, a warning (a header parameter's is the Parameter Object's)",
+    ),
     refused(Header, "allowEmptyValue", Inert::False, EMPTY_VALUE),
     read(
         Header,

@@ -140,8 +140,8 @@ registry! {
         "The recorded request carries the credentials of one of the operation's security requirements: `Authorization: Bearer` for a bearer or OAuth 2.0 scheme, `Authorization: Basic` for HTTP basic (a signed query is `signature.request`'s; a redacted value counts as present).",
         "the operation's (or the document's) `security`";
     HttpDeprecated = "http.deprecated", Warning, TRAFFIC,
-        "The recorded request calls no operation, and sends no parameter, that the spec marks `deprecated` (a warning: it still works, until it is removed).",
-        "`deprecated` of an operation or a parameter";
+        "The recorded request calls no operation, and sends no parameter, that the spec marks `deprecated`, and no response carries a deprecated header (a warning: it still works, until it is removed).",
+        "`deprecated` of an operation, a parameter or a response header";
     HttpResponseHeader = "http.response-header", Error, TRAFFIC,
         "A response carries every header its documented response requires (in any case), each value of its schema's `type`, `pattern` and `enum`.",
         "the response's `headers`";

@@ -26,27 +26,40 @@ pub(crate) fn check(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Fi
     let source = response.source.as_ref().or(op.source.as_ref());
     let mut redacted = false;
     for h in &response.headers {
-        let mut problem = |message: String| {
-            out.push(
-                at_exchange(ex, &op.id, RuleId::HttpResponseHeader, message).with_source(source),
-            );
+        let mut problem = |rule: RuleId, message: String| {
+            out.push(at_exchange(ex, &op.id, rule, message).with_source(source));
         };
         let Some(value) = header(&ex.response_headers, &h.name) else {
             if h.required {
-                problem(format!(
-                    "the {} response lacks the required header `{}`",
-                    response.status, h.name
-                ));
+                problem(
+                    RuleId::HttpResponseHeader,
+                    format!(
+                        "the {} response lacks the required header `{}`",
+                        response.status, h.name
+                    ),
+                );
             }
             continue;
         };
+        if h.deprecated {
+            problem(
+                RuleId::HttpDeprecated,
+                format!(
+                    "the {} response carries `{}`, which the spec marks deprecated",
+                    response.status, h.name
+                ),
+            );
+        }
         if crate::redact::is_redacted(value) {
             redacted = true;
             continue;
         }
         for f in pyng_spec::validate::validate_text(spec, &h.ty, &h.constraints, value) {
             if f.severity == pyng_spec::Severity::Error {
-                problem(format!("header `{}`: {} ({})", h.name, f.message, f.rule));
+                problem(
+                    RuleId::HttpResponseHeader,
+                    format!("header `{}`: {} ({})", h.name, f.message, f.rule),
+                );
             }
         }
     }

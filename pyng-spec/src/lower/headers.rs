@@ -53,6 +53,7 @@ impl<'a> Lowerer<'a> {
             name: name.to_owned(),
             required: h.required,
             description: h.description.clone(),
+            deprecated: h.deprecated.unwrap_or(false),
             ty,
             constraints,
             pointer: at,
