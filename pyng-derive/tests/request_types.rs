@@ -39,3 +39,40 @@ fn a_form_body_of_its_own_schema_is_its_own_type() {
     );
     const { assert!(!create_note::REQUEST_BODY_REQUIRED) };
 }
+
+#[test]
+fn documented_response_headers_are_read_typed_in_any_case() {
+    use orders::HeaderError;
+    let h = create_order::CreatedHeaders::from_headers(&[
+        ("content-type", "application/json"),
+        ("location", "/orders/o-1"),
+        ("X-REQUEST-COUNT", " 3"),
+        ("x-related", "1, 2,3"),
+    ])
+    .unwrap();
+    assert_eq!(h.location, "/orders/o-1");
+    assert_eq!(h.x_request_count, Some(3));
+    assert_eq!(h.x_related, Some(vec![1, 2, 3]));
+    let only_required = create_order::CreatedHeaders::from_headers(&[("Location", "/o")]).unwrap();
+    assert_eq!(only_required.x_request_count, None);
+    assert_eq!(
+        create_order::CreatedHeaders::from_headers(&[("X-Request-Count", "3")]),
+        Err(HeaderError::Missing("Location"))
+    );
+    assert_eq!(
+        create_order::CreatedHeaders::from_headers(&[("Location", "/o"), ("X-Related", "1,two")]),
+        Err(HeaderError::Invalid {
+            name: "X-Related",
+            value: "two".into()
+        })
+    );
+    let e = create_order::CreatedHeaders::from_headers(&[
+        ("Location", "/o"),
+        ("X-Request-Count", "3.5"),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "header `X-Request-Count`: `3.5` is not of its documented type"
+    );
+}

@@ -56,6 +56,9 @@ fn request_side_surface_and_code() {
     let start = code.find("pub mod create_order").unwrap();
     let end = code[start..].find("pub enum Response").unwrap() + start;
     insta::assert_snapshot!("request_side_create_order_module", &code[start..end]);
+    let start = code.find("    pub struct CreatedHeaders").unwrap();
+    let end = code[start..].find("\n    }\n}\n").unwrap() + start;
+    insta::assert_snapshot!("request_side_created_headers", &code[start..end]);
 }
 
 const PREFIX: &str = "codegen_snapshots__generated_surface@";

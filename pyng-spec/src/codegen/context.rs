@@ -14,6 +14,7 @@ pub const SUPPORT_NAMES: &[&str] = &[
     "Violation",
     "UnknownValue",
     "ResponseError",
+    "HeaderError",
     "Amount",
     "Overflow",
 ];

@@ -20,6 +20,7 @@ mod models;
 mod names;
 mod operations;
 mod request;
+mod response_headers;
 mod support;
 mod surface;
 

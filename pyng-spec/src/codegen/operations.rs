@@ -29,6 +29,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
     let query = query_struct(cx, op)?;
     let response = response_enum(cx, op)?;
     let request = super::request::request_items(cx, op);
+    let headers = super::response_headers::structs(cx, op);
     let polling = op.polling.as_ref().map(|p| {
         let s = proc_macro2::Literal::u64_unsuffixed(p.interval_seconds);
         let mut doc = Doc::new();
@@ -55,6 +56,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
             #query
             #request
             #response
+            #headers
         }
     })
 }
@@ -266,7 +268,7 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
 
 /// `200` -> `Ok`, `404` -> `NotFound`, others `Status418`; `5XX` ->
 /// `ServerError` (RFC 9110 § 15's class names); `default` -> `Other`.
-fn status_variant(status: StatusKey) -> String {
+pub(super) fn status_variant(status: StatusKey) -> String {
     let code = match status {
         StatusKey::Code(code) => code,
         StatusKey::Range(digit) => {

@@ -19,6 +19,9 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if !cx.spec.operations.is_empty() {
         out.extend(response_error());
     }
+    if super::response_headers::needed(cx.spec) {
+        out.extend(super::response_headers::support());
+    }
     if super::operations::needs_percent_encoding(cx.spec) {
         out.extend(percent_encode());
     }

@@ -296,6 +296,15 @@ fn operation_surface(cx: &Context<'_>, op: &Operation, s: &mut String) {
             .as_ref()
             .map_or("no body".to_owned(), |t| type_name(cx, t));
         let _ = writeln!(s, "  response {status}: {body}");
+        for h in &r.headers {
+            let required = if h.required { "required" } else { "optional" };
+            let _ = writeln!(
+                s,
+                "    header {:?} ({required}): {}",
+                h.name,
+                type_name(cx, &h.ty)
+            );
+        }
     }
     if let Some(p) = &op.polling {
         let why = p
