@@ -54,7 +54,7 @@ pub fn describe(format: &str) -> Option<&'static str> {
     })
 }
 
-/// A value of `format` that [`matches`] accepts (for synthesised bodies).
+/// A value of `format` that [`matches()`] accepts (for synthesised bodies).
 pub fn sample(format: &str) -> Option<&'static str> {
     Some(match format {
         "date" => "2024-02-29",

@@ -4,7 +4,7 @@
 //! resolves it into the [`ir`] and lints it; every problem is a [`Diagnostic`] that
 //! names the file, line, column and rule. [`validate`] checks a JSON body against
 //! the IR, and [`expr`] is the invariant expression language. The generator core
-//! lives in [`codegen`] behind the `codegen` feature.
+//! lives in `codegen` behind the `codegen` feature.
 
 #![warn(missing_docs, unreachable_pub)]
 
