@@ -2,7 +2,8 @@
 //! `minimum`/`maximum` exclusive or not, `multipleOf`, on integers and
 //! (exactly) on numbers, `int32`, `deprecated`,
 //! `writeOnly`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`, an
-//! object schema without `type`, the string formats): the generated model deserializes and
+//! object schema without `type`, the string formats, a referenced component's
+//! constraints and `nullable`): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
 //! (same rule, pointer and message), on strings counted in Unicode code points.
@@ -274,6 +275,45 @@ fn unique_items_in_check_as_in_the_interpreter() {
             "item 2 equals item 0, and the items must be unique".to_owned()
         )]
     );
+}
+
+#[test]
+fn a_referenced_components_constraints_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "short": "abc"}), 0),
+        (json!({"code": "ab", "rank": 0, "short": "a"}), 1),
+        (json!({"code": "ab", "rank": 0, "short": "abcd"}), 1),
+        (json!({"code": "ab", "rank": 0, "score": 4}), 0),
+        (json!({"code": "ab", "rank": 0, "score": null}), 0),
+        (json!({"code": "ab", "rank": 0, "score": 3}), 1),
+        (json!({"code": "ab", "rank": 0, "score": 12}), 1),
+        (json!({"code": "ab", "rank": 0, "score": -2}), 1),
+        (json!({"code": "ab", "rank": 0, "spare": null}), 0),
+        (json!({"code": "ab", "rank": 0, "spare": {"name": "ab"}}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "spare": {"name": "abc"}}),
+            1,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "short": "abcd"})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.max-length".to_owned(),
+            "/short".to_owned(),
+            "the length 4 is above the maximum length 3 (in characters)".to_owned()
+        )]
+    );
+    // `null` of a nullable component is a value: no finding anywhere, and the
+    // model holds it as `None`.
+    let body = json!({"code": "ab", "rank": 0, "spare": null, "score": null});
+    assert!(pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body).is_empty());
+    let code: Code = serde_json::from_value(body).unwrap();
+    assert!(code.spare.is_none() && code.score.is_none());
 }
 
 #[test]

@@ -151,19 +151,48 @@ fn the_lint_refuses_values_of_another_type_and_null_without_nullable() {
 
 #[test]
 fn an_enum_of_integers_outside_a_property_is_refused() {
+    let diagnostics = |text: &str| match load_str("fixture.yaml", text) {
+        Ok(loaded) => loaded.warnings.0,
+        Err(d) => d.0,
+    };
+    // On a component, it is the enum of every property that references it ...
     let text = FIXTURE.replacen(
         "    Part:\n",
         "    Level:\n      type: integer\n      enum: [1, 2]\n    Part:\n",
         1,
     );
-    let found = match load_str("fixture.yaml", &text) {
-        Ok(loaded) => loaded.warnings.0,
-        Err(d) => d.0,
-    };
+    assert!(
+        diagnostics(&text)
+            .iter()
+            .all(|d| d.rule != "lint.unsupported"),
+        "{:#?}",
+        diagnostics(&text)
+    );
+    // ... and a reference from an array's items, where the IR keeps no
+    // constraints, is refused at the `$ref`.
+    let text = text.replacen(
+        "          items:\n            type: number\n",
+        "          items:\n            $ref: \"#/components/schemas/Level\"\n",
+        1,
+    );
+    let found = diagnostics(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message
-                .contains("checked on an inline property schema only")),
+            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (an array's items)")),
+        "{found:#?}"
+    );
+    // Inline on an array's items, it is refused at the keyword.
+    let text = FIXTURE.replacen(
+        "          items:\n            type: number\n",
+        "          items:\n            type: number\n            enum: [1, 2]\n",
+        1,
+    );
+    let found = diagnostics(&text);
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.contains(
+                "checked on an inline property schema or a component a property references only"
+            )),
         "{found:#?}"
     );
 }

@@ -347,18 +347,18 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
 
 #[test]
 fn a_constraint_where_the_ir_keeps_none_is_refused() {
-    // Constraints are kept on properties only: on a component, an item or a
-    // body they would be read and not checked.
+    // Constraints are kept on properties (a component's on every property that
+    // references it): on an inline array's items they would be read and not checked.
     let text = BASE.replacen(
-        "  schemas:\n",
-        "  schemas:\n    Count:\n      type: integer\n      minimum: 0\n      nullable: true\n",
+        "          items:\n            $ref: \"#/components/schemas/Line\"\n",
+        "          items:\n            type: integer\n            minimum: 0\n            nullable: true\n",
         1,
     );
     let found = errors(&text);
     let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(messages[0].starts_with("`minimum` is checked only on an inline property schema"));
-    assert!(messages[1].starts_with("`nullable` is checked only on an inline property schema"));
+    assert!(messages[0].starts_with("`minimum` is checked only on an inline property schema or a component schema a property references"));
+    assert!(messages[1].starts_with("`nullable` is checked only on an inline property schema or a component schema a property references"));
     // `nullable: false` says nothing and is accepted.
     let text = BASE.replacen(
         "  schemas:\n",

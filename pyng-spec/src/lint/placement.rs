@@ -33,6 +33,9 @@ pub(super) struct SchemaAt<'v> {
     pub property: bool,
     /// A parameter's `schema`.
     pub parameter: bool,
+    /// A schema of `components/schemas` (its own members, not the schemas
+    /// inside it).
+    pub component: bool,
 }
 
 /// What an object of the document is.
@@ -52,10 +55,12 @@ enum Node {
     Example,
     Components,
     SecurityScheme,
-    /// `property`: under `properties`; `parameter`: a parameter's schema.
+    /// `property`: under `properties`; `parameter`: a parameter's schema;
+    /// `component`: a schema of `components/schemas`.
     Schema {
         property: bool,
         parameter: bool,
+        component: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
     /// the vocabulary is read there.
@@ -78,6 +83,7 @@ impl<'v> Walk<'_, 'v> {
                 if let Node::Schema {
                     property,
                     parameter,
+                    component,
                 } = node
                 {
                     self.schemas.push(SchemaAt {
@@ -85,6 +91,7 @@ impl<'v> Walk<'_, 'v> {
                         members: map,
                         property,
                         parameter,
+                        component,
                     });
                 }
                 self.object(map, at, node)
@@ -158,6 +165,7 @@ impl<'v> Walk<'_, 'v> {
         let schema = Node::Schema {
             property: false,
             parameter: false,
+            component: false,
         };
         match (node, key) {
             // Data, not spec.
@@ -184,6 +192,7 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: false,
                     parameter: true,
+                    component: false,
                 },
             ),
             (Node::Parameter | Node::RequestBody | Node::Response | Node::Header, "content") => {
@@ -197,13 +206,22 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: false,
                     parameter: true,
+                    component: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
             (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
                 self.names(child, at, Node::Example);
             }
-            (Node::Components, "schemas") => self.names(child, at, schema),
+            (Node::Components, "schemas") => self.names(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: false,
+                    component: true,
+                },
+            ),
             (Node::Components, "securitySchemes") => {
                 self.names(child, at, Node::SecurityScheme);
             }
@@ -218,6 +236,7 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: true,
                     parameter: false,
+                    component: false,
                 },
             ),
             (Node::Schema { .. }, "items" | "additionalProperties" | "not") => {
@@ -245,6 +264,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         Node::Schema {
             property,
             parameter,
+            ..
         } => {
             let ty = map.get("type").and_then(Value::as_str);
             let has_enum = map

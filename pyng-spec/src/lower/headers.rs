@@ -44,7 +44,10 @@ impl<'a> Lowerer<'a> {
                 self.constraints(s, &push(&at, "schema")),
             ),
             oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Reference { reference }) => (
-                self.resolve_ref(reference, &push(&at, "schema")),
+                {
+                    self.position_ref(reference, &push(&at, "schema"), "a header's schema");
+                    self.resolve_ref(reference, &push(&at, "schema"))
+                },
                 Constraints::default(),
             ),
             oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),

@@ -67,6 +67,9 @@ impl<'a> Lowerer<'a> {
                 BodyEncoding::Form => format!("{}FormRequest", pascal(op_id)),
             };
             let sat = push(&cat, "schema");
+            if let Some(schema) = &content.schema {
+                self.position_schema(schema, &sat, "a request body");
+            }
             let ty = content.schema.as_ref().map(|schema| match schema {
                 oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
                 oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
