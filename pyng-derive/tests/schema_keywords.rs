@@ -317,6 +317,62 @@ fn a_referenced_components_constraints_in_check_as_in_the_interpreter() {
 }
 
 #[test]
+fn array_items_constraints_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "initials": ["a", "bc"]}), 0),
+        (json!({"code": "ab", "rank": 0, "initials": ["", "abc"]}), 2),
+        (json!({"code": "ab", "rank": 0, "points": [0, 10, null]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "points": [1, 12, null, -2]}),
+            3,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "spares": [null, {"name": "ab"}]}),
+            0,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "spares": [{"name": "abc"}, null]}),
+            1,
+        ),
+        (json!({"code": "ab", "rank": 0, "grid": [[0, 1], []]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "grid": [[0, 1, 2], [-1]]}),
+            2,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "grid": [[0], [3, -1]]})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.minimum".to_owned(),
+            "/grid/1/1".to_owned(),
+            "-1 is less than the minimum 0".to_owned()
+        )]
+    );
+    // A `null` item of nullable items is a value everywhere, `None` in the model.
+    let body = json!({"code": "ab", "rank": 0, "points": [null], "spares": [null]});
+    assert!(pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body).is_empty());
+    let code: Code = serde_json::from_value(body).unwrap();
+    assert_eq!(code.points.as_deref(), Some(&[None][..]));
+    assert!(code.spares.is_some_and(|s| s.len() == 1 && s[0].is_none()));
+    // A `null` item of items that are not nullable is `schema.nullable`.
+    let found = pyng_spec::validate::validate(
+        &spec,
+        &Type::Named("Code".into()),
+        &json!({"code": "ab", "rank": 0, "initials": [null]}),
+    );
+    let rules: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.rule.as_str(), f.pointer.as_str()))
+        .collect();
+    assert_eq!(rules, [("schema.nullable", "/initials/0")]);
+}
+
+#[test]
 fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
     let spec = spec();
     let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});

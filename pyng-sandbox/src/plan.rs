@@ -215,7 +215,10 @@ pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> 
                 return;
             }
             match ty {
-                Type::Array(item) => self.walk(item, &pointer::push(at, "0"), depth + 1),
+                Type::Array(item) => {
+                    let item = self.spec.value_type(item);
+                    self.walk(item, &pointer::push(at, "0"), depth + 1);
+                }
                 Type::Named(n) => {
                     let spec = self.spec;
                     let Some(m) = spec.model(n) else { return };

@@ -44,6 +44,8 @@ pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
                 model(spec, m, problems);
                 defaults(spec, m, raw, problems);
             }
+            // An array's items: no `default` (the keyword lint refuses it there).
+            TypeDef::Constrained(_) => {}
         }
     }
     for op in &spec.operations {
@@ -256,7 +258,7 @@ fn untyped_fields(spec: &Spec) -> Vec<String> {
         .values()
         .filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         })
         .flat_map(|m| &m.fields)
         .filter(|f| f.ty == Type::Any)
@@ -599,7 +601,7 @@ fn resolve_ref(
                 unit = f.constraints.unit;
                 f.ty.clone()
             }
-            (Segment::Each, Type::Array(item)) => (**item).clone(),
+            (Segment::Each, Type::Array(item)) => spec.value_type(item).clone(),
             (Segment::Each, _) => {
                 return Err(plain(
                     "[*] applies to something that is not an array".into(),
@@ -870,7 +872,7 @@ fn pointer_resolves(spec: &Spec, ty: &Type, pointer: &str) -> bool {
                 .model(n)
                 .and_then(|m| m.field(&t))
                 .map(|f| f.ty.clone()),
-            Type::Array(item) if t.parse::<usize>().is_ok() => Some((**item).clone()),
+            Type::Array(item) if t.parse::<usize>().is_ok() => Some(spec.value_type(item).clone()),
             _ => None,
         };
         match next {
@@ -921,7 +923,7 @@ fn invariant_pointers(spec: &Spec, rule: &str) -> Vec<String> {
         .values()
         .filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         })
         .flat_map(|m| &m.invariants)
         .filter(|inv| inv.id == rule)

@@ -35,6 +35,9 @@ pub(crate) struct Lowerer<'a> {
     patterns: BTreeMap<String, regex::Regex>,
     /// What a property referencing each component schema takes from it, by name.
     inherited: BTreeMap<String, inherit::Inherited>,
+    /// Lowering a parameter's or a header's schema: its array items keep no
+    /// constraints (the request check reads a parameter's `pattern` and `enum`).
+    in_parameter: bool,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -49,6 +52,7 @@ impl<'a> Lowerer<'a> {
             resolved: BTreeMap::new(),
             patterns: BTreeMap::new(),
             inherited: BTreeMap::new(),
+            in_parameter: false,
         }
     }
 
@@ -334,8 +338,8 @@ impl<'a> Lowerer<'a> {
                 Some(items) => {
                     let hint = singular(name_hint);
                     let iat = push(at, "items");
-                    self.position_schema(items, &iat, "an array's items");
                     let item = self.lower_schema_ref(&hint, items, &iat);
+                    let item = self.constrained_item(&hint, item, items, &iat);
                     Type::Array(Box::new(item))
                 }
                 None => Type::Array(Box::new(Type::Any)),
@@ -714,10 +718,12 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (ty, constraints) = match &data.format {
-                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => (
-                    self.lower_anonymous(&data.name, s, &pat),
-                    self.constraints(s, &push(&pat, "schema")),
-                ),
+                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => {
+                    self.in_parameter = true;
+                    let ty = self.lower_anonymous(&data.name, s, &pat);
+                    self.in_parameter = false;
+                    (ty, self.constraints(s, &push(&pat, "schema")))
+                }
                 oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Reference { reference }) => {
                     self.position_ref(reference, &push(&pat, "schema"), "a parameter's schema");
                     (self.resolve_ref(reference, &pat), Constraints::default())

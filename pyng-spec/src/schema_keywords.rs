@@ -67,10 +67,10 @@ pub enum Support {
 }
 
 /// The schemas where a keyword is read. The IR keeps value constraints on a
-/// property (and a parameter); a component's are the constraints of every
-/// property that references it (a reference from an array's items, a body, a
-/// parameter or a header to a component that has them is refused where it
-/// stands, `lower/refs.rs`). An inline array's items and a body keep none.
+/// property (and a parameter) and on an array's items; a component's are the
+/// constraints of every property or items that reference it (a reference from
+/// a body, a parameter or a header to a component that has them is refused
+/// where it stands, `lower/inherit.rs`). A body keeps none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
     /// Every schema.
@@ -82,24 +82,26 @@ pub enum Where {
     Property,
     /// An inline schema under `properties`, or a parameter's `schema`.
     PropertyOrParameter,
-    /// An inline schema under `properties`, or a schema of
-    /// `components/schemas` (checked where a property references it).
-    PropertyOrComponent,
-    /// As [`Where::PropertyOrComponent`], or a parameter's `schema`.
-    PropertyParameterOrComponent,
+    /// An inline schema under `properties`, an array's `items` (but a
+    /// parameter's or a header's), or a schema of `components/schemas`
+    /// (checked where a property or items reference it).
+    Value,
+    /// As [`Where::Value`], or a parameter's `schema`.
+    ValueOrParameter,
 }
 
 impl Where {
     /// Whether a schema that is (or is not) an inline property schema, a
-    /// parameter's schema or a component schema is one of these.
-    pub fn allows(self, property: bool, parameter: bool, component: bool) -> bool {
+    /// parameter's schema, a component schema or an array's items is one of these.
+    pub fn allows(self, property: bool, parameter: bool, component: bool, items: bool) -> bool {
+        let value = property || component || items;
         match self {
             Where::Anywhere => true,
             Where::Body => !parameter,
             Where::Property => property,
             Where::PropertyOrParameter => property || parameter,
-            Where::PropertyOrComponent => property || component,
-            Where::PropertyParameterOrComponent => property || parameter || component,
+            Where::Value => value,
+            Where::ValueOrParameter => value || parameter,
         }
     }
 
@@ -110,11 +112,11 @@ impl Where {
             Where::Body => "every schema but a parameter's",
             Where::Property => "an inline property schema",
             Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
-            Where::PropertyOrComponent => {
-                "an inline property schema or a component schema a property references"
+            Where::Value => {
+                "an inline property schema, an array's items, or a component schema a property or items reference"
             }
-            Where::PropertyParameterOrComponent => {
-                "an inline property schema, a parameter's schema or a component schema a property references"
+            Where::ValueOrParameter => {
+                "an inline property schema, an array's items, a component schema a property or items reference, or a parameter's schema"
             }
         }
     }
@@ -196,14 +198,14 @@ pub const KEYWORDS: &[Keyword] = &[
         "multipleOf",
         &[RuleId::SchemaMultipleOf],
         &[Integer, Number],
-        Where::PropertyOrComponent,
+        Where::Value,
         "a positive integer on integers, a positive number on numbers (exact decimal arithmetic: 19.99 is a multiple of 0.01, 19.999 is not)",
     ),
     enforced(
         "maximum",
         &[RuleId::SchemaMaximum],
         &[Integer, Number],
-        Where::PropertyOrComponent,
+        Where::Value,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -212,7 +214,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMaximum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::PropertyOrComponent,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "beside `maximum`",
     },
@@ -220,7 +222,7 @@ pub const KEYWORDS: &[Keyword] = &[
         "minimum",
         &[RuleId::SchemaMinimum],
         &[Integer, Number],
-        Where::PropertyOrComponent,
+        Where::Value,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -229,7 +231,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMinimum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::PropertyOrComponent,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "beside `minimum`",
     },
@@ -237,35 +239,35 @@ pub const KEYWORDS: &[Keyword] = &[
         "maxLength",
         &[RuleId::SchemaMaxLength],
         &[String],
-        Where::PropertyOrComponent,
+        Where::Value,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
         "minLength",
         &[RuleId::SchemaMinLength],
         &[String],
-        Where::PropertyOrComponent,
+        Where::Value,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
         "pattern",
         &[RuleId::SchemaPattern, RuleId::LintBadPattern],
         &[String],
-        Where::PropertyParameterOrComponent,
+        Where::ValueOrParameter,
         "Rust `regex` syntax (no lookaround, no backreferences); not beside `enum`",
     ),
     enforced(
         "maxItems",
         &[RuleId::SchemaMaxItems],
         &[Array],
-        Where::PropertyOrComponent,
+        Where::Value,
         "the number of items",
     ),
     enforced(
         "minItems",
         &[RuleId::SchemaMinItems],
         &[Array],
-        Where::PropertyOrComponent,
+        Where::Value,
         "the number of items; at most 65 536 (synthesised bodies hold that many)",
     ),
     Keyword {
@@ -274,7 +276,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaUniqueItems],
         },
         applies_to: &[Array],
-        checked_in: Where::PropertyOrComponent,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
     },
@@ -304,7 +306,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaEnum],
         &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` on an inline property schema or a component a property references",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a body or a parameter",
     ),
     enforced(
         "type",
@@ -353,7 +355,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property referencing a component has the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property or items referencing a component have the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -368,9 +370,9 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaNullable],
         },
         applies_to: &[],
-        checked_in: Where::PropertyOrComponent,
+        checked_in: Where::Value,
         inert: Some(false),
-        note: "`null` is a value of the property (of every property that references the component)",
+        note: "`null` is a value of the property or the items (of every property or items that reference the component)",
     },
     refused(
         "discriminator",
@@ -438,22 +440,22 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 
 /// The formats the kit checks: the format, the type it applies to, and where.
 /// A string format's predicate is [`crate::formats::matches`]; the IR keeps a
-/// string's format on a property (and inherits a referenced component's), so
-/// it is checked there.
+/// string's format on a property and on an array's items (each inherits a
+/// referenced component's), so it is checked there.
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
-    ("int32", Integer, Where::PropertyOrComponent),
+    ("int32", Integer, Where::Value),
     ("int64", Integer, Where::Body),
-    ("float", Number, Where::PropertyOrComponent),
-    ("double", Number, Where::PropertyOrComponent),
-    ("date", String, Where::PropertyOrComponent),
-    ("date-time", String, Where::PropertyOrComponent),
-    ("uuid", String, Where::PropertyOrComponent),
-    ("ipv4", String, Where::PropertyOrComponent),
-    ("ipv6", String, Where::PropertyOrComponent),
-    ("byte", String, Where::PropertyOrComponent),
-    ("email", String, Where::PropertyOrComponent),
-    ("hostname", String, Where::PropertyOrComponent),
-    ("uri", String, Where::PropertyOrComponent),
+    ("float", Number, Where::Value),
+    ("double", Number, Where::Value),
+    ("date", String, Where::Value),
+    ("date-time", String, Where::Value),
+    ("uuid", String, Where::Value),
+    ("ipv4", String, Where::Value),
+    ("ipv6", String, Where::Value),
+    ("byte", String, Where::Value),
+    ("email", String, Where::Value),
+    ("hostname", String, Where::Value),
+    ("uri", String, Where::Value),
 ];
 
 /// The string formats OpenAPI 3.0.3 defines that constrain nothing a JSON

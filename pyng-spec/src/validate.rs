@@ -158,6 +158,13 @@ impl<'a> Validator<'a> {
     }
 
     fn value(&mut self, ty: &'a Type, value: &Value, at: &str, field: Option<&'a Field>) {
+        // An array's items with constraints: checked as a property of that
+        // schema (its `nullable`, its constraints), `null` included.
+        if let Type::Named(name) = ty
+            && let Some(c) = self.spec.constrained(name)
+        {
+            return self.value(&c.field.ty, value, at, Some(&c.field));
+        }
         let source = field.and_then(|f| f.source.as_ref());
         if value.is_null() {
             self.place(rules::null(field), at);
@@ -234,7 +241,8 @@ impl<'a> Validator<'a> {
                         self.place(Some(issue), at);
                     }
                 },
-                None => {}
+                // Constrained types are read above.
+                Some(TypeDef::Constrained(_)) | None => {}
             },
         }
     }

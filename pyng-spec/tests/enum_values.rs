@@ -155,10 +155,16 @@ fn an_enum_of_integers_outside_a_property_is_refused() {
         Ok(loaded) => loaded.warnings.0,
         Err(d) => d.0,
     };
-    // On a component, it is the enum of every property that references it ...
+    // On a component it is the enum of every property and items that
+    // reference it, and on an array's items the items' own ...
     let text = FIXTURE.replacen(
         "    Part:\n",
         "    Level:\n      type: integer\n      enum: [1, 2]\n    Part:\n",
+        1,
+    );
+    let text = text.replacen(
+        "          items:\n            type: number\n",
+        "          items:\n            type: number\n            enum: [1, 2.5]\n",
         1,
     );
     assert!(
@@ -168,31 +174,28 @@ fn an_enum_of_integers_outside_a_property_is_refused() {
         "{:#?}",
         diagnostics(&text)
     );
-    // ... and a reference from an array's items, where the IR keeps no
-    // constraints, is refused at the `$ref`.
+    let spec = load_str("fixture.yaml", &text).unwrap().spec;
+    let ty = Type::Named("Code".into());
+    let rules = |body: serde_json::Value| -> Vec<String> {
+        validate::validate(&spec, &ty, &body)
+            .into_iter()
+            .map(|f| format!("{} {}", f.rule, f.pointer))
+            .collect()
+    };
+    assert_eq!(
+        rules(serde_json::json!({"code": "ab", "rank": 0, "scores": [1.0, 2.5, 3]})),
+        ["schema.enum /scores/2"]
+    );
+    // ... and a body that references such a component is refused at the `$ref`.
     let text = text.replacen(
-        "          items:\n            type: number\n",
-        "          items:\n            $ref: \"#/components/schemas/Level\"\n",
+        "              schema:\n                $ref: \"#/components/schemas/Code\"\n",
+        "              schema:\n                $ref: \"#/components/schemas/Level\"\n",
         1,
     );
     let found = diagnostics(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (an array's items)")),
-        "{found:#?}"
-    );
-    // Inline on an array's items, it is refused at the keyword.
-    let text = FIXTURE.replacen(
-        "          items:\n            type: number\n",
-        "          items:\n            type: number\n            enum: [1, 2]\n",
-        1,
-    );
-    let found = diagnostics(&text);
-    assert!(
-        found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.contains(
-                "checked on an inline property schema or a component a property references only"
-            )),
+            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (a response body)")),
         "{found:#?}"
     );
 }

@@ -347,18 +347,49 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
 
 #[test]
 fn a_constraint_where_the_ir_keeps_none_is_refused() {
-    // Constraints are kept on properties (a component's on every property that
-    // references it): on an inline array's items they would be read and not checked.
+    // Constraints are kept on properties, on an array's items and on the
+    // components they reference: on a body they would be read and not checked.
+    let body = "              schema:\n                $ref: \"#/components/schemas/Order\"\n";
+    assert!(BASE.contains(body));
+    let text = BASE.replacen(
+        body,
+        "              schema:\n                type: array\n                maxItems: 3\n                items:\n                  $ref: \"#/components/schemas/Order\"\n",
+        1,
+    );
+    let found = errors(&text);
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.starts_with("`maxItems` is checked only on an inline property schema, an array's items, or a component schema")),
+        "{found:#?}"
+    );
+    // A body that references a component with constraints is refused at the `$ref`.
+    let text = BASE.replacen(
+        "  schemas:\n",
+        "  schemas:\n    Orders:\n      type: array\n      minItems: 1\n      items:\n        $ref: \"#/components/schemas/Order\"\n",
+        1,
+    );
+    let text = text.replacen(
+        body,
+        "              schema:\n                $ref: \"#/components/schemas/Orders\"\n",
+        1,
+    );
+    let found = errors(&text);
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.starts_with("`Orders` has `minItems`, which the kit checks where a property references it; here (a response body)")),
+        "{found:#?}"
+    );
+    // On an array's items they are kept: no refusal.
     let text = BASE.replacen(
         "          items:\n            $ref: \"#/components/schemas/Line\"\n",
         "          items:\n            type: integer\n            minimum: 0\n            nullable: true\n",
         1,
     );
-    let found = errors(&text);
-    let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(messages[0].starts_with("`minimum` is checked only on an inline property schema or a component schema a property references"));
-    assert!(messages[1].starts_with("`nullable` is checked only on an inline property schema or a component schema a property references"));
+    let found = diagnostics(&text);
+    assert!(
+        found.iter().all(|d| d.rule != "lint.unsupported"),
+        "{found:#?}"
+    );
     // `nullable: false` says nothing and is accepted.
     let text = BASE.replacen(
         "  schemas:\n",

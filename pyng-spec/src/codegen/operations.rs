@@ -41,7 +41,9 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
             pub const POLLING_INTERVAL_SECONDS: u64 = #s;
         }
     });
+    let response_check = super::checks::response_check(cx, op, &module);
     Ok(quote! {
+        #response_check
         #doc
         pub mod #module {
             /// The HTTP method.
@@ -258,7 +260,7 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
 
 /// `200` -> `Ok`, `404` -> `NotFound`, others `Status418`; `5XX` ->
 /// `ServerError` (RFC 9110 § 15's class names); `default` -> `Other`.
-fn status_variant(status: StatusKey) -> String {
+pub(super) fn status_variant(status: StatusKey) -> String {
     let code = match status {
         StatusKey::Code(code) => code,
         StatusKey::Range(digit) => {

@@ -129,7 +129,9 @@ fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
             ),
             Support::Annotation => {}
             Support::Enforced { .. }
-                if !kw.checked_in.allows(s.property, s.parameter, s.component) =>
+                if !kw
+                    .checked_in
+                    .allows(s.property, s.parameter, s.component, s.items) =>
             {
                 refuse(
                     problems,
@@ -173,7 +175,8 @@ fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
 
 /// The rules on an `enum`: values of the schema's type (`null` beside
 /// `nullable: true`); an enum of integers, numbers or booleans on an inline
-/// property schema or a component (elsewhere the IR keeps no constraints for it).
+/// property schema, an array's items or a component (elsewhere the IR keeps no
+/// constraints for it).
 fn enum_values(
     s: &SchemaAt<'_>,
     at: &str,
@@ -217,12 +220,12 @@ fn enum_values(
                 .is_null()
                 .then(|| "to allow null, write `nullable: true` on a property".into()),
         );
-    } else if ty != JsonType::String && !(s.property || s.component) {
+    } else if ty != JsonType::String && !(s.property || s.component || s.items) {
         refuse(
             problems,
             at,
             format!(
-                "an `enum` of `type: {}` is checked on an inline property schema or a component a property references only",
+                "an `enum` of `type: {}` is checked on an inline property schema, an array's items or a component only",
                 ty.as_str()
             ),
             Some("move it into the property that uses it".into()),
@@ -307,7 +310,7 @@ fn value_rules(
         "format" => {
             let Some(format) = value.as_str() else { return };
             let checked = CHECKED_FORMATS.iter().any(|(f, t, place)| {
-                *f == format && effective == Some(*t) && place.allows(s.property, s.parameter, s.component)
+                *f == format && effective == Some(*t) && place.allows(s.property, s.parameter, s.component, s.items)
             });
             let annotation =
                 effective == Some(JsonType::String) && ANNOTATION_FORMATS.contains(&format);

@@ -36,6 +36,8 @@ pub(super) struct SchemaAt<'v> {
     /// A schema of `components/schemas` (its own members, not the schemas
     /// inside it).
     pub component: bool,
+    /// An array's `items` (not a parameter's or a header's).
+    pub items: bool,
 }
 
 /// What an object of the document is.
@@ -56,11 +58,13 @@ enum Node {
     Components,
     SecurityScheme,
     /// `property`: under `properties`; `parameter`: a parameter's schema;
-    /// `component`: a schema of `components/schemas`.
+    /// `component`: a schema of `components/schemas`; `items`: an array's
+    /// `items` (a parameter's array's items are `parameter`).
     Schema {
         property: bool,
         parameter: bool,
         component: bool,
+        items: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
     /// the vocabulary is read there.
@@ -84,6 +88,7 @@ impl<'v> Walk<'_, 'v> {
                     property,
                     parameter,
                     component,
+                    items,
                 } = node
                 {
                     self.schemas.push(SchemaAt {
@@ -92,6 +97,7 @@ impl<'v> Walk<'_, 'v> {
                         property,
                         parameter,
                         component,
+                        items,
                     });
                 }
                 self.object(map, at, node)
@@ -166,6 +172,7 @@ impl<'v> Walk<'_, 'v> {
             property: false,
             parameter: false,
             component: false,
+            items: false,
         };
         match (node, key) {
             // Data, not spec.
@@ -193,6 +200,7 @@ impl<'v> Walk<'_, 'v> {
                     property: false,
                     parameter: true,
                     component: false,
+                    items: false,
                 },
             ),
             (Node::Parameter | Node::RequestBody | Node::Response | Node::Header, "content") => {
@@ -207,6 +215,7 @@ impl<'v> Walk<'_, 'v> {
                     property: false,
                     parameter: true,
                     component: false,
+                    items: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
@@ -220,6 +229,7 @@ impl<'v> Walk<'_, 'v> {
                     property: false,
                     parameter: false,
                     component: true,
+                    items: false,
                 },
             ),
             (Node::Components, "securitySchemes") => {
@@ -237,9 +247,20 @@ impl<'v> Walk<'_, 'v> {
                     property: true,
                     parameter: false,
                     component: false,
+                    items: false,
                 },
             ),
-            (Node::Schema { .. }, "items" | "additionalProperties" | "not") => {
+            (Node::Schema { parameter, .. }, "items") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter,
+                    component: false,
+                    items: !parameter,
+                },
+            ),
+            (Node::Schema { .. }, "additionalProperties" | "not") => {
                 self.node(child, at, schema);
             }
             (Node::Schema { .. }, "allOf" | "oneOf" | "anyOf") => self.list(child, at, schema),

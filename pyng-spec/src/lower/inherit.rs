@@ -1,12 +1,14 @@
-//! What a property takes from the component schema it references: the
-//! component's value constraints (`maxLength`, `minimum`, `minItems`, `format`,
-//! an integer `enum` ...) and its `nullable`. The IR keeps value constraints
-//! on a [`crate::ir::Field`], so a property that references a component holds
-//! them as its own, and every consumer (both validators, `check()`, synth,
-//! diff) reads them there. Anywhere else a reference stands (an array's
-//! `items`, a body, a parameter, a header) the IR has no place for them: such
-//! a reference to a component that has them is refused where it stands
-//! (`lint.unsupported`), never read and ignored.
+//! Value constraints (`maxLength`, `minimum`, `minItems`, a checked `format`,
+//! an integer `enum` ...) and `nullable` of schemas that are not a property's.
+//! The IR keeps value constraints on a [`crate::ir::Field`]:
+//! - a property that references a component holds the component's as its own;
+//! - an array's `items` that has them (its own, or a referenced component's)
+//!   becomes a [`crate::ir::Constrained`] type whose field holds them;
+//!
+//! and every consumer (both validators, `check()`, synth, diff) reads them
+//! there. Anywhere else a reference stands (a body, a parameter, a header)
+//! the IR has no place for them: such a reference to a component that has
+//! them is refused where it stands (`lint.unsupported`), never read and ignored.
 
 use std::collections::BTreeSet;
 
@@ -14,7 +16,7 @@ use openapiv3 as oa;
 
 use super::{Lowerer, single_ref};
 use crate::diag::Problem;
-use crate::ir::Constraints;
+use crate::ir::{Constrained, Constraints, Type, TypeDef};
 use crate::pointer::push;
 use crate::registry::RuleId;
 
@@ -69,7 +71,88 @@ impl Inherited {
     }
 }
 
+/// Whether `c` holds a constraint a validator checks on a value (not `x-unit`,
+/// not `int64` or `double`, which every JSON integer or number the parser
+/// reads meets, nor a format the kit does not check).
+fn checks_something(c: &Constraints) -> bool {
+    let mut c = c.clone();
+    c.unit = None;
+    let checked = |f: &str| {
+        !["int64", "double"].contains(&f)
+            && crate::schema_keywords::CHECKED_FORMATS
+                .iter()
+                .any(|(known, _, _)| *known == f)
+    };
+    if c.format.as_deref().is_some_and(|f| !checked(f)) {
+        c.format = None;
+    }
+    c != Constraints::default()
+}
+
 impl<'a> Lowerer<'a> {
+    /// The type of an array's `items` (`schema`, at `at`) lowered to `item`:
+    /// itself, or a [`Constrained`] type around it when the schema (or the
+    /// component it references) has value constraints or `nullable`. The
+    /// items of a parameter's or a header's array keep none (the keyword
+    /// lint refuses them there).
+    pub(super) fn constrained_item(
+        &mut self,
+        hint: &str,
+        item: Type,
+        schema: &oa::ReferenceOr<Box<oa::Schema>>,
+        at: &str,
+    ) -> Type {
+        if self.in_parameter {
+            return item;
+        }
+        let mut field = match schema {
+            oa::ReferenceOr::Reference { .. } => self.lower_field("", item, None, true, at),
+            oa::ReferenceOr::Item(s) => {
+                let inline: &oa::Schema = s;
+                let mut field = self.lower_field("", item, Some(inline), true, at);
+                if super::refs::is_named_kind(inline) || single_ref(inline).is_some() {
+                    // A model's or an enum's keywords are its own; a reference's
+                    // are the component's, read below.
+                    field.constraints = Constraints::default();
+                }
+                field
+            }
+        };
+        let reference = match schema {
+            oa::ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            oa::ReferenceOr::Item(s) => single_ref(s),
+        };
+        if let Some(found) = reference.and_then(|r| self.inherited(r)) {
+            field.constraints = found.constraints;
+            field.nullable |= found.nullable;
+        }
+        if !field.nullable && !checks_something(&field.constraints) {
+            return field.ty;
+        }
+        let taken = |name: &str, lowerer: &Self| {
+            lowerer.types.contains_key(name)
+                || lowerer
+                    .doc
+                    .components
+                    .as_ref()
+                    .is_some_and(|c| c.schemas.contains_key(name))
+        };
+        let mut name = format!("{hint}Item");
+        let mut n = 2;
+        while taken(&name, self) {
+            name = format!("{hint}Item{n}");
+            n += 1;
+        }
+        self.types.insert(
+            name.clone(),
+            TypeDef::Constrained(Box::new(Constrained {
+                name: name.clone(),
+                field,
+            })),
+        );
+        Type::Named(name)
+    }
+
     /// What a `$ref` to a component schema carries, following aliases (and
     /// `allOf: [$ref]`) to the schema they end at; `None` for a dangling or
     /// cyclic reference (reported where the type is resolved).

@@ -108,7 +108,7 @@ impl<'a> Lowerer<'a> {
         };
         match self.types.get(name) {
             Some(crate::ir::TypeDef::Model(_)) => true,
-            Some(crate::ir::TypeDef::Enum(_)) => false,
+            Some(crate::ir::TypeDef::Enum(_) | crate::ir::TypeDef::Constrained(_)) => false,
             // A component not lowered yet: every component is lowered
             // before the operations, so this is not reached for one.
             None => self

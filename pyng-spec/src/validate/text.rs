@@ -59,6 +59,7 @@ pub fn from_form(spec: &Spec, ty: &Type, pairs: &[(&str, &str)]) -> Value {
         let field_ty = model.and_then(|m| m.field(key)).map(|f| &f.ty);
         let value = match (field_ty, values.as_slice()) {
             (Some(Type::Array(item)), _) => {
+                let item = spec.value_type(item);
                 Value::Array(values.iter().map(|v| from_text(item, v)).collect())
             }
             (Some(t), [one]) => from_text(t, one),
