@@ -373,6 +373,49 @@ fn array_items_constraints_in_check_as_in_the_interpreter() {
 }
 
 #[test]
+fn a_body_that_is_an_array_with_constraints_has_response_check() {
+    use keywords::list_codes::Response;
+    let spec = spec();
+    let op = spec.operation("listCodes").unwrap();
+    for (status, body) in [
+        (200, r#"["ab", "c"]"#),
+        (200, r#"["abc", "d", "e"]"#),
+        (500, "null"),
+        (500, r#"{"name": "abc"}"#),
+    ] {
+        let ty = op.response(status).unwrap().body.clone().unwrap();
+        let value: Value = serde_json::from_str(body).unwrap();
+        let mut expected: Found = pyng_spec::validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .filter(|f| in_check(&f.rule))
+            .map(|f| (f.rule, f.pointer, f.message))
+            .collect();
+        expected.sort();
+        let response = Response::parse(status, body).unwrap();
+        let mut got: Found = response
+            .check()
+            .into_iter()
+            .map(|v| (v.rule.to_owned(), v.pointer, v.message))
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{status} {body}");
+    }
+    let found = Response::parse(200, r#"["abc", "d", "e"]"#)
+        .unwrap()
+        .check();
+    let found: Vec<(&str, &str)> = found.iter().map(|v| (v.rule, v.pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [("schema.max-items", ""), ("schema.max-length", "/0")]
+    );
+    // The nullable component as the body: `null` is `None`.
+    assert!(matches!(
+        Response::parse(500, "null"),
+        Ok(Response::Other { body: None, .. })
+    ));
+}
+
+#[test]
 fn a_closed_model_refuses_another_property_as_the_interpreter_does() {
     let spec = spec();
     let body = json!({"code": "ab", "rank": 0, "parts": [{"name": "a", "extra": 1}]});

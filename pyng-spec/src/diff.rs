@@ -188,6 +188,14 @@ fn shape(spec: &Spec, ty: &Type) -> Type {
     }
 }
 
+/// The field of a constrained body type `ty`, if it is one.
+fn body_field(spec: &Spec, ty: &Type) -> Option<Field> {
+    match ty {
+        Type::Named(n) => spec.constrained(n).map(|c| c.field.clone()),
+        _ => None,
+    }
+}
+
 /// The item field of a constrained array item type, or an unconstrained one
 /// of the same shape as `like`.
 fn item_field(spec: &Spec, ty: &Type, like: &Field) -> Field {
@@ -1032,17 +1040,35 @@ impl Differ<'_> {
                     at,
                     "response no longer documented",
                 ),
-                Some(rb) if rb.body != ra.body => self.push(
-                    Class::Breaking,
-                    Kind::ResponseBodyChanged,
-                    at,
-                    format!(
-                        "body {} -> {}",
-                        ra.body.as_ref().map(show).unwrap_or("none".into()),
-                        rb.body.as_ref().map(show).unwrap_or("none".into())
-                    ),
-                ),
-                Some(_) => {}
+                Some(rb) => {
+                    let shape_of =
+                        |spec: &Spec, body: &Option<Type>| body.as_ref().map(|t| shape(spec, t));
+                    let (sa, sb) = (shape_of(self.old, &ra.body), shape_of(self.new, &rb.body));
+                    if sa != sb {
+                        self.push(
+                            Class::Breaking,
+                            Kind::ResponseBodyChanged,
+                            at,
+                            format!(
+                                "body {} -> {}",
+                                sa.as_ref().map(show).unwrap_or("none".into()),
+                                sb.as_ref().map(show).unwrap_or("none".into())
+                            ),
+                        );
+                    } else if let (Some(ta), Some(tb)) = (&ra.body, &rb.body) {
+                        // A body with constraints: classed as a property's.
+                        let constrained = |spec: &Spec, t: &Type| matches!(t, Type::Named(n) if spec.constrained(n).is_some());
+                        if constrained(self.old, ta) || constrained(self.new, tb) {
+                            let like =
+                                body_field(self.old, ta).or_else(|| body_field(self.new, tb));
+                            if let Some(like) = like {
+                                let fa = item_field(self.old, ta, &like);
+                                let fb = item_field(self.new, tb, &like);
+                                self.field(&format!("{at} body"), &fa, &fb);
+                            }
+                        }
+                    }
+                }
             }
         }
         for rb in b

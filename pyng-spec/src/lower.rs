@@ -873,13 +873,12 @@ impl<'a> Lowerer<'a> {
                     StatusKey::Range(digit) => format!("{}Response{digit}xx", pascal(op_id)),
                     StatusKey::Default => format!("{}Response", pascal(op_id)),
                 };
-                self.position_schema(schema, &push(&cat, "schema"), "a response body");
-                body = Some(match schema {
-                    oa::ReferenceOr::Reference { reference } => {
-                        self.resolve_ref(reference, &push(&cat, "schema"))
-                    }
-                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &push(&cat, "schema")),
-                });
+                let sat = push(&cat, "schema");
+                let ty = match schema {
+                    oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
+                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
+                };
+                body = Some(self.constrained_body(&hint, ty, schema, &sat));
             }
             examples = self.lower_examples(content, &cat);
         }

@@ -67,10 +67,11 @@ pub enum Support {
 }
 
 /// The schemas where a keyword is read. The IR keeps value constraints on a
-/// property (and a parameter) and on an array's items; a component's are the
-/// constraints of every property or items that reference it (a reference from
-/// a body, a parameter or a header to a component that has them is refused
-/// where it stands, `lower/inherit.rs`). A body keeps none.
+/// property (and a parameter), on an array's items and on a response body; a
+/// component's are the constraints of every property, items or response body
+/// that reference it (a reference from a request body, a parameter or a
+/// header to a component that has them is refused where it stands,
+/// `lower/inherit.rs`). A request body keeps none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
     /// Every schema.
@@ -83,8 +84,9 @@ pub enum Where {
     /// An inline schema under `properties`, or a parameter's `schema`.
     PropertyOrParameter,
     /// An inline schema under `properties`, an array's `items` (but a
-    /// parameter's or a header's), or a schema of `components/schemas`
-    /// (checked where a property or items reference it).
+    /// parameter's or a header's), a response's body, or a schema of
+    /// `components/schemas` (checked where a property, items or a response
+    /// body reference it).
     Value,
     /// As [`Where::Value`], or a parameter's `schema`.
     ValueOrParameter,
@@ -93,8 +95,15 @@ pub enum Where {
 impl Where {
     /// Whether a schema that is (or is not) an inline property schema, a
     /// parameter's schema, a component schema or an array's items is one of these.
-    pub fn allows(self, property: bool, parameter: bool, component: bool, items: bool) -> bool {
-        let value = property || component || items;
+    pub fn allows(self, at: Position) -> bool {
+        let Position {
+            property,
+            parameter,
+            component,
+            items,
+            response_body,
+        } = at;
+        let value = property || component || items || response_body;
         match self {
             Where::Anywhere => true,
             Where::Body => !parameter,
@@ -113,13 +122,28 @@ impl Where {
             Where::Property => "an inline property schema",
             Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
             Where::Value => {
-                "an inline property schema, an array's items, or a component schema a property or items reference"
+                "an inline property schema, an array's items, a response body, or a component schema they reference"
             }
             Where::ValueOrParameter => {
-                "an inline property schema, an array's items, a component schema a property or items reference, or a parameter's schema"
+                "an inline property schema, an array's items, a response body, a component schema they reference, or a parameter's schema"
             }
         }
     }
+}
+
+/// Where a schema stands, for [`Where::allows`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Position {
+    /// An inline schema under `properties`.
+    pub property: bool,
+    /// A parameter's or a header's `schema` (and its array's items).
+    pub parameter: bool,
+    /// A schema of `components/schemas`.
+    pub component: bool,
+    /// An array's `items` (not a parameter's).
+    pub items: bool,
+    /// A response's body schema.
+    pub response_body: bool,
 }
 
 /// One field of the OpenAPI 3.0.3 Schema Object.
@@ -306,7 +330,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaEnum],
         &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a body or a parameter",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a request body or a parameter",
     ),
     enforced(
         "type",
@@ -355,7 +379,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property or items referencing a component have the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property, items or response body referencing a component have the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -372,7 +396,7 @@ pub const KEYWORDS: &[Keyword] = &[
         applies_to: &[],
         checked_in: Where::Value,
         inert: Some(false),
-        note: "`null` is a value of the property or the items (of every property or items that reference the component)",
+        note: "`null` is a value of the property, the items or the response body (of each that references the component)",
     },
     refused(
         "discriminator",

@@ -186,16 +186,18 @@ fn an_enum_of_integers_outside_a_property_is_refused() {
         rules(serde_json::json!({"code": "ab", "rank": 0, "scores": [1.0, 2.5, 3]})),
         ["schema.enum /scores/2"]
     );
-    // ... and a body that references such a component is refused at the `$ref`.
+    // ... and a parameter that references such a component is refused at the `$ref`.
+    let parameter = "          schema:\n            type: string\n      responses:\n";
+    assert!(text.contains(parameter));
     let text = text.replacen(
-        "              schema:\n                $ref: \"#/components/schemas/Code\"\n",
-        "              schema:\n                $ref: \"#/components/schemas/Level\"\n",
+        parameter,
+        "          schema:\n            $ref: \"#/components/schemas/Level\"\n      responses:\n",
         1,
     );
     let found = diagnostics(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (a response body)")),
+            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (a parameter's schema)")),
         "{found:#?}"
     );
 }

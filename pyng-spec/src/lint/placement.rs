@@ -38,6 +38,21 @@ pub(super) struct SchemaAt<'v> {
     pub component: bool,
     /// An array's `items` (not a parameter's or a header's).
     pub items: bool,
+    /// A response's body schema (of a media type under a response's `content`).
+    pub response_body: bool,
+}
+
+impl SchemaAt<'_> {
+    /// Where the schema stands.
+    pub(super) fn position(&self) -> crate::schema_keywords::Position {
+        crate::schema_keywords::Position {
+            property: self.property,
+            parameter: self.parameter,
+            component: self.component,
+            items: self.items,
+            response_body: self.response_body,
+        }
+    }
 }
 
 /// What an object of the document is.
@@ -54,6 +69,8 @@ enum Node {
     Response,
     Header,
     MediaType,
+    /// A media type of a response's `content`.
+    ResponseMediaType,
     Example,
     Components,
     SecurityScheme,
@@ -65,6 +82,7 @@ enum Node {
         parameter: bool,
         component: bool,
         items: bool,
+        response_body: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
     /// the vocabulary is read there.
@@ -89,6 +107,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter,
                     component,
                     items,
+                    response_body,
                 } = node
                 {
                     self.schemas.push(SchemaAt {
@@ -98,6 +117,7 @@ impl<'v> Walk<'_, 'v> {
                         parameter,
                         component,
                         items,
+                        response_body,
                     });
                 }
                 self.object(map, at, node)
@@ -173,6 +193,7 @@ impl<'v> Walk<'_, 'v> {
             parameter: false,
             component: false,
             items: false,
+            response_body: false,
         };
         match (node, key) {
             // Data, not spec.
@@ -201,9 +222,11 @@ impl<'v> Walk<'_, 'v> {
                     parameter: true,
                     component: false,
                     items: false,
+                    response_body: false,
                 },
             ),
-            (Node::Parameter | Node::RequestBody | Node::Response | Node::Header, "content") => {
+            (Node::Response, "content") => self.names(child, at, Node::ResponseMediaType),
+            (Node::Parameter | Node::RequestBody | Node::Header, "content") => {
                 self.names(child, at, Node::MediaType);
             }
             (Node::Response, "headers") => self.names(child, at, Node::Header),
@@ -216,10 +239,25 @@ impl<'v> Walk<'_, 'v> {
                     parameter: true,
                     component: false,
                     items: false,
+                    response_body: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
-            (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
+            (Node::ResponseMediaType, "schema") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: false,
+                    component: false,
+                    items: false,
+                    response_body: true,
+                },
+            ),
+            (
+                Node::Parameter | Node::Header | Node::MediaType | Node::ResponseMediaType,
+                "examples",
+            ) => {
                 self.names(child, at, Node::Example);
             }
             (Node::Components, "schemas") => self.names(
@@ -230,6 +268,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter: false,
                     component: true,
                     items: false,
+                    response_body: false,
                 },
             ),
             (Node::Components, "securitySchemes") => {
@@ -248,6 +287,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter: false,
                     component: false,
                     items: false,
+                    response_body: false,
                 },
             ),
             (Node::Schema { parameter, .. }, "items") => self.node(
@@ -258,6 +298,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter,
                     component: false,
                     items: !parameter,
+                    response_body: false,
                 },
             ),
             (Node::Schema { .. }, "additionalProperties" | "not") => {
@@ -313,6 +354,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::PathItem
         | Node::Header
         | Node::MediaType
+        | Node::ResponseMediaType
         | Node::Components
         | Node::Other => Vec::new(),
     }
@@ -330,7 +372,7 @@ fn message(key: &str, node: Node, allowed: &[Place]) -> String {
         Node::Responses => "`responses`",
         Node::Response => "a response",
         Node::Header => "a header",
-        Node::MediaType => "a media type",
+        Node::MediaType | Node::ResponseMediaType => "a media type",
         Node::Example => "an example object",
         Node::Components => "`components`",
         Node::SecurityScheme => "a security scheme",

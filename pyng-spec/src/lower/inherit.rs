@@ -105,10 +105,35 @@ impl<'a> Lowerer<'a> {
         if self.in_parameter {
             return item;
         }
+        self.constrained(&format!("{hint}Item"), item, schema, at)
+    }
+
+    /// The type of a response body (`schema`, at `at`) lowered to `body`:
+    /// itself, or a [`Constrained`] type around it, as [`Self::constrained_item`].
+    pub(super) fn constrained_body<S: std::borrow::Borrow<oa::Schema>>(
+        &mut self,
+        hint: &str,
+        body: Type,
+        schema: &oa::ReferenceOr<S>,
+        at: &str,
+    ) -> Type {
+        self.constrained(&format!("{hint}Body"), body, schema, at)
+    }
+
+    /// `ty`, or a [`Constrained`] type named `wanted` (or `wanted2` ... when
+    /// taken) around it when `schema` (or the component it references) has
+    /// value constraints or `nullable`.
+    fn constrained<S: std::borrow::Borrow<oa::Schema>>(
+        &mut self,
+        wanted: &str,
+        item: Type,
+        schema: &oa::ReferenceOr<S>,
+        at: &str,
+    ) -> Type {
         let mut field = match schema {
             oa::ReferenceOr::Reference { .. } => self.lower_field("", item, None, true, at),
             oa::ReferenceOr::Item(s) => {
-                let inline: &oa::Schema = s;
+                let inline: &oa::Schema = s.borrow();
                 let mut field = self.lower_field("", item, Some(inline), true, at);
                 if super::refs::is_named_kind(inline) || single_ref(inline).is_some() {
                     // A model's or an enum's keywords are its own; a reference's
@@ -120,7 +145,7 @@ impl<'a> Lowerer<'a> {
         };
         let reference = match schema {
             oa::ReferenceOr::Reference { reference } => Some(reference.as_str()),
-            oa::ReferenceOr::Item(s) => single_ref(s),
+            oa::ReferenceOr::Item(s) => single_ref(s.borrow()),
         };
         if let Some(found) = reference.and_then(|r| self.inherited(r)) {
             field.constraints = found.constraints;
@@ -137,10 +162,10 @@ impl<'a> Lowerer<'a> {
                     .as_ref()
                     .is_some_and(|c| c.schemas.contains_key(name))
         };
-        let mut name = format!("{hint}Item");
+        let mut name = wanted.to_owned();
         let mut n = 2;
         while taken(&name, self) {
-            name = format!("{hint}Item{n}");
+            name = format!("{wanted}{n}");
             n += 1;
         }
         self.types.insert(
