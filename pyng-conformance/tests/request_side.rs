@@ -1,6 +1,6 @@
 //! The request side of an operation: request bodies (JSON and form, a shared
-//! `requestBodies` component), `readOnly` and `writeOnly`, header
-//! parameters, response headers, `x-idempotency` replays, against the fixture `tests/request_side/orders.yaml`.
+//! `requestBodies` component), `readOnly` and `writeOnly`, header, path and
+//! query parameters, response headers, `x-idempotency` replays, against the fixture `tests/request_side/orders.yaml`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -474,4 +474,104 @@ fn a_redacted_request_body_value_is_not_checked_and_says_so() {
     let skipped = &r.coverage.not_evaluated["http.request-body"];
     assert_eq!(skipped.exchanges, 1);
     assert!(skipped.reason.contains("redacted"), "{}", skipped.reason);
+}
+
+/// A GET of `url` answered 200 with a conforming order.
+fn get(url: &str) -> Value {
+    json!({
+        "startedAt": "2024-11-17T05:30:00Z",
+        "request": {"method": "GET", "url": url},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": created()}
+    })
+}
+
+#[test]
+fn path_and_query_parameters_are_read_as_their_schema_types() {
+    let good = check(vec![
+        get("https://api.example/v1/orders/12?page=2&verbose=true&expand=items&expand=payments"),
+        get("https://api.example/v1/orders/-3"),
+    ]);
+    assert!(good.findings.is_empty(), "{:#?}", good.findings);
+    for (url, rule) in [
+        ("https://api.example/v1/orders/abc", "schema.type"),
+        ("https://api.example/v1/orders/1?page=two", "schema.type"),
+        ("https://api.example/v1/orders/1?page=1.5", "schema.type"),
+        ("https://api.example/v1/orders/1?verbose=yes", "schema.type"),
+        // A parameter that is not an array, sent twice.
+        (
+            "https://api.example/v1/orders/1?page=1&page=2",
+            "schema.type",
+        ),
+        // Every value of a repeated array parameter is an item.
+        (
+            "https://api.example/v1/orders/1?expand=items&expand=shipping",
+            "schema.enum",
+        ),
+    ] {
+        let r = check(vec![get(url)]);
+        assert_eq!(
+            rules(&r),
+            ["http.request-parameters"],
+            "{url}: {:#?}",
+            r.findings
+        );
+        assert!(
+            messages(&r)[0].starts_with("parameter `") && messages(&r)[0].contains(rule),
+            "{url}: {:?}",
+            messages(&r)
+        );
+    }
+}
+
+#[test]
+fn a_deprecated_operation_or_parameter_is_a_warning() {
+    let r = check(vec![get("https://api.example/v1/orders/1?legacySort=asc")]);
+    assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("`legacySort`"),
+        "{:?}",
+        messages(&r)
+    );
+    assert_eq!(r.findings[0].severity, pyng_conformance::Severity::Warning);
+    let r = check(vec![get("https://api.example/v1/orders/1/receipt")]);
+    assert_eq!(rules(&r), ["http.deprecated"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("`getReceipt`"),
+        "{:?}",
+        messages(&r)
+    );
+}
+
+#[test]
+fn an_array_header_is_a_comma_separated_list() {
+    let with_header = |value: &str| {
+        let mut x = get("https://api.example/v1/orders/1");
+        x["response"]["headers"]["X-Related"] = json!(value);
+        check(vec![x])
+    };
+    for good in ["7", "7,8", "7, 8 ,9"] {
+        let r = with_header(good);
+        assert!(r.findings.is_empty(), "{good}: {:#?}", r.findings);
+    }
+    let r = with_header("7,eight");
+    assert_eq!(rules(&r), ["http.response-header"], "{:#?}", r.findings);
+    assert!(
+        messages(&r)[0].contains("schema.type"),
+        "{:?}",
+        messages(&r)
+    );
+}
+
+#[test]
+fn a_redacted_query_parameter_is_not_checked_and_says_so() {
+    let url = format!(
+        "https://api.example/v1/orders/1?page={}",
+        pyng_conformance::redact::REDACTED
+    );
+    let r = check(vec![get(&url)]);
+    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    assert_eq!(
+        r.coverage.not_evaluated["http.request-parameters"].exchanges,
+        1
+    );
 }

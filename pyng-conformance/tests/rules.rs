@@ -99,6 +99,19 @@ fn replayed_order(first: i64, second: i64) -> Report {
     Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
 }
 
+/// A GET of `url` under the request-side fixture, answered with an order.
+fn got_order(url: &str) -> Report {
+    let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
+        .unwrap()
+        .spec;
+    let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [{
+        "request": {"method": "GET", "url": url},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+            "body": {"id": "o-1", "amount": 1, "currency": "ZAR"}}
+    }]});
+    Engine::from_specs(vec![spec]).check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
 /// [`posted_order`], answered with a `Location` header.
 fn posted_order_at(body: Option<&str>, location: &str) -> Report {
     let spec = pyng_spec::load_str("orders.yaml", include_str!("request_side/orders.yaml"))
@@ -351,6 +364,11 @@ const CASES: &[Case] = &[
             )])
         },
         || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
+        "http.deprecated",
+        || got_order("https://api.example/v1/orders/1/receipt"),
+        || got_order("https://api.example/v1/orders/1?page=2"),
     ),
     (
         "http.request-one-of",

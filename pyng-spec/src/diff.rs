@@ -123,6 +123,8 @@ pub enum Kind {
     ParameterRequirednessChanged,
     /// A parameter's location or type changes.
     ParameterTypeChanged,
+    /// An operation or a parameter becomes (or stops being) `deprecated`.
+    DeprecationChanged,
     /// A response status is documented that was not.
     ResponseAdded,
     /// A response status is no longer documented.
@@ -986,6 +988,7 @@ impl Differ<'_> {
     }
 
     fn operation(&mut self, a: &Operation, b: &Operation) {
+        self.deprecation(&a.id, a.deprecated, b.deprecated);
         if a.method != b.method || a.path != b.path {
             self.push(
                 Class::Breaking,
@@ -1095,7 +1098,19 @@ impl Differ<'_> {
         }
     }
 
+    /// `deprecated` on an operation or a parameter: documentation for a
+    /// partner and a warning when used; the call still works.
+    fn deprecation(&mut self, at: &str, a: bool, b: bool) {
+        let what = match (a, b) {
+            (false, true) => "deprecated",
+            (true, false) => "no longer deprecated",
+            _ => return,
+        };
+        self.push(Class::NonBreaking, Kind::DeprecationChanged, at, what);
+    }
+
     fn param(&mut self, at: &str, a: &Param, b: &Param) {
+        self.deprecation(at, a.deprecated, b.deprecated);
         match (a.required, b.required) {
             (false, true) => self.push(
                 Class::Breaking,

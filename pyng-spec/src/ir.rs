@@ -492,6 +492,8 @@ pub struct Operation {
     pub summary: Option<String>,
     /// The operation's `description`.
     pub description: Option<String>,
+    /// `deprecated: true`: a call is `http.deprecated`, a warning.
+    pub deprecated: bool,
     /// `x-source`.
     pub source: Option<Source>,
     /// Path, query and header parameters, path-item ones first; cookie parameters and
@@ -576,6 +578,8 @@ pub struct Param {
     pub required: bool,
     /// The parameter's `description`.
     pub description: Option<String>,
+    /// `deprecated: true`: sending it is `http.deprecated`, a warning.
+    pub deprecated: bool,
     /// The type of its schema (`String` for a `content` parameter).
     pub ty: Type,
     /// Value constraints of its inline schema (none for a `$ref` or `content`).

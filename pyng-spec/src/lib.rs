@@ -23,6 +23,7 @@ mod lint;
 mod load;
 mod lower;
 pub mod nesting;
+pub mod openapi_fields;
 mod pattern_sample;
 pub mod pointer;
 pub mod registry;

@@ -14,20 +14,22 @@ use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::suggest;
 use crate::validate;
 
+mod fields;
 mod keywords;
 mod placement;
 
 pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
     unknown_extensions(raw, "", problems);
     let mut misplaced = Vec::new();
-    let schemas = placement::misplaced_extensions(raw, &mut misplaced);
-    let refused = keywords::check(&schemas, problems);
+    let walked = placement::misplaced_extensions(raw, &mut misplaced);
+    let refused = keywords::check(&walked.schemas, problems);
+    let refused_fields = fields::check(&walked.objects, problems);
     // Where a schema is refused, the kit reads none of it: its extensions are
     // not misplaced, only unread with the rest.
     problems.extend(misplaced.into_iter().filter(|p| {
         crate::pointer::parent(&p.pointer).is_none_or(|schema| !refused.contains(schema))
     }));
-    if !refused.is_empty() {
+    if !refused.is_empty() || refused_fields {
         // The checks below read the lowered schemas, which a refused keyword
         // left incomplete: what they would report follows from the refusal
         // (a field without a type, an example checked against "any value").

@@ -128,7 +128,7 @@ registry! {
         "The response status code is documented for the operation.",
         "the operation's `responses`";
     HttpRequestParameters = "http.request-parameters", Error, TRAFFIC,
-        "The recorded request sends every required parameter (a header in any case), each matching its `pattern` and `enum` (a header's value also its `type`).",
+        "The recorded request sends every required parameter (a header in any case), each value read as its schema's type and checked against it (`type`, `pattern`, `enum`; an array's items from repeated query keys or a comma-separated header or path segment).",
         "the operation's `parameters`";
     HttpRequestOneOf = "http.request-one-of", Error, TRAFFIC,
         "The recorded request sends exactly one of the `x-one-of-parameters` (e.g. Peach's checkoutId or merchantTransactionId).",
@@ -136,6 +136,9 @@ registry! {
     HttpRequestBody = "http.request-body", Error, TRAFFIC,
         "The recorded request sends the body the operation documents: one when `required`, of a documented media type (JSON or form), readable as it; its content is checked with the `schema.*` rules.",
         "the operation's `requestBody`";
+    HttpDeprecated = "http.deprecated", Warning, TRAFFIC,
+        "The recorded request calls no operation, and sends no parameter, that the spec marks `deprecated` (a warning: it still works, until it is removed).",
+        "`deprecated` of an operation or a parameter";
     HttpResponseHeader = "http.response-header", Error, TRAFFIC,
         "A response carries every header its documented response requires (in any case), each value of its schema's `type`, `pattern` and `enum`.",
         "the response's `headers`";

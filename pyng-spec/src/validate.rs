@@ -85,14 +85,26 @@ pub(crate) fn validate_field(spec: &Spec, f: &Field, value: &Value) -> Vec<Findi
     v.findings
 }
 
-/// Validates a value that arrives as text (a header's), of type `ty` with
-/// the `constraints` of its schema: read as [`text::from_text`] says, then
-/// checked as a property of that schema would be.
+/// Validates a value that arrives as one text in the `simple` style (a
+/// header's, a path parameter's), of type `ty` with the `constraints` of its
+/// schema: split as [`text::simple_items`] says, read as [`text::from_texts`]
+/// says, then checked as a property of that schema would be.
 pub fn validate_text(
     spec: &Spec,
     ty: &Type,
     constraints: &Constraints,
     text: &str,
+) -> Vec<Finding> {
+    validate_texts(spec, ty, constraints, &text::simple_items(ty, text))
+}
+
+/// Validates the values of one repeated key (a query parameter's), read as
+/// [`text::from_texts`] says, like [`validate_text`].
+pub fn validate_texts(
+    spec: &Spec,
+    ty: &Type,
+    constraints: &Constraints,
+    texts: &[&str],
 ) -> Vec<Finding> {
     let field = Field {
         wire_name: String::new(),
@@ -113,7 +125,7 @@ pub fn validate_text(
         default: None,
         pointer: String::new(),
     };
-    let value = text::from_text(ty, text);
+    let value = text::from_texts(ty, texts);
     let mut v = Validator {
         spec,
         direction: Direction::Request,

@@ -720,8 +720,17 @@ fn oauth2_is_read_for_the_client_credentials_flow_only() {
         "components:\n",
         &scheme(&format!("{cc}{implicit}")),
         "lint.unsupported",
-        "`clientCredentials`",
-        "        clientCredentials:",
+        "`implicit` is not supported",
+        "        implicit:",
+    );
+    // No flow the kit follows.
+    let password = "        password:\n          tokenUrl: https://h.example/oauth/token\n          scopes: {}\n";
+    expect(
+        "components:\n",
+        &scheme(password),
+        "lint.unsupported",
+        "`password` is not supported",
+        "        password:",
     );
 }
 

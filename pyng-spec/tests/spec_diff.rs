@@ -856,3 +856,21 @@ fn array_items_constraints_are_classed_as_a_propertys() {
         ("Thing.id", Class::Breaking)
     );
 }
+
+#[test]
+fn deprecating_an_operation_or_a_parameter_is_not_breaking() {
+    let op = one(
+        "      operationId: getThing\n",
+        "      operationId: getThing\n      deprecated: true\n",
+        Kind::DeprecationChanged,
+        Class::NonBreaking,
+    );
+    assert_eq!(op.at, "getThing");
+    let param = one(
+        "{name: expand, in: query, required: false,",
+        "{name: expand, in: query, required: false, deprecated: true,",
+        Kind::DeprecationChanged,
+        Class::NonBreaking,
+    );
+    assert!(param.to_string().contains("expand"), "{param}");
+}

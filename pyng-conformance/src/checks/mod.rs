@@ -31,6 +31,20 @@ pub(crate) struct Params<'a> {
 }
 
 impl<'a> Params<'a> {
+    /// Every value of the parameter called `name`: its path segment, or each
+    /// query value sent under that name, in order.
+    pub(crate) fn values(&self, name: &str) -> Vec<&'a str> {
+        match self.path.iter().find(|(k, _)| *k == name) {
+            Some((_, v)) => vec![v.as_ref()],
+            None => self
+                .query
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.as_ref())
+                .collect(),
+        }
+    }
+
     /// The first parameter called `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&'a str> {
         let path = self.path.iter().find(|(k, _)| *k == name);
@@ -48,8 +62,9 @@ impl<'a> Params<'a> {
 /// What the checks of one exchange could not evaluate, for the coverage.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Unevaluated {
-    /// A header parameter's value was redacted when it was recorded.
-    pub redacted_header: bool,
+    /// A parameter's value (a header's, a query's) was redacted when it was
+    /// recorded.
+    pub redacted_parameter: bool,
     /// A documented response header's value was redacted when it was
     /// recorded.
     pub redacted_response_header: bool,

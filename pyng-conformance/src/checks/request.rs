@@ -1,5 +1,6 @@
 //! `http.request-*`: the recorded request sends what the operation documents:
-//! required query parameters, values matching their `pattern`/`enum`, and exactly
+//! required path and query parameters, each value read as its schema's type
+//! and checked against it (`pyng_spec::validate::validate_texts`), and exactly
 //! one of the `x-one-of-parameters`; required header parameters
 //! (`Idempotency-Key`), named in any case, each value checked against its
 //! schema. A bare body has no request, so nothing is checked for it.
@@ -12,9 +13,9 @@ use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
 use crate::redact::REDACTED;
 
-/// The coverage's reason for [`Unevaluated::redacted_header`].
-pub(crate) const REDACTED_HEADER: &str =
-    "a header parameter's value was redacted when it was recorded, so its schema is not checked";
+/// The coverage's reason for [`Unevaluated::redacted_parameter`].
+pub(crate) const REDACTED_PARAMETER: &str =
+    "a parameter's value was redacted when it was recorded, so its schema is not checked";
 
 /// `params` are the path parameters taken from the matched template plus the
 /// recorded query parameters.
@@ -28,7 +29,8 @@ pub(crate) fn check(
     if ex.operation.is_some() {
         return Unevaluated::default();
     }
-    let unchecked = headers(spec, op, ex, out);
+    deprecated(op, ex, params, out);
+    let mut unchecked = headers(spec, op, ex, out);
     let value = |name: &str| params.get(name);
     let mut problem = |rule: RuleId, message: String, source| {
         out.push(at_exchange(ex, &op.id, rule, message).with_source(source));
@@ -39,7 +41,8 @@ pub(crate) fn check(
         .filter(|p| p.location != ParamLocation::Header)
     {
         let source = p.source.as_ref().or(op.source.as_ref());
-        let Some(v) = value(&p.name) else {
+        let values = params.values(&p.name);
+        if values.is_empty() {
             if p.required {
                 problem(
                     RuleId::HttpRequestParameters,
@@ -48,30 +51,26 @@ pub(crate) fn check(
                 );
             }
             continue;
-        };
-        let c = &p.constraints;
-        if let Some(pattern) = &c.pattern
-            && spec.patterns.get(pattern).is_some_and(|re| !re.is_match(v))
-        {
-            problem(
-                RuleId::HttpRequestParameters,
-                format!(
-                    "parameter `{}` does not match the pattern `{pattern}`",
-                    p.name
-                ),
-                source,
-            );
         }
-        if !c.allowed.is_empty() && !c.allowed.iter().any(|a| a == v) {
-            problem(
-                RuleId::HttpRequestParameters,
-                format!(
-                    "parameter `{}` is not one of {}",
-                    p.name,
-                    c.allowed.join(", ")
-                ),
-                source,
-            );
+        if values.contains(&REDACTED) {
+            unchecked.redacted_parameter = true;
+            continue;
+        }
+        let findings = match (p.location, values.as_slice()) {
+            // A path segment is one text in the `simple` style.
+            (ParamLocation::Path, [segment]) => {
+                pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, segment)
+            }
+            _ => pyng_spec::validate::validate_texts(spec, &p.ty, &p.constraints, &values),
+        };
+        for f in findings {
+            if f.severity == pyng_spec::Severity::Error {
+                problem(
+                    RuleId::HttpRequestParameters,
+                    format!("parameter `{}`: {} ({})", p.name, f.message, f.rule),
+                    source,
+                );
+            }
         }
     }
     if !op.one_of_params.is_empty() {
@@ -95,6 +94,46 @@ pub(crate) fn check(
         }
     }
     unchecked
+}
+
+/// `http.deprecated`: a call of a deprecated operation, or one that sends a
+/// deprecated parameter.
+fn deprecated(op: &Operation, ex: &Exchange, params: Params<'_>, out: &mut Vec<Finding>) {
+    let source = op.source.as_ref();
+    if op.deprecated {
+        out.push(
+            at_exchange(
+                ex,
+                &op.id,
+                RuleId::HttpDeprecated,
+                format!(
+                    "the request calls `{}`, which the spec marks deprecated",
+                    op.id
+                ),
+            )
+            .with_source(source),
+        );
+    }
+    for p in op.params.iter().filter(|p| p.deprecated) {
+        let sent = match p.location {
+            ParamLocation::Header => header(&ex.request_headers, &p.name).is_some(),
+            ParamLocation::Path | ParamLocation::Query => !params.values(&p.name).is_empty(),
+        };
+        if sent {
+            out.push(
+                at_exchange(
+                    ex,
+                    &op.id,
+                    RuleId::HttpDeprecated,
+                    format!(
+                        "the request sends `{}`, which the spec marks deprecated",
+                        p.name
+                    ),
+                )
+                .with_source(p.source.as_ref().or(source)),
+            );
+        }
+    }
 }
 
 /// The header parameters of `op` in the request's headers (any case).
@@ -121,7 +160,7 @@ fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -
             continue;
         };
         if value == REDACTED {
-            unchecked.redacted_header = true;
+            unchecked.redacted_parameter = true;
             continue;
         }
         for f in pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, value) {

@@ -24,7 +24,7 @@ pub(super) struct Covered {
     pub unsigned_requests: usize,
     pub unsigned_responses: usize,
     /// Exchanges with a header parameter redacted in the recording.
-    pub redacted_headers: usize,
+    pub redacted_parameters: usize,
     /// Exchanges with a documented response header redacted in the recording.
     pub redacted_response_headers: usize,
     /// Calls of an idempotent operation whose replays are not checked.
@@ -79,8 +79,8 @@ impl Engine {
             (RuleId::SignatureResponse, c.unsigned_responses, no_secret),
             (
                 RuleId::HttpRequestParameters,
-                c.redacted_headers,
-                crate::checks::request::REDACTED_HEADER,
+                c.redacted_parameters,
+                crate::checks::request::REDACTED_PARAMETER,
             ),
             (
                 RuleId::HttpResponseHeader,

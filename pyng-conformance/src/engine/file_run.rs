@@ -310,7 +310,7 @@ impl<'e> FileRun<'e> {
         let covered = self.covered.entry(op_ref).or_default();
         covered.exchanges += 1;
         *covered.statuses.entry(p.status).or_default() += 1;
-        covered.redacted_headers += usize::from(p.side.unevaluated.redacted_header);
+        covered.redacted_parameters += usize::from(p.side.unevaluated.redacted_parameter);
         covered.redacted_response_headers +=
             usize::from(p.side.unevaluated.redacted_response_header);
         if let Some(why) = p.side.request_body_unchecked {

@@ -68,6 +68,11 @@ fn operation_doc(cx: &Context, op: &Operation) -> Doc {
         None => doc.markdown(format!("Operation {}.", docs::code(&op.id))),
     };
     doc.opt_text(op.description.as_deref());
+    if op.deprecated {
+        doc.markdown(
+            "Deprecated (`deprecated: true`): it still works, until a draft removes it.".to_owned(),
+        );
+    }
     doc.markdown(docs::code(&format!(
         "{} {}",
         op.method.to_uppercase(),
@@ -216,6 +221,9 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
         doc.opt_text(p.description.as_deref());
         let mut facts = vec![format!("Query parameter {}", docs::code(&p.name))];
         facts.push(if p.required { "required" } else { "optional" }.to_owned());
+        if p.deprecated {
+            facts.push("deprecated".to_owned());
+        }
         if let Some(pattern) = &p.constraints.pattern {
             facts.push(format!("pattern {}", docs::code(pattern)));
         }

@@ -2,27 +2,43 @@
 //! it (an `x-stable` on an operation, an `x-unit` beside a `$ref`) would be
 //! silently ignored. The walk follows the OpenAPI 3.0.3 object structure, so it
 //! knows what kind of object each key stands in; the places each key may stand
-//! are [`crate::extensions::EXTENSIONS`].
+//! are [`crate::extensions::EXTENSIONS`]. The same walk hands every schema to
+//! the keyword check (`keywords.rs`) and every other object to the field check
+//! (`fields.rs`).
 
 use serde_json::{Map, Value};
 
 use crate::diag::Problem;
 use crate::extensions::{Place, extension};
+use crate::openapi_fields::Object;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
-/// Reports the misplaced extensions and returns every schema object the walk
-/// met, for the keyword check (`keywords.rs`), which needs the same structure.
-pub(super) fn misplaced_extensions<'v>(
-    raw: &'v Value,
-    problems: &mut Vec<Problem>,
-) -> Vec<SchemaAt<'v>> {
+/// Reports the misplaced extensions and returns every object the walk met, for
+/// the keyword and field checks, which need the same structure.
+pub(super) fn misplaced_extensions<'v>(raw: &'v Value, problems: &mut Vec<Problem>) -> Walked<'v> {
     let mut walk = Walk {
         problems,
-        schemas: Vec::new(),
+        found: Walked {
+            schemas: Vec::new(),
+            objects: Vec::new(),
+        },
     };
     walk.node(raw, "", Node::Root);
-    walk.schemas
+    walk.found
+}
+
+/// The objects of a document, by kind.
+pub(super) struct Walked<'v> {
+    pub schemas: Vec<SchemaAt<'v>>,
+    pub objects: Vec<ObjectAt<'v>>,
+}
+
+/// An object of the document other than a schema, and where it stands.
+pub(super) struct ObjectAt<'v> {
+    pub object: Object,
+    pub pointer: String,
+    pub members: &'v Map<String, Value>,
 }
 
 /// A schema object of the document and where it stands.
@@ -74,9 +90,20 @@ enum Node {
     Example,
     Components,
     SecurityScheme,
+    Server,
+    ServerVariable,
+    Link,
+    Encoding,
+    OAuthFlows,
+    OAuthFlow,
+    Contact,
+    License,
+    Tag,
+    ExternalDocs,
     /// `property`: under `properties`; `parameter`: a parameter's schema;
     /// `component`: a schema of `components/schemas`; `items`: an array's
-    /// `items` (a parameter's array's items are `parameter`).
+    /// `items` (a parameter's array's items are `parameter`); `response_body`:
+    /// a response's body schema.
     Schema {
         property: bool,
         parameter: bool,
@@ -89,13 +116,45 @@ enum Node {
     Other,
 }
 
+impl Node {
+    /// The OpenAPI object this node is, for the field check; `None` for a
+    /// schema, a map of names or anything the walk does not follow.
+    fn object(self) -> Option<Object> {
+        Some(match self {
+            Node::Root => Object::Document,
+            Node::Info => Object::Info,
+            Node::PathItem => Object::PathItem,
+            Node::Operation => Object::Operation,
+            Node::Parameter => Object::Parameter,
+            Node::RequestBody => Object::RequestBody,
+            Node::Response => Object::Response,
+            Node::Header => Object::Header,
+            Node::MediaType | Node::ResponseMediaType => Object::MediaType,
+            Node::Example => Object::Example,
+            Node::Components => Object::Components,
+            Node::SecurityScheme => Object::SecurityScheme,
+            Node::Server => Object::Server,
+            Node::ServerVariable => Object::ServerVariable,
+            Node::Link => Object::Link,
+            Node::Encoding => Object::Encoding,
+            Node::OAuthFlows => Object::OAuthFlows,
+            Node::OAuthFlow => Object::OAuthFlow,
+            Node::Contact => Object::Contact,
+            Node::License => Object::License,
+            Node::Tag => Object::Tag,
+            Node::ExternalDocs => Object::ExternalDocs,
+            Node::Paths | Node::Responses | Node::Schema { .. } | Node::Other => return None,
+        })
+    }
+}
+
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 struct Walk<'p, 'v> {
     problems: &'p mut Vec<Problem>,
-    schemas: Vec<SchemaAt<'v>>,
+    found: Walked<'v>,
 }
 
 impl<'v> Walk<'_, 'v> {
@@ -110,7 +169,7 @@ impl<'v> Walk<'_, 'v> {
                     response_body,
                 } = node
                 {
-                    self.schemas.push(SchemaAt {
+                    self.found.schemas.push(SchemaAt {
                         pointer: at.to_owned(),
                         members: map,
                         property,
@@ -118,6 +177,12 @@ impl<'v> Walk<'_, 'v> {
                         component,
                         items,
                         response_body,
+                    });
+                } else if let Some(object) = node.object() {
+                    self.found.objects.push(ObjectAt {
+                        object,
+                        pointer: at.to_owned(),
+                        members: map,
                     });
                 }
                 self.object(map, at, node)
@@ -200,6 +265,28 @@ impl<'v> Walk<'_, 'v> {
             (_, "example" | "default" | "enum") => {}
             (Node::Example, "value") => {}
             (Node::Root, "info") => self.node(child, at, Node::Info),
+            (Node::Info, "contact") => self.node(child, at, Node::Contact),
+            (Node::Info, "license") => self.node(child, at, Node::License),
+            (Node::Root | Node::PathItem | Node::Operation, "servers") => {
+                self.list(child, at, Node::Server);
+            }
+            (Node::Link, "server") => self.node(child, at, Node::Server),
+            (Node::Server, "variables") => self.names(child, at, Node::ServerVariable),
+            (Node::Root, "tags") => self.list(child, at, Node::Tag),
+            (Node::Root | Node::Operation | Node::Tag, "externalDocs") => {
+                self.node(child, at, Node::ExternalDocs);
+            }
+            // Runtime expressions and constants, not objects.
+            (Node::Link, "parameters" | "requestBody") => {}
+            (Node::Response | Node::Components, "links") => self.names(child, at, Node::Link),
+            (Node::MediaType | Node::ResponseMediaType, "encoding") => {
+                self.names(child, at, Node::Encoding);
+            }
+            (Node::Encoding, "headers") => self.names(child, at, Node::Header),
+            (Node::SecurityScheme, "flows") => self.node(child, at, Node::OAuthFlows),
+            (Node::OAuthFlows, _) => self.node(child, at, Node::OAuthFlow),
+            // Names and their descriptions.
+            (Node::OAuthFlow, "scopes") => {}
             (Node::Root, "paths") => {
                 self.extensible_names(child, at, Node::PathItem, Node::Paths);
             }
@@ -356,6 +443,16 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::MediaType
         | Node::ResponseMediaType
         | Node::Components
+        | Node::Server
+        | Node::ServerVariable
+        | Node::Link
+        | Node::Encoding
+        | Node::OAuthFlows
+        | Node::OAuthFlow
+        | Node::Contact
+        | Node::License
+        | Node::Tag
+        | Node::ExternalDocs
         | Node::Other => Vec::new(),
     }
 }
@@ -376,6 +473,16 @@ fn message(key: &str, node: Node, allowed: &[Place]) -> String {
         Node::Example => "an example object",
         Node::Components => "`components`",
         Node::SecurityScheme => "a security scheme",
+        Node::Server => "a server",
+        Node::ServerVariable => "a server variable",
+        Node::Link => "a link",
+        Node::Encoding => "an encoding object",
+        Node::OAuthFlows => "`flows`",
+        Node::OAuthFlow => "an OAuth flow",
+        Node::Contact => "`contact`",
+        Node::License => "`license`",
+        Node::Tag => "a tag",
+        Node::ExternalDocs => "`externalDocs`",
         Node::Schema { .. } => "this schema",
         Node::Other => "this object",
     };

@@ -182,11 +182,14 @@ impl Lowerer<'_> {
             Some(cc) if !others => SecurityScheme::Bearer {
                 token_url: Some(cc.token_url.clone()),
             },
+            // The linter refuses each other flow at its key
+            // (`crate::openapi_fields`).
+            _ if others => SecurityScheme::Other,
             _ => {
                 self.error(
                     &push(at, "flows"),
                     RuleId::LintUnsupported,
-                    "only an OAuth 2.0 scheme with the one flow `clientCredentials` is supported",
+                    "an OAuth 2.0 scheme needs its `clientCredentials` flow, the one the kit follows",
                 );
                 SecurityScheme::Other
             }

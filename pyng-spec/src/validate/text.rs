@@ -14,6 +14,8 @@
 //!   form has no nested objects);
 //! - a key sent more than once for a property that is not an array: the
 //!   values as an array of strings, which `schema.type` reports.
+//!
+//! Query and path parameters are read the same way ([`from_texts`]).
 
 use serde_json::{Map, Value};
 
@@ -57,22 +59,49 @@ pub fn from_form(spec: &Spec, ty: &Type, pairs: &[(&str, &str)]) -> Value {
     let mut object = Map::new();
     for (key, values) in grouped {
         let field_ty = model.and_then(|m| m.field(key)).map(|f| &f.ty);
-        let value = match (field_ty, values.as_slice()) {
-            (Some(Type::Array(item)), _) => {
-                let item = spec.value_type(item);
-                Value::Array(values.iter().map(|v| from_text(item, v)).collect())
-            }
-            (Some(t), [one]) => from_text(t, one),
-            (None, [one]) => Value::String((*one).to_owned()),
-            (_, many) => Value::Array(
-                many.iter()
-                    .map(|v| Value::String((*v).to_owned()))
-                    .collect(),
-            ),
+        // Constrained array items are read as the type they constrain.
+        let field_ty = field_ty.map(|t| match t {
+            Type::Array(item) => Type::Array(Box::new(spec.value_type(item).clone())),
+            other => other.clone(),
+        });
+        let value = match &field_ty {
+            Some(t) => from_texts(t, &values),
+            None => from_texts(&Type::String, &values),
         };
         object.insert(key.to_owned(), value);
     }
     Value::Object(object)
+}
+
+/// The items of one text in OpenAPI's `simple` style (a header's, a path
+/// parameter's): an array's items are comma-separated (`1,2,3`, the list
+/// syntax of RFC 9110 § 5.6.1, spaces around an item ignored), whatever
+/// `explode` says; any other type is the one text.
+pub fn simple_items<'t>(ty: &Type, text: &'t str) -> Vec<&'t str> {
+    match ty {
+        Type::Array(_) => text
+            .split(',')
+            .map(|item| item.trim_matches([' ', '\t']))
+            .collect(),
+        _ => vec![text],
+    }
+}
+
+/// The JSON value the values of one repeated key (a form field, a query
+/// parameter) stand for, of type `ty`: an array's items each read as the
+/// item type; one value of another type as [`from_text`] reads it; several
+/// values of a type that is not an array, an array of strings (which
+/// `schema.type` reports).
+pub fn from_texts(ty: &Type, texts: &[&str]) -> Value {
+    match (ty, texts) {
+        (Type::Array(item), _) => Value::Array(texts.iter().map(|v| from_text(item, v)).collect()),
+        (t, [one]) => from_text(t, one),
+        (_, many) => Value::Array(
+            many.iter()
+                .map(|v| Value::String((*v).to_owned()))
+                .collect(),
+        ),
+    }
 }
 
 #[cfg(test)]
