@@ -214,7 +214,8 @@ pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> 
             if depth > 8 || self.out.len() >= MAX_VISITS {
                 return;
             }
-            match ty {
+            // Items or a body with constraints are the type they constrain.
+            match self.spec.value_type(ty) {
                 Type::Array(item) => {
                     let item = self.spec.value_type(item);
                     self.walk(item, &pointer::push(at, "0"), depth + 1);

@@ -181,13 +181,8 @@ struct Differ<'s> {
     new: &'s Spec,
 }
 
-/// `ty` with each array's constrained items replaced by the type they
-/// constrain: what a value is, constraints aside.
 fn shape(spec: &Spec, ty: &Type) -> Type {
-    match spec.value_type(ty) {
-        Type::Array(item) => Type::Array(Box::new(shape(spec, item))),
-        other => other.clone(),
-    }
+    spec.shape(ty)
 }
 
 /// The field of a constrained body type `ty`, if it is one.

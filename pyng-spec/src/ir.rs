@@ -116,6 +116,14 @@ impl Spec {
         }
         ty
     }
+    /// `ty` with every constrained type in it (itself, array items) replaced
+    /// by the type it constrains: what a value is, constraints aside.
+    pub fn shape(&self, ty: &Type) -> Type {
+        match self.value_type(ty) {
+            Type::Array(item) => Type::Array(Box::new(self.shape(item))),
+            other => other.clone(),
+        }
+    }
     /// The state machines of this spec, with their enums.
     pub fn state_machines(&self) -> impl Iterator<Item = (&EnumDef, &StateMachine)> {
         self.types.values().filter_map(|t| match t {

@@ -867,7 +867,7 @@ fn pointer_resolves(spec: &Spec, ty: &Type, pointer: &str) -> bool {
     let Some(tokens) = crate::pointer::tokens(pointer) else {
         return false;
     };
-    let mut ty = ty.clone();
+    let mut ty = spec.value_type(ty).clone();
     for t in tokens {
         let next = match &ty {
             Type::Named(n) => spec

@@ -95,7 +95,12 @@ pub fn validate_text(
     constraints: &Constraints,
     text: &str,
 ) -> Vec<Finding> {
-    validate_texts(spec, ty, constraints, &text::simple_items(ty, text))
+    validate_texts(
+        spec,
+        ty,
+        constraints,
+        &text::simple_items(&spec.shape(ty), text),
+    )
 }
 
 /// Validates the values of one repeated key (a query parameter's), read as
@@ -125,7 +130,8 @@ pub fn validate_texts(
         default: None,
         pointer: String::new(),
     };
-    let value = text::from_texts(ty, texts);
+    // Read as the type's shape; its constraints are checked below.
+    let value = text::from_texts(&spec.shape(ty), texts);
     let mut v = Validator {
         spec,
         direction: Direction::Request,
