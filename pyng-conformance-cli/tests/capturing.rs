@@ -254,8 +254,8 @@ fn recipe_the_recorder() {
         let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
         assert_lacks(file, &text, &[TOKEN]);
         assert!(
-            text.contains("\"authorization\":\"<redacted>\"")
-                || text.contains("\"Authorization\":\"<redacted>\""),
+            text.contains("\"authorization\":\"Bearer <redacted>\"")
+                || text.contains("\"Authorization\":\"Bearer <redacted>\""),
             "{text}"
         );
         let (code, report) = check(dir.path(), file);

@@ -141,6 +141,7 @@ fn spec_durations_at_the_integer_limits_do_not_panic() {
         let run = Poller {
             engine: &engine,
             target: &target,
+            creation: None,
             client: &client,
             auth: &mut auth,
             stop: &stop,
@@ -268,6 +269,7 @@ fn ndjson_runs_keep_no_bodies_in_memory() {
     let run = Poller {
         engine: &engine,
         target: &target,
+        creation: None,
         client: &client,
         auth: &mut auth,
         stop: &stop,

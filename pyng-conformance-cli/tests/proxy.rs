@@ -123,7 +123,7 @@ fn behaving_traffic_stops_at_the_final_state_and_checks_clean() {
     let lines = std::fs::read_to_string(dir.path().join("run.ndjson")).unwrap();
     assert_eq!(lines.lines().count(), states.len() + 1, "{lines}");
     assert!(
-        lines.contains("\"authorization\":\"<redacted>\""),
+        lines.contains("\"authorization\":\"Bearer <redacted>\""),
         "{lines}"
     );
     let offline = live_support::offline_engine().check_file(&dir.path().join("run.ndjson"));

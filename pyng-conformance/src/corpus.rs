@@ -36,11 +36,12 @@ fn time(ms: i64) -> String {
 
 /// One exchange object, its keys in the order `poll` writes them (a
 /// `Value` object would sort them, putting the body before the status). A
-/// status poll is a GET, without a request body; every response header is
-/// read into the exchange, so there are two, as a status API sends them.
+/// status poll is a GET, without a request body, with its bearer token
+/// redacted as `poll` records it; every response header is read into the
+/// exchange, so there are two, as a status API sends them.
 fn exchange(ms: i64, url: &str, body: &Value) -> String {
     let object = format!(
-        r#"{{"startedAt":{},"request":{{"method":"GET","url":{},"headers":{{"Content-Type":"application/json"}}}},"response":{{"status":200,"headers":{{"Cache-Control":"no-store","Content-Type":"application/json;charset=UTF-8"}},"body":{}}}}}"#,
+        r#"{{"startedAt":{},"request":{{"method":"GET","url":{},"headers":{{"Authorization":"Bearer <redacted>","Content-Type":"application/json"}}}},"response":{{"status":200,"headers":{{"Cache-Control":"no-store","Content-Type":"application/json;charset=UTF-8"}},"body":{}}}}}"#,
         Value::String(time(ms)),
         Value::String(url.to_owned()),
         body

@@ -94,10 +94,12 @@ pub fn owned_pairs(
 
 pub use crate::redact::{REDACTED, is_secret_header};
 
-/// Returns the header as it may be stored: credentials replaced by [`REDACTED`].
+/// Returns the header as it may be stored: credentials replaced by [`REDACTED`]
+/// (after their scheme, `Bearer <redacted>`: [`crate::redact::redacted_value`]).
 pub fn redact_header<'a>(name: Cow<'a, str>, value: Cow<'a, str>) -> (Cow<'a, str>, Cow<'a, str>) {
     if is_secret_header(&name) {
-        (name, Cow::Borrowed(REDACTED))
+        let redacted = crate::redact::redacted_value(&value);
+        (name, redacted)
     } else {
         (name, value)
     }
@@ -272,9 +274,22 @@ mod tests {
 
     #[test]
     fn credentials_are_redacted() {
+        // The scheme says what kind of credential was sent; it is no secret.
         assert_eq!(
             redact_header("Authorization".into(), "Bearer abc".into()).1,
-            REDACTED
+            format!("Bearer {REDACTED}")
+        );
+        // Without a scheme the kit knows, the first word may be the secret.
+        for value in ["abc", "Token abc", "Bearer", "Bearer  "] {
+            assert_eq!(
+                redact_header("Authorization".into(), value.into()).1,
+                REDACTED,
+                "{value}"
+            );
+        }
+        assert_eq!(
+            redact_header("Cookie".into(), "Basic x".into()).1,
+            format!("Basic {REDACTED}")
         );
         assert_eq!(
             redact_header("Accept".into(), "application/json".into()).1,

@@ -31,7 +31,7 @@ use std::io::{BufRead, Write};
 
 use json::{Node, Span};
 pub(crate) use matcher::scrub;
-pub use names::{is_secret_field, is_secret_header};
+pub use names::{is_redacted, is_secret_field, is_secret_header, redacted_value};
 
 /// The placeholder that replaces a credential.
 pub const REDACTED: &str = "<redacted>";
@@ -175,7 +175,7 @@ impl Redactor {
             .iter()
             .map(|(k, v)| {
                 let value = if is_secret_header(k) {
-                    REDACTED.to_owned()
+                    redacted_value(v).into_owned()
                 } else {
                     self.text(v)
                 };
@@ -349,7 +349,7 @@ impl Walk<'_, '_> {
         };
         let r = self.redactor;
         let clean: Cow<'_, str> = match meaning {
-            Meaning::Credential => Cow::Borrowed(REDACTED),
+            Meaning::Credential => redacted_value(&value),
             Meaning::Url => Cow::Owned(r.url_cow(&value).into_owned()),
             Meaning::Body => Cow::Owned(r.body(&value, self.nesting + 1).into_owned()),
             Meaning::Text => Cow::Owned(r.scrub_text(&value).into_owned()),

@@ -117,7 +117,7 @@ fn har_post_data_text_and_params_are_the_request_body() {
         let har = har(&format!(r#""postData":{post_data}"#));
         let read = exchanges("r.har", har.as_bytes());
         assert_fields(&read[0], FORM_BODY.as_bytes());
-        assert_eq!(read[0].request_headers[0].1, REDACTED);
+        assert_eq!(read[0].request_headers[0].1, format!("Basic {REDACTED}"));
     }
     let charset = exchanges(
         "r.har",

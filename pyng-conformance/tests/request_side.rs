@@ -575,3 +575,80 @@ fn a_redacted_query_parameter_is_not_checked_and_says_so() {
         1
     );
 }
+
+/// The bundled transaction spec's status call, with these request headers.
+fn status_call(headers: Value) -> Report {
+    let url = "https://h.example/checkout/site-1/transaction-status?paymentIntentId=pi_1";
+    let x = json!({
+        "startedAt": "2024-11-17T05:30:00Z",
+        "request": {"method": "GET", "url": url, "headers": headers},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"},
+            "body": {"data": {"transactionStatus": "Pending"}, "traceId": "t"}}
+    });
+    let doc = json!({"format": "pyng-recording", "version": 1, "exchanges": [x]});
+    Engine::with_bundled_specs()
+        .unwrap()
+        .check_bytes("r.json", &serde_json::to_vec(&doc).unwrap())
+}
+
+#[test]
+fn a_request_without_the_credentials_its_security_asks_for_is_a_finding() {
+    for (headers, sent) in [
+        (json!({}), "no `Authorization`"),
+        (
+            json!({"Authorization": "Basic dXNlcjpwYXNz"}),
+            "`Authorization: Basic`",
+        ),
+        (json!({"Authorization": "Digest s3cr3t"}), "another scheme"),
+    ] {
+        let r = status_call(headers.clone());
+        let found: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule == "http.request-credentials")
+            .collect();
+        assert_eq!(found.len(), 1, "{headers}: {:#?}", r.findings);
+        assert!(
+            found[0].message.contains("`Authorization: Bearer`"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains(sent), "{}", found[0].message);
+        assert!(!found[0].message.contains("s3cr3t"), "{}", found[0].message);
+    }
+    for headers in [
+        json!({"Authorization": "Bearer abc"}),
+        json!({"authorization": "bearer abc"}),
+        json!({"Authorization": "Bearer <redacted>"}),
+    ] {
+        let r = status_call(headers.clone());
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.rule == "http.request-credentials"),
+            "{headers}: {:#?}",
+            r.findings
+        );
+        assert!(
+            !r.coverage
+                .not_evaluated
+                .contains_key("http.request-credentials")
+        );
+    }
+    // Redacted whole (or sent without a scheme word, which redacts whole):
+    // present, but its scheme is not judged, and the coverage says so.
+    for value in [pyng_conformance::redact::REDACTED, "s3cr3t-token"] {
+        let r = status_call(json!({"Authorization": value}));
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.rule == "http.request-credentials"),
+            "{:#?}",
+            r.findings
+        );
+        assert_eq!(
+            r.coverage.not_evaluated["http.request-credentials"].exchanges,
+            1
+        );
+    }
+}

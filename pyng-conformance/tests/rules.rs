@@ -366,6 +366,15 @@ const CASES: &[Case] = &[
         || check(vec![exchange(0, TX, 200, tx("Pending"))]),
     ),
     (
+        "http.request-credentials",
+        || {
+            let mut x = exchange(0, TX, 200, tx("Pending"));
+            x["request"]["headers"] = json!({"Authorization": "Basic dXNlcjpwYXNz"});
+            check(vec![x])
+        },
+        || check(vec![exchange(0, TX, 200, tx("Pending"))]),
+    ),
+    (
         "http.deprecated",
         || got_order("https://api.example/v1/orders/1/receipt"),
         || got_order("https://api.example/v1/orders/1?page=2"),

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use pyng_spec::Severity;
 use pyng_spec::ir::{Spec, Type, Unit};
 use pyng_spec::synth::{self, Options};
+use pyng_spec::validate;
 
 use crate::clock::format_rfc3339_millis;
 use crate::plan::{TimeField, time_fields};
@@ -82,7 +84,37 @@ pub(crate) fn error_body(spec: &Spec, ty: &Type, seed: u64, message: &str, now_m
         time_values(spec, ty, &times),
     );
     set_messages(&mut body, message);
+    // Synthesis may give a list of errors several entries, which now all say
+    // the same: say it once, unless the schema wants more (`minItems`).
+    let mut once = body.clone();
+    dedup_items(&mut once);
+    let valid = |b: &Value| {
+        validate::validate(spec, ty, b)
+            .iter()
+            .all(|f| f.severity != Severity::Error)
+    };
+    if once != body && valid(&once) {
+        return once;
+    }
     body
+}
+
+/// Array items equal to an earlier item of the same array, removed (at every depth).
+fn dedup_items(v: &mut Value) {
+    match v {
+        Value::Object(map) => map.values_mut().for_each(dedup_items),
+        Value::Array(items) => {
+            items.iter_mut().for_each(dedup_items);
+            let mut kept: Vec<Value> = Vec::with_capacity(items.len());
+            for item in items.drain(..) {
+                if !kept.contains(&item) {
+                    kept.push(item);
+                }
+            }
+            *items = kept;
+        }
+        _ => {}
+    }
 }
 
 fn set_messages(v: &mut Value, message: &str) {

@@ -21,16 +21,17 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value};
 
 use pyng_spec::Severity;
-use pyng_spec::ir::{BodyEncoding, Spec, Type};
+use pyng_spec::ir::{BodyEncoding, Spec, TimeoutLimit, Type};
 use pyng_spec::pointer;
 use pyng_spec::validate::{self, Direction};
 
 use crate::app::App;
-use crate::body::{seed_of, synthesise};
+use crate::body::{Times, seed_of, synthesise, time_values};
 use crate::handler::{Checked, Rejected, refuse_bad, resource_seed};
 use crate::plan::OpPlan;
 use crate::roles::Creation;
 use crate::routes::SCENARIO_HEADER;
+use crate::scenario::Scenario;
 use crate::state::Created;
 
 /// Scenario text safe in a path segment, a query value and an id pattern.
@@ -243,6 +244,17 @@ pub(crate) fn create(
     if let Some(name) = id_field {
         fields.insert(name, Value::String(id.clone()));
     }
+    // The creation shows the deadline its polls will show (the linked
+    // machine's `deadlineField`, from the creation's time and the id's
+    // scenario), so the values it returned stay as they were.
+    let times = Times {
+        now_ms: now,
+        changed_ms: now,
+        deadline: target_deadline(app, target, &id, now),
+    };
+    for (name, value) in time_values(spec, ok_type, &times) {
+        fields.entry(name).or_insert(value);
+    }
     let seed = resource_seed(plan, req) ^ seed_of([id.as_str()]);
     let mut out = synthesise(spec, ok_type, seed, states, fields);
     set_at(&mut out, &creation.id_pointer, Value::String(id));
@@ -252,6 +264,32 @@ pub(crate) fn create(
         }
     }
     Ok((ok_status(plan), out))
+}
+
+/// The linked operation's `deadlineField` and the deadline a poll of `id`
+/// will give it: the creation's time plus the TTL of the id's scenario
+/// (`expire-S`), else `deadline_ttl_seconds`, as `handler` computes it.
+fn target_deadline(app: &App, target: &OpPlan, id: &str, now: i64) -> Option<(String, i64)> {
+    let status = target.status.as_ref()?;
+    let field = status
+        .machine
+        .machine
+        .timeouts
+        .iter()
+        .find_map(|t| match &t.limit {
+            TimeoutLimit::DeadlineField(f) => Some(f.clone()),
+            TimeoutLimit::AfterSeconds(_) => None,
+        })?;
+    let ttl_s = Scenario::parse_id(id, &status.machine.values)
+        .unwrap_or_default()
+        .schedule(&status.machine)
+        .ok()
+        .and_then(|s| s.ttl_seconds)
+        .unwrap_or(app.deadline_ttl_seconds);
+    let ttl_ms = i64::try_from(ttl_s)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(1000);
+    Some((field, now.saturating_add(ttl_ms)))
 }
 
 fn ok_status(plan: &OpPlan) -> StatusCode {

@@ -525,8 +525,13 @@ pub struct Operation {
     pub echo: Vec<Echo>,
     /// `x-idempotency`: the request header whose value makes a replay.
     pub idempotency: Option<Idempotency>,
-    /// Names of the security schemes that apply.
+    /// Names of the security schemes that apply (of every requirement).
     pub security: Vec<String>,
+    /// The security requirements (the operation's, else the document's):
+    /// a request meets one when it carries the credentials of every scheme
+    /// it names; an empty requirement (`{}`) makes credentials optional, and
+    /// no requirement at all means none are asked for.
+    pub security_requirements: Vec<Vec<String>>,
     /// Pointer to the operation object in the spec document.
     pub pointer: String,
 }

@@ -821,12 +821,13 @@ impl<'a> Lowerer<'a> {
                 header: i.header,
                 source: i.source.as_deref().map(parse_source),
             });
-        let security = op
+        let security_requirements: Vec<Vec<String>> = op
             .security
             .as_ref()
             .or(self.doc.security.as_ref())
-            .map(|reqs| reqs.iter().flat_map(|r| r.keys().cloned()).collect())
+            .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
             .unwrap_or_default();
+        let security = security_requirements.iter().flatten().cloned().collect();
         Some(Operation {
             id,
             method: method.to_ascii_uppercase(),
@@ -847,6 +848,7 @@ impl<'a> Lowerer<'a> {
             echo,
             idempotency,
             security,
+            security_requirements,
             pointer: at.to_owned(),
         })
     }

@@ -332,7 +332,7 @@ pub const FIELDS: &[Field] = &[
     read(
         Operation,
         "security",
-        "token and signature handling of `poll`, the sandbox and the signature rules",
+        "the credentials of recorded requests (`http.request-credentials`), tokens and signatures of `poll` and the sandbox",
     ),
     refused_by_loader(
         Operation,

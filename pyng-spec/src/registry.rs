@@ -136,6 +136,9 @@ registry! {
     HttpRequestBody = "http.request-body", Error, TRAFFIC,
         "The recorded request sends the body the operation documents: one when `required`, of a documented media type (JSON or form), readable as it; its content is checked with the `schema.*` rules.",
         "the operation's `requestBody`";
+    HttpRequestCredentials = "http.request-credentials", Error, TRAFFIC,
+        "The recorded request carries the credentials of one of the operation's security requirements: `Authorization: Bearer` for a bearer or OAuth 2.0 scheme, `Authorization: Basic` for HTTP basic (a signed query is `signature.request`'s; a redacted value counts as present).",
+        "the operation's (or the document's) `security`";
     HttpDeprecated = "http.deprecated", Warning, TRAFFIC,
         "The recorded request calls no operation, and sends no parameter, that the spec marks `deprecated` (a warning: it still works, until it is removed).",
         "`deprecated` of an operation or a parameter";

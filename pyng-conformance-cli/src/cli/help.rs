@@ -45,7 +45,8 @@ recording and the report; a second Ctrl-C quits at once without them (exit 130).
 Exit codes: 0 no finding is an error; 1 one is (--deny, --allow, --strict as \
 for check); 2 usage or configuration error (unknown operation or parameter, bad \
 URL, missing credential variable, refused token request, a bearer token the \
-server refuses, any other client-fault 4xx, a spec that does not load, a \
+server refuses, any other client-fault 4xx, a creation (--create) that leads \
+to no resource to poll, a spec that does not load, a \
 recording or HAR that cannot be written) and a server that cannot be reached, \
 speaks no HTTP or sends a body over the limit; 130 a second Ctrl-C.
 
@@ -53,7 +54,9 @@ Examples:
   PYNG_CLIENT_ID=sandbox-client PYNG_CLIENT_SECRET=sandbox-client-secret \\
     pyng-conformance poll --base-url http://127.0.0.1:8080 --payment-intent pi-settled-3 --site site-1 --record settled.json
   pyng-conformance poll --base-url http://127.0.0.1:8080 --payment-intent pi-settled-3.amount-mismatch \\
-    --site site-1 --interval 1s --format junit --output poll-junit.xml";
+    --site site-1 --interval 1s --format junit --output poll-junit.xml
+  pyng-conformance poll --base-url http://127.0.0.1:8080 --create createPaymentIntent \\
+    --param siteId=site-1 --create-body '{\"amount\":1500}' --record flow.json";
 
 pub const REDACT: &str = "\
 Exit codes: 0 written; 2 usage error, an unset --secret-env variable, an input \

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use pyng_conformance::Finding;
 use pyng_conformance::report::terminal::escape_controls;
+use pyng_conformance_cli::live::creation::{Creation, CreationArgs};
 use pyng_conformance_cli::live::poller::{Observer, PollRun};
 use pyng_conformance_cli::live::record::{Form, RecordedExchange};
 use pyng_conformance_cli::live::repeats::Repeats;
@@ -75,6 +76,19 @@ pub struct PollArgs {
     /// Spec files to load instead of the bundled ones (repeatable).
     #[arg(long = "spec", value_name = "FILE")]
     specs: Vec<PathBuf>,
+
+    /// Begin with the creation call: the operation whose success response's
+    /// `links` lead to the polled one (default with a --create-body: the one
+    /// operation that links to --operation). Its link fills the polled
+    /// operation's parameters; `--param`s go to whichever has them.
+    #[arg(long, value_name = "OPERATION_ID")]
+    create: Option<String>,
+    /// The creation's request body (JSON; form text for a form-only operation).
+    #[arg(long, value_name = "BODY", conflicts_with = "create_body_file")]
+    create_body: Option<String>,
+    /// The creation's request body, from a file.
+    #[arg(long, value_name = "FILE")]
+    create_body_file: Option<PathBuf>,
 
     /// Time between polls (default: the operation's x-polling interval).
     #[arg(long, value_parser = duration::parse, value_name = "DURATION")]
@@ -151,8 +165,12 @@ fn pair(sep: char) -> impl Fn(&str) -> Result<(String, String), String> + Clone 
     }
 }
 
-/// `--operation` and `--param`s after the shorthands.
-fn operation_and_params(args: &PollArgs) -> Result<(String, Vec<(String, String)>), String> {
+/// `--param NAME=VALUE`s, in the order given.
+type Params = Vec<(String, String)>;
+
+/// `--operation` (none yet when a creation's link names it) and `--param`s
+/// after the shorthands.
+fn operation_and_params(args: &PollArgs) -> Result<(Option<String>, Params), String> {
     let mut operation = args.operation.clone();
     let mut params = args.params.clone();
     let given = [
@@ -176,10 +194,23 @@ fn operation_and_params(args: &PollArgs) -> Result<(String, Vec<(String, String)
     if let Some(entity) = &args.entity_id {
         params.push(("authentication.entityId".to_owned(), entity.clone()));
     }
-    let operation = operation.ok_or(
-        "say what to poll: --operation ID with --param NAME=VALUE, or --payment-intent, --checkout-session, --peach-checkout",
-    )?;
     Ok((operation, params))
+}
+
+/// What to poll when no creation begins the flow.
+const SAY_WHAT_TO_POLL: &str = "say what to poll: --operation ID with --param NAME=VALUE, or --payment-intent, --checkout-session, --peach-checkout, or --create OPERATION_ID with --create-body";
+
+/// The creation's request body from `--create-body` or `--create-body-file`.
+fn create_body(args: &PollArgs) -> Result<Option<Vec<u8>>, String> {
+    if let Some(text) = &args.create_body {
+        return Ok(Some(text.as_bytes().to_vec()));
+    }
+    match &args.create_body_file {
+        Some(path) => std::fs::read(path)
+            .map(Some)
+            .map_err(|e| format!("--create-body-file {}: {e}", path.display())),
+        None => Ok(None),
+    }
 }
 
 /// The signing secret's variable when neither the flag nor the config names one.
@@ -246,14 +277,49 @@ pub fn run(mut args: PollArgs) -> ExitCode {
             base_url = format!("{base_url}/{prefix}");
         }
     }
-    let target = match Target::resolve(&specs, &operation, &base_url, &params, &args.headers) {
-        Ok(t) => t,
-        Err(e) => return usage(e),
+    let creating =
+        args.create.is_some() || args.create_body.is_some() || args.create_body_file.is_some();
+    let creation = if creating {
+        let body = match create_body(&args) {
+            Ok(b) => b,
+            Err(e) => return usage(e),
+        };
+        let flow = CreationArgs {
+            create: args.create.clone(),
+            operation: operation.clone(),
+            params: params.clone(),
+            headers: args.headers.clone(),
+            body,
+        };
+        match Creation::resolve(&specs, &base_url, flow) {
+            Ok(c) => Some(c),
+            Err(e) => return usage(e),
+        }
+    } else {
+        None
     };
-    let auth = match credentials(&args, &target) {
+    let polled_alone;
+    let target = match &creation {
+        Some(c) => &c.status,
+        None => {
+            let Some(operation) = &operation else {
+                return usage(SAY_WHAT_TO_POLL);
+            };
+            polled_alone =
+                match Target::resolve(&specs, operation, &base_url, &params, &args.headers) {
+                    Ok(t) => t,
+                    Err(e) => return usage(e),
+                };
+            &polled_alone
+        }
+    };
+    let auth = match credentials(&args, target) {
         Ok(a) => a,
         Err(e) => return usage(e),
     };
+    if let Some(missing) = creation.as_ref().and_then(|c| auth.missing_for(&c.target)) {
+        return usage(missing);
+    }
     let redactor = known_secrets(&args, &auth);
     if let Some(secret) = auth.signing_secret().filter(|_| target.signature.is_some()) {
         // The same secret verifies signatures in the checks (give it to `check
@@ -321,7 +387,15 @@ pub fn run(mut args: PollArgs) -> ExitCode {
             .line
             .println(&escape_controls(&redactor.text(&format!(
                 "pyng-conformance poll: {} every {} for at most {}",
-                target.url(None),
+                match &creation {
+                    Some(c) => format!(
+                        "{} {}, then {} from its link,",
+                        c.target.op.method.to_ascii_uppercase(),
+                        c.target.url(None),
+                        target.op.id
+                    ),
+                    None => target.url(None),
+                },
                 duration::show(interval),
                 duration::show(deadline)
             ))));
@@ -329,7 +403,8 @@ pub fn run(mut args: PollArgs) -> ExitCode {
     let mut info = args.report.run_info(&engine, false);
     let run = Poller {
         engine: &engine,
-        target: &target,
+        target,
+        creation: creation.as_ref(),
         client: &client,
         auth: &mut auth,
         stop: &stop,

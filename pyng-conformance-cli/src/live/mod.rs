@@ -9,6 +9,7 @@
 //! interval from `x-polling`. Nothing here names an operation.
 //!
 //! - [`target`]: operation + parameters -> request URL, auth needs, stop states.
+//! - [`creation`]: a flow that begins with the creation call, its link to the polled operation.
 //! - [`client`]: HTTP with timeouts, retries with backoff, `Retry-After`.
 //! - [`auth`]: bearer token (environment or client credentials), signed queries.
 //! - [`token`]: the token endpoint's answer, read without trusting it.
@@ -23,6 +24,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod creation;
 pub mod expiry;
 pub mod poller;
 pub mod proxy;

@@ -12,6 +12,7 @@ use super::auth::Auth;
 use super::client::{
     Event, Failure, HttpClient, Request, Response, Sent, TransportError, parse_retry_after,
 };
+use super::creation::Creation;
 use super::expiry::Expiry;
 use super::record::{Form, RecordedExchange, Recording, Redactor};
 use super::sink::Sink;
@@ -51,6 +52,10 @@ pub enum End {
     Transport(TransportError),
     /// No bearer token could be had (the message is redacted).
     Auth(String),
+    /// The flow's creation call did not lead to a resource to poll: refused,
+    /// undocumented, or its link's value missing (the message says which;
+    /// redacted).
+    Creation(String),
     /// The server blames the request (see [`aborts`]): polling again would
     /// get the same answer. `detail` is a redacted excerpt of the body.
     Refused {
@@ -64,7 +69,10 @@ pub enum End {
 impl End {
     /// The run could not do its job: a usage or environment problem (exit 2).
     pub fn is_failure(&self) -> bool {
-        matches!(self, End::Transport(_) | End::Auth(_) | End::Refused { .. })
+        matches!(
+            self,
+            End::Transport(_) | End::Auth(_) | End::Creation(_) | End::Refused { .. }
+        )
     }
 }
 
@@ -90,6 +98,7 @@ impl std::fmt::Display for End {
             End::Interrupted => f.write_str("interrupted"),
             End::Transport(e) => write!(f, "{e}"),
             End::Auth(e) => write!(f, "authentication failed: {e}"),
+            End::Creation(e) => write!(f, "the creation did not lead to a resource to poll: {e}"),
             End::Refused { status, detail } => write!(
                 f,
                 "HTTP {status}: the server refuses the request (wrong credentials, signature or parameters?); polling stopped{}",
@@ -143,8 +152,12 @@ pub trait Observer {
 pub struct Poller<'a, 's> {
     /// The engine that checks each response.
     pub engine: &'a Engine,
-    /// What to poll.
+    /// What to poll; with a [`Self::creation`], the target waiting for the
+    /// values of the creation's link.
     pub target: &'a Target<'s>,
+    /// The creation call that begins the flow, sent and checked before the
+    /// first poll (`poll --create`).
+    pub creation: Option<&'a Creation<'s>>,
     /// The HTTP client.
     pub client: &'a HttpClient,
     /// The credentials (a token fetched during the run is kept here).
@@ -193,7 +206,7 @@ struct Run<'a, 's> {
     clock: super::client::WallClock,
 }
 
-impl Run<'_, '_> {
+impl<'s> Run<'_, 's> {
     /// Records, checks and reports one response; returns the state it shows.
     fn response(
         &mut self,
@@ -228,6 +241,92 @@ impl Run<'_, '_> {
         state
     }
 
+    /// The creation call that begins a flow, recorded and checked as the
+    /// first exchange (so the engine joins it to the polls), and the polled
+    /// target its link fills. Sent once, unless it is idempotent: a retry of
+    /// a creation without a key could create a second resource.
+    fn create(
+        &mut self,
+        creation: &Creation<'s>,
+        auth: &mut Auth,
+        client: &HttpClient,
+        stop: &StopSignal,
+        observer: &mut dyn Observer,
+    ) -> Result<Target<'s>, End> {
+        let target = &creation.target;
+        let authorization = match auth.authorization(target, client, stop, Some(self.deadline)) {
+            Ok(a) => a,
+            Err(_) if stop.is_stopped() => return Err(End::Interrupted),
+            Err(e) => return Err(End::Auth(clip(&self.redactor.text(&e.0), MESSAGE))),
+        };
+        self.learn(auth);
+        let req = creation.request(
+            authorization.as_ref().map(|a| a.expose()),
+            auth.sign(target).as_deref(),
+        );
+        let resp = if creation.retriable() {
+            let sent = client.send(&req, stop, Some(self.deadline), &mut |event| match event {
+                Event::Response(resp) => {
+                    self.response(&req, resp, observer);
+                }
+                Event::Retrying { reason, wait } => observer.note(&self.redactor.text(&format!(
+                    "{reason}; retrying the creation in {:.1} s",
+                    wait.as_secs_f64()
+                ))),
+            });
+            match sent {
+                Sent::Response(resp) => resp,
+                Sent::Stopped => return Err(End::Interrupted),
+                Sent::Unreachable(mut e) => {
+                    e.message = self.redactor.text(&e.message);
+                    return Err(End::Transport(e));
+                }
+            }
+        } else {
+            let budget = self.deadline.saturating_duration_since(Instant::now());
+            match client.send_once(&req, Some(budget)) {
+                Ok(resp) => {
+                    self.response(&req, &resp, observer);
+                    resp
+                }
+                Err(mut e) => {
+                    e.message = self.redactor.text(&e.message);
+                    return Err(End::Transport(e));
+                }
+            }
+        };
+        let op = &target.op.id;
+        if resp.status == 401 && target.needs_bearer {
+            return Err(End::Auth(format!(
+                "HTTP 401: the server refused the access token for {op}"
+            )));
+        }
+        if !(200..300).contains(&resp.status) {
+            return Err(End::Creation(format!(
+                "{op} answered HTTP {}{}",
+                resp.status,
+                match excerpt(&self.redactor.bytes(&resp.body)) {
+                    d if d.is_empty() => String::new(),
+                    d => format!(": {d}"),
+                }
+            )));
+        }
+        creation
+            .follow(&req, &resp)
+            .map_err(|e| End::Creation(clip(&self.redactor.text(&e), MESSAGE)))
+    }
+
+    /// Every secret `auth` holds now (a token it fetched), for what is printed
+    /// and recorded.
+    fn learn(&mut self, auth: &Auth) {
+        for s in auth.secrets() {
+            self.redactor.add(s);
+        }
+        for s in auth.derived_secrets() {
+            self.redactor.add(&s);
+        }
+    }
+
     fn progress(&self) -> Progress {
         let now = Instant::now();
         Progress {
@@ -247,12 +346,13 @@ impl Run<'_, '_> {
     }
 }
 
-impl Poller<'_, '_> {
+impl<'s> Poller<'_, 's> {
     /// Polls until a final state, the deadline, a stop or an error.
     pub fn run(self, observer: &mut dyn Observer) -> PollRun {
         let Poller {
             engine,
             target,
+            creation,
             client,
             auth,
             stop,
@@ -262,6 +362,9 @@ impl Poller<'_, '_> {
             redactor,
             sink,
         } = self;
+        // Declared before the run that borrows it: the target the creation's
+        // link fills.
+        let linked: Target<'s>;
         let started = Instant::now();
         let deadline = later(started, config.deadline);
         let mut run = Run {
@@ -285,116 +388,131 @@ impl Poller<'_, '_> {
             deadline,
             clock: client.clock(),
         };
-        let finals = target.final_states();
-        let mut finals_seen = 0u32;
-        let mut renewed_token = false;
         observer.progress(&run.progress());
-        let end = loop {
-            if stop.is_stopped() {
-                break End::Interrupted;
-            }
-            let poll_started = Instant::now();
-            let authorization = match auth.authorization(target, client, stop, Some(deadline)) {
-                Ok(a) => a,
-                Err(_) if stop.is_stopped() => break End::Interrupted,
-                Err(e) => break End::Auth(clip(&run.redactor.text(&e.0), MESSAGE)),
-            };
-            for s in auth.secrets() {
-                run.redactor.add(s);
-            }
-            for s in auth.derived_secrets() {
-                run.redactor.add(&s);
-            }
-            let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
-            headers.extend(target.headers());
-            if let Some(a) = &authorization {
-                headers.push(("Authorization".to_owned(), a.expose().to_owned()));
-            }
-            let req = Request {
-                method: target.op.method.to_ascii_uppercase(),
-                url: target.url(auth.sign(target).as_deref()),
-                headers,
-                body: Vec::new(),
-            };
-            run.polls += 1;
-            let mut poll_state = None;
-            let sent = client.send(&req, stop, Some(deadline), &mut |event| match event {
-                Event::Response(resp) => poll_state = run.response(&req, resp, observer),
-                Event::Retrying { reason, wait } => observer.note(&run.redactor.text(&format!(
-                    "{reason}; retrying in {:.1} s",
-                    wait.as_secs_f64()
-                ))),
-            });
-            // A `Retry-After` the client could not wait out (it would pass the
-            // deadline, or retries ran out) still holds for the next poll.
-            let mut not_before = None;
-            match sent {
-                Sent::Stopped => break End::Interrupted,
-                Sent::Unreachable(mut e) => {
-                    e.message = run.redactor.text(&e.message);
-                    if e.kind == Failure::Unreachable && Instant::now() >= deadline {
-                        // Cut short by the deadline, not by the server.
-                        observer.note(&format!(
-                            "the request in flight at the deadline was abandoned ({e})"
-                        ));
-                        break End::Deadline;
+        let end = 'flow: {
+            let target = match creation {
+                None => target,
+                Some(c) => match run.create(c, auth, client, stop, observer) {
+                    Ok(t) => {
+                        linked = t;
+                        run.target = &linked;
+                        &linked
                     }
-                    break End::Transport(e);
+                    Err(end) => break 'flow end,
+                },
+            };
+            let finals = target.final_states();
+            let mut finals_seen = 0u32;
+            let mut renewed_token = false;
+            loop {
+                if stop.is_stopped() {
+                    break End::Interrupted;
                 }
-                Sent::Response(resp) => {
-                    if matches!(resp.status, 429 | 503) {
-                        not_before = resp
-                            .header("retry-after")
-                            .and_then(parse_retry_after)
-                            .map(|d| later(Instant::now(), d.min(client.config().max_wait)));
-                    }
-                    if resp.status == 401 && target.needs_bearer {
-                        if !renewed_token && auth.token_rejected() {
-                            renewed_token = true;
-                            observer
-                                .note("HTTP 401: the access token was refused; fetching a new one");
-                            continue;
+                let poll_started = Instant::now();
+                let authorization = match auth.authorization(target, client, stop, Some(deadline)) {
+                    Ok(a) => a,
+                    Err(_) if stop.is_stopped() => break End::Interrupted,
+                    Err(e) => break End::Auth(clip(&run.redactor.text(&e.0), MESSAGE)),
+                };
+                for s in auth.secrets() {
+                    run.redactor.add(s);
+                }
+                for s in auth.derived_secrets() {
+                    run.redactor.add(&s);
+                }
+                let mut headers = vec![("Accept".to_owned(), "application/json".to_owned())];
+                headers.extend(target.headers());
+                if let Some(a) = &authorization {
+                    headers.push(("Authorization".to_owned(), a.expose().to_owned()));
+                }
+                let req = Request {
+                    method: target.op.method.to_ascii_uppercase(),
+                    url: target.url(auth.sign(target).as_deref()),
+                    headers,
+                    body: Vec::new(),
+                };
+                run.polls += 1;
+                let mut poll_state = None;
+                let sent = client.send(&req, stop, Some(deadline), &mut |event| match event {
+                    Event::Response(resp) => poll_state = run.response(&req, resp, observer),
+                    Event::Retrying { reason, wait } => observer.note(&run.redactor.text(
+                        &format!("{reason}; retrying in {:.1} s", wait.as_secs_f64()),
+                    )),
+                });
+                // A `Retry-After` the client could not wait out (it would pass the
+                // deadline, or retries ran out) still holds for the next poll.
+                let mut not_before = None;
+                match sent {
+                    Sent::Stopped => break End::Interrupted,
+                    Sent::Unreachable(mut e) => {
+                        e.message = run.redactor.text(&e.message);
+                        if e.kind == Failure::Unreachable && Instant::now() >= deadline {
+                            // Cut short by the deadline, not by the server.
+                            observer.note(&format!(
+                                "the request in flight at the deadline was abandoned ({e})"
+                            ));
+                            break End::Deadline;
                         }
-                        // A fixed token, or a fresh one refused as well: more
-                        // polls will not change that.
-                        break End::Auth("HTTP 401: the server refused the access token".into());
+                        break End::Transport(e);
                     }
-                    if aborts(resp.status) {
-                        break End::Refused {
-                            status: resp.status,
-                            detail: excerpt(&run.redactor.bytes(&resp.body)),
-                        };
+                    Sent::Response(resp) => {
+                        if matches!(resp.status, 429 | 503) {
+                            not_before = resp
+                                .header("retry-after")
+                                .and_then(parse_retry_after)
+                                .map(|d| later(Instant::now(), d.min(client.config().max_wait)));
+                        }
+                        if resp.status == 401 && target.needs_bearer {
+                            if !renewed_token && auth.token_rejected() {
+                                renewed_token = true;
+                                observer.note(
+                                    "HTTP 401: the access token was refused; fetching a new one",
+                                );
+                                continue;
+                            }
+                            // A fixed token, or a fresh one refused as well: more
+                            // polls will not change that.
+                            break End::Auth(
+                                "HTTP 401: the server refused the access token".into(),
+                            );
+                        }
+                        if aborts(resp.status) {
+                            break End::Refused {
+                                status: resp.status,
+                                detail: excerpt(&run.redactor.bytes(&resp.body)),
+                            };
+                        }
+                        renewed_token = false;
                     }
-                    renewed_token = false;
                 }
-            }
-            match &poll_state {
-                Some(s) if finals.contains(s) => {
-                    finals_seen += 1;
-                    if finals_seen > config.confirm_final {
-                        break End::Final(s.clone());
+                match &poll_state {
+                    Some(s) if finals.contains(s) => {
+                        finals_seen += 1;
+                        if finals_seen > config.confirm_final {
+                            break End::Final(s.clone());
+                        }
                     }
+                    Some(_) => finals_seen = 0,
+                    None => {}
                 }
-                Some(_) => finals_seen = 0,
-                None => {}
-            }
-            let next = later(poll_started, config.interval)
-                .max(not_before.unwrap_or(poll_started))
-                .min(deadline);
-            let mut stopped = false;
-            while Instant::now() < next {
-                let step = TICK.min(next - Instant::now());
-                if !stop.sleep(step) {
-                    stopped = true;
-                    break;
+                let next = later(poll_started, config.interval)
+                    .max(not_before.unwrap_or(poll_started))
+                    .min(deadline);
+                let mut stopped = false;
+                while Instant::now() < next {
+                    let step = TICK.min(next - Instant::now());
+                    if !stop.sleep(step) {
+                        stopped = true;
+                        break;
+                    }
+                    observer.progress(&run.progress());
                 }
-                observer.progress(&run.progress());
-            }
-            if stopped {
-                break End::Interrupted;
-            }
-            if Instant::now() >= deadline {
-                break End::Deadline;
+                if stopped {
+                    break End::Interrupted;
+                }
+                if Instant::now() >= deadline {
+                    break End::Deadline;
+                }
             }
         };
         PollRun {

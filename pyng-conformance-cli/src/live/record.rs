@@ -464,7 +464,8 @@ mod tests {
         r.add("tok-0123456789");
         r.add("short");
         let x = sample(br#"{"echo":"tok-0123456789","short":"short"}"#, &r);
-        assert_eq!(x.request_headers[0].1, REDACTED);
+        // The scheme is kept: it says what kind of credential was sent.
+        assert_eq!(x.request_headers[0].1, format!("Bearer {REDACTED}"));
         let text = String::from_utf8(
             Recording {
                 spec: None,

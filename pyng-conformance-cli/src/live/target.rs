@@ -94,20 +94,52 @@ impl<'s> Target<'s> {
         params: &[(String, String)],
         headers: &[(String, String)],
     ) -> Result<Target<'s>, TargetError> {
-        let Some((spec, op)) = specs
-            .iter()
-            .find_map(|s| s.operation(operation).map(|o| (s, o)))
-        else {
-            let known: Vec<&str> = specs
+        let (spec, op) = find(specs, operation)?;
+        Target::build(spec, op, base(base_url)?, params, headers, Given::All)
+    }
+
+    /// Like [`Self::resolve`] for an operation whose parameters a creation's
+    /// link gives later ([`Self::filled`]): the ones given now are checked,
+    /// the required ones are not asked for yet.
+    pub fn awaiting_link(
+        specs: &'s [Spec],
+        operation: &str,
+        base_url: &str,
+        params: &[(String, String)],
+        headers: &[(String, String)],
+    ) -> Result<Target<'s>, TargetError> {
+        let (spec, op) = find(specs, operation)?;
+        Target::build(spec, op, base(base_url)?, params, headers, Given::Some)
+    }
+
+    /// This target with the values a link gave (they win over the ones
+    /// given before), checked as [`Self::resolve`] checks parameters.
+    pub fn filled(&self, linked: &[(String, String)]) -> Result<Target<'s>, TargetError> {
+        let mut params = linked.to_vec();
+        params.extend(
+            self.params
                 .iter()
-                .flat_map(|s| s.operations.iter().map(|o| o.id.as_str()))
-                .collect();
-            return err(format!(
-                "no loaded spec has an operation `{operation}` (known: {})",
-                known.join(", ")
-            ));
-        };
-        let base_url = base(base_url)?;
+                .filter(|(n, _)| !linked.iter().any(|(l, _)| l == n))
+                .cloned(),
+        );
+        Target::build(
+            self.spec,
+            self.op,
+            self.base_url.clone(),
+            &params,
+            &self.extra_headers,
+            Given::All,
+        )
+    }
+
+    fn build(
+        spec: &'s Spec,
+        op: &'s Operation,
+        base_url: String,
+        params: &[(String, String)],
+        headers: &[(String, String)],
+        given_now: Given,
+    ) -> Result<Target<'s>, TargetError> {
         let mut needs_bearer = false;
         let mut spec_token_url = None;
         let mut signature = None;
@@ -143,7 +175,7 @@ impl<'s> Target<'s> {
             }
         }
         let given = |name: &str| params.iter().any(|(n, _)| n == name);
-        for p in &op.params {
+        for p in op.params.iter().filter(|_| given_now == Given::All) {
             let signed = signature.as_ref().is_some_and(|s| s.parameter == p.name);
             // Header parameters (`Content-Type` on a GET) are documentation only.
             if p.required && !signed && p.location != ParamLocation::Header && !given(&p.name) {
@@ -153,7 +185,7 @@ impl<'s> Target<'s> {
                 ));
             }
         }
-        if !op.one_of_params.is_empty() {
+        if given_now == Given::All && !op.one_of_params.is_empty() {
             let n = op.one_of_params.iter().filter(|n| given(n)).count();
             if n != 1 {
                 return err(format!(
@@ -186,6 +218,14 @@ impl<'s> Target<'s> {
             unsupported_security,
             plan,
         })
+    }
+
+    /// The value given for the parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The base URL requests go to.
@@ -309,6 +349,31 @@ impl<'s> Target<'s> {
         // Saturating: a spec may say `u64::MAX` seconds.
         DEFAULT_DEADLINE.max(longest.saturating_add(interval.saturating_mul(2)))
     }
+}
+
+/// Whether every parameter the operation needs is given yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    All,
+    /// The rest comes from a creation's link.
+    Some,
+}
+
+/// The operation `operation` of `specs`, with its spec.
+fn find<'s>(specs: &'s [Spec], operation: &str) -> Result<(&'s Spec, &'s Operation), TargetError> {
+    specs
+        .iter()
+        .find_map(|s| s.operation(operation).map(|o| (s, o)))
+        .ok_or_else(|| {
+            let known: Vec<&str> = specs
+                .iter()
+                .flat_map(|s| s.operations.iter().map(|o| o.id.as_str()))
+                .collect();
+            TargetError(format!(
+                "no loaded spec has an operation `{operation}` (known: {})",
+                known.join(", ")
+            ))
+        })
 }
 
 /// Validates and normalises a base URL.

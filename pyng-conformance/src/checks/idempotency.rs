@@ -15,7 +15,6 @@ use serde_json::Value;
 use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
 use crate::matcher::OpRef;
-use crate::redact::REDACTED;
 
 /// Keys remembered per file; later keys are not checked (and counted so).
 pub(crate) const MAX_KEYS: usize = 100_000;
@@ -51,7 +50,7 @@ pub(crate) fn call(op: &Operation, ex: &Exchange, response: Option<&Value>) -> O
         return None;
     }
     let key = header(&ex.request_headers, &idem.header)?;
-    if key == REDACTED {
+    if crate::redact::is_redacted(key) {
         return Some(Keyed::Redacted);
     }
     let response = match response {

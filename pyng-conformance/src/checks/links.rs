@@ -4,6 +4,7 @@
 //! values, computed from the link's expressions). What the creation said is
 //! kept here; `engine::file_run` joins it to the polls (`link.*` rules).
 
+use pyng_spec::contract::roles::{LinkSource, link_value};
 use pyng_spec::ir::{LinkValue, Operation};
 use pyng_spec::registry::RuleId;
 use serde_json::Value;
@@ -47,39 +48,37 @@ pub(crate) struct Sources<'a, 'b> {
     pub body: &'a Value,
 }
 
-impl Sources<'_, '_> {
-    /// The value of one link expression in this exchange (`None`: absent, or
-    /// not a scalar).
-    fn value(&self, v: &LinkValue) -> Option<String> {
-        let header = |headers: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
-                      name: &str| {
-            headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.to_string())
-        };
-        match v {
-            LinkValue::RequestPath(name) | LinkValue::RequestQuery(name) => {
-                self.params.get(name).map(str::to_owned)
-            }
-            LinkValue::RequestHeader(name) => header(&self.ex.request_headers, name),
-            LinkValue::ResponseHeader(name) => header(&self.ex.response_headers, name),
-            LinkValue::RequestBody(pointer) => {
-                let body: Value = serde_json::from_slice(&self.ex.request_body).ok()?;
-                scalar(lookup(&body, pointer)?)
-            }
-            LinkValue::ResponseBody(pointer) => scalar(lookup(self.body, pointer)?),
-            LinkValue::Constant(c) => scalar(c),
-        }
-    }
+/// The first header `name` (case-insensitive) of `headers`.
+fn header(
+    headers: &[(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)],
+    name: &str,
+) -> Option<String> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.to_string())
 }
 
-/// A parameter's text: a string as it is, a number or boolean as written.
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
-        _ => None,
+/// The recorded exchange as the link expressions read it
+/// (`pyng_spec::contract::roles::link_value`, which the live poller follows too).
+impl LinkSource for Sources<'_, '_> {
+    fn path_param(&self, name: &str) -> Option<String> {
+        self.params.get(name).map(str::to_owned)
+    }
+    fn query_param(&self, name: &str) -> Option<String> {
+        self.params.get(name).map(str::to_owned)
+    }
+    fn request_header(&self, name: &str) -> Option<String> {
+        header(&self.ex.request_headers, name)
+    }
+    fn request_body(&self) -> Option<Value> {
+        serde_json::from_slice(&self.ex.request_body).ok()
+    }
+    fn response_header(&self, name: &str) -> Option<String> {
+        header(&self.ex.response_headers, name)
+    }
+    fn response_body(&self) -> Option<&Value> {
+        Some(self.body)
     }
 }
 
@@ -98,7 +97,7 @@ pub(crate) fn key(
             parameters
                 .iter()
                 .find(|(name, _)| name == k)
-                .and_then(|(_, v)| sources.value(v))
+                .and_then(|(_, v)| link_value(v, sources))
         })
         .collect()
 }

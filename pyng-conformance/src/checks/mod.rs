@@ -5,6 +5,7 @@
 
 pub(crate) mod body;
 pub(crate) mod client;
+pub(crate) mod credentials;
 pub(crate) mod http;
 pub(crate) mod http_date;
 pub(crate) mod idempotency;
@@ -65,6 +66,9 @@ pub(crate) struct Unevaluated {
     /// A parameter's value (a header's, a query's) was redacted when it was
     /// recorded.
     pub redacted_parameter: bool,
+    /// The request's credentials were judged by a scheme the kit does not
+    /// check.
+    pub unchecked_credentials: bool,
     /// A documented response header's value was redacted when it was
     /// recorded.
     pub redacted_response_header: bool,

@@ -11,7 +11,6 @@ use pyng_spec::registry::RuleId;
 use super::{Params, Unevaluated, at_exchange};
 use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
-use crate::redact::REDACTED;
 
 /// The coverage's reason for [`Unevaluated::redacted_parameter`].
 pub(crate) const REDACTED_PARAMETER: &str =
@@ -52,7 +51,7 @@ pub(crate) fn check(
             }
             continue;
         }
-        if values.contains(&REDACTED) {
+        if values.iter().any(|v| crate::redact::is_redacted(v)) {
             unchecked.redacted_parameter = true;
             continue;
         }
@@ -159,7 +158,7 @@ fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -
             }
             continue;
         };
-        if value == REDACTED {
+        if crate::redact::is_redacted(value) {
             unchecked.redacted_parameter = true;
             continue;
         }

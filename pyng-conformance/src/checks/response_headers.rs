@@ -9,7 +9,6 @@ use pyng_spec::registry::RuleId;
 use super::at_exchange;
 use crate::exchange::{Exchange, header};
 use crate::finding::Finding;
-use crate::redact::REDACTED;
 
 /// The coverage's reason when a documented header's value was redacted.
 pub(crate) const REDACTED_HEADER: &str =
@@ -41,7 +40,7 @@ pub(crate) fn check(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Fi
             }
             continue;
         };
-        if value == REDACTED {
+        if crate::redact::is_redacted(value) {
             redacted = true;
             continue;
         }

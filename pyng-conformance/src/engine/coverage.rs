@@ -23,8 +23,10 @@ pub(super) struct Covered {
     /// Exchanges of a signed operation checked without the secret.
     pub unsigned_requests: usize,
     pub unsigned_responses: usize,
-    /// Exchanges with a header parameter redacted in the recording.
+    /// Exchanges with a parameter redacted in the recording.
     pub redacted_parameters: usize,
+    /// Exchanges whose credentials a scheme the kit does not check decided.
+    pub unchecked_credentials: usize,
     /// Exchanges with a documented response header redacted in the recording.
     pub redacted_response_headers: usize,
     /// Calls of an idempotent operation whose replays are not checked.
@@ -81,6 +83,11 @@ impl Engine {
                 RuleId::HttpRequestParameters,
                 c.redacted_parameters,
                 crate::checks::request::REDACTED_PARAMETER,
+            ),
+            (
+                RuleId::HttpRequestCredentials,
+                c.unchecked_credentials,
+                crate::checks::credentials::UNCHECKED_SCHEME,
             ),
             (
                 RuleId::HttpResponseHeader,

@@ -311,6 +311,7 @@ impl<'e> FileRun<'e> {
         covered.exchanges += 1;
         *covered.statuses.entry(p.status).or_default() += 1;
         covered.redacted_parameters += usize::from(p.side.unevaluated.redacted_parameter);
+        covered.unchecked_credentials += usize::from(p.side.unevaluated.unchecked_credentials);
         covered.redacted_response_headers +=
             usize::from(p.side.unevaluated.redacted_response_header);
         if let Some(why) = p.side.request_body_unchecked {

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use super::Engine;
 use crate::checks::sequence::{Observation, observe};
 use crate::checks::{
-    self, Params, body, http, idempotency, links, request, request_body, response_headers,
-    signature,
+    self, Params, body, credentials, http, idempotency, links, request, request_body,
+    response_headers, signature,
 };
 use crate::exchange::Exchange;
 use crate::finding::Finding;
@@ -219,6 +219,7 @@ impl Engine {
         }
         http::check(op, ex, findings);
         side.unevaluated = request::check(spec, op, ex, params, findings);
+        side.unevaluated.unchecked_credentials = credentials::check(spec, op, ex, findings);
         side.unevaluated.redacted_response_header = response_headers::check(spec, op, ex, findings);
         side.request_body_unchecked = request_body::check(spec, op, ex, findings);
         let (response_index, want) = self.response_plan(op_ref, ex.status);

@@ -13,6 +13,33 @@ pub fn is_secret_header(name: &str) -> bool {
         .any(|part| name.contains(part))
 }
 
+/// What a credential is replaced with: [`super::REDACTED`], after the
+/// authentication scheme of a value that starts with one the kit reads
+/// (`Bearer <redacted>`, RFC 9110 § 11.4), which says what kind of
+/// credential was sent and is no secret. A value without such a scheme word
+/// may be the secret itself, so it is replaced whole.
+pub fn redacted_value(value: &str) -> std::borrow::Cow<'static, str> {
+    let scheme = value
+        .split_once(' ')
+        .filter(|(_, rest)| !rest.trim().is_empty())
+        .map(|(word, _)| word)
+        .filter(|word| {
+            ["bearer", "basic", "digest"]
+                .iter()
+                .any(|s| word.eq_ignore_ascii_case(s))
+        });
+    match scheme {
+        Some(word) => format!("{word} {}", super::REDACTED).into(),
+        None => super::REDACTED.into(),
+    }
+}
+
+/// Whether `value` is a redacted credential ([`redacted_value`] leaves it
+/// as it is).
+pub fn is_redacted(value: &str) -> bool {
+    redacted_value(value) == value
+}
+
 /// Fields (of a JSON body, a form body or a query) whose values are
 /// credentials: a token response's `access_token`, `refresh_token` and
 /// `id_token`, a `client_secret`, a `password`, an API key. Narrower than

@@ -184,3 +184,65 @@ async fn an_idempotency_key_makes_replays_one_call() {
     assert_eq!(good.status, 201, "{}", good.body);
     handle.shutdown().await.unwrap();
 }
+
+/// Regression: the creation answered a synthesised `expiresAt` (a fixed
+/// example date) while its polls showed the creation's time plus the TTL, so
+/// a checked flow got `link.stable-value` and `state.timeout` on a conformant
+/// sandbox. The creation now shows the deadline its polls show.
+#[tokio::test]
+async fn a_created_session_shows_the_deadline_its_polls_show() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    for (order, key) in [
+        ("o-default", "k-deadline-1"),
+        ("o-expire-60", "k-deadline-2"),
+    ] {
+        let r = post_json(
+            addr,
+            "/checkout/site-4/session",
+            &[("Idempotency-Key", key)],
+            &format!(r#"{{"orderId": "{order}"}}"#),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let created = r.json()["data"].clone();
+        let id = created["checkoutSessionId"].as_str().unwrap().to_owned();
+        let auth = format!("Bearer {TOKEN}");
+        let polled = get(
+            addr,
+            &format!("/checkout/site-4/session/{id}/status"),
+            &[("Authorization", auth.as_str())],
+        )
+        .await;
+        assert_eq!(polled.status, 200, "{}", polled.body);
+        let polled = polled.json()["data"].clone();
+        assert_eq!(created["expiresAt"], polled["expiresAt"], "{order}");
+        assert_ne!(created["expiresAt"], "2026-01-01T00:00:00Z", "{order}");
+    }
+    handle.shutdown().await.unwrap();
+}
+
+/// Regression (seen in schemathesis's output): a refusal listed its one
+/// message once per synthesised `errors` entry, e.g. twice.
+#[tokio::test]
+async fn a_refusal_says_its_message_once() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    // Several refusals, so that synthesis gets several list lengths.
+    for n in 0..12 {
+        let r = post_json(
+            addr,
+            &format!("/checkout/site-{n}/payment-intent"),
+            &[],
+            r#"{"amount": 0}"#,
+        )
+        .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        let body = r.json();
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{body}");
+        assert!(
+            errors[0]["message"].as_str().unwrap().contains("amount"),
+            "{body}"
+        );
+    }
+    handle.shutdown().await.unwrap();
+}

@@ -4,9 +4,12 @@
 //!   ([`issues_tokens`]);
 //! - a success response whose `links` name a polled operation (`x-polling` and
 //!   `x-resource-key`) is a creation of that operation's resource
-//!   ([`creation_link`]).
+//!   ([`creation_link`]), and [`link_value`] reads the link's values from
+//!   the creation's exchange (the checker from a recording, the poller live).
 
-use crate::ir::{Link, Operation, Response, SecurityScheme, Spec};
+use serde_json::Value;
+
+use crate::ir::{Link, LinkValue, Operation, Response, SecurityScheme, Spec};
 
 /// The path of a URL (`https://host/a/b?q` -> `/a/b`; a relative URL is its own path).
 pub fn url_path(url: &str) -> &str {
@@ -67,9 +70,123 @@ pub fn creation_link<'a>(
     })
 }
 
+/// The parts of one exchange a link's runtime expressions read.
+pub trait LinkSource {
+    /// The request's path parameter `name`.
+    fn path_param(&self, name: &str) -> Option<String>;
+    /// The request's query parameter `name`.
+    fn query_param(&self, name: &str) -> Option<String>;
+    /// The request header `name` (case-insensitive).
+    fn request_header(&self, name: &str) -> Option<String>;
+    /// The request body, parsed as JSON (`None`: absent or not JSON).
+    fn request_body(&self) -> Option<Value>;
+    /// The response header `name` (case-insensitive).
+    fn response_header(&self, name: &str) -> Option<String>;
+    /// The response body, parsed as JSON.
+    fn response_body(&self) -> Option<&Value>;
+}
+
+/// The value `v` takes in the exchange `at`, as a parameter's text: a string
+/// as it is, a number or a boolean as written; `None` when the exchange lacks
+/// it or it is not a scalar.
+pub fn link_value(v: &LinkValue, at: &impl LinkSource) -> Option<String> {
+    match v {
+        LinkValue::RequestPath(name) => at.path_param(name),
+        LinkValue::RequestQuery(name) => at.query_param(name),
+        LinkValue::RequestHeader(name) => at.request_header(name),
+        LinkValue::ResponseHeader(name) => at.response_header(name),
+        LinkValue::RequestBody(pointer) => scalar(at.request_body()?.pointer(pointer)?),
+        LinkValue::ResponseBody(pointer) => scalar(at.response_body()?.pointer(pointer)?),
+        LinkValue::Constant(c) => scalar(c),
+    }
+}
+
+/// The expression as the spec writes it (`$response.body#/data/id`), for messages.
+pub fn link_expression(v: &LinkValue) -> String {
+    match v {
+        LinkValue::RequestPath(n) => format!("$request.path.{n}"),
+        LinkValue::RequestQuery(n) => format!("$request.query.{n}"),
+        LinkValue::RequestHeader(n) => format!("$request.header.{n}"),
+        LinkValue::RequestBody(p) => format!("$request.body#{p}"),
+        LinkValue::ResponseBody(p) => format!("$response.body#{p}"),
+        LinkValue::ResponseHeader(n) => format!("$response.header.{n}"),
+        LinkValue::Constant(c) => c.to_string(),
+    }
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::url_path;
+    use super::*;
+
+    struct Fixed(Value);
+
+    impl LinkSource for Fixed {
+        fn path_param(&self, name: &str) -> Option<String> {
+            (name == "siteId").then(|| "site-1".to_owned())
+        }
+        fn query_param(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn request_header(&self, name: &str) -> Option<String> {
+            name.eq_ignore_ascii_case("idempotency-key")
+                .then(|| "k1".to_owned())
+        }
+        fn request_body(&self) -> Option<Value> {
+            Some(serde_json::json!({"amount": 5}))
+        }
+        fn response_header(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn response_body(&self) -> Option<&Value> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn link_values_from_an_exchange() {
+        let at = Fixed(serde_json::json!({"data": {"id": "pi-1", "n": [1], "a~b": true}}));
+        let v = |v: LinkValue| link_value(&v, &at);
+        assert_eq!(
+            v(LinkValue::RequestPath("siteId".into())).as_deref(),
+            Some("site-1")
+        );
+        assert_eq!(v(LinkValue::RequestQuery("siteId".into())), None);
+        assert_eq!(
+            v(LinkValue::RequestHeader("Idempotency-Key".into())).as_deref(),
+            Some("k1")
+        );
+        assert_eq!(
+            v(LinkValue::RequestBody("/amount".into())).as_deref(),
+            Some("5")
+        );
+        assert_eq!(
+            v(LinkValue::ResponseBody("/data/id".into())).as_deref(),
+            Some("pi-1")
+        );
+        assert_eq!(
+            v(LinkValue::ResponseBody("/data/a~0b".into())).as_deref(),
+            Some("true")
+        );
+        // Not a scalar, or absent: no value.
+        assert_eq!(v(LinkValue::ResponseBody("/data/n".into())), None);
+        assert_eq!(v(LinkValue::ResponseBody("/data/missing".into())), None);
+        assert_eq!(
+            v(LinkValue::Constant(serde_json::json!(7))).as_deref(),
+            Some("7")
+        );
+        assert_eq!(
+            link_expression(&LinkValue::ResponseBody("/data/id".into())),
+            "$response.body#/data/id"
+        );
+    }
 
     #[test]
     fn url_paths() {
