@@ -38,7 +38,7 @@ pub(crate) fn catalogue(specs: &[Spec]) -> Vec<Rule> {
     for spec in specs {
         for model in spec.types.values().filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         }) {
             for inv in &model.invariants {
                 let source = inv

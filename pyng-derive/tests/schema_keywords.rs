@@ -2,7 +2,8 @@
 //! `minimum`/`maximum` exclusive or not, `multipleOf`, on integers and
 //! (exactly) on numbers, `int32`, `deprecated`,
 //! `writeOnly`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`, an
-//! object schema without `type`, the string formats): the generated model deserializes and
+//! object schema without `type`, the string formats, a referenced component's
+//! constraints and `nullable`): the generated model deserializes and
 //! round-trips every body shaped like the schema, and its `check()` reports
 //! exactly what the interpreter reports for the rules `check()` evaluates
 //! (same rule, pointer and message), on strings counted in Unicode code points.
@@ -274,6 +275,144 @@ fn unique_items_in_check_as_in_the_interpreter() {
             "item 2 equals item 0, and the items must be unique".to_owned()
         )]
     );
+}
+
+#[test]
+fn a_referenced_components_constraints_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "short": "abc"}), 0),
+        (json!({"code": "ab", "rank": 0, "short": "a"}), 1),
+        (json!({"code": "ab", "rank": 0, "short": "abcd"}), 1),
+        (json!({"code": "ab", "rank": 0, "score": 4}), 0),
+        (json!({"code": "ab", "rank": 0, "score": null}), 0),
+        (json!({"code": "ab", "rank": 0, "score": 3}), 1),
+        (json!({"code": "ab", "rank": 0, "score": 12}), 1),
+        (json!({"code": "ab", "rank": 0, "score": -2}), 1),
+        (json!({"code": "ab", "rank": 0, "spare": null}), 0),
+        (json!({"code": "ab", "rank": 0, "spare": {"name": "ab"}}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "spare": {"name": "abc"}}),
+            1,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "short": "abcd"})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.max-length".to_owned(),
+            "/short".to_owned(),
+            "the length 4 is above the maximum length 3 (in characters)".to_owned()
+        )]
+    );
+    // `null` of a nullable component is a value: no finding anywhere, and the
+    // model holds it as `None`.
+    let body = json!({"code": "ab", "rank": 0, "spare": null, "score": null});
+    assert!(pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body).is_empty());
+    let code: Code = serde_json::from_value(body).unwrap();
+    assert!(code.spare.is_none() && code.score.is_none());
+}
+
+#[test]
+fn array_items_constraints_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "initials": ["a", "bc"]}), 0),
+        (json!({"code": "ab", "rank": 0, "initials": ["", "abc"]}), 2),
+        (json!({"code": "ab", "rank": 0, "points": [0, 10, null]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "points": [1, 12, null, -2]}),
+            3,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "spares": [null, {"name": "ab"}]}),
+            0,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "spares": [{"name": "abc"}, null]}),
+            1,
+        ),
+        (json!({"code": "ab", "rank": 0, "grid": [[0, 1], []]}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "grid": [[0, 1, 2], [-1]]}),
+            2,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "grid": [[0], [3, -1]]})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.minimum".to_owned(),
+            "/grid/1/1".to_owned(),
+            "-1 is less than the minimum 0".to_owned()
+        )]
+    );
+    // A `null` item of nullable items is a value everywhere, `None` in the model.
+    let body = json!({"code": "ab", "rank": 0, "points": [null], "spares": [null]});
+    assert!(pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body).is_empty());
+    let code: Code = serde_json::from_value(body).unwrap();
+    assert_eq!(code.points.as_deref(), Some(&[None][..]));
+    assert!(code.spares.is_some_and(|s| s.len() == 1 && s[0].is_none()));
+    // A `null` item of items that are not nullable is `schema.nullable`.
+    let found = pyng_spec::validate::validate(
+        &spec,
+        &Type::Named("Code".into()),
+        &json!({"code": "ab", "rank": 0, "initials": [null]}),
+    );
+    let rules: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.rule.as_str(), f.pointer.as_str()))
+        .collect();
+    assert_eq!(rules, [("schema.nullable", "/initials/0")]);
+}
+
+#[test]
+fn a_body_that_is_an_array_with_constraints_has_response_check() {
+    use keywords::list_codes::Response;
+    let spec = spec();
+    let op = spec.operation("listCodes").unwrap();
+    for (status, body) in [
+        (200, r#"["ab", "c"]"#),
+        (200, r#"["abc", "d", "e"]"#),
+        (500, "null"),
+        (500, r#"{"name": "abc"}"#),
+    ] {
+        let ty = op.response(status).unwrap().body.clone().unwrap();
+        let value: Value = serde_json::from_str(body).unwrap();
+        let mut expected: Found = pyng_spec::validate::validate(&spec, &ty, &value)
+            .into_iter()
+            .filter(|f| in_check(&f.rule))
+            .map(|f| (f.rule, f.pointer, f.message))
+            .collect();
+        expected.sort();
+        let response = Response::parse(status, body).unwrap();
+        let mut got: Found = response
+            .check()
+            .into_iter()
+            .map(|v| (v.rule.to_owned(), v.pointer, v.message))
+            .collect();
+        got.sort();
+        assert_eq!(got, expected, "{status} {body}");
+    }
+    let found = Response::parse(200, r#"["abc", "d", "e"]"#)
+        .unwrap()
+        .check();
+    let found: Vec<(&str, &str)> = found.iter().map(|v| (v.rule, v.pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [("schema.max-items", ""), ("schema.max-length", "/0")]
+    );
+    // The nullable component as the body: `null` is `None`.
+    assert!(matches!(
+        Response::parse(500, "null"),
+        Ok(Response::Other { body: None, .. })
+    ));
 }
 
 #[test]

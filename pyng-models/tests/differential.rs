@@ -29,6 +29,7 @@ fn compared(rule: &str) -> bool {
 fn uses(spec: &Spec, rule: &str) -> bool {
     let mut fields = spec.types.values().flat_map(|t| match t {
         TypeDef::Model(m) => m.fields.as_slice(),
+        TypeDef::Constrained(c) => std::slice::from_ref(&c.field),
         TypeDef::Enum(_) => &[],
     });
     match rule {

@@ -214,8 +214,12 @@ pub(crate) fn models<'a>(spec: &'a Spec, ty: &Type) -> Vec<(&'a Model, String)> 
             if depth > 8 || self.out.len() >= MAX_VISITS {
                 return;
             }
-            match ty {
-                Type::Array(item) => self.walk(item, &pointer::push(at, "0"), depth + 1),
+            // Items or a body with constraints are the type they constrain.
+            match self.spec.value_type(ty) {
+                Type::Array(item) => {
+                    let item = self.spec.value_type(item);
+                    self.walk(item, &pointer::push(at, "0"), depth + 1);
+                }
                 Type::Named(n) => {
                     let spec = self.spec;
                     let Some(m) = spec.model(n) else { return };

@@ -16,7 +16,9 @@
 //! and one that admits fewer is not. For `maxLength` this is oasdiff's grading
 //! (`response-property-max-length-increased` and `-unset` are errors,
 //! `-decreased` is information); a lowered `minLength` is breaking on the same
-//! reasoning. Request bodies are not in the IR yet, so there is no request
+//! reasoning. An array's items' constraints and `nullable` are classed the same
+//! way, at `Model.field[]`; a component's are those of each property that
+//! references it. Request bodies are not in the IR yet, so there is no request
 //! direction to class (it would be the reverse: narrowing breaks senders).
 //!
 //! Corrections (`x-state-machine.corrections`) are compared as what a poller may
@@ -162,16 +164,50 @@ impl fmt::Display for Change {
 
 /// Every semantic change from `old` to `new`, in a stable order.
 pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
-    let mut d = Differ::default();
+    let mut d = Differ {
+        out: Vec::new(),
+        old,
+        new,
+    };
     d.info(old, new);
     d.types(old, new);
     d.operations(old, new);
     d.out
 }
 
-#[derive(Default)]
-struct Differ {
+struct Differ<'s> {
     out: Vec<Change>,
+    old: &'s Spec,
+    new: &'s Spec,
+}
+
+fn shape(spec: &Spec, ty: &Type) -> Type {
+    spec.shape(ty)
+}
+
+/// The field of a constrained body type `ty`, if it is one.
+fn body_field(spec: &Spec, ty: &Type) -> Option<Field> {
+    match ty {
+        Type::Named(n) => spec.constrained(n).map(|c| c.field.clone()),
+        _ => None,
+    }
+}
+
+/// The item field of a constrained array item type, or an unconstrained one
+/// of the same shape as `like`.
+fn item_field(spec: &Spec, ty: &Type, like: &Field) -> Field {
+    match ty {
+        Type::Named(n) if spec.constrained(n).is_some() => spec
+            .constrained(n)
+            .map(|c| c.field.clone())
+            .unwrap_or_else(|| like.clone()),
+        _ => Field {
+            ty: ty.clone(),
+            nullable: false,
+            constraints: crate::ir::Constraints::default(),
+            ..like.clone()
+        },
+    }
 }
 
 fn show(ty: &Type) -> String {
@@ -194,7 +230,7 @@ fn list(values: &BTreeSet<&String>) -> String {
         .join(", ")
 }
 
-impl Differ {
+impl Differ<'_> {
     fn push(&mut self, class: Class, kind: Kind, at: impl Into<String>, detail: impl Into<String>) {
         self.out.push(Change {
             class,
@@ -226,9 +262,13 @@ impl Differ {
     fn types(&mut self, old: &Spec, new: &Spec) {
         for (name, o) in &old.types {
             match (o, new.types.get(name)) {
+                (TypeDef::Constrained(_), None) => {}
                 (_, None) => self.push(Class::Breaking, Kind::TypeRemoved, name, "type removed"),
                 (TypeDef::Model(a), Some(TypeDef::Model(b))) => self.model(a, b),
                 (TypeDef::Enum(a), Some(TypeDef::Enum(b))) => self.enum_def(a, b),
+                // An array's items: compared where the property's type
+                // names them (`items`), not by their derived names.
+                (TypeDef::Constrained(_), _) | (_, Some(TypeDef::Constrained(_))) => {}
                 (_, Some(_)) => self.push(
                     Class::Breaking,
                     Kind::TypeKindChanged,
@@ -237,7 +277,12 @@ impl Differ {
                 ),
             }
         }
-        for name in new.types.keys().filter(|n| !old.types.contains_key(*n)) {
+        let constrained = |t: &TypeDef| matches!(t, TypeDef::Constrained(_));
+        for (name, _) in new
+            .types
+            .iter()
+            .filter(|(n, t)| !old.types.contains_key(*n) && !constrained(t))
+        {
             self.push(Class::NonBreaking, Kind::TypeAdded, name, "type added");
         }
     }
@@ -347,13 +392,23 @@ impl Differ {
     }
 
     fn field(&mut self, at: &str, a: &Field, b: &Field) {
-        if a.ty != b.ty {
+        let (old_shape, new_shape) = (shape(self.old, &a.ty), shape(self.new, &b.ty));
+        if old_shape != new_shape {
             self.push(
                 Class::Breaking,
                 Kind::FieldTypeChanged,
                 at,
-                format!("type {} -> {}", show(&a.ty), show(&b.ty)),
+                format!("type {} -> {}", show(&old_shape), show(&new_shape)),
             );
+        } else if let (Type::Array(ia), Type::Array(ib)) = (&a.ty, &b.ty) {
+            // The items' constraints and `nullable`, classed as a property's.
+            let constrained = |spec: &Spec, t: &Type| matches!(t, Type::Named(n) if spec.constrained(n).is_some());
+            if constrained(self.old, ia) || constrained(self.new, ib) {
+                let fa = item_field(self.old, ia, a);
+                let fb = item_field(self.new, ib, &fa);
+                let fa = item_field(self.old, ia, &fb);
+                self.field(&format!("{at}[]"), &fa, &fb);
+            }
         }
         match (a.required, b.required) {
             (false, true) => self.push(
@@ -983,17 +1038,35 @@ impl Differ {
                     at,
                     "response no longer documented",
                 ),
-                Some(rb) if rb.body != ra.body => self.push(
-                    Class::Breaking,
-                    Kind::ResponseBodyChanged,
-                    at,
-                    format!(
-                        "body {} -> {}",
-                        ra.body.as_ref().map(show).unwrap_or("none".into()),
-                        rb.body.as_ref().map(show).unwrap_or("none".into())
-                    ),
-                ),
-                Some(_) => {}
+                Some(rb) => {
+                    let shape_of =
+                        |spec: &Spec, body: &Option<Type>| body.as_ref().map(|t| shape(spec, t));
+                    let (sa, sb) = (shape_of(self.old, &ra.body), shape_of(self.new, &rb.body));
+                    if sa != sb {
+                        self.push(
+                            Class::Breaking,
+                            Kind::ResponseBodyChanged,
+                            at,
+                            format!(
+                                "body {} -> {}",
+                                sa.as_ref().map(show).unwrap_or("none".into()),
+                                sb.as_ref().map(show).unwrap_or("none".into())
+                            ),
+                        );
+                    } else if let (Some(ta), Some(tb)) = (&ra.body, &rb.body) {
+                        // A body with constraints: classed as a property's.
+                        let constrained = |spec: &Spec, t: &Type| matches!(t, Type::Named(n) if spec.constrained(n).is_some());
+                        if constrained(self.old, ta) || constrained(self.new, tb) {
+                            let like =
+                                body_field(self.old, ta).or_else(|| body_field(self.new, tb));
+                            if let Some(like) = like {
+                                let fa = item_field(self.old, ta, &like);
+                                let fb = item_field(self.new, tb, &like);
+                                self.field(&format!("{at} body"), &fa, &fb);
+                            }
+                        }
+                    }
+                }
             }
         }
         for rb in b

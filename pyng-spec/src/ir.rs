@@ -91,11 +91,44 @@ impl Spec {
             _ => None,
         }
     }
+    /// The constrained schema named `name` (an array's items with value
+    /// constraints or `nullable`); `None` when there is none.
+    pub fn constrained(&self, name: &str) -> Option<&Constrained> {
+        match self.types.get(name) {
+            Some(TypeDef::Constrained(c)) => Some(c),
+            _ => None,
+        }
+    }
+    /// `ty` with a [`Constrained`] name replaced by the type it constrains
+    /// (through nested ones): the shape of the value.
+    pub fn value_type<'t>(&'t self, ty: &'t Type) -> &'t Type {
+        let mut ty = ty;
+        // A constrained schema never names itself (`lower` builds each from
+        // the schema inside it); the bound keeps a hand-built IR from looping.
+        for _ in 0..64 {
+            match ty {
+                Type::Named(n) => match self.constrained(n) {
+                    Some(c) => ty = &c.field.ty,
+                    None => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
+    }
+    /// `ty` with every constrained type in it (itself, array items) replaced
+    /// by the type it constrains: what a value is, constraints aside.
+    pub fn shape(&self, ty: &Type) -> Type {
+        match self.value_type(ty) {
+            Type::Array(item) => Type::Array(Box::new(self.shape(item))),
+            other => other.clone(),
+        }
+    }
     /// The state machines of this spec, with their enums.
     pub fn state_machines(&self) -> impl Iterator<Item = (&EnumDef, &StateMachine)> {
         self.types.values().filter_map(|t| match t {
             TypeDef::Enum(e) => e.machine.as_ref().map(|m| (e, m)),
-            TypeDef::Model(_) => None,
+            TypeDef::Model(_) | TypeDef::Constrained(_) => None,
         })
     }
 }
@@ -107,6 +140,24 @@ pub enum TypeDef {
     Model(Model),
     /// A string enum schema.
     Enum(EnumDef),
+    /// A schema that is not a property's and carries value constraints or
+    /// `nullable`: an array's items. Not a type of its own in generated code
+    /// (the type it constrains, an `Option` when nullable).
+    Constrained(Box<Constrained>),
+}
+
+/// An array's `items` schema with value constraints (`maxLength`, `minimum`,
+/// `minItems`, a checked `format`, an integer `enum` ...) or `nullable`, its
+/// own or those of the component it references. Checked as a property with
+/// this schema would be.
+#[derive(Debug, Clone)]
+pub struct Constrained {
+    /// The name it has in [`Spec::types`] (derived from where it stands;
+    /// never a component's name).
+    pub name: String,
+    /// The type, constraints, `nullable` and pointer of the schema, as a
+    /// property's (`wire_name` is empty; `required` is `true`).
+    pub field: Field,
 }
 
 /// The type of a field, parameter or body.

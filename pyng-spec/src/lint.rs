@@ -46,6 +46,8 @@ pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
                 model(spec, m, problems);
                 defaults(spec, m, raw, problems);
             }
+            // An array's items: no `default` (the keyword lint refuses it there).
+            TypeDef::Constrained(_) => {}
         }
     }
     for op in &spec.operations {
@@ -258,7 +260,7 @@ fn untyped_fields(spec: &Spec) -> Vec<String> {
         .values()
         .filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         })
         .flat_map(|m| &m.fields)
         .filter(|f| f.ty == Type::Any)
@@ -601,7 +603,7 @@ fn resolve_ref(
                 unit = f.constraints.unit;
                 f.ty.clone()
             }
-            (Segment::Each, Type::Array(item)) => (**item).clone(),
+            (Segment::Each, Type::Array(item)) => spec.value_type(item).clone(),
             (Segment::Each, _) => {
                 return Err(plain(
                     "[*] applies to something that is not an array".into(),
@@ -865,14 +867,14 @@ fn pointer_resolves(spec: &Spec, ty: &Type, pointer: &str) -> bool {
     let Some(tokens) = crate::pointer::tokens(pointer) else {
         return false;
     };
-    let mut ty = ty.clone();
+    let mut ty = spec.value_type(ty).clone();
     for t in tokens {
         let next = match &ty {
             Type::Named(n) => spec
                 .model(n)
                 .and_then(|m| m.field(&t))
                 .map(|f| f.ty.clone()),
-            Type::Array(item) if t.parse::<usize>().is_ok() => Some((**item).clone()),
+            Type::Array(item) if t.parse::<usize>().is_ok() => Some(spec.value_type(item).clone()),
             _ => None,
         };
         match next {
@@ -923,7 +925,7 @@ fn invariant_pointers(spec: &Spec, rule: &str) -> Vec<String> {
         .values()
         .filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         })
         .flat_map(|m| &m.invariants)
         .filter(|inv| inv.id == rule)

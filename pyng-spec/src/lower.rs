@@ -16,6 +16,7 @@ use crate::pointer::push;
 use crate::registry::RuleId;
 
 mod headers;
+mod inherit;
 mod links;
 mod refs;
 mod request;
@@ -32,6 +33,11 @@ pub(crate) struct Lowerer<'a> {
     resolved: BTreeMap<String, Type>,
     /// Compiled `pattern`s, by pattern text.
     patterns: BTreeMap<String, regex::Regex>,
+    /// What a property referencing each component schema takes from it, by name.
+    inherited: BTreeMap<String, inherit::Inherited>,
+    /// Lowering a parameter's or a header's schema: its array items keep no
+    /// constraints (the request check reads a parameter's `pattern` and `enum`).
+    in_parameter: bool,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -45,6 +51,8 @@ impl<'a> Lowerer<'a> {
             in_progress: BTreeSet::new(),
             resolved: BTreeMap::new(),
             patterns: BTreeMap::new(),
+            inherited: BTreeMap::new(),
+            in_parameter: false,
         }
     }
 
@@ -86,8 +94,13 @@ impl<'a> Lowerer<'a> {
         let doc = self.doc;
         let mut security_schemes = BTreeMap::new();
         if let Some(components) = &doc.components {
-            for (schema_name, _) in &components.schemas {
+            for (schema_name, schema) in &components.schemas {
                 self.lower_component(schema_name);
+                // Read even when no property references it, so that its
+                // `pattern` is compiled and checked once.
+                if let oa::ReferenceOr::Item(schema) = schema {
+                    self.component_constraints(schema_name, schema);
+                }
             }
             for (scheme_name, scheme) in &components.security_schemes {
                 let at = push("/components/securitySchemes", scheme_name);
@@ -324,7 +337,9 @@ impl<'a> Lowerer<'a> {
             oa::SchemaKind::Type(oa::Type::Array(arr)) => match &arr.items {
                 Some(items) => {
                     let hint = singular(name_hint);
-                    let item = self.lower_schema_ref(&hint, items, &push(at, "items"));
+                    let iat = push(at, "items");
+                    let item = self.lower_schema_ref(&hint, items, &iat);
+                    let item = self.constrained_item(&hint, item, items, &iat);
                     Type::Array(Box::new(item))
                 }
                 None => Type::Array(Box::new(Type::Any)),
@@ -347,22 +362,36 @@ impl<'a> Lowerer<'a> {
         for (wire_name, prop) in &obj.properties {
             let fat = push(&push(at, "properties"), wire_name);
             let hint = format!("{name}{}", pascal(wire_name));
-            let (ty, schema) = match prop {
-                oa::ReferenceOr::Reference { reference } => {
-                    (self.resolve_ref(reference, &fat), None)
-                }
+            let (ty, schema, reference) = match prop {
+                oa::ReferenceOr::Reference { reference } => (
+                    self.resolve_ref(reference, &fat),
+                    None,
+                    Some(reference.as_str()),
+                ),
                 oa::ReferenceOr::Item(s) => {
                     let s: &oa::Schema = s;
-                    (self.lower_named(&hint, s, &fat), Some(s))
+                    let reference = single_ref(s);
+                    let ty = match reference {
+                        Some(r) => self.resolve_ref(r, &push(&push(&fat, "allOf"), "0")),
+                        None => self.lower_named(&hint, s, &fat),
+                    };
+                    (ty, Some(s), reference)
                 }
             };
-            let field = self.lower_field(
+            let mut field = self.lower_field(
                 wire_name,
                 ty,
                 schema,
                 obj.required.contains(wire_name),
                 &fat,
             );
+            if let Some(found) = reference.and_then(|r| self.inherited(r)) {
+                // The property's own schema is a reference (members beside a
+                // `$ref` are ignored; beside `allOf: [$ref]` only annotations
+                // and `nullable` stand), so the component's constraints are its own.
+                field.constraints = found.constraints;
+                field.nullable |= found.nullable;
+            }
             fields.push(field);
         }
         for required in &obj.required {
@@ -689,11 +718,14 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let (ty, constraints) = match &data.format {
-                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => (
-                    self.lower_anonymous(&data.name, s, &pat),
-                    self.constraints(s, &push(&pat, "schema")),
-                ),
+                oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => {
+                    self.in_parameter = true;
+                    let ty = self.lower_anonymous(&data.name, s, &pat);
+                    self.in_parameter = false;
+                    (ty, self.constraints(s, &push(&pat, "schema")))
+                }
                 oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Reference { reference }) => {
+                    self.position_ref(reference, &push(&pat, "schema"), "a parameter's schema");
                     (self.resolve_ref(reference, &pat), Constraints::default())
                 }
                 oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),
@@ -845,12 +877,12 @@ impl<'a> Lowerer<'a> {
                     StatusKey::Range(digit) => format!("{}Response{digit}xx", pascal(op_id)),
                     StatusKey::Default => format!("{}Response", pascal(op_id)),
                 };
-                body = Some(match schema {
-                    oa::ReferenceOr::Reference { reference } => {
-                        self.resolve_ref(reference, &push(&cat, "schema"))
-                    }
-                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &push(&cat, "schema")),
-                });
+                let sat = push(&cat, "schema");
+                let ty = match schema {
+                    oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
+                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
+                };
+                body = Some(self.constrained_body(&hint, ty, schema, &sat));
             }
             examples = self.lower_examples(content, &cat);
         }

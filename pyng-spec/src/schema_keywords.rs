@@ -67,7 +67,11 @@ pub enum Support {
 }
 
 /// The schemas where a keyword is read. The IR keeps value constraints on a
-/// property (and a parameter), not on a component, an array's items or a body.
+/// property (and a parameter), on an array's items and on a response body; a
+/// component's are the constraints of every property, items or response body
+/// that reference it (a reference from a request body, a parameter or a
+/// header to a component that has them is refused where it stands,
+/// `lower/inherit.rs`). A request body keeps none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
     /// Every schema.
@@ -79,17 +83,34 @@ pub enum Where {
     Property,
     /// An inline schema under `properties`, or a parameter's `schema`.
     PropertyOrParameter,
+    /// An inline schema under `properties`, an array's `items` (but a
+    /// parameter's or a header's), a response's body, or a schema of
+    /// `components/schemas` (checked where a property, items or a response
+    /// body reference it).
+    Value,
+    /// As [`Where::Value`], or a parameter's `schema`.
+    ValueOrParameter,
 }
 
 impl Where {
-    /// Whether a schema that is (or is not) an inline property schema, or a
-    /// parameter's schema, is one of these.
-    pub fn allows(self, property: bool, parameter: bool) -> bool {
+    /// Whether a schema that is (or is not) an inline property schema, a
+    /// parameter's schema, a component schema or an array's items is one of these.
+    pub fn allows(self, at: Position) -> bool {
+        let Position {
+            property,
+            parameter,
+            component,
+            items,
+            response_body,
+        } = at;
+        let value = property || component || items || response_body;
         match self {
             Where::Anywhere => true,
             Where::Body => !parameter,
             Where::Property => property,
             Where::PropertyOrParameter => property || parameter,
+            Where::Value => value,
+            Where::ValueOrParameter => value || parameter,
         }
     }
 
@@ -100,8 +121,29 @@ impl Where {
             Where::Body => "every schema but a parameter's",
             Where::Property => "an inline property schema",
             Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
+            Where::Value => {
+                "an inline property schema, an array's items, a response body, or a component schema they reference"
+            }
+            Where::ValueOrParameter => {
+                "an inline property schema, an array's items, a response body, a component schema they reference, or a parameter's schema"
+            }
         }
     }
+}
+
+/// Where a schema stands, for [`Where::allows`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Position {
+    /// An inline schema under `properties`.
+    pub property: bool,
+    /// A parameter's or a header's `schema` (and its array's items).
+    pub parameter: bool,
+    /// A schema of `components/schemas`.
+    pub component: bool,
+    /// An array's `items` (not a parameter's).
+    pub items: bool,
+    /// A response's body schema.
+    pub response_body: bool,
 }
 
 /// One field of the OpenAPI 3.0.3 Schema Object.
@@ -180,14 +222,14 @@ pub const KEYWORDS: &[Keyword] = &[
         "multipleOf",
         &[RuleId::SchemaMultipleOf],
         &[Integer, Number],
-        Where::Property,
+        Where::Value,
         "a positive integer on integers, a positive number on numbers (exact decimal arithmetic: 19.99 is a multiple of 0.01, 19.999 is not)",
     ),
     enforced(
         "maximum",
         &[RuleId::SchemaMaximum],
         &[Integer, Number],
-        Where::Property,
+        Where::Value,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -196,7 +238,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMaximum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::Property,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "beside `maximum`",
     },
@@ -204,7 +246,7 @@ pub const KEYWORDS: &[Keyword] = &[
         "minimum",
         &[RuleId::SchemaMinimum],
         &[Integer, Number],
-        Where::Property,
+        Where::Value,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -213,7 +255,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMinimum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::Property,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "beside `minimum`",
     },
@@ -221,35 +263,35 @@ pub const KEYWORDS: &[Keyword] = &[
         "maxLength",
         &[RuleId::SchemaMaxLength],
         &[String],
-        Where::Property,
+        Where::Value,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
         "minLength",
         &[RuleId::SchemaMinLength],
         &[String],
-        Where::Property,
+        Where::Value,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
         "pattern",
         &[RuleId::SchemaPattern, RuleId::LintBadPattern],
         &[String],
-        Where::PropertyOrParameter,
+        Where::ValueOrParameter,
         "Rust `regex` syntax (no lookaround, no backreferences); not beside `enum`",
     ),
     enforced(
         "maxItems",
         &[RuleId::SchemaMaxItems],
         &[Array],
-        Where::Property,
+        Where::Value,
         "the number of items",
     ),
     enforced(
         "minItems",
         &[RuleId::SchemaMinItems],
         &[Array],
-        Where::Property,
+        Where::Value,
         "the number of items; at most 65 536 (synthesised bodies hold that many)",
     ),
     Keyword {
@@ -258,7 +300,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaUniqueItems],
         },
         applies_to: &[Array],
-        checked_in: Where::Property,
+        checked_in: Where::Value,
         inert: Some(false),
         note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
     },
@@ -288,7 +330,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaEnum],
         &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` on an inline property schema only",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a request body or a parameter",
     ),
     enforced(
         "type",
@@ -337,7 +379,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property, items or response body referencing a component have the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -352,9 +394,9 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaNullable],
         },
         applies_to: &[],
-        checked_in: Where::Property,
+        checked_in: Where::Value,
         inert: Some(false),
-        note: "`null` is a value of the property",
+        note: "`null` is a value of the property, the items or the response body (of each that references the component)",
     },
     refused(
         "discriminator",
@@ -422,21 +464,22 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 
 /// The formats the kit checks: the format, the type it applies to, and where.
 /// A string format's predicate is [`crate::formats::matches`]; the IR keeps a
-/// string's format on a property only, so it is checked there.
+/// string's format on a property and on an array's items (each inherits a
+/// referenced component's), so it is checked there.
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
-    ("int32", Integer, Where::Property),
+    ("int32", Integer, Where::Value),
     ("int64", Integer, Where::Body),
-    ("float", Number, Where::Property),
-    ("double", Number, Where::Property),
-    ("date", String, Where::Property),
-    ("date-time", String, Where::Property),
-    ("uuid", String, Where::Property),
-    ("ipv4", String, Where::Property),
-    ("ipv6", String, Where::Property),
-    ("byte", String, Where::Property),
-    ("email", String, Where::Property),
-    ("hostname", String, Where::Property),
-    ("uri", String, Where::Property),
+    ("float", Number, Where::Value),
+    ("double", Number, Where::Value),
+    ("date", String, Where::Value),
+    ("date-time", String, Where::Value),
+    ("uuid", String, Where::Value),
+    ("ipv4", String, Where::Value),
+    ("ipv6", String, Where::Value),
+    ("byte", String, Where::Value),
+    ("email", String, Where::Value),
+    ("hostname", String, Where::Value),
+    ("uri", String, Where::Value),
 ];
 
 /// The string formats OpenAPI 3.0.3 defines that constrain nothing a JSON

@@ -117,6 +117,9 @@ impl<'a> Synth<'a> {
                 )
             }
             Type::Named(n) => match self.spec.types.get(n) {
+                // An array's items with constraints: a value that meets them
+                // (never `null`, though they may be nullable).
+                Some(TypeDef::Constrained(c)) => self.value(&c.field.ty, Some(&c.field), name),
                 Some(TypeDef::Enum(e)) => Value::String(self.enum_value(e)),
                 Some(TypeDef::Model(m))
                     if self.depth < 8 && self.models < MAX_MODELS && !self.recursive(ty) =>

@@ -95,7 +95,12 @@ pub fn validate_text(
     constraints: &Constraints,
     text: &str,
 ) -> Vec<Finding> {
-    validate_texts(spec, ty, constraints, &text::simple_items(ty, text))
+    validate_texts(
+        spec,
+        ty,
+        constraints,
+        &text::simple_items(&spec.shape(ty), text),
+    )
 }
 
 /// Validates the values of one repeated key (a query parameter's), read as
@@ -125,7 +130,8 @@ pub fn validate_texts(
         default: None,
         pointer: String::new(),
     };
-    let value = text::from_texts(ty, texts);
+    // Read as the type's shape; its constraints are checked below.
+    let value = text::from_texts(&spec.shape(ty), texts);
     let mut v = Validator {
         spec,
         direction: Direction::Request,
@@ -170,6 +176,13 @@ impl<'a> Validator<'a> {
     }
 
     fn value(&mut self, ty: &'a Type, value: &Value, at: &str, field: Option<&'a Field>) {
+        // An array's items with constraints: checked as a property of that
+        // schema (its `nullable`, its constraints), `null` included.
+        if let Type::Named(name) = ty
+            && let Some(c) = self.spec.constrained(name)
+        {
+            return self.value(&c.field.ty, value, at, Some(&c.field));
+        }
         let source = field.and_then(|f| f.source.as_ref());
         if value.is_null() {
             self.place(rules::null(field), at);
@@ -246,7 +259,8 @@ impl<'a> Validator<'a> {
                         self.place(Some(issue), at);
                     }
                 },
-                None => {}
+                // Constrained types are read above.
+                Some(TypeDef::Constrained(_)) | None => {}
             },
         }
     }

@@ -305,3 +305,23 @@ fn the_longest_timeout_is_the_longest_after_seconds_limit_of_all_specs() {
     assert_eq!(longest_timeout(&all), Duration::from_secs(10800));
     assert_eq!(longest_timeout(&[]), Duration::ZERO);
 }
+
+#[test]
+fn a_nullable_body_component_keeps_its_status_and_identity_rules() {
+    // The body refers to `Job` made nullable: the body is a constrained type
+    // around `Job`, and the contract reads `Job` through it.
+    let text = NESTED.replacen("    Job:\n", "    Job:\n      nullable: true\n", 1);
+    assert_ne!(text, NESTED, "the fixture has a `Job` component");
+    let spec = match load_str("nested-status.yaml", &text) {
+        Ok(l) => l.spec,
+        Err(d) => panic!("{d}"),
+    };
+    let contract = Contract::compile(&spec);
+    let r = contract.operations[0]
+        .success()
+        .expect("a success response");
+    let s = r.status.as_ref().expect("a status field");
+    assert_eq!((s.pointer.as_str(), s.model.as_str()), ("/status", "Job"));
+    let stable: Vec<&str> = r.stable.iter().map(|t| t.pointer.as_str()).collect();
+    assert_eq!(stable, ["/inner/deliveryId", "/jobId"]);
+}

@@ -151,19 +151,53 @@ fn the_lint_refuses_values_of_another_type_and_null_without_nullable() {
 
 #[test]
 fn an_enum_of_integers_outside_a_property_is_refused() {
+    let diagnostics = |text: &str| match load_str("fixture.yaml", text) {
+        Ok(loaded) => loaded.warnings.0,
+        Err(d) => d.0,
+    };
+    // On a component it is the enum of every property and items that
+    // reference it, and on an array's items the items' own ...
     let text = FIXTURE.replacen(
         "    Part:\n",
         "    Level:\n      type: integer\n      enum: [1, 2]\n    Part:\n",
         1,
     );
-    let found = match load_str("fixture.yaml", &text) {
-        Ok(loaded) => loaded.warnings.0,
-        Err(d) => d.0,
+    let text = text.replacen(
+        "          items:\n            type: number\n",
+        "          items:\n            type: number\n            enum: [1, 2.5]\n",
+        1,
+    );
+    assert!(
+        diagnostics(&text)
+            .iter()
+            .all(|d| d.rule != "lint.unsupported"),
+        "{:#?}",
+        diagnostics(&text)
+    );
+    let spec = load_str("fixture.yaml", &text).unwrap().spec;
+    let ty = Type::Named("Code".into());
+    let rules = |body: serde_json::Value| -> Vec<String> {
+        validate::validate(&spec, &ty, &body)
+            .into_iter()
+            .map(|f| format!("{} {}", f.rule, f.pointer))
+            .collect()
     };
+    assert_eq!(
+        rules(serde_json::json!({"code": "ab", "rank": 0, "scores": [1.0, 2.5, 3]})),
+        ["schema.enum /scores/2"]
+    );
+    // ... and a parameter that references such a component is refused at the `$ref`.
+    let parameter = "          schema:\n            type: string\n      responses:\n";
+    assert!(text.contains(parameter));
+    let text = text.replacen(
+        parameter,
+        "          schema:\n            $ref: \"#/components/schemas/Level\"\n      responses:\n",
+        1,
+    );
+    let found = diagnostics(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message
-                .contains("checked on an inline property schema only")),
+            && d.message.starts_with("`Level` has `enum`, which the kit checks where a property references it; here (a parameter's schema)")),
         "{found:#?}"
     );
 }

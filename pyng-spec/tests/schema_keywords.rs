@@ -347,18 +347,50 @@ fn a_keyword_beside_the_wrong_type_is_refused() {
 
 #[test]
 fn a_constraint_where_the_ir_keeps_none_is_refused() {
-    // Constraints are kept on properties only: on a component, an item or a
-    // body they would be read and not checked.
+    // Constraints are kept on properties, on an array's items, on a response
+    // body and on the components they reference: on a parameter's array's
+    // items they would be read and not checked.
+    let parameter = "          schema:\n            type: string\n      responses:\n";
+    assert!(BASE.contains(parameter));
     let text = BASE.replacen(
-        "  schemas:\n",
-        "  schemas:\n    Count:\n      type: integer\n      minimum: 0\n      nullable: true\n",
+        parameter,
+        "          schema:\n            type: array\n            items:\n              type: string\n              maxLength: 3\n      responses:\n",
         1,
     );
     let found = errors(&text);
-    let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(messages[0].starts_with("`minimum` is checked only on an inline property schema"));
-    assert!(messages[1].starts_with("`nullable` is checked only on an inline property schema"));
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a response body, or a component schema")),
+        "{found:#?}"
+    );
+    // A parameter that references a component with constraints is refused at the `$ref`.
+    let text = BASE.replacen(
+        "  schemas:\n",
+        "  schemas:\n    Id:\n      type: string\n      minLength: 1\n",
+        1,
+    );
+    let text = text.replacen(
+        parameter,
+        "          schema:\n            $ref: \"#/components/schemas/Id\"\n      responses:\n",
+        1,
+    );
+    let found = errors(&text);
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.starts_with("`Id` has `minLength`, which the kit checks where a property references it; here (a parameter's schema)")),
+        "{found:#?}"
+    );
+    // On an array's items they are kept: no refusal.
+    let text = BASE.replacen(
+        "          items:\n            $ref: \"#/components/schemas/Line\"\n",
+        "          items:\n            type: integer\n            minimum: 0\n            nullable: true\n",
+        1,
+    );
+    let found = diagnostics(&text);
+    assert!(
+        found.iter().all(|d| d.rule != "lint.unsupported"),
+        "{found:#?}"
+    );
     // `nullable: false` says nothing and is accepted.
     let text = BASE.replacen(
         "  schemas:\n",
@@ -366,6 +398,110 @@ fn a_constraint_where_the_ir_keeps_none_is_refused() {
         1,
     );
     assert!(errors(&text).is_empty());
+}
+
+/// A spec whose one operation's 200 body is `schema` (8-space indent),
+/// with the component `Orders` (a nullable array of at most 2 `Order`s).
+fn with_body(schema: &str) -> String {
+    format!(
+        r##"openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths:
+  /orders:
+    get:
+      operationId: listOrders
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+{schema}components:
+  schemas:
+    Orders:
+      type: array
+      maxItems: 2
+      nullable: true
+      items:
+        $ref: "#/components/schemas/Order"
+    Order:
+      type: object
+      required: [orderId]
+      properties:
+        orderId: {{type: string}}
+"##
+    )
+}
+
+#[test]
+fn a_response_body_keeps_its_constraints() {
+    // Inline, and through a nullable component.
+    for schema in [
+        "                type: array\n                maxItems: 2\n                nullable: true\n                items:\n                  $ref: \"#/components/schemas/Order\"\n",
+        "                $ref: \"#/components/schemas/Orders\"\n",
+    ] {
+        let text = with_body(schema);
+        let loaded = match load_str("fixture.yaml", &text) {
+            Ok(l) => l,
+            Err(d) => panic!("{schema}: {d}"),
+        };
+        assert!(loaded.warnings.0.is_empty(), "{:?}", loaded.warnings);
+        let spec = loaded.spec;
+        let ty = spec.operation("listOrders").unwrap().responses[0]
+            .body
+            .clone()
+            .unwrap();
+        let order = r#"{"orderId": "o"}"#;
+        let rules = |text: &str| -> Vec<String> {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let dom: Vec<String> = validate::validate(&spec, &ty, &value)
+                .into_iter()
+                .map(|f| format!("{} {}", f.rule, f.pointer))
+                .collect();
+            let streamed: Vec<String> = validate::stream::Schema::new(&spec)
+                .validate(&ty, text.as_bytes(), None)
+                .unwrap()
+                .findings
+                .into_iter()
+                .map(|f| format!("{} {}", f.rule, f.pointer))
+                .collect();
+            assert_eq!(dom, streamed, "{text}");
+            dom
+        };
+        assert_eq!(
+            rules(&format!("[{order}, {order}]")),
+            Vec::<String>::new(),
+            "{schema}"
+        );
+        assert_eq!(rules("null"), Vec::<String>::new(), "{schema}");
+        assert_eq!(
+            rules(&format!("[{order}, {order}, {order}]")),
+            ["schema.max-items "],
+            "{schema}"
+        );
+        assert_eq!(rules("[{}]"), ["schema.required /0/orderId"], "{schema}");
+        // Synthesised bodies meet them.
+        for seed in 0..8 {
+            let options = pyng_spec::synth::Options {
+                seed,
+                ..Default::default()
+            };
+            let body = pyng_spec::synth::body(&spec, &ty, &options);
+            assert!(validate::validate(&spec, &ty, &body).is_empty(), "{body}");
+        }
+    }
+    // A request body keeps none: a `$ref` to such a component is refused there.
+    let text = with_body("                $ref: \"#/components/schemas/Order\"\n").replacen(
+        "      responses:\n",
+        "      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: \"#/components/schemas/Orders\"\n      responses:\n",
+        1,
+    );
+    let found = errors(&text);
+    assert!(
+        found.iter().any(|d| d.rule == "lint.unsupported"
+            && d.message.starts_with("`Orders` has `maxItems`, `nullable`, which the kit checks where a property references it; here (a request body)")),
+        "{found:#?}"
+    );
 }
 
 #[test]

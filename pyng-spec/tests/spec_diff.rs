@@ -788,6 +788,76 @@ fn property_counts_class_as_lengths() {
 }
 
 #[test]
+fn array_items_constraints_are_classed_as_a_propertys() {
+    let listed = "note: {type: array, items: {type: string}}";
+    let base = BASE.replacen("note: {type: string}", listed, 1);
+    let between = |from: &str, to: &str| {
+        diff(
+            &load(&base.replacen(listed, from, 1)),
+            &load(&base.replacen(listed, to, 1)),
+        )
+    };
+    let bounded = "note: {type: array, items: {type: string, maxLength: 8}}";
+    for (from, to, class, detail) in [
+        // A new bound on the items narrows what arrives.
+        (listed, bounded, Class::NonBreaking, None),
+        // A higher or removed one admits more.
+        (
+            bounded,
+            "note: {type: array, items: {type: string, maxLength: 9}}",
+            Class::Breaking,
+            None,
+        ),
+        (bounded, listed, Class::Breaking, None),
+        (
+            listed,
+            "note: {type: array, items: {type: string, nullable: true}}",
+            Class::Breaking,
+            Some("made nullable: null may now arrive"),
+        ),
+    ] {
+        let c = between(from, to);
+        assert_eq!(c.len(), 1, "{from} -> {to}: {c:#?}");
+        assert_eq!(c[0].class, class, "{from} -> {to}: {}", c[0]);
+        assert_eq!(c[0].at, "Thing.note[]", "{}", c[0]);
+        if let Some(detail) = detail {
+            assert_eq!(c[0].detail, detail);
+        }
+    }
+    // The items' type is compared as the type they constrain.
+    let c = between(
+        bounded,
+        "note: {type: array, items: {type: integer, minimum: 0}}",
+    );
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::FieldTypeChanged, Class::Breaking)
+    );
+    assert_eq!(c[0].detail, "type array of string -> array of integer");
+    // A component's constraints are each referencing property's.
+    let component = "    Status:\n";
+    let with = |max: u32| {
+        base.replacen(
+            component,
+            &format!("    Code:\n      type: string\n      maxLength: {max}\n{component}"),
+            1,
+        )
+        .replacen(
+            "id: {type: string}",
+            "id: {$ref: \"#/components/schemas/Code\"}",
+            1,
+        )
+    };
+    let c = diff(&load(&with(4)), &load(&with(6)));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].at.as_str(), c[0].class),
+        ("Thing.id", Class::Breaking)
+    );
+}
+
+#[test]
 fn deprecating_an_operation_or_a_parameter_is_not_breaking() {
     let op = one(
         "      operationId: getThing\n",

@@ -75,6 +75,14 @@ fn case(path: &str) -> Case {
                     strings.push(v.to_ascii_lowercase());
                 }
             }
+            // An array's items with constraints: their format's sample too.
+            TypeDef::Constrained(c) => {
+                if let Some(format) = c.field.checked_format() {
+                    let sample = pyng_spec::formats::sample(format).unwrap_or_default();
+                    strings.push(sample.to_owned());
+                    strings.push(format!("{sample}x"));
+                }
+            }
         }
     }
     let machines: Vec<(String, Vec<String>)> = spec

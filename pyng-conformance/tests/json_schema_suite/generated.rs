@@ -27,7 +27,13 @@ pub struct Module<'a> {
 impl<'a> Module<'a> {
     pub fn new(group_id: &str, spec: &Spec, cases: Vec<&'a Case>) -> Result<Self, String> {
         let code = pyng_spec::codegen::render(spec).map_err(|e| format!("codegen: {e}"))?;
-        let check = violations(spec, body_type(spec)?, "body", 0);
+        // A body whose rules no model's `check()` reaches (an array whose
+        // items have constraints) has `Response::check()`.
+        let check = if code.contains("impl get_body::Response {") {
+            "response.check().into_iter().map(|v| v.rule).collect::<Vec<&'static str>>()".to_owned()
+        } else {
+            violations(spec, body_type(spec)?, "body", 0)
+        };
         Ok(Module {
             name: module_name(group_id),
             group_id: group_id.to_owned(),
@@ -49,9 +55,12 @@ impl<'a> Module<'a> {
              pub fn run() {{\n    for (id, data) in CASES {{\n        crate::report(id, std::panic::catch_unwind(|| one(data)));\n    }}\n}}\n\n\
              fn one(data: &str) -> Result<Vec<&'static str>, String> {{\n    \
              match generated::get_body::Response::parse(200, data) {{\n        \
-             Ok(generated::get_body::Response::Ok(body)) => Ok({check}),\n        \
-             #[allow(unreachable_patterns)]\n        \
-             Ok(_) => Err(\"parsed as another status\".to_owned()),\n        \
+             Ok(response) => match &response {{\n            \
+             #[allow(unused_variables)]\n            \
+             generated::get_body::Response::Ok(body) => Ok({check}),\n            \
+             #[allow(unreachable_patterns)]\n            \
+             _ => Err(\"parsed as another status\".to_owned()),\n        \
+             }},\n        \
              Err(e) => Err(e.to_string()),\n    }}\n}}\n",
             group = self.group_id,
             code = self.code,
@@ -86,6 +95,14 @@ fn violations(spec: &Spec, ty: &Type, var: &str, depth: usize) -> String {
             Some(TypeDef::Model(_)) => {
                 format!("{var}.check().into_iter().map(|v| v.rule).collect::<Vec<&'static str>>()")
             }
+            // Array items with constraints are the type they constrain (an
+            // `Option` of it when nullable, iterated as one).
+            Some(TypeDef::Constrained(c)) if c.field.nullable => {
+                let item = format!("x{depth}");
+                let inner = violations(spec, &c.field.ty, &item, depth + 1);
+                format!("{var}.iter().flat_map(|{item}| {inner}).collect::<Vec<&'static str>>()")
+            }
+            Some(TypeDef::Constrained(c)) => violations(spec, &c.field.ty, var, depth),
             Some(TypeDef::Enum(_)) | None => none,
         },
         Type::Array(inner) => {

@@ -40,6 +40,13 @@ pub fn body(spec: &Spec, ty: &Type, depth: u32) -> BoxedStrategy<Value> {
         }
         Type::Array(_) => Just(Value::Array(Vec::new())).boxed(),
         Type::Named(name) => match spec.types.get(name) {
+            // Array items with constraints: their type, and `null` when nullable.
+            Some(TypeDef::Constrained(c)) if c.field.nullable => prop_oneof![
+                1 => Just(Value::Null),
+                4 => body(spec, &c.field.ty, depth),
+            ]
+            .boxed(),
+            Some(TypeDef::Constrained(c)) => body(spec, &c.field.ty, depth),
             Some(TypeDef::Enum(e)) => {
                 let known = proptest::sample::select(e.values.clone()).prop_map(Value::from);
                 // Undocumented values must deserialize too (forward compatibility).

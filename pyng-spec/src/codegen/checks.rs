@@ -91,6 +91,54 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
     })
 }
 
+/// `Response::check()` of operation `op` (its module `module`), when a
+/// response body has rules no model's `check()` reaches (an array whose items
+/// have constraints). Emitted beside the module, where `Violation`, the
+/// support modules and the models' `check_at` are in scope.
+pub(super) fn response_check(
+    cx: &Context,
+    op: &crate::ir::Operation,
+    module: &proc_macro2::Ident,
+) -> Option<TokenStream> {
+    if cx.unreached_bodies(op).is_empty() {
+        return None;
+    }
+    let mut arms = Vec::new();
+    for r in &op.responses {
+        let Some(ty) = r.body.as_ref() else { continue };
+        if !cx.unreached_bodies(op).contains(&ty) {
+            continue;
+        }
+        let v = quote::format_ident!("{}", super::operations::status_variant(r.status));
+        let inner = child(cx, ty, &quote!(v), &quote!(&p), 0);
+        let pattern = match r.status {
+            crate::ir::StatusKey::Code(_) => quote!(#module::Response::#v(v)),
+            _ => quote!(#module::Response::#v { body: v, .. }),
+        };
+        arms.push(quote!(#pattern => {
+            let p = String::new();
+            #inner
+        }));
+    }
+    let rest = (arms.len() < op.responses.len()).then(|| quote!(_ => {}));
+    Some(quote! {
+        impl #module::Response {
+            /// Checks the spec's per-value rules on the body (the constraints
+            /// of an array's items, and each model's `check()`). Pointers are
+            /// RFC 6901 into the body.
+            pub fn check(&self) -> Vec<Violation> {
+                let mut found = Vec::new();
+                let out = &mut found;
+                match self {
+                    #(#arms)*
+                    #rest
+                }
+                found
+            }
+        }
+    })
+}
+
 /// Whether field `f`'s own value has rules `check()` evaluates (beside those of
 /// the models inside it): a string's lengths, an array's item counts, an
 /// integer's bounds, `multipleOf` and `int32` range.
@@ -133,17 +181,17 @@ fn decimal_literal(d: Decimal) -> TokenStream {
 
 /// The exact bounds of a number field: the `f64` the model holds is read as
 /// its shortest decimal, as the validators read a non-integer number.
-fn number_bounds(f: &Field) -> Vec<TokenStream> {
+fn number_bounds(f: &Field, ptr: &str) -> Vec<TokenStream> {
     let c = &f.constraints;
     let mut checks = Vec::new();
     if let Some(min) = c.number_minimum {
         let shown = min.to_string();
         let bound = decimal_literal(min);
         checks.push(if c.exclusive_minimum {
-            let push = violation(f, messages::EXCLUSIVE_MINIMUM, &[("minimum", &shown)]);
+            let push = violation(ptr, messages::EXCLUSIVE_MINIMUM, &[("minimum", &shown)]);
             quote!(if value <= #bound { #push })
         } else {
-            let push = violation(f, messages::MINIMUM, &[("minimum", &shown)]);
+            let push = violation(ptr, messages::MINIMUM, &[("minimum", &shown)]);
             quote!(if value < #bound { #push })
         });
     }
@@ -151,15 +199,19 @@ fn number_bounds(f: &Field) -> Vec<TokenStream> {
         let shown = max.to_string();
         let bound = decimal_literal(max);
         checks.push(if c.exclusive_maximum {
-            let push = violation(f, messages::EXCLUSIVE_MAXIMUM, &[("maximum", &shown)]);
+            let push = violation(ptr, messages::EXCLUSIVE_MAXIMUM, &[("maximum", &shown)]);
             quote!(if value >= #bound { #push })
         } else {
-            let push = violation(f, messages::MAXIMUM, &[("maximum", &shown)]);
+            let push = violation(ptr, messages::MAXIMUM, &[("maximum", &shown)]);
             quote!(if value > #bound { #push })
         });
     }
     if let Some(m) = c.number_multiple_of {
-        let push = violation(f, messages::MULTIPLE_OF, &[("multiple_of", &m.to_string())]);
+        let push = violation(
+            ptr,
+            messages::MULTIPLE_OF,
+            &[("multiple_of", &m.to_string())],
+        );
         let step = decimal_literal(m);
         checks.push(quote!(if !value.is_multiple_of(#step) { #push }));
     }
@@ -170,7 +222,7 @@ fn number_bounds(f: &Field) -> Vec<TokenStream> {
 /// holds against the listed values. A number compares as the parsed `f64`
 /// against each listed literal's `f64`, which is equality of their shortest
 /// decimals, as the validators compare them ([`crate::json_equality`]).
-fn listed(f: &Field) -> Option<TokenStream> {
+fn listed(f: &Field, ptr: &str) -> Option<TokenStream> {
     let c = &f.constraints;
     if c.values.is_empty() {
         return None;
@@ -202,7 +254,7 @@ fn listed(f: &Field) -> Option<TokenStream> {
         .map(|v| format!("`{}`", crate::validate::shown_value(v)))
         .collect::<Vec<_>>()
         .join(", ");
-    let push = violation(f, messages::NOT_ALLOWED, &[("allowed", &shown)]);
+    let push = violation(ptr, messages::NOT_ALLOWED, &[("allowed", &shown)]);
     Some(quote!(if ![#(#literals),*].contains(&value) { #push }))
 }
 
@@ -213,12 +265,13 @@ fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
         ("property", f.wire_name.as_str()),
         ("model", m.name.as_str()),
     ];
+    let ptr = &ptr_fmt("at", &f.wire_name);
     let mut pushes = Vec::new();
     if f.deprecated {
-        pushes.push(violation(f, messages::DEPRECATED, &known));
+        pushes.push(violation(ptr, messages::DEPRECATED, &known));
     }
     if f.write_only {
-        pushes.push(violation(f, messages::WRITE_ONLY, &known));
+        pushes.push(violation(ptr, messages::WRITE_ONLY, &known));
     }
     if is_option(f) {
         quote!(if self.#id.is_some() { #(#pushes)* })
@@ -227,10 +280,10 @@ fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     }
 }
 
-/// A `Violation` of `message` at field `f`, its text a `format!` of the
-/// template with `known` holes filled now and the others read from variables.
-fn violation(f: &Field, message: Message, known: &[(&str, &str)]) -> TokenStream {
-    let ptr = ptr_fmt("at", &f.wire_name);
+/// A `Violation` of `message` at the pointer the `format!` string `ptr`
+/// makes, its text a `format!` of the template with `known` holes filled now
+/// and the others read from variables.
+fn violation(ptr: &str, message: Message, known: &[(&str, &str)]) -> TokenStream {
     let rule = message.rule.name();
     let text = message.template.format_string(known);
     quote! {
@@ -247,26 +300,48 @@ fn violation(f: &Field, message: Message, known: &[(&str, &str)]) -> TokenStream
 /// `minItems`/`maxItems`; an integer's
 /// `minimum`/`maximum` (exclusive or not), `multipleOf` and `int32` range.
 fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
+    let (binding, body, by_reference) = value_checks(f, &ptr_fmt("at", &f.wire_name))?;
+    let id = cx.field_ident(m, index);
+    Some(match (by_reference, is_option(f)) {
+        (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
+        (true, false) => quote!({ let #binding = &self.#id; #body }),
+        (false, true) => quote!(if let Some(#binding) = self.#id { #body }),
+        (false, false) => quote!({ let #binding = self.#id; #body }),
+    })
+}
+
+/// The checks of [`value_rules`] on the value of a field with `f`'s schema,
+/// reported at the pointer the `format!` string `ptr` makes: the binding they
+/// read (`v`, a reference, or `value`, a copy), the checks, and whether the
+/// binding is a reference.
+fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)> {
     if !has_value_rules(f) {
         return None;
     }
     let c = &f.constraints;
-    let id = cx.field_ident(m, index);
     let mut checks = Vec::new();
     let (binding, setup) = match f.ty {
         Type::String => {
             if let Some(min) = c.min_length {
-                let push = violation(f, messages::MIN_LENGTH, &[("min_length", &min.to_string())]);
+                let push = violation(
+                    ptr,
+                    messages::MIN_LENGTH,
+                    &[("min_length", &min.to_string())],
+                );
                 checks.push(quote!(if length < #min { #push }));
             }
             if let Some(max) = c.max_length {
-                let push = violation(f, messages::MAX_LENGTH, &[("max_length", &max.to_string())]);
+                let push = violation(
+                    ptr,
+                    messages::MAX_LENGTH,
+                    &[("max_length", &max.to_string())],
+                );
                 checks.push(quote!(if length > #max { #push }));
             }
             if let Some(format) = f.checked_format() {
                 let expected = crate::formats::describe(format).unwrap_or_default();
                 let push = violation(
-                    f,
+                    ptr,
                     messages::STRING_FORMAT,
                     &[("format", format), ("expected", expected)],
                 );
@@ -278,17 +353,17 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
         }
         Type::Array(_) => {
             if let Some(min) = c.min_items {
-                let push = violation(f, messages::MIN_ITEMS, &[("min_items", &min.to_string())]);
+                let push = violation(ptr, messages::MIN_ITEMS, &[("min_items", &min.to_string())]);
                 checks.push(quote!(if count < #min { #push }));
             }
             if let Some(max) = c.max_items {
-                let push = violation(f, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
+                let push = violation(ptr, messages::MAX_ITEMS, &[("max_items", &max.to_string())]);
                 checks.push(quote!(if count > #max { #push }));
             }
             if c.unique_items {
                 // The items as JSON, as the model serializes them (a model
                 // item holds its documented properties only).
-                let push = violation(f, messages::UNIQUE_ITEMS, &[]);
+                let push = violation(ptr, messages::UNIQUE_ITEMS, &[]);
                 checks.push(quote! {
                     let items: Vec<::serde_json::Value> = v
                         .iter()
@@ -303,10 +378,10 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
         }
         Type::Number => {
             if c.format.as_deref() == Some("float") {
-                let push = violation(f, messages::FLOAT_RANGE, &[]);
+                let push = violation(ptr, messages::FLOAT_RANGE, &[]);
                 checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
             }
-            let exact = number_bounds(f);
+            let exact = number_bounds(f, ptr);
             if !exact.is_empty() {
                 checks.push(quote! {
                     if let Some(value) = decimal::Decimal::from_f64(value) {
@@ -314,11 +389,11 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                     }
                 });
             }
-            checks.extend(listed(f));
+            checks.extend(listed(f, ptr));
             (quote!(value), quote!())
         }
         Type::Boolean => {
-            checks.extend(listed(f));
+            checks.extend(listed(f, ptr));
             (quote!(value), quote!())
         }
         _ => {
@@ -327,10 +402,10 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let known: Vec<(&str, &str)> =
                     known.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 checks.push(if c.exclusive_minimum {
-                    let push = violation(f, messages::EXCLUSIVE_MINIMUM, &known);
+                    let push = violation(ptr, messages::EXCLUSIVE_MINIMUM, &known);
                     quote!(if value <= #min { #push })
                 } else {
-                    let push = violation(f, messages::MINIMUM, &known);
+                    let push = violation(ptr, messages::MINIMUM, &known);
                     quote!(if value < #min { #push })
                 });
             }
@@ -339,16 +414,16 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 let known: Vec<(&str, &str)> =
                     known.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 checks.push(if c.exclusive_maximum {
-                    let push = violation(f, messages::EXCLUSIVE_MAXIMUM, &known);
+                    let push = violation(ptr, messages::EXCLUSIVE_MAXIMUM, &known);
                     quote!(if value >= #max { #push })
                 } else {
-                    let push = violation(f, messages::MAXIMUM, &known);
+                    let push = violation(ptr, messages::MAXIMUM, &known);
                     quote!(if value > #max { #push })
                 });
             }
             if let Some(multiple) = c.multiple_of {
                 let push = violation(
-                    f,
+                    ptr,
                     messages::MULTIPLE_OF,
                     &[("multiple_of", &multiple.to_string())],
                 );
@@ -357,28 +432,23 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
                 );
             }
             if c.format.as_deref() == Some("int32") {
-                let push = violation(f, messages::INT32_RANGE, &[]);
+                let push = violation(ptr, messages::INT32_RANGE, &[]);
                 checks.push(quote!(if i32::try_from(value).is_err() { #push }));
             }
-            checks.extend(listed(f));
+            checks.extend(listed(f, ptr));
             (quote!(value), quote!())
         }
     };
     let body = quote!(#setup #(#checks)*);
     let by_reference = matches!(f.ty, Type::String | Type::Array(_));
-    Some(match (by_reference, is_option(f)) {
-        (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
-        (true, false) => quote!({ let #binding = &self.#id; #body }),
-        (false, true) => quote!(if let Some(#binding) = self.#id { #body }),
-        (false, false) => quote!({ let #binding = self.#id; #body }),
-    })
+    Some((binding, body, by_reference))
 }
 
 /// The rules inside the value of field `index` (a model, or an array of them).
 fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     let id = cx.field_ident(m, index);
     let ptr = ptr_fmt("at", &f.wire_name);
-    let inner = child(&f.ty, &quote!(v), &quote!(&p), 0);
+    let inner = child(cx, &f.ty, &quote!(v), &quote!(&p), 0);
     if is_option(f) {
         quote! {
             if let Some(v) = &self.#id {
@@ -398,14 +468,35 @@ fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream 
 }
 
 /// Recursion into a contained value `v` (a reference) at pointer `p` (a String).
-fn child(ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize) -> TokenStream {
+fn child(cx: &Context, ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize) -> TokenStream {
     match ty {
+        // Array items with constraints: their own rules, as a property's,
+        // then the rules inside them; a nullable item is an `Option`.
+        Type::Named(n) if let Some(c) = cx.spec.constrained(n) => {
+            let x = quote::format_ident!("x{depth}");
+            let ptr = format!("{{{}}}", name_of(p));
+            let own = value_checks(&c.field, &ptr).map(|(binding, body, by_reference)| {
+                if by_reference {
+                    quote!({ let #binding = #x; #body })
+                } else {
+                    quote!({ let #binding = *#x; #body })
+                }
+            });
+            let inner = cx
+                .type_is_checked(&c.field.ty)
+                .then(|| child(cx, &c.field.ty, &quote!(#x), p, depth + 1));
+            if c.field.nullable {
+                quote!(if let Some(#x) = #v { #own #inner })
+            } else {
+                quote!({ let #x = #v; #own #inner })
+            }
+        }
         Type::Array(inner) => {
             let i = quote::format_ident!("i{depth}");
             let item = quote::format_ident!("item{depth}");
             let ip = quote::format_ident!("p{depth}");
             let fmt = format!("{{{p_name}}}/{{{i}}}", p_name = name_of(p));
-            let inner = child(inner, &quote!(#item), &quote!(&#ip), depth + 1);
+            let inner = child(cx, inner, &quote!(#item), &quote!(&#ip), depth + 1);
             quote! {
                 for (#i, #item) in #v.iter().enumerate() {
                     let #ip = format!(#fmt);

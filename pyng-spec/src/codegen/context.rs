@@ -36,7 +36,12 @@ impl<'a> Context<'a> {
     pub(super) fn new(spec: &'a Spec) -> Result<Self, GenerateError> {
         let mut types = Scope::with_reserved(SUPPORT_NAMES);
         let mut type_names = BTreeMap::new();
-        for name in spec.types.keys() {
+        // A constrained items type is the type it constrains in Rust: no name.
+        let named = spec
+            .types
+            .iter()
+            .filter(|(_, def)| !matches!(def, TypeDef::Constrained(_)));
+        for (name, _) in named {
             let wanted = names::camel(name);
             if SUPPORT_NAMES.contains(&wanted.as_str()) {
                 return Err(error_at(
@@ -71,6 +76,7 @@ impl<'a> Context<'a> {
                         .collect();
                     variant_names.insert(name.clone(), (variants, "Unknown".to_owned()));
                 }
+                TypeDef::Constrained(_) => {}
             }
         }
         let mut cx = Context {
@@ -89,15 +95,42 @@ impl<'a> Context<'a> {
     pub(super) fn models(&self) -> impl Iterator<Item = &'a Model> {
         self.spec.types.values().filter_map(|t| match t {
             TypeDef::Model(m) => Some(m),
-            TypeDef::Enum(_) => None,
+            TypeDef::Enum(_) | TypeDef::Constrained(_) => None,
         })
     }
 
     pub(super) fn enums(&self) -> impl Iterator<Item = &'a EnumDef> {
         self.spec.types.values().filter_map(|t| match t {
             TypeDef::Enum(e) => Some(e),
-            TypeDef::Model(_) => None,
+            TypeDef::Model(_) | TypeDef::Constrained(_) => None,
         })
+    }
+
+    /// Every field whose value `check()` may read: the models' properties
+    /// and the constrained array items'.
+    pub(super) fn value_fields(&self) -> impl Iterator<Item = &'a Field> {
+        self.spec.types.values().flat_map(|t| match t {
+            TypeDef::Model(m) => m.fields.iter().collect::<Vec<_>>(),
+            TypeDef::Constrained(c) => vec![&c.field],
+            TypeDef::Enum(_) => Vec::new(),
+        })
+    }
+
+    /// The JSON body types of the responses of `op` whose rules no model's
+    /// `check()` reaches (a body that is an array whose items have
+    /// constraints): `Response::check()` checks them.
+    pub(super) fn unreached_bodies(&self, op: &'a crate::ir::Operation) -> Vec<&'a Type> {
+        op.responses
+            .iter()
+            .filter(|r| {
+                r.content_type
+                    .as_deref()
+                    .is_some_and(|c| c.contains("json"))
+            })
+            .filter_map(|r| r.body.as_ref())
+            .filter(|ty| !matches!(ty, Type::Named(n) if self.spec.model(n).is_some()))
+            .filter(|ty| self.type_is_checked(ty))
+            .collect()
     }
 
     pub(super) fn has_models(&self) -> bool {
@@ -162,6 +195,9 @@ impl<'a> Context<'a> {
     /// Whether a value of this type contains a model whose check can report.
     pub(super) fn type_is_checked(&self, ty: &Type) -> bool {
         match ty {
+            Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
+                super::checks::has_value_rules(&c.field) || self.type_is_checked(&c.field.ty)
+            }
             Type::Named(n) => self.is_checked(n),
             Type::Array(inner) => self.type_is_checked(inner),
             _ => false,
@@ -182,6 +218,14 @@ impl<'a> Context<'a> {
             Type::Number => quote!(f64),
             Type::Boolean => quote!(bool),
             Type::Any => quote!(::serde_json::Value),
+            Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
+                let inner = self.rust_type_in(&c.field.ty, prefix);
+                if c.field.nullable {
+                    quote!(Option<#inner>)
+                } else {
+                    inner
+                }
+            }
             Type::Named(n) => {
                 let id = self.type_ident(n);
                 quote!(#prefix #id)
@@ -229,7 +273,7 @@ impl<'a> Context<'a> {
             for m in self.models() {
                 if m.fields
                     .iter()
-                    .any(|f| type_names(&f.ty).any(|n| checked.contains(n)))
+                    .any(|f| self.contains_checked(&f.ty, &checked))
                 {
                     checked.insert(m.name.clone());
                 }
@@ -237,6 +281,20 @@ impl<'a> Context<'a> {
             if checked.len() == before {
                 return checked;
             }
+        }
+    }
+
+    /// Whether a value of `ty` holds one of the `checked` models, or array
+    /// items with rules of their own.
+    fn contains_checked(&self, ty: &Type, checked: &BTreeSet<String>) -> bool {
+        match ty {
+            Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
+                super::checks::has_value_rules(&c.field)
+                    || self.contains_checked(&c.field.ty, checked)
+            }
+            Type::Named(n) => checked.contains(n),
+            Type::Array(inner) => self.contains_checked(inner, checked),
+            _ => false,
         }
     }
 
@@ -284,18 +342,11 @@ pub(super) fn is_option(field: &Field) -> bool {
     !field.required || field.nullable
 }
 
-fn type_names(ty: &Type) -> Box<dyn Iterator<Item = &String> + '_> {
-    match ty {
-        Type::Named(n) => Box::new(std::iter::once(n)),
-        Type::Array(inner) => type_names(inner),
-        _ => Box::new(std::iter::empty()),
-    }
-}
-
 fn pointer_of(spec: &Spec, name: &str) -> String {
     match spec.types.get(name) {
         Some(TypeDef::Model(m)) => m.pointer.clone(),
         Some(TypeDef::Enum(e)) => e.pointer.clone(),
+        Some(TypeDef::Constrained(c)) => c.field.pointer.clone(),
         None => String::new(),
     }
 }

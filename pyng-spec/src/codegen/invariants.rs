@@ -345,6 +345,21 @@ impl Compiler<'_, '_> {
                         self.unsupported("`[*]` on a value that is not an array".to_owned())
                     );
                 };
+                // Items with constraints are the type they constrain; a
+                // nullable one is an `Option` the expression cannot read.
+                if let Type::Named(n) = &**inner
+                    && self
+                        .cx
+                        .spec
+                        .constrained(n)
+                        .is_some_and(|c| c.field.nullable)
+                {
+                    return Err(self.unsupported(
+                        "`[*]` over nullable array items is not supported by the generated code"
+                            .to_owned(),
+                    ));
+                }
+                let inner = self.cx.spec.value_type(inner);
                 let i = self.fresh("i");
                 let body = self.fan_out(rest, inner, &el, &el_at, each, total)?;
                 let ptr = format!("{{{cur_at}}}/{{{i}}}");

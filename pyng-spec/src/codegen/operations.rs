@@ -42,7 +42,9 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
             pub const POLLING_INTERVAL_SECONDS: u64 = #s;
         }
     });
+    let response_check = super::checks::response_check(cx, op, &module);
     Ok(quote! {
+        #response_check
         #doc
         pub mod #module {
             /// The HTTP method.

@@ -10,7 +10,12 @@ use crate::registry::messages;
 
 pub(super) fn support(cx: &Context) -> TokenStream {
     let mut out = TokenStream::new();
-    if cx.has_models() {
+    let response_checks = cx
+        .spec
+        .operations
+        .iter()
+        .any(|op| !cx.unreached_bodies(op).is_empty());
+    if cx.has_models() || response_checks {
         out.extend(violation());
     }
     if cx.has_enums() {
@@ -28,20 +33,11 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.has_invariants() {
         out.extend(amount());
     }
-    if cx
-        .models()
-        .any(|m| m.fields.iter().any(|f| f.checked_format().is_some()))
-    {
+    if cx.value_fields().any(|f| f.checked_format().is_some()) {
         out.extend(formats());
     }
-    let unique = cx
-        .models()
-        .any(|m| m.fields.iter().any(|f| f.constraints.unique_items));
-    if unique
-        || cx
-            .models()
-            .any(|m| m.fields.iter().any(super::checks::has_number_bounds))
-    {
+    let unique = cx.value_fields().any(|f| f.constraints.unique_items);
+    if unique || cx.value_fields().any(super::checks::has_number_bounds) {
         out.extend(decimal());
     }
     if unique {

@@ -103,7 +103,9 @@ struct Walk<'s> {
 impl<'s> Walk<'s> {
     fn walk(&mut self, ty: &Type, at: &str, depth: usize) {
         let spec = self.spec;
-        let Type::Named(name) = ty else { return };
+        let Type::Named(name) = spec.value_type(ty) else {
+            return;
+        };
         let Some(model) = spec.model(name) else {
             return;
         };

@@ -46,7 +46,8 @@ pub fn status_field<'a>(spec: &'a Spec, body: &'a Type) -> Option<StatusField> {
 pub fn candidates<'a>(spec: &'a Spec, body: &'a Type) -> Vec<StatusField> {
     // (model name, its pointer, the models above it)
     let mut level: VecDeque<(&str, String, Vec<&str>)> = VecDeque::new();
-    if let Type::Named(name) = body {
+    // A response body with constraints of its own is the type it constrains.
+    if let Type::Named(name) = spec.value_type(body) {
         level.push_back((name.as_str(), String::new(), Vec::new()));
     }
     let mut visits = 0;

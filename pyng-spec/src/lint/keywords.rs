@@ -128,7 +128,7 @@ fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
                 Some(format!("see {SEE}")),
             ),
             Support::Annotation => {}
-            Support::Enforced { .. } if !kw.checked_in.allows(s.property, s.parameter) => {
+            Support::Enforced { .. } if !kw.checked_in.allows(s.position()) => {
                 refuse(
                     problems,
                     &at,
@@ -171,7 +171,8 @@ fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
 
 /// The rules on an `enum`: values of the schema's type (`null` beside
 /// `nullable: true`); an enum of integers, numbers or booleans on an inline
-/// property schema only (elsewhere the IR keeps no constraints for it).
+/// property schema, an array's items or a component (elsewhere the IR keeps no
+/// constraints for it).
 fn enum_values(
     s: &SchemaAt<'_>,
     at: &str,
@@ -215,12 +216,12 @@ fn enum_values(
                 .is_null()
                 .then(|| "to allow null, write `nullable: true` on a property".into()),
         );
-    } else if ty != JsonType::String && !s.property {
+    } else if ty != JsonType::String && !(s.property || s.component || s.items || s.response_body) {
         refuse(
             problems,
             at,
             format!(
-                "an `enum` of `type: {}` is checked on an inline property schema only",
+                "an `enum` of `type: {}` is checked on an inline property schema, an array's items, a response body or a component only",
                 ty.as_str()
             ),
             Some("move it into the property that uses it".into()),
@@ -305,7 +306,7 @@ fn value_rules(
         "format" => {
             let Some(format) = value.as_str() else { return };
             let checked = CHECKED_FORMATS.iter().any(|(f, t, place)| {
-                *f == format && effective == Some(*t) && place.allows(s.property, s.parameter)
+                *f == format && effective == Some(*t) && place.allows(s.position())
             });
             let annotation =
                 effective == Some(JsonType::String) && ANNOTATION_FORMATS.contains(&format);

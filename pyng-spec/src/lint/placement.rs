@@ -49,6 +49,26 @@ pub(super) struct SchemaAt<'v> {
     pub property: bool,
     /// A parameter's `schema`.
     pub parameter: bool,
+    /// A schema of `components/schemas` (its own members, not the schemas
+    /// inside it).
+    pub component: bool,
+    /// An array's `items` (not a parameter's or a header's).
+    pub items: bool,
+    /// A response's body schema (of a media type under a response's `content`).
+    pub response_body: bool,
+}
+
+impl SchemaAt<'_> {
+    /// Where the schema stands.
+    pub(super) fn position(&self) -> crate::schema_keywords::Position {
+        crate::schema_keywords::Position {
+            property: self.property,
+            parameter: self.parameter,
+            component: self.component,
+            items: self.items,
+            response_body: self.response_body,
+        }
+    }
 }
 
 /// What an object of the document is.
@@ -65,6 +85,8 @@ enum Node {
     Response,
     Header,
     MediaType,
+    /// A media type of a response's `content`.
+    ResponseMediaType,
     Example,
     Components,
     SecurityScheme,
@@ -78,10 +100,16 @@ enum Node {
     License,
     Tag,
     ExternalDocs,
-    /// `property`: under `properties`; `parameter`: a parameter's schema.
+    /// `property`: under `properties`; `parameter`: a parameter's schema;
+    /// `component`: a schema of `components/schemas`; `items`: an array's
+    /// `items` (a parameter's array's items are `parameter`); `response_body`:
+    /// a response's body schema.
     Schema {
         property: bool,
         parameter: bool,
+        component: bool,
+        items: bool,
+        response_body: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
     /// the vocabulary is read there.
@@ -101,7 +129,7 @@ impl Node {
             Node::RequestBody => Object::RequestBody,
             Node::Response => Object::Response,
             Node::Header => Object::Header,
-            Node::MediaType => Object::MediaType,
+            Node::MediaType | Node::ResponseMediaType => Object::MediaType,
             Node::Example => Object::Example,
             Node::Components => Object::Components,
             Node::SecurityScheme => Object::SecurityScheme,
@@ -136,6 +164,9 @@ impl<'v> Walk<'_, 'v> {
                 if let Node::Schema {
                     property,
                     parameter,
+                    component,
+                    items,
+                    response_body,
                 } = node
                 {
                     self.found.schemas.push(SchemaAt {
@@ -143,6 +174,9 @@ impl<'v> Walk<'_, 'v> {
                         members: map,
                         property,
                         parameter,
+                        component,
+                        items,
+                        response_body,
                     });
                 } else if let Some(object) = node.object() {
                     self.found.objects.push(ObjectAt {
@@ -222,6 +256,9 @@ impl<'v> Walk<'_, 'v> {
         let schema = Node::Schema {
             property: false,
             parameter: false,
+            component: false,
+            items: false,
+            response_body: false,
         };
         match (node, key) {
             // Data, not spec.
@@ -242,7 +279,9 @@ impl<'v> Walk<'_, 'v> {
             // Runtime expressions and constants, not objects.
             (Node::Link, "parameters" | "requestBody") => {}
             (Node::Response | Node::Components, "links") => self.names(child, at, Node::Link),
-            (Node::MediaType, "encoding") => self.names(child, at, Node::Encoding),
+            (Node::MediaType | Node::ResponseMediaType, "encoding") => {
+                self.names(child, at, Node::Encoding);
+            }
             (Node::Encoding, "headers") => self.names(child, at, Node::Header),
             (Node::SecurityScheme, "flows") => self.node(child, at, Node::OAuthFlows),
             (Node::OAuthFlows, _) => self.node(child, at, Node::OAuthFlow),
@@ -268,9 +307,13 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: false,
                     parameter: true,
+                    component: false,
+                    items: false,
+                    response_body: false,
                 },
             ),
-            (Node::Parameter | Node::RequestBody | Node::Response | Node::Header, "content") => {
+            (Node::Response, "content") => self.names(child, at, Node::ResponseMediaType),
+            (Node::Parameter | Node::RequestBody | Node::Header, "content") => {
                 self.names(child, at, Node::MediaType);
             }
             (Node::Response, "headers") => self.names(child, at, Node::Header),
@@ -281,13 +324,40 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: false,
                     parameter: true,
+                    component: false,
+                    items: false,
+                    response_body: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
-            (Node::Parameter | Node::Header | Node::MediaType, "examples") => {
+            (Node::ResponseMediaType, "schema") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: false,
+                    component: false,
+                    items: false,
+                    response_body: true,
+                },
+            ),
+            (
+                Node::Parameter | Node::Header | Node::MediaType | Node::ResponseMediaType,
+                "examples",
+            ) => {
                 self.names(child, at, Node::Example);
             }
-            (Node::Components, "schemas") => self.names(child, at, schema),
+            (Node::Components, "schemas") => self.names(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter: false,
+                    component: true,
+                    items: false,
+                    response_body: false,
+                },
+            ),
             (Node::Components, "securitySchemes") => {
                 self.names(child, at, Node::SecurityScheme);
             }
@@ -302,9 +372,23 @@ impl<'v> Walk<'_, 'v> {
                 Node::Schema {
                     property: true,
                     parameter: false,
+                    component: false,
+                    items: false,
+                    response_body: false,
                 },
             ),
-            (Node::Schema { .. }, "items" | "additionalProperties" | "not") => {
+            (Node::Schema { parameter, .. }, "items") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter,
+                    component: false,
+                    items: !parameter,
+                    response_body: false,
+                },
+            ),
+            (Node::Schema { .. }, "additionalProperties" | "not") => {
                 self.node(child, at, schema);
             }
             (Node::Schema { .. }, "allOf" | "oneOf" | "anyOf") => self.list(child, at, schema),
@@ -329,6 +413,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         Node::Schema {
             property,
             parameter,
+            ..
         } => {
             let ty = map.get("type").and_then(Value::as_str);
             let has_enum = map
@@ -356,6 +441,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::PathItem
         | Node::Header
         | Node::MediaType
+        | Node::ResponseMediaType
         | Node::Components
         | Node::Server
         | Node::ServerVariable
@@ -383,7 +469,7 @@ fn message(key: &str, node: Node, allowed: &[Place]) -> String {
         Node::Responses => "`responses`",
         Node::Response => "a response",
         Node::Header => "a header",
-        Node::MediaType => "a media type",
+        Node::MediaType | Node::ResponseMediaType => "a media type",
         Node::Example => "an example object",
         Node::Components => "`components`",
         Node::SecurityScheme => "a security scheme",

@@ -39,12 +39,17 @@ impl<'a> Lowerer<'a> {
 
     fn header(&mut self, name: &str, h: &oa::Header, at: String) -> Header {
         let (ty, constraints) = match &h.format {
-            oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => (
-                self.lower_anonymous(name, s, &at),
-                self.constraints(s, &push(&at, "schema")),
-            ),
+            oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Item(s)) => {
+                self.in_parameter = true;
+                let ty = self.lower_anonymous(name, s, &at);
+                self.in_parameter = false;
+                (ty, self.constraints(s, &push(&at, "schema")))
+            }
             oa::ParameterSchemaOrContent::Schema(oa::ReferenceOr::Reference { reference }) => (
-                self.resolve_ref(reference, &push(&at, "schema")),
+                {
+                    self.position_ref(reference, &push(&at, "schema"), "a header's schema");
+                    self.resolve_ref(reference, &push(&at, "schema"))
+                },
                 Constraints::default(),
             ),
             oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),

@@ -67,6 +67,9 @@ impl<'a> Lowerer<'a> {
                 BodyEncoding::Form => format!("{}FormRequest", pascal(op_id)),
             };
             let sat = push(&cat, "schema");
+            if let Some(schema) = &content.schema {
+                self.position_schema(schema, &sat, "a request body");
+            }
             let ty = content.schema.as_ref().map(|schema| match schema {
                 oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
                 oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
@@ -105,7 +108,7 @@ impl<'a> Lowerer<'a> {
         };
         match self.types.get(name) {
             Some(crate::ir::TypeDef::Model(_)) => true,
-            Some(crate::ir::TypeDef::Enum(_)) => false,
+            Some(crate::ir::TypeDef::Enum(_) | crate::ir::TypeDef::Constrained(_)) => false,
             // A component not lowered yet: every component is lowered
             // before the operations, so this is not reached for one.
             None => self

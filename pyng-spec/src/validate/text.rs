@@ -59,7 +59,9 @@ pub fn from_form(spec: &Spec, ty: &Type, pairs: &[(&str, &str)]) -> Value {
     let mut object = Map::new();
     for (key, values) in grouped {
         let field_ty = model.and_then(|m| m.field(key)).map(|f| &f.ty);
-        let value = match field_ty {
+        // Constrained array items are read as the type they constrain.
+        let field_ty = field_ty.map(|t| spec.shape(t));
+        let value = match &field_ty {
             Some(t) => from_texts(t, &values),
             None => from_texts(&Type::String, &values),
         };

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::want::Want;
-use crate::ir::{EnumDef, Model, Spec, Type, TypeDef};
+use crate::ir::{EnumDef, Field, Model, Spec, Type, TypeDef};
 use crate::validate::order::{self, Phase};
 
 /// A resolved [`Type`].
@@ -20,6 +20,10 @@ pub(super) enum CType {
     Array(Box<CType>),
     Model(usize),
     Enum(usize),
+    /// An array's items with constraints: the type they constrain, and the
+    /// index of their field in [`Schema::constrained`]. A [`super::visit`]
+    /// node reads it as that type with that field.
+    Constrained(Box<CType>, usize),
 }
 
 #[derive(Debug)]
@@ -47,17 +51,28 @@ pub struct Schema {
     pub(super) models: Vec<CModel>,
     pub(super) enums: Vec<EnumDef>,
     pub(super) patterns: BTreeMap<String, regex::Regex>,
+    /// The field (type, constraints, `nullable`) of each constrained type.
+    pub(super) constrained: Vec<Field>,
     /// Looked up for every body checked.
     names: foldhash::HashMap<String, CType>,
+    /// The index in `constrained` of each constrained type, by name.
+    constrained_names: foldhash::HashMap<String, usize>,
 }
 
 impl Schema {
     /// Compiles every model and enum of `spec`.
     pub fn new(spec: &Spec) -> Schema {
         let mut names = foldhash::HashMap::default();
+        let mut constrained = Vec::new();
+        let mut constrained_names = foldhash::HashMap::default();
         let (mut nm, mut ne) = (0, 0);
         for (name, def) in &spec.types {
             let t = match def {
+                TypeDef::Constrained(c) => {
+                    constrained_names.insert(name.clone(), constrained.len());
+                    constrained.push(c.field.clone());
+                    continue;
+                }
                 TypeDef::Model(_) => {
                     nm += 1;
                     CType::Model(nm - 1)
@@ -73,7 +88,9 @@ impl Schema {
             models: Vec::with_capacity(nm),
             enums: Vec::with_capacity(ne),
             patterns: spec.patterns.clone(),
+            constrained,
             names,
+            constrained_names,
         };
         // Same iteration order as above, so the indices line up.
         for def in spec.types.values() {
@@ -88,6 +105,7 @@ impl Schema {
                     });
                 }
                 TypeDef::Enum(e) => schema.enums.push(e.clone()),
+                TypeDef::Constrained(_) => {}
             }
         }
         schema
@@ -102,7 +120,11 @@ impl Schema {
             Type::Number => CType::Number,
             Type::Boolean => CType::Boolean,
             Type::Array(item) => CType::Array(Box::new(self.resolve(item))),
-            Type::Named(n) => self.names.get(n).cloned().unwrap_or(CType::Any),
+            Type::Named(n) => match self.constrained_names.get(n) {
+                // Built from the schema inside it, so never itself: finite.
+                Some(&i) => CType::Constrained(Box::new(self.resolve(&self.constrained[i].ty)), i),
+                None => self.names.get(n).cloned().unwrap_or(CType::Any),
+            },
         }
     }
 }

@@ -52,7 +52,8 @@ impl<'s, 'de> Node<'_, 's, 'de> {
         let fs = self.source();
         let schema = self.cx.schema;
         let (expected, source) = match self.ty {
-            None | Some(CType::Any) => return,
+            // Read through at `deserialize`; never seen here.
+            None | Some(CType::Any | CType::Constrained(..)) => return,
             Some(CType::String) => ("string", fs),
             Some(CType::Integer) => ("integer", fs),
             Some(CType::Number) => ("number", fs),
@@ -117,7 +118,13 @@ impl<'s, 'de> Node<'_, 's, 'de> {
 
 impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
     type Value = Out<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Out<'de>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(mut self, d: D) -> Result<Out<'de>, D::Error> {
+        // An array's items with constraints: the type they constrain, checked
+        // as a property with their field would be (as the DOM validator does).
+        while let Some(CType::Constrained(inner, i)) = self.ty {
+            self.ty = Some(inner);
+            self.field = self.cx.schema.constrained.get(*i);
+        }
         d.deserialize_any(self)
     }
 }
