@@ -21,7 +21,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use serde_json::{Map, Value};
 
 use pyng_spec::Severity;
-use pyng_spec::ir::{BodyEncoding, Spec, TimeoutLimit, Type};
+use pyng_spec::ir::{BodyEncoding, Spec, Type};
 use pyng_spec::pointer;
 use pyng_spec::validate::{self, Direction};
 
@@ -271,15 +271,7 @@ pub(crate) fn create(
 /// (`expire-S`), else `deadline_ttl_seconds`, as `handler` computes it.
 fn target_deadline(app: &App, target: &OpPlan, id: &str, now: i64) -> Option<(String, i64)> {
     let status = target.status.as_ref()?;
-    let field = status
-        .machine
-        .machine
-        .timeouts
-        .iter()
-        .find_map(|t| match &t.limit {
-            TimeoutLimit::DeadlineField(f) => Some(f.clone()),
-            TimeoutLimit::AfterSeconds(_) => None,
-        })?;
+    let field = status.machine.machine.deadline_field()?.to_owned();
     let ttl_s = Scenario::parse_id(id, &status.machine.values)
         .unwrap_or_default()
         .schedule(&status.machine)

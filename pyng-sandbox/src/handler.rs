@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use pyng_spec::ir::{ParamLocation, Spec, StatusKey, TimeoutLimit, Type};
+use pyng_spec::ir::{ParamLocation, Spec, StatusKey, Type};
 
 use crate::app::App;
 use crate::auth;
@@ -343,15 +343,7 @@ async fn respond(
     t: Tracked,
     now: i64,
 ) -> Response {
-    let deadline_field = status
-        .machine
-        .machine
-        .timeouts
-        .iter()
-        .find_map(|t| match &t.limit {
-            TimeoutLimit::DeadlineField(f) => Some(f.clone()),
-            TimeoutLimit::AfterSeconds(_) => None,
-        });
+    let deadline_field = status.machine.machine.deadline_field().map(str::to_owned);
     let times = Times {
         now_ms: now,
         changed_ms: t.changed_ms,

@@ -459,6 +459,15 @@ impl StateMachine {
     pub fn may_observe(&self, from: &str, to: &str) -> bool {
         crate::contract::Machine::new("", &[], self).may_observe_names(from, to)
     }
+
+    /// The body field of the first timeout that is a deadline field
+    /// (`deadlineField`), the one a server fills with the resource's deadline.
+    pub fn deadline_field(&self) -> Option<&str> {
+        self.timeouts.iter().find_map(|t| match &t.limit {
+            TimeoutLimit::DeadlineField(f) => Some(f.as_str()),
+            TimeoutLimit::AfterSeconds(_) => None,
+        })
+    }
 }
 
 /// An `x-state-machine.timeouts[]` entry: how long a resource may stay in some states.
