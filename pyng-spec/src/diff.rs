@@ -131,6 +131,9 @@ pub enum Kind {
     ResponseRemoved,
     /// A response's body type changes.
     ResponseBodyChanged,
+    /// An operation's request body appears, disappears, becomes required or
+    /// optional, or a media type or its schema's type changes.
+    RequestBodyChanged,
     /// `x-polling`'s interval changes.
     PollingChanged,
     /// `info.version` or `x-draft` changes.
@@ -1028,6 +1031,7 @@ impl Differ<'_> {
                 );
             }
         }
+        self.request_body(a, b);
         for ra in &a.responses {
             let code = ra.status;
             let at = format!("{} {code}", a.id);
@@ -1089,6 +1093,88 @@ impl Differ<'_> {
                 Kind::PollingChanged,
                 &a.id,
                 format!("polling interval {:?} -> {:?} s", interval(a), interval(b)),
+            );
+        }
+    }
+
+    /// The request direction: what senders may send narrows (breaking) or
+    /// widens (non-breaking). The models a body names are compared with the
+    /// other models, in the response direction (they are shared).
+    fn request_body(&mut self, a: &Operation, b: &Operation) {
+        let at = format!("{} request body", a.id);
+        let (ra, rb) = match (&a.request_body, &b.request_body) {
+            (None, None) => return,
+            (None, Some(rb)) => {
+                let (class, what) = if rb.required {
+                    (Class::Breaking, "required request body added")
+                } else {
+                    (Class::NonBreaking, "optional request body added")
+                };
+                self.push(class, Kind::RequestBodyChanged, at, what);
+                return;
+            }
+            (Some(_), None) => {
+                self.push(
+                    Class::Breaking,
+                    Kind::RequestBodyChanged,
+                    at,
+                    "request body removed: requests that send one no longer conform",
+                );
+                return;
+            }
+            (Some(ra), Some(rb)) => (ra, rb),
+        };
+        match (ra.required, rb.required) {
+            (false, true) => self.push(
+                Class::Breaking,
+                Kind::RequestBodyChanged,
+                &at,
+                "made required",
+            ),
+            (true, false) => self.push(
+                Class::NonBreaking,
+                Kind::RequestBodyChanged,
+                &at,
+                "made optional",
+            ),
+            _ => {}
+        }
+        for ca in &ra.contents {
+            let Some(cb) = rb.contents.iter().find(|c| c.media_type == ca.media_type) else {
+                self.push(
+                    Class::Breaking,
+                    Kind::RequestBodyChanged,
+                    &at,
+                    format!("media type `{}` removed", ca.media_type),
+                );
+                continue;
+            };
+            let shape_of = |spec: &Spec, body: &Option<Type>| body.as_ref().map(|t| shape(spec, t));
+            let (sa, sb) = (shape_of(self.old, &ca.body), shape_of(self.new, &cb.body));
+            if sa != sb {
+                self.push(
+                    Class::Breaking,
+                    Kind::RequestBodyChanged,
+                    &at,
+                    format!(
+                        "`{}` body {} -> {}",
+                        ca.media_type,
+                        sa.as_ref().map(show).unwrap_or("any".into()),
+                        sb.as_ref().map(show).unwrap_or("any".into())
+                    ),
+                );
+            }
+        }
+        for cb in rb
+            .contents
+            .iter()
+            .filter(|c| !ra.contents.iter().any(|x| x.media_type == c.media_type))
+        {
+            self.push(
+                Class::NonBreaking,
+                Kind::RequestBodyChanged,
+                &at,
+                format!("media type `{}` added", cb.media_type),
             );
         }
     }

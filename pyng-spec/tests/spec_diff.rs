@@ -874,3 +874,102 @@ fn deprecating_an_operation_or_a_parameter_is_not_breaking() {
     );
     assert!(param.to_string().contains("expand"), "{param}");
 }
+
+const WITH_BODY: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: 1.0.0}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/NewThing"}
+      responses:
+        "201": {description: Created}
+components:
+  schemas:
+    NewThing:
+      type: object
+      properties:
+        note: {type: string}
+"##;
+
+/// The request-body changes between WITH_BODY and WITH_BODY with `from` replaced by `to`.
+fn body_changes(from: &str, to: &str) -> Vec<(Class, String)> {
+    assert!(WITH_BODY.contains(from), "WITH_BODY has no `{from}`");
+    diff(&load(WITH_BODY), &load(&WITH_BODY.replacen(from, to, 1)))
+        .into_iter()
+        .filter(|c| c.kind == Kind::RequestBodyChanged)
+        .map(|c| (c.class, c.detail))
+        .collect()
+}
+
+#[test]
+fn request_body_changes_are_classed_for_senders() {
+    assert_eq!(
+        body_changes("required: false", "required: true"),
+        [(Class::Breaking, "made required".to_owned())]
+    );
+    assert_eq!(
+        body_changes(
+            "          application/json:\n",
+            "          application/x-www-form-urlencoded:\n"
+        ),
+        [
+            (
+                Class::Breaking,
+                "media type `application/json` removed".to_owned()
+            ),
+            (
+                Class::NonBreaking,
+                "media type `application/x-www-form-urlencoded` added".to_owned()
+            )
+        ]
+    );
+    assert_eq!(
+        body_changes(
+            "schema: {$ref: \"#/components/schemas/NewThing\"}",
+            "schema: {type: array, items: {type: string}}"
+        ),
+        [(
+            Class::Breaking,
+            "`application/json` body NewThing -> array of string".to_owned()
+        )]
+    );
+    let removed = body_changes(
+        "      requestBody:\n        required: false\n        content:\n          application/json:\n            schema: {$ref: \"#/components/schemas/NewThing\"}\n",
+        "",
+    );
+    assert_eq!(removed.len(), 1, "{removed:?}");
+    assert_eq!(removed[0].0, Class::Breaking);
+    // Added: breaking only when senders must now send it.
+    let body = "      requestBody:\n        required: false\n";
+    let without = WITH_BODY.replacen(
+        "      requestBody:\n        required: false\n        content:\n          application/json:\n            schema: {$ref: \"#/components/schemas/NewThing\"}\n",
+        "",
+        1,
+    );
+    let added = |required: &str| -> Vec<(Class, String)> {
+        diff(
+            &load(&without),
+            &load(&WITH_BODY.replacen(body, &body.replace("false", required), 1)),
+        )
+        .into_iter()
+        .filter(|c| c.kind == Kind::RequestBodyChanged)
+        .map(|c| (c.class, c.detail))
+        .collect()
+    };
+    assert_eq!(
+        added("true"),
+        [(Class::Breaking, "required request body added".to_owned())]
+    );
+    assert_eq!(
+        added("false"),
+        [(Class::NonBreaking, "optional request body added".to_owned())]
+    );
+    // No change, no finding.
+    assert!(body_changes("required: false", "required: false").is_empty());
+}
