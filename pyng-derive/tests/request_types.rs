@@ -76,3 +76,11 @@ fn documented_response_headers_are_read_typed_in_any_case() {
         "header `X-Request-Count`: `3.5` is not of its documented type"
     );
 }
+
+#[test]
+fn header_parameters_are_a_struct_of_their_own() {
+    let headers = create_order::RequestHeaders {
+        idempotency_key: "key-1".into(),
+    };
+    assert_eq!(headers.pairs(), [("Idempotency-Key", "key-1".to_owned())]);
+}

@@ -548,6 +548,27 @@ pub mod create_checkout_session {
     pub fn path(site_id: &str) -> String {
         format!("/checkout/{}/session", { let v = site_id; super::percent_encode(v) })
     }
+    /// The header parameters.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct RequestHeaders {
+        /// Required by the draft. A retry with the same key is the same creation.
+        ///
+        /// Header `Idempotency-Key`; required.
+        ///
+        /// *Source:* `provider-facts.md`, section “Pyng”.
+        pub idempotency_key: String,
+    }
+    impl RequestHeaders {
+        /// The headers that are set, as `(name, value)` in spec order.
+        pub fn pairs(&self) -> Vec<(&'static str, String)> {
+            let mut pairs = Vec::new();
+            {
+                let v = &self.idempotency_key;
+                pairs.push(("Idempotency-Key", v.clone()));
+            }
+            pairs
+        }
+    }
     /// The request body, sent as `application/json`.
     ///
     /// **Draft:** the source document is a draft contract; this item may change before release.

@@ -27,6 +27,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
     let mut scope = Scope::default();
     let path_fn = path_fn(cx, op, &mut scope)?;
     let query = query_struct(cx, op)?;
+    let request_headers = request_headers_struct(cx, op)?;
     let response = response_enum(cx, op)?;
     let request = super::request::request_items(cx, op);
     let headers = super::response_headers::structs(cx, op);
@@ -56,6 +57,7 @@ pub(super) fn operation(cx: &Context, op: &Operation) -> Result<TokenStream, Gen
             #polling
             #path_fn
             #query
+            #request_headers
             #request
             #response
             #headers
@@ -199,48 +201,9 @@ fn path_fn(cx: &Context, op: &Operation, scope: &mut Scope) -> Result<TokenStrea
 }
 
 fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateError> {
-    let params: Vec<&Param> = op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Query)
-        .collect();
-    if params.is_empty() {
+    let Some((fields, pushes)) = param_fields(cx, op, ParamLocation::Query)? else {
         return Ok(quote!());
-    }
-    let mut fields_scope = Scope::default();
-    let mut fields = Vec::new();
-    let mut pushes = Vec::new();
-    for p in &params {
-        let id = names::ident(&fields_scope.claim(&names::snake(&p.name)));
-        let (ty, _) = param_type(cx, p, false)?;
-        // `v` is a reference to the value; the pair holds an owned string.
-        let owned = match &p.ty {
-            Type::String => quote!(v.clone()),
-            Type::Named(_) => quote!(v.as_str().to_owned()),
-            _ => quote!(v.to_string()),
-        };
-        let mut doc = Doc::new();
-        doc.opt_text(p.description.as_deref());
-        let mut facts = vec![format!("Query parameter {}", docs::code(&p.name))];
-        facts.push(if p.required { "required" } else { "optional" }.to_owned());
-        if p.deprecated {
-            facts.push("deprecated".to_owned());
-        }
-        if let Some(pattern) = &p.constraints.pattern {
-            facts.push(format!("pattern {}", docs::code(pattern)));
-        }
-        doc.markdown(format!("{}.", facts.join("; ")));
-        doc.source(p.source.as_ref());
-        let doc = doc.attrs();
-        let name = &p.name;
-        if p.required {
-            fields.push(quote!(#doc pub #id: #ty,));
-            pushes.push(quote!({ let v = &self.#id; pairs.push((#name, #owned)); }));
-        } else {
-            fields.push(quote!(#doc pub #id: Option<#ty>,));
-            pushes.push(quote!(if let Some(v) = &self.#id { pairs.push((#name, #owned)); }));
-        }
-    }
+    };
     Ok(quote! {
         /// The query parameters.
         #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +229,88 @@ fn query_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateErr
             }
         }
     })
+}
+
+/// The header parameters (`Idempotency-Key`, ...), to send as they are.
+fn request_headers_struct(cx: &Context, op: &Operation) -> Result<TokenStream, GenerateError> {
+    let Some((fields, pushes)) = param_fields(cx, op, ParamLocation::Header)? else {
+        return Ok(quote!());
+    };
+    Ok(quote! {
+        /// The header parameters.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct RequestHeaders {
+            #(#fields)*
+        }
+
+        impl RequestHeaders {
+            /// The headers that are set, as `(name, value)` in spec order.
+            pub fn pairs(&self) -> Vec<(&'static str, String)> {
+                let mut pairs = Vec::new();
+                #(#pushes)*
+                pairs
+            }
+        }
+    })
+}
+
+/// The fields of a struct of parameters, and the statements pushing each
+/// one that is set onto `pairs`.
+type ParamFields = (Vec<TokenStream>, Vec<TokenStream>);
+
+/// The [`ParamFields`] of `op`'s parameters in `location`; `None` without any.
+fn param_fields(
+    cx: &Context,
+    op: &Operation,
+    location: ParamLocation,
+) -> Result<Option<ParamFields>, GenerateError> {
+    let params: Vec<&Param> = op
+        .params
+        .iter()
+        .filter(|p| p.location == location)
+        .collect();
+    if params.is_empty() {
+        return Ok(None);
+    }
+    let label = match location {
+        ParamLocation::Header => "Header",
+        _ => "Query parameter",
+    };
+    let mut fields_scope = Scope::default();
+    let mut fields = Vec::new();
+    let mut pushes = Vec::new();
+    for p in &params {
+        let id = names::ident(&fields_scope.claim(&names::snake(&p.name)));
+        let (ty, _) = param_type(cx, p, false)?;
+        // `v` is a reference to the value; the pair holds an owned string.
+        let owned = match &p.ty {
+            Type::String => quote!(v.clone()),
+            Type::Named(_) => quote!(v.as_str().to_owned()),
+            _ => quote!(v.to_string()),
+        };
+        let mut doc = Doc::new();
+        doc.opt_text(p.description.as_deref());
+        let mut facts = vec![format!("{label} {}", docs::code(&p.name))];
+        facts.push(if p.required { "required" } else { "optional" }.to_owned());
+        if p.deprecated {
+            facts.push("deprecated".to_owned());
+        }
+        if let Some(pattern) = &p.constraints.pattern {
+            facts.push(format!("pattern {}", docs::code(pattern)));
+        }
+        doc.markdown(format!("{}.", facts.join("; ")));
+        doc.source(p.source.as_ref());
+        let doc = doc.attrs();
+        let name = &p.name;
+        if p.required {
+            fields.push(quote!(#doc pub #id: #ty,));
+            pushes.push(quote!({ let v = &self.#id; pairs.push((#name, #owned)); }));
+        } else {
+            fields.push(quote!(#doc pub #id: Option<#ty>,));
+            pushes.push(quote!(if let Some(v) = &self.#id { pairs.push((#name, #owned)); }));
+        }
+    }
+    Ok(Some((fields, pushes)))
 }
 
 /// `200` -> `Ok`, `404` -> `NotFound`, others `Status418`; `5XX` ->
