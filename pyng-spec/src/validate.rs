@@ -111,7 +111,49 @@ pub fn validate_texts(
     constraints: &Constraints,
     texts: &[&str],
 ) -> Vec<Finding> {
-    let field = Field {
+    validate_texts_as(spec, &TextField::new(spec, ty, constraints), texts)
+}
+
+/// A text value's type and constraints as the validator reads them (a
+/// parameter's, a header's): prepared once by a consumer that checks many
+/// values of it ([`validate_texts_as`]).
+#[derive(Debug, Clone)]
+pub struct TextField {
+    field: Field,
+    /// The type's shape, which the text is read as.
+    shape: Type,
+}
+
+impl TextField {
+    /// The field a text of type `ty` with `constraints` is checked as.
+    pub fn new(spec: &Spec, ty: &Type, constraints: &Constraints) -> TextField {
+        TextField {
+            field: text_field(ty, constraints),
+            shape: spec.shape(ty),
+        }
+    }
+
+    /// The type's shape (what [`text::simple_items`] splits by).
+    pub fn shape(&self) -> &Type {
+        &self.shape
+    }
+}
+
+/// [`validate_texts`] with the field prepared.
+pub fn validate_texts_as(spec: &Spec, field: &TextField, texts: &[&str]) -> Vec<Finding> {
+    let value = text::from_texts(&field.shape, texts);
+    let mut v = Validator {
+        spec,
+        direction: Direction::Request,
+        findings: Vec::new(),
+        issues: Vec::new(),
+    };
+    v.value(&field.field.ty, &value, "", Some(&field.field));
+    v.findings
+}
+
+fn text_field(ty: &Type, constraints: &Constraints) -> Field {
+    Field {
         wire_name: String::new(),
         ty: ty.clone(),
         required: false,
@@ -129,17 +171,7 @@ pub fn validate_texts(
         example: None,
         default: None,
         pointer: String::new(),
-    };
-    // Read as the type's shape; its constraints are checked below.
-    let value = text::from_texts(&spec.shape(ty), texts);
-    let mut v = Validator {
-        spec,
-        direction: Direction::Request,
-        findings: Vec::new(),
-        issues: Vec::new(),
-    };
-    v.value(ty, &value, "", Some(&field));
-    v.findings
+    }
 }
 
 struct Validator<'a> {

@@ -7,6 +7,8 @@
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 use pyng_spec::registry::RuleId;
+use pyng_spec::validate::text::simple_items;
+use pyng_spec::validate::{TextField, validate_texts_as};
 
 use super::{Params, Unevaluated, at_exchange};
 use crate::exchange::{Exchange, header};
@@ -18,9 +20,11 @@ pub(crate) const REDACTED_PARAMETER: &str =
 
 /// `params` are the path parameters taken from the matched template plus the
 /// recorded query parameters.
+/// `fields` are aligned with `op.params` (the engine prepares them once).
 pub(crate) fn check(
     spec: &Spec,
     op: &Operation,
+    fields: &[TextField],
     ex: &Exchange,
     params: Params<'_>,
     out: &mut Vec<Finding>,
@@ -29,15 +33,16 @@ pub(crate) fn check(
         return Unevaluated::default();
     }
     deprecated(op, ex, params, out);
-    let mut unchecked = headers(spec, op, ex, out);
+    let mut unchecked = headers(spec, op, fields, ex, out);
     let value = |name: &str| params.get(name);
     let mut problem = |rule: RuleId, message: String, source| {
         out.push(at_exchange(ex, &op.id, rule, message).with_source(source));
     };
-    for p in op
+    for (p, field) in op
         .params
         .iter()
-        .filter(|p| p.location != ParamLocation::Header)
+        .zip(fields)
+        .filter(|(p, _)| p.location != ParamLocation::Header)
     {
         let source = p.source.as_ref().or(op.source.as_ref());
         let values = params.values(&p.name);
@@ -58,9 +63,9 @@ pub(crate) fn check(
         let findings = match (p.location, values.as_slice()) {
             // A path segment is one text in the `simple` style.
             (ParamLocation::Path, [segment]) => {
-                pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, segment)
+                validate_texts_as(spec, field, &simple_items(field.shape(), segment))
             }
-            _ => pyng_spec::validate::validate_texts(spec, &p.ty, &p.constraints, &values),
+            _ => validate_texts_as(spec, field, &values),
         };
         for f in findings {
             if f.severity == pyng_spec::Severity::Error {
@@ -136,12 +141,19 @@ fn deprecated(op: &Operation, ex: &Exchange, params: Params<'_>, out: &mut Vec<F
 }
 
 /// The header parameters of `op` in the request's headers (any case).
-fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -> Unevaluated {
+fn headers(
+    spec: &Spec,
+    op: &Operation,
+    fields: &[TextField],
+    ex: &Exchange,
+    out: &mut Vec<Finding>,
+) -> Unevaluated {
     let mut unchecked = Unevaluated::default();
-    for p in op
+    for (p, field) in op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Header)
+        .zip(fields)
+        .filter(|(p, _)| p.location == ParamLocation::Header)
     {
         let source = p.source.as_ref().or(op.source.as_ref());
         let mut problem = |message: String| {
@@ -162,7 +174,7 @@ fn headers(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Finding>) -
             unchecked.redacted_parameter = true;
             continue;
         }
-        for f in pyng_spec::validate::validate_text(spec, &p.ty, &p.constraints, value) {
+        for f in validate_texts_as(spec, field, &simple_items(field.shape(), value)) {
             if f.severity == pyng_spec::Severity::Error {
                 problem(format!("header `{}`: {} ({})", p.name, f.message, f.rule));
             }

@@ -2,6 +2,7 @@
 //! response, the body values the later checks read, and the signing schemes.
 
 use pyng_spec::ir::{Operation, SecurityScheme, Spec};
+use pyng_spec::validate::TextField;
 use pyng_spec::validate::stream::{BodySeed, WHOLE, Want};
 
 use super::Engine;
@@ -28,6 +29,9 @@ pub(super) struct OpPlans {
     pub idempotent: bool,
     /// Whether it issues or takes the access tokens `client.token-reuse` follows.
     pub token: TokenRole,
+    /// Aligned with the operation's `params`: each value's type and
+    /// constraints as the request check reads them.
+    pub params: Vec<TextField>,
 }
 
 impl OpPlans {
@@ -67,6 +71,11 @@ impl OpPlans {
             signs_requests,
             idempotent: op.idempotency.is_some(),
             token: TokenRole::of(spec, op),
+            params: op
+                .params
+                .iter()
+                .map(|p| TextField::new(spec, &p.ty, &p.constraints))
+                .collect(),
         }
     }
 }

@@ -218,7 +218,8 @@ impl Engine {
             ));
         }
         http::check(op, ex, findings);
-        side.unevaluated = request::check(spec, op, ex, params, findings);
+        let fields = &self.plans(op_ref).params;
+        side.unevaluated = request::check(spec, op, fields, ex, params, findings);
         side.unevaluated.unchecked_credentials = credentials::check(spec, op, ex, findings);
         side.unevaluated.redacted_response_header = response_headers::check(spec, op, ex, findings);
         side.request_body_unchecked = request_body::check(spec, op, ex, findings);

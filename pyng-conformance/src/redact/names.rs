@@ -28,7 +28,10 @@ pub fn redacted_value(value: &str) -> std::borrow::Cow<'static, str> {
                 .iter()
                 .any(|s| word.eq_ignore_ascii_case(s))
         });
+    // The usual spellings need no allocation (every recorded request has one).
     match scheme {
+        Some("Bearer") => "Bearer <redacted>".into(),
+        Some("Basic") => "Basic <redacted>".into(),
         Some(word) => format!("{word} {}", super::REDACTED).into(),
         None => super::REDACTED.into(),
     }
