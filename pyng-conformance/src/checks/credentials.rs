@@ -28,9 +28,12 @@ pub(crate) fn check(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Fi
         return false;
     }
     let authorization = header(&ex.request_headers, "authorization");
-    let scheme_of = |value: &str| -> Option<String> {
-        let word = value.split_ascii_whitespace().next()?;
-        Some(word.to_ascii_lowercase())
+    // Whether the value starts with the authentication scheme `scheme` (any case).
+    let is_scheme = |value: &str, scheme: &str| {
+        value
+            .split_ascii_whitespace()
+            .next()
+            .is_some_and(|word| word.eq_ignore_ascii_case(scheme))
     };
     let mut unchecked = false;
     for requirement in &op.security_requirements {
@@ -42,7 +45,7 @@ pub(crate) fn check(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Fi
                     needs_unchecked = true;
                     true
                 }
-                Some(v) => scheme_of(v).as_deref() == Some(scheme),
+                Some(v) => is_scheme(v, scheme),
                 None => false,
             };
             let carried = match spec.security_schemes.get(name) {
@@ -76,9 +79,9 @@ pub(crate) fn check(spec: &Spec, op: &Operation, ex: &Exchange, out: &mut Vec<Fi
         })
         .collect();
     // Never the value: without a scheme word, its first word is the secret.
-    let sent = match authorization.map(|v| scheme_of(v)) {
-        Some(Some(s)) if s == "bearer" => "it sends `Authorization: Bearer`",
-        Some(Some(s)) if s == "basic" => "it sends `Authorization: Basic`",
+    let sent = match authorization {
+        Some(v) if is_scheme(v, "bearer") => "it sends `Authorization: Bearer`",
+        Some(v) if is_scheme(v, "basic") => "it sends `Authorization: Basic`",
         Some(_) => "its `Authorization` is of another scheme",
         None => "it sends no `Authorization`",
     };

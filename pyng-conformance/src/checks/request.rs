@@ -103,19 +103,17 @@ pub(crate) fn check(
 /// `http.deprecated`: a call of a deprecated operation, or one that sends a
 /// deprecated parameter.
 fn deprecated(op: &Operation, ex: &Exchange, params: Params<'_>, out: &mut Vec<Finding>) {
+    let mut warn = |message: String, source| {
+        out.push(at_exchange(ex, &op.id, RuleId::HttpDeprecated, message).with_source(source));
+    };
     let source = op.source.as_ref();
     if op.deprecated {
-        out.push(
-            at_exchange(
-                ex,
-                &op.id,
-                RuleId::HttpDeprecated,
-                format!(
-                    "the request calls `{}`, which the spec marks deprecated",
-                    op.id
-                ),
-            )
-            .with_source(source),
+        warn(
+            format!(
+                "the request calls `{}`, which the spec marks deprecated",
+                op.id
+            ),
+            source,
         );
     }
     for p in op.params.iter().filter(|p| p.deprecated) {
@@ -124,17 +122,12 @@ fn deprecated(op: &Operation, ex: &Exchange, params: Params<'_>, out: &mut Vec<F
             ParamLocation::Path | ParamLocation::Query => !params.values(&p.name).is_empty(),
         };
         if sent {
-            out.push(
-                at_exchange(
-                    ex,
-                    &op.id,
-                    RuleId::HttpDeprecated,
-                    format!(
-                        "the request sends `{}`, which the spec marks deprecated",
-                        p.name
-                    ),
-                )
-                .with_source(p.source.as_ref().or(source)),
+            warn(
+                format!(
+                    "the request sends `{}`, which the spec marks deprecated",
+                    p.name
+                ),
+                p.source.as_ref().or(source),
             );
         }
     }
