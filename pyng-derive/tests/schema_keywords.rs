@@ -537,3 +537,46 @@ fn agree_on_generated_bodies() {
         );
     }
 }
+
+#[test]
+fn map_values_in_check_as_in_the_interpreter() {
+    let spec = spec();
+    let cases = [
+        (json!({"code": "ab", "rank": 0, "tally": {}}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "tally": {"a": 2, "b": null}}),
+            0,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "tally": {"a": 3, "b/c": 12}}),
+            2,
+        ),
+        (json!({"code": "ab", "rank": 0, "tiers": {"base": "x"}}), 0),
+        (
+            json!({"code": "ab", "rank": 0, "tiers": {"base": "", "gold": [{"name": "abc"}]}}),
+            2,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "tiers": {"base": "x", "a": [], "b": [{"name": "a"}, {"name": "b"}]}}),
+            1,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    // The entries round-trip beside the listed property, and a value of
+    // another type does not deserialize.
+    let body = json!({"code": "ab", "rank": 0, "tiers": {"base": "x", "gold": [{"name": "a"}]}});
+    let (back, _) = generated(&body).unwrap();
+    assert_eq!(back, body);
+    assert!(generated(&json!({"code": "ab", "rank": 0, "tally": {"a": "two"}})).is_err());
+    let (_, found) = generated(&json!({"code": "ab", "rank": 0, "tally": {"x~y": 3}})).unwrap();
+    assert_eq!(
+        found,
+        [(
+            "schema.multiple-of".to_owned(),
+            "/tally/x~0y".to_owned(),
+            "3 is not a multiple of 2".to_owned()
+        )]
+    );
+}

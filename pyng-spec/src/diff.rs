@@ -86,7 +86,8 @@ pub enum Kind {
     /// `uniqueItems`; a model's `minProperties`, `maxProperties`):
     /// breaking when values the old spec ruled out may now arrive.
     FieldConstraintChanged,
-    /// A model's `additionalProperties` changes (breaking when it stops being `false`).
+    /// A model's `additionalProperties` changes kind (breaking when it stops
+    /// being `false` or a map).
     AdditionalPropertiesChanged,
     /// A property becomes (or stops being) `deprecated` or `writeOnly`.
     FieldMarkingChanged,
@@ -291,24 +292,27 @@ impl Differ<'_> {
     }
 
     fn model(&mut self, a: &Model, b: &Model) {
-        if a.additional != b.additional {
-            let show = |x: Additional| match x {
-                Additional::Undocumented => "not given",
-                Additional::Allowed => "true",
-                Additional::Forbidden => "false",
-            };
-            let detail = format!(
-                "additionalProperties {} -> {}",
-                show(a.additional),
-                show(b.additional)
-            );
-            // Only `false` promises a partner that no other property arrives.
-            let class = if a.additional == Additional::Forbidden {
-                Class::Breaking
-            } else {
-                Class::NonBreaking
-            };
-            self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
+        match (&a.additional, &b.additional) {
+            // A map's values, classed as a property's schema.
+            (Additional::Values(va), Additional::Values(vb)) => {
+                self.field(&format!("{}.additionalProperties", a.name), va, vb);
+            }
+            (old, new) if std::mem::discriminant(old) != std::mem::discriminant(new) => {
+                let detail = format!(
+                    "additionalProperties {} -> {}",
+                    old.describe(),
+                    new.describe()
+                );
+                // Only `false` promises a partner that no other property
+                // arrives; a map's values lose their schema (and the
+                // generated map field goes) when it stops being one.
+                let class = match old {
+                    Additional::Forbidden | Additional::Values(_) => Class::Breaking,
+                    Additional::Undocumented | Additional::Allowed => Class::NonBreaking,
+                };
+                self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
+            }
+            _ => {}
         }
         // `minProperties`/`maxProperties`: the model's values, as a property's.
         self.size_bounds(

@@ -244,9 +244,8 @@ pub struct Model {
     pub pointer: String,
 }
 
-/// `additionalProperties` of an object schema, as far as the kit reads it (a
-/// schema-valued one, a map, is refused by the linter).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// `additionalProperties` of an object schema.
+#[derive(Debug, Clone, Default)]
 pub enum Additional {
     /// Not given: an undocumented property is a warning (it is allowed, and
     /// often a sign of a spec that lags the API).
@@ -256,12 +255,44 @@ pub enum Additional {
     Allowed,
     /// `additionalProperties: false`: an error.
     Forbidden,
+    /// `additionalProperties` with a schema: a map. Every property the schema
+    /// does not list is a value of this field's schema (its type,
+    /// constraints and `nullable`, as an array's items have them; its
+    /// `wire_name` is empty and its pointer is the `additionalProperties`
+    /// schema's). Generated code holds them in a `BTreeMap`.
+    Values(Box<Field>),
+}
+
+impl Additional {
+    /// `additionalProperties: false`.
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Additional::Forbidden)
+    }
+
+    /// How the spec writes it, for messages and the diff.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Additional::Undocumented => "not given",
+            Additional::Allowed => "true",
+            Additional::Forbidden => "false",
+            Additional::Values(_) => "a schema (a map)",
+        }
+    }
 }
 
 impl Model {
     /// The field with this wire name.
     pub fn field(&self, wire_name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.wire_name == wire_name)
+    }
+
+    /// The schema of every property the model does not list, when it is a
+    /// map (`additionalProperties` with a schema).
+    pub fn map_values(&self) -> Option<&Field> {
+        match &self.additional {
+            Additional::Values(f) => Some(f),
+            _ => None,
+        }
     }
 }
 

@@ -362,37 +362,8 @@ impl<'a> Lowerer<'a> {
         for (wire_name, prop) in &obj.properties {
             let fat = push(&push(at, "properties"), wire_name);
             let hint = format!("{name}{}", pascal(wire_name));
-            let (ty, schema, reference) = match prop {
-                oa::ReferenceOr::Reference { reference } => (
-                    self.resolve_ref(reference, &fat),
-                    None,
-                    Some(reference.as_str()),
-                ),
-                oa::ReferenceOr::Item(s) => {
-                    let s: &oa::Schema = s;
-                    let reference = single_ref(s);
-                    let ty = match reference {
-                        Some(r) => self.resolve_ref(r, &push(&push(&fat, "allOf"), "0")),
-                        None => self.lower_named(&hint, s, &fat),
-                    };
-                    (ty, Some(s), reference)
-                }
-            };
-            let mut field = self.lower_field(
-                wire_name,
-                ty,
-                schema,
-                obj.required.contains(wire_name),
-                &fat,
-            );
-            if let Some(found) = reference.and_then(|r| self.inherited(r)) {
-                // The property's own schema is a reference (members beside a
-                // `$ref` are ignored; beside `allOf: [$ref]` only annotations
-                // and `nullable` stand), so the component's constraints are its own.
-                field.constraints = found.constraints;
-                field.nullable |= found.nullable;
-            }
-            fields.push(field);
+            let required = obj.required.contains(wire_name);
+            fields.push(self.lower_property(wire_name, &hint, prop, required, &fat));
         }
         for required in &obj.required {
             if !obj.properties.contains_key(required) {
@@ -442,8 +413,14 @@ impl<'a> Lowerer<'a> {
         let additional = match &obj.additional_properties {
             Some(oa::AdditionalProperties::Any(true)) => Additional::Allowed,
             Some(oa::AdditionalProperties::Any(false)) => Additional::Forbidden,
-            // A map (a schema) is refused by the keyword lint.
-            None | Some(oa::AdditionalProperties::Schema(_)) => Additional::Undocumented,
+            // A map: each value is read as a property of that schema would be.
+            Some(oa::AdditionalProperties::Schema(values)) => {
+                let vat = push(at, "additionalProperties");
+                let hint = format!("{name}MapValue");
+                let field = self.lower_property("", &hint, &**values, false, &vat);
+                Additional::Values(Box::new(field))
+            }
+            None => Additional::Undocumented,
         };
         Model {
             name: name.to_owned(),
@@ -457,6 +434,44 @@ impl<'a> Lowerer<'a> {
             max_properties: obj.max_properties.map(|n| n as u64),
             pointer: at.to_owned(),
         }
+    }
+
+    /// A property's schema (or a map's values, with an empty `wire_name`) as
+    /// a field: an inline object or string enum becomes type `hint`; a
+    /// `$ref` (or `allOf: [$ref]`) takes the component's constraints.
+    fn lower_property(
+        &mut self,
+        wire_name: &str,
+        hint: &str,
+        prop: &oa::ReferenceOr<impl std::borrow::Borrow<oa::Schema>>,
+        required: bool,
+        fat: &str,
+    ) -> Field {
+        let (ty, schema, reference) = match prop {
+            oa::ReferenceOr::Reference { reference } => (
+                self.resolve_ref(reference, fat),
+                None,
+                Some(reference.as_str()),
+            ),
+            oa::ReferenceOr::Item(s) => {
+                let s: &oa::Schema = s.borrow();
+                let reference = single_ref(s);
+                let ty = match reference {
+                    Some(r) => self.resolve_ref(r, &push(&push(fat, "allOf"), "0")),
+                    None => self.lower_named(hint, s, fat),
+                };
+                (ty, Some(s), reference)
+            }
+        };
+        let mut field = self.lower_field(wire_name, ty, schema, required, fat);
+        if let Some(found) = reference.and_then(|r| self.inherited(r)) {
+            // The property's own schema is a reference (members beside a
+            // `$ref` are ignored; beside `allOf: [$ref]` only annotations
+            // and `nullable` stand), so the component's constraints are its own.
+            field.constraints = found.constraints;
+            field.nullable |= found.nullable;
+        }
+        field
     }
 
     fn lower_field(

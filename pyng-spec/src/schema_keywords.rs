@@ -122,10 +122,10 @@ impl Where {
             Where::Property => "an inline property schema",
             Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
             Where::Value => {
-                "an inline property schema, an array's items, a response body, or a component schema they reference"
+                "an inline property schema, an array's items, a map's values, a response body, or a component schema they reference"
             }
             Where::ValueOrParameter => {
-                "an inline property schema, an array's items, a response body, a component schema they reference, or a parameter's schema"
+                "an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's schema"
             }
         }
     }
@@ -371,7 +371,7 @@ pub const KEYWORDS: &[Keyword] = &[
         ],
         &[Object],
         Where::Anywhere,
-        "`false`: another property is an error; `true`: allowed, not reported; absent: a warning; a schema (a map) is refused",
+        "`false`: another property is an error; `true`: allowed, not reported; absent: a warning; a schema: a map, each other property's value checked against it as an array's items are (a flattened `BTreeMap` in generated code)",
     ),
     annotation("description", "documentation"),
     enforced(

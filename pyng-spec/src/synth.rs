@@ -295,9 +295,11 @@ impl<'a> Synth<'a> {
     }
 
     /// `minProperties`/`maxProperties`: documented optional properties (not
-    /// write-only, deprecated or named by a rule) are added up to the minimum
+    /// write-only, deprecated or named by a rule) are added up to the minimum,
+    /// then a map's entries (`key1`, `key2`, ... with values of its schema),
     /// and dropped down to the maximum; a minimum the documented ones cannot
-    /// reach stays short (no undocumented property is made up).
+    /// reach in a model that is no map stays short (no undocumented property
+    /// is made up).
     fn property_count(&mut self, m: &'a Model, obj: &mut Map<String, Value>) {
         let free = |f: &&Field| {
             !f.required
@@ -316,6 +318,17 @@ impl<'a> Synth<'a> {
                 if !obj.contains_key(&f.wire_name) {
                     let v = self.value(&f.ty, Some(f), &f.wire_name);
                     obj.insert(f.wire_name.clone(), v);
+                }
+            }
+            if let Some(values) = m.map_values() {
+                let mut n = 0u64;
+                while (obj.len() as u64) < min {
+                    n += 1;
+                    let key = format!("key{n}");
+                    if !obj.contains_key(&key) && m.field(&key).is_none() {
+                        let v = self.value(&values.ty, Some(values), &key);
+                        obj.insert(key, v);
+                    }
                 }
             }
         }

@@ -335,9 +335,13 @@ impl<'a> Validator<'a> {
                     }
                 }
                 Phase::Undocumented => {
-                    for key in obj.keys() {
-                        if m.field(key).is_none() {
-                            self.place(rules::undocumented(m, key), at);
+                    for (key, v) in obj {
+                        if m.field(key).is_some() {
+                            continue;
+                        }
+                        match m.map_values() {
+                            Some(values) => self.value(&values.ty, v, &push(at, key), Some(values)),
+                            None => self.place(rules::undocumented(m, key), at),
                         }
                     }
                     rules::property_count(m, obj.len(), &mut self.issues);

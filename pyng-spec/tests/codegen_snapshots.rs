@@ -61,6 +61,46 @@ fn request_side_surface_and_code() {
     insta::assert_snapshot!("request_side_created_headers", &code[start..end]);
 }
 
+/// A map (`additionalProperties` with a schema): a `BTreeMap` flattened
+/// beside the listed properties, its values checked at their keys.
+#[test]
+fn a_map_is_a_flattened_btree_map() {
+    let text = r##"openapi: 3.0.3
+info: {title: Maps, version: "1"}
+paths:
+  /limits:
+    get:
+      operationId: getLimits
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Limits"
+components:
+  schemas:
+    Limits:
+      type: object
+      required: [currency]
+      properties:
+        currency: {type: string}
+        additional_properties: {type: string}
+      additionalProperties:
+        type: integer
+        minimum: 0
+        nullable: true
+"##;
+    let spec = pyng_spec::load_str("maps.yaml", text).unwrap().spec;
+    let code = pyng_spec::codegen::render(&spec).unwrap();
+    let start = code.find("/// The `Limits` schema.").unwrap();
+    let end = code[start..].find("\n}\n").unwrap() + start;
+    insta::assert_snapshot!("a_map_struct", &code[start..end]);
+    let start = code.find("    fn check_at").unwrap();
+    let end = code[start..].find("\n    }\n").unwrap() + start;
+    insta::assert_snapshot!("a_map_check", &code[start..end]);
+}
+
 const PREFIX: &str = "codegen_snapshots__generated_surface@";
 
 /// What a file in the snapshot directory is, for [`no_orphaned_snapshots`].

@@ -360,7 +360,7 @@ fn a_constraint_where_the_ir_keeps_none_is_refused() {
     let found = errors(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a response body, or a component schema")),
+            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a map's values, a response body, or a component schema")),
         "{found:#?}"
     );
     // A parameter that references a component with constraints is refused at the `$ref`.
@@ -705,39 +705,130 @@ fn synthesised_strings_meet_their_lengths() {
 }
 
 #[test]
-fn additional_properties_false_is_an_error_true_is_silent_and_a_map_is_refused() {
-    let with = |value: &str| {
-        BASE.replacen(
-            "    Line:\n      type: object\n",
-            &format!("    Line:\n      type: object\n      additionalProperties: {value}\n"),
-            1,
-        )
-    };
-    let ty = Type::Named("Line".into());
+fn additional_properties_false_is_an_error_true_is_silent_and_absent_a_warning() {
     let body: serde_json::Value = serde_json::from_str(r#"{"amount": 1, "extra": 2}"#).unwrap();
     let rules = |text: &str| -> Vec<(String, Severity)> {
         let spec = load_str("fixture.yaml", text).unwrap().spec;
-        validate::validate(&spec, &ty, &body)
+        validate::validate(&spec, &Type::Named("Line".into()), &body)
             .into_iter()
             .map(|f| (f.rule, f.severity))
             .collect()
     };
     assert_eq!(
-        rules(&with("false")),
+        rules(&with_line_additional("false")),
         [("schema.additional-property".to_owned(), Severity::Error)]
     );
-    assert_eq!(rules(&with("true")), []);
+    assert_eq!(rules(&with_line_additional("true")), []);
     assert_eq!(
         rules(BASE),
         [("schema.undocumented-property".to_owned(), Severity::Warning)]
     );
-    let found = errors(&with("{type: string}"));
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(
-        found[0].message.contains("(a map) is not supported"),
-        "{}",
-        found[0]
+}
+
+/// The base fixture with `additionalProperties: <value>` on model `Line`
+/// (whose one property is `amount`, an integer).
+fn with_line_additional(value: &str) -> String {
+    BASE.replacen(
+        "    Line:\n      type: object\n",
+        &format!("    Line:\n      type: object\n      additionalProperties: {value}\n"),
+        1,
+    )
+}
+
+/// `rule pointer` of each finding of `body` as a `Line`, the same from both
+/// validators.
+fn line_findings(text: &str, body: &str) -> Vec<String> {
+    let spec = load_str("fixture.yaml", text).unwrap().spec;
+    let ty = Type::Named("Line".into());
+    let value: serde_json::Value = serde_json::from_str(body).unwrap();
+    let dom: Vec<String> = validate::validate(&spec, &ty, &value)
+        .into_iter()
+        .map(|f| format!("{} {}", f.rule, f.pointer))
+        .collect();
+    let streamed: Vec<String> = validate::stream::Schema::new(&spec)
+        .validate(&ty, body.as_bytes(), None)
+        .unwrap()
+        .findings
+        .into_iter()
+        .map(|f| format!("{} {}", f.rule, f.pointer))
+        .collect();
+    assert_eq!(dom, streamed, "{body}");
+    dom
+}
+
+#[test]
+fn a_map_checks_each_value_against_its_schema() {
+    let text = with_line_additional("{type: integer, minimum: 3}");
+    assert!(errors(&text).is_empty(), "{:#?}", errors(&text));
+    // The listed property keeps its own schema; every other one is a value.
+    assert_eq!(
+        line_findings(&text, r#"{"amount": 1, "a": 3, "b": 7}"#),
+        Vec::<String>::new()
     );
+    assert_eq!(
+        line_findings(&text, r#"{"amount": 1, "a": "x", "b/c": 2, "d": null}"#),
+        [
+            "schema.type /a",
+            "schema.minimum /b~1c",
+            "schema.nullable /d"
+        ]
+    );
+    // A repeated key's last value is the one checked, at its first place.
+    assert_eq!(
+        line_findings(&text, r#"{"z": 1, "a": "x", "z": 5, "a": 2, "amount": 1}"#),
+        ["schema.minimum /a"]
+    );
+    // Nullable values, and values of a component with constraints.
+    let text = with_line_additional("{type: string, nullable: true, maxLength: 2}");
+    assert_eq!(
+        line_findings(&text, r#"{"amount": 1, "a": null, "b": "xyz"}"#),
+        ["schema.max-length /b"]
+    );
+    let text = with_line_additional("{$ref: \"#/components/schemas/Short\"}").replacen(
+        "components:\n  schemas:\n",
+        "components:\n  schemas:\n    Short: {type: string, maxLength: 2}\n",
+        1,
+    );
+    assert!(errors(&text).is_empty(), "{:#?}", errors(&text));
+    assert_eq!(
+        line_findings(&text, r#"{"amount": 1, "a": "ok", "b": "xyz"}"#),
+        ["schema.max-length /b"]
+    );
+}
+
+#[test]
+fn a_map_of_objects_checks_each_object_and_counts_its_properties() {
+    let text = with_line_additional(
+        "\n        type: object\n        required: [code]\n        properties:\n          code: {type: string, minLength: 2}",
+    )
+    .replacen("    Line:\n      type: object\n", "    Line:\n      type: object\n      maxProperties: 2\n", 1);
+    assert!(errors(&text).is_empty(), "{:#?}", errors(&text));
+    assert_eq!(
+        line_findings(&text, r#"{"amount": 1, "a": {"code": "x"}, "b": {}}"#),
+        [
+            "schema.min-length /a/code",
+            "schema.required /b/code",
+            "schema.max-properties ",
+        ]
+    );
+}
+
+#[test]
+fn a_property_keyword_on_a_map_value_is_refused_there() {
+    // A map's values stand where an array's items do: no `x-stable`,
+    // `readOnly` or `default` of their own.
+    for value in [
+        "{type: integer, x-stable: true}",
+        "{type: integer, readOnly: true}",
+    ] {
+        let found = errors(&with_line_additional(value));
+        assert_eq!(found.len(), 1, "{value}: {found:#?}");
+        assert!(
+            found[0].message.contains("additionalProperties") || found[0].line > 0,
+            "{}",
+            found[0]
+        );
+    }
 }
 
 #[test]

@@ -539,6 +539,56 @@ fn write_only_is_breaking_and_deprecated_is_not() {
 }
 
 #[test]
+fn a_map_is_compared_by_its_values_and_breaking_when_it_stops_being_one() {
+    let from = "      required: [id, status]\n";
+    let map = |values: &str| {
+        format!("      required: [id, status]\n      additionalProperties: {values}\n")
+    };
+    // Becoming a map narrows what arrives: not breaking for partners.
+    let c = one(
+        from,
+        &map("{type: integer}"),
+        Kind::AdditionalPropertiesChanged,
+        Class::NonBreaking,
+    );
+    assert!(
+        c.to_string().contains("not given -> a schema (a map)"),
+        "{c}"
+    );
+    // Stopping being one is.
+    let base = BASE.replacen(from, &map("{type: integer}"), 1);
+    let c = diff(&load(&base), &load(BASE));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::AdditionalPropertiesChanged, Class::Breaking)
+    );
+    // The values' schema is compared as a property's.
+    let widened = diff(
+        &load(&base),
+        &load(&BASE.replacen(from, &map("{type: string}"), 1)),
+    );
+    assert_eq!(widened.len(), 1, "{widened:#?}");
+    assert_eq!(
+        (widened[0].kind, widened[0].class),
+        (Kind::FieldTypeChanged, Class::Breaking)
+    );
+    assert!(
+        widened[0]
+            .to_string()
+            .contains("Thing.additionalProperties"),
+        "{}",
+        widened[0]
+    );
+    let bounded = diff(
+        &load(&base),
+        &load(&BASE.replacen(from, &map("{type: integer, maximum: 9}"), 1)),
+    );
+    assert_eq!(bounded.len(), 1, "{bounded:#?}");
+    assert_eq!(bounded[0].class, Class::NonBreaking, "{}", bounded[0]);
+}
+
+#[test]
 fn additional_properties_breaking_when_it_stops_being_false() {
     let from = "      required: [id, status]\n";
     let closed = "      required: [id, status]\n      additionalProperties: false\n";

@@ -54,7 +54,7 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                     (FieldRule::Marked, _) => stmts.push(marked(cx, m, f, index)),
                 }
             }
-            Phase::Undocumented => {}
+            Phase::Undocumented => stmts.extend(map_values(cx, m)),
             Phase::Outcome => {
                 if let Some(rule) = &m.outcome {
                     stmts.push(outcome(cx, m, rule)?);
@@ -442,6 +442,37 @@ fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)
     let body = quote!(#setup #(#checks)*);
     let by_reference = matches!(f.ty, Type::String | Type::Array(_));
     Some((binding, body, by_reference))
+}
+
+/// The rules of a map model's values, each at its key's pointer, as
+/// [`value_rules`] and [`field_check`] have them for a property.
+fn map_values(cx: &Context, m: &Model) -> Option<TokenStream> {
+    let values = m.map_values()?;
+    let own = value_checks(values, "{p}").map(|(binding, body, by_reference)| {
+        if by_reference {
+            quote!({ let #binding = v; #body })
+        } else {
+            quote!({ let #binding = *v; #body })
+        }
+    });
+    let inner = cx
+        .type_is_checked(&values.ty)
+        .then(|| child(cx, &values.ty, &quote!(v), &quote!(&p), 0));
+    if own.is_none() && inner.is_none() {
+        return None;
+    }
+    let id = cx.map_ident(m);
+    let body = if values.nullable {
+        quote!(if let Some(v) = v { #own #inner })
+    } else {
+        quote!(#own #inner)
+    };
+    Some(quote! {
+        for (key, v) in &self.#id {
+            let p = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+            #body
+        }
+    })
 }
 
 /// The rules inside the value of field `index` (a model, or an array of them).

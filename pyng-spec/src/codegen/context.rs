@@ -24,6 +24,8 @@ pub(super) struct Context<'a> {
     type_names: BTreeMap<String, String>,
     /// Per model, the Rust field names in field order.
     field_names: BTreeMap<String, Vec<String>>,
+    /// Per map model, the Rust name of the field holding the map's entries.
+    map_names: BTreeMap<String, String>,
     /// Per enum, the Rust variant names in value order, and the catch-all's name.
     variant_names: BTreeMap<String, (Vec<String>, String)>,
     /// Models whose `check()` can report something (rules of their own or below).
@@ -55,6 +57,7 @@ impl<'a> Context<'a> {
             type_names.insert(name.clone(), types.claim(&wanted));
         }
         let mut field_names = BTreeMap::new();
+        let mut map_names = BTreeMap::new();
         let mut variant_names = BTreeMap::new();
         for (name, def) in &spec.types {
             match def {
@@ -66,6 +69,9 @@ impl<'a> Context<'a> {
                         .map(|f| scope.claim(&names::snake(&f.wire_name)))
                         .collect();
                     field_names.insert(name.clone(), fields);
+                    if m.map_values().is_some() {
+                        map_names.insert(name.clone(), scope.claim("additional_properties"));
+                    }
                 }
                 TypeDef::Enum(e) => {
                     let mut scope = Scope::with_reserved(&["Unknown"]);
@@ -83,6 +89,7 @@ impl<'a> Context<'a> {
             spec,
             type_names,
             field_names,
+            map_names,
             variant_names,
             checked: BTreeSet::new(),
             boxed: BTreeSet::new(),
@@ -107,10 +114,10 @@ impl<'a> Context<'a> {
     }
 
     /// Every field whose value `check()` may read: the models' properties
-    /// and the constrained array items'.
+    /// and map values, and the constrained array items'.
     pub(super) fn value_fields(&self) -> impl Iterator<Item = &'a Field> {
         self.spec.types.values().flat_map(|t| match t {
-            TypeDef::Model(m) => m.fields.iter().collect::<Vec<_>>(),
+            TypeDef::Model(m) => m.fields.iter().chain(m.map_values()).collect::<Vec<_>>(),
             TypeDef::Constrained(c) => vec![&c.field],
             TypeDef::Enum(_) => Vec::new(),
         })
@@ -162,6 +169,26 @@ impl<'a> Context<'a> {
             .map(String::as_str)
             .unwrap_or("value");
         names::ident(n)
+    }
+
+    /// The Rust name of the field holding a map model's entries.
+    pub(super) fn map_ident(&self, model: &Model) -> Ident {
+        let n = self
+            .map_names
+            .get(&model.name)
+            .map(String::as_str)
+            .unwrap_or("additional_properties");
+        names::ident(n)
+    }
+
+    /// The Rust type of a map's values: the schema's, an `Option` when nullable.
+    pub(super) fn map_value_type(&self, values: &Field) -> TokenStream {
+        let ty = self.rust_type(&values.ty);
+        if values.nullable {
+            quote!(Option<#ty>)
+        } else {
+            ty
+        }
     }
 
     /// The field and its Rust name, by wire name.
@@ -264,6 +291,7 @@ impl<'a> Context<'a> {
                     || m.fields.iter().any(|f| f.presence.is_some())
                     || m.fields.iter().any(super::checks::has_value_rules)
                     || m.fields.iter().any(|f| f.deprecated || f.write_only)
+                    || m.map_values().is_some_and(super::checks::has_value_rules)
             })
             .map(|m| m.name.clone())
             .collect();
@@ -273,6 +301,7 @@ impl<'a> Context<'a> {
             for m in self.models() {
                 if m.fields
                     .iter()
+                    .chain(m.map_values())
                     .any(|f| self.contains_checked(&f.ty, &checked))
                 {
                     checked.insert(m.name.clone());

@@ -45,7 +45,7 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
             docs::code_list(&pairs)
         ));
     }
-    if m.additional == crate::ir::Additional::Forbidden {
+    if m.additional.is_forbidden() {
         doc.markdown(
             "`additionalProperties: false`: a value with another property does not deserialize."
                 .to_owned(),
@@ -69,9 +69,12 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
     doc.source(m.source.as_ref()).draft(cx.spec.draft);
     let doc = doc.attrs();
     let fields = m.fields.iter().enumerate().map(|(i, f)| field(cx, m, f, i));
+    let map = m.map_values().map(|values| map_field(cx, m, values));
     let check = checks::check_impl(cx, m)?;
     // `additionalProperties: false` is enforced by deserialization, as types are.
-    let closed = (m.additional == crate::ir::Additional::Forbidden)
+    let closed = m
+        .additional
+        .is_forbidden()
         .then(|| quote!(#[serde(deny_unknown_fields)]));
     Ok(quote! {
         #doc
@@ -79,6 +82,7 @@ pub(super) fn model(cx: &Context, m: &Model) -> Result<TokenStream, GenerateErro
         #closed
         pub struct #ident {
             #(#fields)*
+            #map
         }
         #check
     })
@@ -110,6 +114,31 @@ fn field(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     }
 }
 
+/// The entries of a map model (`additionalProperties` with a schema): every
+/// property the schema does not list, by name, its value typed by the
+/// schema (a value that is not does not deserialize).
+fn map_field(cx: &Context, m: &Model, values: &Field) -> TokenStream {
+    let ident = cx.map_ident(m);
+    let ty = cx.map_value_type(values);
+    let mut doc = Doc::new();
+    doc.opt_text(values.description.as_deref());
+    let mut facts = vec![
+        "The properties the schema does not list (`additionalProperties`), by name".to_owned(),
+    ];
+    if values.nullable {
+        facts.push("values nullable".to_owned());
+    }
+    facts.extend(value_facts(values));
+    doc.markdown(format!("{}.", facts.join("; ")));
+    doc.source(values.source.as_ref());
+    let doc = doc.attrs();
+    quote! {
+        #doc
+        #[serde(flatten)]
+        pub #ident: ::std::collections::BTreeMap<String, #ty>,
+    }
+}
+
 pub(super) fn field_doc(f: &Field) -> Doc {
     let mut doc = Doc::new();
     doc.opt_text(f.description.as_deref());
@@ -124,6 +153,19 @@ pub(super) fn field_doc(f: &Field) -> Doc {
             "nullable (null and absent both read as `None`)".to_owned()
         });
     }
+    facts.extend(value_facts(f));
+    doc.markdown(format!("{}.", facts.join("; ")));
+    if let Some(p) = &f.presence {
+        doc.markdown(presence_doc(p));
+        doc.source(p.source.as_ref());
+    }
+    doc.source(f.source.as_ref());
+    doc
+}
+
+/// What the schema of `f` says of its value, for the generated docs.
+fn value_facts(f: &Field) -> Vec<String> {
+    let mut facts = Vec::new();
     if let Some(format) = f.checked_format() {
         let what = crate::formats::describe(format).unwrap_or_default();
         facts.push(format!(
@@ -194,13 +236,7 @@ pub(super) fn field_doc(f: &Field) -> Doc {
     if f.monotonic {
         facts.push("monotonic: never goes back across a polling sequence".to_owned());
     }
-    doc.markdown(format!("{}.", facts.join("; ")));
-    if let Some(p) = &f.presence {
-        doc.markdown(presence_doc(p));
-        doc.source(p.source.as_ref());
-    }
-    doc.source(f.source.as_ref());
-    doc
+    facts
 }
 
 fn presence_doc(p: &Presence) -> String {

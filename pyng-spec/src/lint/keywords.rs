@@ -247,12 +247,6 @@ fn value_rules(
             ),
             Some("keep the values that satisfy it and drop it".into()),
         ),
-        "additionalProperties" if !value.is_boolean() => refuse(
-            problems,
-            &at,
-            "`additionalProperties` with a schema (a map) is not supported by the kit yet: its values would be read and not checked".into(),
-            Some(format!("see {SEE}")),
-        ),
         "allOf" => single_ref(s, value, problems),
         "enum" => enum_values(s, &at, value, effective, problems),
         "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
@@ -289,6 +283,14 @@ fn value_rules(
             format!("`multipleOf: {value}` of an integer is checked only as a positive integer"),
             None,
         ),
+        "minProperties" if value.as_u64().is_some_and(|n| n > MAX_ITEMS_BOUND) => refuse(
+            problems,
+            &at,
+            format!(
+                "`minProperties: {value}` is past the kit's limit of {MAX_ITEMS_BOUND} properties"
+            ),
+            Some("specs/README.md § Limits".into()),
+        ),
         "minItems" if value.as_u64().is_some_and(|n| n > MAX_ITEMS_BOUND) => refuse(
             problems,
             &at,
@@ -316,14 +318,17 @@ fn value_rules(
             // A string enum is checked by its values: the format holds when
             // every value the enum lists has it.
             if checked && let Some(values) = s.members.get("enum").and_then(Value::as_array) {
-                let bad = values.iter().filter_map(Value::as_str).find(|v| {
-                    crate::formats::matches(format, v) == Some(false)
-                });
+                let bad = values
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .find(|v| crate::formats::matches(format, v) == Some(false));
                 if let Some(bad) = bad {
                     refuse(
                         problems,
                         &at,
-                        format!("the `enum` value `{bad}` is not a valid `{format}`: no value could pass both"),
+                        format!(
+                            "the `enum` value `{bad}` is not a valid `{format}`: no value could pass both"
+                        ),
                         Some("drop the value or the format".into()),
                     );
                 }

@@ -388,9 +388,19 @@ impl<'v> Walk<'_, 'v> {
                     response_body: false,
                 },
             ),
-            (Node::Schema { .. }, "additionalProperties" | "not") => {
-                self.node(child, at, schema);
-            }
+            // A map's values stand where an array's items do.
+            (Node::Schema { parameter, .. }, "additionalProperties") => self.node(
+                child,
+                at,
+                Node::Schema {
+                    property: false,
+                    parameter,
+                    component: false,
+                    items: !parameter,
+                    response_body: false,
+                },
+            ),
+            (Node::Schema { .. }, "not") => self.node(child, at, schema),
             (Node::Schema { .. }, "allOf" | "oneOf" | "anyOf") => self.list(child, at, schema),
             _ => self.node(child, at, Node::Other),
         }

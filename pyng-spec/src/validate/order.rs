@@ -2,7 +2,7 @@
 //! findings come out: per field (in spec order) its `deprecated`/`writeOnly`
 //! marks, its value's own findings (or its absence, `schema.required`) and then
 //! its `x-presence`; the undocumented
-//! properties (in the body's key order); `x-outcome`; the `x-invariants` in spec
+//! properties, or a map's values (in the body's key order); `x-outcome`; the `x-invariants` in spec
 //! order. The DOM validator runs the phases in this order, the streaming one
 //! sorts by them, and the codegen core emits `check()` in it.
 
@@ -14,7 +14,9 @@ use crate::ir::{Field, Model};
 pub(crate) enum Phase {
     /// Field `index` of the model.
     Field { index: usize, rule: FieldRule },
-    /// `schema.undocumented-property`, for every key the model does not document.
+    /// `schema.undocumented-property`, for every key the model does not
+    /// document; of a map, the rules of each such key's value; then
+    /// `minProperties`/`maxProperties`.
     Undocumented,
     /// `x-outcome`.
     Outcome,

@@ -586,12 +586,13 @@ pub(crate) fn marked<'a>(
 }
 
 /// A property `m` does not list: a warning, an error where
-/// `additionalProperties: false`, nothing where it is `true`.
+/// `additionalProperties: false`, nothing where it is `true` (or a map, whose
+/// values are checked against its schema instead).
 pub(crate) fn undocumented<'a>(m: &'a Model, key: &'a str) -> Option<Issue<'a>> {
     let message = match m.additional {
         Additional::Undocumented => msg::UNDOCUMENTED,
         Additional::Forbidden => msg::ADDITIONAL,
-        Additional::Allowed => return None,
+        Additional::Allowed | Additional::Values(_) => return None,
     };
     Some(Issue::of(
         message,

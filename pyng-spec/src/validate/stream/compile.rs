@@ -31,6 +31,8 @@ pub(super) struct CModel {
     pub model: Model,
     /// Aligned with `model.fields`.
     pub types: Vec<CType>,
+    /// The type of a map's values (`model.map_values()`).
+    pub map_values: Option<CType>,
     /// What `x-presence`, `x-outcome` and `x-invariants` read, if any of them
     /// is declared.
     pub local: Option<Want>,
@@ -97,9 +99,11 @@ impl Schema {
             match def {
                 TypeDef::Model(m) => {
                     let types = m.fields.iter().map(|f| schema.resolve(&f.ty)).collect();
+                    let map_values = m.map_values().map(|f| schema.resolve(&f.ty));
                     schema.models.push(CModel {
                         model: m.clone(),
                         types,
+                        map_values,
                         local: local_want(m),
                         phases: order::phases(m).collect(),
                     });

@@ -115,6 +115,15 @@ impl<'s, 'de> Ctx<'s, 'de> {
             .retain(|(k, _)| !k.starts_with(&value) && !k.starts_with(&marked));
     }
 
+    /// Forgets the findings of an earlier value of the map key at `place`
+    /// among the current object's keys: a duplicate key replaces it.
+    pub(super) fn forget_map_value(&mut self, place: usize) {
+        let mut prefix = self.order.clone();
+        prefix.push(Step::Phase(Phase::Undocumented));
+        prefix.push(Step::Item(place));
+        self.findings.retain(|(k, _)| !k.starts_with(&prefix));
+    }
+
     /// Whether `key` already occurs among the keys of the object whose keys
     /// start at `start`; `set` takes over from a linear scan for big objects.
     // A `&Cow` so that a borrowed key goes into the set without a copy.

@@ -153,12 +153,37 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                 present.put(fi, !v.null);
                 v
             }
-            None => map.next_value_seed(Node {
-                cx: &mut *cx,
-                ty: None,
-                field: None,
-                cap: child,
-            })?,
+            None => match (&cm.map_values, m.map_values()) {
+                (Some(ty), Some(values)) => {
+                    // A map's value, at its key's first place among the
+                    // object's keys (a repeated key's last value replaces
+                    // the earlier one's findings, as in a parsed `Value`).
+                    let place = if dup {
+                        let first = cx.keys[start..k].iter().position(|o| *o == cx.keys[k]);
+                        let place = first.unwrap_or(k - start);
+                        cx.forget_map_value(place);
+                        place
+                    } else {
+                        k - start
+                    };
+                    cx.order.push(Step::Phase(Phase::Undocumented));
+                    cx.order.push(Step::Item(place));
+                    let v = map.next_value_seed(Node {
+                        cx: &mut *cx,
+                        ty: Some(ty),
+                        field: Some(values),
+                        cap: child,
+                    });
+                    cx.order.truncate(cx.order.len() - 2);
+                    v?
+                }
+                _ => map.next_value_seed(Node {
+                    cx: &mut *cx,
+                    ty: None,
+                    field: None,
+                    cap: child,
+                })?,
+            },
         };
         cx.path.pop();
         if dup {
@@ -193,10 +218,14 @@ pub(super) fn model<'s, 'de, A: MapAccess<'de>>(
                     _ => {}
                 }
             }
-            // Undocumented keys are reported as they come; the count after them.
+            // Undocumented keys (or a map's values) are reported as they
+            // come; the count after them.
             Phase::Undocumented => {
                 rules::property_count(m, distinct, &mut cx.issues);
-                cx.flush(Some(phase));
+                cx.order.push(Step::Phase(phase));
+                cx.order.push(Step::Item(usize::MAX));
+                cx.flush(None);
+                cx.order.truncate(cx.order.len() - 2);
             }
             Phase::Outcome => {
                 if let Some(rule) = &m.outcome {
