@@ -377,19 +377,8 @@ impl<'v> Walk<'_, 'v> {
                     response_body: false,
                 },
             ),
-            (Node::Schema { parameter, .. }, "items") => self.node(
-                child,
-                at,
-                Node::Schema {
-                    property: false,
-                    parameter,
-                    component: false,
-                    items: !parameter,
-                    response_body: false,
-                },
-            ),
             // A map's values stand where an array's items do.
-            (Node::Schema { parameter, .. }, "additionalProperties") => self.node(
+            (Node::Schema { parameter, .. }, "items" | "additionalProperties") => self.node(
                 child,
                 at,
                 Node::Schema {
