@@ -204,7 +204,7 @@ trait Trail: Clone {
 impl Trail for String {
     const TRACED: bool = true;
     fn member(&self, name: &str) -> Self {
-        format!("{self}/{}", escape(name))
+        format!("{self}/{}", crate::pointer::escape(name))
     }
     fn element(&self, i: usize) -> Self {
         format!("{self}/{i}")
@@ -520,11 +520,6 @@ where
             }
         },
     }
-}
-
-/// RFC 6901 escaping of one reference token.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// The kind of a JSON value, for messages.
