@@ -580,3 +580,53 @@ fn map_values_in_check_as_in_the_interpreter() {
         )]
     );
 }
+
+#[test]
+fn an_all_of_checks_every_member_as_the_interpreter_does() {
+    let spec = spec();
+    let cases = [
+        (
+            json!({"code": "ab", "rank": 0, "party": {"name": "ab", "email": "a@b.c"}}),
+            0,
+        ),
+        // `name`: the inline member's `minLength` and Spare's `maxLength`.
+        (
+            json!({"code": "ab", "rank": 0, "party": {"name": "a", "email": "a@b.c"}}),
+            1,
+        ),
+        (
+            json!({"code": "ab", "rank": 0, "party": {"name": "abc", "email": "a@b.c"}}),
+            1,
+        ),
+        // The inline member's `format`.
+        (
+            json!({"code": "ab", "rank": 0, "party": {"name": "ab", "email": "nope"}}),
+            1,
+        ),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    let body = json!({"code": "ab", "rank": 0, "party": {"name": "ab", "email": "a@b.c"}});
+    let (back, found) = generated(&body).unwrap();
+    assert_eq!(back, body);
+    assert!(found.is_empty(), "{found:?}");
+    // Both members' `required`: each property is a field of the struct,
+    // and the interpreter reports both missing.
+    let missing = json!({"code": "ab", "rank": 0, "party": {}});
+    assert!(generated(&missing).is_err());
+    let rules: Vec<String> =
+        pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &missing)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+    assert_eq!(rules, ["schema.required", "schema.required"]);
+    // Not nullable (Spare is, the inline member is not).
+    let null = json!({"code": "ab", "rank": 0, "party": null});
+    let rules: Vec<String> =
+        pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &null)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect();
+    assert_eq!(rules, ["schema.nullable"]);
+}

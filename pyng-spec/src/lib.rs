@@ -10,6 +10,7 @@
 
 #[cfg(feature = "codegen")]
 pub mod codegen;
+mod compose;
 pub mod contract;
 pub mod decimal;
 pub mod diag;

@@ -18,11 +18,20 @@ mod fields;
 mod keywords;
 mod placement;
 
-pub(crate) fn lint(spec: &Spec, raw: &Value, problems: &mut Vec<Problem>) {
+pub(crate) use placement::schema_roots;
+
+/// Lints `spec`, lowered from `raw` (the document with its `allOf`s merged;
+/// `unmerged` says why the others were not).
+pub(crate) fn lint(
+    spec: &Spec,
+    raw: &Value,
+    unmerged: &BTreeMap<String, crate::compose::Refusal>,
+    problems: &mut Vec<Problem>,
+) {
     unknown_extensions(raw, "", problems);
     let mut misplaced = Vec::new();
     let walked = placement::misplaced_extensions(raw, &mut misplaced);
-    let refused = keywords::check(&walked.schemas, problems);
+    let refused = keywords::check(&walked.schemas, unmerged, problems);
     let refused_fields = fields::check(&walked.objects, problems);
     // Where a schema is refused, the kit reads none of it: its extensions are
     // not misplaced, only unread with the rest.

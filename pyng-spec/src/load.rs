@@ -86,8 +86,13 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             format!("YAML syntax: {e}"),
         )
     })?;
-    let source_map = SourceMap::build(text);
+    let mut source_map = SourceMap::build(text);
     let raw = yaml_to_json(yaml).map_err(|m| at(1, 1, RuleId::LintYamlSyntax, m))?;
+    let composed = crate::compose::compose(raw);
+    for (to, from) in &composed.moved {
+        source_map.alias(to, from);
+    }
+    let raw = composed.doc;
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
         let pointer = path_to_pointer(e.path());
         let pos = source_map.key(&pointer);
@@ -102,7 +107,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             ),
         )
     })?;
-    let mut problems = Vec::new();
+    let mut problems = composed.problems;
     if !doc.openapi.starts_with("3.0.") {
         problems.push(Problem::new(
             "/openapi",
@@ -113,7 +118,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
     let mut lowerer = Lowerer::new(&doc);
     let spec = lowerer.lower_spec(file, &spec_name(file), source_map);
     problems.append(&mut lowerer.problems);
-    crate::lint::lint(&spec, &raw, &mut problems);
+    crate::lint::lint(&spec, &raw, &composed.refusals, &mut problems);
     let lines: Vec<&str> = text.lines().collect();
     let mut located: Vec<Located> = problems
         .into_iter()

@@ -341,10 +341,10 @@ pub const KEYWORDS: &[Keyword] = &[
     ),
     enforced(
         "allOf",
-        &[RuleId::LintDanglingRef],
+        &[RuleId::LintDanglingRef, RuleId::LintUnsupported],
         &[],
         Where::Anywhere,
-        "only `allOf: [{$ref: ...}]` beside annotations (and, on a property, `nullable`, `deprecated`, `readOnly`, `writeOnly`): the referenced schema, nullable; any other composition is refused",
+        "`allOf: [{$ref: ...}]` beside annotations (and `nullable`, `deprecated`, `readOnly`, `writeOnly`) is the referenced schema; any other `allOf` is merged with the schema's own keywords into one schema (properties and `required` united, `x-invariants` added up, every other keyword agreeing), refused where members disagree, a member's `additionalProperties` judges another's properties, or `nullable` stands beside several members",
     ),
     refused("oneOf", &[], None, "composition is not supported yet"),
     refused("anyOf", &[], None, "composition is not supported yet"),
@@ -500,6 +500,22 @@ pub const BESIDE_SINGLE_REF: &[&str] = &[
     "writeOnly",
     "deprecated",
 ];
+
+/// Whether a schema is the idiom `allOf: [{$ref: ...}]` with nothing beside
+/// it but [`BESIDE_SINGLE_REF`] and extensions: the referenced schema, made
+/// nullable or documented (the loader reads it as a reference).
+pub(crate) fn is_single_ref_idiom(
+    schema: &serde_json::Map<std::string::String, serde_json::Value>,
+) -> bool {
+    let one_ref = schema
+        .get("allOf")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|items| items.len() == 1 && items[0].get("$ref").is_some());
+    one_ref
+        && schema
+            .keys()
+            .all(|k| k.starts_with("x-") || BESIDE_SINGLE_REF.contains(&k.as_str()))
+}
 
 /// The composition keywords: beside them a schema's `type` says nothing the kit reads.
 pub const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];

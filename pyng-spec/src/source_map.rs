@@ -44,6 +44,25 @@ impl SourceMap {
         self.lookup(pointer, true)
     }
 
+    /// Makes the nodes under `to` (copied there from `from`, as composition
+    /// copies an `allOf` member's keywords) have the positions of the nodes
+    /// under `from`, where `to` has none of its own.
+    pub fn alias(&mut self, to: &str, from: &str) {
+        if to == from {
+            return;
+        }
+        for map in [&mut self.values, &mut self.keys] {
+            let copies: Vec<(String, Position)> = map
+                .iter()
+                .filter(|(p, _)| pointer::within(p, from))
+                .map(|(p, pos)| (format!("{to}{}", &p[from.len()..]), *pos))
+                .collect();
+            for (p, pos) in copies {
+                map.entry(p).or_insert(pos);
+            }
+        }
+    }
+
     fn lookup(&self, mut p: &str, key: bool) -> Position {
         loop {
             let hit = if key {

@@ -101,6 +101,49 @@ components:
     insta::assert_snapshot!("a_map_check", &code[start..end]);
 }
 
+/// An `allOf` of a component and an inline schema: one struct with every
+/// member's properties, its `check()` holding every member's constraints.
+#[test]
+fn an_all_of_is_one_merged_struct() {
+    let text = r##"openapi: 3.0.3
+info: {title: Composition, version: "1"}
+paths:
+  /payments/{id}:
+    get:
+      operationId: getPayment
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Payment"
+components:
+  schemas:
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, maxLength: 5}
+    Payment:
+      description: A payment.
+      allOf:
+        - $ref: "#/components/schemas/Base"
+        - type: object
+          required: [amount]
+          properties:
+            id: {minLength: 2}
+            amount: {type: integer, minimum: 0}
+"##;
+    let spec = pyng_spec::load_str("composition.yaml", text).unwrap().spec;
+    let code = pyng_spec::codegen::render(&spec).unwrap();
+    let start = code.find("/// A payment.").unwrap();
+    let end = code[start..].find("\n}\n").unwrap() + start;
+    insta::assert_snapshot!("an_all_of_struct", &code[start..end]);
+}
+
 const PREFIX: &str = "codegen_snapshots__generated_surface@";
 
 /// What a file in the snapshot directory is, for [`no_orphaned_snapshots`].

@@ -4,24 +4,29 @@
 //! schema is silently looser than its spec. Runs on the document as written
 //! (the OpenAPI model turns some shapes into "any value" without a trace).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::placement::SchemaAt;
+use crate::compose::Refusal;
 use crate::decimal::Decimal;
 use crate::diag::Problem;
 use crate::pointer::{push, within};
 use crate::registry::RuleId;
 use crate::schema_keywords::{
-    ANNOTATION_FORMATS, BESIDE_SINGLE_REF, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support,
+    ANNOTATION_FORMATS, CHECKED_FORMATS, JsonType, KEYWORDS, Keyword, Support, is_single_ref_idiom,
     is_typeless_object, keyword,
 };
 use crate::suggest;
 
 /// Checks every schema; returns the pointers of the schemas with a refused
 /// keyword (what the loader made of them is incomplete).
-pub(super) fn check(schemas: &[SchemaAt<'_>], problems: &mut Vec<Problem>) -> BTreeSet<String> {
+pub(super) fn check(
+    schemas: &[SchemaAt<'_>],
+    unmerged: &BTreeMap<String, Refusal>,
+    problems: &mut Vec<Problem>,
+) -> BTreeSet<String> {
     // Members beside a `$ref` are not read, nor is anything inside them.
     let ignored: Vec<&str> = schemas
         .iter()
@@ -39,12 +44,16 @@ pub(super) fn check(schemas: &[SchemaAt<'_>], problems: &mut Vec<Problem>) -> BT
             continue;
         }
         let before = problems.len();
-        schema(s, problems);
+        schema(s, unmerged, problems);
         let refusals = problems[before..]
             .iter()
             .filter(|p| p.rule == RuleId::LintUnsupported);
         for p in refusals {
             refused_keywords.push(p.pointer.clone());
+            // A merge refused inside a member: nothing of the `allOf` is read.
+            if let Some(all_of) = unmerged_at(unmerged, &p.pointer) {
+                refused_keywords.push(all_of.to_owned());
+            }
             refused.insert(s.pointer.clone());
         }
     }
@@ -68,11 +77,16 @@ const MAX_ITEMS_BOUND: u64 = 1 << 16;
 
 const SEE: &str = "specs/README.md § Supported OpenAPI 3.0.3";
 
-fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
+fn schema(s: &SchemaAt<'_>, unmerged: &BTreeMap<String, Refusal>, problems: &mut Vec<Problem>) {
     let members = s.members;
     if members.contains_key("$ref") {
         ref_siblings(s, problems);
         return;
+    }
+    // An `allOf` the merge refused: the schema is not read, so its other
+    // keywords say nothing more.
+    if unmerged.contains_key(&push(&s.pointer, "allOf")) {
+        return all_of(s, unmerged, problems);
     }
     let declared = match members.get("type") {
         None => None,
@@ -139,6 +153,7 @@ fn schema(s: &SchemaAt<'_>, problems: &mut Vec<Problem>) {
                     Some(format!("see {SEE}")),
                 );
             }
+            Support::Enforced { .. } if key == "allOf" => all_of(s, unmerged, problems),
             Support::Enforced { .. } => value_rules(s, key, value, effective, problems),
         }
     }
@@ -247,7 +262,6 @@ fn value_rules(
             ),
             Some("keep the values that satisfy it and drop it".into()),
         ),
-        "allOf" => single_ref(s, value, problems),
         "enum" => enum_values(s, &at, value, effective, problems),
         "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
             refuse(
@@ -380,34 +394,26 @@ fn number_bound(key: &str, value: &Value, at: &str, problems: &mut Vec<Problem>)
     }
 }
 
-/// `allOf` is read only as `allOf: [{$ref: ...}]` with nothing beside it but
-/// [`BESIDE_SINGLE_REF`]: the referenced schema, made nullable or documented.
-fn single_ref(s: &SchemaAt<'_>, value: &Value, problems: &mut Vec<Problem>) {
-    let at = push(&s.pointer, "allOf");
-    let one_ref = value
-        .as_array()
-        .is_some_and(|items| items.len() == 1 && items[0].get("$ref").is_some());
-    let beside: Vec<String> = s
-        .members
-        .keys()
-        .filter(|k| !k.starts_with("x-") && !BESIDE_SINGLE_REF.contains(&k.as_str()))
-        .map(|k| format!("`{k}`"))
-        .collect();
-    if !one_ref || !beside.is_empty() {
-        let why = if one_ref {
-            format!("beside {}", beside.join(", "))
-        } else {
-            "with other members than one `$ref`".to_owned()
-        };
-        refuse(
-            problems,
-            &at,
-            format!(
-                "`allOf` {why} is composition, which the kit does not support yet; only `allOf: [{{$ref: ...}}]` (a nullable or documented reference) is read"
-            ),
-            Some(format!("see {SEE}")),
-        );
+/// An `allOf` still in the document after composition: the idiom
+/// `allOf: [{$ref: ...}]` (read as the reference), or one the merge refused.
+fn all_of(s: &SchemaAt<'_>, unmerged: &BTreeMap<String, Refusal>, problems: &mut Vec<Problem>) {
+    if is_single_ref_idiom(s.members) {
+        return;
     }
+    let at = push(&s.pointer, "allOf");
+    let (at, message) = match unmerged.get(&at) {
+        Some(refusal) => (refusal.at.clone(), refusal.message.clone()),
+        None => (at, "`allOf` must be a list of schemas".to_owned()),
+    };
+    refuse(problems, &at, message, Some(format!("see {SEE}")));
+}
+
+/// The unmerged `allOf` that a refusal at `pointer` stands in.
+fn unmerged_at<'u>(unmerged: &'u BTreeMap<String, Refusal>, pointer: &str) -> Option<&'u str> {
+    unmerged
+        .iter()
+        .find(|(_, r)| r.at == pointer)
+        .map(|(all_of, _)| all_of.as_str())
 }
 
 /// `lint.ref-siblings`: OAS 3.0.3 ignores the members beside a `$ref`.

@@ -28,6 +28,25 @@ pub(super) fn misplaced_extensions<'v>(raw: &'v Value, problems: &mut Vec<Proble
     walk.found
 }
 
+/// The pointers of the document's outermost schemas (component schemas,
+/// body, parameter and header schemas), in document order: every schema of
+/// the document is one of them or inside one.
+pub(crate) fn schema_roots(raw: &Value) -> Vec<String> {
+    let mut ignored = Vec::new();
+    let walked = misplaced_extensions(raw, &mut ignored);
+    let mut roots: Vec<String> = Vec::new();
+    // The walk meets a schema before the schemas inside it.
+    for s in walked.schemas {
+        if !roots
+            .last()
+            .is_some_and(|r| crate::pointer::within(&s.pointer, r))
+        {
+            roots.push(s.pointer);
+        }
+    }
+    roots
+}
+
 /// The objects of a document, by kind.
 pub(super) struct Walked<'v> {
     pub schemas: Vec<SchemaAt<'v>>,
