@@ -630,3 +630,46 @@ fn an_all_of_checks_every_member_as_the_interpreter_does() {
             .collect();
     assert_eq!(rules, ["schema.nullable"]);
 }
+
+#[test]
+fn keywords_without_type_check_the_values_of_their_type_as_the_interpreter_does() {
+    let spec = spec();
+    let cases = [
+        // Each keyword lets the values of other types through.
+        (json!({"code": "ab", "rank": 0, "loose": true}), 0),
+        (json!({"code": "ab", "rank": 0, "loose": {"a": 1}}), 0),
+        (json!({"code": "ab", "rank": 0, "loose": "abc"}), 0),
+        (json!({"code": "ab", "rank": 0, "loose": "a"}), 1),
+        (json!({"code": "ab", "rank": 0, "loose": "abcd"}), 1),
+        (json!({"code": "ab", "rank": 0, "loose": 2.5}), 0),
+        (json!({"code": "ab", "rank": 0, "loose": 2}), 0),
+        // Below the minimum and not a multiple of 0.5.
+        (json!({"code": "ab", "rank": 0, "loose": 1.25}), 2),
+        (json!({"code": "ab", "rank": 0, "loose": 1}), 1),
+        (json!({"code": "ab", "rank": 0, "loose": [1, "1"]}), 0),
+        (json!({"code": "ab", "rank": 0, "loose": [1, 1.0, 2]}), 2),
+        (json!({"code": "ab", "rank": 0, "counted": [1, 1]}), 0),
+        (json!({"code": "ab", "rank": 0, "counted": []}), 1),
+        (json!({"code": "ab", "rank": 0, "counted": [1, 2, 3]}), 1),
+        (json!({"code": "ab", "rank": 0, "counted": "abc"}), 0),
+        (json!({"code": "ab", "rank": 0, "picked": 1.0}), 0),
+        (json!({"code": "ab", "rank": 0, "picked": "one"}), 0),
+        (json!({"code": "ab", "rank": 0, "picked": [1, 2]}), 0),
+        (json!({"code": "ab", "rank": 0, "picked": {"a": 1.0}}), 0),
+        (json!({"code": "ab", "rank": 0, "picked": false}), 1),
+        (json!({"code": "ab", "rank": 0, "picked": [2, 1]}), 1),
+        (json!({"code": "ab", "rank": 0, "picked": {"a": 2}}), 1),
+        (json!({"code": "ab", "rank": 0, "picked": 1.5}), 1),
+        // Without `type` `null` is a value: `enum` refuses it unless listed.
+        (json!({"code": "ab", "rank": 0, "picked": null}), 1),
+        (json!({"code": "ab", "rank": 0, "loose": null}), 0),
+        (json!({"code": "ab", "rank": 0, "orNone": null}), 0),
+        (json!({"code": "ab", "rank": 0, "orNone": "x"}), 1),
+    ];
+    for (body, count) in cases {
+        assert_eq!(agree(&spec, &body), Ok(count), "{body}");
+    }
+    // A `null` is kept as the value, not read as absent.
+    let body = json!({"code": "ab", "rank": 0, "picked": null});
+    assert_eq!(generated(&body).map(|(back, _)| back), Ok(body));
+}

@@ -345,7 +345,9 @@ impl Field {
     /// (not `binary`, `password` or an unknown format).
     pub fn checked_format(&self) -> Option<&str> {
         let format = self.constraints.format.as_deref()?;
-        (self.ty == Type::String && crate::formats::describe(format).is_some()).then_some(format)
+        // Without `type`, a format constrains the values that are strings.
+        let strings = matches!(self.ty, Type::String | Type::Any);
+        (strings && crate::formats::describe(format).is_some()).then_some(format)
     }
 }
 

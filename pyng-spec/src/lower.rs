@@ -537,18 +537,7 @@ impl<'a> Lowerer<'a> {
                     );
                 }
                 c.allowed = s.enumeration.iter().flatten().cloned().collect();
-                if let Some(p) = &c.pattern {
-                    match regex::Regex::new(p) {
-                        Ok(re) => {
-                            self.patterns.insert(p.clone(), re);
-                        }
-                        Err(e) => self.error(
-                            &push(at, "pattern"),
-                            RuleId::LintBadPattern,
-                            format!("pattern does not compile: {e}"),
-                        ),
-                    }
-                }
+                self.compile_pattern(&c, at);
             }
             oa::SchemaKind::Type(oa::Type::Number(n)) => {
                 // The bound a double holds, as its shortest decimal (the
@@ -605,6 +594,10 @@ impl<'a> Lowerer<'a> {
                     .map(|v| (*v).into())
                     .collect();
             }
+            // A schema without `type` (and not an object, which is a model):
+            // each keyword constrains the values of its own type, as JSON
+            // Schema says; numbers (integers too) are bounded exactly.
+            oa::SchemaKind::Any(a) => self.typeless_constraints(a, at, &mut c),
             _ => {}
         }
         if let Some(unit) = self.ext::<String>(&schema.schema_data.extensions, "x-unit", at) {
@@ -614,6 +607,49 @@ impl<'a> Lowerer<'a> {
             }
         }
         c
+    }
+
+    /// The constraints of a schema without `type` ([`Self::constraints`]);
+    /// the keyword lint refuses what this does not read (`items`, a
+    /// non-string `format`).
+    fn typeless_constraints(&mut self, a: &oa::AnySchema, at: &str, c: &mut Constraints) {
+        c.pattern = a.pattern.clone();
+        self.compile_pattern(c, at);
+        c.min_length = a.min_length.map(|n| n as u64);
+        c.max_length = a.max_length.map(|n| n as u64);
+        // Only a string format is read: one of another type says nothing
+        // about a string, and the lint warns that it is not checked.
+        c.format = a
+            .format
+            .clone()
+            .filter(|f| crate::formats::describe(f).is_some());
+        let exact = |v: Option<f64>| v.and_then(Decimal::from_f64);
+        c.number_minimum = exact(a.minimum);
+        c.number_maximum = exact(a.maximum);
+        c.exclusive_minimum = a.exclusive_minimum == Some(true) && c.number_minimum.is_some();
+        c.exclusive_maximum = a.exclusive_maximum == Some(true) && c.number_maximum.is_some();
+        c.number_multiple_of = exact(a.multiple_of).filter(|m| *m > Decimal::ZERO);
+        c.min_items = a.min_items.map(|n| n as u64);
+        c.max_items = a.max_items.map(|n| n as u64);
+        c.unique_items = a.unique_items == Some(true);
+        // Without `type` `null` is a value like any other: listed or not.
+        c.values = a.enumeration.clone();
+    }
+
+    /// Compiles `c.pattern` once into [`Spec::patterns`].
+    fn compile_pattern(&mut self, c: &Constraints, at: &str) {
+        if let Some(p) = &c.pattern {
+            match regex::Regex::new(p) {
+                Ok(re) => {
+                    self.patterns.insert(p.clone(), re);
+                }
+                Err(e) => self.error(
+                    &push(at, "pattern"),
+                    RuleId::LintBadPattern,
+                    format!("pattern does not compile: {e}"),
+                ),
+            }
+        }
     }
 
     fn lower_enum(

@@ -330,14 +330,14 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaEnum],
         &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a request body or a parameter",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a request body or a parameter; without `type`, values of any JSON type (`null` too), on a property, items, a response body or a component",
     ),
     enforced(
         "type",
         &[RuleId::SchemaType],
         &[],
         Where::Anywhere,
-        "one of `string`, `integer`, `number`, `boolean`, `array`, `object`; without `type`, a schema with object keywords is an object and one without any keyword is any value",
+        "one of `string`, `integer`, `number`, `boolean`, `array`, `object`; without `type`, a schema with object keywords is an object, and any other is any value (`null` included) that its keywords constrain where it is of their type (`maxLength` checks strings and lets a number through)",
     ),
     enforced(
         "allOf",
@@ -354,7 +354,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaType],
         &[Array],
         Where::Anywhere,
-        "every item is checked against it",
+        "every item is checked against it; refused without `type: array`",
     ),
     enforced(
         "properties",
@@ -379,7 +379,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property, items or response body referencing a component have the component's format; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property, items or response body referencing a component have the component's format; without `type`, a string format checks strings and lets other values through; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",

@@ -73,10 +73,9 @@ impl<'a> Synth<'a> {
         }
         let unit = field.and_then(|f| f.constraints.unit);
         // An `enum` of integers, numbers or booleans: one of its values.
-        if let Some(values) = field
-            .map(|f| &f.constraints.values)
-            .filter(|v| !v.is_empty() && matches!(ty, Type::Integer | Type::Number | Type::Boolean))
-        {
+        if let Some(values) = field.map(|f| &f.constraints.values).filter(|v| {
+            !v.is_empty() && matches!(ty, Type::Integer | Type::Number | Type::Boolean | Type::Any)
+        }) {
             let i = self.next(values.len() as u64) as usize;
             return values[i % values.len()].clone();
         }
@@ -97,6 +96,11 @@ impl<'a> Synth<'a> {
                 }
             }
             Type::Boolean => Value::Bool(self.next(2) == 1),
+            // Without `type`, every keyword but `enum` (above) constrains
+            // one type: a boolean meets them all.
+            Type::Any if field.is_some_and(|f| f.constraints != Default::default()) => {
+                Value::Bool(true)
+            }
             Type::Any => Value::Null,
             Type::Array(item) if self.recursive(item) => Value::Array(Vec::new()),
             Type::Array(item) => {

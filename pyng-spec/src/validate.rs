@@ -217,13 +217,34 @@ impl<'a> Validator<'a> {
         }
         let source = field.and_then(|f| f.source.as_ref());
         if value.is_null() {
-            self.place(rules::null(field), at);
+            if *ty == Type::Any {
+                // OAS 3.0.3: without `type` every JSON value is of the type,
+                // `null` too; only an `enum` that does not list it refuses it.
+                rules::listed(
+                    value,
+                    field.map(|f| &f.constraints),
+                    source,
+                    &mut self.issues,
+                );
+                self.place_all(at);
+            } else {
+                self.place(rules::null(field), at);
+            }
             return;
         }
         let constraints = field.map(|f| &f.constraints);
         let type_error = |expected| Some(rules::type_error(expected, json_type(value), source));
         match ty {
-            Type::Any => {}
+            Type::Any => {
+                rules::typeless(
+                    &self.spec.patterns,
+                    value,
+                    constraints,
+                    source,
+                    &mut self.issues,
+                );
+                self.place_all(at);
+            }
             Type::String => match value.as_str() {
                 Some(s) => {
                     rules::string(

@@ -153,6 +153,16 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
         }
         Type::Array(_) => c.min_items.is_some() || c.max_items.is_some() || c.unique_items,
         Type::Number => c.format.as_deref() == Some("float") || has_number_bounds(f),
+        Type::Any => {
+            c.min_length.is_some()
+                || c.max_length.is_some()
+                || f.checked_format().is_some()
+                || has_number_bounds(f)
+                || c.min_items.is_some()
+                || c.max_items.is_some()
+                || c.unique_items
+                || !c.values.is_empty()
+        }
         Type::Integer => {
             c.minimum.is_some()
                 || c.maximum.is_some()
@@ -167,7 +177,7 @@ pub(super) fn has_value_rules(f: &Field) -> bool {
 /// (checked through the generated module's copy of [`crate::decimal`]).
 pub(super) fn has_number_bounds(f: &Field) -> bool {
     let c = &f.constraints;
-    f.ty == Type::Number
+    matches!(f.ty, Type::Number | Type::Any)
         && (c.number_minimum.is_some()
             || c.number_maximum.is_some()
             || c.number_multiple_of.is_some())
@@ -318,6 +328,9 @@ fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)
     if !has_value_rules(f) {
         return None;
     }
+    if f.ty == Type::Any {
+        return Some((quote!(v), typeless_checks(f, ptr), true));
+    }
     let c = &f.constraints;
     let mut checks = Vec::new();
     let (binding, setup) = match f.ty {
@@ -442,6 +455,67 @@ fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)
     let body = quote!(#setup #(#checks)*);
     let by_reference = matches!(f.ty, Type::String | Type::Array(_));
     Some((binding, body, by_reference))
+}
+
+/// The checks of a `serde_json::Value` `v` whose schema has no `type`: each
+/// keyword on the values of its own type, then `enum` by JSON equality, in
+/// the order of `validate/rules.rs`'s `typeless`.
+fn typeless_checks(f: &Field, ptr: &str) -> TokenStream {
+    let c = &f.constraints;
+    let as_type = |ty: Type| {
+        let mut typed = f.clone();
+        typed.ty = ty;
+        typed.constraints.values.clear();
+        typed
+    };
+    let mut checks = Vec::new();
+    if let Some((_, body, _)) = value_checks(&as_type(Type::String), ptr) {
+        checks.push(quote!(if let ::serde_json::Value::String(v) = v { #body }));
+    }
+    let bounds = number_bounds(f, ptr);
+    if !bounds.is_empty() {
+        // Exact as the validators read a number: an integer within 64 bits
+        // as itself, any other as its double's shortest decimal.
+        checks.push(quote! {
+            if let ::serde_json::Value::Number(n) = v {
+                let exact = match (n.as_i64(), n.as_u64()) {
+                    (Some(i), _) => Some(decimal::Decimal::from_i128(i128::from(i))),
+                    (None, Some(u)) => Some(decimal::Decimal::from_i128(i128::from(u))),
+                    (None, None) => n.as_f64().and_then(decimal::Decimal::from_f64),
+                };
+                if let Some(value) = exact { #(#bounds)* }
+            }
+        });
+    }
+    if let Some((_, body, _)) = value_checks(&as_type(Type::Array(Box::new(Type::Any))), ptr) {
+        checks.push(quote!(if let ::serde_json::Value::Array(v) = v { #body }));
+    }
+    if !c.values.is_empty() {
+        let keys: Vec<String> = c
+            .values
+            .iter()
+            .map(crate::json_equality::canonical)
+            .collect();
+        let shown = c
+            .values
+            .iter()
+            .map(|v| format!("`{}`", crate::validate::shown_value(v)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let push = violation(ptr, messages::NOT_ALLOWED, &[("allowed", &shown)]);
+        checks.push(quote! {
+            if ![#(#keys),*].contains(&json_equality::canonical(v).as_str()) {
+                let value = match v {
+                    ::serde_json::Value::Number(n) if n.is_f64() => {
+                        n.as_f64().map(|f| f.to_string()).unwrap_or_default()
+                    }
+                    _ => v.to_string(),
+                };
+                #push
+            }
+        });
+    }
+    quote!(#(#checks)*)
 }
 
 /// The rules of a map model's values, each at its key's pointer, as

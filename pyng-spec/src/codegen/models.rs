@@ -101,6 +101,9 @@ fn field(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     if !f.required {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
+    if super::support::keeps_null(f) {
+        serde_args.push(quote!(default, deserialize_with = "keep_null"));
+    }
     let serde_attr = if serde_args.is_empty() {
         quote!()
     } else {

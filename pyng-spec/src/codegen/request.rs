@@ -138,6 +138,9 @@ fn request_field(cx: &Context, ident: &proc_macro2::Ident, f: &Field) -> TokenSt
     if !as_sent.required {
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
+    if super::support::keeps_null(&as_sent) {
+        serde_args.push(quote!(default, deserialize_with = "super::keep_null"));
+    }
     let serde_attr = if serde_args.is_empty() {
         quote!()
     } else {

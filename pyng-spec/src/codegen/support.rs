@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::context::Context;
+use crate::ir::Type;
 use crate::registry::messages;
 
 pub(super) fn support(cx: &Context) -> TokenStream {
@@ -36,14 +37,40 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.value_fields().any(|f| f.checked_format().is_some()) {
         out.extend(formats());
     }
-    let unique = cx.value_fields().any(|f| f.constraints.unique_items);
+    // `uniqueItems`, and an `enum` without `type`, compare by JSON equality.
+    let unique = cx.value_fields().any(|f| {
+        f.constraints.unique_items || (f.ty == Type::Any && !f.constraints.values.is_empty())
+    });
     if unique || cx.value_fields().any(super::checks::has_number_bounds) {
         out.extend(decimal());
     }
     if unique {
         out.extend(json_equality());
     }
+    if cx.value_fields().any(|f| f.ty == Type::Any) {
+        out.extend(keep_null());
+    }
     out
+}
+
+/// Whether the `Option` of field `f` holds a `null` as `Some(Value::Null)`:
+/// without `type` `null` is a value, and serde would read it as `None`.
+pub(super) fn keeps_null(f: &crate::ir::Field) -> bool {
+    f.ty == Type::Any && super::context::is_option(f)
+}
+
+/// The `deserialize_with` of the fields [`keeps_null`] names.
+fn keep_null() -> TokenStream {
+    quote! {
+        /// Reads an optional property without `type`: a `null` is its value
+        /// (`Some(Value::Null)`), not its absence, so it survives a round trip.
+        #[allow(dead_code)]
+        fn keep_null<'de, D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<::serde_json::Value>, D::Error> {
+            <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+    }
 }
 
 /// `pyng_spec::json_equality`, the item equality of `uniqueItems`, copied as

@@ -159,6 +159,24 @@ fn schema(s: &SchemaAt<'_>, unmerged: &BTreeMap<String, Refusal>, problems: &mut
     }
 }
 
+/// The keywords read on a schema without `type` (that is not an object):
+/// each constrains the values of its own types and lets the others through.
+const TYPELESS: &[&str] = &[
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "format",
+];
+
 /// Why `kw` has no effect on a schema of type `effective` (`None`: no type).
 fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
     if kw.applies_to.is_empty() {
@@ -177,8 +195,12 @@ fn misapplied(kw: &Keyword, effective: Option<JsonType>) -> Option<String> {
             kw.name,
             t.as_str()
         )),
+        // Without `type` a keyword constrains the values of its types, as
+        // in JSON Schema; `items` alone would need an item type the IR
+        // keeps for arrays only.
+        None if TYPELESS.contains(&kw.name) => None,
         None => Some(format!(
-            "`{}` applies to {names}; a schema without `type` lets every other value through: add `type`",
+            "`{}` applies to {names}; without `type` the kit does not read it: add `type`",
             kw.name
         )),
     }
@@ -201,6 +223,19 @@ fn enum_values(
     }
     // OAS 3.0.3: a nullable enum lists `null` among its values.
     let nullable = s.members.get("nullable") == Some(&Value::Bool(true));
+    if effective.is_none() {
+        // Without `type`: values of any type, `null` among them (OAS 3.0.3
+        // reads `nullable` only beside `type`).
+        if !(s.property || s.component || s.items || s.response_body) {
+            refuse(
+                problems,
+                at,
+                "an `enum` without `type` is checked on an inline property schema, an array's items, a response body or a component only".into(),
+                Some("move it into the property that uses it".into()),
+            );
+        }
+        return;
+    }
     let Some(ty) = effective.filter(|t| {
         matches!(
             t,
@@ -288,7 +323,9 @@ fn value_rules(
                 );
             }
         }
-        "multipleOf" | "minimum" | "maximum" if effective == Some(JsonType::Number) => {
+        "multipleOf" | "minimum" | "maximum"
+            if matches!(effective, None | Some(JsonType::Number)) =>
+        {
             number_bound(key, value, &at, problems);
         }
         "multipleOf" if value.as_i64().is_none_or(|m| m <= 0) => refuse(
@@ -321,11 +358,12 @@ fn value_rules(
         ),
         "format" => {
             let Some(format) = value.as_str() else { return };
-            let checked = CHECKED_FORMATS.iter().any(|(f, t, place)| {
-                *f == format && effective == Some(*t) && place.allows(s.position())
-            });
-            let annotation =
-                effective == Some(JsonType::String) && ANNOTATION_FORMATS.contains(&format);
+            // Without `type`, a string format constrains the strings.
+            let as_type = effective.unwrap_or(JsonType::String);
+            let checked = CHECKED_FORMATS
+                .iter()
+                .any(|(f, t, place)| *f == format && as_type == *t && place.allows(s.position()));
+            let annotation = as_type == JsonType::String && ANNOTATION_FORMATS.contains(&format);
             if annotation {
                 return;
             }

@@ -480,6 +480,29 @@ pub(crate) fn listed<'a>(
     ));
 }
 
+/// A value of a schema without `type`: each keyword checks the values of
+/// its own type (JSON Schema's reading), in the order a typed schema's
+/// rules come (the value's own, then `enum`). The items of an array are
+/// given whole (`uniqueItems` compares them).
+pub(crate) fn typeless<'a>(
+    patterns: &BTreeMap<String, regex::Regex>,
+    value: &Value,
+    c: Option<&'a Constraints>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    match value {
+        Value::String(s) => string(patterns, s, c, source, out),
+        Value::Number(n) => number(n, c, source, out),
+        Value::Array(items) => {
+            self::items(items.len(), c, source, out);
+            unique_items(items, c, source, out);
+        }
+        _ => {}
+    }
+    listed(value, c, source, out);
+}
+
 /// A listed value or a value checked against the list, as messages show it:
 /// a non-integer number as its `f64` prints (`1.0` as `1`), which is what a
 /// generated model's `f64` field prints, so `check()` says the same.

@@ -82,14 +82,33 @@ impl<'s, 'de> Node<'_, 's, 'de> {
                 rules::listed(&value, c, self.source(), &mut self.cx.issues);
                 self.cx.flush(None);
             }
-            None | Some(CType::Any) => {}
+            Some(CType::Any) => {
+                if let Some(c) = self.field.map(|f| &f.constraints) {
+                    let value = Value::Number(n.clone());
+                    let patterns = &self.cx.schema.patterns;
+                    rules::typeless(
+                        patterns,
+                        &value,
+                        Some(c),
+                        self.source(),
+                        &mut self.cx.issues,
+                    );
+                    self.cx.flush(None);
+                }
+            }
+            None => {}
             Some(_) => self.mismatch(rules::number_type(&n)),
         }
         Out::kept(&self.cap, || Kept::Value(Value::Number(n)))
     }
 
     fn null(self) -> Out<'de> {
-        if self.ty.is_some() {
+        if matches!(self.ty, Some(CType::Any)) {
+            // Without `type`, `null` is a value like any other (see `validate`).
+            let c = self.field.map(|f| &f.constraints);
+            rules::listed(&Value::Null, c, self.source(), &mut self.cx.issues);
+            self.cx.flush(None);
+        } else if self.ty.is_some() {
             self.cx.report(rules::null(self.field), None);
         }
         Out {
@@ -109,7 +128,23 @@ impl<'s, 'de> Node<'_, 's, 'de> {
             Some(CType::Enum(i)) => self
                 .cx
                 .report(rules::enum_value(&schema.enums[*i], s), None),
-            None | Some(CType::Any) => {}
+            Some(CType::Any) => {
+                if let Some(c) = self.field.map(|f| &f.constraints) {
+                    rules::string(
+                        &schema.patterns,
+                        s,
+                        Some(c),
+                        self.source(),
+                        &mut self.cx.issues,
+                    );
+                    if !c.values.is_empty() {
+                        let value = Value::String(s.to_owned());
+                        rules::listed(&value, Some(c), self.source(), &mut self.cx.issues);
+                    }
+                    self.cx.flush(None);
+                }
+            }
+            None => {}
             Some(_) => self.mismatch("string"),
         }
         self.cap
@@ -139,7 +174,7 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
     fn visit_bool<E>(mut self, v: bool) -> Result<Out<'de>, E> {
         if !matches!(self.ty, None | Some(CType::Any | CType::Boolean)) {
             self.mismatch("boolean");
-        } else if matches!(self.ty, Some(CType::Boolean)) {
+        } else if matches!(self.ty, Some(CType::Boolean | CType::Any)) {
             let c = self.field.map(|f| &f.constraints);
             rules::listed(&Value::Bool(v), c, self.source(), &mut self.cx.issues);
             self.cx.flush(None);
@@ -198,10 +233,16 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                 None
             }
         };
+        // Without `type`, the array keywords apply, and `uniqueItems` or an
+        // `enum` reads the whole array.
+        let typeless = matches!(self.ty, Some(CType::Any))
+            .then_some(constraints)
+            .flatten();
         let Node { cx, cap, .. } = self;
         let mut items = ArrAcc::new(&cap);
         // `uniqueItems` compares whole items: each is kept while the array is read.
-        let unique = item.is_some() && constraints.is_some_and(|c| c.unique_items);
+        let unique = (item.is_some() && constraints.is_some_and(|c| c.unique_items))
+            || typeless.is_some_and(|c| c.unique_items || !c.values.is_empty());
         let mut whole_items: Vec<Value> = Vec::new();
         let mut i = 0;
         loop {
@@ -237,6 +278,15 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             rules::items(i, constraints, source, &mut cx.issues);
             rules::unique_items(&whole_items, constraints, source, &mut cx.issues);
             cx.flush(None);
+        } else if let Some(c) = typeless {
+            // The order of `rules::typeless` on an array; the items were
+            // kept only when `uniqueItems` or an `enum` needs them.
+            rules::items(i, Some(c), source, &mut cx.issues);
+            rules::unique_items(&whole_items, Some(c), source, &mut cx.issues);
+            if !c.values.is_empty() {
+                rules::listed(&Value::Array(whole_items), Some(c), source, &mut cx.issues);
+            }
+            cx.flush(None);
         }
         Ok(Out {
             value: items.finish(),
@@ -250,7 +300,8 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
                 let i = *i;
                 super::object::model(self, i, map)
             }
-            None | Some(CType::Any) => super::object::untyped(self, map),
+            Some(CType::Any) => typeless_object(self, map),
+            None => super::object::untyped(self, map),
             Some(_) => {
                 self.mismatch("object");
                 self.ty = None;
@@ -258,6 +309,39 @@ impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
             }
         }
     }
+}
+
+/// An object where the schema has no `type`: only an `enum` applies, and
+/// it reads the whole object.
+fn typeless_object<'de, A: MapAccess<'de>>(
+    node: Node<'_, '_, 'de>,
+    map: A,
+) -> Result<Out<'de>, A::Error> {
+    let source = node.source();
+    let Some(c) = node
+        .field
+        .map(|f| &f.constraints)
+        .filter(|c| !c.values.is_empty())
+    else {
+        return super::object::untyped(node, map);
+    };
+    let Node { cx, ty, field, cap } = node;
+    let wanted = cap.is_some();
+    let whole = Node {
+        cx: &mut *cx,
+        ty,
+        field,
+        cap: Capture::Full,
+    };
+    let out = super::object::untyped(whole, map)?;
+    let value = out.value.map_or(Value::Null, Kept::into_value);
+    rules::listed(&value, Some(c), source, &mut cx.issues);
+    cx.flush(None);
+    Ok(Out {
+        // The whole object answers a capture of any part of it.
+        value: wanted.then_some(Kept::Value(value)),
+        null: false,
+    })
 }
 
 /// An object key, borrowed from the body unless it contains escapes.
