@@ -68,8 +68,21 @@ components:
         list: {type: array, items: {type: integer}, minItems: 1, maxItems: 2}
         set: {type: array, items: {type: number}, uniqueItems: true}
         bag: {type: object, minProperties: 1, maxProperties: 2, properties: {a: {type: integer}}}
+        either: {oneOf: [{type: integer}, {type: number, multipleOf: 0.5}]}
+        some: {anyOf: [{type: string}, {type: boolean}]}
+        code: {type: string, not: {enum: [none]}}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
+}
+
+/// The findings of [`keywords_engine`] on one 200 body of `getT`.
+fn keywords_body(body: &str) -> Report {
+    Report {
+        findings: keywords_engine()
+            .check_body("getT", 200, body.as_bytes())
+            .unwrap(),
+        ..Report::default()
+    }
 }
 
 /// A POST of `body` (JSON; `None`: no body) to the request-side fixture's
@@ -650,6 +663,22 @@ const CASES: &[Case] = &[
                 .unwrap(),
             ..Report::default()
         },
+    ),
+    (
+        // 2 is an integer and a multiple of 0.5: two members match.
+        "schema.one-of",
+        || keywords_body(r#"{"either": 2}"#),
+        || keywords_body(r#"{"either": 2.5}"#),
+    ),
+    (
+        "schema.any-of",
+        || keywords_body(r#"{"some": 1}"#),
+        || keywords_body(r#"{"some": true}"#),
+    ),
+    (
+        "schema.not",
+        || keywords_body(r#"{"code": "none"}"#),
+        || keywords_body(r#"{"code": "some"}"#),
     ),
     (
         "schema.min-properties",

@@ -456,6 +456,7 @@ impl Differ<'_> {
         self.listed_values(at, a, b);
         self.string_formats(at, a, b);
         self.float_format(at, a, b);
+        self.composition(at, a, b);
         let presence = |f: &Field| {
             f.presence.as_ref().map(|p| {
                 (
@@ -472,6 +473,88 @@ impl Differ<'_> {
                 at,
                 "conditional presence (x-presence) changed",
             );
+        }
+    }
+
+    /// `oneOf`/`anyOf`/`not` of a response property, classed by what may now
+    /// arrive: a keyword added admits fewer values (non-breaking), one
+    /// dropped admits more (breaking); an `anyOf` member added admits more,
+    /// one removed fewer; any change of a `oneOf`'s members may do either
+    /// (a value matching two members is refused), and a changed `not`
+    /// refuses other values: both breaking. Members at the same place are
+    /// compared as properties are (a member model is compared as a type).
+    fn composition(&mut self, at: &str, a: &Field, b: &Field) {
+        let none = crate::ir::Composition::default();
+        let old = a.constraints.composition.as_deref().unwrap_or(&none);
+        let new = b.constraints.composition.as_deref().unwrap_or(&none);
+        let mut push = |class, detail: String| {
+            self.out.push(Change {
+                class,
+                kind: Kind::FieldConstraintChanged,
+                at: at.to_owned(),
+                detail,
+            });
+        };
+        for (keyword, old, new) in [
+            ("oneOf", &old.one_of, &new.one_of),
+            ("anyOf", &old.any_of, &new.any_of),
+        ] {
+            match (old.len(), new.len()) {
+                (0, 0) => {}
+                (0, _) => push(
+                    Class::NonBreaking,
+                    format!("`{keyword}` added: fewer values may arrive"),
+                ),
+                (_, 0) => push(
+                    Class::Breaking,
+                    format!("`{keyword}` dropped: values it refused may now arrive"),
+                ),
+                (o, n) if o < n && keyword == "anyOf" => push(
+                    Class::Breaking,
+                    format!("`anyOf` members {o} -> {n}: more values may arrive"),
+                ),
+                (o, n) if o > n && keyword == "anyOf" => push(
+                    Class::NonBreaking,
+                    format!("`anyOf` members {o} -> {n}: fewer values may arrive"),
+                ),
+                (o, n) if o != n => push(
+                    Class::Breaking,
+                    format!("`oneOf` members {o} -> {n}: values it refused may now arrive"),
+                ),
+                _ => {}
+            }
+        }
+        match (&old.not, &new.not) {
+            (None, Some(_)) => push(
+                Class::NonBreaking,
+                "`not` added: fewer values may arrive".into(),
+            ),
+            (Some(_), None) => push(
+                Class::Breaking,
+                "`not` dropped: values it refused may now arrive".into(),
+            ),
+            (Some(o), Some(n)) => {
+                let (fo, fn_) = (body_field(self.old, o), body_field(self.new, n));
+                let constraints = |f: Option<Field>| f.map(|f| (f.constraints, f.nullable));
+                if shape(self.old, o) != shape(self.new, n) || constraints(fo) != constraints(fn_) {
+                    push(
+                        Class::Breaking,
+                        "`not` changed: values it refused may now arrive".into(),
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+        for (keyword, old, new) in [
+            ("oneOf", &old.one_of, &new.one_of),
+            ("anyOf", &old.any_of, &new.any_of),
+        ] {
+            for (i, (ma, mb)) in old.iter().zip(new).enumerate() {
+                let fa = item_field(self.old, ma, a);
+                let fb = item_field(self.new, mb, &fa);
+                let fa = item_field(self.old, ma, &fb);
+                self.field(&format!("{at}.{keyword}[{i}]"), &fa, &fb);
+            }
         }
     }
 

@@ -395,6 +395,22 @@ pub struct Constraints {
     /// Empty: no such `enum`. A nullable field's `null` is allowed by
     /// `nullable`, so it is not listed here.
     pub values: Vec<serde_json::Value>,
+    /// `oneOf`, `anyOf` and `not` beside the schema's own keywords.
+    pub composition: Option<Box<Composition>>,
+}
+
+/// The composition keywords of a schema other than `allOf` (which is merged
+/// into the schema when the document is loaded): each member is a type a
+/// value is tried against, and it matches when checking it against that
+/// type finds no error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Composition {
+    /// `oneOf`: the value matches exactly one (empty: no `oneOf`).
+    pub one_of: Vec<Type>,
+    /// `anyOf`: the value matches at least one (empty: no `anyOf`).
+    pub any_of: Vec<Type>,
+    /// `not`: the value does not match it.
+    pub not: Option<Type>,
 }
 
 /// `x-presence`: a field present or absent depending on a status field's value.

@@ -15,6 +15,7 @@ use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
+mod composition;
 mod headers;
 mod inherit;
 mod links;
@@ -38,6 +39,8 @@ pub(crate) struct Lowerer<'a> {
     /// Lowering a parameter's or a header's schema: its array items keep no
     /// constraints (the request check reads a parameter's `pattern` and `enum`).
     in_parameter: bool,
+    /// The `oneOf`/`anyOf`/`not` members of each schema read, by pointer.
+    compositions: BTreeMap<String, Composition>,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -53,6 +56,7 @@ impl<'a> Lowerer<'a> {
             patterns: BTreeMap::new(),
             inherited: BTreeMap::new(),
             in_parameter: false,
+            compositions: BTreeMap::new(),
         }
     }
 
@@ -290,6 +294,11 @@ impl<'a> Lowerer<'a> {
         if let Some(reference) = single_ref(schema) {
             return self.resolve_ref(reference, &push(&push(at, "allOf"), "0"));
         }
+        // Its type is that of its own keywords; [`Self::constraints`] reads
+        // the composition.
+        if let Some(split) = composition::split(schema) {
+            return self.lower_named(name, &split.base, at);
+        }
         let data = &schema.schema_data;
         if let Some(obj) = object_type(schema) {
             let model = self.lower_model(name, data, &obj, at);
@@ -520,6 +529,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn constraints(&mut self, schema: &oa::Schema, at: &str) -> Constraints {
+        if let Some(split) = composition::split(schema) {
+            let mut c = self.constraints(&split.base, at);
+            if !self.in_parameter {
+                c.composition = Some(Box::new(self.composition(&split, at)));
+            }
+            return c;
+        }
         let mut c = Constraints::default();
         match &schema.schema_kind {
             oa::SchemaKind::Type(oa::Type::String(s)) => {

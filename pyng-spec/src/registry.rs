@@ -196,6 +196,15 @@ registry! {
     SchemaMaxProperties = "schema.max-properties", Error, VALUE,
         "An object has at most `maxProperties` properties, every present one counted (undocumented ones and nulls too).",
         "schema `maxProperties`";
+    SchemaOneOf = "schema.one-of", Error, VALUE,
+        "A value matches exactly one of its `oneOf` schemas (a schema matches when checking the value against it finds no error).",
+        "schema `oneOf`";
+    SchemaAnyOf = "schema.any-of", Error, VALUE,
+        "A value matches at least one of its `anyOf` schemas.",
+        "schema `anyOf`";
+    SchemaNot = "schema.not", Error, VALUE,
+        "A value does not match its `not` schema.",
+        "schema `not`";
     SchemaPattern = "schema.pattern", Error, VALUE,
         "A string does not match its `pattern`.",
         "schema `pattern`";
@@ -739,6 +748,18 @@ pub mod messages {
         RuleId::SchemaUniqueItems,
         "item {second} equals item {first}, and the items must be unique",
     );
+    /// `schema.one-of`: a value that matches none or several `oneOf` schemas.
+    pub const ONE_OF: Message = t(
+        RuleId::SchemaOneOf,
+        "the value matches {matched} of the {count} `oneOf` schemas; it must match exactly one",
+    );
+    /// `schema.any-of`: a value that matches no `anyOf` schema.
+    pub const ANY_OF: Message = t(
+        RuleId::SchemaAnyOf,
+        "the value matches none of the {count} `anyOf` schemas",
+    );
+    /// `schema.not`: a value that matches its `not` schema.
+    pub const NOT: Message = t(RuleId::SchemaNot, "the value matches its `not` schema");
     /// `schema.min-properties`: an object with fewer than `minProperties` properties.
     pub const MIN_PROPERTIES: Message = t(
         RuleId::SchemaMinProperties,
@@ -841,6 +862,9 @@ pub mod messages {
         MIN_ITEMS,
         MAX_ITEMS,
         UNIQUE_ITEMS,
+        ONE_OF,
+        ANY_OF,
+        NOT,
         MIN_PROPERTIES,
         MAX_PROPERTIES,
         DEPRECATED,

@@ -346,9 +346,27 @@ pub const KEYWORDS: &[Keyword] = &[
         Where::Anywhere,
         "`allOf: [{$ref: ...}]` beside annotations (and `nullable`, `deprecated`, `readOnly`, `writeOnly`) is the referenced schema; any other `allOf` is merged with the schema's own keywords into one schema (properties and `required` united, `x-invariants` added up, every other keyword agreeing), refused where members disagree, a member's `additionalProperties` judges another's properties, or `nullable` stands beside several members",
     ),
-    refused("oneOf", &[], None, "composition is not supported yet"),
-    refused("anyOf", &[], None, "composition is not supported yet"),
-    refused("not", &[], None, "composition is not supported yet"),
+    enforced(
+        "oneOf",
+        &[RuleId::SchemaOneOf],
+        &[],
+        Where::Value,
+        COMPOSITION_NOTE,
+    ),
+    enforced(
+        "anyOf",
+        &[RuleId::SchemaAnyOf],
+        &[],
+        Where::Value,
+        COMPOSITION_NOTE,
+    ),
+    enforced(
+        "not",
+        &[RuleId::SchemaNot],
+        &[],
+        Where::Value,
+        COMPOSITION_NOTE,
+    ),
     enforced(
         "items",
         &[RuleId::SchemaType],
@@ -402,7 +420,7 @@ pub const KEYWORDS: &[Keyword] = &[
         "discriminator",
         &[],
         None,
-        "composition is not supported yet",
+        "not read yet: a `oneOf` is checked by trying every member",
     ),
     Keyword {
         name: "readOnly",
@@ -520,6 +538,9 @@ pub(crate) fn is_single_ref_idiom(
 /// The composition keywords: beside them a schema's `type` says nothing the kit reads.
 pub const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
 
+/// The note of `oneOf`, `anyOf` and `not` in the keyword table.
+const COMPOSITION_NOTE: &str = "a member matches when checking the value against it finds no error (its own type, constraints and rules; the schema's other keywords apply beside it); by the validators only: a generated model holds the value as its own keywords type it (`serde_json::Value` without `type`) and `check()` does not try the members";
+
 /// Whether a schema without `type` is an object: it has an object keyword with
 /// content and no composition. (An empty `properties` or `required` cannot be
 /// told from an absent one once parsed, so it does not count.)
@@ -533,7 +554,9 @@ pub(crate) fn is_typeless_object(
         Some(Value::Array(a)) => !a.is_empty(),
         Some(_) => true,
     };
+    // `oneOf`/`anyOf`/`not` stand beside the schema's own keywords; an
+    // `allOf` still here was not merged (and is refused).
     !schema.contains_key("type")
-        && !COMPOSITION.iter().any(|k| schema.contains_key(*k))
+        && !schema.contains_key("allOf")
         && OBJECT_KEYWORDS.iter().any(|k| with_content(k))
 }

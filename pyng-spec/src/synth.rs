@@ -64,12 +64,34 @@ impl<'a> Synth<'a> {
         self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) % below.max(1)
     }
 
+    /// A value of field `f` with `oneOf`/`anyOf`/`not`: the first that the
+    /// field's whole schema accepts of a value of its own keywords and one
+    /// of each member (a `not` or a `oneOf` whose members overlap may refuse
+    /// them all: then the first).
+    fn composed(&mut self, ty: &Type, f: &Field, name: &str) -> Value {
+        let mut own = f.clone();
+        let composition = own.constraints.composition.take().unwrap_or_default();
+        let mut candidates = vec![self.value(ty, Some(&own), name)];
+        for member in composition.one_of.iter().chain(&composition.any_of) {
+            candidates.push(self.value(member, None, name));
+        }
+        let accepted = candidates.iter().position(|v| {
+            crate::validate::validate_field(self.spec, f, v)
+                .iter()
+                .all(|found| found.severity != crate::diag::Severity::Error)
+        });
+        candidates.swap_remove(accepted.unwrap_or(0))
+    }
+
     fn value(&mut self, ty: &Type, field: Option<&Field>, name: &str) -> Value {
         if let Some(v) = self.options.fields.get(name) {
             return v.clone();
         }
         if let Some(example) = field.and_then(|f| f.example.clone()) {
             return example;
+        }
+        if let Some(f) = field.filter(|f| f.constraints.composition.is_some()) {
+            return self.composed(ty, f, name);
         }
         let unit = field.and_then(|f| f.constraints.unit);
         // An `enum` of integers, numbers or booleans: one of its values.

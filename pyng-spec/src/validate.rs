@@ -174,6 +174,21 @@ fn text_field(ty: &Type, constraints: &Constraints) -> Field {
     }
 }
 
+/// The `oneOf`/`anyOf`/`not` of field `f` that apply to `value` of type `ty`:
+/// a `null` where the schema has a `type` is its `nullable`'s to judge.
+pub(crate) fn composed<'f>(f: &'f Field, typeless: bool, value: &Value) -> Option<&'f Composition> {
+    let c = f.constraints.composition.as_deref()?;
+    (!value.is_null() || typeless).then_some(c)
+}
+
+/// Whether `value` matches composition member `member`: checking it as an
+/// instance of that type finds no error.
+pub(crate) fn matches(spec: &Spec, member: &Type, value: &Value, direction: Direction) -> bool {
+    validate_in(spec, member, value, direction)
+        .iter()
+        .all(|f| f.severity != Severity::Error)
+}
+
 struct Validator<'a> {
     spec: &'a Spec,
     direction: Direction,
@@ -215,6 +230,21 @@ impl<'a> Validator<'a> {
         {
             return self.value(&c.field.ty, value, at, Some(&c.field));
         }
+        self.own_value(ty, value, at, field);
+        // After everything inside the value, as the streaming validator
+        // orders it (`Step::Composition`).
+        if let Some(f) = field
+            && let Some(c) = composed(f, *ty == Type::Any, value)
+        {
+            let (spec, direction) = (self.spec, self.direction);
+            let matches = |member: &Type| matches(spec, member, value, direction);
+            rules::composition(c, matches, f.source.as_ref(), &mut self.issues);
+            self.place_all(at);
+        }
+    }
+
+    /// [`Self::value`] without `oneOf`, `anyOf` and `not`.
+    fn own_value(&mut self, ty: &'a Type, value: &Value, at: &str, field: Option<&'a Field>) {
         let source = field.and_then(|f| f.source.as_ref());
         if value.is_null() {
             if *ty == Type::Any {

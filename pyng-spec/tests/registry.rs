@@ -43,7 +43,7 @@ const SPEC_CASES: &[SpecCase] = &[
     ("lint.unsupported", || {
         edited(
             "        note:\n          type: string\n",
-            "        note:\n          oneOf: [{type: string}]\n",
+            "        note:\n          type: string\n          discriminator: {propertyName: kind}\n",
         )
     }),
     ("lint.unchecked-format", || {
@@ -258,6 +258,9 @@ components:
           x-presence: {field: status, requiredWhen: [Done], absentWhen: [Open]}
         total: {type: integer}
         part: {type: integer}
+        either: {oneOf: [{type: string}, {type: integer}]}
+        some: {anyOf: [{type: string}]}
+        never: {not: {type: string}}
       x-outcome: {statusField: status, outcomeField: outcome, map: {Done: Good}}
       x-invariants:
         - {id: amount.total-covers-part, expr: "total >= part"}
@@ -299,6 +302,9 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.min-length", r#"{"id": "a", "code": "é"}"#),
     ("schema.max-length", r#"{"id": "a", "code": "abcd"}"#),
     ("schema.nullable", r#"{"id": null}"#),
+    ("schema.one-of", r#"{"id": "a", "either": true}"#),
+    ("schema.any-of", r#"{"id": "a", "some": 1}"#),
+    ("schema.not", r#"{"id": "a", "never": "x"}"#),
     ("schema.undocumented-property", r#"{"id": "a", "zzz": 1}"#),
     (
         "schema.timestamp-format",

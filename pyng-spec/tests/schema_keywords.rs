@@ -242,6 +242,9 @@ fn every_enforced_keyword_is_accepted_where_it_is_read() {
                 "          externalDocs: {url: \"https://example.com\"}\n          type: integer\n"
             }
             "example" => "          example: 300\n          type: integer\n",
+            "oneOf" => "          oneOf: [{type: integer}, {type: string}]\n",
+            "anyOf" => "          anyOf: [{type: integer}, {type: string}]\n",
+            "not" => "          type: integer\n          not: {enum: [0]}\n",
             other => panic!("no accepted use of `{other}`: add one"),
         };
         // An enum or pattern makes `total` a string: the invariant then refuses it.
@@ -252,6 +255,8 @@ fn every_enforced_keyword_is_accepted_where_it_is_read() {
             "maxLength",
             "deprecated",
             "writeOnly",
+            "oneOf",
+            "anyOf",
         ];
         let text = if on_note.contains(&k.name) {
             BASE.replacen(

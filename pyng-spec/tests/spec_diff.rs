@@ -1023,3 +1023,60 @@ fn request_body_changes_are_classed_for_senders() {
     // No change, no finding.
     assert!(body_changes("required: false", "required: false").is_empty());
 }
+
+#[test]
+fn composition_changes_class_by_what_may_now_arrive() {
+    let fee = "fee: {type: integer, format: int64}";
+    let with = |code: &str| load(&BASE.replacen(fee, &format!("{fee}\n        {code}"), 1));
+    let plain = with("code: {type: string}");
+    let any_one = with("code: {type: string, anyOf: [{maxLength: 2}]}");
+    let any_two = with("code: {type: string, anyOf: [{maxLength: 2}, {minLength: 5}]}");
+    let any_wider = with("code: {type: string, anyOf: [{maxLength: 3}]}");
+    let one_two = with("code: {type: string, oneOf: [{maxLength: 2}, {minLength: 5}]}");
+    let one_three =
+        with("code: {type: string, oneOf: [{maxLength: 2}, {minLength: 5}, {minLength: 9}]}");
+    let not_a = with("code: {type: string, not: {enum: [a]}}");
+    let not_b = with("code: {type: string, not: {enum: [b]}}");
+    for (a, b, class, detail) in [
+        (&plain, &any_one, Class::NonBreaking, "`anyOf` added"),
+        (&any_one, &plain, Class::Breaking, "`anyOf` dropped"),
+        (
+            &any_one,
+            &any_two,
+            Class::Breaking,
+            "`anyOf` members 1 -> 2",
+        ),
+        (
+            &any_two,
+            &any_one,
+            Class::NonBreaking,
+            "`anyOf` members 2 -> 1",
+        ),
+        (
+            &any_one,
+            &any_wider,
+            Class::Breaking,
+            "length 0..=2 -> 0..=3",
+        ),
+        (
+            &one_two,
+            &one_three,
+            Class::Breaking,
+            "`oneOf` members 2 -> 3",
+        ),
+        (&plain, &not_a, Class::NonBreaking, "`not` added"),
+        (&not_a, &not_b, Class::Breaking, "`not` changed"),
+        (&not_a, &plain, Class::Breaking, "`not` dropped"),
+    ] {
+        let c = diff(a, b);
+        assert_eq!(c.len(), 1, "{detail}: {c:#?}");
+        assert_eq!(
+            (c[0].kind, c[0].class),
+            (Kind::FieldConstraintChanged, class),
+            "{}",
+            c[0]
+        );
+        assert!(c[0].detail.contains(detail), "{}", c[0]);
+    }
+    assert!(diff(&not_a, &not_a).is_empty());
+}

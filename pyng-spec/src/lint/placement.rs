@@ -408,8 +408,25 @@ impl<'v> Walk<'_, 'v> {
                     response_body: false,
                 },
             ),
-            (Node::Schema { .. }, "not") => self.node(child, at, schema),
-            (Node::Schema { .. }, "allOf" | "oneOf" | "anyOf") => self.list(child, at, schema),
+            // An `allOf` member is merged into the schema: it stands where
+            // the schema does.
+            (Node::Schema { .. }, "allOf") => self.list(child, at, schema),
+            // A `oneOf`/`anyOf`/`not` member is a type of its own that a
+            // value is tried against: it stands where an array's items do.
+            (Node::Schema { parameter, .. }, "oneOf" | "anyOf" | "not") => {
+                let member = Node::Schema {
+                    property: false,
+                    parameter,
+                    component: false,
+                    items: !parameter,
+                    response_body: false,
+                };
+                if key == "not" {
+                    self.node(child, at, member)
+                } else {
+                    self.list(child, at, member)
+                }
+            }
             _ => self.node(child, at, Node::Other),
         }
     }

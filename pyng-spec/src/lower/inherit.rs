@@ -108,6 +108,18 @@ impl<'a> Lowerer<'a> {
         self.constrained(&format!("{hint}Item"), item, schema, at)
     }
 
+    /// The type of a `oneOf`/`anyOf`/`not` member lowered to `member`, as
+    /// [`Self::constrained_item`].
+    pub(super) fn constrained_member(
+        &mut self,
+        hint: &str,
+        member: Type,
+        schema: &oa::ReferenceOr<Box<oa::Schema>>,
+        at: &str,
+    ) -> Type {
+        self.constrained(hint, member, schema, at)
+    }
+
     /// The type of a response body (`schema`, at `at`) lowered to `body`:
     /// itself, or a [`Constrained`] type around it, as [`Self::constrained_item`].
     pub(super) fn constrained_body<S: std::borrow::Borrow<oa::Schema>>(

@@ -480,6 +480,44 @@ pub(crate) fn listed<'a>(
     ));
 }
 
+/// A value against its schema's `oneOf`, `anyOf` and `not`, in that order;
+/// `matches` says whether the value matches a member (no error checking it
+/// against that type). Every member of a `oneOf` is tried, so that the
+/// message counts them.
+pub(crate) fn composition<'a>(
+    c: &Composition,
+    mut matches: impl FnMut(&Type) -> bool,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    if !c.one_of.is_empty() {
+        let matched = c.one_of.iter().filter(|t| matches(t)).count();
+        if matched != 1 {
+            let count = c.one_of.len();
+            out.push(Issue::of(
+                msg::ONE_OF,
+                Rel::Here,
+                &[("matched", &matched), ("count", &count)],
+                source,
+            ));
+        }
+    }
+    if !c.any_of.is_empty() && !c.any_of.iter().any(&mut matches) {
+        let count = c.any_of.len();
+        out.push(Issue::of(
+            msg::ANY_OF,
+            Rel::Here,
+            &[("count", &count)],
+            source,
+        ));
+    }
+    if let Some(not) = &c.not
+        && matches(not)
+    {
+        out.push(Issue::of(msg::NOT, Rel::Here, &[], source));
+    }
+}
+
 /// A value of a schema without `type`: each keyword checks the values of
 /// its own type (JSON Schema's reading), in the order a typed schema's
 /// rules come (the value's own, then `enum`). The items of an array are

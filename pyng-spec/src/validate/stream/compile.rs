@@ -59,6 +59,9 @@ pub struct Schema {
     names: foldhash::HashMap<String, CType>,
     /// The index in `constrained` of each constrained type, by name.
     constrained_names: foldhash::HashMap<String, usize>,
+    /// The spec, kept when a schema has `oneOf`, `anyOf` or `not`: a value
+    /// is tried against their members by the DOM validator.
+    pub(super) composed: Option<Box<Spec>>,
 }
 
 impl Schema {
@@ -93,6 +96,7 @@ impl Schema {
             constrained,
             names,
             constrained_names,
+            composed: has_composition(spec).then(|| Box::new(spec.clone())),
         };
         // Same iteration order as above, so the indices line up.
         for def in spec.types.values() {
@@ -154,4 +158,14 @@ fn local_want(m: &Model) -> Option<Want> {
         any = true;
     }
     any.then_some(w)
+}
+
+/// Whether any schema of `spec` has `oneOf`, `anyOf` or `not`.
+fn has_composition(spec: &Spec) -> bool {
+    let composed = |f: &Field| f.constraints.composition.is_some();
+    spec.types.values().any(|def| match def {
+        TypeDef::Model(m) => m.fields.iter().chain(m.map_values()).any(composed),
+        TypeDef::Constrained(c) => composed(&c.field),
+        TypeDef::Enum(_) => false,
+    })
 }

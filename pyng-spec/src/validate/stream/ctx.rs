@@ -28,6 +28,8 @@ pub(super) enum Seg {
 pub(super) enum Step {
     Phase(Phase),
     Item(usize),
+    /// `oneOf`/`anyOf`/`not` of the value: after everything inside it.
+    Composition,
 }
 
 #[derive(Debug)]

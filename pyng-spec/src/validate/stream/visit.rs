@@ -160,8 +160,49 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_, 'de> {
             self.ty = Some(inner);
             self.field = self.cx.schema.constrained.get(*i);
         }
-        d.deserialize_any(self)
+        match self.field.filter(|f| f.constraints.composition.is_some()) {
+            Some(field) => composed(self, field, d),
+            None => d.deserialize_any(self),
+        }
     }
+}
+
+/// A value whose schema has `oneOf`, `anyOf` or `not`: its own rules as it
+/// is read, then the composition on the whole value, kept for the purpose
+/// (the DOM validator tries it against each member).
+fn composed<'s, 'de, D: Deserializer<'de>>(
+    node: Node<'_, 's, 'de>,
+    field: &'s Field,
+    d: D,
+) -> Result<Out<'de>, D::Error> {
+    let Node { cx, ty, cap, .. } = node;
+    let wanted = cap.is_some();
+    let whole = Node {
+        cx: &mut *cx,
+        ty,
+        field: Some(field),
+        cap: Capture::Full,
+    };
+    let out = d.deserialize_any(whole)?;
+    let value = out.value.map_or(Value::Null, Kept::into_value);
+    let typeless = matches!(ty, Some(CType::Any));
+    if let (Some(spec), Some(c)) = (
+        cx.schema.composed.as_deref(),
+        crate::validate::composed(field, typeless, &value),
+    ) {
+        let direction = crate::validate::Direction::Response;
+        let matches =
+            |member: &crate::ir::Type| crate::validate::matches(spec, member, &value, direction);
+        rules::composition(c, matches, field.source.as_ref(), &mut cx.issues);
+        cx.order.push(Step::Composition);
+        cx.flush(None);
+        cx.order.pop();
+    }
+    Ok(Out {
+        // The whole value answers a capture of any part of it.
+        value: wanted.then_some(Kept::Value(value)),
+        null: out.null,
+    })
 }
 
 impl<'de> Visitor<'de> for Node<'_, '_, 'de> {
