@@ -39,7 +39,8 @@ fn peach_body(signature_ok: bool) -> Value {
 
 /// A tiny spec with the schema keywords no bundled spec uses (`maximum`,
 /// `multipleOf`, `minLength`, `maxLength`, `deprecated`, `writeOnly`,
-/// `additionalProperties: false`, `minItems`, `maxItems`).
+/// `additionalProperties: false`, `minItems`, `maxItems`, composition and
+/// `discriminator`).
 fn keywords_engine() -> Engine {
     let yaml = r##"
 openapi: 3.0.3
@@ -71,6 +72,11 @@ components:
         either: {oneOf: [{type: integer}, {type: number, multipleOf: 0.5}]}
         some: {anyOf: [{type: string}, {type: boolean}]}
         code: {type: string, not: {enum: [none]}}
+        pet:
+          discriminator: {propertyName: kind}
+          oneOf: [{$ref: "#/components/schemas/Cat"}, {$ref: "#/components/schemas/Dog"}]
+    Cat: {type: object, properties: {kind: {type: string}, meow: {type: integer}}}
+    Dog: {type: object, properties: {kind: {type: string}, bark: {type: boolean}}}
 "##;
     Engine::from_specs(vec![pyng_spec::load_str("t.yaml", yaml).unwrap().spec])
 }
@@ -674,6 +680,12 @@ const CASES: &[Case] = &[
         "schema.any-of",
         || keywords_body(r#"{"some": 1}"#),
         || keywords_body(r#"{"some": true}"#),
+    ),
+    (
+        // A `Cat` with a string `meow` fails the member its tag names.
+        "schema.discriminator",
+        || keywords_body(r#"{"pet": {"kind": "Cat", "meow": "x"}}"#),
+        || keywords_body(r#"{"pet": {"kind": "Dog", "bark": true}}"#),
     ),
     (
         "schema.not",

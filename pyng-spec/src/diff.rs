@@ -545,6 +545,7 @@ impl Differ<'_> {
             }
             (None, None) => {}
         }
+        discriminator(old, new, &mut push);
         for (keyword, old, new) in [
             ("oneOf", &old.one_of, &new.one_of),
             ("anyOf", &old.any_of, &new.any_of),
@@ -1307,6 +1308,60 @@ impl Differ<'_> {
                     show(&b.ty)
                 ),
             );
+        }
+    }
+}
+
+/// A `discriminator`'s changes: its values are read by partners as an enum's
+/// are, so a new value or one that names another member is breaking.
+fn discriminator(
+    old: &crate::ir::Composition,
+    new: &crate::ir::Composition,
+    push: &mut impl FnMut(Class, String),
+) {
+    match (&old.discriminator, &new.discriminator) {
+        (None, None) => {}
+        (None, Some(d)) => push(
+            Class::NonBreaking,
+            format!(
+                "`discriminator` `{}` added: every object names its member",
+                d.property
+            ),
+        ),
+        (Some(d), None) => push(
+            Class::Breaking,
+            format!(
+                "`discriminator` `{}` dropped: objects may no longer name their member",
+                d.property
+            ),
+        ),
+        (Some(o), Some(n)) if o.property != n.property => push(
+            Class::Breaking,
+            format!(
+                "`discriminator` property `{}` -> `{}`: a partner reading the old one finds nothing",
+                o.property, n.property
+            ),
+        ),
+        (Some(o), Some(n)) => {
+            for (tag, member) in &n.tags {
+                match o.tags.get(tag) {
+                    None => push(
+                        Class::Breaking,
+                        format!("`discriminator` value `{tag}` added: partners may not know it"),
+                    ),
+                    Some(before) if before != member => push(
+                        Class::Breaking,
+                        format!("`discriminator` value `{tag}` names member {before} -> {member}"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for tag in o.tags.keys().filter(|t| !n.tags.contains_key(*t)) {
+                push(
+                    Class::NonBreaking,
+                    format!("`discriminator` value `{tag}` removed: it no longer arrives"),
+                );
+            }
         }
     }
 }

@@ -411,6 +411,33 @@ pub struct Composition {
     pub any_of: Vec<Type>,
     /// `not`: the value does not match it.
     pub not: Option<Type>,
+    /// `discriminator`: an object's property that names the member of
+    /// `one_of` (else `any_of`) it is checked against, in place of trying
+    /// every member.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// A `discriminator` of a `oneOf` or `anyOf` whose members are all
+/// component references.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Discriminator {
+    /// `propertyName`.
+    pub property: String,
+    /// Each value of the property and the index of the member it selects:
+    /// the `mapping`, and each member's component name unless the mapping
+    /// names that member.
+    pub tags: BTreeMap<String, usize>,
+}
+
+impl Composition {
+    /// The members a discriminator chooses among, with their keyword.
+    pub fn discriminated(&self) -> (&'static str, &[Type]) {
+        if self.one_of.is_empty() {
+            ("anyOf", &self.any_of)
+        } else {
+            ("oneOf", &self.one_of)
+        }
+    }
 }
 
 /// `x-presence`: a field present or absent depending on a status field's value.

@@ -14,6 +14,7 @@ use crate::registry::{Entry, INVARIANTS, RuleId};
 use crate::suggest;
 use crate::validate;
 
+mod discriminator;
 mod fields;
 mod keywords;
 mod placement;

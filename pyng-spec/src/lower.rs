@@ -15,7 +15,7 @@ use crate::ir::*;
 use crate::pointer::push;
 use crate::registry::RuleId;
 
-mod composition;
+pub(crate) mod composition;
 mod headers;
 mod inherit;
 mod links;

@@ -202,6 +202,9 @@ registry! {
     SchemaAnyOf = "schema.any-of", Error, VALUE,
         "A value matches at least one of its `anyOf` schemas.",
         "schema `anyOf`";
+    SchemaDiscriminator = "schema.discriminator", Error, VALUE,
+        "An object under a `discriminator` has its property, the property names one of the members (by `mapping` or component name), and the object matches that member.",
+        "schema `discriminator`";
     SchemaNot = "schema.not", Error, VALUE,
         "A value does not match its `not` schema.",
         "schema `not`";
@@ -323,8 +326,8 @@ registry! {
     LintReadAndWriteOnly = "lint.read-and-write-only", Error, SPEC,
         "A property is not both `readOnly` and `writeOnly` (OAS 3.0.3: it MUST NOT be; it could be sent neither way).",
         "schema `readOnly`, `writeOnly`";
-    LintDefaultViolation = "lint.default-violation", Error, SPEC,
-        "A property's `default` passes its own schema.",
+    LintDefaultViolation = "lint.default-violation", Warning, SPEC,
+        "A property's `default` passes its own schema; a warning, since `default` is documentation (a JSON Schema annotation): values are checked, defaults are never filled in.",
         "schema `default`";
     LintMalformedExtension = "lint.malformed-extension", Error, SPEC,
         "An `x-` extension's value has the documented shape.",
@@ -758,6 +761,21 @@ pub mod messages {
         RuleId::SchemaAnyOf,
         "the value matches none of the {count} `anyOf` schemas",
     );
+    /// `schema.discriminator`: an object without the discriminator's property.
+    pub const DISCRIMINATOR_MISSING: Message = t(
+        RuleId::SchemaDiscriminator,
+        "the object has no `{property}`, the discriminator that selects its `{keyword}` schema",
+    );
+    /// `schema.discriminator`: a discriminator value that names no member.
+    pub const DISCRIMINATOR_UNKNOWN: Message = t(
+        RuleId::SchemaDiscriminator,
+        "`{property}` is {value}, which names none of the `{keyword}` schemas (the discriminator's values: {known})",
+    );
+    /// `schema.discriminator`: an object that does not match the member its tag selects.
+    pub const DISCRIMINATOR_MISMATCH: Message = t(
+        RuleId::SchemaDiscriminator,
+        "`{property}` `{tag}` selects `{keyword}` schema {index}, which the value does not match here: {detail}",
+    );
     /// `schema.not`: a value that matches its `not` schema.
     pub const NOT: Message = t(RuleId::SchemaNot, "the value matches its `not` schema");
     /// `schema.min-properties`: an object with fewer than `minProperties` properties.
@@ -864,6 +882,9 @@ pub mod messages {
         UNIQUE_ITEMS,
         ONE_OF,
         ANY_OF,
+        DISCRIMINATOR_MISSING,
+        DISCRIMINATOR_UNKNOWN,
+        DISCRIMINATOR_MISMATCH,
         NOT,
         MIN_PROPERTIES,
         MAX_PROPERTIES,

@@ -195,22 +195,6 @@ const fn annotation(name: &'static str, note: &'static str) -> Keyword {
     }
 }
 
-const fn refused(
-    name: &'static str,
-    applies_to: &'static [JsonType],
-    inert: Option<bool>,
-    note: &'static str,
-) -> Keyword {
-    Keyword {
-        name,
-        support: Support::Refused,
-        applies_to,
-        checked_in: Where::Anywhere,
-        inert,
-        note,
-    }
-}
-
 /// How `minProperties`/`maxProperties` count, and where.
 const PROPERTY_COUNT: &str = "every present property counted, undocumented ones and nulls too; by the validators only: a generated model drops undocumented properties and reads an optional `null` as absent, so its `check()` cannot count them";
 
@@ -404,7 +388,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::LintDefaultViolation],
         &[],
         Where::Property,
-        "documentation, itself checked against its schema",
+        "documentation, itself checked against its schema (a warning: values are checked, a default is never filled in)",
     ),
     Keyword {
         name: "nullable",
@@ -416,11 +400,12 @@ pub const KEYWORDS: &[Keyword] = &[
         inert: Some(false),
         note: "`null` is a value of the property, the items or the response body (of each that references the component)",
     },
-    refused(
+    enforced(
         "discriminator",
+        &[RuleId::SchemaDiscriminator],
         &[],
-        None,
-        "not read yet: a `oneOf` is checked by trying every member",
+        Where::Value,
+        "beside a `oneOf` or an `anyOf` whose members are all `$ref`s to component schemas: an object's `propertyName` value names its member (by `mapping`, else by component name) and the object is checked against that member alone; a `mapping` onto a schema that is not a member, and the `allOf` inheritance form, are refused; by the validators only, like `oneOf`",
     ),
     Keyword {
         name: "readOnly",

@@ -72,8 +72,18 @@ impl<'a> Synth<'a> {
         let mut own = f.clone();
         let composition = own.constraints.composition.take().unwrap_or_default();
         let mut candidates = vec![self.value(ty, Some(&own), name)];
+        let (_, discriminated) = composition.discriminated();
         for member in composition.one_of.iter().chain(&composition.any_of) {
-            candidates.push(self.value(member, None, name));
+            let mut candidate = self.value(member, None, name);
+            // A discriminated member's objects carry the value that names it.
+            let index = discriminated.iter().position(|m| std::ptr::eq(m, member));
+            if let (Some(d), Some(i), Value::Object(object)) =
+                (&composition.discriminator, index, &mut candidate)
+                && let Some(tag) = d.tags.iter().find(|(_, m)| **m == i).map(|(t, _)| t)
+            {
+                object.insert(d.property.clone(), Value::String(tag.clone()));
+            }
+            candidates.push(candidate);
         }
         let accepted = candidates.iter().position(|v| {
             crate::validate::validate_field(self.spec, f, v)

@@ -181,12 +181,17 @@ pub(crate) fn composed<'f>(f: &'f Field, typeless: bool, value: &Value) -> Optio
     (!value.is_null() || typeless).then_some(c)
 }
 
-/// Whether `value` matches composition member `member`: checking it as an
-/// instance of that type finds no error.
-pub(crate) fn matches(spec: &Spec, member: &Type, value: &Value, direction: Direction) -> bool {
+/// The first error of `value` as an instance of composition member
+/// `member`: `None` when it matches.
+pub(crate) fn first_error(
+    spec: &Spec,
+    member: &Type,
+    value: &Value,
+    direction: Direction,
+) -> Option<Finding> {
     validate_in(spec, member, value, direction)
-        .iter()
-        .all(|f| f.severity != Severity::Error)
+        .into_iter()
+        .find(|f| f.severity == Severity::Error)
 }
 
 struct Validator<'a> {
@@ -237,8 +242,8 @@ impl<'a> Validator<'a> {
             && let Some(c) = composed(f, *ty == Type::Any, value)
         {
             let (spec, direction) = (self.spec, self.direction);
-            let matches = |member: &Type| matches(spec, member, value, direction);
-            rules::composition(c, matches, f.source.as_ref(), &mut self.issues);
+            let check = |member: &Type| first_error(spec, member, value, direction);
+            rules::composition(c, value, check, f.source.as_ref(), &mut self.issues);
             self.place_all(at);
         }
     }

@@ -261,9 +261,15 @@ components:
         either: {oneOf: [{type: string}, {type: integer}]}
         some: {anyOf: [{type: string}]}
         never: {not: {type: string}}
+        tagged:
+          discriminator: {propertyName: t}
+          oneOf: [{$ref: "#/components/schemas/Tagged"}]
       x-outcome: {statusField: status, outcomeField: outcome, map: {Done: Good}}
       x-invariants:
         - {id: amount.total-covers-part, expr: "total >= part"}
+    Tagged:
+      type: object
+      properties: {t: {type: string}}
     Status:
       type: string
       enum: [Open, Done]
@@ -305,6 +311,10 @@ const VALUE_CASES: &[(&str, &str)] = &[
     ("schema.one-of", r#"{"id": "a", "either": true}"#),
     ("schema.any-of", r#"{"id": "a", "some": 1}"#),
     ("schema.not", r#"{"id": "a", "never": "x"}"#),
+    (
+        "schema.discriminator",
+        r#"{"id": "a", "tagged": {"t": "Other"}}"#,
+    ),
     ("schema.undocumented-property", r#"{"id": "a", "zzz": 1}"#),
     (
         "schema.timestamp-format",

@@ -60,7 +60,7 @@ pub(super) fn check(
     refused
 }
 
-fn refuse(problems: &mut Vec<Problem>, at: &str, message: String, help: Option<String>) {
+pub(super) fn refuse(problems: &mut Vec<Problem>, at: &str, message: String, help: Option<String>) {
     problems.push(
         Problem::new(at, RuleId::LintUnsupported, message)
             .at_key()
@@ -298,6 +298,7 @@ fn value_rules(
             Some("keep the values that satisfy it and drop it".into()),
         ),
         "enum" => enum_values(s, &at, value, effective, problems),
+        "discriminator" => super::discriminator::check(s, value, problems),
         "minLength" | "maxLength" if value.as_u64().is_some_and(|n| n > MAX_LENGTH_BOUND) => {
             refuse(
                 problems,

@@ -5,7 +5,7 @@
 use openapiv3 as oa;
 
 use super::{Lowerer, pascal};
-use crate::ir::{Composition, Type};
+use crate::ir::{Composition, Discriminator, Type};
 use crate::pointer::push;
 
 /// The keys [`split`] takes out of a schema.
@@ -73,6 +73,7 @@ impl Lowerer<'_> {
             one_of,
             any_of,
             not,
+            discriminator: discriminator(split),
         };
         self.compositions.insert(at.to_owned(), found.clone());
         found
@@ -100,6 +101,58 @@ impl Lowerer<'_> {
         };
         let ty = self.lower_schema_ref(&hint, &schema, &mat);
         self.constrained_member(&hint, ty, &schema, &mat)
+    }
+}
+
+/// The discriminator of `split`, its tags resolved to member indices. The
+/// linter refuses a member that is not a component reference and a mapping
+/// to a schema that is not a member (`lint/discriminator.rs`); both are
+/// left out here.
+fn discriminator(split: &Split) -> Option<Discriminator> {
+    let d = split.base.schema_data.discriminator.as_ref()?;
+    let members = if split.one_of.is_empty() {
+        &split.any_of
+    } else {
+        &split.one_of
+    };
+    let refs: Vec<Option<&str>> = members
+        .iter()
+        .map(|m| match m {
+            oa::ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            oa::ReferenceOr::Item(_) => None,
+        })
+        .collect();
+    let index = |reference: &str| refs.iter().position(|r| *r == Some(reference));
+    let mut tags = std::collections::BTreeMap::new();
+    let mut mapped = std::collections::BTreeSet::new();
+    for (tag, target) in &d.mapping {
+        if let Some(i) = index(&mapping_ref(target)) {
+            tags.insert(tag.clone(), i);
+            mapped.insert(i);
+        }
+    }
+    for (i, reference) in refs.iter().enumerate() {
+        if let Some(name) = reference.and_then(|r| r.strip_prefix(COMPONENT))
+            && !mapped.contains(&i)
+        {
+            tags.entry(name.to_owned()).or_insert(i);
+        }
+    }
+    Some(Discriminator {
+        property: d.property_name.clone(),
+        tags,
+    })
+}
+
+/// Where a component schema's references point.
+pub(crate) const COMPONENT: &str = "#/components/schemas/";
+
+/// A `mapping` value as a reference: a bare name is a component's.
+pub(crate) fn mapping_ref(target: &str) -> String {
+    if target.contains('#') || target.contains('/') {
+        target.to_owned()
+    } else {
+        format!("{COMPONENT}{target}")
     }
 }
 

@@ -480,18 +480,30 @@ pub(crate) fn listed<'a>(
     ));
 }
 
-/// A value against its schema's `oneOf`, `anyOf` and `not`, in that order;
-/// `matches` says whether the value matches a member (no error checking it
-/// against that type). Every member of a `oneOf` is tried, so that the
-/// message counts them.
+/// `oneOf`, `anyOf` and `not` of `value`. `first_error` checks the value
+/// against a member: `None` when it matches, else the first error found.
+/// A discriminator chooses the member of its list for an object, and that
+/// member alone is checked.
 pub(crate) fn composition<'a>(
     c: &Composition,
-    mut matches: impl FnMut(&Type) -> bool,
+    value: &Value,
+    mut first_error: impl FnMut(&Type) -> Option<super::Finding>,
     source: Option<&'a Source>,
     out: &mut Vec<Issue<'a>>,
 ) {
-    if !c.one_of.is_empty() {
-        let matched = c.one_of.iter().filter(|t| matches(t)).count();
+    let chosen = match (&c.discriminator, value) {
+        (Some(d), Value::Object(object)) => {
+            discriminated(c, d, object, &mut first_error, source, out);
+            true
+        }
+        _ => false,
+    };
+    let (chosen_one_of, chosen_any_of) = (
+        chosen && !c.one_of.is_empty(),
+        chosen && c.one_of.is_empty(),
+    );
+    if !c.one_of.is_empty() && !chosen_one_of {
+        let matched = c.one_of.iter().filter(|t| first_error(t).is_none()).count();
         if matched != 1 {
             let count = c.one_of.len();
             out.push(Issue::of(
@@ -502,7 +514,8 @@ pub(crate) fn composition<'a>(
             ));
         }
     }
-    if !c.any_of.is_empty() && !c.any_of.iter().any(&mut matches) {
+    if !c.any_of.is_empty() && !chosen_any_of && !c.any_of.iter().any(|t| first_error(t).is_none())
+    {
         let count = c.any_of.len();
         out.push(Issue::of(
             msg::ANY_OF,
@@ -512,9 +525,70 @@ pub(crate) fn composition<'a>(
         ));
     }
     if let Some(not) = &c.not
-        && matches(not)
+        && first_error(not).is_none()
     {
         out.push(Issue::of(msg::NOT, Rel::Here, &[], source));
+    }
+}
+
+/// An object under a discriminator: its tag, and the member the tag selects.
+fn discriminated<'a>(
+    c: &Composition,
+    d: &Discriminator,
+    object: &serde_json::Map<String, Value>,
+    first_error: &mut impl FnMut(&Type) -> Option<super::Finding>,
+    source: Option<&'a Source>,
+    out: &mut Vec<Issue<'a>>,
+) {
+    let (keyword, members) = c.discriminated();
+    let property: &dyn std::fmt::Display = &d.property;
+    let Some(tag) = object.get(&d.property) else {
+        out.push(Issue::of(
+            msg::DISCRIMINATOR_MISSING,
+            Rel::Here,
+            &[("property", property), ("keyword", &keyword)],
+            source,
+        ));
+        return;
+    };
+    let selected = tag
+        .as_str()
+        .and_then(|t| d.tags.get(t).map(|&i| (t, i)))
+        .and_then(|(t, i)| members.get(i).map(|m| (t, i, m)));
+    let Some((tag, index, member)) = selected else {
+        let known = quoted(&d.tags.keys().cloned().collect::<Vec<_>>());
+        let shown = shorten(&shown(tag));
+        let mut issue = Issue::of(
+            msg::DISCRIMINATOR_UNKNOWN,
+            Rel::Here,
+            &[
+                ("property", property),
+                ("value", &shown),
+                ("keyword", &keyword),
+                ("known", &known),
+            ],
+            source,
+        );
+        issue.at = Rel::Suffix(format!("/{}", crate::pointer::escape(&d.property)));
+        out.push(issue);
+        return;
+    };
+    if let Some(error) = first_error(member) {
+        let detail = format!("{} ({})", error.message, error.rule);
+        let mut issue = Issue::of(
+            msg::DISCRIMINATOR_MISMATCH,
+            Rel::Here,
+            &[
+                ("property", property),
+                ("tag", &tag),
+                ("keyword", &keyword),
+                ("index", &index),
+                ("detail", &detail),
+            ],
+            source,
+        );
+        issue.at = Rel::Suffix(error.pointer);
+        out.push(issue);
     }
 }
 

@@ -191,9 +191,10 @@ fn composed<'s, 'de, D: Deserializer<'de>>(
         crate::validate::composed(field, typeless, &value),
     ) {
         let direction = crate::validate::Direction::Response;
-        let matches =
-            |member: &crate::ir::Type| crate::validate::matches(spec, member, &value, direction);
-        rules::composition(c, matches, field.source.as_ref(), &mut cx.issues);
+        let check = |member: &crate::ir::Type| {
+            crate::validate::first_error(spec, member, &value, direction)
+        };
+        rules::composition(c, &value, check, field.source.as_ref(), &mut cx.issues);
         cx.order.push(Step::Composition);
         cx.flush(None);
         cx.order.pop();
