@@ -429,6 +429,15 @@ pub struct Discriminator {
     pub tags: BTreeMap<String, usize>,
 }
 
+impl Discriminator {
+    /// The first value that names member `index`.
+    pub fn tag_of(&self, index: usize) -> Option<&str> {
+        (self.tags.iter())
+            .find(|(_, member)| **member == index)
+            .map(|(tag, _)| tag.as_str())
+    }
+}
+
 impl Composition {
     /// The members a discriminator chooses among, with their keyword.
     pub fn discriminated(&self) -> (&'static str, &[Type]) {

@@ -72,18 +72,24 @@ impl<'a> Synth<'a> {
         let mut own = f.clone();
         let composition = own.constraints.composition.take().unwrap_or_default();
         let mut candidates = vec![self.value(ty, Some(&own), name)];
-        let (_, discriminated) = composition.discriminated();
-        for member in composition.one_of.iter().chain(&composition.any_of) {
-            let mut candidate = self.value(member, None, name);
-            // A discriminated member's objects carry the value that names it.
-            let index = discriminated.iter().position(|m| std::ptr::eq(m, member));
-            if let (Some(d), Some(i), Value::Object(object)) =
-                (&composition.discriminator, index, &mut candidate)
-                && let Some(tag) = d.tags.iter().find(|(_, m)| **m == i).map(|(t, _)| t)
-            {
-                object.insert(d.property.clone(), Value::String(tag.clone()));
+        let (discriminated, _) = composition.discriminated();
+        let lists = [
+            ("oneOf", &composition.one_of),
+            ("anyOf", &composition.any_of),
+        ];
+        for (keyword, members) in lists {
+            for (i, member) in members.iter().enumerate() {
+                let mut candidate = self.value(member, None, name);
+                // A discriminated member's objects carry the value that names it.
+                if let (Some(d), Value::Object(object)) =
+                    (&composition.discriminator, &mut candidate)
+                    && keyword == discriminated
+                    && let Some(tag) = d.tag_of(i)
+                {
+                    object.insert(d.property.clone(), Value::String(tag.to_owned()));
+                }
+                candidates.push(candidate);
             }
-            candidates.push(candidate);
         }
         let accepted = candidates.iter().position(|v| {
             crate::validate::validate_field(self.spec, f, v)

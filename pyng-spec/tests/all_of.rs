@@ -2,8 +2,11 @@
 //! the document, so every layer checks what every member says; a merge that
 //! would be looser than `allOf` is refused once, at the member that says so.
 
+mod support;
+
 use pyng_spec::ir::Type;
-use pyng_spec::{Diagnostic, Severity, load_str, validate};
+use pyng_spec::{load_str, validate};
+use support::errors;
 
 /// A spec whose one operation returns `Payment`; `components` (4-space
 /// indent, under `schemas:`) holds `Payment` and what it references.
@@ -46,18 +49,6 @@ const BASE: &str = r##"    Base:
         - id: amount.amount-is-sum-of-lines
           expr: "amount == sum(lines[*])"
 "##;
-
-fn errors(text: &str) -> Vec<Diagnostic> {
-    match load_str("fixture.yaml", text) {
-        Ok(loaded) => loaded
-            .warnings
-            .0
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect(),
-        Err(d) => d.0,
-    }
-}
 
 /// The rules `body` breaks as a `Payment`.
 fn rules(text: &str, body: &str) -> Vec<(String, String)> {

@@ -2,10 +2,12 @@
 //! member matches when checking the value against it finds no error), beside
 //! the schema's own keywords, in both validators alike.
 
+mod support;
+
 use pyng_spec::ir::Type;
-use pyng_spec::validate::stream::Schema;
-use pyng_spec::{Diagnostic, Severity, load_str, validate};
+use pyng_spec::load_str;
 use serde_json::{Value, json};
+use support::errors;
 
 const SPEC: &str = r##"openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -52,31 +54,9 @@ components:
         meow: {type: integer}
 "##;
 
-fn errors(text: &str) -> Vec<Diagnostic> {
-    match load_str("fixture.yaml", text) {
-        Ok(loaded) => loaded
-            .warnings
-            .0
-            .into_iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect(),
-        Err(d) => d.0,
-    }
-}
-
 /// The (rule, pointer) of each error, from both validators, which must agree.
 fn found(body: &Value) -> Vec<(String, String)> {
-    let spec = load_str("fixture.yaml", SPEC).expect("loads").spec;
-    let ty = Type::Named("Owner".into());
-    let dom = validate::validate(&spec, &ty, body);
-    let text = body.to_string();
-    let streamed = Schema::new(&spec)
-        .validate(&ty, text.as_bytes(), None)
-        .expect("JSON")
-        .findings;
-    assert_eq!(dom, streamed, "the validators disagree on {body}");
-    dom.into_iter()
-        .filter(|f| f.severity == Severity::Error)
+    (support::error_findings(SPEC, "Owner", body).into_iter())
         .map(|f| (f.rule, f.pointer))
         .collect()
 }

@@ -2,11 +2,13 @@
 //! it is checked against (by `mapping`, else by component name), in both
 //! validators alike; shapes the kit does not read are refused at the key.
 
+mod support;
+
 use pyng_spec::diff::{Class, Kind, diff};
 use pyng_spec::ir::Type;
-use pyng_spec::validate::stream::Schema;
-use pyng_spec::{Diagnostic, Severity, load_str, validate};
+use pyng_spec::load_str;
 use serde_json::{Value, json};
+use support::errors;
 
 const SPEC: &str = r##"openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -48,33 +50,10 @@ components:
         bark: {type: boolean}
 "##;
 
-fn diagnostics(text: &str) -> Vec<Diagnostic> {
-    match load_str("fixture.yaml", text) {
-        Ok(loaded) => loaded.warnings.0,
-        Err(d) => d.0,
-    }
-}
-
-fn errors(text: &str) -> Vec<Diagnostic> {
-    let mut found = diagnostics(text);
-    found.retain(|d| d.severity == Severity::Error);
-    found
-}
-
 /// The (rule, pointer, message) of each error, from both validators, which
 /// must agree.
 fn found(body: &Value) -> Vec<(String, String, String)> {
-    let spec = load_str("fixture.yaml", SPEC).expect("loads").spec;
-    let ty = Type::Named("Owner".into());
-    let dom = validate::validate(&spec, &ty, body);
-    let text = body.to_string();
-    let streamed = Schema::new(&spec)
-        .validate(&ty, text.as_bytes(), None)
-        .expect("JSON")
-        .findings;
-    assert_eq!(dom, streamed, "the validators disagree on {body}");
-    dom.into_iter()
-        .filter(|f| f.severity == Severity::Error)
+    (support::error_findings(SPEC, "Owner", body).into_iter())
         .map(|f| (f.rule, f.pointer, f.message))
         .collect()
 }

@@ -491,18 +491,15 @@ pub(crate) fn composition<'a>(
     source: Option<&'a Source>,
     out: &mut Vec<Issue<'a>>,
 ) {
+    // The list a discriminator chose from is not counted again.
     let chosen = match (&c.discriminator, value) {
         (Some(d), Value::Object(object)) => {
             discriminated(c, d, object, &mut first_error, source, out);
-            true
+            Some(c.discriminated().0)
         }
-        _ => false,
+        _ => None,
     };
-    let (chosen_one_of, chosen_any_of) = (
-        chosen && !c.one_of.is_empty(),
-        chosen && c.one_of.is_empty(),
-    );
-    if !c.one_of.is_empty() && !chosen_one_of {
+    if !c.one_of.is_empty() && chosen != Some("oneOf") {
         let matched = c.one_of.iter().filter(|t| first_error(t).is_none()).count();
         if matched != 1 {
             let count = c.one_of.len();
@@ -514,7 +511,9 @@ pub(crate) fn composition<'a>(
             ));
         }
     }
-    if !c.any_of.is_empty() && !chosen_any_of && !c.any_of.iter().any(|t| first_error(t).is_none())
+    if !c.any_of.is_empty()
+        && chosen != Some("anyOf")
+        && !c.any_of.iter().any(|t| first_error(t).is_none())
     {
         let count = c.any_of.len();
         out.push(Issue::of(
