@@ -415,6 +415,10 @@ pub struct Composition {
     /// `one_of` (else `any_of`) it is checked against, in place of trying
     /// every member.
     pub discriminator: Option<Discriminator>,
+    /// Pointer to the schema that holds the keywords (a component's, when a
+    /// property inherits them through a `$ref`): generated code names and
+    /// emits one type per pointer.
+    pub pointer: String,
 }
 
 /// A `discriminator` of a `oneOf` or `anyOf` whose members are all

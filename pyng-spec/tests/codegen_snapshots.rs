@@ -144,6 +144,37 @@ components:
     insta::assert_snapshot!("an_all_of_struct", &code[start..end]);
 }
 
+/// `oneOf`/`anyOf` -> enums: a discriminated one with its catch-all, an
+/// untagged one tried in member order
+/// (`pyng-derive/tests/compositions.rs` runs them).
+#[test]
+fn composition_enums() {
+    let text = include_str!("../../pyng-derive/tests/fixtures/compositions.yaml");
+    let spec = pyng_spec::load_str("compositions.yaml", text).unwrap().spec;
+    let code = pyng_spec::codegen::render(&spec).unwrap();
+    for (name, heading) in [
+        (
+            "a_discriminated_enum",
+            "/// The `oneOf` of 3 schemas at `/components/schemas/Pet`.",
+        ),
+        (
+            "an_untagged_enum",
+            "/// The `oneOf` of 3 schemas at `/components/schemas/Owner/properties/label`.",
+        ),
+    ] {
+        let start = code.find(heading).unwrap();
+        let impls = code[start..]
+            .find("impl<'de> ::serde::Deserialize")
+            .unwrap()
+            + start;
+        let end = code[impls..].find("\n}\n").unwrap() + impls;
+        insta::assert_snapshot!(name, &code[start..end]);
+    }
+    let surface = pyng_spec::codegen::surface(&spec).unwrap();
+    let start = surface.find("\nenum Node").unwrap();
+    insta::assert_snapshot!("composition_surfaces", &surface[start..]);
+}
+
 const PREFIX: &str = "codegen_snapshots__generated_surface@";
 
 /// What a file in the snapshot directory is, for [`no_orphaned_snapshots`].

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::GenerateError;
 use super::names::{self, Scope};
-use crate::ir::{EnumDef, Field, Model, Spec, Type, TypeDef};
+use crate::ir::{Composition, EnumDef, Field, Model, Spec, Type, TypeDef};
 
 /// Type names the support items use; a schema with one of these names is an error.
 pub const SUPPORT_NAMES: &[&str] = &[
@@ -32,6 +32,20 @@ pub(super) struct Context<'a> {
     checked: BTreeSet<String>,
     /// (model, field) pairs that need a `Box` to break a cycle of direct fields.
     boxed: BTreeSet<(String, String)>,
+    /// Per composition pointer, the Rust enum generated for it
+    /// ([`super::unions`]).
+    unions: BTreeMap<String, UnionNames<'a>>,
+}
+
+/// The Rust names of the enum generated for a `oneOf`/`anyOf`.
+pub(super) struct UnionNames<'a> {
+    pub composition: &'a Composition,
+    /// The enum's name.
+    pub name: String,
+    /// Per member (of `oneOf`, else `anyOf`), its variant's name.
+    pub variants: Vec<String>,
+    /// The catch-all variant of a discriminated union.
+    pub unknown: Option<String>,
 }
 
 impl<'a> Context<'a> {
@@ -93,7 +107,9 @@ impl<'a> Context<'a> {
             variant_names,
             checked: BTreeSet::new(),
             boxed: BTreeSet::new(),
+            unions: BTreeMap::new(),
         };
+        cx.unions = super::unions::names(&cx, &mut types);
         cx.checked = cx.compute_checked();
         cx.boxed = cx.compute_boxed();
         Ok(cx)
@@ -183,7 +199,7 @@ impl<'a> Context<'a> {
 
     /// The Rust type of a map's values: the schema's, an `Option` when nullable.
     pub(super) fn map_value_type(&self, values: &Field) -> TokenStream {
-        let ty = self.rust_type(&values.ty);
+        let ty = self.value_type_in(values, &quote!());
         if values.nullable {
             quote!(Option<#ty>)
         } else {
@@ -246,7 +262,7 @@ impl<'a> Context<'a> {
             Type::Boolean => quote!(bool),
             Type::Any => quote!(::serde_json::Value),
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
-                let inner = self.rust_type_in(&c.field.ty, prefix);
+                let inner = self.value_type_in(&c.field, prefix);
                 if c.field.nullable {
                     quote!(Option<#inner>)
                 } else {
@@ -264,8 +280,31 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The Rust type of a value with `field`'s schema: the enum generated
+    /// for its `oneOf`/`anyOf`, else its type's.
+    pub(super) fn value_type_in(&self, field: &Field, prefix: &TokenStream) -> TokenStream {
+        match self.union_of(field) {
+            Some(u) => {
+                let id = names::ident(&u.name);
+                quote!(#prefix #id)
+            }
+            None => self.rust_type_in(&field.ty, prefix),
+        }
+    }
+
+    /// The enum generated for the `oneOf`/`anyOf` of `field`, if any.
+    pub(super) fn union_of(&self, field: &Field) -> Option<&UnionNames<'a>> {
+        let c = super::unions::composition_of(field)?;
+        self.unions.get(&c.pointer)
+    }
+
+    /// Every enum generated for a `oneOf`/`anyOf`, by pointer.
+    pub(super) fn unions(&self) -> impl Iterator<Item = &UnionNames<'a>> {
+        self.unions.values()
+    }
+
     pub(super) fn field_type(&self, model: &Model, field: &Field) -> TokenStream {
-        let mut ty = self.rust_type(&field.ty);
+        let mut ty = self.value_type_in(field, &quote!());
         if self
             .boxed
             .contains(&(model.name.clone(), field.wire_name.clone()))
@@ -333,15 +372,38 @@ impl<'a> Context<'a> {
         let mut boxed = BTreeSet::new();
         for m in self.models() {
             for f in &m.fields {
-                if let Type::Named(target) = &f.ty
-                    && self.spec.model(target).is_some()
-                    && self.reaches_directly(target, &m.name)
-                {
+                let targets = self.direct_models(f);
+                if targets.iter().any(|t| self.reaches_directly(t, &m.name)) {
                     boxed.insert((m.name.clone(), f.wire_name.clone()));
                 }
             }
         }
         boxed
+    }
+
+    /// The models a value with `field`'s schema holds in place (not behind a
+    /// `Vec`): its own model, or the members of the enum generated for it.
+    fn direct_models(&self, field: &'a Field) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![field];
+        while let Some(f) = todo.pop() {
+            if !seen.insert(f.pointer.clone()) {
+                continue;
+            }
+            let members = super::unions::composition_of(f)
+                .filter(|_| self.union_of(f).is_some())
+                .map(|c| c.discriminated().1.iter().collect())
+                .unwrap_or_else(|| vec![&f.ty]);
+            for ty in members {
+                match ty {
+                    Type::Named(n) if let Some(c) = self.spec.constrained(n) => todo.push(&c.field),
+                    Type::Named(n) if self.spec.model(n).is_some() => out.push(n.clone()),
+                    _ => {}
+                }
+            }
+        }
+        out
     }
 
     fn reaches_directly(&self, from: &str, to: &str) -> bool {
@@ -356,9 +418,7 @@ impl<'a> Context<'a> {
             }
             if let Some(m) = self.spec.model(&name) {
                 for f in &m.fields {
-                    if let Type::Named(n) = &f.ty {
-                        todo.push(n.clone());
-                    }
+                    todo.extend(self.direct_models(f));
                 }
             }
         }

@@ -23,6 +23,7 @@ mod request;
 mod response_headers;
 mod support;
 mod surface;
+mod unions;
 
 use std::fmt;
 
@@ -71,6 +72,9 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, GenerateError> {
     }
     for e in cx.enums() {
         items.extend(enums::enum_def(&cx, e));
+    }
+    for u in cx.unions() {
+        items.extend(unions::union_def(&cx, u));
     }
     for op in &spec.operations {
         items.extend(operations::operation(&cx, op)?);

@@ -123,7 +123,7 @@ pub(super) fn request_items(cx: &Context, op: &Operation) -> TokenStream {
 fn request_field(cx: &Context, ident: &proc_macro2::Ident, f: &Field) -> TokenStream {
     let mut as_sent = f.clone();
     as_sent.required = f.request_required;
-    let mut ty = cx.rust_type_in(&f.ty, &quote!(super::));
+    let mut ty = cx.value_type_in(f, &quote!(super::));
     let optional = !as_sent.required || f.nullable;
     if optional {
         ty = quote!(Option<#ty>);

@@ -50,13 +50,16 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.value_fields().any(|f| f.ty == Type::Any) {
         out.extend(keep_null());
     }
+    if cx.unions().any(|u| u.composition.discriminator.is_none()) {
+        out.extend(super::unions::warning_rules());
+    }
     out
 }
 
 /// Whether the `Option` of field `f` holds a `null` as `Some(Value::Null)`:
 /// without `type` `null` is a value, and serde would read it as `None`.
 pub(super) fn keeps_null(f: &crate::ir::Field) -> bool {
-    f.ty == Type::Any && super::context::is_option(f)
+    f.ty == Type::Any && super::context::is_option(f) && super::unions::composition_of(f).is_none()
 }
 
 /// The `deserialize_with` of the fields [`keeps_null`] names.

@@ -36,6 +36,9 @@ pub fn surface(spec: &Spec) -> Result<String, GenerateError> {
     for e in cx.enums() {
         enum_surface(&cx, e, &mut s);
     }
+    for u in cx.unions() {
+        union_surface(&cx, u, &mut s);
+    }
     for op in &spec.operations {
         operation_surface(&cx, op, &mut s);
     }
@@ -181,6 +184,31 @@ fn model_surface(cx: &Context<'_>, model: &Model, s: &mut String) {
     }
     for inv in &model.invariants {
         let _ = writeln!(s, "  check {}", inv.id);
+    }
+}
+
+fn union_surface(cx: &Context<'_>, u: &super::context::UnionNames<'_>, s: &mut String) {
+    let (keyword, members) = u.composition.discriminated();
+    let _ = writeln!(
+        s,
+        "\nenum {} ({keyword} at {})",
+        u.name, u.composition.pointer
+    );
+    for (i, (member, variant)) in members.iter().zip(&u.variants).enumerate() {
+        let picked = match &u.composition.discriminator {
+            Some(d) => {
+                let tags: Vec<&str> = (d.tags.iter())
+                    .filter(|(_, m)| **m == i)
+                    .map(|(t, _)| t.as_str())
+                    .collect();
+                format!("{} = {}", d.property, tags.join(" | "))
+            }
+            None => format!("member {i}"),
+        };
+        let _ = writeln!(s, "  {variant}({}) <- {picked}", type_name(cx, member));
+    }
+    if let Some(unknown) = &u.unknown {
+        let _ = writeln!(s, "  {unknown}(Value) <- any other value");
     }
 }
 

@@ -74,6 +74,7 @@ impl Lowerer<'_> {
             any_of,
             not,
             discriminator: discriminator(split),
+            pointer: at.to_owned(),
         };
         self.compositions.insert(at.to_owned(), found.clone());
         found
@@ -92,7 +93,7 @@ impl Lowerer<'_> {
         if let Some(i) = i {
             mat = push(&mat, &i.to_string());
         }
-        let hint = member_hint(&mat);
+        let hint = type_hint(&mat);
         let schema = match schema {
             oa::ReferenceOr::Reference { reference } => oa::ReferenceOr::Reference {
                 reference: reference.clone(),
@@ -156,9 +157,9 @@ pub(crate) fn mapping_ref(target: &str) -> String {
     }
 }
 
-/// The name of a member's type, from where it stands:
+/// The name of a type, from where its schema stands:
 /// `/components/schemas/Pet/oneOf/0` -> `PetOneOf0`.
-fn member_hint(at: &str) -> String {
+pub(crate) fn type_hint(at: &str) -> String {
     const SKIPPED: [&str; 8] = [
         "components",
         "schemas",

@@ -1,0 +1,283 @@
+//! `oneOf`/`anyOf` without a type of their own -> Rust enums, one variant
+//! per member:
+//! - under a `discriminator`, the property's value picks the variant, and a
+//!   value without a known tag is kept as received in the catch-all variant
+//!   (as a string enum keeps an unknown value);
+//! - otherwise the value is read as the first member it deserializes as whose
+//!   `check()` finds no error (failing that, the first it deserializes as).
+//!
+//! Which member a value matches, and that it matches exactly one (`oneOf`)
+//! or at least one (`anyOf`), is the validators' to judge
+//! (`schema.one-of`, `schema.any-of`, `schema.discriminator`): a model drops
+//! what its types cannot hold, so `check()` could not judge it on every input.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::checks;
+use super::context::{Context, UnionNames};
+use super::docs::{self, Doc};
+use super::names::{self, Scope};
+use crate::diag::Severity;
+use crate::ir::{Composition, Field, Type};
+use crate::lower::composition::type_hint;
+use crate::registry::{RuleId, Stage};
+
+/// The composition of `field` that generated code types as an enum: a
+/// `oneOf` or `anyOf` on a schema without `type` whose other keywords
+/// `check()` does not read (else the value stays a `serde_json::Value`).
+pub(super) fn composition_of(field: &Field) -> Option<&Composition> {
+    let c = field.constraints.composition.as_deref()?;
+    let typed =
+        field.ty == Type::Any && !c.discriminated().1.is_empty() && !checks::has_value_rules(field);
+    typed.then_some(c)
+}
+
+/// The names of every enum the spec's compositions get, claimed in `types`
+/// in pointer order.
+pub(super) fn names<'a>(cx: &Context<'a>, types: &mut Scope) -> BTreeMap<String, UnionNames<'a>> {
+    let mut found: BTreeMap<String, &'a Composition> = BTreeMap::new();
+    for f in cx.value_fields() {
+        if let Some(c) = composition_of(f) {
+            found.entry(c.pointer.clone()).or_insert(c);
+        }
+    }
+    found
+        .into_iter()
+        .map(|(pointer, composition)| {
+            let name = types.claim(&names::camel(&type_hint(&pointer)));
+            let reserved: &[&str] = if composition.discriminator.is_some() {
+                &["Unknown"]
+            } else {
+                &[]
+            };
+            let mut scope = Scope::with_reserved(reserved);
+            let variants = (composition.discriminated().1.iter())
+                .map(|m| scope.claim(&variant_base(cx, m)))
+                .collect();
+            let unknown = composition.discriminator.as_ref().map(|_| "Unknown".into());
+            let names = UnionNames {
+                composition,
+                name,
+                variants,
+                unknown,
+            };
+            (pointer, names)
+        })
+        .collect()
+}
+
+/// A variant's name, from its member's type.
+fn variant_base(cx: &Context, member: &Type) -> String {
+    match member {
+        Type::Named(n) if let Some(c) = cx.spec.constrained(n) => {
+            match c.field.constraints.composition.as_deref() {
+                Some(inner) => names::camel(&type_hint(&inner.pointer)),
+                None => variant_base(cx, &c.field.ty),
+            }
+        }
+        Type::Named(n) => cx.type_ident(n).to_string(),
+        Type::String => "String".into(),
+        Type::Integer => "Integer".into(),
+        Type::Number => "Number".into(),
+        Type::Boolean => "Boolean".into(),
+        Type::Array(_) => "Array".into(),
+        Type::Any => "Any".into(),
+    }
+}
+
+/// The enum, its serde impls and its docs.
+pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
+    let ident = names::ident(&u.name);
+    let (keyword, members) = u.composition.discriminated();
+    let variants: Vec<_> = u.variants.iter().map(|v| names::ident(v)).collect();
+    let payloads: Vec<TokenStream> = members.iter().map(|m| payload(cx, m)).collect();
+    let member_docs = members.iter().zip(&u.variants).map(|(m, _)| {
+        let mut doc = Doc::new();
+        doc.markdown(format!("A value of {}.", docs::code(&type_text(cx, m))));
+        doc.attrs()
+    });
+    let doc = union_doc(u, keyword, members.len()).attrs();
+    let (unknown_variant, serialize, deserialize) = match (&u.composition.discriminator, &u.unknown)
+    {
+        (Some(d), Some(unknown)) => {
+            let unknown = names::ident(unknown);
+            let variant = quote! {
+                /// A value whose discriminator property is missing, not a
+                /// string, or a tag the spec does not know, kept as received.
+                #unknown(::serde_json::Value),
+            };
+            let property = &d.property;
+            let tags: Vec<String> = (0..members.len())
+                .map(|i| d.tag_of(i).unwrap_or_default().to_owned())
+                .collect();
+            let arms = (0..members.len()).map(|i| {
+                let names: Vec<&String> = (d.tags.iter())
+                    .filter(|(_, m)| **m == i)
+                    .map(|(t, _)| t)
+                    .collect();
+                let (variant, payload) = (&variants[i], &payloads[i]);
+                quote! {
+                    Some(#(#names)|*) => ::serde_json::from_value::<#payload>(value)
+                        .map(Self::#variant)
+                        .map_err(::serde::de::Error::custom),
+                }
+            });
+            let deserialize = quote! {
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str);
+                match tag {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            };
+            let serialize = quote! {
+                let (value, tag) = match self {
+                    #(Self::#variants(v) => (::serde_json::to_value(v), #tags),)*
+                    Self::#unknown(v) => return ::serde::Serialize::serialize(v, serializer),
+                };
+                // A member that does not list the property still says which it is.
+                let mut value = value.map_err(::serde::ser::Error::custom)?;
+                if let Some(object) = value.as_object_mut() {
+                    object.entry(#property).or_insert_with(|| tag.into());
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            };
+            (variant, serialize, deserialize)
+        }
+        _ => {
+            let tries = members.iter().enumerate().map(|(i, m)| {
+                let (variant, payload) = (&variants[i], &payloads[i]);
+                let judged = matches!(m, Type::Named(n) if cx.spec.model(n).is_some());
+                if judged {
+                    quote! {
+                        if let Ok(v) = ::serde_json::from_value::<#payload>(value.clone()) {
+                            if v.check().iter().all(|x| WARNING_RULES.contains(&x.rule)) {
+                                return Ok(Self::#variant(v));
+                            }
+                            first.get_or_insert(Self::#variant(v));
+                        }
+                    }
+                } else {
+                    quote! {
+                        if let Ok(v) = ::serde_json::from_value::<#payload>(value.clone()) {
+                            return Ok(Self::#variant(v));
+                        }
+                    }
+                }
+            });
+            let none = format!(
+                "the value is of none of the {} `{keyword}` members' types",
+                members.len()
+            );
+            let deserialize = quote! {
+                let mut first: Option<Self> = None;
+                #(#tries)*
+                first.ok_or_else(|| ::serde::de::Error::custom(#none))
+            };
+            let serialize = quote! {
+                match self {
+                    #(Self::#variants(v) => ::serde::Serialize::serialize(v, serializer),)*
+                }
+            };
+            (quote!(), serialize, deserialize)
+        }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #ident {
+            #(#member_docs #variants(#payloads),)*
+            #unknown_variant
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #serialize
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            #[allow(unused_mut)]
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #deserialize
+            }
+        }
+    }
+}
+
+/// The Rust type a member's variant holds: boxed when it is itself a
+/// composition's enum (two such enums could hold each other in place).
+fn payload(cx: &Context, member: &Type) -> TokenStream {
+    let ty = cx.rust_type(member);
+    let nested = matches!(member, Type::Named(n)
+        if cx.spec.constrained(n).is_some_and(|c| cx.union_of(&c.field).is_some()));
+    if nested { quote!(Box<#ty>) } else { ty }
+}
+
+fn type_text(cx: &Context, member: &Type) -> String {
+    cx.rust_type(member)
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace(":: ", "::")
+}
+
+fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
+    let mut doc = Doc::new();
+    let rule = if keyword == "oneOf" {
+        RuleId::SchemaOneOf
+    } else {
+        RuleId::SchemaAnyOf
+    };
+    doc.markdown(format!(
+        "The {} of {count} schemas at {}.",
+        docs::code(keyword),
+        docs::code(&u.composition.pointer)
+    ));
+    let _ = match &u.composition.discriminator {
+        Some(d) => {
+            let pairs: Vec<String> = (d.tags.iter())
+                .map(|(tag, i)| format!("{tag} -> {}", u.variants.get(*i).map_or("", |v| v)))
+                .collect();
+            doc.markdown(format!(
+                "The property {} chooses the variant ({}); a value without a known tag is `Unknown`, kept as received. That the value matches the member its tag names (rule `{}`) is checked by `pyng_spec::validate`, not by `check()`.",
+                docs::code(&d.property),
+                docs::code_list(&pairs),
+                RuleId::SchemaDiscriminator
+            ))
+        }
+        None => doc.markdown(format!(
+            "A value is read as the first member it deserializes as whose `check()` finds no error (failing that, the first it deserializes as). That it matches {} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`.",
+            if keyword == "oneOf" {
+                "exactly one"
+            } else {
+                "at least one"
+            }
+        )),
+    };
+    if u.composition.not.is_some() {
+        doc.markdown(format!(
+            "Its `not` (rule `{}`) is checked by `pyng_spec::validate` only.",
+            RuleId::SchemaNot
+        ));
+    }
+    doc
+}
+
+/// The rule ids of `check()` that are warnings: a member whose `check()`
+/// reports only these still matches.
+pub(super) fn warning_rules() -> TokenStream {
+    let ids = RuleId::all()
+        .filter(|r| r.rule().stage == Stage::Value { generated: true })
+        .filter(|r| r.severity() == Severity::Warning)
+        .map(RuleId::name);
+    quote! {
+        /// The rules `check()` reports as warnings: a `oneOf`/`anyOf` member
+        /// whose `check()` finds only these still matches.
+        #[allow(dead_code)]
+        const WARNING_RULES: &[&str] = &[#(#ids),*];
+    }
+}
