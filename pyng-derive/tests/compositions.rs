@@ -9,7 +9,10 @@ mod pets {
     pyng_derive::generate!("tests/fixtures/compositions.yaml");
 }
 
-use pets::{Branch, Cat, Dog, Leaf, Lizard, Node, Owner, OwnerEither, OwnerLabel, Pet};
+use pets::{
+    Branch, Cat, Cool, Dog, Leaf, Lizard, Node, Owner, OwnerEither, OwnerLabel, OwnerShade, Pet,
+    Warm,
+};
 use pyng_spec::ir::{Spec, Type};
 use serde_json::{Value, json};
 
@@ -29,6 +32,12 @@ fn errors(spec: &Spec, ty: &str, body: &Value) -> Vec<String> {
         .filter(|f| f.severity == pyng_spec::Severity::Error)
         .map(|f| format!("{} at {}: {}", f.rule, f.pointer, f.message))
         .collect()
+}
+
+/// The type of `getTree`'s 200 body.
+fn tree_body(spec: &Spec) -> Type {
+    let op = spec.operations.iter().find(|o| o.id == "getTree").unwrap();
+    op.responses[0].body.clone().unwrap()
 }
 
 /// `body` as an `Owner`, after checking that it serializes back unchanged.
@@ -133,6 +142,33 @@ fn untagged_members_are_tried_in_order() {
 }
 
 #[test]
+fn an_undocumented_enum_value_gives_way_to_the_next_member() {
+    let spec = spec();
+    let pet = json!({"petType": "dog", "bark": true});
+    for (shade, expected) in [
+        ("orange", OwnerShade::Warm(Warm::Orange)),
+        ("blue", OwnerShade::Cool(Cool::Blue)),
+    ] {
+        let body = json!({"pet": pet, "shade": shade});
+        assert_eq!(errors(&spec, "Owner", &body), Vec::<String>::new());
+        assert_eq!(owner(body).shade, Some(expected));
+    }
+    // A value neither enum lists is kept by the first, and reported.
+    let body = json!({"pet": pet, "shade": "green"});
+    let found = errors(&spec, "Owner", &body);
+    assert!(
+        found
+            .iter()
+            .any(|e| e.starts_with("schema.one-of at /shade")),
+        "{found:?}"
+    );
+    assert!(matches!(
+        owner(body).shade,
+        Some(OwnerShade::Warm(Warm::Unknown(_)))
+    ));
+}
+
+#[test]
 fn a_member_whose_check_fails_gives_way_to_the_next() {
     let spec = spec();
     // As a Cat the name is too long (`maxLength: 5`); it is a Dog.
@@ -171,7 +207,10 @@ fn a_member_whose_check_fails_gives_way_to_the_next() {
 fn recursive_compositions_and_maps_round_trip() {
     let spec = spec();
     let tree = json!({"children": [{"value": 1}, {"children": [{"value": 2}]}]});
-    assert_eq!(errors(&spec, "Node", &tree), Vec::<String>::new());
+    let found = pyng_spec::validate::validate(&spec, &tree_body(&spec), &tree);
+    assert!(found.is_empty(), "{found:?}");
+    let broken = json!({"children": [{"value": 1, "extra": 2}]});
+    assert!(!pyng_spec::validate::validate(&spec, &tree_body(&spec), &broken).is_empty());
     let node: Node = serde_json::from_value(tree.clone()).unwrap();
     assert_eq!(
         node,
@@ -201,4 +240,34 @@ fn recursive_compositions_and_maps_round_trip() {
         by_name.additional_properties["odd"],
         Pet::Unknown(_)
     ));
+}
+
+/// Synthesised bodies (what the sandbox serves) are valid, and the models
+/// read every one of them and write it back unchanged.
+#[test]
+fn synthesised_bodies_round_trip_through_the_enums() {
+    let spec = spec();
+    for seed in 0..64 {
+        for optional in [false, true] {
+            let options = pyng_spec::synth::Options {
+                seed,
+                optional,
+                ..Default::default()
+            };
+            let body = pyng_spec::synth::body(&spec, &Type::Named("Owner".into()), &options);
+            assert_eq!(
+                errors(&spec, "Owner", &body),
+                Vec::<String>::new(),
+                "{body}"
+            );
+            owner(body);
+            // `Node` is a composition without a type: the body's type holds it.
+            let tree_type = tree_body(&spec);
+            let tree = pyng_spec::synth::body(&spec, &tree_type, &options);
+            let found = pyng_spec::validate::validate(&spec, &tree_type, &tree);
+            assert!(found.is_empty(), "{tree}: {found:?}");
+            let node: Node = serde_json::from_value(tree.clone()).unwrap();
+            assert_eq!(serde_json::to_value(&node).unwrap(), tree);
+        }
+    }
 }

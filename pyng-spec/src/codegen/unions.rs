@@ -4,7 +4,8 @@
 //!   value without a known tag is kept as received in the catch-all variant
 //!   (as a string enum keeps an unknown value);
 //! - otherwise the value is read as the first member it deserializes as whose
-//!   `check()` finds no error (failing that, the first it deserializes as).
+//!   `check()` finds no error, or that is a documented value of a string enum
+//!   (failing that, the first it deserializes as).
 //!
 //! Which member a value matches, and that it matches exactly one (`oneOf`)
 //! or at least one (`anyOf`), is the validators' to judge
@@ -149,8 +150,23 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
         _ => {
             let tries = members.iter().enumerate().map(|(i, m)| {
                 let (variant, payload) = (&variants[i], &payloads[i]);
-                let judged = matches!(m, Type::Named(n) if cx.spec.model(n).is_some());
-                if judged {
+                let model = matches!(m, Type::Named(n) if cx.spec.model(n).is_some());
+                let string_enum = match m {
+                    Type::Named(n) => cx.spec.enum_def(n),
+                    _ => None,
+                };
+                if let Some(e) = string_enum {
+                    // An undocumented value is kept by the enum, but does not match it.
+                    let (_, unknown) = cx.variant_idents(e);
+                    quote! {
+                        if let Ok(v) = ::serde_json::from_value::<#payload>(value.clone()) {
+                            if !matches!(v, #payload::#unknown(_)) {
+                                return Ok(Self::#variant(v));
+                            }
+                            first.get_or_insert(Self::#variant(v));
+                        }
+                    }
+                } else if model {
                     quote! {
                         if let Ok(v) = ::serde_json::from_value::<#payload>(value.clone()) {
                             if v.check().iter().all(|x| WARNING_RULES.contains(&x.rule)) {
@@ -250,7 +266,7 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
             ))
         }
         None => doc.markdown(format!(
-            "A value is read as the first member it deserializes as whose `check()` finds no error (failing that, the first it deserializes as). That it matches {} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`.",
+            "A value is read as the first member it deserializes as whose `check()` finds no error, or that is a documented value of a string enum (failing that, the first it deserializes as). That it matches {} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`.",
             if keyword == "oneOf" {
                 "exactly one"
             } else {
