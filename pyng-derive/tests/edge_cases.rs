@@ -65,10 +65,15 @@ fn names_nullability_and_recursion_round_trip() {
         ledger.head.as_ref().unwrap().next.as_ref().unwrap().value,
         2
     );
-    // `note` is optional and nullable: null reads as None and is then omitted.
-    let mut expected = body;
-    expected.as_object_mut().unwrap().remove("note");
-    assert_eq!(serde_json::to_value(&ledger).unwrap(), expected);
+    // `note` is optional and nullable: `null` is `Some(None)` and written
+    // back as `null`; absent is `None` and stays absent.
+    assert_eq!(ledger.note, Some(None));
+    assert_eq!(serde_json::to_value(&ledger).unwrap(), body);
+    let mut absent = body;
+    absent.as_object_mut().unwrap().remove("note");
+    let ledger: Ledger = serde_json::from_value(absent.clone()).unwrap();
+    assert_eq!(ledger.note, None);
+    assert_eq!(serde_json::to_value(&ledger).unwrap(), absent);
 }
 
 #[test]

@@ -14,7 +14,10 @@ use orders::{create_note, create_order};
 fn the_request_body_leaves_read_only_properties_out() {
     // A struct literal names every field: `id` (readOnly) is not one, and
     // `amount` is required in a request as in the model.
-    let body = create_order::RequestBody { amount: 5 };
+    let body = create_order::RequestBody {
+        amount: 5,
+        memo: None,
+    };
     assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"amount":5}"#);
     let back: create_order::RequestBody = serde_json::from_str(r#"{"amount":7}"#).unwrap();
     assert_eq!(back.amount, 7);
@@ -22,11 +25,46 @@ fn the_request_body_leaves_read_only_properties_out() {
     let created = orders::Order {
         id: "o-1".into(),
         amount: 5,
+        memo: None,
     };
     assert_eq!(created.id, "o-1");
     assert_eq!(create_order::REQUEST_CONTENT_TYPE, "application/json");
     const { assert!(create_order::REQUEST_BODY_REQUIRED) };
     assert_eq!(create_order::IDEMPOTENCY_HEADER, "idempotency-key");
+}
+
+#[test]
+fn an_optional_nullable_property_keeps_null_apart_from_absent() {
+    // `Some(None)` is sent as `null` (to clear a value), `None` not at all.
+    let cleared = create_order::RequestBody {
+        amount: 5,
+        memo: Some(None),
+    };
+    assert_eq!(
+        serde_json::to_string(&cleared).unwrap(),
+        r#"{"amount":5,"memo":null}"#
+    );
+    let set = create_order::RequestBody {
+        amount: 5,
+        memo: Some(Some("gift".into())),
+    };
+    assert_eq!(
+        serde_json::to_string(&set).unwrap(),
+        r#"{"amount":5,"memo":"gift"}"#
+    );
+    // The response model reads them apart as well.
+    for (text, memo) in [
+        (r#"{"id":"o-1","amount":5}"#, None),
+        (r#"{"id":"o-1","amount":5,"memo":null}"#, Some(None)),
+        (
+            r#"{"id":"o-1","amount":5,"memo":"x"}"#,
+            Some(Some("x".to_owned())),
+        ),
+    ] {
+        let order: orders::Order = serde_json::from_str(text).unwrap();
+        assert_eq!(order.memo, memo);
+        assert_eq!(serde_json::to_string(&order).unwrap(), text);
+    }
 }
 
 #[test]

@@ -309,11 +309,12 @@ fn a_referenced_components_constraints_in_check_as_in_the_interpreter() {
         )]
     );
     // `null` of a nullable component is a value: no finding anywhere, and the
-    // model holds it as `None`.
+    // model holds it as `Some(None)` (present, `null`) and writes it back.
     let body = json!({"code": "ab", "rank": 0, "spare": null, "score": null});
     assert!(pyng_spec::validate::validate(&spec, &Type::Named("Code".into()), &body).is_empty());
-    let code: Code = serde_json::from_value(body).unwrap();
-    assert!(code.spare.is_none() && code.score.is_none());
+    let code: Code = serde_json::from_value(body.clone()).unwrap();
+    assert!(code.spare == Some(None) && code.score == Some(None));
+    assert_eq!(serde_json::to_value(&code).unwrap(), body);
 }
 
 #[test]

@@ -196,7 +196,7 @@ const fn annotation(name: &'static str, note: &'static str) -> Keyword {
 }
 
 /// How `minProperties`/`maxProperties` count, and where.
-const PROPERTY_COUNT: &str = "every present property counted, undocumented ones and nulls too; by the validators only: a generated model drops undocumented properties and reads an optional `null` as absent, so its `check()` cannot count them";
+const PROPERTY_COUNT: &str = "every present property counted, undocumented ones and nulls too; by the validators only: a generated model drops undocumented properties and reads the `null` of an optional property that is not nullable (an error) as absent, so its `check()` cannot count them";
 
 /// Every field of the OpenAPI 3.0.3 Schema Object, in the order the
 /// specification lists them, then `$ref` (a Reference Object in a schema's place).
@@ -286,7 +286,7 @@ pub const KEYWORDS: &[Keyword] = &[
         applies_to: &[Array],
         checked_in: Where::Value,
         inert: Some(false),
-        note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, a `null` of an optional property as absent)",
+        note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, the `null` of an optional property that is not nullable as absent; a nullable one keeps its `null`)",
     },
     enforced(
         "maxProperties",

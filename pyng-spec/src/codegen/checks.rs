@@ -12,7 +12,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::GenerateError;
-use super::context::{Context, is_option};
+use super::context::{
+    Context, is_absent, is_double_option, is_option, is_present, present_ref, ref_target,
+};
 use super::invariants;
 use crate::decimal::Decimal;
 use crate::ir::{Field, Model, OutcomeRule, Presence, Type};
@@ -284,7 +286,8 @@ fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
         pushes.push(violation(ptr, messages::WRITE_ONLY, &known));
     }
     if is_option(f) {
-        quote!(if self.#id.is_some() { #(#pushes)* })
+        let present = is_present(f, quote!(self.#id));
+        quote!(if #present { #(#pushes)* })
     } else {
         quote!(#(#pushes)*)
     }
@@ -312,9 +315,13 @@ fn violation(ptr: &str, message: Message, known: &[(&str, &str)]) -> TokenStream
 fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
     let (binding, body, by_reference) = value_checks(f, &ptr_fmt("at", &f.wire_name))?;
     let id = cx.field_ident(m, index);
+    let target = ref_target(f, quote!(self.#id));
     Some(match (by_reference, is_option(f)) {
-        (true, true) => quote!(if let Some(#binding) = &self.#id { #body }),
+        (true, true) => quote!(if let Some(#binding) = #target { #body }),
         (true, false) => quote!({ let #binding = &self.#id; #body }),
+        (false, true) if is_double_option(f) => {
+            quote!(if let Some(&#binding) = #target { #body })
+        }
         (false, true) => quote!(if let Some(#binding) = self.#id { #body }),
         (false, false) => quote!({ let #binding = self.#id; #body }),
     })
@@ -555,8 +562,9 @@ fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream 
     let ptr = ptr_fmt("at", &f.wire_name);
     let inner = child(cx, &f.ty, &quote!(v), &quote!(&p), 0);
     if is_option(f) {
+        let target = ref_target(f, quote!(self.#id));
         quote! {
-            if let Some(v) = &self.#id {
+            if let Some(v) = #target {
                 let p = format!(#ptr);
                 #inner
             }
@@ -627,13 +635,17 @@ fn str_access(cx: &Context, m: &Model, wire: &str) -> Result<(TokenStream, bool)
         ));
     };
     let opt = is_option(f);
+    let present = present_ref(f, quote!(self.#id));
     match (&f.ty, opt) {
         (Type::Named(n), true) if cx.spec.enum_def(n).is_some() => {
             let e = cx.type_ident(n);
-            Ok((quote!(self.#id.as_ref().map(#e::as_str)), true))
+            Ok((quote!(#present.map(#e::as_str)), true))
         }
         (Type::Named(n), false) if cx.spec.enum_def(n).is_some() => {
             Ok((quote!(self.#id.as_str()), false))
+        }
+        (Type::String, true) if is_double_option(f) => {
+            Ok((quote!(#present.map(String::as_str)), true))
         }
         (Type::String, true) => Ok((quote!(self.#id.as_deref()), true)),
         (Type::String, false) => Ok((quote!(self.#id.as_str()), false)),
@@ -685,13 +697,15 @@ fn presence(
     if !p.required_when.is_empty() && is_option(f) {
         let values = &p.required_when;
         let push = violation(messages::MUST_BE_PRESENT);
-        checks.push(quote!(if self.#id.is_none() && matches!(status, #(#values)|*) { #push }));
+        let absent = is_absent(f, quote!(self.#id));
+        checks.push(quote!(if #absent && matches!(status, #(#values)|*) { #push }));
     }
     if !p.absent_when.is_empty() {
         let values = &p.absent_when;
         let push = violation(messages::MUST_BE_ABSENT);
+        let present = is_present(f, quote!(self.#id));
         checks.push(if is_option(f) {
-            quote!(if self.#id.is_some() && matches!(status, #(#values)|*) { #push })
+            quote!(if #present && matches!(status, #(#values)|*) { #push })
         } else {
             quote!(if matches!(status, #(#values)|*) { #push })
         });

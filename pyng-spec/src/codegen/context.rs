@@ -314,6 +314,9 @@ impl<'a> Context<'a> {
         if is_option(field) {
             ty = quote!(Option<#ty>);
         }
+        if is_double_option(field) {
+            ty = quote!(Option<#ty>);
+        }
         ty
     }
 
@@ -429,6 +432,52 @@ impl<'a> Context<'a> {
 /// Whether a field is an `Option` in Rust: optional, or nullable.
 pub(super) fn is_option(field: &Field) -> bool {
     !field.required || field.nullable
+}
+
+/// Whether a field is an `Option<Option<_>>`: optional and nullable, so that
+/// absent (`None`) and `null` (`Some(None)`) stay apart on a round trip. A
+/// field without `type` keeps its `null` as `Some(Value::Null)` instead.
+pub(super) fn is_double_option(field: &Field) -> bool {
+    !field.required && field.nullable && !super::support::keeps_null(field)
+}
+
+/// The value of `Option` field `field` read by `expr`, as an `Option<&T>`:
+/// `None` when absent or `null`.
+pub(super) fn present_ref(field: &Field, expr: TokenStream) -> TokenStream {
+    if is_double_option(field) {
+        quote!(#expr.as_ref().and_then(Option::as_ref))
+    } else {
+        quote!(#expr.as_ref())
+    }
+}
+
+/// Whether `Option` field `field` (read by `expr`) holds a value (not
+/// absent, not `null`).
+pub(super) fn is_present(field: &Field, expr: TokenStream) -> TokenStream {
+    if is_double_option(field) {
+        quote!(matches!(#expr, Some(Some(_))))
+    } else {
+        quote!(#expr.is_some())
+    }
+}
+
+/// Whether `Option` field `field` (read by `expr`) is absent or `null`.
+pub(super) fn is_absent(field: &Field, expr: TokenStream) -> TokenStream {
+    if is_double_option(field) {
+        quote!(!matches!(#expr, Some(Some(_))))
+    } else {
+        quote!(#expr.is_none())
+    }
+}
+
+/// What `if let Some(v) = ...` matches to bind a reference to the value of
+/// `Option` field `field` read by `expr`.
+pub(super) fn ref_target(field: &Field, expr: TokenStream) -> TokenStream {
+    if is_double_option(field) {
+        present_ref(field, expr)
+    } else {
+        quote!(&#expr)
+    }
 }
 
 fn pointer_of(spec: &Spec, name: &str) -> String {

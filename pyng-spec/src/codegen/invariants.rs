@@ -23,7 +23,7 @@ use quote::{format_ident, quote};
 
 use super::GenerateError;
 use super::checks::{fmt_lit, ptr_fmt};
-use super::context::{Context, is_option};
+use super::context::{Context, is_option, present_ref};
 use crate::expr::{CmpOp, Expr, ExprKind, Path, Segment};
 use crate::ir::{InvariantDef, Model, Type};
 use crate::registry::messages;
@@ -244,9 +244,12 @@ impl Compiler<'_, '_> {
             })?;
             access = match (optional, is_option(f)) {
                 (false, false) => quote!(#access.#id),
-                (false, true) => quote!(#access.#id.as_ref()),
+                (false, true) => present_ref(f, quote!(#access.#id)),
                 (true, false) => quote!(#access.map(|v| &v.#id)),
-                (true, true) => quote!(#access.and_then(|v| v.#id.as_ref())),
+                (true, true) => {
+                    let present = present_ref(f, quote!(v.#id));
+                    quote!(#access.and_then(|v| #present))
+                }
             };
             optional |= is_option(f);
             suffix.push('/');
@@ -382,8 +385,9 @@ impl Compiler<'_, '_> {
                 let body = self.fan_out(rest, &f.ty, &el, &el_at, each, total)?;
                 let ptr = ptr_fmt(&cur_at.to_string(), name);
                 Ok(if is_option(f) {
+                    let present = present_ref(f, quote!(#cur.#id));
                     quote! {
-                        if let Some(#el) = #cur.#id.as_ref() {
+                        if let Some(#el) = #present {
                             let #el_at = format!(#ptr);
                             #body
                         }

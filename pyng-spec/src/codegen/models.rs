@@ -1,6 +1,7 @@
 //! Object schemas -> serde structs. Wire names are kept exactly (`rename` where
-//! the Rust name differs); optional fields are `Option`s skipped when `None`, so a
-//! documented body round-trips unchanged.
+//! the Rust name differs); optional fields are `Option`s skipped when `None`
+//! (an optional nullable one an `Option<Option<_>>`, `null` being `Some(None)`),
+//! so a documented body round-trips unchanged.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -104,6 +105,9 @@ fn field(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
     if super::support::keeps_null(f) {
         serde_args.push(quote!(default, deserialize_with = "keep_null"));
     }
+    if super::context::is_double_option(f) {
+        serde_args.push(quote!(default, deserialize_with = "null_or_value"));
+    }
     let serde_attr = if serde_args.is_empty() {
         quote!()
     } else {
@@ -153,7 +157,7 @@ pub(super) fn field_doc(f: &Field) -> Doc {
         facts.push(if f.required {
             "nullable".to_owned()
         } else {
-            "nullable (null and absent both read as `None`)".to_owned()
+            "nullable (absent is `None`, `null` is `Some(None)`)".to_owned()
         });
     }
     facts.extend(value_facts(f));

@@ -128,6 +128,11 @@ fn request_field(cx: &Context, ident: &proc_macro2::Ident, f: &Field) -> TokenSt
     if optional {
         ty = quote!(Option<#ty>);
     }
+    // Absent (`None`) and `null` (`Some(None)`) stay apart, as in the model.
+    let double = super::context::is_double_option(&as_sent);
+    if double {
+        ty = quote!(Option<#ty>);
+    }
     let mut serde_args = Vec::new();
     let rust_name = ident.to_string();
     let rust_name = rust_name.strip_prefix("r#").unwrap_or(&rust_name);
@@ -140,6 +145,9 @@ fn request_field(cx: &Context, ident: &proc_macro2::Ident, f: &Field) -> TokenSt
     }
     if super::support::keeps_null(&as_sent) {
         serde_args.push(quote!(default, deserialize_with = "super::keep_null"));
+    }
+    if double {
+        serde_args.push(quote!(default, deserialize_with = "super::null_or_value"));
     }
     let serde_attr = if serde_args.is_empty() {
         quote!()

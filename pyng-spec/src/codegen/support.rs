@@ -50,6 +50,9 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.value_fields().any(|f| f.ty == Type::Any) {
         out.extend(keep_null());
     }
+    if cx.value_fields().any(super::context::is_double_option) {
+        out.extend(null_or_value());
+    }
     if cx.unions().any(|u| u.composition.discriminator.is_none()) {
         out.extend(super::unions::warning_rules());
     }
@@ -60,6 +63,20 @@ pub(super) fn support(cx: &Context) -> TokenStream {
 /// without `type` `null` is a value, and serde would read it as `None`.
 pub(super) fn keeps_null(f: &crate::ir::Field) -> bool {
     f.ty == Type::Any && super::context::is_option(f) && super::unions::composition_of(f).is_none()
+}
+
+/// The `deserialize_with` of an optional nullable field: present (a value
+/// or `null`) is `Some`, so only an absent property is `None` (`default`).
+fn null_or_value() -> TokenStream {
+    quote! {
+        /// Reads an optional nullable property: `null` is `Some(None)`, so it
+        /// stays apart from an absent property (`None`) on a round trip.
+        fn null_or_value<'de, D: ::serde::Deserializer<'de>, T: ::serde::Deserialize<'de>>(
+            deserializer: D,
+        ) -> Result<Option<Option<T>>, D::Error> {
+            <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
+        }
+    }
 }
 
 /// The `deserialize_with` of the fields [`keeps_null`] names.
