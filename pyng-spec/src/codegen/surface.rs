@@ -46,7 +46,7 @@ pub fn surface(spec: &Spec) -> Result<String, GenerateError> {
 }
 
 /// `Option < Vec < i64 > >` -> `Option<Vec<i64>>`.
-fn tidy(tokens: &TokenStream) -> String {
+pub(super) fn tidy(tokens: &TokenStream) -> String {
     let mut text = tokens.to_string();
     for (from, to) in [
         (" < ", "<"),

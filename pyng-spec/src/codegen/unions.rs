@@ -234,11 +234,7 @@ fn payload(cx: &Context, member: &Type) -> TokenStream {
 }
 
 fn type_text(cx: &Context, member: &Type) -> String {
-    cx.rust_type(member)
-        .to_string()
-        .replace(" < ", "<")
-        .replace(" >", ">")
-        .replace(":: ", "::")
+    super::surface::tidy(&cx.rust_type(member))
 }
 
 fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
