@@ -119,6 +119,51 @@ fn documented_response_headers_are_read_typed_in_any_case() {
 fn header_parameters_are_a_struct_of_their_own() {
     let headers = create_order::RequestHeaders {
         idempotency_key: "key-1".into(),
+        x_shelves: None,
     };
     assert_eq!(headers.pairs(), [("Idempotency-Key", "key-1".to_owned())]);
+}
+
+/// An array parameter is a `Vec`: a header sends its items comma-separated,
+/// a query one pair per item; the conformance check's reader turns those
+/// items back into the array that was sent.
+#[test]
+fn array_parameters_are_sent_as_the_check_reads_them() {
+    let headers = create_order::RequestHeaders {
+        idempotency_key: "key-1".into(),
+        x_shelves: Some(vec![3, 14]),
+    };
+    assert_eq!(
+        headers.pairs(),
+        [
+            ("Idempotency-Key", "key-1".to_owned()),
+            ("X-Shelves", "3,14".to_owned())
+        ]
+    );
+    let query = create_order::Query {
+        tag: Some(vec!["a b".into(), "c".into()]),
+    };
+    assert_eq!(
+        query.pairs(),
+        [("tag", "a b".to_owned()), ("tag", "c".to_owned())]
+    );
+    assert_eq!(query.to_query_string(), "tag=a%20b&tag=c");
+    assert_eq!(create_order::Query { tag: None }.to_query_string(), "");
+
+    let spec = pyng_spec::load_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pyng-spec/tests/fixtures/request-side.yaml"
+    ))
+    .unwrap()
+    .spec;
+    let op = spec
+        .operations
+        .iter()
+        .find(|o| o.id == "createOrder")
+        .unwrap();
+    let param = |name: &str| op.params.iter().find(|p| p.name == name).unwrap();
+    let shelves = pyng_spec::validate::text::from_texts(&param("X-Shelves").ty, &["3", "14"]);
+    assert_eq!(shelves, serde_json::json!([3, 14]));
+    let tags = pyng_spec::validate::text::from_texts(&param("tag").ty, &["a b", "c"]);
+    assert_eq!(tags, serde_json::json!(["a b", "c"]));
 }

@@ -132,7 +132,7 @@ fn param_type(
     let unsupported = || {
         cx.error(
             "",
-            format!("parameter `{}` has a type the generator does not support (only strings, integers, numbers, booleans and string enums)", p.name),
+            format!("parameter `{}` has a type the generator does not support (only strings, integers, numbers, booleans and string enums, and in a query or a header arrays of them)", p.name),
         )
     };
     Ok(match &p.ty {
@@ -281,12 +281,41 @@ fn param_fields(
     let mut pushes = Vec::new();
     for p in &params {
         let id = names::ident(&fields_scope.claim(&names::snake(&p.name)));
-        let (ty, _) = param_type(cx, p, false)?;
+        // An array is a `Vec` of its items: a query sends one pair per item
+        // (`form`, `explode: true`), a header one comma-separated value
+        // (`simple`), as the conformance check reads them.
+        let (item, array) = match &p.ty {
+            Type::Array(item) => (&**item, true),
+            other => (other, false),
+        };
+        let item_param = Param {
+            ty: item.clone(),
+            ..(*p).clone()
+        };
+        let (item_ty, _) = param_type(cx, &item_param, false)?;
+        let ty = if array {
+            quote!(Vec<#item_ty>)
+        } else {
+            item_ty
+        };
         // `v` is a reference to the value; the pair holds an owned string.
-        let owned = match &p.ty {
+        let item_owned = match item {
             Type::String => quote!(v.clone()),
             Type::Named(_) => quote!(v.as_str().to_owned()),
             _ => quote!(v.to_string()),
+        };
+        let name = &p.name;
+        let push = match (array, location) {
+            (false, _) => quote!(pairs.push((#name, #item_owned));),
+            (true, ParamLocation::Header) => quote! {
+                let items: Vec<String> = v.iter().map(|v| #item_owned).collect();
+                pairs.push((#name, items.join(",")));
+            },
+            (true, _) => quote! {
+                for v in v {
+                    pairs.push((#name, #item_owned));
+                }
+            },
         };
         let mut doc = Doc::new();
         doc.opt_text(p.description.as_deref());
@@ -298,16 +327,21 @@ fn param_fields(
         if let Some(pattern) = &p.constraints.pattern {
             facts.push(format!("pattern {}", docs::code(pattern)));
         }
+        if array {
+            facts.push(match location {
+                ParamLocation::Header => "sent as its items, comma-separated".to_owned(),
+                _ => "sent once per item".to_owned(),
+            });
+        }
         doc.markdown(format!("{}.", facts.join("; ")));
         doc.source(p.source.as_ref());
         let doc = doc.attrs();
-        let name = &p.name;
         if p.required {
             fields.push(quote!(#doc pub #id: #ty,));
-            pushes.push(quote!({ let v = &self.#id; pairs.push((#name, #owned)); }));
+            pushes.push(quote!({ let v = &self.#id; #push }));
         } else {
             fields.push(quote!(#doc pub #id: Option<#ty>,));
-            pushes.push(quote!(if let Some(v) = &self.#id { pairs.push((#name, #owned)); }));
+            pushes.push(quote!(if let Some(v) = &self.#id { #push }));
         }
     }
     Ok(Some((fields, pushes)))
