@@ -523,6 +523,33 @@ fn path_and_query_parameters_are_read_as_their_schema_types() {
     }
 }
 
+/// `explode: false`, `spaceDelimited` and `pipeDelimited`: an array sent as
+/// one value, its items joined by `,`, a space or `|`, each item checked.
+#[test]
+fn a_joined_array_query_parameter_is_split_by_its_style() {
+    let good = check(vec![get(
+        "https://api.example/v1/orders/1?ids=1,2,3&shelves=4|5&words=ab%20cd",
+    )]);
+    assert!(good.findings.is_empty(), "{:#?}", good.findings);
+    for (url, rule) in [
+        ("https://api.example/v1/orders/1?ids=1,x", "schema.type"),
+        ("https://api.example/v1/orders/1?shelves=4,5", "schema.type"),
+        (
+            "https://api.example/v1/orders/1?words=ab%20zz",
+            "schema.enum",
+        ),
+    ] {
+        let r = check(vec![get(url)]);
+        assert_eq!(
+            rules(&r),
+            ["http.request-parameters"],
+            "{url}: {:#?}",
+            r.findings
+        );
+        assert!(messages(&r)[0].contains(rule), "{url}: {:?}", messages(&r));
+    }
+}
+
 #[test]
 fn a_deprecated_operation_or_parameter_is_a_warning() {
     let r = check(vec![get("https://api.example/v1/orders/1?legacySort=asc")]);

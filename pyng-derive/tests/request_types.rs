@@ -142,13 +142,30 @@ fn array_parameters_are_sent_as_the_check_reads_them() {
     );
     let query = create_order::Query {
         tag: Some(vec!["a b".into(), "c".into()]),
+        ids: None,
+        lanes: None,
     };
     assert_eq!(
         query.pairs(),
         [("tag", "a b".to_owned()), ("tag", "c".to_owned())]
     );
     assert_eq!(query.to_query_string(), "tag=a%20b&tag=c");
-    assert_eq!(create_order::Query { tag: None }.to_query_string(), "");
+    // `explode: false` and `pipeDelimited`: one value, the items joined.
+    let joined = create_order::Query {
+        tag: None,
+        ids: Some(vec![1, 2]),
+        lanes: Some(vec![3, 4]),
+    };
+    assert_eq!(
+        joined.pairs(),
+        [("ids", "1,2".to_owned()), ("lanes", "3|4".to_owned())]
+    );
+    let empty = create_order::Query {
+        tag: None,
+        ids: None,
+        lanes: None,
+    };
+    assert_eq!(empty.to_query_string(), "");
 
     let spec = pyng_spec::load_file(concat!(
         env!("CARGO_MANIFEST_DIR"),

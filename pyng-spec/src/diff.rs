@@ -1308,6 +1308,18 @@ impl Differ<'_> {
                     show(&b.ty)
                 ),
             );
+        } else if a.delimiter != b.delimiter {
+            // A sender writing the old serialisation is misread.
+            let how = |d: Option<char>| match d {
+                None => "one value per item".to_owned(),
+                Some(d) => format!("items joined by {d:?}"),
+            };
+            self.push(
+                Class::Breaking,
+                Kind::ParameterTypeChanged,
+                at,
+                format!("serialisation {} -> {}", how(a.delimiter), how(b.delimiter)),
+            );
         }
     }
 }

@@ -699,6 +699,11 @@ pub struct Param {
     pub source: Option<Source>,
     /// The parameter's `example`.
     pub example: Option<serde_json::Value>,
+    /// An array query parameter sent as one value, its items joined by this:
+    /// `,` (`style: form`, `explode: false`), ` ` (`spaceDelimited`) or `|`
+    /// (`pipeDelimited`). `None`: one value per item, the key repeated
+    /// (`form`, `explode: true`, OpenAPI's default).
+    pub delimiter: Option<char>,
 }
 
 /// The statuses a response documents: its key under `responses`.

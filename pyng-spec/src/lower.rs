@@ -766,9 +766,15 @@ impl<'a> Lowerer<'a> {
                     }
                 }
             };
+            let mut query_style = None;
             let (location, data) = match param {
                 oa::Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
-                oa::Parameter::Query { parameter_data, .. } => {
+                oa::Parameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                } => {
+                    query_style = Some(style);
                     (ParamLocation::Query, parameter_data)
                 }
                 oa::Parameter::Header { parameter_data, .. } => {
@@ -797,7 +803,12 @@ impl<'a> Lowerer<'a> {
                 }
                 oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),
             };
+            let delimiter = match (query_style, &ty) {
+                (Some(style), Type::Array(_)) => query_delimiter(style, data.explode),
+                _ => None,
+            };
             params.push(Param {
+                delimiter,
                 name: data.name.clone(),
                 location,
                 required: data.required,
@@ -1055,6 +1066,21 @@ pub(crate) fn object_type(schema: &oa::Schema) -> Option<std::borrow::Cow<'_, oa
 }
 
 /// `lineItems` -> `LineItems`, `result.code` -> `ResultCode`.
+/// The delimiter an array query parameter's items are joined by, for its
+/// `style` and `explode` (OpenAPI 3.0.3: `explode` defaults to `true` for
+/// `form` only); `None` when each item repeats the key. `deepObject` is
+/// refused by the linter.
+fn query_delimiter(style: &oa::QueryStyle, explode: Option<bool>) -> Option<char> {
+    let explode = explode.unwrap_or(matches!(style, oa::QueryStyle::Form));
+    match (style, explode) {
+        (_, true) => None,
+        (oa::QueryStyle::Form, false) => Some(','),
+        (oa::QueryStyle::SpaceDelimited, false) => Some(' '),
+        (oa::QueryStyle::PipeDelimited, false) => Some('|'),
+        (oa::QueryStyle::DeepObject, false) => None,
+    }
+}
+
 pub(crate) fn pascal(s: &str) -> String {
     let mut out = String::new();
     let mut upper = true;

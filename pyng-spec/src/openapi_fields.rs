@@ -110,12 +110,9 @@ pub enum Inert {
     /// An empty map or list.
     Empty,
     /// The parameter's default `style` for its `in` (`form` in a query,
-    /// `simple` in a path or a header).
+    /// `simple` in a path or a header), or in a query `spaceDelimited` or
+    /// `pipeDelimited` ([`crate::ir::Param::delimiter`]).
     DefaultStyle,
-    /// The default `explode` for the style (`true` for `form`), or any value
-    /// where it changes nothing: on a parameter whose schema is not an array,
-    /// or in the `simple` style.
-    DefaultExplode,
 }
 
 /// One fixed field of an OpenAPI 3.0.3 object.
@@ -184,8 +181,8 @@ const fn refused_by_loader(
 use Object::*;
 
 const METHOD: &str = "an operation: matched, checked, generated, served";
-const STYLE: &str = "only the default style for its `in`: another serialisation is not parsed";
-const EXPLODE: &str = "only the default for its style, or any value where it changes nothing (a parameter that is not an array, a `simple` path parameter): another serialisation is not parsed";
+const STYLE: &str = "the default style for its `in`, and in a query `spaceDelimited` and `pipeDelimited`; `deepObject` and a path's or a header's other styles are not parsed";
+const EXPLODE: &str = "a query array with `explode: false` is one value, its items joined by `,` (`form`), a space (`spaceDelimited`) or `|` (`pipeDelimited`), else the key repeats per item; in the `simple` style of a path or a header it changes nothing";
 const EMPTY_VALUE: &str = "an empty value is checked against the schema like any other";
 const RESERVED: &str = "reserved characters are percent-decoded as any other";
 const CONTENT: &str = "a parameter's value as a media type is not parsed: use `schema`";
@@ -360,7 +357,7 @@ pub const FIELDS: &[Field] = &[
     ),
     refused(Parameter, "allowEmptyValue", Inert::False, EMPTY_VALUE),
     refused(Parameter, "style", Inert::DefaultStyle, STYLE),
-    refused(Parameter, "explode", Inert::DefaultExplode, EXPLODE),
+    read(Parameter, "explode", EXPLODE),
     refused(Parameter, "allowReserved", Inert::False, RESERVED),
     read(
         Parameter,

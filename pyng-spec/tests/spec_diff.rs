@@ -362,6 +362,39 @@ fn parameter_changes() {
     );
 }
 
+/// An array query parameter's serialisation (`explode`, `style`) changed: a
+/// sender writing the old one is misread.
+#[test]
+fn an_array_query_parameters_serialisation_change_is_breaking() {
+    let array = |extra: &str| {
+        BASE.replacen(
+            "{name: expand, in: query, required: false, schema: {type: string}}",
+            &format!("{{name: expand, in: query, required: false{extra}, schema: {{type: array, items: {{type: string}}}}}}"),
+            1,
+        )
+    };
+    let c = diff(&load(&array("")), &load(&array(", explode: false")));
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(
+        (c[0].kind, c[0].class),
+        (Kind::ParameterTypeChanged, Class::Breaking)
+    );
+    assert!(
+        c[0].detail
+            .contains("one value per item -> items joined by ','"),
+        "{}",
+        c[0]
+    );
+    let c = diff(
+        &load(&array(", style: pipeDelimited")),
+        &load(&array(", style: spaceDelimited")),
+    );
+    assert_eq!(c.len(), 1, "{c:#?}");
+    assert_eq!(c[0].class, Class::Breaking);
+    // The same serialisation written another way is no change.
+    assert!(diff(&load(&array("")), &load(&array(", explode: true"))).is_empty());
+}
+
 #[test]
 fn response_changes() {
     one(

@@ -60,10 +60,15 @@ pub(crate) fn check(
             unchecked.redacted_parameter = true;
             continue;
         }
-        let findings = match (p.location, values.as_slice()) {
+        let findings = match (p.location, values.as_slice(), p.delimiter) {
             // A path segment is one text in the `simple` style.
-            (ParamLocation::Path, [segment]) => {
+            (ParamLocation::Path, [segment], _) => {
                 validate_texts_as(spec, field, &simple_items(field.shape(), segment))
+            }
+            // An array sent as one value, its items joined (`explode: false`).
+            (ParamLocation::Query, [joined], Some(delimiter)) => {
+                let items: Vec<&str> = joined.split(delimiter).collect();
+                validate_texts_as(spec, field, &items)
             }
             _ => validate_texts_as(spec, field, &values),
         };

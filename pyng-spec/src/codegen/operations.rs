@@ -305,13 +305,20 @@ fn param_fields(
             _ => quote!(v.to_string()),
         };
         let name = &p.name;
-        let push = match (array, location) {
+        let joined_by = match location {
+            ParamLocation::Header => Some(','),
+            _ => p.delimiter,
+        };
+        let push = match (array, joined_by) {
             (false, _) => quote!(pairs.push((#name, #item_owned));),
-            (true, ParamLocation::Header) => quote! {
-                let items: Vec<String> = v.iter().map(|v| #item_owned).collect();
-                pairs.push((#name, items.join(",")));
-            },
-            (true, _) => quote! {
+            (true, Some(delimiter)) => {
+                let delimiter = delimiter.to_string();
+                quote! {
+                    let items: Vec<String> = v.iter().map(|v| #item_owned).collect();
+                    pairs.push((#name, items.join(#delimiter)));
+                }
+            }
+            (true, None) => quote! {
                 for v in v {
                     pairs.push((#name, #item_owned));
                 }
@@ -328,9 +335,11 @@ fn param_fields(
             facts.push(format!("pattern {}", docs::code(pattern)));
         }
         if array {
-            facts.push(match location {
-                ParamLocation::Header => "sent as its items, comma-separated".to_owned(),
-                _ => "sent once per item".to_owned(),
+            facts.push(match joined_by {
+                Some(',') => "sent as its items, comma-separated".to_owned(),
+                Some(' ') => "sent as its items, space-separated".to_owned(),
+                Some(d) => format!("sent as its items, separated by `{d}`"),
+                None => "sent once per item".to_owned(),
             });
         }
         doc.markdown(format!("{}.", facts.join("; ")));

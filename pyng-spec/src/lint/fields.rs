@@ -4,7 +4,7 @@
 //! changes something is `lint.unsupported`, a field OpenAPI does not define is
 //! `lint.openapi-structure` (the OpenAPI model drops both without a trace).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::placement::ObjectAt;
 use crate::diag::Problem;
@@ -110,30 +110,18 @@ fn is_inert(inert: Inert, value: &Value, o: &ObjectAt<'_>) -> bool {
             Value::Array(a) => a.is_empty(),
             _ => false,
         },
-        Inert::DefaultStyle => value.as_str() == Some(default_style(o)),
-        Inert::DefaultExplode => {
-            let style = o
-                .members
-                .get("style")
-                .and_then(Value::as_str)
-                .unwrap_or_else(|| default_style(o));
-            // `simple` writes an array comma-separated either way.
-            value == &Value::Bool(style == "form")
-                || style == "simple"
-                || !is_array_schema(o.members)
+        Inert::DefaultStyle => {
+            value.as_str() == Some(default_style(o))
+                || (in_query(o) && QUERY_STYLES.contains(&value.as_str().unwrap_or_default()))
         }
     }
 }
 
-/// Whether the object's inline schema is an array (a `$ref` may be one).
-fn is_array_schema(members: &Map<String, Value>) -> bool {
-    match members.get("schema").and_then(Value::as_object) {
-        Some(schema) => {
-            schema.contains_key("$ref")
-                || schema.get("type").and_then(Value::as_str) == Some("array")
-        }
-        None => false,
-    }
+/// The query styles the kit reads (`ir::Param::delimiter`).
+const QUERY_STYLES: [&str; 3] = ["form", "spaceDelimited", "pipeDelimited"];
+
+fn in_query(o: &ObjectAt<'_>) -> bool {
+    o.members.get("in").and_then(Value::as_str) == Some("query")
 }
 
 fn inert_help(inert: Inert, o: &ObjectAt<'_>) -> String {
@@ -142,6 +130,5 @@ fn inert_help(inert: Inert, o: &ObjectAt<'_>) -> String {
         Inert::False => "remove it, or write `false`".to_owned(),
         Inert::Empty => "remove it".to_owned(),
         Inert::DefaultStyle => format!("remove it, or write `{}`", default_style(o)),
-        Inert::DefaultExplode => "remove it, or write the default for the style".to_owned(),
     }
 }
