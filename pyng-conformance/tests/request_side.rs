@@ -508,19 +508,25 @@ fn path_and_query_parameters_are_read_as_their_schema_types() {
             "schema.enum",
         ),
     ] {
-        let r = check(vec![get(url)]);
-        assert_eq!(
-            rules(&r),
-            ["http.request-parameters"],
-            "{url}: {:#?}",
-            r.findings
-        );
-        assert!(
-            messages(&r)[0].starts_with("parameter `") && messages(&r)[0].contains(rule),
-            "{url}: {:?}",
-            messages(&r)
-        );
+        one_parameter_problem(url, rule);
     }
+}
+
+/// A GET of `url` gets exactly one `http.request-parameters` finding, naming
+/// the parameter and the schema `rule`.
+fn one_parameter_problem(url: &str, rule: &str) {
+    let r = check(vec![get(url)]);
+    assert_eq!(
+        rules(&r),
+        ["http.request-parameters"],
+        "{url}: {:#?}",
+        r.findings
+    );
+    assert!(
+        messages(&r)[0].starts_with("parameter `") && messages(&r)[0].contains(rule),
+        "{url}: {:?}",
+        messages(&r)
+    );
 }
 
 /// `explode: false`, `spaceDelimited` and `pipeDelimited`: an array sent as
@@ -539,14 +545,7 @@ fn a_joined_array_query_parameter_is_split_by_its_style() {
             "schema.enum",
         ),
     ] {
-        let r = check(vec![get(url)]);
-        assert_eq!(
-            rules(&r),
-            ["http.request-parameters"],
-            "{url}: {:#?}",
-            r.findings
-        );
-        assert!(messages(&r)[0].contains(rule), "{url}: {:?}", messages(&r));
+        one_parameter_problem(url, rule);
     }
 }
 

@@ -249,7 +249,7 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
         docs::code(keyword),
         docs::code(&u.composition.pointer)
     ));
-    let _ = match &u.composition.discriminator {
+    match &u.composition.discriminator {
         Some(d) => {
             let pairs: Vec<String> = (d.tags.iter())
                 .map(|(tag, i)| format!("{tag} -> {}", u.variants.get(*i).map_or("", |v| v)))
@@ -259,17 +259,19 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
                 docs::code(&d.property),
                 docs::code_list(&pairs),
                 RuleId::SchemaDiscriminator
-            ))
+            ));
         }
-        None => doc.markdown(format!(
-            "A value is read as the first member it deserializes as whose `check()` finds no error, or that is a documented value of a string enum (failing that, the first it deserializes as). That it matches {} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`.",
-            if keyword == "oneOf" {
+        None => {
+            let how_many = if keyword == "oneOf" {
                 "exactly one"
             } else {
                 "at least one"
-            }
-        )),
-    };
+            };
+            doc.markdown(format!(
+                "A value is read as the first member it deserializes as whose `check()` finds no error, or that is a documented value of a string enum (failing that, the first it deserializes as). That it matches {how_many} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`."
+            ));
+        }
+    }
     if u.composition.not.is_some() {
         doc.markdown(format!(
             "Its `not` (rule `{}`) is checked by `pyng_spec::validate` only.",
