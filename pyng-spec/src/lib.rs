@@ -18,6 +18,7 @@ pub mod diff;
 pub mod expr;
 pub mod extensions;
 pub mod formats;
+mod imports;
 pub mod ir;
 pub mod json_equality;
 mod lint;
@@ -36,4 +37,5 @@ pub mod synth;
 pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity, Style};
-pub use load::{Loaded, load_file, load_str, spec_name};
+pub use imports::ReadFile;
+pub use load::{Loaded, load_file, load_str, load_with, spec_name};

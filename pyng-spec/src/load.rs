@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::diag::{Diagnostic, Diagnostics, Located, Problem};
+use crate::imports::ReadFile;
 use crate::ir::Spec;
 use crate::lower::Lowerer;
 use crate::registry::RuleId;
@@ -18,9 +19,13 @@ pub struct Loaded {
     pub spec: Spec,
     /// The lint findings of severity warning (an error would have rejected the spec).
     pub warnings: Diagnostics,
+    /// The other files the spec refers to and that were read, by the path
+    /// they were read by (e.g. to rebuild when one changes).
+    pub imports: Vec<String>,
 }
 
-/// Loads and lints a spec file.
+/// Loads and lints a spec file; files it refers to are read from the file
+/// system, relative to its directory.
 pub fn load_file(path: impl AsRef<Path>) -> Result<Loaded, Diagnostics> {
     let path = path.as_ref();
     let file = path.display().to_string();
@@ -54,14 +59,122 @@ pub fn spec_name(file: &str) -> String {
         .collect()
 }
 
-/// Loads and lints a spec from text; `file` names it in diagnostics.
+/// Loads and lints a spec from text; `file` names it in diagnostics and is
+/// the path other files it refers to are read relative to (from the file system).
 pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
+    load_with(file, text, &|name| std::fs::read_to_string(name))
+}
+
+/// Loads and lints a spec from text, reading the files it refers to
+/// (`$ref: "common.yaml#/components/schemas/X"`) with `read`, by their path
+/// joined onto `file`'s directory (`specs/pyng/a.yaml` -> `specs/pyng/common.yaml`).
+pub fn load_with(file: &str, text: &str, read: ReadFile<'_>) -> Result<Loaded, Diagnostics> {
+    let text = strip_bom(text);
+    let (raw, mut source_map) = parse(file, text)?;
+    if raw.get("openapi").is_none() && raw.get("components").is_some() {
+        return Err(Diagnostics(vec![Diagnostic::new(
+            file,
+            1,
+            1,
+            RuleId::LintOpenapiStructure,
+            "no `openapi` version: this reads as a shared-components file, which specs use through `$ref`s to it (`common.yaml#/components/schemas/Name`); load the specs that refer to it".to_owned(),
+        )]));
+    }
+    let imported =
+        crate::imports::import(file, raw, read, &|name, text| parse(name, strip_bom(text)));
+    for (at, index) in &imported.placed {
+        let shared = &imported.files[*index];
+        source_map.import(at, &shared.name, &shared.source_map);
+    }
+    let composed = crate::compose::compose(imported.doc);
+    for (to, from) in &composed.moved {
+        source_map.alias(to, from);
+    }
+    let raw = composed.doc;
+    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        let (in_file, pos) = source_map.locate(&pointer, true);
+        Diagnostics(vec![Diagnostic::new(
+            in_file.unwrap_or(file),
+            pos.line,
+            pos.column,
+            RuleId::LintOpenapiStructure,
+            format!(
+                "not a valid OpenAPI 3.0 document at `{}`: {}",
+                e.path(),
+                e.inner()
+            ),
+        )])
+    })?;
+    let mut problems = composed.problems;
+    if !doc.openapi.starts_with("3.0.") {
+        problems.push(Problem::new(
+            "/openapi",
+            RuleId::LintOpenapiStructure,
+            format!("OpenAPI 3.0.x is required, found {}", doc.openapi),
+        ));
+    }
+    let mut lowerer = Lowerer::new(&doc);
+    let spec = lowerer.lower_spec(file, &spec_name(file), source_map);
+    problems.append(&mut lowerer.problems);
+    crate::lint::lint(&spec, &raw, &composed.refusals, &mut problems);
+    absorb_import_problems(&mut problems, imported.problems);
+    let mut texts: Vec<(&str, Vec<&str>)> = vec![(file, text.lines().collect())];
+    for shared in &imported.files {
+        texts.push((&shared.name, shared.text.lines().collect()));
+    }
+    let mut located: Vec<Located> = problems
+        .into_iter()
+        .map(|p| {
+            let (in_file, mut pos) = spec.source_map.locate(&p.pointer, p.at_key);
+            let in_file = in_file.unwrap_or(file);
+            if let Some(offset) = p.offset {
+                let lines = texts
+                    .iter()
+                    .find(|(f, _)| *f == in_file)
+                    .map_or(&[][..], |(_, l)| &l[..]);
+                pos.column += offset + usize::from(opens_with_quote(lines, pos));
+            }
+            let mut diagnostic = Diagnostic::new(in_file, pos.line, pos.column, p.rule, p.message);
+            diagnostic.help = p.help;
+            Located {
+                diagnostic,
+                needs: p.needs,
+                leaves_missing: p.leaves_missing,
+            }
+        })
+        .collect();
+    located.extend(imported.diagnostics.into_iter().map(|diagnostic| Located {
+        diagnostic,
+        needs: Vec::new(),
+        leaves_missing: None,
+    }));
+    let key = |d: &Diagnostic| (d.file.clone(), d.line, d.column, d.rule, d.message.clone());
+    located.sort_by_key(|l| key(&l.diagnostic));
+    located.dedup_by(|a, b| a.diagnostic == b.diagnostic);
+    let diagnostics = crate::diag::fold(located);
+    let diagnostics = Diagnostics(diagnostics);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Loaded {
+        spec,
+        warnings: diagnostics,
+        imports: imported.files.into_iter().map(|f| f.name).collect(),
+    })
+}
+
+/// A leading byte order mark is not content (editors hide it): the parser would
+/// take it for a document of its own, and columns count from after it.
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// Text -> JSON document and the positions of its nodes.
+fn parse(file: &str, text: &str) -> Result<(Value, SourceMap), Diagnostics> {
     let at = |line: usize, column: usize, rule: RuleId, message: String| {
         Diagnostics(vec![Diagnostic::new(file, line, column, rule, message)])
     };
-    // A leading byte order mark is not content (editors hide it): the parser would
-    // take it for a document of its own, and columns count from after it.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     crate::nesting::check(text).map_err(|at_pos| {
         at(
             at_pos.line,
@@ -86,72 +199,39 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
             format!("YAML syntax: {e}"),
         )
     })?;
-    let mut source_map = SourceMap::build(text);
+    let source_map = SourceMap::build(text);
     let raw = yaml_to_json(yaml).map_err(|m| at(1, 1, RuleId::LintYamlSyntax, m))?;
-    let composed = crate::compose::compose(raw);
-    for (to, from) in &composed.moved {
-        source_map.alias(to, from);
-    }
-    let raw = composed.doc;
-    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw.clone()).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
-        let pos = source_map.key(&pointer);
-        at(
-            pos.line,
-            pos.column,
-            RuleId::LintOpenapiStructure,
-            format!(
-                "not a valid OpenAPI 3.0 document at `{}`: {}",
-                e.path(),
-                e.inner()
-            ),
-        )
-    })?;
-    let mut problems = composed.problems;
-    if !doc.openapi.starts_with("3.0.") {
-        problems.push(Problem::new(
-            "/openapi",
-            RuleId::LintOpenapiStructure,
-            format!("OpenAPI 3.0.x is required, found {}", doc.openapi),
-        ));
-    }
-    let mut lowerer = Lowerer::new(&doc);
-    let spec = lowerer.lower_spec(file, &spec_name(file), source_map);
-    problems.append(&mut lowerer.problems);
-    crate::lint::lint(&spec, &raw, &composed.refusals, &mut problems);
-    let lines: Vec<&str> = text.lines().collect();
-    let mut located: Vec<Located> = problems
-        .into_iter()
-        .map(|p| {
-            let mut pos = if p.at_key {
-                spec.source_map.key(&p.pointer)
-            } else {
-                spec.source_map.value(&p.pointer)
-            };
-            if let Some(offset) = p.offset {
-                pos.column += offset + usize::from(opens_with_quote(&lines, pos));
-            }
-            let mut diagnostic = Diagnostic::new(file, pos.line, pos.column, p.rule, p.message);
-            diagnostic.help = p.help;
-            Located {
-                diagnostic,
-                needs: p.needs,
-                leaves_missing: p.leaves_missing,
-            }
+    Ok((raw, source_map))
+}
+
+/// The lowering and the linter find a reference the import could not resolve
+/// too (as dangling, or as not local): the import's problem, which says why,
+/// stands for theirs, and takes over what theirs leaves missing.
+fn absorb_import_problems(problems: &mut Vec<Problem>, mut imports: Vec<Problem>) {
+    let at_import = |pointer: &str| {
+        imports.iter().position(|i| {
+            i.pointer == pointer || crate::pointer::parent(&i.pointer) == Some(pointer)
         })
-        .collect();
-    let key = |d: &Diagnostic| (d.line, d.column, d.rule, d.message.clone());
-    located.sort_by_key(|l| key(&l.diagnostic));
-    located.dedup_by(|a, b| a.diagnostic == b.diagnostic);
-    let diagnostics = crate::diag::fold(located);
-    let diagnostics = Diagnostics(diagnostics);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
+    };
+    let mut kept = Vec::with_capacity(problems.len());
+    let mut taken = Vec::new();
+    for p in problems.drain(..) {
+        let about_refs = matches!(
+            p.rule,
+            RuleId::LintDanglingRef | RuleId::LintUnsupported | RuleId::LintRefCycle
+        );
+        match at_import(&p.pointer).filter(|_| about_refs) {
+            Some(i) => taken.push((i, p.leaves_missing)),
+            None => kept.push(p),
+        }
     }
-    Ok(Loaded {
-        spec,
-        warnings: diagnostics,
-    })
+    for (i, leaves_missing) in taken {
+        if imports[i].leaves_missing.is_none() {
+            imports[i].leaves_missing = leaves_missing;
+        }
+    }
+    kept.append(&mut imports);
+    *problems = kept;
 }
 
 /// Whether the scalar at `pos` is quoted, so that offsets into its value skip the quote.

@@ -389,6 +389,9 @@ registry! {
     LintDanglingRef = "lint.dangling-ref", Error, SPEC,
         "Every `$ref` names a component that exists.",
         "OpenAPI 3.0.3 `$ref`";
+    LintRefNameClash = "lint.ref-name-clash", Error, SPEC,
+        "A component imported from another file does not share its kind and name with one the document already has.",
+        "OpenAPI 3.0.3 `$ref` to another file; specs/README.md § Shared components";
     LintDanglingLink = "lint.dangling-link", Error, SPEC,
         "Every response link names an operation of the same spec and only its parameters.",
         "OpenAPI 3.0.3 Link Object";

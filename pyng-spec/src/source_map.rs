@@ -17,11 +17,28 @@ pub struct Position {
     pub column: usize,
 }
 
-/// Where each node (and each mapping key) of a YAML document starts.
+/// Where each node (and each mapping key) of a YAML document starts: in the
+/// document's own file, or, for a component imported from another file (a
+/// `$ref` to `common.yaml#/components/...`), in that file.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    values: HashMap<String, Position>,
-    keys: HashMap<String, Position>,
+    values: HashMap<String, Mark>,
+    keys: HashMap<String, Mark>,
+    /// The other files nodes come from; [`Mark::file`] `n` is `files[n - 1]`.
+    files: Vec<String>,
+}
+
+/// A position, and the file it is in: 0 for the document's own file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Mark {
+    file: usize,
+    pos: Position,
+}
+
+impl Mark {
+    fn own(pos: Position) -> Mark {
+        Mark { file: 0, pos }
+    }
 }
 
 impl SourceMap {
@@ -36,12 +53,54 @@ impl SourceMap {
 
     /// Position of the value at `pointer`, or of the closest ancestor that has one.
     pub fn value(&self, pointer: &str) -> Position {
-        self.lookup(pointer, false)
+        self.lookup(pointer, false).pos
     }
 
     /// Position of the key of the member at `pointer` (falls back like [`Self::value`]).
     pub fn key(&self, pointer: &str) -> Position {
-        self.lookup(pointer, true)
+        self.lookup(pointer, true).pos
+    }
+
+    /// Like [`Self::value`] (`key: false`) or [`Self::key`], with the file the
+    /// position is in when it is not the document's own: `None` for its own.
+    pub fn locate(&self, pointer: &str, key: bool) -> (Option<&str>, Position) {
+        let mark = self.lookup(pointer, key);
+        let file = mark
+            .file
+            .checked_sub(1)
+            .and_then(|i| self.files.get(i))
+            .map(String::as_str);
+        (file, mark.pos)
+    }
+
+    /// Makes the nodes under `at` have the positions that `other` (the map of
+    /// `file`) has for the same pointers: `at` holds a copy of `other`'s node
+    /// there, imported by a reference to another file.
+    pub fn import(&mut self, at: &str, file: &str, other: &SourceMap) {
+        let index = match self.files.iter().position(|f| f == file) {
+            Some(i) => i + 1,
+            None => {
+                self.files.push(file.to_owned());
+                self.files.len()
+            }
+        };
+        for (mine, theirs) in [
+            (&mut self.values, &other.values),
+            (&mut self.keys, &other.keys),
+        ] {
+            for (p, mark) in theirs {
+                // `other` is a freshly built map: every mark is in its own file.
+                if pointer::within(p, at) {
+                    mine.insert(
+                        p.clone(),
+                        Mark {
+                            file: index,
+                            pos: mark.pos,
+                        },
+                    );
+                }
+            }
+        }
     }
 
     /// Makes the nodes under `to` (copied there from `from`, as composition
@@ -52,7 +111,7 @@ impl SourceMap {
             return;
         }
         for map in [&mut self.values, &mut self.keys] {
-            let copies: Vec<(String, Position)> = map
+            let copies: Vec<(String, Mark)> = map
                 .iter()
                 .filter(|(p, _)| pointer::within(p, from))
                 .map(|(p, pos)| (format!("{to}{}", &p[from.len()..]), *pos))
@@ -63,7 +122,7 @@ impl SourceMap {
         }
     }
 
-    fn lookup(&self, mut p: &str, key: bool) -> Position {
+    fn lookup(&self, mut p: &str, key: bool) -> Mark {
         loop {
             let hit = if key {
                 self.keys.get(p).or_else(|| self.values.get(p))
@@ -77,11 +136,12 @@ impl SourceMap {
                 Some(up) => p = up,
                 // An empty map (text yaml-rust2 does not parse): the start of the file.
                 None => {
-                    return self
-                        .values
-                        .get("")
-                        .copied()
-                        .unwrap_or(Position { line: 1, column: 1 });
+                    return Mark::own(
+                        self.values
+                            .get("")
+                            .map(|m| m.pos)
+                            .unwrap_or(Position { line: 1, column: 1 }),
+                    );
                 }
             }
         }
@@ -111,26 +171,28 @@ impl Builder {
     fn node(&mut self, scalar: Option<&str>, at: Position) -> Option<String> {
         match self.stack.last_mut() {
             None => {
-                self.map.values.insert(String::new(), at);
+                self.map.values.insert(String::new(), Mark::own(at));
                 Some(String::new())
             }
             Some(Frame::Map { pointer, key }) => match key.take() {
                 None => {
                     let k = scalar.unwrap_or("").to_owned();
-                    self.map.keys.insert(pointer::push(pointer, &k), at);
+                    self.map
+                        .keys
+                        .insert(pointer::push(pointer, &k), Mark::own(at));
                     *key = Some(k);
                     None
                 }
                 Some(k) => {
                     let p = pointer::push(pointer, &k);
-                    self.map.values.insert(p.clone(), at);
+                    self.map.values.insert(p.clone(), Mark::own(at));
                     Some(p)
                 }
             },
             Some(Frame::Seq { pointer, index }) => {
                 let p = pointer::push(pointer, &index.to_string());
                 *index += 1;
-                self.map.values.insert(p.clone(), at);
+                self.map.values.insert(p.clone(), Mark::own(at));
                 Some(p)
             }
         }

@@ -614,7 +614,8 @@ fn a_dangling_shared_component_is_one_problem_with_a_suggestion() {
     assert!(
         diags
             .iter()
-            .any(|d| d.rule == "lint.unsupported" && d.message.contains("other files")),
+            .any(|d| d.rule == "lint.dangling-ref"
+                && d.message.contains("cannot read `common.yaml`")),
         "{diags:#?}"
     );
 }

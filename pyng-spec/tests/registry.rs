@@ -175,6 +175,20 @@ const SPEC_CASES: &[SpecCase] = &[
             "$ref: \"#/components/schemas/Lien\"",
         )
     }),
+    ("lint.ref-name-clash", || {
+        // `Line` from another file, beside the fixture's own `Line`.
+        let text = BASE.replacen(
+            "$ref: \"#/components/schemas/Line\"",
+            "$ref: \"common.yaml#/components/schemas/Line\"",
+            1,
+        );
+        let read =
+            |_: &str| Ok("components:\n  schemas:\n    Line:\n      type: object\n".to_owned());
+        match pyng_spec::load_with("fixture.yaml", &text, &read) {
+            Ok(loaded) => loaded.warnings.0,
+            Err(d) => d.0,
+        }
+    }),
     ("lint.dangling-link", || {
         edited(
             "        \"200\":\n          description: OK\n",

@@ -490,9 +490,9 @@ fn pointer_of(spec: &Spec, name: &str) -> String {
 }
 
 fn error_at(spec: &Spec, pointer: &str, message: String) -> GenerateError {
-    let pos = spec.source_map.value(pointer);
+    let (file, pos) = spec.source_map.locate(pointer, false);
     GenerateError {
-        file: spec.file.clone(),
+        file: file.unwrap_or(&spec.file).to_owned(),
         line: pos.line,
         column: pos.column,
         message,

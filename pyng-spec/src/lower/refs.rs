@@ -248,9 +248,7 @@ impl<'a> Lowerer<'a> {
                     Problem::new(
                         &from,
                         RuleId::LintUnsupported,
-                        format!(
-                            "`$ref` `{reference}` is not a local `{prefix}...` reference (references to other files are not supported yet)"
-                        ),
+                        format!("`$ref` `{reference}` is not a `{prefix}...` reference"),
                     )
                     .leaves_missing(leaves_missing),
                 );
