@@ -37,7 +37,7 @@ mod walk;
 
 pub use report::{Report, SequenceRecord};
 pub use session::Session;
-pub use specs::BUNDLED_SPECS;
+pub use specs::{BUNDLED_SHARED, BUNDLED_SPECS};
 pub use state_seen::StateSeen;
 
 use file_run::FileRun;

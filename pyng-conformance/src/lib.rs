@@ -36,6 +36,8 @@ pub mod report;
 mod rules;
 
 pub use checks::signature::Secret;
-pub use engine::{BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session, StateSeen};
+pub use engine::{
+    BUNDLED_SHARED, BUNDLED_SPECS, Engine, EngineError, Report, SequenceRecord, Session, StateSeen,
+};
 pub use finding::{Finding, Severity, Snippet};
 pub use rules::{Policy, Rule};

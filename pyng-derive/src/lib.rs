@@ -11,9 +11,10 @@
 //! The path is relative to the invoking crate's `CARGO_MANIFEST_DIR`. The crate
 //! needs `serde` (with `derive`) and `serde_json` as dependencies, nothing else.
 //! Invoke it at module level (operation modules refer to the module's items
-//! through `super::`). The expansion includes the spec with `include_str!`, so
-//! editing the spec recompiles the crate. A spec that does not load becomes a
-//! `compile_error!` listing every diagnostic as `file:line:col: error[rule]: ...`.
+//! through `super::`). The expansion includes the spec, and each file it refers
+//! to, with `include_str!`, so editing any of them recompiles the crate. A spec
+//! that does not load becomes a `compile_error!` listing every diagnostic as
+//! `file:line:col: error[rule]: ...`.
 
 use std::path::{Path, PathBuf};
 
@@ -60,21 +61,26 @@ fn try_expand(input: TokenStream, manifest_dir: Option<&Path>) -> syn::Result<To
             "cannot read the spec `{rel}` (resolved against CARGO_MANIFEST_DIR): {e}"
         ))
     })?;
-    // Diagnostics name the file as written in the invocation.
-    let loaded = pyng_spec::load_str(&rel, &text).map_err(|diagnostics| {
+    // Diagnostics name the file as written in the invocation, and the files
+    // it refers to are read by their paths joined onto it, from the same directory.
+    let read = |name: &str| std::fs::read_to_string(dir.join(name));
+    let source_of = |name: &str| read(name).ok();
+    let loaded = pyng_spec::load_with(&rel, &text, &read).map_err(|diagnostics| {
         let shown = diagnostics
             .only_errors()
-            .render(&text, pyng_spec::Style::Plain);
+            .render_with(&source_of, pyng_spec::Style::Plain);
         error(format!(
             "the spec `{rel}` does not load:\n\n{}",
             shown.trim_end()
         ))
     })?;
     let items = pyng_spec::codegen::expand(&loaded.spec).map_err(|e| error(e.to_string()))?;
-    let absolute = path.canonicalize().unwrap_or(path);
-    let tracked = absolute.display().to_string();
+    // Every file read is included, so editing any of them recompiles the crate.
+    let tracked = std::iter::once(path)
+        .chain(loaded.imports.iter().map(|name| dir.join(name)))
+        .map(|p| p.canonicalize().unwrap_or(p).display().to_string());
     Ok(quote! {
-        const _: &str = include_str!(#tracked);
+        #(const _: &str = include_str!(#tracked);)*
         #items
     })
 }
@@ -87,7 +93,7 @@ mod tests {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
 
-    /// The macro's expansion, without the `include_str!` line, is token for token
+    /// The macro's expansion, without the `include_str!` lines, is token for token
     /// the file `cargo xtask regenerate` writes.
     #[test]
     fn expansion_is_token_identical_to_the_committed_generated_code() {
@@ -110,6 +116,16 @@ mod tests {
                 "{first}"
             );
             assert!(first.contains(spec), "{first}");
+            // The files the spec refers to are tracked after it.
+            let tracks = |item: &syn::Item| {
+                quote!(#item)
+                    .to_string()
+                    .starts_with("const _ : & str = include_str !")
+            };
+            let imports = file.items.iter().take_while(|i| tracks(i)).count();
+            let shares = spec.starts_with("pyng/");
+            assert_eq!(imports, usize::from(shares), "{spec}");
+            file.items.drain(..imports);
             let generated =
                 manifest_dir().join(format!("../pyng-models/src/generated/{module}.rs"));
             let text = std::fs::read_to_string(&generated).unwrap();

@@ -93,12 +93,29 @@ impl Diagnostics {
     pub fn only_errors(&self) -> Diagnostics {
         Diagnostics(self.errors().cloned().collect())
     }
-    /// Each diagnostic with the lines of `source` (the text it was found in)
-    /// around it, a caret at the offending token, its help and its
-    /// consequences: what a person reads. The [`Display`](fmt::Display) form
-    /// is one line a diagnostic, for logs and tools.
-    pub fn render(&self, source: &str, style: Style) -> String {
-        render::render(&self.0, source, style)
+    /// Each diagnostic with the lines of its file around it, a caret at the
+    /// offending token, its help and its consequences: what a person reads.
+    /// `source` is the text of `file` (the spec loaded); a diagnostic in
+    /// another file (a component it imports) shows that file as the file
+    /// system has it now. The [`Display`](fmt::Display) form is one line a
+    /// diagnostic, for logs and tools.
+    pub fn render(&self, file: &str, source: &str, style: Style) -> String {
+        self.render_with(
+            &|name| {
+                if name == file {
+                    Some(source.to_owned())
+                } else {
+                    std::fs::read_to_string(name).ok()
+                }
+            },
+            style,
+        )
+    }
+
+    /// Like [`Self::render`], with the text of each file from `source_of`
+    /// (`None`: the diagnostic is shown without its lines).
+    pub fn render_with(&self, source_of: &dyn Fn(&str) -> Option<String>, style: Style) -> String {
+        render::render(&self.0, source_of, style)
     }
 }
 

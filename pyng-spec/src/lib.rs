@@ -38,4 +38,4 @@ pub mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity, Style};
 pub use imports::ReadFile;
-pub use load::{Loaded, load_file, load_str, load_with, spec_name};
+pub use load::{Loaded, is_shared_components, load_file, load_str, load_with, spec_name};

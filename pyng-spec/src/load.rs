@@ -71,6 +71,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
 pub fn load_with(file: &str, text: &str, read: ReadFile<'_>) -> Result<Loaded, Diagnostics> {
     let text = strip_bom(text);
     let (raw, mut source_map) = parse(file, text)?;
+    // `is_shared_components`, on the document already parsed.
     if raw.get("openapi").is_none() && raw.get("components").is_some() {
         return Err(Diagnostics(vec![Diagnostic::new(
             file,
@@ -162,6 +163,16 @@ pub fn load_with(file: &str, text: &str, read: ReadFile<'_>) -> Result<Loaded, D
         warnings: diagnostics,
         imports: imported.files.into_iter().map(|f| f.name).collect(),
     })
+}
+
+/// Whether `text` is a shared-components file rather than a spec: a YAML
+/// mapping with `components` and no `openapi` version, which specs use through
+/// `$ref`s to it. Such a file is read only through the specs that refer to it.
+pub fn is_shared_components(text: &str) -> bool {
+    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str(strip_bom(text)) else {
+        return false;
+    };
+    map.get("openapi").is_none() && map.get("components").is_some()
 }
 
 /// A leading byte order mark is not content (editors hide it): the parser would

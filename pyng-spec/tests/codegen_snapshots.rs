@@ -27,14 +27,21 @@ fn surface(path: &Path) -> String {
         .replace('\\', "/");
     let rel = format!("specs/{under}");
     let text = std::fs::read_to_string(&path).unwrap();
-    let loaded = pyng_spec::load_str(&rel, &text).unwrap_or_else(|d| panic!("{rel}:\n{d}"));
+    let root = specs.join("..");
+    let read = |name: &str| std::fs::read_to_string(root.join(name));
+    let loaded = pyng_spec::load_with(&rel, &text, &read).unwrap_or_else(|d| panic!("{rel}:\n{d}"));
     pyng_spec::codegen::surface(&loaded.spec).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
 fn generated_surface() {
     insta::glob!("../../specs", "**/*.yaml", |path| {
-        insta::assert_snapshot!(surface(path));
+        let text = std::fs::read_to_string(path).unwrap();
+        // A shared-components file has no surface of its own: its types are
+        // in the surfaces of the specs that use them.
+        if !pyng_spec::is_shared_components(&text) {
+            insta::assert_snapshot!(surface(path));
+        }
     });
 }
 

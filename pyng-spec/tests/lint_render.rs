@@ -43,8 +43,8 @@ fn diagnostics(text: &str) -> Vec<Diagnostic> {
 fn rendered(find: &str, replace: &str) -> String {
     let text = edit(&with_outcome(), find, replace);
     match load_str("fixture.yaml", &text) {
-        Ok(loaded) => loaded.warnings.render(&text, Style::Plain),
-        Err(d) => d.render(&text, Style::Plain),
+        Ok(loaded) => loaded.warnings.render("fixture.yaml", &text, Style::Plain),
+        Err(d) => d.render("fixture.yaml", &text, Style::Plain),
     }
 }
 
@@ -201,8 +201,8 @@ fn a_misspelt_invariant_field_is_suggested() {
 fn colour_is_added_only_when_asked_for() {
     let text = edit(&with_outcome(), "initial: [Open]", "initial: [open]");
     let d = load_str("fixture.yaml", &text).unwrap_err();
-    let plain = d.render(&text, Style::Plain);
-    let colour = d.render(&text, Style::Colour);
+    let plain = d.render("fixture.yaml", &text, Style::Plain);
+    let colour = d.render("fixture.yaml", &text, Style::Colour);
     assert!(!plain.contains('\u{1b}'));
     assert!(
         colour.contains("\u{1b}[1;31merror[lint.unknown-state]"),

@@ -34,7 +34,9 @@ pub enum Color {
 
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The spec before the change (e.g. `git show main:specs/pyng/x.yaml > old.yaml`).
+    /// The spec before the change: a file, or `REV:PATH` (as `git show` spells
+    /// it, e.g. `main:specs/pyng/x.yaml`) for the spec and the files it refers
+    /// to as they were at that revision.
     pub old: PathBuf,
     /// The spec after the change.
     pub new: PathBuf,
@@ -46,6 +48,9 @@ pub struct DiffArgs {
     /// Colour the text format: `auto` on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Where `git` reads a `REV:PATH` from; `None`: the current directory.
+    #[arg(skip)]
+    pub git_dir: Option<PathBuf>,
 }
 
 /// What the run found, for the exit status.
@@ -57,10 +62,11 @@ pub enum Verdict {
 }
 
 pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Verdict, String> {
-    let load = |p: &Path| {
-        pyng_spec::load_file(p)
+    let load = |p: &Path| match at_revision(p) {
+        Some((rev, path)) => load_at_revision(args.git_dir.as_deref(), rev, path),
+        None => pyng_spec::load_file(p)
             .map(|l| l.spec)
-            .map_err(|d| d.to_string())
+            .map_err(|d| d.to_string()),
     };
     let (old_spec, new_spec) = (load(&args.old)?, load(&args.new)?);
     let changes = diff::diff(&old_spec, &new_spec);
@@ -90,6 +96,42 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<Verdict, String> {
     } else {
         Verdict::Fail(failing)
     })
+}
+
+/// `REV:PATH` split, when `p` is not a file of its own name.
+fn at_revision(p: &Path) -> Option<(&str, &str)> {
+    let text = p.to_str()?;
+    let (rev, path) = text.split_once(':')?;
+    (!rev.is_empty() && !path.is_empty() && !p.exists()).then_some((rev, path))
+}
+
+/// The spec at `path` as revision `rev` has it, each file it refers to read
+/// from the same revision (so a shared file's change is part of the diff).
+fn load_at_revision(
+    git_dir: Option<&Path>,
+    rev: &str,
+    path: &str,
+) -> Result<pyng_spec::ir::Spec, String> {
+    let show = |name: &str| -> io::Result<String> {
+        let mut git = std::process::Command::new("git");
+        if let Some(dir) = git_dir {
+            git.arg("-C").arg(dir);
+        }
+        // `./`: the path is relative to where git runs, as on the command line.
+        let out = git.args(["show", &format!("{rev}:./{name}")]).output()?;
+        if !out.status.success() {
+            let why = String::from_utf8_lossy(&out.stderr);
+            return Err(io::Error::other(format!(
+                "git show {rev}:{name}: {}",
+                why.trim()
+            )));
+        }
+        String::from_utf8(out.stdout).map_err(|e| io::Error::other(e.to_string()))
+    };
+    let text = show(path).map_err(|e| e.to_string())?;
+    pyng_spec::load_with(path, &text, &show)
+        .map(|l| l.spec)
+        .map_err(|d| format!("{rev}:{path} does not load:\n{d}"))
 }
 
 fn breaking(changes: &[Change]) -> usize {
@@ -240,6 +282,7 @@ components:
             format,
             fail_on,
             color: Color::Never,
+            git_dir: None,
         }
     }
 
@@ -310,6 +353,43 @@ components:
         assert_eq!(rows.len(), 2, "{md}");
         // A `|` in a name is escaped, so every row keeps its four cells.
         assert!(rows.iter().all(|r| r.matches(" | ").count() == 3), "{md}");
+    }
+
+    /// `REV:PATH` reads the spec and its shared file from the revision, so an
+    /// edit of the shared file alone is a change of the spec.
+    #[test]
+    fn a_revision_brings_the_shared_files_of_its_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = "components:\n  schemas:\n    Thing:\n      type: object\n      required: [id]\n      properties:\n        id: {type: string}\n        note: {type: string}\n";
+        let text = OLD.split("components:").next().unwrap().replace(
+            "#/components/schemas/Thing",
+            "common.yaml#/components/schemas/Thing",
+        );
+        let new = spec(dir.path(), "thing.yaml", &text);
+        spec(dir.path(), "common.yaml", shared);
+        crate::draft_loop::git(dir.path(), &["init", "-q"]);
+        crate::draft_loop::git(dir.path(), &["add", "-A"]);
+        crate::draft_loop::git(dir.path(), &["commit", "-q", "-m", "old"]);
+        spec(
+            dir.path(),
+            "common.yaml",
+            &shared.replace("        note: {type: string}\n", ""),
+        );
+        let mut a = args(
+            "HEAD:thing.yaml".into(),
+            new,
+            Format::Text,
+            FailOn::Breaking,
+        );
+        a.git_dir = Some(dir.path().to_path_buf());
+        let mut out = Vec::new();
+        assert_eq!(run(&a, &mut out).unwrap(), Verdict::Fail(1));
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("note"), "{out}");
+        // A revision that does not have the file says so.
+        a.old = "HEAD:nothing.yaml".into();
+        let err = run(&a, &mut Vec::new()).unwrap_err();
+        assert!(err.contains("git show HEAD:nothing.yaml"), "{err}");
     }
 
     #[test]

@@ -10,6 +10,8 @@ use crate::diff_cmd::{Color, DiffArgs, FailOn, Format, Verdict};
 use crate::regenerate;
 
 const SPEC: &str = "specs/pyng/checkout-session-status.yaml";
+/// The shared-components file the spec refers to.
+const SHARED: &str = "specs/pyng/common.yaml";
 
 /// The example edit: a final state `Refunded` with its outcome, reached from
 /// `Pending` (a final state is never left), and an optional `refundedAt`.
@@ -52,7 +54,9 @@ fn edit(text: &str) -> String {
 }
 
 fn surface(rel: &str, text: &str) -> String {
-    let spec = pyng_spec::load_str(rel, text)
+    let root = crate::workspace_root();
+    let read = |name: &str| fs::read_to_string(root.join(name));
+    let spec = pyng_spec::load_with(rel, text, &read)
         .unwrap_or_else(|d| panic!("{rel}:\n{d}"))
         .spec;
     pyng_spec::codegen::surface(&spec).unwrap()
@@ -67,9 +71,12 @@ fn when_the_draft_changes_walks_end_to_end() {
     let spec = root.join(SPEC);
     fs::create_dir_all(spec.parent().unwrap()).unwrap();
     fs::write(&spec, &original).unwrap();
+    fs::copy(workspace.join(SHARED), root.join(SHARED)).unwrap();
     regenerate::run_to(root, false, &mut Vec::new()).unwrap();
-    let old_copy = root.join("old.yaml");
-    fs::write(&old_copy, &original).unwrap();
+    // The spec before the edit is the committed one (the README diffs against `HEAD:`).
+    git(root, &["init", "-q"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "before the edit"]);
 
     // 1. Edit the spec.
     let edited = edit(&original);
@@ -109,11 +116,12 @@ fn when_the_draft_changes_walks_end_to_end() {
     // 4. `cargo xtask diff OLD NEW --fail-on breaking`: a new status value is
     //    breaking for partners, so the gate fails.
     let args = |fail_on| DiffArgs {
-        old: old_copy.clone(),
+        old: format!("HEAD:{SPEC}").into(),
         new: spec.clone(),
         format: Format::Text,
         fail_on,
         color: Color::Never,
+        git_dir: Some(root.to_path_buf()),
     };
     let mut text = Vec::new();
     let verdict = run_diff(&args(FailOn::Breaking), &mut text);
@@ -128,6 +136,19 @@ fn when_the_draft_changes_walks_end_to_end() {
     // 5. What CI runs: nothing is stale after the regenerate.
     regenerate::run_to(root, true, &mut Vec::new()).unwrap();
     assert_workspace_untouched(&workspace, &original);
+}
+
+/// Runs git in `dir`, as a throwaway identity.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=walk", "-c", "user.email=walk@example.com"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
 }
 
 fn run_diff(args: &DiffArgs, out: &mut Vec<u8>) -> Verdict {

@@ -98,9 +98,11 @@ const DIFF_HELP: &str = "\
 Exit codes: 0 no change --fail-on names, 1 such changes (or a spec that does not load), 2 usage error.
 
 Examples:
-  git show main:specs/pyng/checkout-session-status.yaml > /tmp/old.yaml
-  cargo xtask diff /tmp/old.yaml specs/pyng/checkout-session-status.yaml --fail-on breaking
-  cargo xtask diff /tmp/old.yaml specs/pyng/checkout-session-status.yaml --format markdown > diff.md";
+  cargo xtask diff main:specs/pyng/checkout-session-status.yaml specs/pyng/checkout-session-status.yaml --fail-on breaking
+  cargo xtask diff HEAD:specs/pyng/checkout-session-status.yaml specs/pyng/checkout-session-status.yaml --format markdown > diff.md
+  cargo xtask diff old.yaml new.yaml
+
+`REV:PATH` reads the spec, and the files it refers to, from that git revision.";
 
 /// Writes `text` to `out`; a closed pipe (`| head`) ends the output quietly
 /// instead of failing or panicking.

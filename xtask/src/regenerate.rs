@@ -33,19 +33,29 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<String, String>, String> {
     for spec_path in specs {
         let rel = relative(root, &spec_path);
         let text = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {rel}: {e}"))?;
+        let under = rel.strip_prefix("specs/").unwrap_or(&rel);
+        if pyng_spec::is_shared_components(&text) {
+            // Components the specs refer to: no models of its own (each spec's
+            // module has the ones it uses), but the engine needs its copy.
+            files.insert(format!("{BUNDLED_DIR}/{under}"), text);
+            continue;
+        }
         // Load by the relative path: it is what diagnostics and docs show, and it
-        // does not depend on where the checkout lives.
+        // does not depend on where the checkout lives. The files it refers to
+        // are read by their paths relative to the root too.
+        let read = |name: &str| fs::read_to_string(root.join(name));
+        let source_of = |name: &str| fs::read_to_string(root.join(name)).ok();
         // Problems reach stderr: coloured when it is a terminal.
         let style = pyng_spec::Style::for_terminal(std::io::stderr().is_terminal());
-        let loaded = match pyng_spec::load_str(&rel, &text) {
+        let loaded = match pyng_spec::load_with(&rel, &text, &read) {
             Ok(l) => l,
             Err(diagnostics) => {
-                failures.push(diagnostics.render(&text, style));
+                failures.push(diagnostics.render_with(&source_of, style));
                 continue;
             }
         };
         if !loaded.warnings.0.is_empty() {
-            eprint!("{}", loaded.warnings.render(&text, style));
+            eprint!("{}", loaded.warnings.render_with(&source_of, style));
         }
         let code = match pyng_spec::codegen::render(&loaded.spec) {
             Ok(code) => code,
@@ -54,7 +64,6 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<String, String>, String> {
                 continue;
             }
         };
-        let under = rel.strip_prefix("specs/").unwrap_or(&rel);
         files.insert(format!("{BUNDLED_DIR}/{under}"), text.clone());
         let module = module_name(&rel);
         let contents = format!(
@@ -261,17 +270,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let specs = dir.path().join("specs/pyng");
         fs::create_dir_all(&specs).unwrap();
-        fs::copy(
-            root().join("specs/pyng/transaction-status.yaml"),
-            specs.join("transaction-status.yaml"),
-        )
-        .unwrap();
+        for file in ["transaction-status.yaml", "common.yaml"] {
+            fs::copy(root().join("specs/pyng").join(file), specs.join(file)).unwrap();
+        }
         fs::create_dir_all(dir.path().join(OUT_DIR)).unwrap();
         fs::write(dir.path().join(OUT_DIR).join("orphan.rs"), "// old").unwrap();
         run(dir.path(), false).unwrap();
         let first = existing(dir.path());
         assert!(!first.contains_key("pyng-models/src/generated/orphan.rs"));
-        assert_eq!(first.len(), 3);
+        // mod.rs, the module, and the copies of the spec and its shared file.
+        assert_eq!(first.len(), 4);
+        assert_eq!(
+            first["pyng-conformance/specs/pyng/common.yaml"],
+            fs::read_to_string(specs.join("common.yaml")).unwrap()
+        );
         assert_eq!(
             first["pyng-conformance/specs/pyng/transaction-status.yaml"],
             fs::read_to_string(specs.join("transaction-status.yaml")).unwrap()

@@ -22,18 +22,49 @@ pub const BUNDLED_SPECS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The shared-components files the bundled specs refer to (`$ref:
+/// "common.yaml#/components/..."`), embedded beside them.
+pub const BUNDLED_SHARED: &[(&str, &str)] = &[(
+    "specs/pyng/common.yaml",
+    include_str!("../../specs/pyng/common.yaml"),
+)];
+
 pub(super) fn load_bundled() -> Result<Vec<Spec>, pyng_spec::Diagnostics> {
+    // A bundled spec reads what it refers to from the embedded copies only,
+    // never from wherever the binary happens to run.
+    let read = |name: &str| {
+        BUNDLED_SHARED
+            .iter()
+            .find(|(file, _)| *file == name)
+            .map(|(_, text)| (*text).to_owned())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "not bundled"))
+    };
     BUNDLED_SPECS
         .iter()
-        .map(|(file, text)| pyng_spec::load_str(file, text).map(|l| l.spec))
+        .map(|(file, text)| pyng_spec::load_with(file, text, &read).map(|l| l.spec))
         .collect()
 }
 
+/// Loads each spec of `paths`. A shared-components file among them
+/// (`specs/*/*.yaml` names `common.yaml` too) is read through the specs that
+/// refer to it, not as a spec; given alone, it is the loader's error.
 pub(super) fn load_files(paths: &[impl AsRef<Path>]) -> Result<Vec<Spec>, pyng_spec::Diagnostics> {
-    paths
-        .iter()
-        .map(|p| pyng_spec::load_file(p).map(|l| l.spec))
-        .collect()
+    let mut specs = Vec::new();
+    let mut shared = None;
+    for path in paths {
+        let path = path.as_ref();
+        let is_shared =
+            std::fs::read_to_string(path).is_ok_and(|text| pyng_spec::is_shared_components(&text));
+        if is_shared {
+            shared.get_or_insert(path);
+        } else {
+            specs.push(pyng_spec::load_file(path)?.spec);
+        }
+    }
+    match shared {
+        Some(path) if specs.is_empty() => pyng_spec::load_file(path).map(|l| vec![l.spec]),
+        _ => Ok(specs),
+    }
 }
 
 /// Added to the window of [`eviction_window`]: real polls run late by
@@ -65,6 +96,21 @@ pub(super) fn eviction_window(specs: &[Spec]) -> Duration {
 mod tests {
     use super::*;
     use pyng_spec::ir::TimeoutLimit;
+
+    #[test]
+    fn a_shared_components_file_beside_specs_is_not_a_spec_of_its_own() {
+        let specs = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/pyng/");
+        let spec = format!("{specs}transaction-status.yaml");
+        let shared = format!("{specs}common.yaml");
+        let loaded = load_files(&[&spec, &shared]).expect("the spec loads");
+        assert_eq!(loaded.len(), 1);
+        assert!(loaded[0].types.contains_key("LineItem"));
+        let alone = load_files(&[&shared]).expect_err("not a spec");
+        assert!(
+            alone.to_string().contains("shared-components file"),
+            "{alone}"
+        );
+    }
 
     #[test]
     fn the_window_is_the_longest_timeout_and_interval_plus_the_tolerance() {

@@ -233,7 +233,7 @@ impl CreateCheckoutSessionRequest {
 }
 /// The `ErrorMessage` schema.
 ///
-/// *Source:* `provider-facts.md`, section “Pyng”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Error Response”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -248,9 +248,10 @@ impl ErrorMessage {
         Vec::new()
     }
 }
-/// Generic Pyng error body.
+/// Generic Pyng error body, the same for every Pyng API but the token endpoint
+/// (provider-facts.md, section Pyng).
 ///
-/// *Source:* `provider-facts.md`, section “Pyng”.
+/// *Source:* `001_2020593368484f7b.txt`, section “Error Response”.
 ///
 /// **Draft:** the source document is a draft contract; this item may change before release.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -118,7 +118,8 @@ impl ErrorMessage {
         Vec::new()
     }
 }
-/// Generic Pyng error body.
+/// Generic Pyng error body, the same for every Pyng API but the token endpoint
+/// (provider-facts.md, section Pyng).
 ///
 /// *Source:* `001_2020593368484f7b.txt`, section “Error Response”.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

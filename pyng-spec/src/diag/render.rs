@@ -71,14 +71,27 @@ const PLAIN: Codes = Codes {
     reset: "",
 };
 
-pub(super) fn render(diagnostics: &[Diagnostic], source: &str, style: Style) -> String {
+pub(super) fn render(
+    diagnostics: &[Diagnostic],
+    source_of: &dyn Fn(&str) -> Option<String>,
+    style: Style,
+) -> String {
     let codes = match style {
         Style::Plain => &PLAIN,
         Style::Colour => &COLOUR,
     };
-    let lines: Vec<&str> = source.lines().collect();
+    // Each file is read once, however many diagnostics it has.
+    let mut sources: Vec<(&str, String)> = Vec::new();
     let mut out = String::new();
     for d in diagnostics {
+        let index = match sources.iter().position(|(f, _)| *f == d.file) {
+            Some(i) => i,
+            None => {
+                sources.push((&d.file, source_of(&d.file).unwrap_or_default()));
+                sources.len() - 1
+            }
+        };
+        let lines: Vec<&str> = sources[index].1.lines().collect();
         diagnostic(&mut out, d, &lines, codes);
         out.push('\n');
     }
@@ -159,9 +172,15 @@ fn diagnostic(out: &mut String, d: &Diagnostic, lines: &[&str], s: &Codes) {
             &format!("this causes {n} more {}:", plural(n, "problem")),
         );
         for c in &d.consequences {
+            // A consequence in another file (an imported component) names it.
+            let file = if c.file == d.file {
+                String::new()
+            } else {
+                format!("{}:", c.file)
+            };
             let _ = writeln!(
                 out,
-                " {:width$}   {}:{}: {}[{}]: {}",
+                " {:width$}   {file}{}:{}: {}[{}]: {}",
                 "",
                 c.line,
                 c.column,

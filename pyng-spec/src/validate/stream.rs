@@ -184,10 +184,10 @@ impl<'de> DeserializeSeed<'de> for BodySeed<'_> {
 /// The bundled transaction-status spec, for this module's tests.
 #[cfg(test)]
 pub(crate) fn transaction_status_spec() -> crate::ir::Spec {
-    crate::load::load_str(
-        "transaction-status.yaml",
-        include_str!("../../../specs/pyng/transaction-status.yaml"),
-    )
+    crate::load::load_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../specs/pyng/transaction-status.yaml"
+    ))
     .expect("bundled spec loads")
     .spec
 }
