@@ -168,6 +168,12 @@ fn a_problem_inside_an_imported_component_is_located_in_its_own_file() {
         .find(|d| d.message.contains("pennies"))
         .unwrap_or_else(|| panic!("{diags:#?}"));
     assert_at(d, "specs/common.yaml", &common, "pennies");
+    // The rendering quotes the line of the file the problem is in.
+    let source_of = |name: &str| (name == "specs/common.yaml").then(|| common.clone());
+    let shown =
+        pyng_spec::Diagnostics(vec![d.clone()]).render_with(&source_of, pyng_spec::Style::Plain);
+    assert!(shown.contains("--> specs/common.yaml:"), "{shown}");
+    assert!(shown.contains("|           x-unit: pennies"), "{shown}");
 }
 
 #[test]
@@ -310,4 +316,24 @@ fn a_shared_components_file_loaded_as_a_spec_says_what_it_is() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].rule, "lint.openapi-structure");
     assert!(d[0].message.contains("shared-components file"), "{}", d[0]);
+}
+
+#[test]
+fn a_discriminator_mapping_may_name_another_files_component() {
+    let spec = SPEC.replace(
+        "        lines:\n          type: array",
+        "        pet:\n          oneOf:\n            - $ref: \"common.yaml#/components/schemas/Cat\"\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: \"common.yaml#/components/schemas/Cat\"\n        lines:\n          type: array",
+    );
+    let common = format!(
+        "{COMMON}    Cat:\n      type: object\n      required: [kind]\n      properties:\n        kind:\n          type: string\n"
+    );
+    let loaded = load(&[("specs/shop.yaml", &spec), ("specs/common.yaml", &common)])
+        .unwrap_or_else(|d| panic!("{d:#?}"));
+    let spec = &loaded.spec;
+    let op = &spec.operations[0];
+    let check = |body| pyng_spec::validate::validate(spec, body_of(op, "200"), &body);
+    assert!(check(serde_json::json!({"orderId": "o", "pet": {"kind": "cat"}})).is_empty());
+    let unknown = check(serde_json::json!({"orderId": "o", "pet": {"kind": "dog"}}));
+    assert_eq!(unknown.len(), 1, "{unknown:?}");
+    assert_eq!(unknown[0].rule.to_string(), "schema.discriminator");
 }
