@@ -18,8 +18,14 @@
 //! `-decreased` is information); a lowered `minLength` is breaking on the same
 //! reasoning. An array's items' constraints and `nullable` are classed the same
 //! way, at `Model.field[]`; a component's are those of each property that
-//! references it. Request bodies are not in the IR yet, so there is no request
-//! direction to class (it would be the reverse: narrowing breaks senders).
+//! references it.
+//!
+//! A type sent in request bodies is classed the other way round: narrowing
+//! refuses what senders sent (breaking), widening is not. A type in both is
+//! compared in both directions, and a change is breaking when it is in
+//! either ([`directions`]); what each change does to the admitted values is
+//! its `Effect`, a change that neither widens nor narrows (another format, a
+//! `oneOf` of another size) being breaking both ways.
 //!
 //! Corrections (`x-state-machine.corrections`) are compared as what a poller may
 //! observe only through one. A new correction is breaking: a partner that acts
@@ -27,8 +33,12 @@
 //! removed one is non-breaking: the final state it left stays final, which code
 //! that handled the correction already copes with.
 
+mod directions;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+
+use directions::Uses;
 
 use crate::contract::Machine;
 use crate::decimal::Decimal;
@@ -172,6 +182,8 @@ pub fn diff(old: &Spec, new: &Spec) -> Vec<Change> {
         out: Vec::new(),
         old,
         new,
+        uses: directions::of_both(old, new),
+        direction: Direction::Response,
     };
     d.info(old, new);
     d.types(old, new);
@@ -183,6 +195,29 @@ struct Differ<'s> {
     out: Vec<Change>,
     old: &'s Spec,
     new: &'s Spec,
+    /// The directions each type travels in ([`directions`]).
+    uses: BTreeMap<String, Uses>,
+    /// The direction the type being compared is classed for.
+    direction: Direction,
+}
+
+/// Who a change of a type's values affects: a partner that reads them (a
+/// response) or one that sends them (a request body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Response,
+    Request,
+}
+
+/// What a change does to the values a schema admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// Admits every value it did, and more: breaks a reader.
+    Widens,
+    /// Admits only values it did, not all of them: breaks a sender.
+    Narrows,
+    /// Neither (a different format, a `oneOf` of another size): breaks both.
+    Changes,
 }
 
 fn shape(spec: &Spec, ty: &Type) -> Type {
@@ -235,6 +270,89 @@ fn list(values: &BTreeSet<&String>) -> String {
 }
 
 impl Differ<'_> {
+    /// The class of a change of `effect` in the current direction.
+    fn class_of(&self, effect: Effect) -> Class {
+        match (effect, self.direction) {
+            (Effect::Widens, Direction::Response) | (Effect::Narrows, Direction::Request) => {
+                Class::Breaking
+            }
+            (Effect::Changes, _) => Class::Breaking,
+            _ => Class::NonBreaking,
+        }
+    }
+
+    /// `response` or `request`, by the current direction.
+    fn by_direction(&self, response: Class, request: Class) -> Class {
+        match self.direction {
+            Direction::Response => response,
+            Direction::Request => request,
+        }
+    }
+
+    /// Whether `f` is required in the current direction (OAS 3.0.3: a
+    /// required `writeOnly` property is required in requests only, a
+    /// required `readOnly` one in responses only).
+    fn required(&self, f: &Field) -> bool {
+        match self.direction {
+            Direction::Response => f.required,
+            Direction::Request => f.request_required,
+        }
+    }
+
+    /// A change of the values a property admits, classed by `effect`.
+    fn values_changed(&mut self, effect: Effect, at: &str, detail: impl Into<String>) {
+        let class = self.class_of(effect);
+        self.push(class, Kind::FieldConstraintChanged, at, detail);
+    }
+
+    /// Runs `compare` for type `name` once per direction the type travels
+    /// in, and merges the two runs: a change both find is breaking when
+    /// either says so, and says when it is breaking for senders only.
+    fn in_directions(&mut self, name: &str, compare: impl Fn(&mut Self)) {
+        let uses = self.uses.get(name).copied().unwrap_or(Uses::UNUSED);
+        let start = self.out.len();
+        let mut runs = Vec::new();
+        for (used, direction) in [
+            (uses.response, Direction::Response),
+            (uses.request, Direction::Request),
+        ] {
+            if used {
+                self.direction = direction;
+                compare(self);
+                runs.push((direction, self.out.split_off(start)));
+            }
+        }
+        self.direction = Direction::Response;
+        let mut merged: Vec<Change> = Vec::new();
+        for (direction, changes) in runs {
+            for mut change in changes {
+                let same = merged.iter_mut().find(|m| {
+                    m.kind == change.kind && m.at == change.at && m.detail == change.detail
+                });
+                match (same, direction) {
+                    (Some(m), _) => {
+                        if change.class == Class::Breaking && m.class != Class::Breaking {
+                            m.class = Class::Breaking;
+                            m.detail.push_str(
+                                " (breaking for senders: the type is also in a request body)",
+                            );
+                        }
+                    }
+                    (None, Direction::Request) => {
+                        change.detail.push_str(if uses.response {
+                            " (for senders: the type is also in a request body)"
+                        } else {
+                            " (a request body type: classed for senders)"
+                        });
+                        merged.push(change);
+                    }
+                    (None, Direction::Response) => merged.push(change),
+                }
+            }
+        }
+        self.out.append(&mut merged);
+    }
+
     fn push(&mut self, class: Class, kind: Kind, at: impl Into<String>, detail: impl Into<String>) {
         self.out.push(Change {
             class,
@@ -268,8 +386,12 @@ impl Differ<'_> {
             match (o, new.types.get(name)) {
                 (TypeDef::Constrained(_), None) => {}
                 (_, None) => self.push(Class::Breaking, Kind::TypeRemoved, name, "type removed"),
-                (TypeDef::Model(a), Some(TypeDef::Model(b))) => self.model(a, b),
-                (TypeDef::Enum(a), Some(TypeDef::Enum(b))) => self.enum_def(a, b),
+                (TypeDef::Model(a), Some(TypeDef::Model(b))) => {
+                    self.in_directions(name, |d| d.model(a, b));
+                }
+                (TypeDef::Enum(a), Some(TypeDef::Enum(b))) => {
+                    self.in_directions(name, |d| d.enum_def(a, b));
+                }
                 // An array's items: compared where the property's type
                 // names them (`items`), not by their derived names.
                 (TypeDef::Constrained(_), _) | (_, Some(TypeDef::Constrained(_))) => {}
@@ -306,10 +428,19 @@ impl Differ<'_> {
                 // Only `false` promises a partner that no other property
                 // arrives; a map's values lose their schema (and the
                 // generated map field goes) when it stops being one.
-                let class = match old {
+                let for_readers = match old {
                     Additional::Forbidden | Additional::Values(_) => Class::Breaking,
                     Additional::Undocumented | Additional::Allowed => Class::NonBreaking,
                 };
+                // A sender may send more once `false` goes; a map field goes
+                // with its schema; `false` or a schema added refuses what it sent.
+                let for_senders = match (old, new) {
+                    (Additional::Forbidden, _) => Class::NonBreaking,
+                    (_, Additional::Forbidden | Additional::Values(_))
+                    | (Additional::Values(_), _) => Class::Breaking,
+                    _ => Class::NonBreaking,
+                };
+                let class = self.by_direction(for_readers, for_senders);
                 self.push(class, Kind::AdditionalPropertiesChanged, &a.name, detail);
             }
             _ => {}
@@ -331,7 +462,7 @@ impl Differ<'_> {
         }
         for fb in b.fields.iter().filter(|f| a.field(&f.wire_name).is_none()) {
             let at = format!("{}.{}", b.name, fb.wire_name);
-            if fb.required {
+            if self.required(fb) {
                 self.push(
                     Class::Breaking,
                     Kind::FieldAdded,
@@ -417,35 +548,33 @@ impl Differ<'_> {
                 self.field(&format!("{at}[]"), &fa, &fb);
             }
         }
-        match (a.required, b.required) {
+        match (self.required(a), self.required(b)) {
             (false, true) => self.push(
                 Class::Breaking,
                 Kind::FieldMadeRequired,
                 at,
                 "made required: bodies without it no longer conform",
             ),
-            (true, false) => self.push(
-                Class::Breaking,
-                Kind::FieldMadeOptional,
-                at,
-                "made optional: partners relying on it may not get it",
-            ),
+            (true, false) => {
+                // A sender may now leave it out; a reader may not get it.
+                let class = self.by_direction(Class::Breaking, Class::NonBreaking);
+                self.push(
+                    class,
+                    Kind::FieldMadeOptional,
+                    at,
+                    "made optional: partners relying on it may not get it",
+                );
+            }
             _ => {}
         }
-        match (a.nullable, b.nullable) {
-            (false, true) => self.push(
-                Class::Breaking,
-                Kind::FieldNullabilityChanged,
-                at,
-                "made nullable: null may now arrive",
-            ),
-            (true, false) => self.push(
-                Class::NonBreaking,
-                Kind::FieldNullabilityChanged,
-                at,
-                "no longer nullable",
-            ),
-            _ => {}
+        let nullability = match (a.nullable, b.nullable) {
+            (false, true) => Some((Effect::Widens, "made nullable: null may now arrive")),
+            (true, false) => Some((Effect::Narrows, "no longer nullable")),
+            _ => None,
+        };
+        if let Some((effect, detail)) = nullability {
+            let class = self.class_of(effect);
+            self.push(class, Kind::FieldNullabilityChanged, at, detail);
         }
         self.lengths(at, a, b);
         self.item_counts(at, a, b);
@@ -487,14 +616,8 @@ impl Differ<'_> {
         let none = crate::ir::Composition::default();
         let old = a.constraints.composition.as_deref().unwrap_or(&none);
         let new = b.constraints.composition.as_deref().unwrap_or(&none);
-        let mut push = |class, detail: String| {
-            self.out.push(Change {
-                class,
-                kind: Kind::FieldConstraintChanged,
-                at: at.to_owned(),
-                detail,
-            });
-        };
+        let mut changes: Vec<(Effect, String)> = Vec::new();
+        let mut push = |effect, detail: String| changes.push((effect, detail));
         for (keyword, old, new) in [
             ("oneOf", &old.one_of, &new.one_of),
             ("anyOf", &old.any_of, &new.any_of),
@@ -502,23 +625,23 @@ impl Differ<'_> {
             match (old.len(), new.len()) {
                 (0, 0) => {}
                 (0, _) => push(
-                    Class::NonBreaking,
+                    Effect::Narrows,
                     format!("`{keyword}` added: fewer values may arrive"),
                 ),
                 (_, 0) => push(
-                    Class::Breaking,
+                    Effect::Widens,
                     format!("`{keyword}` dropped: values it refused may now arrive"),
                 ),
                 (o, n) if o < n && keyword == "anyOf" => push(
-                    Class::Breaking,
+                    Effect::Widens,
                     format!("`anyOf` members {o} -> {n}: more values may arrive"),
                 ),
                 (o, n) if o > n && keyword == "anyOf" => push(
-                    Class::NonBreaking,
+                    Effect::Narrows,
                     format!("`anyOf` members {o} -> {n}: fewer values may arrive"),
                 ),
                 (o, n) if o != n => push(
-                    Class::Breaking,
+                    Effect::Changes,
                     format!("`oneOf` members {o} -> {n}: values it refused may now arrive"),
                 ),
                 _ => {}
@@ -526,11 +649,11 @@ impl Differ<'_> {
         }
         match (&old.not, &new.not) {
             (None, Some(_)) => push(
-                Class::NonBreaking,
+                Effect::Narrows,
                 "`not` added: fewer values may arrive".into(),
             ),
             (Some(_), None) => push(
-                Class::Breaking,
+                Effect::Widens,
                 "`not` dropped: values it refused may now arrive".into(),
             ),
             (Some(o), Some(n)) => {
@@ -538,7 +661,7 @@ impl Differ<'_> {
                 let constraints = |f: Option<Field>| f.map(|f| (f.constraints, f.nullable));
                 if shape(self.old, o) != shape(self.new, n) || constraints(fo) != constraints(fn_) {
                     push(
-                        Class::Breaking,
+                        Effect::Changes,
                         "`not` changed: values it refused may now arrive".into(),
                     );
                 }
@@ -546,6 +669,9 @@ impl Differ<'_> {
             (None, None) => {}
         }
         discriminator(old, new, &mut push);
+        for (effect, detail) in changes {
+            self.values_changed(effect, at, detail);
+        }
         for (keyword, old, new) in [
             ("oneOf", &old.one_of, &new.one_of),
             ("anyOf", &old.any_of, &new.any_of),
@@ -585,12 +711,16 @@ impl Differ<'_> {
             _ => {}
         }
         match (a.write_only, b.write_only) {
-            (false, true) => self.push(
-                Class::Breaking,
-                Kind::FieldMarkingChanged,
-                at,
-                "made write-only: responses no longer carry it",
-            ),
+            (false, true) => {
+                // A sender still sends it; a reader no longer gets it.
+                let class = self.by_direction(Class::Breaking, Class::NonBreaking);
+                self.push(
+                    class,
+                    Kind::FieldMarkingChanged,
+                    at,
+                    "made write-only: responses no longer carry it",
+                );
+            }
             (true, false) => self.push(
                 Class::NonBreaking,
                 Kind::FieldMarkingChanged,
@@ -598,6 +728,24 @@ impl Differ<'_> {
                 "no longer write-only: responses may carry it",
             ),
             _ => {}
+        }
+        // `readOnly` says nothing to a reader: compared for senders only.
+        if self.direction == Direction::Request {
+            match (a.read_only, b.read_only) {
+                (false, true) => self.push(
+                    Class::Breaking,
+                    Kind::FieldMarkingChanged,
+                    at,
+                    "made read-only: requests that send it no longer conform",
+                ),
+                (true, false) => self.push(
+                    Class::NonBreaking,
+                    Kind::FieldMarkingChanged,
+                    at,
+                    "no longer read-only: requests may send it",
+                ),
+                _ => {}
+            }
         }
     }
 
@@ -634,15 +782,20 @@ impl Differ<'_> {
             show((a_min, a_max)),
             show((b_min, b_max))
         );
+        let narrower = b_min > a_min || b_max < a_max;
         if b_min < a_min || b_max > a_max {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            let effect = if narrower {
+                Effect::Changes
+            } else {
+                Effect::Widens
+            };
+            self.values_changed(
+                effect,
                 at,
                 format!("{detail}: {values} the old spec ruled out may now arrive"),
             );
         } else {
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+            self.values_changed(Effect::Narrows, at, detail);
         }
     }
 
@@ -678,15 +831,20 @@ impl Differ<'_> {
             show((a_lo, a_hi, a_step)),
             show((b_lo, b_hi, b_step))
         );
+        let narrower = b_lo > a_lo || b_hi < a_hi || a_step % b_step != 0;
         if b_lo < a_lo || b_hi > a_hi || b_step % a_step != 0 {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            let effect = if narrower {
+                Effect::Changes
+            } else {
+                Effect::Widens
+            };
+            self.values_changed(
+                effect,
                 at,
                 format!("{detail}: values the old spec ruled out may now arrive"),
             );
         } else {
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+            self.values_changed(Effect::Narrows, at, detail);
         }
     }
 
@@ -721,7 +879,7 @@ impl Differ<'_> {
                 further || (n == o && o_excl && !n_excl)
             }
         };
-        let coarser = match (old.2, new.2) {
+        let coarser = |old: Option<Decimal>, new: Option<Decimal>| match (old, new) {
             (None, _) => false,
             (Some(_), None) => true,
             (Some(o), Some(n)) => !n.is_multiple_of(o),
@@ -748,15 +906,21 @@ impl Differ<'_> {
             }
         };
         let detail = format!("number values {} -> {}", show(old), show(new));
-        if wider(old.0, new.0, true) || wider(old.1, new.1, false) || coarser {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+        let narrower =
+            wider(new.0, old.0, true) || wider(new.1, old.1, false) || coarser(new.2, old.2);
+        if wider(old.0, new.0, true) || wider(old.1, new.1, false) || coarser(old.2, new.2) {
+            let effect = if narrower {
+                Effect::Changes
+            } else {
+                Effect::Widens
+            };
+            self.values_changed(
+                effect,
                 at,
                 format!("{detail}: values the old spec ruled out may now arrive"),
             );
         } else {
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+            self.values_changed(Effect::Narrows, at, detail);
         }
     }
 
@@ -790,16 +954,19 @@ impl Differ<'_> {
         };
         let (added, removed) = (listed(&new, &old), listed(&old, &new));
         if new.is_empty() {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            self.values_changed(
+                Effect::Widens,
                 at,
                 "`enum` dropped: values the old spec ruled out may now arrive",
             );
         } else if !old.is_empty() && !added.is_empty() {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            let effect = if removed.is_empty() {
+                Effect::Widens
+            } else {
+                Effect::Changes
+            };
+            self.values_changed(
+                effect,
                 at,
                 format!(
                     "enum value added ({added}): partners may receive a value they do not know"
@@ -811,7 +978,7 @@ impl Differ<'_> {
             } else {
                 format!("enum value removed ({removed})")
             };
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+            self.values_changed(Effect::Narrows, at, detail);
         }
     }
 
@@ -819,15 +986,9 @@ impl Differ<'_> {
     /// (non-breaking); dropped, arrays with repeated items may arrive (breaking).
     fn unique_items(&mut self, at: &str, a: &Field, b: &Field) {
         match (a.constraints.unique_items, b.constraints.unique_items) {
-            (false, true) => self.push(
-                Class::NonBreaking,
-                Kind::FieldConstraintChanged,
-                at,
-                "items now unique",
-            ),
-            (true, false) => self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            (false, true) => self.values_changed(Effect::Narrows, at, "items now unique"),
+            (true, false) => self.values_changed(
+                Effect::Widens,
                 at,
                 "items no longer unique: arrays with repeated items may now arrive",
             ),
@@ -847,11 +1008,15 @@ impl Differ<'_> {
         let show = |f: Option<&str>| f.map_or("none".to_owned(), |f| format!("`{f}`"));
         let detail = format!("string format {} -> {}", show(old), show(new));
         if old.is_none() {
-            self.push(Class::NonBreaking, Kind::FieldConstraintChanged, at, detail);
+            self.values_changed(Effect::Narrows, at, detail);
         } else {
-            self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            let effect = if new.is_none() {
+                Effect::Widens
+            } else {
+                Effect::Changes
+            };
+            self.values_changed(
+                effect,
                 at,
                 format!("{detail}: strings the old format ruled out may now arrive"),
             );
@@ -864,15 +1029,9 @@ impl Differ<'_> {
         let float =
             |f: &Field| f.ty == Type::Number && f.constraints.format.as_deref() == Some("float");
         match (float(a), float(b)) {
-            (false, true) => self.push(
-                Class::NonBreaking,
-                Kind::FieldConstraintChanged,
-                at,
-                "number format now `float`",
-            ),
-            (true, false) => self.push(
-                Class::Breaking,
-                Kind::FieldConstraintChanged,
+            (false, true) => self.values_changed(Effect::Narrows, at, "number format now `float`"),
+            (true, false) => self.values_changed(
+                Effect::Widens,
                 at,
                 "number format no longer `float`: numbers beyond the float range may now arrive",
             ),
@@ -890,8 +1049,10 @@ impl Differ<'_> {
             );
         }
         for v in b.values.iter().filter(|v| !a.values.contains(v)) {
+            // A sender need not send the new value; a reader may get it.
+            let class = self.by_direction(Class::Breaking, Class::NonBreaking);
             self.push(
-                Class::Breaking,
+                class,
                 Kind::EnumValueAdded,
                 format!("{}.{v}", b.name),
                 "enum value added: partners may receive a value they do not know",
@@ -1329,26 +1490,26 @@ impl Differ<'_> {
 fn discriminator(
     old: &crate::ir::Composition,
     new: &crate::ir::Composition,
-    push: &mut impl FnMut(Class, String),
+    push: &mut impl FnMut(Effect, String),
 ) {
     match (&old.discriminator, &new.discriminator) {
         (None, None) => {}
         (None, Some(d)) => push(
-            Class::NonBreaking,
+            Effect::Narrows,
             format!(
                 "`discriminator` `{}` added: every object names its member",
                 d.property
             ),
         ),
         (Some(d), None) => push(
-            Class::Breaking,
+            Effect::Widens,
             format!(
                 "`discriminator` `{}` dropped: objects may no longer name their member",
                 d.property
             ),
         ),
         (Some(o), Some(n)) if o.property != n.property => push(
-            Class::Breaking,
+            Effect::Changes,
             format!(
                 "`discriminator` property `{}` -> `{}`: a partner reading the old one finds nothing",
                 o.property, n.property
@@ -1358,11 +1519,11 @@ fn discriminator(
             for (tag, member) in &n.tags {
                 match o.tags.get(tag) {
                     None => push(
-                        Class::Breaking,
+                        Effect::Widens,
                         format!("`discriminator` value `{tag}` added: partners may not know it"),
                     ),
                     Some(before) if before != member => push(
-                        Class::Breaking,
+                        Effect::Changes,
                         format!("`discriminator` value `{tag}` names member {before} -> {member}"),
                     ),
                     Some(_) => {}
@@ -1370,7 +1531,7 @@ fn discriminator(
             }
             for tag in o.tags.keys().filter(|t| !n.tags.contains_key(*t)) {
                 push(
-                    Class::NonBreaking,
+                    Effect::Narrows,
                     format!("`discriminator` value `{tag}` removed: it no longer arrives"),
                 );
             }

@@ -1113,3 +1113,145 @@ fn composition_changes_class_by_what_may_now_arrive() {
     }
     assert!(diff(&not_a, &not_a).is_empty());
 }
+
+/// The changes inside `NewThing` (a request body type) between WITH_BODY and
+/// WITH_BODY with `from` replaced by `to`, in `spec`.
+fn model_changes_in(spec: &str, from: &str, to: &str) -> Vec<(Class, Kind, String)> {
+    assert!(spec.contains(from), "the spec has no `{from}`");
+    diff(&load(spec), &load(&spec.replacen(from, to, 1)))
+        .into_iter()
+        .filter(|c| c.at.starts_with("NewThing"))
+        .map(|c| (c.class, c.kind, c.detail))
+        .collect()
+}
+
+#[track_caller]
+fn one_class(changes: &[(Class, Kind, String)], kind: Kind, class: Class) -> String {
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!((changes[0].1, changes[0].0), (kind, class), "{changes:#?}");
+    changes[0].2.clone()
+}
+
+#[test]
+fn a_request_body_type_is_classed_for_senders() {
+    let note = "note: {type: string}";
+    let changed = |to: &str| model_changes_in(WITH_BODY, note, to);
+    // Narrowing refuses what senders sent: breaking.
+    let detail = one_class(
+        &changed("note: {type: string, maxLength: 5}"),
+        Kind::FieldConstraintChanged,
+        Class::Breaking,
+    );
+    assert!(
+        detail.ends_with("(a request body type: classed for senders)"),
+        "{detail}"
+    );
+    for narrower in [
+        "note: {type: string, minLength: 2}",
+        "note: {type: string, format: uuid}",
+        "note: {type: string, readOnly: true}",
+    ] {
+        assert_eq!(
+            changed(narrower).len(),
+            1,
+            "{narrower}: {:#?}",
+            changed(narrower)
+        );
+        assert_eq!(changed(narrower)[0].0, Class::Breaking, "{narrower}");
+    }
+    // Widening lets senders send more: not breaking.
+    let bounded = WITH_BODY.replacen(note, "note: {type: string, maxLength: 5, format: uuid}", 1);
+    let widened = model_changes_in(
+        &bounded,
+        "note: {type: string, maxLength: 5, format: uuid}",
+        "note: {type: string, nullable: true}",
+    );
+    assert_eq!(widened.len(), 3, "{widened:#?}");
+    assert!(
+        widened.iter().all(|c| c.0 == Class::NonBreaking),
+        "{widened:#?}"
+    );
+    // A format for another is neither: breaking both ways.
+    let other_format = model_changes_in(&bounded, "format: uuid", "format: date");
+    one_class(&other_format, Kind::FieldConstraintChanged, Class::Breaking);
+    // An enum a sender picks from: a new value is not breaking, a removed one is.
+    let with_enum = WITH_BODY.replacen(note, "note: {type: string, enum: [a, b]}", 1);
+    one_class(
+        &model_changes_in(&with_enum, "[a, b]", "[a, b, c]"),
+        Kind::EnumValueAdded,
+        Class::NonBreaking,
+    );
+    one_class(
+        &model_changes_in(&with_enum, "[a, b]", "[a]"),
+        Kind::EnumValueRemoved,
+        Class::Breaking,
+    );
+    // Required for senders: `readOnly` ones are not (OAS 3.0.3).
+    let required = WITH_BODY.replacen(
+        "      type: object\n      properties:",
+        "      type: object\n      required: [note]\n      properties:",
+        1,
+    );
+    one_class(
+        &model_changes_in(&required, "      required: [note]\n", ""),
+        Kind::FieldMadeOptional,
+        Class::NonBreaking,
+    );
+    one_class(
+        &model_changes_in(
+            WITH_BODY,
+            "      type: object\n      properties:",
+            "      type: object\n      required: [note]\n      properties:",
+        ),
+        Kind::FieldMadeRequired,
+        Class::Breaking,
+    );
+    assert!(
+        model_changes_in(&required, note, "note: {type: string, readOnly: true}")
+            .iter()
+            .any(|c| c.1 == Kind::FieldMadeOptional && c.0 == Class::NonBreaking),
+    );
+}
+
+#[test]
+fn a_type_in_requests_and_responses_is_breaking_for_either() {
+    // `NewThing` is also the 201 body.
+    let both = WITH_BODY.replacen(
+        "        \"201\": {description: Created}\n",
+        "        \"201\":\n          description: Created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/NewThing\"}\n",
+        1,
+    );
+    let narrowed = model_changes_in(
+        &both,
+        "note: {type: string}",
+        "note: {type: string, maxLength: 5}",
+    );
+    let detail = one_class(&narrowed, Kind::FieldConstraintChanged, Class::Breaking);
+    assert!(
+        detail.contains("breaking for senders: the type is also in a request body"),
+        "{detail}"
+    );
+    let bounded = both.replacen(
+        "note: {type: string}",
+        "note: {type: string, maxLength: 5}",
+        1,
+    );
+    let widened = model_changes_in(
+        &bounded,
+        "note: {type: string, maxLength: 5}",
+        "note: {type: string}",
+    );
+    let detail = one_class(&widened, Kind::FieldConstraintChanged, Class::Breaking);
+    assert!(!detail.contains("senders"), "{detail}");
+    // `readOnly` is for senders only, and says so.
+    let read_only = model_changes_in(
+        &both,
+        "note: {type: string}",
+        "note: {type: string, readOnly: true}",
+    );
+    let detail = one_class(&read_only, Kind::FieldMarkingChanged, Class::Breaking);
+    assert!(
+        detail.contains("(for senders: the type is also in a request body)"),
+        "{detail}"
+    );
+}
