@@ -43,7 +43,8 @@ use directions::Uses;
 use crate::contract::Machine;
 use crate::decimal::Decimal;
 use crate::ir::{
-    Additional, EnumDef, Field, Model, Operation, Param, Spec, StateMachine, Type, TypeDef,
+    Additional, EnumDef, Field, Header, Link, Model, Operation, Param, RateLimit, Spec,
+    StateMachine, Type, TypeDef,
 };
 
 /// A number bound and whether it is exclusive.
@@ -147,6 +148,14 @@ pub enum Kind {
     RequestBodyChanged,
     /// `x-polling`'s interval changes.
     PollingChanged,
+    /// `x-rate-limit` appears, disappears, tightens, loosens or is counted
+    /// for other parameters.
+    RateLimitChanged,
+    /// A response's link (to the operation it leads to) appears, disappears,
+    /// or leads elsewhere or takes its values from elsewhere.
+    LinkChanged,
+    /// A response header appears, disappears, changes requiredness or type.
+    ResponseHeaderChanged,
     /// `info.version` or `x-draft` changes.
     InfoChanged,
 }
@@ -1292,6 +1301,8 @@ impl Differ<'_> {
                     "response no longer documented",
                 ),
                 Some(rb) => {
+                    self.links(&at, &ra.links, &rb.links);
+                    self.response_headers(&at, &ra.headers, &rb.headers);
                     let shape_of =
                         |spec: &Spec, body: &Option<Type>| body.as_ref().map(|t| shape(spec, t));
                     let (sa, sb) = (shape_of(self.old, &ra.body), shape_of(self.new, &rb.body));
@@ -1342,6 +1353,161 @@ impl Differ<'_> {
                 Kind::PollingChanged,
                 &a.id,
                 format!("polling interval {:?} -> {:?} s", interval(a), interval(b)),
+            );
+        }
+        self.rate_limit(&a.id, a.rate_limit.as_ref(), b.rate_limit.as_ref());
+    }
+
+    /// `x-rate-limit`: a partner that keeps within the old limit must keep
+    /// within the new one, so only a limit that lets through every pattern
+    /// the old one did (at least as many requests in a window at most as
+    /// long, counted per at least the same parameters) is non-breaking.
+    fn rate_limit(&mut self, at: &str, a: Option<&RateLimit>, b: Option<&RateLimit>) {
+        let show = |r: &RateLimit| {
+            let key = if r.key.is_empty() {
+                String::new()
+            } else {
+                format!(" per {}", r.key.join(", "))
+            };
+            format!("{} requests per {} s{key}", r.requests, r.per_seconds)
+        };
+        let (class, detail) = match (a, b) {
+            (None, None) => return,
+            (None, Some(b)) => (
+                Class::Breaking,
+                format!(
+                    "rate limit added ({}): a partner's current rate may exceed it",
+                    show(b)
+                ),
+            ),
+            (Some(a), None) => (
+                Class::NonBreaking,
+                format!("rate limit ({}) removed", show(a)),
+            ),
+            (Some(a), Some(b)) => {
+                let (ka, kb): (BTreeSet<&String>, BTreeSet<&String>) =
+                    (a.key.iter().collect(), b.key.iter().collect());
+                if a.requests == b.requests && a.per_seconds == b.per_seconds && ka == kb {
+                    return;
+                }
+                let looser = b.requests >= a.requests
+                    && b.per_seconds <= a.per_seconds
+                    && kb.is_superset(&ka);
+                let detail = format!("rate limit {} -> {}", show(a), show(b));
+                if looser {
+                    (Class::NonBreaking, detail)
+                } else {
+                    (
+                        Class::Breaking,
+                        format!("{detail}: a partner within the old limit may exceed the new one"),
+                    )
+                }
+            }
+        };
+        self.push(class, Kind::RateLimitChanged, at, detail);
+    }
+
+    /// A response's `links`, by name: one removed, or leading to another
+    /// operation or taking a parameter from elsewhere, breaks a partner that
+    /// follows it (`poll --create` does); one added does not.
+    fn links(&mut self, at: &str, a: &[Link], b: &[Link]) {
+        for la in a {
+            let link_at = format!("{at} link {}", la.name);
+            match b.iter().find(|l| l.name == la.name) {
+                None => self.push(Class::Breaking, Kind::LinkChanged, link_at, "link removed"),
+                Some(lb) if lb.operation_id != la.operation_id => self.push(
+                    Class::Breaking,
+                    Kind::LinkChanged,
+                    link_at,
+                    format!("leads to {} -> {}", la.operation_id, lb.operation_id),
+                ),
+                Some(lb) if lb.parameters != la.parameters => {
+                    let show = |l: &Link| {
+                        l.parameters
+                            .iter()
+                            .map(|(name, value)| format!("{name} = {value}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    self.push(
+                        Class::Breaking,
+                        Kind::LinkChanged,
+                        link_at,
+                        format!("parameters {} -> {}", show(la), show(lb)),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        for lb in b.iter().filter(|l| !a.iter().any(|x| x.name == l.name)) {
+            self.push(
+                Class::NonBreaking,
+                Kind::LinkChanged,
+                format!("{at} link {}", lb.name),
+                format!("link to {} added", lb.operation_id),
+            );
+        }
+    }
+
+    /// A response's `headers`, as a response body's properties: one removed,
+    /// made optional or of another type breaks a partner that reads it; one
+    /// required added or made required breaks recorded responses without it;
+    /// an optional one added does not. (The linter refuses value constraints
+    /// on a header's schema, so there are none to compare.)
+    fn response_headers(&mut self, at: &str, a: &[Header], b: &[Header]) {
+        let find = |hs: &'_ [Header], name: &str| -> Option<usize> {
+            hs.iter().position(|h| h.name.eq_ignore_ascii_case(name))
+        };
+        for ha in a {
+            let header_at = format!("{at} header {}", ha.name);
+            let Some(hb) = find(b, &ha.name).map(|i| &b[i]) else {
+                self.push(
+                    Class::Breaking,
+                    Kind::ResponseHeaderChanged,
+                    header_at,
+                    "header removed",
+                );
+                continue;
+            };
+            match (ha.required, hb.required) {
+                (false, true) => self.push(
+                    Class::Breaking,
+                    Kind::ResponseHeaderChanged,
+                    &header_at,
+                    "made required: responses without it no longer conform",
+                ),
+                (true, false) => self.push(
+                    Class::Breaking,
+                    Kind::ResponseHeaderChanged,
+                    &header_at,
+                    "made optional: partners relying on it may not get it",
+                ),
+                _ => {}
+            }
+            let (sa, sb) = (shape(self.old, &ha.ty), shape(self.new, &hb.ty));
+            if sa != sb {
+                self.push(
+                    Class::Breaking,
+                    Kind::ResponseHeaderChanged,
+                    &header_at,
+                    format!("type {} -> {}", show(&sa), show(&sb)),
+                );
+            }
+        }
+        for hb in b.iter().filter(|h| find(a, &h.name).is_none()) {
+            let (class, what) = if hb.required {
+                (
+                    Class::Breaking,
+                    "required header added: responses without it no longer conform",
+                )
+            } else {
+                (Class::NonBreaking, "optional header added")
+            };
+            self.push(
+                class,
+                Kind::ResponseHeaderChanged,
+                format!("{at} header {}", hb.name),
+                what,
             );
         }
     }

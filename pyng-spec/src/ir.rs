@@ -813,6 +813,21 @@ pub enum LinkValue {
     Constant(serde_json::Value),
 }
 
+impl std::fmt::Display for LinkValue {
+    /// The runtime expression as the spec writes it, or the constant as JSON.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkValue::RequestPath(n) => write!(f, "$request.path.{n}"),
+            LinkValue::RequestQuery(n) => write!(f, "$request.query.{n}"),
+            LinkValue::RequestHeader(n) => write!(f, "$request.header.{n}"),
+            LinkValue::RequestBody(p) => write!(f, "$request.body#{p}"),
+            LinkValue::ResponseBody(p) => write!(f, "$response.body#{p}"),
+            LinkValue::ResponseHeader(n) => write!(f, "$response.header.{n}"),
+            LinkValue::Constant(v) => write!(f, "{v}"),
+        }
+    }
+}
+
 /// A documented response header (`headers`, or a `$ref` to
 /// `components/headers`).
 #[derive(Debug, Clone)]

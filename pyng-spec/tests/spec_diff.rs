@@ -1255,3 +1255,156 @@ fn a_type_in_requests_and_responses_is_breaking_for_either() {
         "{detail}"
     );
 }
+
+const OPERATIONS: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: 1.0.0}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      responses:
+        "201":
+          description: Created
+          headers:
+            Location: {required: true, schema: {type: string}}
+            X-Count: {schema: {type: integer}}
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+          links:
+            status:
+              operationId: getThing
+              parameters:
+                id: "$response.body#/id"
+  /things/{id}:
+    get:
+      operationId: getThing
+      x-rate-limit: {requests: 10, perSeconds: 60, key: [id]}
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Thing"}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+"##;
+
+/// The changes of `kind` between OPERATIONS and OPERATIONS with `from` replaced by `to`.
+fn changes_of_kind(from: &str, to: &str, kind: Kind) -> Vec<(Class, String, String)> {
+    assert!(OPERATIONS.contains(from), "OPERATIONS has no `{from}`");
+    diff(&load(OPERATIONS), &load(&OPERATIONS.replacen(from, to, 1)))
+        .into_iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| (c.class, c.at, c.detail))
+        .collect()
+}
+
+#[test]
+fn rate_limits_are_breaking_unless_every_old_pattern_still_fits() {
+    let limit = "{requests: 10, perSeconds: 60, key: [id]}";
+    let class = |to: &str| -> Vec<Class> {
+        changes_of_kind(limit, to, Kind::RateLimitChanged)
+            .into_iter()
+            .map(|c| c.0)
+            .collect()
+    };
+    assert_eq!(
+        class("{requests: 20, perSeconds: 60, key: [id]}"),
+        [Class::NonBreaking]
+    );
+    assert_eq!(
+        class("{requests: 10, perSeconds: 30, key: [id]}"),
+        [Class::NonBreaking]
+    );
+    assert_eq!(
+        class("{requests: 5, perSeconds: 60, key: [id]}"),
+        [Class::Breaking]
+    );
+    assert_eq!(
+        class("{requests: 10, perSeconds: 120, key: [id]}"),
+        [Class::Breaking]
+    );
+    // Counted for every caller together: the bucket is shared more widely.
+    assert_eq!(class("{requests: 10, perSeconds: 60}"), [Class::Breaking]);
+    assert_eq!(class(limit), []);
+    let removed = changes_of_kind(
+        &format!("      x-rate-limit: {limit}\n"),
+        "",
+        Kind::RateLimitChanged,
+    );
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0].0, Class::NonBreaking);
+    assert_eq!(removed[0].1, "getThing");
+    assert!(
+        removed[0].2.contains("10 requests per 60 s per id"),
+        "{}",
+        removed[0].2
+    );
+}
+
+#[test]
+fn links_are_compared_by_name() {
+    let link = "            status:\n              operationId: getThing\n              parameters:\n                id: \"$response.body#/id\"\n";
+    let removed = changes_of_kind(&format!("          links:\n{link}"), "", Kind::LinkChanged);
+    assert_eq!(
+        removed,
+        [(
+            Class::Breaking,
+            "createThing 201 link status".to_owned(),
+            "link removed".to_owned()
+        )]
+    );
+    let elsewhere = changes_of_kind(
+        "\"$response.body#/id\"",
+        "\"$response.header.Location\"",
+        Kind::LinkChanged,
+    );
+    assert_eq!(elsewhere.len(), 1, "{elsewhere:?}");
+    assert_eq!(elsewhere[0].0, Class::Breaking);
+    assert_eq!(
+        elsewhere[0].2,
+        "parameters id = $response.body#/id -> id = $response.header.Location"
+    );
+    let added = changes_of_kind(
+        link,
+        &format!("{link}{}", link.replace("status:", "again:")),
+        Kind::LinkChanged,
+    );
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!(added[0].0, Class::NonBreaking);
+}
+
+#[test]
+fn response_headers_are_compared_as_properties() {
+    let location = "            Location: {required: true, schema: {type: string}}\n";
+    let changes = |from: &str, to: &str| changes_of_kind(from, to, Kind::ResponseHeaderChanged);
+    assert_eq!(changes(location, "")[0].0, Class::Breaking);
+    assert_eq!(changes(location, "")[0].2, "header removed");
+    let optional = changes("Location: {required: true,", "Location: {required: false,");
+    assert_eq!(optional.len(), 1);
+    assert_eq!(optional[0].0, Class::Breaking);
+    let typed = changes(
+        "Location: {required: true, schema: {type: string}}",
+        "Location: {required: true, schema: {type: integer}}",
+    );
+    assert_eq!(typed[0].2, "type string -> integer");
+    let added = |required: &str| {
+        changes(
+            location,
+            &format!(
+                "{location}            X-Trace: {{required: {required}, schema: {{type: string}}}}\n"
+            ),
+        )
+    };
+    assert_eq!(added("true")[0].0, Class::Breaking);
+    assert_eq!(added("false")[0].0, Class::NonBreaking);
+}
