@@ -271,3 +271,79 @@ fn synthesised_bodies_round_trip_through_the_enums() {
         }
     }
 }
+
+/// The findings `check()` reports for `body` as an `Owner`, and those of the
+/// interpreter for the rules `check()` evaluates: (rule, pointer, message).
+fn both_checks(spec: &Spec, body: &Value) -> (Vec<[String; 3]>, Vec<[String; 3]>) {
+    use pyng_spec::registry::{self, Stage};
+    let generated: Owner = serde_json::from_value(body.clone()).unwrap();
+    let mut generated: Vec<[String; 3]> = generated
+        .check()
+        .into_iter()
+        .map(|v| [v.rule.to_owned(), v.pointer, v.message])
+        .collect();
+    let in_check = |rule: &str| {
+        registry::lookup(rule).is_some_and(|e| e.stage() == Stage::Value { generated: true })
+    };
+    let mut interpreted: Vec<[String; 3]> =
+        pyng_spec::validate::validate(spec, &Type::Named("Owner".into()), body)
+            .into_iter()
+            .filter(|f| in_check(&f.rule))
+            .map(|f| [f.rule, f.pointer, f.message])
+            .collect();
+    generated.sort();
+    interpreted.sort();
+    (generated, interpreted)
+}
+
+#[test]
+fn check_counts_the_members_a_value_matches_as_the_interpreter_does() {
+    let spec = spec();
+    let pet = json!({"petType": "dog", "bark": true});
+    let cases = [
+        // `label`: a string of at most 3, an integer, or a Cat: exactly one.
+        (json!({"pet": pet, "label": "ab"}), None),
+        (
+            json!({"pet": pet, "label": "abcd"}),
+            Some(("schema.one-of", "/label")),
+        ),
+        (json!({"pet": pet, "label": 7}), None),
+        (
+            json!({"pet": pet, "label": {"petType": "cat", "name": "Tiberius"}}),
+            Some(("schema.one-of", "/label")),
+        ),
+        // `either`: a Cat or a Dog, at least one.
+        (
+            json!({"pet": pet, "either": {"petType": "x", "bark": false}}),
+            None,
+        ),
+        (
+            json!({"pet": pet, "either": {"petType": "x", "name": "Tiberius"}}),
+            Some(("schema.any-of", "/either")),
+        ),
+        // `shade`: a documented colour of either enum.
+        (json!({"pet": pet, "shade": "blue"}), None),
+        (
+            json!({"pet": pet, "shade": "green"}),
+            Some(("schema.one-of", "/shade")),
+        ),
+    ];
+    for (body, expected) in cases {
+        let (generated, interpreted) = both_checks(&spec, &body);
+        assert_eq!(generated, interpreted, "{body}");
+        match expected {
+            None => assert!(generated.is_empty(), "{body}: {generated:?}"),
+            Some((rule, pointer)) => {
+                assert_eq!(generated.len(), 1, "{body}: {generated:?}");
+                assert_eq!(
+                    (generated[0][0].as_str(), generated[0][1].as_str()),
+                    (rule, pointer)
+                );
+            }
+        }
+    }
+    // Inside arrays and maps too, at the item's pointer.
+    let body = json!({"pet": pet, "byName": {"a/b": {"petType": "dog", "bark": true}}});
+    let (generated, interpreted) = both_checks(&spec, &body);
+    assert_eq!(generated, interpreted);
+}

@@ -48,8 +48,14 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.max-items" => fields.any(|f| f.constraints.max_items.is_some()),
         "schema.write-only" => fields.any(|f| f.write_only),
         "schema.unique-items" => fields.any(|f| f.constraints.unique_items),
+        "schema.one-of" => fields.any(|f| composition(f).is_some_and(|c| !c.one_of.is_empty())),
+        "schema.any-of" => fields.any(|f| composition(f).is_some_and(|c| !c.any_of.is_empty())),
         _ => true,
     }
+}
+
+fn composition(f: &pyng_spec::ir::Field) -> Option<&pyng_spec::ir::Composition> {
+    f.constraints.composition.as_deref()
 }
 
 /// Every rule id `check()` can report for the spec: the registered fixed rules

@@ -196,10 +196,10 @@ registry! {
     SchemaMaxProperties = "schema.max-properties", Error, VALUE,
         "An object has at most `maxProperties` properties, every present one counted (undocumented ones and nulls too).",
         "schema `maxProperties`";
-    SchemaOneOf = "schema.one-of", Error, VALUE,
+    SchemaOneOf = "schema.one-of", Error, GENERATED,
         "A value matches exactly one of its `oneOf` schemas (a schema matches when checking the value against it finds no error).",
         "schema `oneOf`";
-    SchemaAnyOf = "schema.any-of", Error, VALUE,
+    SchemaAnyOf = "schema.any-of", Error, GENERATED,
         "A value matches at least one of its `anyOf` schemas.",
         "schema `anyOf`";
     SchemaDiscriminator = "schema.discriminator", Error, VALUE,

@@ -174,7 +174,12 @@ fn composition_enums() {
             .find("impl<'de> ::serde::Deserialize")
             .unwrap()
             + start;
-        let end = code[impls..].find("\n}\n").unwrap() + impls;
+        let mut end = code[impls..].find("\n}\n").unwrap() + impls;
+        // The enum's `check()`, when it has one, follows its serde impls.
+        let next = &code[end + 3..];
+        if next.starts_with("impl ") && next.find("fn check_at") < next.find("\n}\n") {
+            end += 3 + next.find("\n}\n").unwrap();
+        }
         insta::assert_snapshot!(name, &code[start..end]);
     }
     let surface = pyng_spec::codegen::surface(&spec).unwrap();

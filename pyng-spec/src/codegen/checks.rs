@@ -47,7 +47,7 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                 match (rule, &f.presence) {
                     (FieldRule::Value, _) => {
                         stmts.extend(value_rules(cx, m, f, index));
-                        if cx.type_is_checked(&f.ty) {
+                        if cx.field_is_checked(f) {
                             stmts.push(field_check(cx, m, f, index));
                         }
                     }
@@ -296,7 +296,7 @@ fn marked(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream {
 /// A `Violation` of `message` at the pointer the `format!` string `ptr`
 /// makes, its text a `format!` of the template with `known` holes filled now
 /// and the others read from variables.
-fn violation(ptr: &str, message: Message, known: &[(&str, &str)]) -> TokenStream {
+pub(super) fn violation(ptr: &str, message: Message, known: &[(&str, &str)]) -> TokenStream {
     let rule = message.rule.name();
     let text = message.template.format_string(known);
     quote! {
@@ -537,7 +537,7 @@ fn map_values(cx: &Context, m: &Model) -> Option<TokenStream> {
         }
     });
     let inner = cx
-        .type_is_checked(&values.ty)
+        .field_is_checked(values)
         .then(|| child(cx, &values.ty, &quote!(v), &quote!(&p), 0));
     if own.is_none() && inner.is_none() {
         return None;
@@ -580,6 +580,17 @@ fn field_check(cx: &Context, m: &Model, f: &Field, index: usize) -> TokenStream 
     }
 }
 
+/// The rules of a value `v` (a reference) of type `ty` at pointer `p` (a
+/// `String`), pushed to `out`.
+pub(super) fn child_check(
+    cx: &Context,
+    ty: &Type,
+    v: &TokenStream,
+    p: &TokenStream,
+) -> TokenStream {
+    child(cx, ty, v, p, 0)
+}
+
 /// Recursion into a contained value `v` (a reference) at pointer `p` (a String).
 fn child(cx: &Context, ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize) -> TokenStream {
     match ty {
@@ -596,7 +607,7 @@ fn child(cx: &Context, ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize
                 }
             });
             let inner = cx
-                .type_is_checked(&c.field.ty)
+                .field_is_checked(&c.field)
                 .then(|| child(cx, &c.field.ty, &quote!(#x), p, depth + 1));
             if c.field.nullable {
                 quote!(if let Some(#x) = #v { #own #inner })

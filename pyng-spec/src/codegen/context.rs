@@ -235,11 +235,24 @@ impl<'a> Context<'a> {
         self.checked.contains(model)
     }
 
+    /// Whether a value of `field`'s schema has rules inside it: its type's,
+    /// or those of the enum its composition is generated as.
+    pub(super) fn field_is_checked(&self, field: &Field) -> bool {
+        self.has_checked_union(field) || self.type_is_checked(&field.ty)
+    }
+
+    /// Whether `field` is an enum generated for a `oneOf`/`anyOf` whose
+    /// `check()` can report (one without a discriminator).
+    fn has_checked_union(&self, field: &Field) -> bool {
+        self.union_of(field)
+            .is_some_and(|u| u.composition.discriminator.is_none())
+    }
+
     /// Whether a value of this type contains a model whose check can report.
     pub(super) fn type_is_checked(&self, ty: &Type) -> bool {
         match ty {
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
-                super::checks::has_value_rules(&c.field) || self.type_is_checked(&c.field.ty)
+                super::checks::has_value_rules(&c.field) || self.field_is_checked(&c.field)
             }
             Type::Named(n) => self.is_checked(n),
             Type::Array(inner) => self.type_is_checked(inner),
@@ -334,6 +347,10 @@ impl<'a> Context<'a> {
                     || m.fields.iter().any(super::checks::has_value_rules)
                     || m.fields.iter().any(|f| f.deprecated || f.write_only)
                     || m.map_values().is_some_and(super::checks::has_value_rules)
+                    || m.fields
+                        .iter()
+                        .chain(m.map_values())
+                        .any(|f| self.has_checked_union(f))
             })
             .map(|m| m.name.clone())
             .collect();
@@ -361,6 +378,7 @@ impl<'a> Context<'a> {
         match ty {
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
                 super::checks::has_value_rules(&c.field)
+                    || self.has_checked_union(&c.field)
                     || self.contains_checked(&c.field.ty, checked)
             }
             Type::Named(n) => checked.contains(n),

@@ -7,10 +7,14 @@
 //!   `check()` finds no error, or that is a documented value of a string enum
 //!   (failing that, the first it deserializes as).
 //!
-//! Which member a value matches, and that it matches exactly one (`oneOf`)
-//! or at least one (`anyOf`), is the validators' to judge
-//! (`schema.one-of`, `schema.any-of`, `schema.discriminator`): a model drops
-//! what its types cannot hold, so `check()` could not judge it on every input.
+//! Without a discriminator, `check()` counts the members the value matches
+//! as the validators do, on the value as the enum writes it, and reports
+//! `schema.one-of` / `schema.any-of`. The value it reads is the model's: a
+//! property a member does not list was dropped when the value was read, so a
+//! value the validators find matching two members through such a property
+//! (or failing `additionalProperties: false` by one) is judged without it.
+//! Under a discriminator, which member the tag names and that the value
+//! matches it (`schema.discriminator`) stay the validators' to judge.
 
 use std::collections::BTreeMap;
 
@@ -200,6 +204,25 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
             (quote!(), serialize, deserialize)
         }
     };
+    let check = match &u.composition.discriminator {
+        None => {
+            let check_at = untagged_check(cx, keyword, members, &payloads);
+            quote! {
+                impl #ident {
+                    /// Checks the spec's per-value rules on this value: that it
+                    /// matches as many members as its composition asks.
+                    pub fn check(&self) -> Vec<Violation> {
+                        let mut out = Vec::new();
+                        self.check_at("", &mut out);
+                        out
+                    }
+
+                    #check_at
+                }
+            }
+        }
+        Some(_) => quote!(),
+    };
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +243,71 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 #deserialize
             }
+        }
+
+        #check
+    }
+}
+
+/// `check_at` of an enum without a discriminator: the members the value (as
+/// it is written) matches, counted as the validators count them (a member
+/// matches when the value deserializes as it and its `check()` finds no
+/// error; a string enum's member, when the value is one it documents), and
+/// `schema.one-of` unless exactly one does (`oneOf`), `schema.any-of` when
+/// none does (`anyOf`).
+fn untagged_check(
+    cx: &Context,
+    keyword: &str,
+    members: &[Type],
+    payloads: &[TokenStream],
+) -> TokenStream {
+    let tries = members.iter().zip(payloads).map(|(m, payload)| {
+        let read = quote!(::serde_json::from_value::<#payload>(value.clone()));
+        match m {
+            // A string enum's member matches a value it documents.
+            Type::Named(n) if let Some(e) = cx.spec.enum_def(n) => {
+                let (_, unknown) = cx.variant_idents(e);
+                quote!(#read.is_ok_and(|v| !matches!(v, #payload::#unknown(_))))
+            }
+            _ if cx.type_is_checked(m) => {
+                let rules = super::checks::child_check(cx, m, &quote!(v), &quote!(&p));
+                quote! {
+                    #read.is_ok_and(|v| {
+                        let mut found: Vec<Violation> = Vec::new();
+                        let (out, p, v) = (&mut found, at.to_owned(), &v);
+                        #rules
+                        found.iter().all(|x| WARNING_RULES.contains(&x.rule))
+                    })
+                }
+            }
+            _ => quote!(#read.is_ok()),
+        }
+    });
+    let count = members.len().to_string();
+    let report = if keyword == "oneOf" {
+        let push = super::checks::violation(
+            "{at}",
+            crate::registry::messages::ONE_OF,
+            &[("count", &count)],
+        );
+        quote!(if matched != 1 { #push })
+    } else {
+        let push = super::checks::violation(
+            "{at}",
+            crate::registry::messages::ANY_OF,
+            &[("count", &count)],
+        );
+        quote!(if matched == 0 { #push })
+    };
+    quote! {
+        fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+            // The value as written: each member is tried on it as the
+            // validators try them. (Writing a member's value to JSON does not fail.)
+            let Ok(value) = ::serde_json::to_value(self) else {
+                return;
+            };
+            let matched = [#(#tries),*].into_iter().filter(|m| *m).count();
+            #report
         }
     }
 }
@@ -268,7 +356,7 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
                 "at least one"
             };
             doc.markdown(format!(
-                "A value is read as the first member it deserializes as whose `check()` finds no error, or that is a documented value of a string enum (failing that, the first it deserializes as). That it matches {how_many} member (rule `{rule}`) is checked by `pyng_spec::validate`, not by `check()`."
+                "A value is read as the first member it deserializes as whose `check()` finds no error, or that is a documented value of a string enum (failing that, the first it deserializes as). `check()` reports (rule `{rule}`) when the value, as this enum writes it, does not match {how_many} member."
             ));
         }
     }
