@@ -347,3 +347,57 @@ fn check_counts_the_members_a_value_matches_as_the_interpreter_does() {
     let (generated, interpreted) = both_checks(&spec, &body);
     assert_eq!(generated, interpreted);
 }
+
+#[test]
+fn check_judges_the_tag_and_the_member_it_names_as_the_interpreter_does() {
+    let spec = spec();
+    let cases = [
+        (json!({"pet": {"petType": "dog", "bark": true}}), None),
+        (json!({"pet": {"petType": "kitty", "name": "Tom"}}), None),
+        // The member's first error, at its own pointer.
+        (
+            json!({"pet": {"petType": "kitty", "name": "Tiberius"}}),
+            Some(("schema.discriminator", "/pet/name")),
+        ),
+        // Deeper: a friend's name, through the friend's own tag.
+        (
+            json!({"pet": {"petType": "cat", "name": "Tom", "friend": {"petType": "cat", "name": "Tiberius"}}}),
+            Some(("schema.discriminator", "/pet/friend/name")),
+        ),
+        // No tag, and a tag that names no member.
+        (
+            json!({"pet": {"scales": 3}}),
+            Some(("schema.discriminator", "/pet")),
+        ),
+        (
+            json!({"pet": {"petType": "parrot", "scales": 3}}),
+            Some(("schema.discriminator", "/pet/petType")),
+        ),
+        (
+            json!({"pet": {"petType": 7}}),
+            Some(("schema.discriminator", "/pet/petType")),
+        ),
+        // Not an object: tried on every member, and matching none.
+        (json!({"pet": "cat"}), Some(("schema.one-of", "/pet"))),
+        // In an array, at the item.
+        (
+            json!({"pet": {"petType": "dog", "bark": true}, "pets": [{"petType": "dog", "bark": true}, {"petType": "lizard"}]}),
+            Some(("schema.discriminator", "/pets/1/petType")),
+        ),
+    ];
+    for (body, expected) in cases {
+        let (generated, interpreted) = both_checks(&spec, &body);
+        assert_eq!(generated, interpreted, "{body}");
+        match expected {
+            None => assert!(generated.is_empty(), "{body}: {generated:?}"),
+            Some((rule, pointer)) => {
+                assert_eq!(generated.len(), 1, "{body}: {generated:?}");
+                assert_eq!(
+                    (generated[0][0].as_str(), generated[0][1].as_str()),
+                    (rule, pointer),
+                    "{body}"
+                );
+            }
+        }
+    }
+}

@@ -50,6 +50,9 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.unique-items" => fields.any(|f| f.constraints.unique_items),
         "schema.one-of" => fields.any(|f| composition(f).is_some_and(|c| !c.one_of.is_empty())),
         "schema.any-of" => fields.any(|f| composition(f).is_some_and(|c| !c.any_of.is_empty())),
+        "schema.discriminator" => {
+            fields.any(|f| composition(f).is_some_and(|c| c.discriminator.is_some()))
+        }
         _ => true,
     }
 }

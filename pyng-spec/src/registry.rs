@@ -202,7 +202,7 @@ registry! {
     SchemaAnyOf = "schema.any-of", Error, GENERATED,
         "A value matches at least one of its `anyOf` schemas.",
         "schema `anyOf`";
-    SchemaDiscriminator = "schema.discriminator", Error, VALUE,
+    SchemaDiscriminator = "schema.discriminator", Error, GENERATED,
         "An object under a `discriminator` has its property, the property names one of the members (by `mapping` or component name), and the object matches that member.",
         "schema `discriminator`";
     SchemaNot = "schema.not", Error, VALUE,

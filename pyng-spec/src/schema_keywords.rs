@@ -405,7 +405,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaDiscriminator],
         &[],
         Where::Value,
-        "beside a `oneOf` or an `anyOf` whose members are all `$ref`s to component schemas: an object's `propertyName` value names its member (by `mapping`, else by component name) and the object is checked against that member alone; a `mapping` onto a schema that is not a member, and the `allOf` inheritance form, are refused; by the validators only (generated code: the tag picks the enum's variant)",
+        "beside a `oneOf` or an `anyOf` whose members are all `$ref`s to component schemas: an object's `propertyName` value names its member (by `mapping`, else by component name) and the object is checked against that member alone; a `mapping` onto a schema that is not a member, and the `allOf` inheritance form, are refused (generated code: the tag picks the enum's variant, and its `check()` judges the tag and the member as the validators do)",
     ),
     Keyword {
         name: "readOnly",
@@ -524,7 +524,7 @@ pub(crate) fn is_single_ref_idiom(
 pub const COMPOSITION: &[&str] = &["allOf", "oneOf", "anyOf", "not"];
 
 /// The note of `oneOf`, `anyOf` and `not` in the keyword table.
-const COMPOSITION_NOTE: &str = "a member matches when checking the value against it finds no error (its own type, constraints and rules; the schema's other keywords apply beside it). Generated code: a `oneOf`/`anyOf` without `type` (and without value constraints of its own) is an enum with a variant per member, chosen by the discriminator's tag (an unknown tag kept as `Unknown`) or else as the first member that deserializes and whose `check()` finds no error; without a discriminator its `check()` counts the members the value, as the model holds it, matches (`schema.one-of`, `schema.any-of`); any other composed schema holds its value as its own keywords type it, and `not`, the discriminator's rule and such other compositions are judged by the validators only";
+const COMPOSITION_NOTE: &str = "a member matches when checking the value against it finds no error (its own type, constraints and rules; the schema's other keywords apply beside it). Generated code: a `oneOf`/`anyOf` without `type` (and without value constraints of its own) is an enum with a variant per member, chosen by the discriminator's tag (an unknown tag kept as `Unknown`) or else as the first member that deserializes and whose `check()` finds no error; its `check()` judges the value as the model holds it: without a discriminator it counts the members the value matches (`schema.one-of`, `schema.any-of`), under one it reports a missing or unknown tag and the first error of the member the tag names (`schema.discriminator`); any other composed schema holds its value as its own keywords type it, and `not` and such other compositions are judged by the validators only";
 
 /// Whether a schema without `type` is an object: it has an object keyword with
 /// content and no composition. (An empty `properties` or `required` cannot be

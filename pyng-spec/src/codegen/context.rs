@@ -241,11 +241,10 @@ impl<'a> Context<'a> {
         self.has_checked_union(field) || self.type_is_checked(&field.ty)
     }
 
-    /// Whether `field` is an enum generated for a `oneOf`/`anyOf` whose
-    /// `check()` can report (one without a discriminator).
+    /// Whether `field` is an enum generated for a `oneOf`/`anyOf` (whose
+    /// `check()` judges the members, [`super::unions`]).
     fn has_checked_union(&self, field: &Field) -> bool {
-        self.union_of(field)
-            .is_some_and(|u| u.composition.discriminator.is_none())
+        self.union_of(field).is_some()
     }
 
     /// Whether a value of this type contains a model whose check can report.

@@ -13,8 +13,10 @@
 //! property a member does not list was dropped when the value was read, so a
 //! value the validators find matching two members through such a property
 //! (or failing `additionalProperties: false` by one) is judged without it.
-//! Under a discriminator, which member the tag names and that the value
-//! matches it (`schema.discriminator`) stay the validators' to judge.
+//! Under a discriminator, `check()` reports a value without a known tag
+//! and the first error of the member its tag names (`schema.discriminator`),
+//! and tries a value that is not an object on every member, as the
+//! validators do.
 
 use std::collections::BTreeMap;
 
@@ -26,9 +28,9 @@ use super::context::{Context, UnionNames};
 use super::docs::{self, Doc};
 use super::names::{self, Scope};
 use crate::diag::Severity;
-use crate::ir::{Composition, Field, Type};
+use crate::ir::{Composition, Discriminator, Field, Type};
 use crate::lower::composition::type_hint;
-use crate::registry::{RuleId, Stage};
+use crate::registry::{RuleId, Stage, messages};
 
 /// The composition of `field` that generated code types as an enum: a
 /// `oneOf` or `anyOf` on a schema without `type` whose other keywords
@@ -221,7 +223,22 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
                 }
             }
         }
-        Some(_) => quote!(),
+        Some(d) => {
+            let check_at = tagged_check(cx, u, d, members, &payloads);
+            quote! {
+                impl #ident {
+                    /// Checks the spec's per-value rules on this value: that it
+                    /// names its member and matches it.
+                    pub fn check(&self) -> Vec<Violation> {
+                        let mut out = Vec::new();
+                        self.check_at("", &mut out);
+                        out
+                    }
+
+                    #check_at
+                }
+            }
+        }
     };
     quote! {
         #doc
@@ -249,22 +266,14 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
     }
 }
 
-/// `check_at` of an enum without a discriminator: the members the value (as
-/// it is written) matches, counted as the validators count them (a member
-/// matches when the value deserializes as it and its `check()` finds no
-/// error; a string enum's member, when the value is one it documents), and
-/// `schema.one-of` unless exactly one does (`oneOf`), `schema.any-of` when
-/// none does (`anyOf`).
-fn untagged_check(
-    cx: &Context,
-    keyword: &str,
-    members: &[Type],
-    payloads: &[TokenStream],
-) -> TokenStream {
+/// How many members `value` (a `serde_json::Value` in scope, with `at`)
+/// matches, counted as the validators count them: a member matches when the
+/// value deserializes as it and its `check()` finds no error; a string
+/// enum's member, when the value is one it documents.
+fn matched_members(cx: &Context, members: &[Type], payloads: &[TokenStream]) -> TokenStream {
     let tries = members.iter().zip(payloads).map(|(m, payload)| {
         let read = quote!(::serde_json::from_value::<#payload>(value.clone()));
         match m {
-            // A string enum's member matches a value it documents.
             Type::Named(n) if let Some(e) = cx.spec.enum_def(n) => {
                 let (_, unknown) = cx.variant_idents(e);
                 quote!(#read.is_ok_and(|v| !matches!(v, #payload::#unknown(_))))
@@ -283,22 +292,33 @@ fn untagged_check(
             _ => quote!(#read.is_ok()),
         }
     });
-    let count = members.len().to_string();
-    let report = if keyword == "oneOf" {
-        let push = super::checks::violation(
-            "{at}",
-            crate::registry::messages::ONE_OF,
-            &[("count", &count)],
-        );
+    quote!([#(#tries),*].into_iter().filter(|m| *m).count())
+}
+
+/// The push of `schema.one-of` unless `matched` is 1 (`oneOf`), or of
+/// `schema.any-of` when it is 0 (`anyOf`).
+fn count_report(keyword: &str, count: usize) -> TokenStream {
+    let count = count.to_string();
+    if keyword == "oneOf" {
+        let push = super::checks::violation("{at}", messages::ONE_OF, &[("count", &count)]);
         quote!(if matched != 1 { #push })
     } else {
-        let push = super::checks::violation(
-            "{at}",
-            crate::registry::messages::ANY_OF,
-            &[("count", &count)],
-        );
+        let push = super::checks::violation("{at}", messages::ANY_OF, &[("count", &count)]);
         quote!(if matched == 0 { #push })
-    };
+    }
+}
+
+/// `check_at` of an enum without a discriminator: the members the value (as
+/// the enum writes it) matches, and `schema.one-of` unless exactly one does
+/// (`oneOf`), `schema.any-of` when none does (`anyOf`).
+fn untagged_check(
+    cx: &Context,
+    keyword: &str,
+    members: &[Type],
+    payloads: &[TokenStream],
+) -> TokenStream {
+    let matched = matched_members(cx, members, payloads);
+    let report = count_report(keyword, members.len());
     quote! {
         fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
             // The value as written: each member is tried on it as the
@@ -306,8 +326,112 @@ fn untagged_check(
             let Ok(value) = ::serde_json::to_value(self) else {
                 return;
             };
-            let matched = [#(#tries),*].into_iter().filter(|m| *m).count();
+            let matched = #matched;
             #report
+        }
+    }
+}
+
+/// `check_at` of an enum under a discriminator, as the validators judge it
+/// (`schema.discriminator`): a value kept as `Unknown` has no tag, or one
+/// that names no member (a value that is not an object is tried on every
+/// member instead); a member's value reports its first error.
+fn tagged_check(
+    cx: &Context,
+    u: &UnionNames,
+    d: &Discriminator,
+    members: &[Type],
+    payloads: &[TokenStream],
+) -> TokenStream {
+    let (keyword, _) = u.composition.discriminated();
+    let property = &d.property;
+    let known = (d.tags.keys())
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let missing = super::checks::violation(
+        "{at}",
+        messages::DISCRIMINATOR_MISSING,
+        &[("property", property), ("keyword", keyword)],
+    );
+    let unknown_at = format!(
+        "{{at}}/{}",
+        super::checks::fmt_lit(&crate::pointer::escape(property))
+    );
+    let unknown_tag = super::checks::violation(
+        &unknown_at,
+        messages::DISCRIMINATOR_UNKNOWN,
+        &[
+            ("property", property),
+            ("keyword", keyword),
+            ("known", &known),
+        ],
+    );
+    let matched = matched_members(cx, members, payloads);
+    let report = count_report(keyword, members.len());
+    let unknown = names::ident(u.unknown.as_deref().unwrap_or("Unknown"));
+    let arms = members.iter().zip(&u.variants).enumerate().map(|(i, (m, variant))| {
+        let variant = names::ident(variant);
+        if !cx.type_is_checked(m) {
+            return quote!(Self::#variant(_) => {});
+        }
+        let rules = super::checks::child_check(cx, m, &quote!(v), &quote!(&p));
+        let index = i.to_string();
+        let mismatch = super::checks::violation(
+            "{pointer}",
+            messages::DISCRIMINATOR_MISMATCH,
+            &[("property", property), ("keyword", keyword), ("index", &index)],
+        );
+        quote! {
+            Self::#variant(v) => {
+                let mut found: Vec<Violation> = Vec::new();
+                {
+                    let (out, p) = (&mut found, at.to_owned());
+                    #rules
+                }
+                let first = found.into_iter().find(|x| !WARNING_RULES.contains(&x.rule));
+                if let Some(Violation { rule, pointer, message }) = first {
+                    // The tag as the enum writes it (several may name one member).
+                    let tag = ::serde_json::to_value(self)
+                        .ok()
+                        .and_then(|w| w.get(#property).and_then(|t| t.as_str()).map(str::to_owned))
+                        .unwrap_or_default();
+                    let detail = format!("{message} ({rule})");
+                    #mismatch
+                }
+            }
+        }
+    });
+    quote! {
+        fn check_at(&self, at: &str, out: &mut Vec<Violation>) {
+            match self {
+                Self::#unknown(value) => match value.as_object().map(|o| o.get(#property)) {
+                    Some(None) => { #missing }
+                    Some(Some(tag)) => {
+                        // As the validators show it: JSON (a float as Rust
+                        // prints it), cut at 80 characters.
+                        let shown = match tag {
+                            ::serde_json::Value::Number(n) if n.is_f64() => {
+                                n.as_f64().map(|f| f.to_string()).unwrap_or_default()
+                            }
+                            other => other.to_string(),
+                        };
+                        let value = if shown.chars().count() > 80 {
+                            let mut cut: String = shown.chars().take(80).collect();
+                            cut.push('…');
+                            cut
+                        } else {
+                            shown
+                        };
+                        #unknown_tag
+                    }
+                    None => {
+                        let matched = #matched;
+                        #report
+                    }
+                },
+                #(#arms)*
+            }
         }
     }
 }
@@ -343,7 +467,7 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
                 .map(|(tag, i)| format!("{tag} -> {}", u.variants.get(*i).map_or("", |v| v)))
                 .collect();
             doc.markdown(format!(
-                "The property {} chooses the variant ({}); a value without a known tag is `Unknown`, kept as received. That the value matches the member its tag names (rule `{}`) is checked by `pyng_spec::validate`, not by `check()`.",
+                "The property {} chooses the variant ({}); a value without a known tag is `Unknown`, kept as received. `check()` reports (rule `{}`) a value without a known tag, and the first error of the member its tag names.",
                 docs::code(&d.property),
                 docs::code_list(&pairs),
                 RuleId::SchemaDiscriminator
