@@ -181,6 +181,26 @@ fn check(
             return Err(refuse_bad(app, plan, &msg));
         }
     }
+    // Each value sent, against its schema, read as the checker reads it.
+    let spec = &app.specs[plan.spec];
+    for (p, field) in plan.op.params.iter().zip(&plan.param_fields) {
+        let values: Vec<String> = match p.location {
+            ParamLocation::Query => (query.iter())
+                .filter(|(k, _)| *k == p.name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            _ => value_of(&p.name).into_iter().collect(),
+        };
+        if values.is_empty() {
+            continue;
+        }
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let findings = pyng_spec::validate::validate_param(spec, p, field, &values);
+        if let Some(f) = (findings.iter()).find(|f| f.severity == pyng_spec::Severity::Error) {
+            let msg = format!("parameter `{}`: {} ({})", p.name, f.message, f.rule);
+            return Err(refuse_bad(app, plan, &msg));
+        }
+    }
     let one_of = &plan.op.one_of_params;
     if !one_of.is_empty() && one_of.iter().filter(|n| value_of(n).is_some()).count() != 1 {
         let msg = format!("exactly one of {} is required", one_of.join(", "));

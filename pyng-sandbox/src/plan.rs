@@ -51,6 +51,8 @@ pub(crate) struct OpPlan {
     pub echo_fields: Vec<(String, String)>,
     pub bearer: bool,
     pub signature: Option<SignatureScheme>,
+    /// Each of `op.params`' schema, as its values are read and checked.
+    pub param_fields: Vec<pyng_spec::validate::TextField>,
     /// What the operation does here, set once all plans exist (`roles::assign`).
     pub role: Role,
 }
@@ -115,6 +117,9 @@ impl OpPlan {
                 .collect(),
             bearer,
             signature,
+            param_fields: (op.params.iter())
+                .map(|p| pyng_spec::validate::TextField::new(spec, &p.ty, &p.constraints))
+                .collect(),
             role: Role::Stateless,
         };
         plan.pinned = plan.pinnable(spec);

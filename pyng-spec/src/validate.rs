@@ -139,6 +139,31 @@ impl TextField {
     }
 }
 
+/// The findings of one parameter's values as a request sends them: a path
+/// segment or a header is one text in the `simple` style, a query array with
+/// a delimiter (`explode: false`, `spaceDelimited`, `pipeDelimited`) one
+/// joined text, any other query parameter its repeated values. `field` is
+/// the parameter's [`TextField`]. The checker and the sandbox both read
+/// parameters through it, so they agree on what a value means.
+pub fn validate_param(
+    spec: &Spec,
+    param: &crate::ir::Param,
+    field: &TextField,
+    values: &[&str],
+) -> Vec<Finding> {
+    use crate::ir::ParamLocation;
+    match (param.location, values, param.delimiter) {
+        (ParamLocation::Path | ParamLocation::Header, [one], _) => {
+            validate_texts_as(spec, field, &text::simple_items(field.shape(), one))
+        }
+        (ParamLocation::Query, [joined], Some(delimiter)) => {
+            let items: Vec<&str> = joined.split(delimiter).collect();
+            validate_texts_as(spec, field, &items)
+        }
+        _ => validate_texts_as(spec, field, values),
+    }
+}
+
 /// [`validate_texts`] with the field prepared.
 pub fn validate_texts_as(spec: &Spec, field: &TextField, texts: &[&str]) -> Vec<Finding> {
     let value = text::from_texts(&field.shape, texts);

@@ -7,8 +7,7 @@
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 use pyng_spec::registry::RuleId;
-use pyng_spec::validate::text::simple_items;
-use pyng_spec::validate::{TextField, validate_texts_as};
+use pyng_spec::validate::{TextField, validate_param};
 
 use super::{Params, Unevaluated, at_exchange};
 use crate::exchange::{Exchange, header};
@@ -60,19 +59,7 @@ pub(crate) fn check(
             unchecked.redacted_parameter = true;
             continue;
         }
-        let findings = match (p.location, values.as_slice(), p.delimiter) {
-            // A path segment is one text in the `simple` style.
-            (ParamLocation::Path, [segment], _) => {
-                validate_texts_as(spec, field, &simple_items(field.shape(), segment))
-            }
-            // An array sent as one value, its items joined (`explode: false`).
-            (ParamLocation::Query, [joined], Some(delimiter)) => {
-                let items: Vec<&str> = joined.split(delimiter).collect();
-                validate_texts_as(spec, field, &items)
-            }
-            _ => validate_texts_as(spec, field, &values),
-        };
-        for f in findings {
+        for f in validate_param(spec, p, field, &values) {
             if f.severity == pyng_spec::Severity::Error {
                 problem(
                     RuleId::HttpRequestParameters,
@@ -172,7 +159,7 @@ fn headers(
             unchecked.redacted_parameter = true;
             continue;
         }
-        for f in validate_texts_as(spec, field, &simple_items(field.shape(), value)) {
+        for f in validate_param(spec, p, field, &[value]) {
             if f.severity == pyng_spec::Severity::Error {
                 problem(format!("header `{}`: {} ({})", p.name, f.message, f.rule));
             }

@@ -408,3 +408,35 @@ async fn payment_intents_carry_their_scenario_into_the_transaction_status() {
     assert_eq!(r.status, 401);
     handle.shutdown().await.unwrap();
 }
+
+/// A parameter value its schema refuses (Peach's `checkoutId` has a
+/// `pattern`) is the spec's documented 400, naming the parameter and the
+/// rule, as the checker reads the same request.
+#[tokio::test]
+async fn a_parameter_its_schema_refuses_is_the_documented_400() {
+    let (addr, handle) = pyng_sandbox::spawn(config()).await.unwrap();
+    let specs = specs();
+    let spec = specs.iter().find(|s| s.name == "checkout_status").unwrap();
+    let op = spec.first_polled().expect("a polled operation");
+    let err_ty = op.response(400).and_then(|r| r.body.clone()).unwrap();
+    // The merchant's entity id is 32 hex digits; a request signed with another
+    // value is wrong only in that value.
+    let name = "authentication.entityId";
+    assert!(op.param(name).unwrap().constraints.pattern.is_some());
+    let mut other = op.clone();
+    for p in other.params.iter_mut().filter(|p| p.name == name) {
+        p.example = Some(Value::from("NOT-HEX"));
+    }
+    let bad = target(spec, &other, &fresh_id());
+    let r = get(addr, &bad, &[]).await;
+    assert_eq!(r.status, 400, "{bad}: {}", r.body);
+    let body = r.json();
+    assert!(errors(spec, &err_ty, &body).is_empty(), "{body}");
+    let said = body["result.description"].as_str().unwrap();
+    assert!(said.contains(&format!("parameter `{name}`")), "{said}");
+    assert!(said.contains("schema.pattern"), "{said}");
+    // The same request with a conforming id is answered.
+    let good = target(spec, op, &fresh_id());
+    assert_eq!(get(addr, &good, &[]).await.status, 200);
+    handle.shutdown().await.unwrap();
+}
