@@ -8,7 +8,7 @@ mod orders {
     pyng_derive::generate!("../pyng-spec/tests/fixtures/request-side.yaml");
 }
 
-use orders::{create_note, create_order};
+use orders::{create_note, create_order, list_shelf_items};
 
 #[test]
 fn the_request_body_leaves_read_only_properties_out() {
@@ -183,4 +183,31 @@ fn array_parameters_are_sent_as_the_check_reads_them() {
     assert_eq!(shelves, serde_json::json!([3, 14]));
     let tags = pyng_spec::validate::text::from_texts(&param("tag").ty, &["a b", "c"]);
     assert_eq!(tags, serde_json::json!(["a b", "c"]));
+}
+
+/// An array path parameter is one segment, its items percent-encoded and
+/// comma-separated (`simple`), which the check splits back into the array.
+#[test]
+fn an_array_path_parameter_is_one_comma_separated_segment() {
+    let path = list_shelf_items::path(&[3, 14]);
+    assert_eq!(path, "/shelves/3,14/items");
+    let spec = pyng_spec::load_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pyng-spec/tests/fixtures/request-side.yaml"
+    ))
+    .unwrap()
+    .spec;
+    let op = spec.operation("listShelfItems").unwrap();
+    let numbers = &op.params[0];
+    let field = pyng_spec::validate::TextField::new(&spec, &numbers.ty, &numbers.constraints);
+    let segment = path.split('/').nth(2).unwrap();
+    assert!(pyng_spec::validate::validate_param(&spec, numbers, &field, &[segment]).is_empty());
+    let items = pyng_spec::validate::text::simple_items(field.shape(), segment);
+    assert_eq!(
+        pyng_spec::validate::text::from_texts(&numbers.ty, &items),
+        serde_json::json!([3, 14])
+    );
+    // An item that is not an integer is what the check reports.
+    let bad = pyng_spec::validate::validate_param(&spec, numbers, &field, &["3,x"]);
+    assert_eq!(bad.len(), 1, "{bad:?}");
 }

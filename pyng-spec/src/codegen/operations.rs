@@ -132,7 +132,7 @@ fn param_type(
     let unsupported = || {
         cx.error(
             "",
-            format!("parameter `{}` has a type the generator does not support (only strings, integers, numbers, booleans and string enums, and in a query or a header arrays of them)", p.name),
+            format!("parameter `{}` has a type the generator does not support (only strings, integers, numbers, booleans and string enums, and arrays of them)", p.name),
         )
     };
     Ok(match &p.ty {
@@ -173,8 +173,28 @@ fn path_fn(cx: &Context, op: &Operation, scope: &mut Scope) -> Result<TokenStrea
             )
         })?;
         let arg = names::ident(&scope.claim(&names::snake(name)));
-        let (ty, as_str) = param_type(cx, p, true)?;
-        let value = quote!({ let v = #arg; super::percent_encode(#as_str) });
+        let (ty, value) = match &p.ty {
+            // An array is one segment in the `simple` style: its items,
+            // each percent-encoded, comma-separated, as the check splits it.
+            Type::Array(item) => {
+                let item_param = Param {
+                    ty: (**item).clone(),
+                    ..p.clone()
+                };
+                let (item_ty, as_str) = param_type(cx, &item_param, false)?;
+                let value = quote! {
+                    #arg.iter()
+                        .map(|v| super::percent_encode(#as_str))
+                        .collect::<Vec<String>>()
+                        .join(",")
+                };
+                (quote!(&[#item_ty]), value)
+            }
+            _ => {
+                let (ty, as_str) = param_type(cx, p, true)?;
+                (ty, quote!({ let v = #arg; super::percent_encode(#as_str) }))
+            }
+        };
         args.push(quote!(#arg: #ty));
         values.push(value);
     }
