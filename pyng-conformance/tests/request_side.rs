@@ -547,6 +547,20 @@ fn a_joined_array_query_parameter_is_split_by_its_style() {
     ] {
         one_parameter_problem(url, rule);
     }
+    // The other serialisation: the key repeated, one item each.
+    let repeated = check(vec![get("https://api.example/v1/orders/1?ids=1&ids=2")]);
+    assert_eq!(
+        rules(&repeated),
+        ["http.request-parameters"],
+        "{:#?}",
+        repeated.findings
+    );
+    assert!(
+        messages(&repeated)[0].contains("`ids` is sent as 2 repeated keys")
+            && messages(&repeated)[0].contains("joined by `,`"),
+        "{:?}",
+        messages(&repeated)
+    );
 }
 
 #[test]

@@ -195,6 +195,9 @@ fn check(
             continue;
         }
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        if let Some(why) = pyng_spec::validate::param_serialization_problem(p, &values) {
+            return Err(refuse_bad(app, plan, &why));
+        }
         let findings = pyng_spec::validate::validate_param(spec, p, field, &values);
         if let Some(f) = (findings.iter()).find(|f| f.severity == pyng_spec::Severity::Error) {
             let msg = format!("parameter `{}`: {} ({})", p.name, f.message, f.rule);

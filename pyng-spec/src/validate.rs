@@ -164,6 +164,22 @@ pub fn validate_param(
     }
 }
 
+/// Why `values` (one parameter's, as a request sends them) are not written
+/// the way the spec says, if they are not: an array joined by a delimiter
+/// (`explode: false`, `spaceDelimited`, `pipeDelimited`) is one value, so
+/// its key sent more than once is the other serialisation. (Each value is
+/// still checked as an item by [`validate_param`].)
+pub fn param_serialization_problem(param: &crate::ir::Param, values: &[&str]) -> Option<String> {
+    let delimiter = param.delimiter?;
+    (values.len() > 1).then(|| {
+        format!(
+            "`{}` is sent as {} repeated keys; the spec documents one value, its items joined by `{delimiter}`",
+            param.name,
+            values.len()
+        )
+    })
+}
+
 /// [`validate_texts`] with the field prepared.
 pub fn validate_texts_as(spec: &Spec, field: &TextField, texts: &[&str]) -> Vec<Finding> {
     let value = text::from_texts(&field.shape, texts);

@@ -7,7 +7,7 @@
 
 use pyng_spec::ir::{Operation, ParamLocation, Spec};
 use pyng_spec::registry::RuleId;
-use pyng_spec::validate::{TextField, validate_param};
+use pyng_spec::validate::{TextField, param_serialization_problem, validate_param};
 
 use super::{Params, Unevaluated, at_exchange};
 use crate::exchange::{Exchange, header};
@@ -58,6 +58,9 @@ pub(crate) fn check(
         if values.iter().any(|v| crate::redact::is_redacted(v)) {
             unchecked.redacted_parameter = true;
             continue;
+        }
+        if let Some(why) = param_serialization_problem(p, &values) {
+            problem(RuleId::HttpRequestParameters, why, source);
         }
         for f in validate_param(spec, p, field, &values) {
             if f.severity == pyng_spec::Severity::Error {
