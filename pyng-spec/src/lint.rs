@@ -30,6 +30,7 @@ pub(crate) fn lint(
     problems: &mut Vec<Problem>,
 ) {
     unknown_extensions(raw, "", problems);
+    lowercase_ranges(raw, problems);
     let mut misplaced = Vec::new();
     let walked = placement::misplaced_extensions(raw, &mut misplaced);
     let refused = keywords::check(&walked.schemas, unmerged, problems);
@@ -62,6 +63,51 @@ pub(crate) fn lint(
     }
     for op in &spec.operations {
         operation(spec, op, problems);
+    }
+}
+
+/// A status range under an operation's `responses` written `5xx`: OAS 3.0.3
+/// spells the wildcard as an uppercase `X` (its schema's key pattern is
+/// `^[1-5](?:\d{2}|XX)$`), and a tool that follows it reads `5xx` as no
+/// response at all, so the kit does not read it as `5XX` silently.
+fn lowercase_ranges(raw: &Value, problems: &mut Vec<Problem>) {
+    let paths = raw
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten();
+    for (path, item) in paths {
+        let operations = item.as_object().into_iter().flatten();
+        for (method, op) in operations {
+            let responses = op.get("responses").and_then(Value::as_object);
+            for key in responses.into_iter().flat_map(|r| r.keys()) {
+                let b = key.as_bytes();
+                let range = b.len() == 3
+                    && (b'1'..=b'5').contains(&b[0])
+                    && b[1..].iter().all(|c| c.eq_ignore_ascii_case(&b'x'));
+                if range && key[1..] != *"XX" {
+                    let at = crate::pointer::push(
+                        &crate::pointer::push(
+                            &crate::pointer::push(&crate::pointer::push("/paths", path), method),
+                            "responses",
+                        ),
+                        key,
+                    );
+                    let upper = format!("{}XX", &key[..1]);
+                    problems.push(
+                        Problem::new(
+                            at,
+                            RuleId::LintOpenapiStructure,
+                            format!(
+                                "`{key}` is not a status range: OAS 3.0.3 writes the wildcard as an uppercase `X`"
+                            ),
+                        )
+                        .with_help(Some(format!("write `{upper}`")))
+                        .at_key(),
+                    );
+                }
+            }
+        }
     }
 }
 

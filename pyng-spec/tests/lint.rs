@@ -471,6 +471,23 @@ fn a_status_range_outside_1xx_to_5xx_is_refused_at_its_key() {
 }
 
 #[test]
+fn a_lowercase_status_range_is_refused_with_its_spelling() {
+    expect(
+        "      responses:\n",
+        "      responses:\n        \"5xx\":\n          description: Server error\n",
+        "lint.openapi-structure",
+        "`5xx` is not a status range: OAS 3.0.3 writes the wildcard as an uppercase `X`",
+        "\"5xx\":",
+    );
+    let (_, diags) = lint(
+        "      responses:\n",
+        "      responses:\n        \"4xX\":\n          description: Client error\n",
+    );
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(diags[0].help.as_deref(), Some("write `4XX`"));
+}
+
+#[test]
 fn status_ranges_and_default_are_read() {
     let (_, diags) = lint(
         "      responses:\n",
