@@ -281,3 +281,78 @@ fn a_link_value_missing_from_the_response_is_an_error_not_a_poll() {
         "{report}"
     );
 }
+
+/// A creation refused with 401 was not processed: with client credentials the
+/// token is fetched again and the creation sent once more, with the new one
+/// (as a refused poll is); a second refusal ends the run.
+#[test]
+fn a_creation_refused_for_its_token_is_sent_again_with_a_new_one() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let issued = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&issued);
+    let fake = Fake::start(move |req, conn| {
+        if req.path().ends_with("/oauth2/token") {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let body =
+                format!(r#"{{"access_token":"tok-{n}","token_type":"Bearer","expires_in":3600}}"#);
+            json(conn, 200, &body);
+        } else if req.header("authorization") == Some("Bearer tok-1") {
+            json(
+                conn,
+                401,
+                r#"{"errors":[{"message":"expired"}],"traceId":"t"}"#,
+            );
+        } else {
+            json(conn, 400, r#"{"errors":[{"message":"no"}],"traceId":"t"}"#);
+        }
+    });
+    let out = run(
+        &args(&[
+            "poll",
+            "--base-url",
+            &fake.url,
+            "--create",
+            "createPaymentIntent",
+            "--param",
+            "siteId=site-1",
+            "--create-body",
+            r#"{"amount":5,"orderId":"o-1"}"#,
+        ]),
+        &[
+            ("PYNG_CLIENT_ID", CLIENT_ID),
+            ("PYNG_CLIENT_SECRET", CLIENT_SECRET),
+        ],
+    );
+    assert!(
+        out.stderr
+            .contains("the access token was refused; fetching a new one"),
+        "{}",
+        out.stderr
+    );
+    let creations: Vec<Option<String>> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.path().ends_with("/payment-intent"))
+        .map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
+    assert_eq!(
+        creations,
+        [
+            Some("Bearer tok-1".to_owned()),
+            Some("Bearer tok-2".to_owned())
+        ]
+    );
+    // The second answer (400) is the server's word on the creation.
+    assert_eq!(out.code(), 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("createPaymentIntent answered HTTP 400"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("tok-"),
+        "a token leaks: {}",
+        out.stderr
+    );
+}

@@ -254,6 +254,51 @@ impl<'s> Run<'_, 's> {
         observer: &mut dyn Observer,
     ) -> Result<Target<'s>, End> {
         let target = &creation.target;
+        let mut renewed_token = false;
+        let (req, resp) = loop {
+            let (req, resp) = self.send_creation(creation, auth, client, stop, observer)?;
+            if resp.status == 401 && target.needs_bearer {
+                // A refused token refused the request before anything was
+                // created, so the creation may go again, once, with a new one.
+                if !renewed_token && auth.token_rejected() {
+                    renewed_token = true;
+                    observer.note("HTTP 401: the access token was refused; fetching a new one");
+                    continue;
+                }
+                let op = &target.op.id;
+                return Err(End::Auth(format!(
+                    "HTTP 401: the server refused the access token for {op}"
+                )));
+            }
+            break (req, resp);
+        };
+        let op = &target.op.id;
+        if !(200..300).contains(&resp.status) {
+            return Err(End::Creation(format!(
+                "{op} answered HTTP {}{}",
+                resp.status,
+                match excerpt(&self.redactor.bytes(&resp.body)) {
+                    d if d.is_empty() => String::new(),
+                    d => format!(": {d}"),
+                }
+            )));
+        }
+        creation
+            .follow(&req, &resp)
+            .map_err(|e| End::Creation(clip(&self.redactor.text(&e), MESSAGE)))
+    }
+
+    /// Sends the creation once (with its retries when it is idempotent),
+    /// recording each response.
+    fn send_creation(
+        &mut self,
+        creation: &Creation<'s>,
+        auth: &mut Auth,
+        client: &HttpClient,
+        stop: &StopSignal,
+        observer: &mut dyn Observer,
+    ) -> Result<(crate::live::client::Request, crate::live::client::Response), End> {
+        let target = &creation.target;
         let authorization = match auth.authorization(target, client, stop, Some(self.deadline)) {
             Ok(a) => a,
             Err(_) if stop.is_stopped() => return Err(End::Interrupted),
@@ -295,25 +340,7 @@ impl<'s> Run<'_, 's> {
                 }
             }
         };
-        let op = &target.op.id;
-        if resp.status == 401 && target.needs_bearer {
-            return Err(End::Auth(format!(
-                "HTTP 401: the server refused the access token for {op}"
-            )));
-        }
-        if !(200..300).contains(&resp.status) {
-            return Err(End::Creation(format!(
-                "{op} answered HTTP {}{}",
-                resp.status,
-                match excerpt(&self.redactor.bytes(&resp.body)) {
-                    d if d.is_empty() => String::new(),
-                    d => format!(": {d}"),
-                }
-            )));
-        }
-        creation
-            .follow(&req, &resp)
-            .map_err(|e| End::Creation(clip(&self.redactor.text(&e), MESSAGE)))
+        Ok((req, resp))
     }
 
     /// Every secret `auth` holds now (a token it fetched), for what is printed
