@@ -296,6 +296,27 @@ fn both_checks(spec: &Spec, body: &Value) -> (Vec<[String; 3]>, Vec<[String; 3]>
     (generated, interpreted)
 }
 
+/// For each body, `check()` and the interpreter agree, and find nothing
+/// (`None`) or one finding of the rule at the pointer given.
+#[track_caller]
+fn assert_checks_agree(spec: &Spec, cases: &[(Value, Option<(&str, &str)>)]) {
+    for (body, expected) in cases {
+        let (generated, interpreted) = both_checks(spec, body);
+        assert_eq!(generated, interpreted, "{body}");
+        match expected {
+            None => assert!(generated.is_empty(), "{body}: {generated:?}"),
+            Some((rule, pointer)) => {
+                assert_eq!(generated.len(), 1, "{body}: {generated:?}");
+                assert_eq!(
+                    (generated[0][0].as_str(), generated[0][1].as_str()),
+                    (*rule, *pointer),
+                    "{body}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn check_counts_the_members_a_value_matches_as_the_interpreter_does() {
     let spec = spec();
@@ -328,20 +349,7 @@ fn check_counts_the_members_a_value_matches_as_the_interpreter_does() {
             Some(("schema.one-of", "/shade")),
         ),
     ];
-    for (body, expected) in cases {
-        let (generated, interpreted) = both_checks(&spec, &body);
-        assert_eq!(generated, interpreted, "{body}");
-        match expected {
-            None => assert!(generated.is_empty(), "{body}: {generated:?}"),
-            Some((rule, pointer)) => {
-                assert_eq!(generated.len(), 1, "{body}: {generated:?}");
-                assert_eq!(
-                    (generated[0][0].as_str(), generated[0][1].as_str()),
-                    (rule, pointer)
-                );
-            }
-        }
-    }
+    assert_checks_agree(&spec, &cases);
     // Inside arrays and maps too, at the item's pointer.
     let body = json!({"pet": pet, "byName": {"a/b": {"petType": "dog", "bark": true}}});
     let (generated, interpreted) = both_checks(&spec, &body);
@@ -385,19 +393,5 @@ fn check_judges_the_tag_and_the_member_it_names_as_the_interpreter_does() {
             Some(("schema.discriminator", "/pets/1/petType")),
         ),
     ];
-    for (body, expected) in cases {
-        let (generated, interpreted) = both_checks(&spec, &body);
-        assert_eq!(generated, interpreted, "{body}");
-        match expected {
-            None => assert!(generated.is_empty(), "{body}: {generated:?}"),
-            Some((rule, pointer)) => {
-                assert_eq!(generated.len(), 1, "{body}: {generated:?}");
-                assert_eq!(
-                    (generated[0][0].as_str(), generated[0][1].as_str()),
-                    (rule, pointer),
-                    "{body}"
-                );
-            }
-        }
-    }
+    assert_checks_agree(&spec, &cases);
 }

@@ -704,57 +704,51 @@ impl Differ<'_> {
     /// `writeOnly` takes the property out of responses, so a partner that reads
     /// it loses it (breaking), and one that stops being write-only may arrive.
     fn markings(&mut self, at: &str, a: &Field, b: &Field) {
-        match (a.deprecated, b.deprecated) {
-            (false, true) => self.push(
-                Class::NonBreaking,
-                Kind::FieldMarkingChanged,
-                at,
-                "deprecated",
+        // Per marking: its old and new value, and the class and words of its
+        // being set and of its being cleared.
+        let mut markings = vec![
+            (
+                a.deprecated,
+                b.deprecated,
+                (Class::NonBreaking, "deprecated"),
+                (Class::NonBreaking, "no longer deprecated"),
             ),
-            (true, false) => self.push(
-                Class::NonBreaking,
-                Kind::FieldMarkingChanged,
-                at,
-                "no longer deprecated",
-            ),
-            _ => {}
-        }
-        match (a.write_only, b.write_only) {
-            (false, true) => {
+            (
+                a.write_only,
+                b.write_only,
                 // A sender still sends it; a reader no longer gets it.
-                let class = self.by_direction(Class::Breaking, Class::NonBreaking);
-                self.push(
-                    class,
-                    Kind::FieldMarkingChanged,
-                    at,
+                (
+                    self.by_direction(Class::Breaking, Class::NonBreaking),
                     "made write-only: responses no longer carry it",
-                );
-            }
-            (true, false) => self.push(
-                Class::NonBreaking,
-                Kind::FieldMarkingChanged,
-                at,
-                "no longer write-only: responses may carry it",
+                ),
+                (
+                    Class::NonBreaking,
+                    "no longer write-only: responses may carry it",
+                ),
             ),
-            _ => {}
-        }
+        ];
         // `readOnly` says nothing to a reader: compared for senders only.
         if self.direction == Direction::Request {
-            match (a.read_only, b.read_only) {
-                (false, true) => self.push(
+            markings.push((
+                a.read_only,
+                b.read_only,
+                (
                     Class::Breaking,
-                    Kind::FieldMarkingChanged,
-                    at,
                     "made read-only: requests that send it no longer conform",
                 ),
-                (true, false) => self.push(
+                (
                     Class::NonBreaking,
-                    Kind::FieldMarkingChanged,
-                    at,
                     "no longer read-only: requests may send it",
                 ),
-                _ => {}
-            }
+            ));
+        }
+        for (old, new, set, cleared) in markings {
+            let (class, detail) = match (old, new) {
+                (false, true) => set,
+                (true, false) => cleared,
+                _ => continue,
+            };
+            self.push(class, Kind::FieldMarkingChanged, at, detail);
         }
     }
 

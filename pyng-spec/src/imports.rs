@@ -39,26 +39,6 @@ const KINDS: &[&str] = &[
     "callbacks",
 ];
 
-/// Maps whose keys are names chosen by the author, so a key there is never a
-/// keyword: a property called `example` is a schema, a response `default` is
-/// a response.
-const NAMED_MAPS: &[&str] = &[
-    "properties",
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-    "paths",
-    "content",
-    "encoding",
-    "variables",
-];
-
 /// Keywords whose values are data, where a `$ref` key is not a reference.
 const DATA_KEYWORDS: &[&str] = &["example", "default", "enum", "const"];
 
@@ -181,7 +161,7 @@ impl Importer<'_> {
     ) {
         match value {
             Value::Object(map) => {
-                let named = parent.is_some_and(|p| NAMED_MAPS.contains(&p));
+                let named = parent.is_some_and(|p| crate::lint::NAME_MAPS.contains(&p));
                 if let (false, Some(Value::String(reference))) = (named, map.get("$ref")) {
                     self.reference(reference, &push(at, "$ref"), here, in_main, found);
                 }

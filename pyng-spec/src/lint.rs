@@ -111,12 +111,15 @@ fn lowercase_ranges(raw: &Value, problems: &mut Vec<Problem>) {
     }
 }
 
-/// Keys whose children are names chosen by the author, not OpenAPI keywords.
-const NAME_MAPS: &[&str] = &[
+/// Keys whose children are names chosen by the author, not OpenAPI keywords:
+/// a property called `example` is a schema, a response `default` a response.
+pub(crate) const NAME_MAPS: &[&str] = &[
     "properties",
     "schemas",
     "responses",
     "examples",
+    "requestBodies",
+    "encoding",
     "securitySchemes",
     "parameters",
     "paths",
