@@ -335,13 +335,18 @@ impl Differ<'_> {
         let mut merged: Vec<Change> = Vec::new();
         for (direction, changes) in runs {
             for mut change in changes {
+                // A field added is one change, though each direction words
+                // its requiredness (OAS 3.0.3: `readOnly`, `writeOnly`).
                 let same = merged.iter_mut().find(|m| {
-                    m.kind == change.kind && m.at == change.at && m.detail == change.detail
+                    m.kind == change.kind
+                        && m.at == change.at
+                        && (m.detail == change.detail || m.kind == Kind::FieldAdded)
                 });
                 match (same, direction) {
                     (Some(m), _) => {
                         if change.class == Class::Breaking && m.class != Class::Breaking {
                             m.class = Class::Breaking;
+                            m.detail = change.detail;
                             m.detail.push_str(
                                 " (breaking for senders: the type is also in a request body)",
                             );
@@ -593,6 +598,7 @@ impl Differ<'_> {
         self.unique_items(at, a, b);
         self.listed_values(at, a, b);
         self.string_formats(at, a, b);
+        self.patterns(at, a, b);
         self.float_format(at, a, b);
         self.composition(at, a, b);
         let presence = |f: &Field| {
@@ -1026,6 +1032,26 @@ impl Differ<'_> {
         }
     }
 
+    /// `pattern`: one added admits fewer strings, one dropped more, and one
+    /// rewritten is taken as neither (whether two regular expressions accept
+    /// the same strings is not decided).
+    fn patterns(&mut self, at: &str, a: &Field, b: &Field) {
+        let (old, new) = (&a.constraints.pattern, &b.constraints.pattern);
+        let (effect, detail) = match (old, new) {
+            (None, Some(p)) => (Effect::Narrows, format!("pattern `{p}` added")),
+            (Some(p), None) => (
+                Effect::Widens,
+                format!("pattern `{p}` dropped: strings it ruled out may now arrive"),
+            ),
+            (Some(o), Some(n)) if o != n => (
+                Effect::Changes,
+                format!("pattern `{o}` -> `{n}`: strings the old one ruled out may now arrive"),
+            ),
+            _ => return,
+        };
+        self.values_changed(effect, at, detail);
+    }
+
     /// `format: float` of a response number bounds its magnitude; `double`,
     /// or no format, admits every number the parser reads.
     fn float_format(&mut self, at: &str, a: &Field, b: &Field) {
@@ -1312,17 +1338,7 @@ impl Differ<'_> {
                             ),
                         );
                     } else if let (Some(ta), Some(tb)) = (&ra.body, &rb.body) {
-                        // A body with constraints: classed as a property's.
-                        let constrained = |spec: &Spec, t: &Type| matches!(t, Type::Named(n) if spec.constrained(n).is_some());
-                        if constrained(self.old, ta) || constrained(self.new, tb) {
-                            let like =
-                                body_field(self.old, ta).or_else(|| body_field(self.new, tb));
-                            if let Some(like) = like {
-                                let fa = item_field(self.old, ta, &like);
-                                let fb = item_field(self.new, tb, &like);
-                                self.field(&format!("{at} body"), &fa, &fb);
-                            }
-                        }
+                        self.constrained_body(&format!("{at} body"), ta, tb);
                     }
                 }
             }
@@ -1415,7 +1431,7 @@ impl Differ<'_> {
                     link_at,
                     format!("leads to {} -> {}", la.operation_id, lb.operation_id),
                 ),
-                Some(lb) if lb.parameters != la.parameters => {
+                Some(lb) if sorted(&lb.parameters) != sorted(&la.parameters) => {
                     let show = |l: &Link| {
                         l.parameters
                             .iter()
@@ -1507,8 +1523,8 @@ impl Differ<'_> {
     }
 
     /// The request direction: what senders may send narrows (breaking) or
-    /// widens (non-breaking). The models a body names are compared with the
-    /// other models, in the response direction (they are shared).
+    /// widens (non-breaking). The types a body names are compared with the
+    /// other types, in each direction they travel ([`Self::in_directions`]).
     fn request_body(&mut self, a: &Operation, b: &Operation) {
         let at = format!("{} request body", a.id);
         let (ra, rb) = match (&a.request_body, &b.request_body) {
@@ -1572,6 +1588,9 @@ impl Differ<'_> {
                         sb.as_ref().map(show).unwrap_or("any".into())
                     ),
                 );
+            } else if let (Some(ta), Some(tb)) = (&ca.body, &cb.body) {
+                let body_at = format!("{at} `{}`", ca.media_type);
+                self.for_senders(|d| d.constrained_body(&body_at, ta, tb));
             }
         }
         for cb in rb
@@ -1586,6 +1605,29 @@ impl Differ<'_> {
                 format!("media type `{}` added", cb.media_type),
             );
         }
+    }
+
+    /// A body of the same shape whose type has constraints (an array's
+    /// items'): classed as a property's, in the current direction.
+    fn constrained_body(&mut self, at: &str, ta: &Type, tb: &Type) {
+        let constrained =
+            |spec: &Spec, t: &Type| matches!(t, Type::Named(n) if spec.constrained(n).is_some());
+        if !(constrained(self.old, ta) || constrained(self.new, tb)) {
+            return;
+        }
+        if let Some(like) = body_field(self.old, ta).or_else(|| body_field(self.new, tb)) {
+            let fa = item_field(self.old, ta, &like);
+            let fb = item_field(self.new, tb, &like);
+            self.field(at, &fa, &fb);
+        }
+    }
+
+    /// Runs `compare` classed for senders (a request body's or a
+    /// parameter's values), then goes back to the response direction.
+    fn for_senders(&mut self, compare: impl FnOnce(&mut Self)) {
+        self.direction = Direction::Request;
+        compare(self);
+        self.direction = Direction::Response;
     }
 
     /// `deprecated` on an operation or a parameter: documentation for a
@@ -1642,7 +1684,21 @@ impl Differ<'_> {
                 format!("serialisation {} -> {}", how(a.delimiter), how(b.delimiter)),
             );
         }
+        if a.ty == b.ty && a.location == b.location {
+            // The value's constraints (a pattern, bounds, an enum), for senders.
+            let fa = crate::validate::text_field(&a.ty, &a.constraints);
+            let fb = crate::validate::text_field(&b.ty, &b.constraints);
+            self.for_senders(|d| d.field(at, &fa, &fb));
+        }
     }
+}
+
+/// A link's parameters by name: their order in the spec says nothing.
+fn sorted(parameters: &[(String, crate::ir::LinkValue)]) -> Vec<(&String, String)> {
+    let mut by_name: Vec<(&String, String)> =
+        parameters.iter().map(|(n, v)| (n, v.to_string())).collect();
+    by_name.sort();
+    by_name
 }
 
 /// A `discriminator`'s changes: its values are read by partners as an enum's

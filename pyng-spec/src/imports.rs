@@ -73,14 +73,15 @@ struct Pending {
     name: String,
 }
 
-/// Where a file's problems as a whole go when it does not parse.
+/// The loader's parser: a file's text -> its document and source map, or its
+/// problems as a whole (it does not parse).
 pub(crate) type Parse<'a> =
     &'a dyn Fn(&str, &str) -> Result<(Value, SourceMap), crate::diag::Diagnostics>;
 
 /// Resolves the other-file references of `doc`, the document of `file`.
 pub(crate) fn import(file: &str, doc: Value, read: ReadFile<'_>, parse: Parse<'_>) -> Imported {
     let mut importer = Importer {
-        main: file.to_owned(),
+        main: normalise(file.split('/')),
         owners: BTreeMap::new(),
         files: Vec::new(),
         unreadable: BTreeMap::new(),
@@ -96,7 +97,7 @@ pub(crate) fn import(file: &str, doc: Value, read: ReadFile<'_>, parse: Parse<'_
             for name in members.as_object().into_iter().flat_map(Map::keys) {
                 importer
                     .owners
-                    .insert((kind.clone(), name.clone()), file.to_owned());
+                    .insert((kind.clone(), name.clone()), importer.main.clone());
             }
         }
     }
@@ -239,10 +240,6 @@ impl Importer<'_> {
             );
             return;
         };
-        if file == self.main && in_main {
-            // The spec's own file, spelt as a path: a local reference.
-            return;
-        }
         found.push(Pending {
             at: at.to_owned(),
             reference: reference.to_owned(),
@@ -266,6 +263,14 @@ impl Importer<'_> {
         if self.owners.get(&key) == Some(&pending.file) {
             return Some(None);
         }
+        if pending.file == self.main {
+            // The spec's own file, spelt as a path, and a component it lacks:
+            // the text loaded is the spec, so it is not read again.
+            let message = format!("`$ref` `{}`: the spec has no `{target}`", pending.reference);
+            self.problems
+                .push(Problem::new(&pending.at, RuleId::LintDanglingRef, message));
+            return None;
+        }
         let index = self.file(&pending.file, pending)?;
         let shared = &self.files[index];
         let Some(node) = shared.doc.pointer(&target).cloned() else {
@@ -275,11 +280,9 @@ impl Importer<'_> {
                 .and_then(Value::as_object);
             let help = names.and_then(|m| {
                 crate::suggest::closest(&pending.name, m.keys().map(String::as_str)).map(|t| {
-                    format!(
-                        "did you mean `{}#{}`?",
-                        pending.file,
-                        local(&pending.kind, t)
-                    )
+                    // The path as the reference spells it, so that it can be pasted.
+                    let written = pending.reference.split('#').next().unwrap_or_default();
+                    format!("did you mean `{written}#{}`?", local(&pending.kind, t))
                 })
             });
             let message = format!(
@@ -348,7 +351,8 @@ impl Importer<'_> {
         match (self.parse)(name, &text) {
             Ok((doc, source_map)) => Ok(SharedFile {
                 name: name.to_owned(),
-                text,
+                // Positions are those of the text without a byte order mark.
+                text: text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned(),
                 doc,
                 source_map,
             }),
@@ -369,10 +373,11 @@ fn is_data(key: &str, map: &Map<String, Value>) -> bool {
     // An Example Object's `value` (beside `summary`, `description`, `externalValue`).
     key == "value"
         && map.keys().all(|k| {
-            matches!(
-                k.as_str(),
-                "value" | "summary" | "description" | "externalValue"
-            )
+            k.starts_with("x-")
+                || matches!(
+                    k.as_str(),
+                    "value" | "summary" | "description" | "externalValue"
+                )
         })
 }
 

@@ -193,7 +193,7 @@ pub fn validate_texts_as(spec: &Spec, field: &TextField, texts: &[&str]) -> Vec<
     v.findings
 }
 
-fn text_field(ty: &Type, constraints: &Constraints) -> Field {
+pub(crate) fn text_field(ty: &Type, constraints: &Constraints) -> Field {
     Field {
         wire_name: String::new(),
         ty: ty.clone(),

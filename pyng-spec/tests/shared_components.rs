@@ -213,7 +213,7 @@ fn a_missing_component_names_the_closest_one() {
     );
     assert_eq!(
         d.help.as_deref(),
-        Some("did you mean `specs/common.yaml#/components/schemas/Line`?")
+        Some("did you mean `common.yaml#/components/schemas/Line`?")
     );
     assert_at(
         d,
@@ -336,4 +336,45 @@ fn a_discriminator_mapping_may_name_another_files_component() {
     let unknown = check(serde_json::json!({"orderId": "o", "pet": {"kind": "dog"}}));
     assert_eq!(unknown.len(), 1, "{unknown:?}");
     assert_eq!(unknown[0].rule.to_string(), "schema.discriminator");
+}
+
+#[test]
+fn the_spec_named_by_its_own_path_is_the_spec_however_it_is_spelt() {
+    // A reference back from the shared file, with the spec loaded as `./specs/shop.yaml`.
+    let spec = SPEC.replace(
+        "        orderId:\n          type: string\n        lines:",
+        "        orderId:\n          type: string\n        parent:\n          $ref: \"common.yaml#/components/schemas/Parent\"\n        lines:",
+    );
+    let common = format!(
+        "{COMMON}    Parent:\n      type: object\n      properties:\n        order:\n          $ref: \"shop.yaml#/components/schemas/Order\"\n"
+    );
+    let files: BTreeMap<&str, &str> = BTreeMap::from([("specs/common.yaml", common.as_str())]);
+    let read = |name: &str| {
+        files
+            .get(name)
+            .map(|t| (*t).to_owned())
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, name.to_owned()))
+    };
+    let loaded = load_with("./specs/shop.yaml", &spec, &read).unwrap_or_else(|d| panic!("{d}"));
+    assert!(loaded.spec.types.contains_key("Parent"));
+    assert_eq!(loaded.imports, ["specs/common.yaml"]);
+    // The spec referring to its own component by its own path: local.
+    let own = SPEC.replace(
+        "$ref: \"#/components/schemas/Order\"",
+        "$ref: \"shop.yaml#/components/schemas/Order\"",
+    );
+    let loaded = load_with("specs/shop.yaml", &own, &read).unwrap_or_else(|d| panic!("{d}"));
+    assert!(loaded.spec.types.contains_key("Order"));
+    // ... and to one it lacks: dangling, without reading the spec again.
+    let lacking = SPEC.replace(
+        "$ref: \"#/components/schemas/Order\"",
+        "$ref: \"shop.yaml#/components/schemas/Nope\"",
+    );
+    let d = load_with("specs/shop.yaml", &lacking, &read).unwrap_err().0;
+    assert!(
+        d.iter().any(|d| d.rule == "lint.dangling-ref"
+            && d.message
+                .contains("the spec has no `/components/schemas/Nope`")),
+        "{d:#?}"
+    );
 }

@@ -1408,3 +1408,66 @@ fn response_headers_are_compared_as_properties() {
     assert_eq!(added("true")[0].0, Class::Breaking);
     assert_eq!(added("false")[0].0, Class::NonBreaking);
 }
+
+#[test]
+fn review_cases_for_both_directions_links_and_parameters() {
+    // A required `readOnly` field added to a type in both directions: one
+    // change, breaking (for readers it is required).
+    let both = WITH_BODY.replacen(
+        "        \"201\": {description: Created}\n",
+        "        \"201\":\n          description: Created\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/NewThing\"}\n",
+        1,
+    );
+    let added = model_changes_in(
+        &both,
+        "      properties:\n        note: {type: string}",
+        "      required: [made]\n      properties:\n        note: {type: string}\n        made: {type: string, readOnly: true}",
+    );
+    let fields: Vec<_> = added.iter().filter(|c| c.1 == Kind::FieldAdded).collect();
+    assert_eq!(fields.len(), 1, "{added:#?}");
+    assert_eq!(fields[0].0, Class::Breaking);
+    // Reordering a link's parameters is no change.
+    let link = "              parameters:\n                id: \"$response.body#/id\"\n";
+    let two = OPERATIONS
+        .replacen(
+            link,
+            &format!("{link}                again: \"$response.body#/id\"\n"),
+            1,
+        )
+        .replacen(
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n",
+            "        - {name: id, in: path, required: true, schema: {type: string}}\n        - {name: again, in: query, schema: {type: string}}\n",
+            1,
+        );
+    let swapped = two.replacen(
+        "                id: \"$response.body#/id\"\n                again: \"$response.body#/id\"\n",
+        "                again: \"$response.body#/id\"\n                id: \"$response.body#/id\"\n",
+        1,
+    );
+    assert_ne!(two, swapped);
+    assert_eq!(diff(&load(&two), &load(&swapped)), []);
+    // A parameter's constraints are classed for senders: a pattern added breaks them.
+    let narrowed = changes_of_kind(
+        "        - {name: id, in: path, required: true, schema: {type: string}}",
+        "        - {name: id, in: path, required: true, schema: {type: string, pattern: \"^[a-z]+$\"}}",
+        Kind::FieldConstraintChanged,
+    );
+    assert_eq!(narrowed.len(), 1, "{narrowed:?}");
+    assert_eq!(narrowed[0].0, Class::Breaking);
+    assert_eq!(narrowed[0].1, "getThing parameter id");
+    // In a response, the same pattern added is not breaking; dropped, it is.
+    let pattern = "        id: {type: string}\n";
+    let with = OPERATIONS.replacen(
+        pattern,
+        "        id: {type: string, pattern: \"^[a-z]+$\"}\n",
+        1,
+    );
+    let added = diff(&load(OPERATIONS), &load(&with));
+    assert_eq!(added.len(), 1, "{added:#?}");
+    assert_eq!(
+        (added[0].class, added[0].kind),
+        (Class::NonBreaking, Kind::FieldConstraintChanged)
+    );
+    let dropped = diff(&load(&with), &load(OPERATIONS));
+    assert_eq!(dropped[0].class, Class::Breaking);
+}

@@ -244,7 +244,8 @@ impl<'s> Run<'_, 's> {
     /// The creation call that begins a flow, recorded and checked as the
     /// first exchange (so the engine joins it to the polls), and the polled
     /// target its link fills. Sent once, unless it is idempotent: a retry of
-    /// a creation without a key could create a second resource.
+    /// a creation without a key could create a second resource. (A 401 was
+    /// not processed: it is sent once more with a new token.)
     fn create(
         &mut self,
         creation: &Creation<'s>,
