@@ -206,38 +206,28 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
             (quote!(), serialize, deserialize)
         }
     };
-    let check = match &u.composition.discriminator {
-        None => {
-            let check_at = untagged_check(cx, keyword, members, &payloads);
-            quote! {
-                impl #ident {
-                    /// Checks the spec's per-value rules on this value: that it
-                    /// matches as many members as its composition asks.
-                    pub fn check(&self) -> Vec<Violation> {
-                        let mut out = Vec::new();
-                        self.check_at("", &mut out);
-                        out
-                    }
-
-                    #check_at
-                }
+    let (check_at, what) = match &u.composition.discriminator {
+        None => (
+            untagged_check(cx, keyword, members, &payloads),
+            " matches as many members as its composition asks.",
+        ),
+        Some(d) => (
+            tagged_check(cx, u, d, members, &payloads),
+            " names its member and matches it.",
+        ),
+    };
+    let what = format!(" that it{what}");
+    let check = quote! {
+        impl #ident {
+            /// Checks the spec's per-value rules on this value:
+            #[doc = #what]
+            pub fn check(&self) -> Vec<Violation> {
+                let mut out = Vec::new();
+                self.check_at("", &mut out);
+                out
             }
-        }
-        Some(d) => {
-            let check_at = tagged_check(cx, u, d, members, &payloads);
-            quote! {
-                impl #ident {
-                    /// Checks the spec's per-value rules on this value: that it
-                    /// names its member and matches it.
-                    pub fn check(&self) -> Vec<Violation> {
-                        let mut out = Vec::new();
-                        self.check_at("", &mut out);
-                        out
-                    }
 
-                    #check_at
-                }
-            }
+            #check_at
         }
     };
     quote! {
