@@ -327,6 +327,20 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a value of `ty` is an array or an object (through constrained
+    /// item types), not a scalar or a string enum.
+    fn is_compound(&self, ty: &Type) -> bool {
+        match ty {
+            Type::Array(_) => true,
+            Type::Named(n) => match self.types.get(n) {
+                Some(TypeDef::Model(_)) => true,
+                Some(TypeDef::Constrained(c)) => self.is_compound(&c.field.ty),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
     fn lower_anonymous(&mut self, name_hint: &str, schema: &oa::Schema, at: &str) -> Type {
         // Object schemas of fields and bodies are named by `lower_named`; only a
         // parameter's schema gets here.
@@ -803,6 +817,21 @@ impl<'a> Lowerer<'a> {
                 }
                 oa::ParameterSchemaOrContent::Content(_) => (Type::String, Constraints::default()),
             };
+            // An array's items are written as texts side by side; items that
+            // are arrays or objects have no such text in any style.
+            if let Type::Array(item) = &ty
+                && self.is_compound(item)
+            {
+                self.error(
+                    &push(&pat, "schema"),
+                    RuleId::LintUnsupported,
+                    format!(
+                        "parameter `{}` is an array of arrays or objects, which no OpenAPI 3.0.3 parameter style writes unambiguously",
+                        data.name
+                    ),
+                );
+                continue;
+            }
             let delimiter = match (query_style, &ty) {
                 (Some(style), Type::Array(_)) => query_delimiter(style, data.explode),
                 _ => None,

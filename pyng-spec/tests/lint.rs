@@ -821,3 +821,22 @@ fn a_path_level_parameter_is_placed_where_the_path_item_lists_it() {
         "          pattern: \"(\"",
     );
 }
+
+#[test]
+fn a_parameter_that_is_an_array_of_arrays_or_objects_is_refused() {
+    for items in [
+        "{type: array, items: {type: integer}}",
+        "{type: object, properties: {a: {type: string}}}",
+    ] {
+        let param = format!(
+            "      parameters:\n        - name: grid\n          in: query\n          schema: {{type: array, items: {items}}}\n"
+        );
+        expect(
+            "      parameters:\n",
+            &param,
+            "lint.unsupported",
+            "parameter `grid` is an array of arrays or objects",
+            "schema: {type: array",
+        );
+    }
+}
