@@ -71,8 +71,7 @@ pub fn load_str(file: &str, text: &str) -> Result<Loaded, Diagnostics> {
 pub fn load_with(file: &str, text: &str, read: ReadFile<'_>) -> Result<Loaded, Diagnostics> {
     let text = strip_bom(text);
     let (raw, mut source_map) = parse(file, text)?;
-    // `is_shared_components`, on the document already parsed.
-    if raw.get("openapi").is_none() && raw.get("components").is_some() {
+    if reads_as_shared(&raw) {
         return Err(Diagnostics(vec![Diagnostic::new(
             file,
             1,
@@ -169,10 +168,15 @@ pub fn load_with(file: &str, text: &str, read: ReadFile<'_>) -> Result<Loaded, D
 /// mapping with `components` and no `openapi` version, which specs use through
 /// `$ref`s to it. Such a file is read only through the specs that refer to it.
 pub fn is_shared_components(text: &str) -> bool {
-    let Ok(serde_yaml::Value::Mapping(map)) = serde_yaml::from_str(strip_bom(text)) else {
-        return false;
-    };
-    map.get("openapi").is_none() && map.get("components").is_some()
+    serde_yaml::from_str(strip_bom(text))
+        .ok()
+        .and_then(|yaml| yaml_to_json(yaml).ok())
+        .is_some_and(|doc| reads_as_shared(&doc))
+}
+
+/// [`is_shared_components`] of a parsed document.
+fn reads_as_shared(doc: &Value) -> bool {
+    doc.get("openapi").is_none() && doc.get("components").is_some()
 }
 
 /// A leading byte order mark is not content (editors hide it): the parser would
