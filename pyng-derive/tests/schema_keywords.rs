@@ -222,6 +222,55 @@ fn number_bounds_are_exact_in_check_as_in_the_interpreter() {
 }
 
 #[test]
+fn a_number_field_holds_the_decimal_the_validators_read() {
+    use keywords::Number;
+    let spec = spec();
+    // Beyond 2^53 an integer literal is exact in the model as in the
+    // validators (an f64 would hold 9007199254740992).
+    let body = json!({"code": "ab", "rank": 0, "huge": 9007199254740993u64});
+    let (back, _) = generated(&body).unwrap();
+    assert_eq!(back["huge"], json!(9007199254740993u64));
+    let code: Code = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(
+        code.huge.map(|n| n.to_string()),
+        Some("9007199254740993".to_owned())
+    );
+    assert_eq!(agree(&spec, &body), Ok(1), "below the minimum of 1e300");
+    // A non-integer is its double's shortest decimal: 19.99 is 19.99.
+    let code: Code =
+        serde_json::from_value(json!({"code": "ab", "rank": 0, "price": 19.99})).unwrap();
+    assert_eq!(code.price, Number::parse("19.99"));
+    assert_eq!(code.price.map(Number::to_f64), Some(19.99));
+    assert!(Number::parse("19.99") < Number::parse("19.990000000001"));
+    assert_eq!(Number::parse("1.0"), Some(Number::from(1i64)));
+    assert_eq!(Number::parse("1e2").and_then(Number::to_i64), Some(100));
+    // What serde_json could not write back is refused, never rounded.
+    assert_eq!(Number::parse("0.1000000000000000000001"), None);
+    assert_eq!(Number::parse("1e400"), None);
+    assert!("12 apples".parse::<Number>().is_err());
+    assert_eq!(Number::from_f64(f64::NAN), None);
+    // Every value round-trips through JSON unchanged.
+    for text in [
+        "0",
+        "-7",
+        "18446744073709551615",
+        "19.99",
+        "1e300",
+        "5e-324",
+        "0.1",
+    ] {
+        let n = Number::parse(text).unwrap();
+        let json = serde_json::to_string(&n).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Number>(&json).unwrap(),
+            n,
+            "{text} as {json}"
+        );
+    }
+    assert!(serde_json::from_str::<Number>("\"12\"").is_err());
+}
+
+#[test]
 fn non_string_enums_in_check_as_in_the_interpreter() {
     let spec = spec();
     let cases = [

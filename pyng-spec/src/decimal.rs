@@ -139,6 +139,23 @@ impl Decimal {
         Decimal::from_parts(value < 0, value.unsigned_abs(), 0)
     }
 
+    /// The value as an `i128` when it is an integer that fits one.
+    pub fn to_i128(self) -> Option<i128> {
+        if self.exponent < 0 {
+            return None;
+        }
+        let scale = 10u128.checked_pow(u32::try_from(self.exponent).ok()?)?;
+        let magnitude = i128::try_from(self.mantissa.checked_mul(scale)?).ok()?;
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
+
+    /// The nearest double (infinite beyond the doubles' range).
+    pub fn to_f64(self) -> f64 {
+        // The display is a valid float literal, which `str::parse` rounds
+        // correctly; it cannot fail, hence the unreachable fallback.
+        self.to_string().parse().unwrap_or(f64::NAN)
+    }
+
     /// Whether the value is below zero.
     pub fn is_negative(self) -> bool {
         self.negative

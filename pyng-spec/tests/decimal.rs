@@ -115,3 +115,23 @@ fn the_widest_mantissas_compare_without_overflow() {
         Ordering::Equal
     );
 }
+
+#[test]
+fn converts_to_integers_and_doubles() {
+    assert_eq!(d("12").to_i128(), Some(12));
+    assert_eq!(d("-1.2e1").to_i128(), Some(-12));
+    assert_eq!(d("1e20").to_i128(), Some(100_000_000_000_000_000_000));
+    assert_eq!(d("12.5").to_i128(), None);
+    assert_eq!(d("1e39").to_i128(), None, "beyond i128");
+    assert_eq!(
+        Decimal::from_parts(true, i128::MAX.unsigned_abs(), 0).to_i128(),
+        Some(-i128::MAX)
+    );
+    assert_eq!(Decimal::from_parts(false, u128::MAX, 0).to_i128(), None);
+    assert_eq!(d("19.99").to_f64(), 19.99);
+    assert_eq!(d("-5e-324").to_f64(), -5e-324);
+    assert_eq!(d("1e400").to_f64(), f64::INFINITY);
+    for value in [0.1, 0.30000000000000004, 1e300, 123456.789, f64::MAX] {
+        assert_eq!(Decimal::from_f64(value).unwrap().to_f64(), value);
+    }
+}

@@ -191,8 +191,8 @@ fn decimal_literal(d: Decimal) -> TokenStream {
     quote!(decimal::Decimal::from_parts(#negative, #mantissa, #exponent))
 }
 
-/// The exact bounds of a number field: the `f64` the model holds is read as
-/// its shortest decimal, as the validators read a non-integer number.
+/// The exact bounds of a number field, on the decimal its `Number` holds
+/// (the one the validators read).
 fn number_bounds(f: &Field, ptr: &str) -> Vec<TokenStream> {
     let c = &f.constraints;
     let mut checks = Vec::new();
@@ -231,9 +231,8 @@ fn number_bounds(f: &Field, ptr: &str) -> Vec<TokenStream> {
 }
 
 /// `schema.enum` of an integer, number or boolean field: the value the model
-/// holds against the listed values. A number compares as the parsed `f64`
-/// against each listed literal's `f64`, which is equality of their shortest
-/// decimals, as the validators compare them ([`crate::json_equality`]).
+/// holds against the listed values. A number compares exactly, as the
+/// validators compare them ([`crate::json_equality`]).
 fn listed(f: &Field, ptr: &str) -> Option<TokenStream> {
     let c = &f.constraints;
     if c.values.is_empty() {
@@ -249,8 +248,11 @@ fn listed(f: &Field, ptr: &str) -> Option<TokenStream> {
         Type::Number => c
             .values
             .iter()
-            .filter_map(serde_json::Value::as_f64)
-            .map(|v| quote!(#v))
+            .filter_map(|v| v.as_number().and_then(crate::validate::exact_number))
+            .map(|d| {
+                let d = decimal_literal(d);
+                quote!(Number(#d))
+            })
             .collect(),
         Type::Boolean => c
             .values
@@ -399,12 +401,13 @@ fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)
         Type::Number => {
             if c.format.as_deref() == Some("float") {
                 let push = violation(ptr, messages::FLOAT_RANGE, &[]);
-                checks.push(quote!(if value.abs() > f64::from(f32::MAX) { #push }));
+                checks.push(quote!(if value.to_f64().abs() > f64::from(f32::MAX) { #push }));
             }
             let exact = number_bounds(f, ptr);
             if !exact.is_empty() {
                 checks.push(quote! {
-                    if let Some(value) = decimal::Decimal::from_f64(value) {
+                    {
+                        let value: decimal::Decimal = value.0;
                         #(#exact)*
                     }
                 });

@@ -17,6 +17,8 @@ pub const SUPPORT_NAMES: &[&str] = &[
     "HeaderError",
     "Amount",
     "Overflow",
+    "Number",
+    "NumberError",
 ];
 
 pub(super) struct Context<'a> {
@@ -164,6 +166,38 @@ impl<'a> Context<'a> {
         self.enums().next().is_some()
     }
 
+    /// Whether any generated type, parameter or body holds a `type: number`
+    /// value, which the support type `Number` holds exactly.
+    pub(super) fn uses_number(&self) -> bool {
+        let composed = |f: &Field| {
+            f.constraints.composition.as_deref().is_some_and(|c| {
+                c.one_of
+                    .iter()
+                    .chain(&c.any_of)
+                    .chain(&c.not)
+                    .any(mentions_number)
+            })
+        };
+        let fields = self
+            .value_fields()
+            .any(|f| mentions_number(&f.ty) || composed(f));
+        let operations = self.spec.operations.iter().any(|op| {
+            op.params.iter().any(|p| mentions_number(&p.ty))
+                || op
+                    .responses
+                    .iter()
+                    .filter_map(|r| r.body.as_ref())
+                    .any(mentions_number)
+                || op
+                    .request_body
+                    .iter()
+                    .flat_map(|b| &b.contents)
+                    .filter_map(|c| c.body.as_ref())
+                    .any(mentions_number)
+        });
+        fields || operations
+    }
+
     pub(super) fn has_invariants(&self) -> bool {
         self.models().any(|m| !m.invariants.is_empty())
     }
@@ -270,7 +304,7 @@ impl<'a> Context<'a> {
         match ty {
             Type::String => quote!(String),
             Type::Integer => quote!(i64),
-            Type::Number => quote!(f64),
+            Type::Number => quote!(#prefix Number),
             Type::Boolean => quote!(bool),
             Type::Any => quote!(::serde_json::Value),
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
@@ -447,6 +481,15 @@ impl<'a> Context<'a> {
 }
 
 /// Whether a field is an `Option` in Rust: optional, or nullable.
+/// Whether `ty` is `type: number` or an array of them.
+fn mentions_number(ty: &Type) -> bool {
+    match ty {
+        Type::Number => true,
+        Type::Array(inner) => mentions_number(inner),
+        _ => false,
+    }
+}
+
 pub(super) fn is_option(field: &Field) -> bool {
     !field.required || field.nullable
 }

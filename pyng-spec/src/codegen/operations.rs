@@ -139,7 +139,7 @@ fn param_type(
         Type::String if by_ref => (quote!(&str), quote!(v)),
         Type::String => (quote!(String), quote!(v.as_str())),
         Type::Integer => (quote!(i64), quote!(&v.to_string())),
-        Type::Number => (quote!(f64), quote!(&v.to_string())),
+        Type::Number => (quote!(super::Number), quote!(&v.to_string())),
         Type::Boolean => (quote!(bool), quote!(&v.to_string())),
         Type::Named(n) if cx.spec.enum_def(n).is_some() => {
             let id = cx.type_ident(n);

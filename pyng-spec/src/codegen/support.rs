@@ -41,7 +41,11 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     let unique = cx.value_fields().any(|f| {
         f.constraints.unique_items || (f.ty == Type::Any && !f.constraints.values.is_empty())
     });
-    if unique || cx.value_fields().any(super::checks::has_number_bounds) {
+    let numbers = cx.uses_number();
+    if numbers {
+        out.extend(number());
+    }
+    if numbers || unique || cx.value_fields().any(super::checks::has_number_bounds) {
         out.extend(decimal());
     }
     if unique {
@@ -143,6 +147,138 @@ fn formats() -> TokenStream {
         #[allow(dead_code, unreachable_pub)]
         mod formats {
             #items
+        }
+    }
+}
+
+/// `Number`, the type of every `type: number` value: the exact decimal the
+/// validators read (`pyng_spec::validate`), so money never passes through
+/// `f64` arithmetic and `check()` compares what the validators compare.
+fn number() -> TokenStream {
+    quote! {
+        /// A JSON `number`, held exactly as the decimal the JSON parser reads: an
+        /// integer literal within 64 bits as itself, any other literal as the
+        /// shortest decimal of its nearest double (`19.99` is 1999 × 10⁻²).
+        /// Comparison is exact; only [`Number::to_f64`] leaves decimals.
+        ///
+        /// It holds only what it writes back unchanged without serde_json's
+        /// `arbitrary_precision`: [`Number::parse`] refuses other text.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct Number(decimal::Decimal);
+
+        impl Number {
+            /// A JSON number literal (`19.99`, `-1e3`); `None` for other text
+            /// and for a number that is neither a 64-bit integer nor the
+            /// shortest decimal of a double (`0.1000000000000000000001`).
+            pub fn parse(text: &str) -> Option<Number> {
+                Number::exact(decimal::Decimal::parse(text)?)
+            }
+
+            /// The number a finite double reads as; `None` for NaN and infinities.
+            pub fn from_f64(value: f64) -> Option<Number> {
+                decimal::Decimal::from_f64(value).map(Number)
+            }
+
+            /// The nearest double.
+            pub fn to_f64(self) -> f64 {
+                self.0.to_f64()
+            }
+
+            /// The value when it is an integer within `i64`.
+            pub fn to_i64(self) -> Option<i64> {
+                self.0.to_i128().and_then(|i| i64::try_from(i).ok())
+            }
+
+            fn exact(value: decimal::Decimal) -> Option<Number> {
+                let integer = value.to_i128().is_some_and(|i| {
+                    i64::try_from(i).is_ok() || u64::try_from(i).is_ok()
+                });
+                let double = decimal::Decimal::from_f64(value.to_f64()) == Some(value);
+                (integer || double).then_some(Number(value))
+            }
+        }
+
+        impl From<i64> for Number {
+            fn from(value: i64) -> Number {
+                Number(decimal::Decimal::from_i128(i128::from(value)))
+            }
+        }
+
+        impl From<u64> for Number {
+            fn from(value: u64) -> Number {
+                Number(decimal::Decimal::from_i128(i128::from(value)))
+            }
+        }
+
+        /// Plain digits, exactly: a 64-bit integer as itself, any other value
+        /// as its double prints (`19.99`, `100000000000000000000`), which is
+        /// how the validators' messages show a number.
+        impl ::std::fmt::Display for Number {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.0.to_i128() {
+                    Some(i) if i64::try_from(i).is_ok() || u64::try_from(i).is_ok() => {
+                        write!(f, "{i}")
+                    }
+                    _ => write!(f, "{}", self.to_f64()),
+                }
+            }
+        }
+
+        /// The text is not a number [`Number::parse`] accepts.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct NumberError(String);
+
+        impl ::std::fmt::Display for NumberError {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                write!(f, "`{}` is not a JSON number a 64-bit integer or a double holds exactly", self.0)
+            }
+        }
+
+        impl ::std::error::Error for NumberError {}
+
+        impl ::std::str::FromStr for Number {
+            type Err = NumberError;
+            fn from_str(text: &str) -> ::std::result::Result<Number, NumberError> {
+                Number::parse(text).ok_or_else(|| NumberError(text.to_owned()))
+            }
+        }
+
+        /// A 64-bit integer as an integer, any other value as its double
+        /// (which is exact: see [`Number`]).
+        impl ::serde::Serialize for Number {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                if let Some(i) = self.0.to_i128() {
+                    if let Ok(i) = i64::try_from(i) {
+                        return serializer.serialize_i64(i);
+                    }
+                    if let Ok(u) = u64::try_from(i) {
+                        return serializer.serialize_u64(u);
+                    }
+                }
+                serializer.serialize_f64(self.to_f64())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for Number {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Number, D::Error> {
+                struct Visitor;
+                impl ::serde::de::Visitor<'_> for Visitor {
+                    type Value = Number;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a number")
+                    }
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> ::std::result::Result<Number, E> {
+                        Ok(Number::from(value))
+                    }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> ::std::result::Result<Number, E> {
+                        Ok(Number::from(value))
+                    }
+                    fn visit_f64<E: ::serde::de::Error>(self, value: f64) -> ::std::result::Result<Number, E> {
+                        Number::from_f64(value).ok_or_else(|| E::custom("a number that is not finite"))
+                    }
+                }
+                deserializer.deserialize_any(Visitor)
+            }
         }
     }
 }
