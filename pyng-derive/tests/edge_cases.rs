@@ -33,6 +33,9 @@ fn interpreter(spec: &pyng_spec::ir::Spec, body: &Value) -> Vec<(String, String)
                 f.rule.starts_with("amount.")
                     || f.rule == "state.status-outcome"
                     || f.rule == "state.conditional-presence"
+                    // `fee`'s integer enum is `check()`'s (a string enum's
+                    // unknown value is kept by the model instead).
+                    || (f.rule == "schema.enum" && f.pointer == "/fee")
             })
             .map(|f| (f.rule, f.pointer))
             .collect();

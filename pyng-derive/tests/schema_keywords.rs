@@ -271,6 +271,52 @@ fn a_number_field_holds_the_decimal_the_validators_read() {
 }
 
 #[test]
+fn an_integer_enum_is_a_rust_enum_that_keeps_unlisted_values() {
+    use keywords::CodePriority;
+    let spec = spec();
+    // Named per value, a repeated value listed once, in spec order.
+    assert_eq!(
+        CodePriority::ALL,
+        [
+            CodePriority::ValueMinus1,
+            CodePriority::Value0,
+            CodePriority::Value5
+        ]
+    );
+    let code: Code =
+        serde_json::from_value(json!({"code": "ab", "rank": 0, "priority": -1})).unwrap();
+    assert_eq!(code.priority, Some(CodePriority::ValueMinus1));
+    assert_eq!(CodePriority::from(5), CodePriority::Value5);
+    assert_eq!(i64::from(CodePriority::Value5), 5);
+    // An unlisted value parses, round-trips and is `check()`'s schema.enum.
+    let body = json!({"code": "ab", "rank": 0, "priority": 7});
+    let (back, found) = generated(&body).unwrap();
+    assert_eq!(back["priority"], json!(7));
+    let priority = serde_json::from_value::<Code>(body.clone())
+        .unwrap()
+        .priority
+        .unwrap();
+    assert!(!priority.is_known());
+    assert_eq!(
+        (priority.value(), priority.to_string()),
+        (7, "7".to_owned())
+    );
+    assert_eq!(
+        found,
+        [(
+            "schema.enum".to_owned(),
+            "/priority".to_owned(),
+            "`7` is not one of `-1`, `0`, `5`, `5`".to_owned()
+        )]
+    );
+    assert_eq!(agree(&spec, &body), Ok(1));
+    // Not an integer: what an `i64` field refuses, the enum refuses.
+    assert!(
+        serde_json::from_value::<Code>(json!({"code": "ab", "rank": 0, "priority": "5"})).is_err()
+    );
+}
+
+#[test]
 fn non_string_enums_in_check_as_in_the_interpreter() {
     let spec = spec();
     let cases = [

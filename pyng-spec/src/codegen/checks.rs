@@ -459,7 +459,10 @@ fn value_checks(f: &Field, ptr: &str) -> Option<(TokenStream, TokenStream, bool)
                 checks.push(quote!(if i32::try_from(value).is_err() { #push }));
             }
             checks.extend(listed(f, ptr));
-            (quote!(value), quote!())
+            // An integer `enum` is its Rust enum; the rules read the integer.
+            let setup = super::integer_enums::is_integer_enum(f)
+                .then(|| quote!(let value: i64 = value.value();));
+            (quote!(value), quote!(#setup))
         }
     };
     let body = quote!(#setup #(#checks)*);

@@ -6,6 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::GenerateError;
+use super::integer_enums::IntegerEnumNames;
 use super::names::{self, Scope};
 use crate::ir::{Composition, EnumDef, Field, Model, Spec, Type, TypeDef};
 
@@ -19,6 +20,7 @@ pub const SUPPORT_NAMES: &[&str] = &[
     "Overflow",
     "Number",
     "NumberError",
+    "UnknownInteger",
 ];
 
 pub(super) struct Context<'a> {
@@ -37,6 +39,9 @@ pub(super) struct Context<'a> {
     /// Per composition pointer, the Rust enum generated for it
     /// ([`super::unions`]).
     unions: BTreeMap<String, UnionNames<'a>>,
+    /// Per integer `enum`'s pointer, the Rust enum generated for it
+    /// ([`super::integer_enums`]).
+    integer_enums: BTreeMap<String, IntegerEnumNames>,
 }
 
 /// The Rust names of the enum generated for a `oneOf`/`anyOf`.
@@ -110,8 +115,10 @@ impl<'a> Context<'a> {
             checked: BTreeSet::new(),
             boxed: BTreeSet::new(),
             unions: BTreeMap::new(),
+            integer_enums: BTreeMap::new(),
         };
         cx.unions = super::unions::names(&cx, &mut types);
+        cx.integer_enums = super::integer_enums::names(&cx, &mut types);
         cx.checked = cx.compute_checked();
         cx.boxed = cx.compute_boxed();
         Ok(cx)
@@ -329,13 +336,26 @@ impl<'a> Context<'a> {
     /// The Rust type of a value with `field`'s schema: the enum generated
     /// for its `oneOf`/`anyOf`, else its type's.
     pub(super) fn value_type_in(&self, field: &Field, prefix: &TokenStream) -> TokenStream {
-        match self.union_of(field) {
-            Some(u) => {
-                let id = names::ident(&u.name);
-                quote!(#prefix #id)
-            }
-            None => self.rust_type_in(&field.ty, prefix),
+        if let Some(u) = self.union_of(field) {
+            let id = names::ident(&u.name);
+            return quote!(#prefix #id);
         }
+        if let Some(e) = self.integer_enum_of(field) {
+            let id = names::ident(&e.name);
+            return quote!(#prefix #id);
+        }
+        self.rust_type_in(&field.ty, prefix)
+    }
+
+    /// The enum generated for `field`'s integer `enum`.
+    pub(super) fn integer_enum_of(&self, field: &Field) -> Option<&IntegerEnumNames> {
+        super::integer_enums::is_integer_enum(field)
+            .then(|| self.integer_enums.get(&field.pointer))
+            .flatten()
+    }
+
+    pub(super) fn integer_enums(&self) -> impl Iterator<Item = &IntegerEnumNames> {
+        self.integer_enums.values()
     }
 
     /// The enum generated for the `oneOf`/`anyOf` of `field`, if any.

@@ -218,11 +218,12 @@ impl Compiler<'_, '_> {
         segments: &[Segment],
         m: &Model,
         inst: &TokenStream,
-    ) -> Result<(TokenStream, bool, Type, String), GenerateError> {
+    ) -> Result<(TokenStream, bool, Type, String, bool), GenerateError> {
         let mut access = inst.clone();
         let mut optional = false;
         let mut model = m;
         let mut ty = None;
+        let mut integer_enum = false;
         let mut suffix = String::new();
         for (i, seg) in segments.iter().enumerate() {
             let Segment::Field(name) = seg else {
@@ -255,9 +256,10 @@ impl Compiler<'_, '_> {
             suffix.push('/');
             suffix.push_str(&crate::pointer::escape(name));
             ty = Some(f.ty.clone());
+            integer_enum = super::integer_enums::is_integer_enum(f);
         }
         let ty = ty.ok_or_else(|| self.unsupported("an empty path".to_owned()))?;
-        Ok((access, optional, ty, suffix))
+        Ok((access, optional, ty, suffix, integer_enum))
     }
 
     fn field(
@@ -267,15 +269,22 @@ impl Compiler<'_, '_> {
         inst: &TokenStream,
         base: &Ident,
     ) -> Result<TokenStream, GenerateError> {
-        let (access, optional, ty, suffix) = self.walk_fields(&path.segments, m, inst)?;
+        let (access, optional, ty, suffix, integer_enum) =
+            self.walk_fields(&path.segments, m, inst)?;
         if ty != Type::Integer {
             return Err(self.unsupported(format!("`{path}` is not an integer field")));
         }
         let ptr = format!("{{{base}}}{}", fmt_lit(&suffix));
-        Ok(if optional {
-            quote!(#access.map(|v| Amount::read(*v, format!(#ptr), operands)))
+        // An integer `enum` field is its Rust enum: read its integer.
+        let (value, present) = if integer_enum {
+            (quote!(#access.value()), quote!(v.value()))
         } else {
-            quote!(Some(Amount::read(#access, format!(#ptr), operands)))
+            (quote!(#access), quote!(*v))
+        };
+        Ok(if optional {
+            quote!(#access.map(|v| Amount::read(#present, format!(#ptr), operands)))
+        } else {
+            quote!(Some(Amount::read(#value, format!(#ptr), operands)))
         })
     }
 
@@ -290,7 +299,7 @@ impl Compiler<'_, '_> {
         let Some(first_each) = over.segments.iter().position(|s| *s == Segment::Each) else {
             return Err(self.unsupported(format!("`sum({over})` has no `[*]`")));
         };
-        let (access, optional, ty, suffix) =
+        let (access, optional, ty, suffix, _) =
             self.walk_fields(&over.segments[..first_each], m, inst)?;
         let array = self.fresh("array");
         let array_at = self.fresh("p");

@@ -8,13 +8,14 @@
 //! the macro needs nothing else (each module carries its own small helpers).
 //!
 //! Layout of a generated module: one struct per object schema (with `check()`),
-//! one enum per string enum, one sub-module per operation, then the support items
+//! one enum per string enum and per integer enum, one sub-module per operation, then the support items
 //! (`Violation`, `UnknownValue`, `ResponseError`, helpers) the rest needs.
 
 mod checks;
 mod context;
 mod docs;
 mod enums;
+mod integer_enums;
 mod invariants;
 mod models;
 mod names;
@@ -75,6 +76,9 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, GenerateError> {
     }
     for u in cx.unions() {
         items.extend(unions::union_def(&cx, u));
+    }
+    for e in cx.integer_enums() {
+        items.extend(integer_enums::integer_enum_def(e));
     }
     for op in &spec.operations {
         items.extend(operations::operation(&cx, op)?);

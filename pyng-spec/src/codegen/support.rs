@@ -22,6 +22,9 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.has_enums() {
         out.extend(unknown_value());
     }
+    if cx.integer_enums().next().is_some() {
+        out.extend(super::integer_enums::unknown_integer());
+    }
     if !cx.spec.operations.is_empty() {
         out.extend(response_error());
     }
