@@ -53,6 +53,7 @@ fn uses(spec: &Spec, rule: &str) -> bool {
         "schema.discriminator" => {
             fields.any(|f| composition(f).is_some_and(|c| c.discriminator.is_some()))
         }
+        "schema.not" => fields.any(|f| composition(f).is_some_and(|c| c.not.is_some())),
         _ => true,
     }
 }

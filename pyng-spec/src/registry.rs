@@ -205,7 +205,7 @@ registry! {
     SchemaDiscriminator = "schema.discriminator", Error, GENERATED,
         "An object under a `discriminator` has its property, the property names one of the members (by `mapping` or component name), and the object matches that member.",
         "schema `discriminator`";
-    SchemaNot = "schema.not", Error, VALUE,
+    SchemaNot = "schema.not", Error, GENERATED,
         "A value does not match its `not` schema.",
         "schema `not`";
     SchemaPattern = "schema.pattern", Error, VALUE,

@@ -47,6 +47,7 @@ pub(super) fn check_impl(cx: &Context, m: &Model) -> Result<TokenStream, Generat
                 match (rule, &f.presence) {
                     (FieldRule::Value, _) => {
                         stmts.extend(value_rules(cx, m, f, index));
+                        stmts.extend(composed_rules(cx, m, f, index));
                         if cx.field_is_checked(f) {
                             stmts.push(field_check(cx, m, f, index));
                         }
@@ -329,6 +330,20 @@ fn value_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<Token
     })
 }
 
+/// The composition keywords of field `index` that `check()` judges beside
+/// its type ([`super::composed`]), when it has a value.
+fn composed_rules(cx: &Context, m: &Model, f: &Field, index: usize) -> Option<TokenStream> {
+    let id = cx.field_ident(m, index);
+    let ptr = ptr_fmt("at", &f.wire_name);
+    let checks = super::composed::checks(cx, f, &quote!(v), &ptr)?;
+    Some(if is_option(f) {
+        let target = ref_target(f, quote!(self.#id));
+        quote!(if let Some(v) = #target { #checks })
+    } else {
+        quote!({ let v = &self.#id; #checks })
+    })
+}
+
 /// The checks of [`value_rules`] on the value of a field with `f`'s schema,
 /// reported at the pointer the `format!` string `ptr` makes: the binding they
 /// read (`v`, a reference, or `value`, a copy), the checks, and whether the
@@ -542,17 +557,18 @@ fn map_values(cx: &Context, m: &Model) -> Option<TokenStream> {
             quote!({ let #binding = *v; #body })
         }
     });
+    let composed = super::composed::checks(cx, values, &quote!(v), "{p}");
     let inner = cx
         .field_is_checked(values)
         .then(|| child(cx, &values.ty, &quote!(v), &quote!(&p), 0));
-    if own.is_none() && inner.is_none() {
+    if own.is_none() && composed.is_none() && inner.is_none() {
         return None;
     }
     let id = cx.map_ident(m);
     let body = if values.nullable {
-        quote!(if let Some(v) = v { #own #inner })
+        quote!(if let Some(v) = v { #own #composed #inner })
     } else {
-        quote!(#own #inner)
+        quote!(#own #composed #inner)
     };
     Some(quote! {
         for (key, v) in &self.#id {
@@ -612,13 +628,14 @@ fn child(cx: &Context, ty: &Type, v: &TokenStream, p: &TokenStream, depth: usize
                     quote!({ let #binding = *#x; #body })
                 }
             });
+            let composed = super::composed::checks(cx, &c.field, &quote!(#x), &ptr);
             let inner = cx
                 .field_is_checked(&c.field)
                 .then(|| child(cx, &c.field.ty, &quote!(#x), p, depth + 1));
             if c.field.nullable {
-                quote!(if let Some(#x) = #v { #own #inner })
+                quote!(if let Some(#x) = #v { #own #composed #inner })
             } else {
-                quote!({ let #x = #v; #own #inner })
+                quote!({ let #x = #v; #own #composed #inner })
             }
         }
         Type::Array(inner) => {

@@ -282,6 +282,12 @@ impl<'a> Context<'a> {
         self.has_checked_union(field) || self.type_is_checked(&field.ty)
     }
 
+    /// Whether `field`'s own value has rules `check()` evaluates: its value
+    /// rules, or composition keywords judged beside its type.
+    pub(super) fn has_own_rules(&self, field: &Field) -> bool {
+        super::checks::has_value_rules(field) || super::composed::rules(self, field).is_some()
+    }
+
     /// Whether `field` is an enum generated for a `oneOf`/`anyOf` (whose
     /// `check()` judges the members, [`super::unions`]).
     fn has_checked_union(&self, field: &Field) -> bool {
@@ -292,7 +298,7 @@ impl<'a> Context<'a> {
     pub(super) fn type_is_checked(&self, ty: &Type) -> bool {
         match ty {
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
-                super::checks::has_value_rules(&c.field) || self.field_is_checked(&c.field)
+                self.has_own_rules(&c.field) || self.field_is_checked(&c.field)
             }
             Type::Named(n) => self.is_checked(n),
             Type::Array(inner) => self.type_is_checked(inner),
@@ -397,9 +403,9 @@ impl<'a> Context<'a> {
                 !m.invariants.is_empty()
                     || m.outcome.is_some()
                     || m.fields.iter().any(|f| f.presence.is_some())
-                    || m.fields.iter().any(super::checks::has_value_rules)
+                    || m.fields.iter().any(|f| self.has_own_rules(f))
                     || m.fields.iter().any(|f| f.deprecated || f.write_only)
-                    || m.map_values().is_some_and(super::checks::has_value_rules)
+                    || m.map_values().is_some_and(|f| self.has_own_rules(f))
                     || m.fields
                         .iter()
                         .chain(m.map_values())
@@ -430,7 +436,7 @@ impl<'a> Context<'a> {
     fn contains_checked(&self, ty: &Type, checked: &BTreeSet<String>) -> bool {
         match ty {
             Type::Named(n) if let Some(c) = self.spec.constrained(n) => {
-                super::checks::has_value_rules(&c.field)
+                self.has_own_rules(&c.field)
                     || self.has_checked_union(&c.field)
                     || self.contains_checked(&c.field.ty, checked)
             }

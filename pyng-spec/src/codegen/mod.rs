@@ -12,6 +12,7 @@
 //! (`Violation`, `UnknownValue`, `ResponseError`, helpers) the rest needs.
 
 mod checks;
+mod composed;
 mod context;
 mod docs;
 mod enums;

@@ -60,7 +60,10 @@ pub(super) fn support(cx: &Context) -> TokenStream {
     if cx.value_fields().any(super::context::is_double_option) {
         out.extend(null_or_value());
     }
-    if cx.unions().any(|u| u.composition.discriminator.is_none()) {
+    let counted = cx
+        .value_fields()
+        .any(|f| super::composed::rules(cx, f).is_some());
+    if counted || cx.unions().any(|u| u.composition.discriminator.is_none()) {
         out.extend(super::unions::warning_rules());
     }
     out

@@ -260,7 +260,11 @@ pub(super) fn union_def(cx: &Context, u: &UnionNames) -> TokenStream {
 /// matches, counted as the validators count them: a member matches when the
 /// value deserializes as it and its `check()` finds no error; a string
 /// enum's member, when the value is one it documents.
-fn matched_members(cx: &Context, members: &[Type], payloads: &[TokenStream]) -> TokenStream {
+pub(super) fn matched_members(
+    cx: &Context,
+    members: &[Type],
+    payloads: &[TokenStream],
+) -> TokenStream {
     let tries = members.iter().zip(payloads).map(|(m, payload)| {
         let read = quote!(::serde_json::from_value::<#payload>(value.clone()));
         match m {
@@ -287,7 +291,7 @@ fn matched_members(cx: &Context, members: &[Type], payloads: &[TokenStream]) -> 
 
 /// The push of `schema.one-of` unless `matched` is 1 (`oneOf`), or of
 /// `schema.any-of` when it is 0 (`anyOf`).
-fn count_report(keyword: &str, count: usize) -> TokenStream {
+pub(super) fn count_report(keyword: &str, count: usize) -> TokenStream {
     let count = count.to_string();
     if keyword == "oneOf" {
         let push = super::checks::violation("{at}", messages::ONE_OF, &[("count", &count)]);
@@ -428,7 +432,7 @@ fn tagged_check(
 
 /// The Rust type a member's variant holds: boxed when it is itself a
 /// composition's enum (two such enums could hold each other in place).
-fn payload(cx: &Context, member: &Type) -> TokenStream {
+pub(super) fn payload(cx: &Context, member: &Type) -> TokenStream {
     let ty = cx.rust_type(member);
     let nested = matches!(member, Type::Named(n)
         if cx.spec.constrained(n).is_some_and(|c| cx.union_of(&c.field).is_some()));
@@ -474,12 +478,7 @@ fn union_doc(u: &UnionNames, keyword: &str, count: usize) -> Doc {
             ));
         }
     }
-    if u.composition.not.is_some() {
-        doc.markdown(format!(
-            "Its `not` (rule `{}`) is checked by `pyng_spec::validate` only.",
-            RuleId::SchemaNot
-        ));
-    }
+
     doc
 }
 
