@@ -453,20 +453,24 @@ fn status_enum<'a>(
     found
 }
 
-/// A property's `default` passes the property's own schema.
+/// A property's `default` passes the property's own schema; one it takes
+/// from the component it references is reported where the component has it.
 fn defaults(spec: &Spec, m: &Model, raw: &Value, problems: &mut Vec<Problem>) {
     for f in &m.fields {
         let Some(schema) = raw.pointer(&f.pointer) else {
             continue;
         };
-        // Beside a `$ref` it is ignored (`lint.ref-siblings`).
-        if schema.get("$ref").is_some() {
-            continue;
-        }
-        let Some(default) = schema.get("default") else {
+        let Some(default) = &f.default else {
             continue;
         };
-        let at = push(&f.pointer, "default");
+        let at = match schema.get("default") {
+            // Beside a `$ref` it is ignored (`lint.ref-siblings`).
+            Some(_) if schema.get("$ref").is_none() => push(&f.pointer, "default"),
+            _ => match inherited_default_at(schema, raw) {
+                Some(at) => at,
+                None => continue,
+            },
+        };
         for finding in validate::validate_field(spec, f, default) {
             if finding.severity == Severity::Error {
                 problems.push(Problem::new(
@@ -478,6 +482,27 @@ fn defaults(spec: &Spec, m: &Model, raw: &Value, problems: &mut Vec<Problem>) {
                     ),
                 ));
             }
+        }
+    }
+}
+
+/// Where the `default` a property schema `schema` takes from the component it
+/// references is written: the first schema along its references that has one.
+fn inherited_default_at(schema: &Value, raw: &Value) -> Option<String> {
+    let mut schema = schema;
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let reference = schema
+            .get("$ref")
+            .or_else(|| schema.pointer("/allOf/0/$ref"))
+            .and_then(Value::as_str)?;
+        let pointer = reference.strip_prefix('#')?;
+        if !seen.insert(pointer) {
+            return None;
+        }
+        schema = raw.pointer(pointer)?;
+        if schema.get("default").is_some() && schema.get("$ref").is_none() {
+            return Some(push(pointer, "default"));
         }
     }
 }

@@ -493,6 +493,7 @@ impl<'a> Lowerer<'a> {
             // and `nullable` stand), so the component's constraints are its own.
             field.constraints = found.constraints;
             field.nullable |= found.nullable;
+            found.annotations.apply(&mut field);
         }
         field
     }

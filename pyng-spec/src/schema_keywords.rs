@@ -90,6 +90,9 @@ pub enum Where {
     Value,
     /// As [`Where::Value`], or a parameter's `schema`.
     ValueOrParameter,
+    /// An inline schema under `properties`, or a schema of
+    /// `components/schemas` (read where a property references it).
+    PropertyOrComponent,
 }
 
 impl Where {
@@ -111,6 +114,7 @@ impl Where {
             Where::PropertyOrParameter => property || parameter,
             Where::Value => value,
             Where::ValueOrParameter => value || parameter,
+            Where::PropertyOrComponent => property || component,
         }
     }
 
@@ -126,6 +130,9 @@ impl Where {
             }
             Where::ValueOrParameter => {
                 "an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's schema"
+            }
+            Where::PropertyOrComponent => {
+                "an inline property schema, or a component schema a property references"
             }
         }
     }
@@ -387,7 +394,7 @@ pub const KEYWORDS: &[Keyword] = &[
         "default",
         &[RuleId::LintDefaultViolation],
         &[],
-        Where::Property,
+        Where::PropertyOrComponent,
         "documentation, itself checked against its schema (a warning: values are checked, a default is never filled in)",
     ),
     Keyword {
@@ -413,7 +420,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaReadOnly, RuleId::LintReadAndWriteOnly],
         },
         applies_to: &[],
-        checked_in: Where::Property,
+        checked_in: Where::PropertyOrComponent,
         inert: Some(false),
         note: "a request body does not carry the property (and `required` does not apply to it there); not beside `writeOnly: true`",
     },
@@ -423,7 +430,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaWriteOnly],
         },
         applies_to: &[],
-        checked_in: Where::Property,
+        checked_in: Where::PropertyOrComponent,
         inert: Some(false),
         note: "a response does not carry the property (and `required` does not apply to it)",
     },
@@ -436,7 +443,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaDeprecated],
         },
         applies_to: &[],
-        checked_in: Where::Property,
+        checked_in: Where::PropertyOrComponent,
         inert: Some(false),
         note: "a warning when the property has a value",
     },

@@ -31,6 +31,65 @@ pub(crate) struct Inherited {
     pub nullable: bool,
     /// Pointer to the schema the chain ends at.
     pub pointer: String,
+    /// `deprecated`, `readOnly`, `writeOnly` and `default` of the chain's
+    /// schemas: a property that references the component has them.
+    pub annotations: Annotations,
+}
+
+/// The annotations of a component schema that a property referencing it
+/// takes as its own (OAS 3.0.3: the referenced schema is the property's).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Annotations {
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// The first `default` along the chain (an alias's before its target's).
+    pub default: Option<serde_json::Value>,
+}
+
+impl Annotations {
+    /// Adds those of schema data `d`, one step further along the chain.
+    fn add(&mut self, d: &oa::SchemaData) {
+        self.deprecated |= d.deprecated;
+        self.read_only |= d.read_only;
+        self.write_only |= d.write_only;
+        if self.default.is_none() {
+            self.default = d.default.clone();
+        }
+    }
+
+    /// The keywords set, for messages.
+    fn keywords(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (present, name) in [
+            (self.deprecated, "deprecated"),
+            (self.read_only, "readOnly"),
+            (self.write_only, "writeOnly"),
+            (self.default.is_some(), "default"),
+        ] {
+            if present {
+                out.push(name);
+            }
+        }
+        out
+    }
+
+    /// Applies them to `field`, a property that references the component:
+    /// its own `default` stands before the component's.
+    pub(crate) fn apply(&self, field: &mut crate::ir::Field) {
+        field.deprecated |= self.deprecated;
+        if self.write_only && !field.write_only {
+            field.write_only = true;
+            field.required = false;
+        }
+        if self.read_only && !field.read_only {
+            field.read_only = true;
+            field.request_required = false;
+        }
+        if field.default.is_none() {
+            field.default = self.default.clone();
+        }
+    }
 }
 
 impl Inherited {
@@ -58,6 +117,7 @@ impl Inherited {
         add(c.unique_items, "uniqueItems");
         add(!c.values.is_empty(), "enum");
         add(self.nullable, "nullable");
+        out.extend(self.annotations.keywords());
         out
     }
 
@@ -105,7 +165,7 @@ impl<'a> Lowerer<'a> {
         if self.in_parameter {
             return item;
         }
-        self.constrained(&format!("{hint}Item"), item, schema, at)
+        self.constrained(&format!("{hint}Item"), item, schema, at, "an array's items")
     }
 
     /// The type of a `oneOf`/`anyOf`/`not` member lowered to `member`, as
@@ -117,7 +177,7 @@ impl<'a> Lowerer<'a> {
         schema: &oa::ReferenceOr<Box<oa::Schema>>,
         at: &str,
     ) -> Type {
-        self.constrained(hint, member, schema, at)
+        self.constrained(hint, member, schema, at, "a composition's member")
     }
 
     /// The type of a response body (`schema`, at `at`) lowered to `body`:
@@ -129,18 +189,20 @@ impl<'a> Lowerer<'a> {
         schema: &oa::ReferenceOr<S>,
         at: &str,
     ) -> Type {
-        self.constrained(&format!("{hint}Body"), body, schema, at)
+        self.constrained(&format!("{hint}Body"), body, schema, at, "a response body")
     }
 
     /// `ty`, or a [`Constrained`] type named `wanted` (or `wanted2` ... when
     /// taken) around it when `schema` (or the component it references) has
-    /// value constraints or `nullable`.
+    /// value constraints or `nullable`; `place` names the position for the
+    /// refusal of a component's annotations, which only a property takes.
     fn constrained<S: std::borrow::Borrow<oa::Schema>>(
         &mut self,
         wanted: &str,
         item: Type,
         schema: &oa::ReferenceOr<S>,
         at: &str,
+        place: &str,
     ) -> Type {
         let mut field = match schema {
             oa::ReferenceOr::Reference { .. } => self.lower_field("", item, None, true, at),
@@ -160,6 +222,11 @@ impl<'a> Lowerer<'a> {
             oa::ReferenceOr::Item(s) => single_ref(s.borrow()),
         };
         if let Some(found) = reference.and_then(|r| self.inherited(r)) {
+            let refs_at = match schema {
+                oa::ReferenceOr::Reference { .. } => push(at, "$ref"),
+                oa::ReferenceOr::Item(_) => push(&push(at, "allOf"), "0"),
+            };
+            self.refuse_annotations(&found, &refs_at, place);
             field.constraints = found.constraints;
             field.nullable |= found.nullable;
         }
@@ -197,6 +264,7 @@ impl<'a> Lowerer<'a> {
         let doc: &'a oa::OpenAPI = self.doc;
         let schemas = &doc.components.as_ref()?.schemas;
         let mut nullable = false;
+        let mut annotations = Annotations::default();
         let mut seen = BTreeSet::new();
         let mut reference = reference;
         loop {
@@ -209,12 +277,14 @@ impl<'a> Lowerer<'a> {
                 oa::ReferenceOr::Reference { reference: next } => reference = next,
                 oa::ReferenceOr::Item(s) => {
                     nullable |= s.schema_data.nullable;
+                    annotations.add(&s.schema_data);
                     if let Some(next) = single_ref(s) {
                         reference = next;
                         continue;
                     }
                     let mut found = self.component_constraints(key, s);
                     found.nullable |= nullable;
+                    found.annotations = annotations;
                     return Some(found);
                 }
             }
@@ -233,13 +303,40 @@ impl<'a> Lowerer<'a> {
         } else {
             self.constraints(schema, &at)
         };
+        let mut annotations = Annotations::default();
+        annotations.add(&schema.schema_data);
         let found = Inherited {
             constraints,
             nullable: schema.schema_data.nullable,
             pointer: at,
+            annotations,
         };
         self.inherited.insert(name.to_owned(), found.clone());
         found
+    }
+
+    /// The annotations a property alone takes from a component, refused at
+    /// `at` (the `$ref`) where the reference is not a property's.
+    fn refuse_annotations(&mut self, found: &Inherited, at: &str, place: &str) {
+        let keywords = found.annotations.keywords();
+        if keywords.is_empty() {
+            return;
+        }
+        let target = found.pointer.trim_start_matches("/components/schemas/");
+        let listed: Vec<String> = keywords.iter().map(|k| format!("`{k}`")).collect();
+        self.problems.push(
+            Problem::new(
+                at.to_owned(),
+                RuleId::LintUnsupported,
+                format!(
+                    "`{target}` has {}, which the kit reads where a property references it; here ({place}) it would be read and not checked",
+                    listed.join(", ")
+                ),
+            )
+            .with_help(Some(
+                "reference it from a property, or move the keyword to the property that uses it (specs/README.md § Supported OpenAPI 3.0.3)".into(),
+            )),
+        );
     }
 
     /// A reference at `at` (the schema holding the `$ref`, or the `allOf`
