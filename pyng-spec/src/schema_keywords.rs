@@ -76,8 +76,8 @@ pub enum Support {
 pub enum Where {
     /// Every schema.
     Anywhere,
-    /// Every schema but a parameter's (the request check reads a parameter's
-    /// `pattern` and `enum` only).
+    /// Every schema but a parameter's (a parameter's value, a text, has no
+    /// properties to count).
     Body,
     /// An inline schema under `properties`.
     Property,
@@ -88,7 +88,8 @@ pub enum Where {
     /// `components/schemas` (checked where a property, items or a response
     /// body reference it).
     Value,
-    /// As [`Where::Value`], or a parameter's `schema`.
+    /// As [`Where::Value`], or a parameter's or a header's `schema` (not
+    /// its array's items, where the IR keeps no constraints).
     ValueOrParameter,
     /// An inline schema under `properties`, or a schema of
     /// `components/schemas` (read where a property references it).
@@ -105,15 +106,17 @@ impl Where {
             component,
             items,
             response_body,
+            parameter_items,
         } = at;
         let value = property || component || items || response_body;
+        let parameter_root = parameter && !parameter_items;
         match self {
             Where::Anywhere => true,
             Where::Body => !parameter,
             Where::Property => property,
-            Where::PropertyOrParameter => property || parameter,
+            Where::PropertyOrParameter => property || parameter_root,
             Where::Value => value,
-            Where::ValueOrParameter => value || parameter,
+            Where::ValueOrParameter => value || parameter_root,
             Where::PropertyOrComponent => property || component,
         }
     }
@@ -124,12 +127,14 @@ impl Where {
             Where::Anywhere => "every schema",
             Where::Body => "every schema but a parameter's",
             Where::Property => "an inline property schema",
-            Where::PropertyOrParameter => "an inline property schema or a parameter's schema",
+            Where::PropertyOrParameter => {
+                "an inline property schema or a parameter's or a header's schema (not its array's items)"
+            }
             Where::Value => {
                 "an inline property schema, an array's items, a map's values, a response body, or a component schema they reference"
             }
             Where::ValueOrParameter => {
-                "an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's schema"
+                "an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)"
             }
             Where::PropertyOrComponent => {
                 "an inline property schema, or a component schema a property references"
@@ -151,6 +156,9 @@ pub struct Position {
     pub items: bool,
     /// A response's body schema.
     pub response_body: bool,
+    /// Inside a parameter's or a header's schema: its array's items or a
+    /// member (`parameter` is set too).
+    pub parameter_items: bool,
 }
 
 /// One field of the OpenAPI 3.0.3 Schema Object.
@@ -213,14 +221,14 @@ pub const KEYWORDS: &[Keyword] = &[
         "multipleOf",
         &[RuleId::SchemaMultipleOf],
         &[Integer, Number],
-        Where::Value,
+        Where::ValueOrParameter,
         "a positive integer on integers, a positive number on numbers (exact decimal arithmetic: 19.99 is a multiple of 0.01, 19.999 is not)",
     ),
     enforced(
         "maximum",
         &[RuleId::SchemaMaximum],
         &[Integer, Number],
-        Where::Value,
+        Where::ValueOrParameter,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -229,7 +237,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMaximum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::Value,
+        checked_in: Where::ValueOrParameter,
         inert: Some(false),
         note: "beside `maximum`",
     },
@@ -237,7 +245,7 @@ pub const KEYWORDS: &[Keyword] = &[
         "minimum",
         &[RuleId::SchemaMinimum],
         &[Integer, Number],
-        Where::Value,
+        Where::ValueOrParameter,
         "an integer bound of an integer, a finite bound of a number (compared exactly)",
     ),
     Keyword {
@@ -246,7 +254,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaMinimum],
         },
         applies_to: &[Integer, Number],
-        checked_in: Where::Value,
+        checked_in: Where::ValueOrParameter,
         inert: Some(false),
         note: "beside `minimum`",
     },
@@ -254,14 +262,14 @@ pub const KEYWORDS: &[Keyword] = &[
         "maxLength",
         &[RuleId::SchemaMaxLength],
         &[String],
-        Where::Value,
+        Where::ValueOrParameter,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
         "minLength",
         &[RuleId::SchemaMinLength],
         &[String],
-        Where::Value,
+        Where::ValueOrParameter,
         "in Unicode code points; not beside `enum`",
     ),
     enforced(
@@ -275,14 +283,14 @@ pub const KEYWORDS: &[Keyword] = &[
         "maxItems",
         &[RuleId::SchemaMaxItems],
         &[Array],
-        Where::Value,
+        Where::ValueOrParameter,
         "the number of items",
     ),
     enforced(
         "minItems",
         &[RuleId::SchemaMinItems],
         &[Array],
-        Where::Value,
+        Where::ValueOrParameter,
         "the number of items; at most 65 536 (synthesised bodies hold that many)",
     ),
     Keyword {
@@ -291,7 +299,7 @@ pub const KEYWORDS: &[Keyword] = &[
             rules: &[RuleId::SchemaUniqueItems],
         },
         applies_to: &[Array],
-        checked_in: Where::Value,
+        checked_in: Where::ValueOrParameter,
         inert: Some(false),
         note: "JSON equality (`1` equals `1.0`, key order does not matter); generated `check()` compares the items as the model holds them (without an open model's undocumented properties, the `null` of an optional property that is not nullable as absent; a nullable one keeps its `null`)",
     },
@@ -388,7 +396,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties; a property, items or response body referencing a component have the component's format; without `type`, a string format checks strings and lets other values through; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties and parameters; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties and parameters (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties and parameters; a property, items or response body referencing a component have the component's format; without `type`, a string format checks strings and lets other values through; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -477,19 +485,19 @@ pub const OBJECT_KEYWORDS: &[&str] = &[
 /// string's format on a property and on an array's items (each inherits a
 /// referenced component's), so it is checked there.
 pub const CHECKED_FORMATS: &[(&str, JsonType, Where)] = &[
-    ("int32", Integer, Where::Value),
+    ("int32", Integer, Where::ValueOrParameter),
     ("int64", Integer, Where::Body),
-    ("float", Number, Where::Value),
-    ("double", Number, Where::Value),
-    ("date", String, Where::Value),
-    ("date-time", String, Where::Value),
-    ("uuid", String, Where::Value),
-    ("ipv4", String, Where::Value),
-    ("ipv6", String, Where::Value),
-    ("byte", String, Where::Value),
-    ("email", String, Where::Value),
-    ("hostname", String, Where::Value),
-    ("uri", String, Where::Value),
+    ("float", Number, Where::ValueOrParameter),
+    ("double", Number, Where::ValueOrParameter),
+    ("date", String, Where::ValueOrParameter),
+    ("date-time", String, Where::ValueOrParameter),
+    ("uuid", String, Where::ValueOrParameter),
+    ("ipv4", String, Where::ValueOrParameter),
+    ("ipv6", String, Where::ValueOrParameter),
+    ("byte", String, Where::ValueOrParameter),
+    ("email", String, Where::ValueOrParameter),
+    ("hostname", String, Where::ValueOrParameter),
+    ("uri", String, Where::ValueOrParameter),
 ];
 
 /// The string formats OpenAPI 3.0.3 defines that constrain nothing a JSON

@@ -133,10 +133,16 @@ fn response_headers_are_lowered_shared_or_inline_but_content_type() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(diags[0].rule, "lint.dangling-ref");
     assert_eq!(diags[0].line, line_of(&text, "Locaton"));
-    // A header's schema is a parameter's: `minLength` is refused there.
+    // A header's schema is a parameter's: `minLength` is read there, and
+    // refused on its array's items, where the IR keeps no constraints.
     let (_, diags) = problems(
         "schema: {type: string, pattern: \"^/orders/\"}",
         "schema: {type: string, minLength: 3}",
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+    let (_, diags) = problems(
+        "schema: {type: string, pattern: \"^/orders/\"}",
+        "schema: {type: array, items: {type: string, minLength: 3}}",
     );
     assert!(
         diags.iter().any(|d| d.rule == "lint.unsupported"),

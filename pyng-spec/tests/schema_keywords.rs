@@ -376,7 +376,7 @@ fn a_constraint_where_the_ir_keeps_none_is_refused() {
     let found = errors(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a map's values, a response body, or a component schema")),
+            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)")),
         "{found:#?}"
     );
     // A parameter that references a component with constraints is refused at the `$ref`.

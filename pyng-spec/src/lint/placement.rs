@@ -75,6 +75,9 @@ pub(super) struct SchemaAt<'v> {
     pub items: bool,
     /// A response's body schema (of a media type under a response's `content`).
     pub response_body: bool,
+    /// Inside a parameter's or a header's schema (its array's items, a
+    /// member), where the IR keeps no constraints.
+    pub parameter_items: bool,
 }
 
 impl SchemaAt<'_> {
@@ -86,6 +89,7 @@ impl SchemaAt<'_> {
             component: self.component,
             items: self.items,
             response_body: self.response_body,
+            parameter_items: self.parameter_items,
         }
     }
 }
@@ -129,6 +133,7 @@ enum Node {
         component: bool,
         items: bool,
         response_body: bool,
+        parameter_items: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
     /// the vocabulary is read there.
@@ -186,6 +191,7 @@ impl<'v> Walk<'_, 'v> {
                     component,
                     items,
                     response_body,
+                    parameter_items,
                 } = node
                 {
                     self.found.schemas.push(SchemaAt {
@@ -196,6 +202,7 @@ impl<'v> Walk<'_, 'v> {
                         component,
                         items,
                         response_body,
+                        parameter_items,
                     });
                 } else if let Some(object) = node.object() {
                     self.found.objects.push(ObjectAt {
@@ -278,6 +285,7 @@ impl<'v> Walk<'_, 'v> {
             component: false,
             items: false,
             response_body: false,
+            parameter_items: false,
         };
         match (node, key) {
             // Data, not spec.
@@ -329,6 +337,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: false,
                     response_body: false,
+                    parameter_items: false,
                 },
             ),
             (Node::Response, "content") => self.names(child, at, Node::ResponseMediaType),
@@ -346,6 +355,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: false,
                     response_body: false,
+                    parameter_items: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
@@ -358,6 +368,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: false,
                     response_body: true,
+                    parameter_items: false,
                 },
             ),
             (
@@ -375,6 +386,7 @@ impl<'v> Walk<'_, 'v> {
                     component: true,
                     items: false,
                     response_body: false,
+                    parameter_items: false,
                 },
             ),
             (Node::Components, "securitySchemes") => {
@@ -394,6 +406,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: false,
                     response_body: false,
+                    parameter_items: false,
                 },
             ),
             // A map's values stand where an array's items do.
@@ -406,6 +419,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: !parameter,
                     response_body: false,
+                    parameter_items: parameter,
                 },
             ),
             // An `allOf` member is merged into the schema: it stands where
@@ -420,6 +434,7 @@ impl<'v> Walk<'_, 'v> {
                     component: false,
                     items: !parameter,
                     response_body: false,
+                    parameter_items: parameter,
                 };
                 if key == "not" {
                     self.node(child, at, member)
