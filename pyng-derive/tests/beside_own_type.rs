@@ -122,6 +122,35 @@ fn a_member_check_would_judge_leniently_is_left_to_the_validators() {
 }
 
 #[test]
+fn a_type_object_that_restates_its_members_is_the_members_enum() {
+    use holders::{Cat, HolderPet};
+    let spec = spec();
+    let holder = Type::Named("Holder".into());
+    let body = json!({"pet": {"kind": "Cat", "purr": true}});
+    let read: Holder = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(
+        read.pet,
+        Some(HolderPet::Cat(Cat {
+            kind: "Cat".into(),
+            purr: Some(true)
+        }))
+    );
+    // Nothing is dropped, and the tag and the member are judged alike.
+    for body in [
+        body,
+        json!({"pet": {"kind": "Dog", "bark": true}}),
+        json!({"pet": {"kind": "Cow"}}),
+    ] {
+        assert_eq!(
+            generated(&body),
+            interpreter(&spec, &holder, &body),
+            "{body}"
+        );
+    }
+    assert_eq!(generated(&json!({"pet": {"kind": "Cow"}})).len(), 1);
+}
+
+#[test]
 fn a_body_with_a_not_has_response_check() {
     use holders::get_word::Response;
     let spec = spec();

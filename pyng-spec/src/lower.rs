@@ -297,6 +297,11 @@ impl<'a> Lowerer<'a> {
         // Its type is that of its own keywords; [`Self::constraints`] reads
         // the composition.
         if let Some(split) = composition::split(schema) {
+            // `type: object` that only restates what every member says is
+            // no type of its own: the value is the composition's.
+            if self.restates_members(&split) {
+                return Type::Any;
+            }
             return self.lower_named(name, &split.base, at);
         }
         let data = &schema.schema_data;
@@ -1067,6 +1072,39 @@ pub(crate) fn single_ref(schema: &oa::Schema) -> Option<&str> {
 /// The object a schema describes: `type: object`, or no `type` but object
 /// keywords (`properties`...) and no composition, as the keyword lint reads it
 /// (`schema_keywords::is_typeless_object`).
+impl Lowerer<'_> {
+    /// Whether the schema of `split` is a bare `type: object` (no properties,
+    /// `required`, map, property counts or extension of the kit's) beside a
+    /// `oneOf` or `anyOf` whose members are all objects: that `type` says
+    /// nothing the members do not, so the value is typed by the composition
+    /// (an enum in generated code, not an empty struct that drops the data).
+    fn restates_members(&self, split: &composition::Split) -> bool {
+        let Some(obj) = object_type(&split.base) else {
+            return false;
+        };
+        let bare = obj.properties.is_empty()
+            && obj.required.is_empty()
+            && obj.additional_properties.is_none()
+            && obj.min_properties.is_none()
+            && obj.max_properties.is_none()
+            && !(split.base.schema_data.extensions.keys())
+                .any(|k| crate::extensions::extension(k).is_some());
+        let members = split.members();
+        bare && !members.is_empty() && members.iter().all(|m| self.is_object_member(m))
+    }
+
+    /// Whether a member is an object schema, inline or a component's.
+    fn is_object_member(&self, member: &oa::ReferenceOr<oa::Schema>) -> bool {
+        match member {
+            oa::ReferenceOr::Item(s) => object_type(s).is_some(),
+            oa::ReferenceOr::Reference { reference } => reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .and_then(|name| self.doc.components.as_ref()?.schemas.get(name))
+                .is_some_and(|s| matches!(s, oa::ReferenceOr::Item(s) if object_type(s).is_some())),
+        }
+    }
+}
+
 pub(crate) fn object_type(schema: &oa::Schema) -> Option<std::borrow::Cow<'_, oa::ObjectType>> {
     use std::borrow::Cow;
     match &schema.schema_kind {

@@ -20,6 +20,18 @@ pub(super) struct Split {
     not: Option<oa::ReferenceOr<oa::Schema>>,
 }
 
+impl Split {
+    /// The members a value is typed by: the `oneOf`'s, else the `anyOf`'s
+    /// (empty for a `not` alone).
+    pub(super) fn members(&self) -> &[oa::ReferenceOr<oa::Schema>] {
+        if self.one_of.is_empty() {
+            &self.any_of
+        } else {
+            &self.one_of
+        }
+    }
+}
+
 /// `None` when `schema` has none of the three keywords.
 pub(super) fn split(schema: &oa::Schema) -> Option<Split> {
     let (one_of, any_of, not) = match &schema.schema_kind {
