@@ -154,7 +154,8 @@ fn a_type_object_that_restates_its_members_is_the_members_enum() {
 fn a_body_with_a_not_has_response_check() {
     use holders::get_word::Response;
     let spec = spec();
-    let body_type = spec.operations[1].responses[0].body.clone().unwrap();
+    let op = spec.operations.iter().find(|o| o.id == "getWord").unwrap();
+    let body_type = op.responses[0].body.clone().unwrap();
     for (text, count) in [("\"forbidden\"", 1), ("\"allowed\"", 0)] {
         let response = Response::parse(200, text).unwrap();
         let found: Found = response
@@ -166,4 +167,26 @@ fn a_body_with_a_not_has_response_check() {
         assert_eq!(found, interpreter(&spec, &body_type, &body), "{text}");
         assert_eq!(found.len(), count);
     }
+}
+
+#[test]
+fn a_request_body_root_composition_is_its_enum() {
+    use holders::create_pet::RequestBody;
+    use holders::{Cat, Dog};
+    let body: RequestBody = serde_json::from_value(json!({"kind": "Dog", "bark": true})).unwrap();
+    let dog = Dog {
+        kind: "Dog".into(),
+        bark: Some(true),
+    };
+    assert_eq!(
+        serde_json::to_value(&body).unwrap(),
+        serde_json::to_value(&dog).unwrap()
+    );
+    let cat = Cat {
+        kind: "Cat".into(),
+        purr: None,
+    };
+    let sent = serde_json::to_value(&cat).unwrap();
+    let body: RequestBody = serde_json::from_value(sent.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&body).unwrap(), sent);
 }

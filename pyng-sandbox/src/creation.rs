@@ -132,8 +132,10 @@ fn request_members(
         };
         return Err(format!("request body at `{at}`: {}", problem.message));
     }
+    // A body the schema accepts that is not an object (an array, a
+    // composition's scalar) conforms; it has no members to echo.
     let Value::Object(mut members) = value else {
-        return Err("the body must be an object".into());
+        return Ok(Map::new());
     };
     if let Some(model) = content.body.as_ref().and_then(|ty| match ty {
         Type::Named(name) => spec.model(name),

@@ -67,11 +67,11 @@ pub enum Support {
 }
 
 /// The schemas where a keyword is read. The IR keeps value constraints on a
-/// property (and a parameter), on an array's items and on a response body; a
-/// component's are the constraints of every property, items or response body
-/// that reference it (a reference from a request body, a parameter or a
-/// header to a component that has them is refused where it stands,
-/// `lower/inherit.rs`). A request body keeps none.
+/// property (and a parameter), on an array's items and on a request or
+/// response body; a component's are the constraints of every property,
+/// items or body that reference it (a reference from a form body, a
+/// parameter or a header to a component that has them is refused where it
+/// stands, `lower/inherit.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Where {
     /// Every schema.
@@ -105,10 +105,10 @@ impl Where {
             parameter,
             component,
             items,
-            response_body,
+            body,
             parameter_items,
         } = at;
-        let value = property || component || items || response_body;
+        let value = property || component || items || body;
         let parameter_root = parameter && !parameter_items;
         match self {
             Where::Anywhere => true,
@@ -131,10 +131,10 @@ impl Where {
                 "an inline property schema or a parameter's or a header's schema (not its array's items)"
             }
             Where::Value => {
-                "an inline property schema, an array's items, a map's values, a response body, or a component schema they reference"
+                "an inline property schema, an array's items, a map's values, a request or response body, or a component schema they reference"
             }
             Where::ValueOrParameter => {
-                "an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)"
+                "an inline property schema, an array's items, a map's values, a request or response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)"
             }
             Where::PropertyOrComponent => {
                 "an inline property schema, or a component schema a property references"
@@ -154,8 +154,8 @@ pub struct Position {
     pub component: bool,
     /// An array's `items` (not a parameter's).
     pub items: bool,
-    /// A response's body schema.
-    pub response_body: bool,
+    /// A request's or a response's body schema.
+    pub body: bool,
     /// Inside a parameter's or a header's schema: its array's items or a
     /// member (`parameter` is set too).
     pub parameter_items: bool,
@@ -329,7 +329,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaEnum],
         &[String, Integer, Number, Boolean],
         Where::Anywhere,
-        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a request body or a parameter; without `type`, values of any JSON type (`null` too), on a property, items, a response body or a component",
+        "values of the schema's type (`null` with `nullable`), compared by JSON equality (`1` equals `1.0`); of `integer`, `number`, `boolean` not on a parameter; without `type`, values of any JSON type (`null` too), on a property, items, a request or response body or a component",
     ),
     enforced(
         "type",
@@ -396,7 +396,7 @@ pub const KEYWORDS: &[Keyword] = &[
         &[RuleId::SchemaFormat, RuleId::LintUncheckedFormat],
         NUMERIC_OR_STRING,
         Where::Anywhere,
-        "`int64` on integers but parameters, `int32` on integer properties and parameters; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties and parameters (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties and parameters; a property, items or response body referencing a component have the component's format; without `type`, a string format checks strings and lets other values through; any other format, or one elsewhere, is a lint warning that it is not checked",
+        "`int64` on integers but parameters, `int32` on integer properties and parameters; `date`, `date-time`, `uuid`, `ipv4`, `ipv6`, `byte`, `email`, `hostname`, `uri` on string properties and parameters (`pyng_spec::formats`); `binary`, `password` annotations; `float` (at most `f32::MAX` in magnitude), `double` (every number the JSON parser reads) on number properties and parameters; a property, items or body referencing a component have the component's format; without `type`, a string format checks strings and lets other values through; any other format, or one elsewhere, is a lint warning that it is not checked",
     ),
     enforced(
         "default",
@@ -413,7 +413,7 @@ pub const KEYWORDS: &[Keyword] = &[
         applies_to: &[],
         checked_in: Where::Value,
         inert: Some(false),
-        note: "`null` is a value of the property, the items or the response body (of each that references the component)",
+        note: "`null` is a value of the property, the items or the body (of each that references the component)",
     },
     enforced(
         "discriminator",

@@ -376,7 +376,7 @@ fn a_constraint_where_the_ir_keeps_none_is_refused() {
     let found = errors(&text);
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a map's values, a response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)")),
+            && d.message.starts_with("`maxLength` is checked only on an inline property schema, an array's items, a map's values, a request or response body, a component schema they reference, or a parameter's or a header's schema (not its array's items)")),
         "{found:#?}"
     );
     // A parameter that references a component with constraints is refused at the `$ref`.
@@ -506,16 +506,36 @@ fn a_response_body_keeps_its_constraints() {
             assert!(validate::validate(&spec, &ty, &body).is_empty(), "{body}");
         }
     }
-    // A request body keeps none: a `$ref` to such a component is refused there.
-    let text = with_body("                $ref: \"#/components/schemas/Order\"\n").replacen(
-        "      responses:\n",
-        "      requestBody:\n        content:\n          application/json:\n            schema:\n              $ref: \"#/components/schemas/Orders\"\n      responses:\n",
-        1,
+    // A JSON request body keeps them too; a form body, a list of named
+    // fields, keeps none: a `$ref` to such a component is refused there.
+    let request = |media: &str| {
+        with_body("                $ref: \"#/components/schemas/Order\"\n").replacen(
+            "      responses:\n",
+            &format!("      requestBody:\n        content:\n          {media}:\n            schema:\n              $ref: \"#/components/schemas/Orders\"\n      responses:\n"),
+            1,
+        )
+    };
+    let spec = pyng_spec::load_str("t.yaml", &request("application/json"))
+        .unwrap()
+        .spec;
+    let body = spec.operations[0].request_body.as_ref().unwrap().contents[0]
+        .body
+        .clone()
+        .unwrap();
+    let request_errors = validate::validate_in(
+        &spec,
+        &body,
+        &serde_json::json!([{"orderId": "a"}, {"orderId": "b"}, {"orderId": "c"}]),
+        validate::Direction::Request,
     );
-    let found = errors(&text);
+    assert_eq!(
+        request_errors.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+        ["schema.max-items"]
+    );
+    let found = errors(&request("application/x-www-form-urlencoded"));
     assert!(
         found.iter().any(|d| d.rule == "lint.unsupported"
-            && d.message.starts_with("`Orders` has `maxItems`, `nullable`, which the kit checks where a property references it; here (a request body)")),
+            && d.message.starts_with("`Orders` has `maxItems`, `nullable`, which the kit checks where a property references it; here (a form body)")),
         "{found:#?}"
     );
 }

@@ -226,11 +226,11 @@ fn enum_values(
     if effective.is_none() {
         // Without `type`: values of any type, `null` among them (OAS 3.0.3
         // reads `nullable` only beside `type`).
-        if !(s.property || s.component || s.items || s.response_body) {
+        if !(s.property || s.component || s.items || s.body) {
             refuse(
                 problems,
                 at,
-                "an `enum` without `type` is checked on an inline property schema, an array's items, a response body or a component only".into(),
+                "an `enum` without `type` is checked on an inline property schema, an array's items, a request or response body or a component only".into(),
                 Some("move it into the property that uses it".into()),
             );
         }
@@ -266,12 +266,12 @@ fn enum_values(
                 .is_null()
                 .then(|| "to allow null, write `nullable: true` on a property".into()),
         );
-    } else if ty != JsonType::String && !(s.property || s.component || s.items || s.response_body) {
+    } else if ty != JsonType::String && !(s.property || s.component || s.items || s.body) {
         refuse(
             problems,
             at,
             format!(
-                "an `enum` of `type: {}` is checked on an inline property schema, an array's items, a response body or a component only",
+                "an `enum` of `type: {}` is checked on an inline property schema, an array's items, a request or response body or a component only",
                 ty.as_str()
             ),
             Some("move it into the property that uses it".into()),

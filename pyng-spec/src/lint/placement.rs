@@ -73,8 +73,9 @@ pub(super) struct SchemaAt<'v> {
     pub component: bool,
     /// An array's `items` (not a parameter's or a header's).
     pub items: bool,
-    /// A response's body schema (of a media type under a response's `content`).
-    pub response_body: bool,
+    /// A request's or a response's body schema (of a media type under its
+    /// `content`).
+    pub body: bool,
     /// Inside a parameter's or a header's schema (its array's items, a
     /// member), where the IR keeps no constraints.
     pub parameter_items: bool,
@@ -88,7 +89,7 @@ impl SchemaAt<'_> {
             parameter: self.parameter,
             component: self.component,
             items: self.items,
-            response_body: self.response_body,
+            body: self.body,
             parameter_items: self.parameter_items,
         }
     }
@@ -108,6 +109,8 @@ enum Node {
     Response,
     Header,
     MediaType,
+    /// A media type under a request body's `content`.
+    RequestMediaType,
     /// A media type of a response's `content`.
     ResponseMediaType,
     Example,
@@ -125,14 +128,14 @@ enum Node {
     ExternalDocs,
     /// `property`: under `properties`; `parameter`: a parameter's schema;
     /// `component`: a schema of `components/schemas`; `items`: an array's
-    /// `items` (a parameter's array's items are `parameter`); `response_body`:
-    /// a response's body schema.
+    /// `items` (a parameter's array's items are `parameter`); `body`:
+    /// a request's or a response's body schema.
     Schema {
         property: bool,
         parameter: bool,
         component: bool,
         items: bool,
-        response_body: bool,
+        body: bool,
         parameter_items: bool,
     },
     /// Anything else (`servers`, `tags`, `externalDocs`, ...): no extension of
@@ -153,7 +156,7 @@ impl Node {
             Node::RequestBody => Object::RequestBody,
             Node::Response => Object::Response,
             Node::Header => Object::Header,
-            Node::MediaType | Node::ResponseMediaType => Object::MediaType,
+            Node::MediaType | Node::RequestMediaType | Node::ResponseMediaType => Object::MediaType,
             Node::Example => Object::Example,
             Node::Components => Object::Components,
             Node::SecurityScheme => Object::SecurityScheme,
@@ -190,7 +193,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter,
                     component,
                     items,
-                    response_body,
+                    body,
                     parameter_items,
                 } = node
                 {
@@ -201,7 +204,7 @@ impl<'v> Walk<'_, 'v> {
                         parameter,
                         component,
                         items,
-                        response_body,
+                        body,
                         parameter_items,
                     });
                 } else if let Some(object) = node.object() {
@@ -284,7 +287,7 @@ impl<'v> Walk<'_, 'v> {
             parameter: false,
             component: false,
             items: false,
-            response_body: false,
+            body: false,
             parameter_items: false,
         };
         match (node, key) {
@@ -306,7 +309,7 @@ impl<'v> Walk<'_, 'v> {
             // Runtime expressions and constants, not objects.
             (Node::Link, "parameters" | "requestBody") => {}
             (Node::Response | Node::Components, "links") => self.names(child, at, Node::Link),
-            (Node::MediaType | Node::ResponseMediaType, "encoding") => {
+            (Node::MediaType | Node::RequestMediaType | Node::ResponseMediaType, "encoding") => {
                 self.names(child, at, Node::Encoding);
             }
             (Node::Encoding, "headers") => self.names(child, at, Node::Header),
@@ -336,12 +339,13 @@ impl<'v> Walk<'_, 'v> {
                     parameter: true,
                     component: false,
                     items: false,
-                    response_body: false,
+                    body: false,
                     parameter_items: false,
                 },
             ),
             (Node::Response, "content") => self.names(child, at, Node::ResponseMediaType),
-            (Node::Parameter | Node::RequestBody | Node::Header, "content") => {
+            (Node::RequestBody, "content") => self.names(child, at, Node::RequestMediaType),
+            (Node::Parameter | Node::Header, "content") => {
                 self.names(child, at, Node::MediaType);
             }
             (Node::Response, "headers") => self.names(child, at, Node::Header),
@@ -354,12 +358,12 @@ impl<'v> Walk<'_, 'v> {
                     parameter: true,
                     component: false,
                     items: false,
-                    response_body: false,
+                    body: false,
                     parameter_items: false,
                 },
             ),
             (Node::MediaType, "schema") => self.node(child, at, schema),
-            (Node::ResponseMediaType, "schema") => self.node(
+            (Node::RequestMediaType | Node::ResponseMediaType, "schema") => self.node(
                 child,
                 at,
                 Node::Schema {
@@ -367,12 +371,16 @@ impl<'v> Walk<'_, 'v> {
                     parameter: false,
                     component: false,
                     items: false,
-                    response_body: true,
+                    body: true,
                     parameter_items: false,
                 },
             ),
             (
-                Node::Parameter | Node::Header | Node::MediaType | Node::ResponseMediaType,
+                Node::Parameter
+                | Node::Header
+                | Node::MediaType
+                | Node::RequestMediaType
+                | Node::ResponseMediaType,
                 "examples",
             ) => {
                 self.names(child, at, Node::Example);
@@ -385,7 +393,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter: false,
                     component: true,
                     items: false,
-                    response_body: false,
+                    body: false,
                     parameter_items: false,
                 },
             ),
@@ -405,7 +413,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter: false,
                     component: false,
                     items: false,
-                    response_body: false,
+                    body: false,
                     parameter_items: false,
                 },
             ),
@@ -418,7 +426,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter,
                     component: false,
                     items: !parameter,
-                    response_body: false,
+                    body: false,
                     parameter_items: parameter,
                 },
             ),
@@ -433,7 +441,7 @@ impl<'v> Walk<'_, 'v> {
                     parameter,
                     component: false,
                     items: !parameter,
-                    response_body: false,
+                    body: false,
                     parameter_items: parameter,
                 };
                 if key == "not" {
@@ -491,6 +499,7 @@ fn places(map: &Map<String, Value>, node: Node) -> Vec<Place> {
         | Node::PathItem
         | Node::Header
         | Node::MediaType
+        | Node::RequestMediaType
         | Node::ResponseMediaType
         | Node::Components
         | Node::Server
@@ -519,7 +528,7 @@ fn message(key: &str, node: Node, allowed: &[Place]) -> String {
         Node::Responses => "`responses`",
         Node::Response => "a response",
         Node::Header => "a header",
-        Node::MediaType | Node::ResponseMediaType => "a media type",
+        Node::MediaType | Node::RequestMediaType | Node::ResponseMediaType => "a media type",
         Node::Example => "an example object",
         Node::Components => "`components`",
         Node::SecurityScheme => "a security scheme",

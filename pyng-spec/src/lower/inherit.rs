@@ -192,6 +192,18 @@ impl<'a> Lowerer<'a> {
         self.constrained(&format!("{hint}Body"), body, schema, at, "a response body")
     }
 
+    /// The type of a JSON request body (`schema`, at `at`) lowered to
+    /// `body`, as [`Self::constrained_body`].
+    pub(super) fn constrained_request_body(
+        &mut self,
+        hint: &str,
+        body: Type,
+        schema: &oa::ReferenceOr<oa::Schema>,
+        at: &str,
+    ) -> Type {
+        self.constrained(&format!("{hint}Body"), body, schema, at, "a request body")
+    }
+
     /// `ty`, or a [`Constrained`] type named `wanted` (or `wanted2` ... when
     /// taken) around it when `schema` (or the component it references) has
     /// value constraints or `nullable`; `place` names the position for the

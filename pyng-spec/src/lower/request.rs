@@ -67,12 +67,20 @@ impl<'a> Lowerer<'a> {
                 BodyEncoding::Form => format!("{}FormRequest", pascal(op_id)),
             };
             let sat = push(&cat, "schema");
-            if let Some(schema) = &content.schema {
-                self.position_schema(schema, &sat, "a request body");
+            if let (BodyEncoding::Form, Some(schema)) = (encoding, &content.schema) {
+                self.position_schema(schema, &sat, "a form body");
             }
-            let ty = content.schema.as_ref().map(|schema| match schema {
-                oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
-                oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
+            let ty = content.schema.as_ref().map(|schema| {
+                let ty = match schema {
+                    oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, &sat),
+                    oa::ReferenceOr::Item(s) => self.lower_named(&hint, s, &sat),
+                };
+                match encoding {
+                    // A JSON body holds its constraints, `nullable` and
+                    // composition as a response body does.
+                    BodyEncoding::Json => self.constrained_request_body(&hint, ty, schema, &sat),
+                    BodyEncoding::Form => ty,
+                }
             });
             if encoding == BodyEncoding::Form
                 && let Some(ty) = &ty
