@@ -310,6 +310,14 @@ fn an_integer_enum_is_a_rust_enum_that_keeps_unlisted_values() {
         )]
     );
     assert_eq!(agree(&spec, &body), Ok(1));
+    // The properties that reference one integer-enum component share its enum.
+    let code: Code =
+        serde_json::from_value(json!({"code": "ab", "rank": 0, "tier": 2, "backupTier": 3}))
+            .unwrap();
+    let (tier, backup): (Option<keywords::Tier>, Option<keywords::Tier>) =
+        (code.tier, code.backup_tier);
+    assert_eq!(tier, Some(keywords::Tier::Value2));
+    assert!(backup.is_some_and(|t| !t.is_known() && t.value() == 3));
     // Not an integer: what an `i64` field refuses, the enum refuses.
     assert!(
         serde_json::from_value::<Code>(json!({"code": "ab", "rank": 0, "priority": "5"})).is_err()

@@ -397,6 +397,10 @@ pub struct Constraints {
     pub values: Vec<serde_json::Value>,
     /// `oneOf`, `anyOf` and `not` beside the schema's own keywords.
     pub composition: Option<Box<Composition>>,
+    /// Pointer to the integer schema whose `enum` [`Self::values`] are (a
+    /// component's, when a property inherits them): generated code emits
+    /// one enum per pointer. `None` without such an `enum`.
+    pub values_pointer: Option<String>,
 }
 
 /// The composition keywords of a schema other than `allOf` (which is merged

@@ -616,6 +616,7 @@ impl<'a> Lowerer<'a> {
                     .flatten()
                     .map(|v| (*v).into())
                     .collect();
+                c.values_pointer = (!c.values.is_empty()).then(|| at.to_owned());
                 if let oa::VariantOrUnknownOrEmpty::Item(f) = &i.format {
                     c.format = serde_json::to_value(f)
                         .ok()

@@ -529,7 +529,10 @@ fn a_response_body_keeps_its_constraints() {
         validate::Direction::Request,
     );
     assert_eq!(
-        request_errors.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+        request_errors
+            .iter()
+            .map(|f| f.rule.as_str())
+            .collect::<Vec<_>>(),
         ["schema.max-items"]
     );
     let found = errors(&request("application/x-www-form-urlencoded"));

@@ -356,7 +356,7 @@ impl<'a> Context<'a> {
     /// The enum generated for `field`'s integer `enum`.
     pub(super) fn integer_enum_of(&self, field: &Field) -> Option<&IntegerEnumNames> {
         super::integer_enums::is_integer_enum(field)
-            .then(|| self.integer_enums.get(&field.pointer))
+            .then(|| self.integer_enums.get(super::integer_enums::key(field)))
             .flatten()
     }
 

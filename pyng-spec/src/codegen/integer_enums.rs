@@ -4,8 +4,8 @@
 //! an integer enum's `Unknown(UnknownInteger)` keeps an undocumented integer,
 //! so a response with a value the next draft adds still parses and
 //! round-trips. `check()` reports such a value as `schema.enum`, as the
-//! validators do. One enum per schema pointer: models merging the same
-//! property through `allOf` share it.
+//! validators do. One enum per schema that lists the values: the properties
+//! that reference one integer-enum component share its enum.
 
 use std::collections::BTreeMap;
 
@@ -36,12 +36,21 @@ pub(super) fn is_integer_enum(f: &Field) -> bool {
         && super::unions::composition_of(f).is_none()
 }
 
+/// The pointer an integer `enum` field's enum is keyed by: the schema that
+/// lists the values (a component's, shared by every property referencing it).
+pub(super) fn key(f: &Field) -> &str {
+    f.constraints
+        .values_pointer
+        .as_deref()
+        .unwrap_or(&f.pointer)
+}
+
 /// Per schema pointer, the names of the enum of each integer `enum` among the
 /// value fields, claimed in `types` in pointer order (deterministic).
 pub(super) fn names(cx: &Context, types: &mut Scope) -> BTreeMap<String, IntegerEnumNames> {
     let mut found: BTreeMap<String, &Field> = BTreeMap::new();
     for f in cx.value_fields().filter(|f| is_integer_enum(f)) {
-        found.entry(f.pointer.clone()).or_insert(f);
+        found.entry(key(f).to_owned()).or_insert(f);
     }
     found
         .into_iter()

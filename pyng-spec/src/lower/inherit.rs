@@ -137,6 +137,7 @@ impl Inherited {
 fn checks_something(c: &Constraints) -> bool {
     let mut c = c.clone();
     c.unit = None;
+    c.values_pointer = None;
     let checked = |f: &str| {
         !["int64", "double"].contains(&f)
             && crate::schema_keywords::CHECKED_FORMATS
