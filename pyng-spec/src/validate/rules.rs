@@ -616,7 +616,7 @@ pub(crate) fn typeless<'a>(
 
 /// A listed value or a value checked against the list, as messages show it:
 /// a non-integer number as its `f64` prints (`1.0` as `1`), which is what a
-/// generated model's `f64` field prints, so `check()` says the same.
+/// generated model's `Number` displays, so `check()` says the same.
 pub(crate) fn shown(value: &Value) -> String {
     match value {
         Value::Number(n) if n.is_f64() => n.as_f64().map(|f| f.to_string()).unwrap_or_default(),
